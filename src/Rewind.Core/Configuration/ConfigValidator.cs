@@ -1,0 +1,124 @@
+using System.Text.RegularExpressions;
+
+namespace Rewind.Core.Configuration;
+
+/// <summary>Semantic checks after binding. Reports every failure at once, each at the line and column of the value at fault.</summary>
+internal static partial class ConfigValidator
+{
+    public static IEnumerable<ConfigError> Validate(RewindConfig config, string file, ConfigPositions positions)
+    {
+        var errors = new List<ConfigError>();
+        void Add(object owner, string? key, string message)
+        {
+            var mark = positions.Of(owner, key);
+            errors.Add(new ConfigError(file, (int)mark.Line, (int)mark.Column, message));
+        }
+
+        if (!config.Store.StartsWith("sqlite:", StringComparison.Ordinal) && !config.Store.StartsWith("postgres://", StringComparison.Ordinal) && !config.Store.StartsWith("postgresql://", StringComparison.Ordinal))
+        {
+            Add(config, "store", "store: expected sqlite:PATH or postgres://user:password@host:port/database");
+        }
+
+        if (!Uri.TryCreate(config.Server.Listen, UriKind.Absolute, out var listen) || listen.Scheme is not ("http" or "https"))
+        {
+            Add(config.Server, "listen", "server.listen: expected an http:// or https:// URL");
+        }
+
+        if (config.SampleRetention < 100)
+        {
+            Add(config, "sample-retention", "sample-retention: keep at least 100 samples per probe");
+        }
+
+        foreach (var (name, component) in config.Components)
+        {
+            if (!Name().IsMatch(name))
+            {
+                Add(config.Components, name, $"components.{name}: a name is lower-case letters, digits, '-', '_' or '.', starting with a letter or digit");
+            }
+
+            ValidateComponent(name, component, Add);
+        }
+
+        return errors;
+    }
+
+    private static void ValidateComponent(string name, ComponentConfig component, Action<object, string?, string> add)
+    {
+        var at = $"components.{name}";
+        if (component.Provider.ReleaseDir is not { } releaseDir)
+        {
+            add(component, "provider", $"{at}.provider: declare a provider (release-dir)");
+        }
+        else
+        {
+            if (string.IsNullOrWhiteSpace(releaseDir.Path))
+            {
+                add(releaseDir, "path", $"{at}.provider.release-dir.path: required");
+            }
+
+            if (releaseDir.Restart.Any(string.IsNullOrEmpty))
+            {
+                add(releaseDir, "restart", $"{at}.provider.release-dir.restart: argv elements must not be empty");
+            }
+        }
+
+        if (component.Probes.Count == 0)
+        {
+            add(component, "probes", $"{at}: declare at least one probe, or Rewind cannot tell healthy from broken");
+        }
+
+        foreach (var (probeName, probe) in component.Probes)
+        {
+            ValidateProbe($"{at}.probes.{probeName}", probe, add);
+        }
+
+        foreach (var (policyName, policy) in component.Policies)
+        {
+            var condition = policy.When;
+            if (!component.Probes.ContainsKey(condition.Probe))
+            {
+                add(condition, "probe", $"{at}.policies.{policyName}.when.probe: '{condition.Probe}' is not a probe of {name}");
+            }
+
+            if (condition.MinFailures < 1)
+            {
+                add(condition, "min-failures", $"{at}.policies.{policyName}.when.min-failures: at least 1");
+            }
+
+            if (condition.RecoverAfter < 1)
+            {
+                add(condition, "recover-after", $"{at}.policies.{policyName}.when.recover-after: at least 1");
+            }
+        }
+
+        if (component.HealthySuccesses < 1)
+        {
+            add(component, "healthy-successes", $"{at}.healthy-successes: at least 1");
+        }
+    }
+
+    private static void ValidateProbe(string at, ProbeConfig probe, Action<object, string?, string> add)
+    {
+        if (probe.Http is not { } http)
+        {
+            add(probe, null, $"{at}: declare the probe's kind (http)");
+        }
+        else if (!Uri.TryCreate(http.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        {
+            add(http, "url", $"{at}.http.url: expected an http:// or https:// URL");
+        }
+
+        if (probe.Interval <= TimeSpan.Zero)
+        {
+            add(probe, "interval", $"{at}.interval: must be positive");
+        }
+
+        if (probe.Timeout <= TimeSpan.Zero || probe.Timeout > probe.Interval)
+        {
+            add(probe, "timeout", $"{at}.timeout: must be positive and no longer than the interval");
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9._-]*$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex Name();
+}

@@ -1,0 +1,93 @@
+namespace Rewind.Core.Configuration;
+
+/// <summary>The root of <c>rewind.yaml</c>. Every key is documented in docs/configuration.md.</summary>
+public sealed class RewindConfig
+{
+    /// <summary>Where Rewind keeps its record: <c>sqlite:PATH</c> (default <c>sqlite:rewind.db</c>, relative to the config file) or <c>postgres://user:password@host:port/database</c>.</summary>
+    public string Store { get; set; } = "sqlite:rewind.db";
+
+    public ServerConfig Server { get; set; } = new();
+
+    /// <summary>How many probe samples are kept per probe; older ones are pruned. Default 10,000.</summary>
+    public int SampleRetention { get; set; } = 10_000;
+
+    public Dictionary<string, ComponentConfig> Components { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The directory of the config file; relative paths are resolved against it.</summary>
+    internal string BaseDirectory { get; set; } = Environment.CurrentDirectory;
+}
+
+public sealed class ServerConfig
+{
+    /// <summary>The URL the API listens on. Default <c>http://127.0.0.1:7878</c>.</summary>
+    public string Listen { get; set; } = "http://127.0.0.1:7878";
+}
+
+public sealed class ComponentConfig
+{
+    public ProviderConfig Provider { get; set; } = new();
+
+    public Dictionary<string, ProbeConfig> Probes { get; set; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, PolicyConfig> Policies { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>How long a new release must run healthy before it becomes stable (last known good). Default 5m.</summary>
+    public TimeSpan BakeTime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Consecutive passes of every probe that count as healthy after a rollback. Default 3.</summary>
+    public int HealthySuccesses { get; set; } = 3;
+
+    /// <summary>How long a rollback waits for the component to become healthy before it fails. Default 2m.</summary>
+    public TimeSpan HealthyTimeout { get; set; } = TimeSpan.FromMinutes(2);
+}
+
+public sealed class ProviderConfig
+{
+    public ReleaseDirConfig? ReleaseDir { get; set; }
+
+    public string Kind => ReleaseDir is not null ? "release-dir" : "none";
+}
+
+public sealed class ReleaseDirConfig
+{
+    /// <summary>The directory holding <c>releases/&lt;version&gt;</c> and the <c>current</c> symlink.</summary>
+    public string Path { get; set; } = "";
+
+    /// <summary>The argument vector that restarts the service after a switch. Never run through a shell.</summary>
+    public List<string> Restart { get; set; } = [];
+
+    /// <summary>How long the restart command may take. Default 60s.</summary>
+    public TimeSpan RestartTimeout { get; set; } = TimeSpan.FromSeconds(60);
+}
+
+public sealed class ProbeConfig
+{
+    public HttpProbeConfig? Http { get; set; }
+
+    /// <summary>Time between two runs of the probe. Default 10s.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long one run may take before it counts as failed. Default 5s.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+public sealed class HttpProbeConfig
+{
+    public string Url { get; set; } = "";
+
+    /// <summary>The status code that counts as a pass. Default 200.</summary>
+    public int ExpectStatus { get; set; } = 200;
+
+    /// <summary>Optional: a field of the JSON body that must equal a value.</summary>
+    public JsonFieldConfig? JsonField { get; set; }
+}
+
+public sealed class JsonFieldConfig
+{
+    /// <summary>Dotted path into the JSON body, e.g. <c>status</c> or <c>checks.db</c>.</summary>
+    public string Path { get; set; } = "";
+
+    /// <summary>The value the field must have, compared as text.</summary>
+    [ConfigKey("equals")]
+    public string Expected { get; set; } = "";
+}

@@ -1,0 +1,17 @@
+namespace Rewind.Core.Releases;
+
+/// <summary>One version of a component that was deployed.</summary>
+public sealed record Release(
+    string Component,
+    string Version,
+    ReleaseState State,
+    DateTimeOffset RecordedAt,
+    string? Commit = null,
+    string? Artifact = null,
+    string? RecordedBy = null,
+    DateTimeOffset? StableAt = null,
+    string? Incident = null)
+{
+    /// <summary>True when this release may be the target of a rollback.</summary>
+    public bool IsKnownGood => State == ReleaseState.Stable;
+}

@@ -1,0 +1,60 @@
+using Rewind.Core.Configuration;
+using System.Text.Json.Serialization;
+
+namespace Rewind.Core.Runbooks;
+
+/// <summary>
+/// One step of a rollback plan, fully resolved when the plan is made: paths, versions and argv are written into the
+/// store with the rollback, so a resumed rollback runs exactly what was planned even if the config changed meanwhile.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(SwitchStep), SwitchStep.KindName)]
+[JsonDerivedType(typeof(RestartStep), RestartStep.KindName)]
+[JsonDerivedType(typeof(WaitHealthyStep), WaitHealthyStep.KindName)]
+public abstract record PlanStep
+{
+    [JsonIgnore]
+    public abstract string Kind { get; }
+
+    /// <summary>One line saying exactly what the step does, for dry runs and records.</summary>
+    public abstract string Describe();
+}
+
+/// <summary>Points <c>current</c> at <c>releases/&lt;version&gt;</c> with one atomic rename. Idempotent.</summary>
+public sealed record SwitchStep(string Root, string TargetVersion, string? FromVersion) : PlanStep
+{
+    public const string KindName = "switch";
+
+    public override string Kind => KindName;
+
+    public string CurrentLink => Path.Combine(Root, "current");
+
+    public string TargetDirectory => Path.Combine(Root, "releases", TargetVersion);
+
+    public override string Describe() =>
+        $"switch {CurrentLink} -> releases/{TargetVersion} (was {(FromVersion is null ? "unknown" : "releases/" + FromVersion)}; atomic rename)";
+}
+
+/// <summary>Runs the component's restart command as an argument vector; never through a shell.</summary>
+public sealed record RestartStep(IReadOnlyList<string> Argv, string WorkingDirectory, TimeSpan Timeout) : PlanStep
+{
+    public const string KindName = "restart";
+
+    public override string Kind => KindName;
+
+    public override string Describe() =>
+        $"restart argv [{string.Join(", ", Argv.Select(Quote))}] in {WorkingDirectory} (timeout {Durations.Format(Timeout)})";
+
+    private static string Quote(string value) => "\"" + value.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+}
+
+/// <summary>Waits until every named probe passes <see cref="Successes"/> times in a row, or fails after the timeout.</summary>
+public sealed record WaitHealthyStep(string Component, IReadOnlyList<string> Probes, int Successes, TimeSpan Timeout) : PlanStep
+{
+    public const string KindName = "wait-healthy";
+
+    public override string Kind => KindName;
+
+    public override string Describe() =>
+        $"wait-healthy probes [{string.Join(", ", Probes)}]: {Successes} consecutive passes within {Durations.Format(Timeout)}";
+}

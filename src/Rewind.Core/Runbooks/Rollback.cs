@@ -1,0 +1,33 @@
+namespace Rewind.Core.Runbooks;
+
+/// <summary>One execution of a rollback plan, with the durable record of every step.</summary>
+public sealed record Rollback(
+    string Id,
+    string Component,
+    string? IncidentId,
+    string? FromVersion,
+    string ToVersion,
+    RollbackStatus Status,
+    string Reason,
+    string RequestedBy,
+    DateTimeOffset RequestedAt,
+    IReadOnlyList<RollbackStep> Steps,
+    DateTimeOffset? StartedAt = null,
+    DateTimeOffset? FinishedAt = null,
+    string? Error = null)
+{
+    public bool IsActive => Status is RollbackStatus.Pending or RollbackStatus.Running;
+
+    /// <summary>The first step not recorded as finished: where a resumed rollback continues.</summary>
+    public RollbackStep? NextStep => Steps.OrderBy(s => s.Index).FirstOrDefault(s => s.Status != StepStatus.Succeeded);
+}
+
+/// <summary>The record of one step: what was planned and what happened.</summary>
+public sealed record RollbackStep(
+    int Index,
+    PlanStep Plan,
+    StepStatus Status,
+    int Attempts = 0,
+    DateTimeOffset? StartedAt = null,
+    DateTimeOffset? FinishedAt = null,
+    string? Output = null);

@@ -1,0 +1,99 @@
+using Rewind.Core.Incidents;
+using Rewind.Core.Releases;
+using Rewind.Core.Runbooks;
+using Rewind.Core.Signals;
+
+namespace Rewind.Core.Storage;
+
+/// <summary>
+/// Rewind's durable record and the source of truth: every decision and every step is written here before it is acted on.
+/// Implemented once relationally, with a SQLite and a PostgreSQL dialect; both pass the same contract tests.
+/// </summary>
+public interface IStore : IReleaseStore, IIncidentStore, IRollbackStore, ISampleStore
+{
+    /// <summary>Applies the shipped migrations that are not yet applied. Safe to call from several processes at once.</summary>
+    Task MigrateAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Round-trips to the database; for the controller's own health.</summary>
+    Task<TimeSpan> PingAsync(CancellationToken cancellationToken = default);
+}
+
+public interface IReleaseStore
+{
+    Task EnsureComponentAsync(string name, string provider, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<ComponentState>> GetComponentsAsync(CancellationToken cancellationToken = default);
+
+    Task<ComponentState?> GetComponentAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a deployed release and makes it the component's current one. Re-recording a version re-deploys it.</summary>
+    Task<Release> RecordReleaseAsync(Release release, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<Release>> GetReleasesAsync(string component, CancellationToken cancellationToken = default);
+
+    Task<Release?> GetReleaseAsync(string component, string version, CancellationToken cancellationToken = default);
+
+    /// <summary>Moves a release to a new state; returns false when the state machine forbids the move.</summary>
+    Task<bool> SetReleaseStateAsync(string component, string version, ReleaseState state, DateTimeOffset at, string? incident = null, CancellationToken cancellationToken = default);
+
+    Task SetCurrentReleaseAsync(string component, string version, DateTimeOffset at, CancellationToken cancellationToken = default);
+}
+
+public interface IIncidentStore
+{
+    /// <summary>Opens an incident with the next <c>INC-YYYY-MM-DD-NNNN</c> ID of its day and its first timeline event.</summary>
+    Task<Incident> OpenIncidentAsync(string component, Severity severity, string title, string? policy, string? release, DateTimeOffset at, string actor, CancellationToken cancellationToken = default);
+
+    Task<Incident?> GetOpenIncidentAsync(string component, CancellationToken cancellationToken = default);
+
+    Task<Incident?> GetIncidentAsync(string id, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<Incident>> GetIncidentsAsync(int limit, CancellationToken cancellationToken = default);
+
+    Task SetIncidentStatusAsync(string id, IncidentStatus status, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    Task AppendTimelineAsync(TimelineEvent entry, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<TimelineEvent>> GetTimelineAsync(string incidentId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The outcome of asking for a rollback: created, or refused because another one holds the component's lease.</summary>
+public sealed record RollbackCreation(Rollback? Created, string? ActiveRollbackId)
+{
+    public bool IsCreated => Created is not null;
+}
+
+public interface IRollbackStore
+{
+    /// <summary>
+    /// Writes the rollback and all its planned steps in one transaction, with the next <c>RB-YYYY-MM-DD-NNNN</c> ID.
+    /// Takes the component's lease: if a pending or running rollback of the component exists, nothing is written.
+    /// </summary>
+    Task<RollbackCreation> CreateRollbackAsync(string component, string? incidentId, string? fromVersion, string toVersion, string reason, string requestedBy, IReadOnlyList<PlanStep> steps, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    Task<Rollback?> GetRollbackAsync(string id, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<Rollback>> GetRollbacksAsync(int limit, string? component = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Pending and running rollbacks: the work a (re)started controller must finish.</summary>
+    Task<IReadOnlyList<Rollback>> GetActiveRollbacksAsync(CancellationToken cancellationToken = default);
+
+    Task MarkRollbackRunningAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    Task FinishRollbackAsync(string id, RollbackStatus status, DateTimeOffset at, string? failure, CancellationToken cancellationToken = default);
+
+    /// <summary>Write-ahead: recorded before the step acts. Increments the attempt count.</summary>
+    Task MarkStepStartedAsync(string rollbackId, int index, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    Task MarkStepFinishedAsync(string rollbackId, int index, StepStatus status, DateTimeOffset at, string? output, CancellationToken cancellationToken = default);
+}
+
+public interface ISampleStore
+{
+    Task AddSampleAsync(ProbeSample sample, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<ProbeSample>> GetRecentSamplesAsync(string component, string probe, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Keeps the newest <paramref name="keepPerProbe"/> samples of every probe; returns how many were deleted.</summary>
+    Task<int> PruneSamplesAsync(int keepPerProbe, CancellationToken cancellationToken = default);
+}
