@@ -1,0 +1,30 @@
+using System.CommandLine;
+using Rewind.Cli.Commands;
+using Rewind.Cli.Demo;
+using Spectre.Console;
+
+namespace Rewind.Cli;
+
+/// <summary>The command tree of <c>rewind</c>. Output goes to the given console and writers so tests can read it.</summary>
+internal static class CliApp
+{
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var context = new CliContext(console, error);
+        var root = new RootCommand("Rewind: detects a bad release, rolls every affected component back to its last known good, proves it worked, and keeps the record.")
+        {
+            context.ServerOption,
+            ServeCommand.Create(context),
+            StatusCommand.Create(context),
+            ReleaseCommands.CreateRelease(context),
+            ReleaseCommands.CreateReleases(context),
+            RollbackCommand.Create(context),
+            IncidentCommands.CreateIncidents(context),
+            IncidentCommands.CreateIncident(context),
+            ConfigCommand.Create(context),
+            DemoCommand.Create(context),
+        };
+        var invocation = new InvocationConfiguration { Output = output, Error = error };
+        return await root.Parse(args).InvokeAsync(invocation, cancellationToken);
+    }
+}

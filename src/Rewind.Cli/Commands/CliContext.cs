@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Rewind.Client;
+using Spectre.Console;
+
+namespace Rewind.Cli.Commands;
+
+/// <summary>What every command shares: where output goes, which server to talk to, and one way to report failures.</summary>
+internal sealed class CliContext(IAnsiConsole console, TextWriter error)
+{
+    public IAnsiConsole Console { get; } = console;
+
+    public TextWriter Error { get; } = error;
+
+    public Option<string> ServerOption { get; } = new("--server")
+    {
+        Description = "URL of the Rewind server (default: $REWIND_SERVER or http://127.0.0.1:7878)",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("REWIND_SERVER") is { Length: > 0 } url ? url : RewindClient.DefaultServer,
+    };
+
+    /// <summary>Runs an API call, turning problem details and connection failures into a message and an exit code.</summary>
+    public async Task<int> CallAsync(ParseResult parse, Func<RewindClient, Task<int>> action)
+    {
+        var server = parse.GetValue(ServerOption)!;
+        if (!Uri.TryCreate(server.EndsWith('/') ? server : server + "/", UriKind.Absolute, out var baseAddress))
+        {
+            await Error.WriteLineAsync($"error: --server '{server}' is not a URL");
+            return ExitCodes.Invalid;
+        }
+
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        try
+        {
+            return await action(new RewindClient(http));
+        }
+        catch (RewindApiException ex)
+        {
+            await Error.WriteLineAsync($"error: {ex.Message}");
+            return ex.Status == 400 ? ExitCodes.Invalid : ExitCodes.Failed;
+        }
+        catch (HttpRequestException ex)
+        {
+            await Error.WriteLineAsync($"error: cannot reach the Rewind server at {server}: {ex.Message}");
+            return ExitCodes.Unreachable;
+        }
+        catch (TaskCanceledException)
+        {
+            await Error.WriteLineAsync($"error: the Rewind server at {server} did not answer in time");
+            return ExitCodes.Unreachable;
+        }
+    }
+}

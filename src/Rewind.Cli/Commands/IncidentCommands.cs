@@ -1,0 +1,42 @@
+using System.CommandLine;
+using Rewind.Cli.Output;
+using Spectre.Console;
+
+namespace Rewind.Cli.Commands;
+
+internal static class IncidentCommands
+{
+    public static Command CreateIncidents(CliContext context)
+    {
+        var command = new Command("incidents", "List incidents, newest first.");
+        command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
+        {
+            context.Console.Write(Render.Incidents(await client.GetIncidentsAsync(cancellationToken)));
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    public static Command CreateIncident(CliContext context)
+    {
+        var id = new Argument<string>("id") { Description = "The incident ID, e.g. INC-2026-11-22-0001" };
+        var show = new Command("show", "Show an incident: its timeline and the steps of its rollbacks.") { id };
+        show.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
+        {
+            var incident = await client.GetIncidentAsync(parse.GetValue(id)!, cancellationToken);
+            context.Console.MarkupLine($"[bold]{incident.Id}[/] {incident.Severity} {incident.Status}: {Markup.Escape(incident.Title)}");
+            context.Console.MarkupLine($"opened {Render.Time(incident.OpenedAt)}, resolved {Render.Time(incident.ResolvedAt)}");
+            context.Console.Write(Render.Timeline(incident.Timeline));
+            foreach (var rollbackId in incident.Rollbacks)
+            {
+                var rollback = await client.GetRollbackAsync(rollbackId, cancellationToken);
+                context.Console.MarkupLine($"[bold]{rollback.Id}[/] {Markup.Escape(rollback.FromVersion ?? "?")} -> {Markup.Escape(rollback.ToVersion)}: {rollback.Status}{(rollback.Error is null ? "" : " - " + Markup.Escape(rollback.Error))}");
+                context.Console.Write(Render.Steps(rollback.Steps));
+            }
+
+            return ExitCodes.Ok;
+        }));
+        var command = new Command("incident", "Inspect one incident.") { show };
+        return command;
+    }
+}

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Rewind.Cli.Output;
+using Rewind.Client;
+using Spectre.Console;
+
+namespace Rewind.Cli.Commands;
+
+internal static class ReleaseCommands
+{
+    public static Command CreateRelease(CliContext context)
+    {
+        var command = new Command("release", "Record releases and mark them bad.");
+        command.Add(CreateRecord(context));
+        command.Add(CreateMarkBad(context));
+        return command;
+    }
+
+    public static Command CreateReleases(CliContext context)
+    {
+        var component = new Argument<string>("component") { Description = "The component whose releases to list" };
+        var command = new Command("releases", "List a component's releases, newest first, with their states and the last known good.") { component };
+        command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
+        {
+            context.Console.Write(Render.Releases(await client.GetReleasesAsync(parse.GetValue(component)!, cancellationToken)));
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command CreateRecord(CliContext context)
+    {
+        var component = new Argument<string>("component") { Description = "The component that was deployed" };
+        var version = new Argument<string>("version") { Description = "The version now serving" };
+        var commit = new Option<string?>("--commit") { Description = "The source commit of the release" };
+        var artifact = new Option<string?>("--artifact") { Description = "The artifact reference (image, archive, path)" };
+        var by = new Option<string?>("--by") { Description = "Who deployed it (default: $USER)" };
+        var command = new Command("record", "Record that a release was deployed; it bakes, then becomes stable (last known good).") { component, version, commit, artifact, by };
+        command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
+        {
+            var request = new RecordReleaseRequest(parse.GetValue(version)!, parse.GetValue(commit), parse.GetValue(artifact), parse.GetValue(by) ?? Environment.UserName);
+            var release = await client.RecordReleaseAsync(parse.GetValue(component)!, request, cancellationToken);
+            context.Console.MarkupLine($"recorded {Markup.Escape(release.Component)} {Markup.Escape(release.Version)}: {release.State}");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command CreateMarkBad(CliContext context)
+    {
+        var component = new Argument<string>("component") { Description = "The component of the release" };
+        var version = new Argument<string>("version") { Description = "The release that hurts users" };
+        var reason = new Option<string?>("--reason") { Description = "Why it is bad, for the record" };
+        var command = new Command("mark-bad", "Mark a release bad: it is never a rollback target and is refused if recorded again.") { component, version, reason };
+        command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
+        {
+            var release = await client.MarkBadAsync(parse.GetValue(component)!, parse.GetValue(version)!, new MarkBadRequest(parse.GetValue(reason), Environment.UserName), cancellationToken);
+            context.Console.MarkupLine($"{Markup.Escape(release.Component)} {Markup.Escape(release.Version)} is now {release.State}");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,85 @@
+using System.CommandLine;
+using Rewind.Cli.Output;
+using Rewind.Client;
+using Spectre.Console;
+
+namespace Rewind.Cli.Commands;
+
+internal static class RollbackCommand
+{
+    private static readonly TimeSpan FollowLimit = TimeSpan.FromMinutes(30);
+
+    public static Command Create(CliContext context)
+    {
+        var component = new Argument<string>("component") { Description = "The component to roll back" };
+        var to = new Option<string?>("--to") { Description = "Target release (default: the last known good). Only stable releases are accepted" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Show the exact steps, paths and argv without touching anything" };
+        var yes = new Option<bool>("--yes") { Description = "Do not ask for confirmation (required when not on a terminal)" };
+        var reason = new Option<string?>("--reason") { Description = "Why, for the record (default: \"manual rollback\")" };
+        var noWait = new Option<bool>("--no-wait") { Description = "Return once the rollback is accepted instead of following it to the end" };
+        var command = new Command("rollback", "Roll a component back to its last known good (or --to a stable release), following it live.") { component, to, dryRun, yes, reason, noWait };
+        command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
+        {
+            var request = new RollbackRequest(parse.GetValue(component)!, parse.GetValue(reason) ?? "manual rollback", parse.GetValue(to), RequestedBy: Environment.UserName);
+            var plan = await client.DryRunRollbackAsync(request, cancellationToken);
+            context.Console.MarkupLine($"plan: roll [bold]{Markup.Escape(plan.Component)}[/] back from {Markup.Escape(plan.FromVersion ?? "unknown")} to [bold]{Markup.Escape(plan.ToVersion)}[/]");
+            foreach (var step in plan.Steps)
+            {
+                context.Console.MarkupLine($"  {step.Index + 1}. {Markup.Escape(step.Description)}");
+            }
+
+            if (parse.GetValue(dryRun))
+            {
+                context.Console.MarkupLine("dry run: nothing was touched");
+                return ExitCodes.Ok;
+            }
+
+            if (!parse.GetValue(yes))
+            {
+                if (Console.IsInputRedirected || !context.Console.Profile.Capabilities.Interactive)
+                {
+                    await context.Error.WriteLineAsync("error: not on a terminal; pass --yes to confirm the rollback");
+                    return ExitCodes.Invalid;
+                }
+
+                if (!await context.Console.ConfirmAsync($"Roll {plan.Component} back to {plan.ToVersion}?", defaultValue: false, cancellationToken))
+                {
+                    context.Console.MarkupLine("cancelled: nothing was touched");
+                    return ExitCodes.Failed;
+                }
+            }
+
+            var rollback = await client.RequestRollbackAsync(request, cancellationToken);
+            context.Console.MarkupLine($"[bold]{rollback.Id}[/] accepted (incident {Markup.Escape(rollback.IncidentId ?? "-")})");
+            return parse.GetValue(noWait) ? ExitCodes.Ok : await FollowAsync(context, client, rollback.Id, cancellationToken);
+        }));
+        return command;
+    }
+
+    private static async Task<int> FollowAsync(CliContext context, RewindClient client, string id, CancellationToken cancellationToken)
+    {
+        var printed = new HashSet<(int, string)>();
+        var deadline = DateTimeOffset.UtcNow + FollowLimit;
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            var rollback = await client.GetRollbackAsync(id, cancellationToken);
+            foreach (var step in rollback.Steps.Where(s => s.Status != "pending" && printed.Add((s.Index, s.Status))))
+            {
+                context.Console.MarkupLine($"  step {step.Index + 1} {Markup.Escape(step.Kind)}: {step.Status}{(step.Output is null ? "" : " - " + Markup.Escape(step.Output))}");
+            }
+
+            if (rollback.Status is "succeeded" or "failed")
+            {
+                context.Console.MarkupLine(rollback.Status == "succeeded"
+                    ? $"[green]{rollback.Id} succeeded[/]: {Markup.Escape(rollback.Component)} is on {Markup.Escape(rollback.ToVersion)} and healthy"
+                    : $"[red]{rollback.Id} failed[/]: {Markup.Escape(rollback.Error ?? "see the incident")}");
+                return rollback.Status == "succeeded" ? ExitCodes.Ok : ExitCodes.Failed;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+        }
+
+        await context.Error.WriteLineAsync($"error: stopped following {id} after {FollowLimit.TotalMinutes} minutes; it goes on in the controller");
+        return ExitCodes.Failed;
+    }
+}

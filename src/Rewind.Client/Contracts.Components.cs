@@ -1,0 +1,20 @@
+namespace Rewind.Client;
+
+/// <summary>A component as the API shows it: what it runs now, what it would roll back to, and whether it is healthy.</summary>
+public sealed record ComponentDto(
+    string Name,
+    string Provider,
+    string? CurrentVersion,
+    string? CurrentState,
+    DateTimeOffset? CurrentSince,
+    string? LastKnownGood,
+    string Health,
+    IReadOnlyList<ProbeHealthDto> Probes,
+    string? OpenIncident,
+    string? ActiveRollback);
+
+/// <summary>The newest sample of one probe. Health is <c>healthy</c>, <c>failing</c> or <c>unknown</c> (no sample yet).</summary>
+public sealed record ProbeHealthDto(string Name, string Health, DateTimeOffset? At, double? LatencyMs, string? Error);
+
+/// <summary>The controller's own health: is it running, can it reach its store.</summary>
+public sealed record ControllerHealthDto(string Status, string Version, string Store, double StoreLatencyMs, DateTimeOffset StartedAt, int Components);

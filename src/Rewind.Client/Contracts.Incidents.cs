@@ -1,0 +1,17 @@
+namespace Rewind.Client;
+
+/// <summary>An incident with its append-only timeline and the rollbacks made for it.</summary>
+public sealed record IncidentDto(
+    string Id,
+    string Component,
+    string Severity,
+    string Status,
+    string Title,
+    string? Policy,
+    string? Release,
+    DateTimeOffset OpenedAt,
+    DateTimeOffset? ResolvedAt,
+    IReadOnlyList<TimelineEventDto> Timeline,
+    IReadOnlyList<string> Rollbacks);
+
+public sealed record TimelineEventDto(DateTimeOffset At, string Kind, string Message, string Actor);

@@ -1,0 +1,30 @@
+namespace Rewind.Client;
+
+/// <summary>One rollback and the record of every step. Status is pending, running, succeeded or failed.</summary>
+public sealed record RollbackDto(
+    string Id,
+    string Component,
+    string? IncidentId,
+    string? FromVersion,
+    string ToVersion,
+    string Status,
+    string Reason,
+    string RequestedBy,
+    DateTimeOffset RequestedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    string? Error,
+    IReadOnlyList<RollbackStepDto> Steps);
+
+public sealed record RollbackStepDto(int Index, string Kind, string Description, string Status, int Attempts, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Output);
+
+/// <summary>
+/// Body of <c>POST /api/v1/rollbacks</c>. Without <see cref="ToVersion"/> the target is the last known good.
+/// With <see cref="DryRun"/> the answer is the exact plan and nothing is touched.
+/// </summary>
+public sealed record RollbackRequest(string Component, string Reason, string? ToVersion = null, bool DryRun = false, string? RequestedBy = null);
+
+/// <summary>A dry run: the resolved versions and the exact steps, paths and argv a rollback would run.</summary>
+public sealed record RollbackPlanDto(string Component, string? FromVersion, string ToVersion, IReadOnlyList<PlanStepDto> Steps);
+
+public sealed record PlanStepDto(int Index, string Kind, string Description);

@@ -1,0 +1,82 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Rewind.Client;
+
+/// <summary>Typed client of Rewind's API (<c>/api/v1</c>). Errors arrive as <see cref="RewindApiException"/> carrying the problem details.</summary>
+public sealed class RewindClient(HttpClient http)
+{
+    public const string DefaultServer = "http://127.0.0.1:7878";
+
+    public Task<ControllerHealthDto> GetHealthAsync(CancellationToken cancellationToken = default) =>
+        GetAsync<ControllerHealthDto>("api/v1/health", cancellationToken);
+
+    public Task<IReadOnlyList<ComponentDto>> GetComponentsAsync(CancellationToken cancellationToken = default) =>
+        GetAsync<IReadOnlyList<ComponentDto>>("api/v1/components", cancellationToken);
+
+    public Task<ComponentDto> GetComponentAsync(string name, CancellationToken cancellationToken = default) =>
+        GetAsync<ComponentDto>($"api/v1/components/{Uri.EscapeDataString(name)}", cancellationToken);
+
+    public Task<IReadOnlyList<ReleaseDto>> GetReleasesAsync(string component, CancellationToken cancellationToken = default) =>
+        GetAsync<IReadOnlyList<ReleaseDto>>($"api/v1/components/{Uri.EscapeDataString(component)}/releases", cancellationToken);
+
+    public Task<ReleaseDto> RecordReleaseAsync(string component, RecordReleaseRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync<ReleaseDto>($"api/v1/components/{Uri.EscapeDataString(component)}/releases", request, cancellationToken);
+
+    public Task<ReleaseDto> MarkBadAsync(string component, string version, MarkBadRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync<ReleaseDto>($"api/v1/components/{Uri.EscapeDataString(component)}/releases/{Uri.EscapeDataString(version)}/mark-bad", request, cancellationToken);
+
+    public Task<IReadOnlyList<IncidentDto>> GetIncidentsAsync(CancellationToken cancellationToken = default) =>
+        GetAsync<IReadOnlyList<IncidentDto>>("api/v1/incidents", cancellationToken);
+
+    public Task<IncidentDto> GetIncidentAsync(string id, CancellationToken cancellationToken = default) =>
+        GetAsync<IncidentDto>($"api/v1/incidents/{Uri.EscapeDataString(id)}", cancellationToken);
+
+    public Task<IReadOnlyList<RollbackDto>> GetRollbacksAsync(CancellationToken cancellationToken = default) =>
+        GetAsync<IReadOnlyList<RollbackDto>>("api/v1/rollbacks", cancellationToken);
+
+    public Task<RollbackDto> GetRollbackAsync(string id, CancellationToken cancellationToken = default) =>
+        GetAsync<RollbackDto>($"api/v1/rollbacks/{Uri.EscapeDataString(id)}", cancellationToken);
+
+    public Task<RollbackDto> RequestRollbackAsync(RollbackRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync<RollbackDto>("api/v1/rollbacks", request with { DryRun = false }, cancellationToken);
+
+    public Task<RollbackPlanDto> DryRunRollbackAsync(RollbackRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync<RollbackPlanDto>("api/v1/rollbacks", request with { DryRun = true }, cancellationToken);
+
+    private async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
+    }
+
+    private async Task<T> PostAsync<T>(string path, object body, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync(new Uri(path, UriKind.Relative), body, RewindJson.Options, cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return (await response.Content.ReadFromJsonAsync<T>(RewindJson.Options, cancellationToken))!;
+        }
+
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        string title = response.ReasonPhrase ?? "error";
+        string? detail = null;
+        try
+        {
+            using var problem = JsonDocument.Parse(text);
+            title = problem.RootElement.TryGetProperty("title", out var t) ? t.GetString() ?? title : title;
+            detail = problem.RootElement.TryGetProperty("detail", out var d) ? d.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            detail = text.Length > 500 ? text[..500] : text;
+        }
+
+        throw new RewindApiException((int)response.StatusCode, title, detail);
+    }
+}

@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Rewind.Client;
+using Rewind.Core.Releases;
+using Rewind.Core.Storage;
+using Rewind.Server.Hosting;
+using Rewind.Server.Signals;
+
+namespace Rewind.Server.Api;
+
+internal static class ComponentEndpoints
+{
+    public static void MapComponentEndpoints(this IEndpointRouteBuilder api)
+    {
+        api.MapGet("/components", ListAsync);
+        api.MapGet("/components/{name}", GetAsync);
+    }
+
+    private static async Task<Ok<List<ComponentDto>>> ListAsync(ConfigHolder config, IStore store, HealthBoard board, CancellationToken cancellationToken)
+    {
+        var result = new List<ComponentDto>();
+        foreach (var name in config.Current.Components.Keys.Order(StringComparer.Ordinal))
+        {
+            result.Add(await DescribeAsync(name, config, store, board, cancellationToken));
+        }
+
+        return TypedResults.Ok(result);
+    }
+
+    private static async Task<Results<Ok<ComponentDto>, ProblemHttpResult>> GetAsync(string name, ConfigHolder config, IStore store, HealthBoard board, CancellationToken cancellationToken) =>
+        config.Component(name) is null
+            ? Problems.NotFound("unknown component", $"component {name} is not in the config")
+            : TypedResults.Ok(await DescribeAsync(name, config, store, board, cancellationToken));
+
+    internal static async Task<ComponentDto> DescribeAsync(string name, ConfigHolder config, IStore store, HealthBoard board, CancellationToken cancellationToken)
+    {
+        var component = config.Component(name)!;
+        var state = await store.GetComponentAsync(name, cancellationToken);
+        var releases = await store.GetReleasesAsync(name, cancellationToken);
+        var current = releases.FirstOrDefault(r => string.Equals(r.Version, state?.CurrentVersion, StringComparison.Ordinal));
+        var incident = await store.GetOpenIncidentAsync(name, cancellationToken);
+        var rollbacks = await store.GetRollbacksAsync(1, name, cancellationToken);
+        var probes = component.Probes.Keys.Select(p =>
+        {
+            var sample = board.Latest(name, p);
+            return new ProbeHealthDto(p, sample is null ? "unknown" : sample.Success ? "healthy" : "failing", sample?.At, sample?.LatencyMs, sample?.Error);
+        }).ToList();
+        return new ComponentDto(
+            name,
+            component.Provider.Kind,
+            state?.CurrentVersion,
+            current is null ? null : ReleaseStateMachine.Describe(current.State),
+            state?.CurrentSince,
+            LastKnownGood.Select(releases, state?.CurrentVersion)?.Version,
+            board.Health(name, component.Probes.Keys),
+            probes,
+            incident?.Id,
+            rollbacks.Count > 0 && rollbacks[0].IsActive ? rollbacks[0].Id : null);
+    }
+}

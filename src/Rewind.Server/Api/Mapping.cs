@@ -1,0 +1,56 @@
+using Rewind.Client;
+using Rewind.Core.Incidents;
+using Rewind.Core.Releases;
+using Rewind.Core.Runbooks;
+
+namespace Rewind.Server.Api;
+
+/// <summary>Domain records to the API's contracts. States are written the way the CLI and docs write them.</summary>
+internal static class Mapping
+{
+    public static ReleaseDto ToDto(this Release release, string? lastKnownGood) => new(
+        release.Component,
+        release.Version,
+        ReleaseStateMachine.Describe(release.State),
+        release.RecordedAt,
+        release.Commit,
+        release.Artifact,
+        release.RecordedBy,
+        release.StableAt,
+        release.Incident,
+        string.Equals(release.Version, lastKnownGood, StringComparison.Ordinal));
+
+    public static IncidentDto ToDto(this Incident incident, IEnumerable<TimelineEvent> timeline, IEnumerable<string> rollbacks) => new(
+        incident.Id,
+        incident.Component,
+        incident.Severity.ToString(),
+        incident.Status.ToString().ToLowerInvariant(),
+        incident.Title,
+        incident.Policy,
+        incident.Release,
+        incident.OpenedAt,
+        incident.ResolvedAt,
+        [.. timeline.Select(e => new TimelineEventDto(e.At, e.Kind, e.Message, e.Actor))],
+        [.. rollbacks]);
+
+    public static RollbackDto ToDto(this Rollback rollback) => new(
+        rollback.Id,
+        rollback.Component,
+        rollback.IncidentId,
+        rollback.FromVersion,
+        rollback.ToVersion,
+        rollback.Status.ToString().ToLowerInvariant(),
+        rollback.Reason,
+        rollback.RequestedBy,
+        rollback.RequestedAt,
+        rollback.StartedAt,
+        rollback.FinishedAt,
+        rollback.Error,
+        [.. rollback.Steps.OrderBy(s => s.Index).Select(s => new RollbackStepDto(s.Index, s.Plan.Kind, s.Plan.Describe(), s.Status.ToString().ToLowerInvariant(), s.Attempts, s.StartedAt, s.FinishedAt, s.Output))]);
+
+    public static RollbackPlanDto ToDto(this PlanResult plan, string component, string? fromVersion) => new(
+        component,
+        fromVersion,
+        plan.Target!.Version,
+        [.. plan.Steps.Select((s, i) => new PlanStepDto(i, s.Kind, s.Describe()))]);
+}

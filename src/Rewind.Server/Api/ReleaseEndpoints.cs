@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Rewind.Client;
+using Rewind.Core.Releases;
+using Rewind.Core.Storage;
+using Rewind.Server.Hosting;
+using Rewind.Server.Releases;
+
+namespace Rewind.Server.Api;
+
+internal static class ReleaseEndpoints
+{
+    public static void MapReleaseEndpoints(this IEndpointRouteBuilder api)
+    {
+        api.MapGet("/components/{name}/releases", ListAsync);
+        api.MapPost("/components/{name}/releases", RecordAsync);
+        api.MapPost("/components/{name}/releases/{version}/mark-bad", MarkBadAsync);
+    }
+
+    private static async Task<Results<Ok<List<ReleaseDto>>, ProblemHttpResult>> ListAsync(string name, ConfigHolder config, IStore store, CancellationToken cancellationToken)
+    {
+        if (config.Component(name) is null)
+        {
+            return Problems.NotFound("unknown component", $"component {name} is not in the config");
+        }
+
+        var state = await store.GetComponentAsync(name, cancellationToken);
+        var releases = await store.GetReleasesAsync(name, cancellationToken);
+        var lkg = LastKnownGood.Select(releases, state?.CurrentVersion)?.Version;
+        return TypedResults.Ok(releases.OrderByDescending(r => r.RecordedAt).Select(r => r.ToDto(lkg)).ToList());
+    }
+
+    private static async Task<Results<Created<ReleaseDto>, ProblemHttpResult>> RecordAsync(string name, RecordReleaseRequest request, ConfigHolder config, IStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (config.Component(name) is null)
+        {
+            return Problems.NotFound("unknown component", $"component {name} is not in the config");
+        }
+
+        if (!ReleaseVersion.IsValid(request.Version))
+        {
+            return Problems.Invalid("invalid version", $"version '{request.Version}' must be 1-64 characters of letters, digits, '.', '_', '+' or '-', starting with a letter or digit");
+        }
+
+        if (await store.GetReleaseAsync(name, request.Version, cancellationToken) is { State: ReleaseState.Bad or ReleaseState.RolledBack } refused)
+        {
+            return Problems.Conflict("release refused", $"release {request.Version} of {name} is {ReleaseStateMachine.Describe(refused.State)}{(refused.Incident is null ? "" : $" (incident {refused.Incident})")}; it is not deployed again");
+        }
+
+        var release = await store.RecordReleaseAsync(new Release(name, request.Version, ReleaseState.Baking, time.GetUtcNow(), request.Commit, request.Artifact, request.RecordedBy), cancellationToken);
+        return TypedResults.Created($"/api/v1/components/{name}/releases/{release.Version}", release.ToDto(null));
+    }
+
+    private static async Task<Results<Ok<ReleaseDto>, ProblemHttpResult>> MarkBadAsync(string name, string version, MarkBadRequest request, IStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (await store.GetReleaseAsync(name, version, cancellationToken) is null)
+        {
+            return Problems.NotFound("unknown release", $"release {version} of {name} is not recorded");
+        }
+
+        var incident = (await store.GetOpenIncidentAsync(name, cancellationToken))?.Id;
+        var moved = await store.SetReleaseStateAsync(name, version, ReleaseState.Bad, time.GetUtcNow(), incident, cancellationToken);
+        var release = await store.GetReleaseAsync(name, version, cancellationToken);
+        if (!moved && release!.State != ReleaseState.Bad)
+        {
+            return Problems.Conflict("cannot mark bad", $"release {version} of {name} is {ReleaseStateMachine.Describe(release.State)}");
+        }
+
+        return TypedResults.Ok(release!.ToDto(null));
+    }
+}

@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Rewind.Client;
+using Rewind.Core.Storage;
+using Rewind.Server.Releases;
+using Rewind.Server.Runbooks;
+
+namespace Rewind.Server.Api;
+
+internal static class RollbackEndpoints
+{
+    public static void MapRollbackEndpoints(this IEndpointRouteBuilder api)
+    {
+        api.MapGet("/rollbacks", ListAsync);
+        api.MapGet("/rollbacks/{id}", GetAsync);
+        api.MapPost("/rollbacks", RequestAsync);
+    }
+
+    private static async Task<Ok<List<RollbackDto>>> ListAsync(IStore store, CancellationToken cancellationToken, string? component = null, int limit = 50) =>
+        TypedResults.Ok((await store.GetRollbacksAsync(Math.Clamp(limit, 1, 500), component, cancellationToken)).Select(r => r.ToDto()).ToList());
+
+    private static async Task<Results<Ok<RollbackDto>, ProblemHttpResult>> GetAsync(string id, IStore store, CancellationToken cancellationToken) =>
+        await store.GetRollbackAsync(id, cancellationToken) is { } rollback
+            ? TypedResults.Ok(rollback.ToDto())
+            : Problems.NotFound("unknown rollback", $"rollback {id} does not exist");
+
+    private static async Task<Results<Accepted<RollbackDto>, Ok<RollbackPlanDto>, ProblemHttpResult>> RequestAsync(RollbackRequest request, RollbackCoordinator coordinator, IStore store, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Component))
+        {
+            return Problems.Invalid("invalid rollback request", "component is required");
+        }
+
+        if (request.ToVersion is not null && !ReleaseVersion.IsValid(request.ToVersion))
+        {
+            return Problems.Invalid("invalid rollback request", $"toVersion '{request.ToVersion}' is not a valid version");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 2000)
+        {
+            return Problems.Invalid("invalid rollback request", "reason is required (at most 2000 characters): the record must say why");
+        }
+
+        if (request.DryRun)
+        {
+            var planned = await coordinator.PlanAsync(request.Component, request.ToVersion, cancellationToken);
+            return planned switch
+            {
+                { UnknownComponent: true } => Problems.NotFound("unknown component", planned.Refusal!),
+                { Refusal: { } why } => Problems.Conflict("rollback refused", why),
+                _ => TypedResults.Ok(planned.Plan!.ToDto(request.Component, (await store.GetComponentAsync(request.Component, cancellationToken))?.CurrentVersion)),
+            };
+        }
+
+        var requestedBy = string.IsNullOrWhiteSpace(request.RequestedBy) ? "api" : request.RequestedBy.Trim();
+        var outcome = await coordinator.RequestAsync(request.Component, request.ToVersion, request.Reason.Trim(), requestedBy, null, cancellationToken);
+        return outcome switch
+        {
+            { UnknownComponent: true } => Problems.NotFound("unknown component", outcome.Refusal!),
+            { Refusal: { } why } => Problems.Conflict("rollback refused", why + "; nothing was touched"),
+            { ConflictId: { } active } => Problems.Conflict("rollback already running", $"rollback {active} is already acting on {request.Component}; one actor per component"),
+            _ => TypedResults.Accepted($"/api/v1/rollbacks/{outcome.Rollback!.Id}", outcome.Rollback.ToDto()),
+        };
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Rewind.Runtime.Processes;
+using Rewind.Runtime.Runbooks;
+using Rewind.Runtime.Signals;
+
+namespace Rewind.Server.Hosting;
+
+/// <summary>Registers the I/O edge: the probe, the process runner and one runner per plan step kind.</summary>
+internal static class RuntimeServices
+{
+    public static IServiceCollection AddRewindRuntime(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => new HttpProbe(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new ProcessRunner(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ProcessRunner>>()));
+        services.AddSingleton<IStepRunner, SwitchStepRunner>();
+        services.AddSingleton<IStepRunner>(sp => new RestartStepRunner(sp.GetRequiredService<ProcessRunner>()));
+        services.AddSingleton<IStepRunner>(sp =>
+        {
+            var config = sp.GetRequiredService<ConfigHolder>();
+            return new WaitHealthyStepRunner(
+                sp.GetRequiredService<HttpProbe>(),
+                component => config.Component(component)?.Probes,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<WaitHealthyStepRunner>>());
+        });
+        return services;
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Logging;
+
+namespace Rewind.Server.Hosting;
+
+/// <summary>Every log line the server writes, with stable event ids. Secrets never reach these parameters.</summary>
+internal static partial class ServerLog
+{
+    [LoggerMessage(1001, LogLevel.Warning, "Policy {Policy} of {Component} fired: {Evidence}")]
+    public static partial void PolicyFired(ILogger logger, string component, string policy, string evidence);
+
+    [LoggerMessage(1002, LogLevel.Information, "Policy {Policy} of {Component} recovered")]
+    public static partial void PolicyRecovered(ILogger logger, string component, string policy);
+
+    [LoggerMessage(1003, LogLevel.Critical, "No rollback for {Component}: {Reason}; a human must decide")]
+    public static partial void RollbackRefused(ILogger logger, string component, string reason);
+
+    [LoggerMessage(1004, LogLevel.Information, "Release {Version} of {Component} is stable after its bake time")]
+    public static partial void ReleaseStable(ILogger logger, string component, string version);
+
+    [LoggerMessage(1005, LogLevel.Error, "Monitoring of {Component}/{Probe} failed; continuing")]
+    public static partial void MonitorLoopFailed(ILogger logger, Exception exception, string component, string probe);
+
+    [LoggerMessage(1006, LogLevel.Error, "Decision for {Component} failed; continuing")]
+    public static partial void DecisionFailed(ILogger logger, Exception exception, string component);
+
+    [LoggerMessage(1007, LogLevel.Information, "Pruned {Count} old probe samples")]
+    public static partial void SamplesPruned(ILogger logger, int count);
+
+    [LoggerMessage(1008, LogLevel.Error, "Bake check failed; continuing")]
+    public static partial void BakeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2001, LogLevel.Warning, "Rollback {RollbackId} of {Component} started: {From} -> {To}")]
+    public static partial void RollbackStarted(ILogger logger, string rollbackId, string component, string? from, string to);
+
+    [LoggerMessage(2002, LogLevel.Information, "Step {Index} ({Kind}) {Status}: {Output}")]
+    public static partial void StepFinished(ILogger logger, int index, string kind, string status, string output);
+
+    [LoggerMessage(2003, LogLevel.Warning, "Rollback {RollbackId} finished: {Status}")]
+    public static partial void RollbackFinished(ILogger logger, string rollbackId, string status);
+
+    [LoggerMessage(2004, LogLevel.Information, "Resuming rollback {RollbackId} at its first unfinished step")]
+    public static partial void RollbackResumed(ILogger logger, string rollbackId);
+
+    [LoggerMessage(2005, LogLevel.Error, "Rollback {RollbackId} crashed in the executor")]
+    public static partial void RollbackCrashed(ILogger logger, Exception exception, string rollbackId);
+
+    [LoggerMessage(2006, LogLevel.Information, "Rollback {RollbackId} paused by shutdown; it resumes at the next start")]
+    public static partial void RollbackPaused(ILogger logger, string rollbackId);
+}

@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Rewind.Core.Configuration;
+using Rewind.Core.Incidents;
+using Rewind.Core.Policies;
+using Rewind.Core.Signals;
+using Rewind.Core.Storage;
+using Rewind.Server.Hosting;
+using Rewind.Server.Runbooks;
+
+namespace Rewind.Server.Policies;
+
+/// <summary>
+/// Feeds samples to the policies of the decision matrix and acts on their transitions: one incident per component per
+/// episode, a rollback when the mode is auto and the cooldown allows, a page to a human whenever it must not guess.
+/// </summary>
+internal sealed class DecisionEngine(
+    ConfigHolder config,
+    IStore store,
+    RollbackCoordinator coordinator,
+    TimeProvider time,
+    ILogger<DecisionEngine> logger)
+{
+    private const string Actor = "controller";
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Component, string Policy), PolicyState> _states = new();
+    private readonly ConcurrentDictionary<string, string?> _observedVersion = new(StringComparer.Ordinal);
+
+    public PolicyState StateOf(string component, string policy) => _states.GetValueOrDefault((component, policy), PolicyState.Initial);
+
+    public async Task ObserveAsync(ProbeSample sample, CancellationToken cancellationToken = default)
+    {
+        var component = config.Component(sample.Component);
+        if (component is null)
+        {
+            return;
+        }
+
+        var gate = _locks.GetOrAdd(sample.Component, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await ObserveLockedAsync(sample, component, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task ObserveLockedAsync(ProbeSample sample, ComponentConfig component, CancellationToken cancellationToken)
+    {
+        var state = await store.GetComponentAsync(sample.Component, cancellationToken);
+        var version = state?.CurrentVersion;
+        if (!_observedVersion.TryGetValue(sample.Component, out var seen) || !string.Equals(seen, version, StringComparison.Ordinal))
+        {
+            // A different release is serving: the old episode's memory says nothing about it.
+            _observedVersion[sample.Component] = version;
+            foreach (var name in component.Policies.Keys)
+            {
+                _states[(sample.Component, name)] = PolicyState.Initial;
+            }
+        }
+
+        var latest = await store.GetRollbacksAsync(1, sample.Component, cancellationToken);
+        if (latest.Count > 0 && latest[0].IsActive)
+        {
+            return; // a rollback is acting on the component; its own wait-healthy step judges the outcome
+        }
+
+        foreach (var (name, policy) in component.Policies.Where(p => string.Equals(p.Value.When.Probe, sample.Probe, StringComparison.Ordinal)))
+        {
+            var (next, transition) = StateOf(sample.Component, name).Observe(policy.When, sample);
+            _states[(sample.Component, name)] = next;
+            if (transition == PolicyTransition.Fired)
+            {
+                await FireAsync(sample, name, policy, next, version, cancellationToken);
+            }
+            else if (transition == PolicyTransition.Recovered)
+            {
+                await RecoverAsync(sample, name, cancellationToken);
+            }
+        }
+    }
+
+    private async Task FireAsync(ProbeSample sample, string policyName, PolicyConfig policy, PolicyState state, string? version, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var evidence = state.Describe(sample.Probe, sample.At) + (sample.Error is null ? "" : $"; last error: {sample.Error}");
+        ServerLog.PolicyFired(logger, sample.Component, policyName, evidence);
+        var incident = await store.GetOpenIncidentAsync(sample.Component, cancellationToken)
+            ?? await store.OpenIncidentAsync(sample.Component, policy.Severity, $"{sample.Component}: policy {policyName} fired on release {version ?? "unknown"}", policyName, version, now, $"policy:{policyName}", cancellationToken);
+        await Timeline(incident.Id, TimelineKinds.Evidence, $"policy {policyName}: {evidence}", $"policy:{policyName}", cancellationToken);
+
+        switch (policy.Mode)
+        {
+            case PolicyMode.Notify:
+                await Timeline(incident.Id, TimelineKinds.Decision, $"policy {policyName} is notify-only: no rollback", Actor, cancellationToken);
+                return;
+            case PolicyMode.Approve:
+                await Timeline(incident.Id, TimelineKinds.Decision, $"policy {policyName} needs a person's approval: run `rewind rollback {sample.Component}` to roll back", Actor, cancellationToken);
+                return;
+        }
+
+        var recent = await store.GetRollbacksAsync(1, sample.Component, cancellationToken);
+        if (recent.Count > 0 && recent[0].RequestedBy.StartsWith("policy:", StringComparison.Ordinal) && now - recent[0].RequestedAt < policy.Cooldown)
+        {
+            var message = $"automatic rollback suppressed: {recent[0].Id} ran {Durations.Format(now - recent[0].RequestedAt)} ago, inside the cooldown of {Durations.Format(policy.Cooldown)}; a human must decide";
+            await Timeline(incident.Id, TimelineKinds.Escalation, message, Actor, cancellationToken);
+            ServerLog.RollbackRefused(logger, sample.Component, message);
+            return;
+        }
+
+        var outcome = await coordinator.RequestAsync(sample.Component, null, $"policy {policyName}: {evidence}", $"policy:{policyName}", incident.Id, cancellationToken);
+        if (outcome.Refusal is { } refusal)
+        {
+            await Timeline(incident.Id, TimelineKinds.Escalation, $"no rollback: {refusal}; nothing was touched; paging a human", Actor, cancellationToken);
+            ServerLog.RollbackRefused(logger, sample.Component, refusal);
+        }
+    }
+
+    private async Task RecoverAsync(ProbeSample sample, string policyName, CancellationToken cancellationToken)
+    {
+        ServerLog.PolicyRecovered(logger, sample.Component, policyName);
+        if (await store.GetOpenIncidentAsync(sample.Component, cancellationToken) is { } incident)
+        {
+            await Timeline(incident.Id, TimelineKinds.Evidence, $"policy {policyName} no longer holds: probe {sample.Probe} passing again", $"policy:{policyName}", cancellationToken);
+        }
+    }
+
+    private Task Timeline(string incidentId, string kind, string message, string actor, CancellationToken cancellationToken) =>
+        store.AppendTimelineAsync(new TimelineEvent(incidentId, time.GetUtcNow(), kind, message, actor), cancellationToken);
+}

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Rewind.Core.Releases;
+using Rewind.Core.Storage;
+using Rewind.Server.Hosting;
+using Rewind.Server.Signals;
+
+namespace Rewind.Server.Releases;
+
+/// <summary>
+/// Promotes a baking release to stable (last known good) once it has served its bake time with no open incident and
+/// with its probes passing now and at least once since it was recorded: no data is not health. Also prunes old samples.
+/// </summary>
+internal sealed class BakeHostedService(
+    ConfigHolder config,
+    IStore store,
+    HealthBoard board,
+    TimeProvider time,
+    ILogger<BakeHostedService> logger) : BackgroundService
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Tick, time);
+        var lastPrune = time.GetUtcNow();
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await PromoteAsync(stoppingToken);
+                    if (time.GetUtcNow() - lastPrune >= PruneEvery)
+                    {
+                        lastPrune = time.GetUtcNow();
+                        var pruned = await store.PruneSamplesAsync(config.Current.SampleRetention, stoppingToken);
+                        if (pruned > 0)
+                        {
+                            ServerLog.SamplesPruned(logger, pruned);
+                        }
+                    }
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    ServerLog.BakeFailed(logger, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // shutdown
+        }
+    }
+
+    internal async Task PromoteAsync(CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        foreach (var (name, component) in config.Current.Components)
+        {
+            if (await store.GetComponentAsync(name, cancellationToken) is not { CurrentVersion: { } version }
+                || await store.GetReleaseAsync(name, version, cancellationToken) is not { State: ReleaseState.Baking } release
+                || now - release.RecordedAt < component.BakeTime
+                || board.Health(name, component.Probes.Keys) != "healthy"
+                || board.LastPass(name) is not { } lastPass || lastPass < release.RecordedAt
+                || await store.GetOpenIncidentAsync(name, cancellationToken) is not null)
+            {
+                continue;
+            }
+
+            if (await store.SetReleaseStateAsync(name, version, ReleaseState.Stable, now, cancellationToken: cancellationToken))
+            {
+                ServerLog.ReleaseStable(logger, name, version);
+            }
+        }
+    }
+}

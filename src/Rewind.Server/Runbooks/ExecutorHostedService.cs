@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Rewind.Core.Storage;
+using Rewind.Server.Hosting;
+
+namespace Rewind.Server.Runbooks;
+
+/// <summary>Resumes the rollbacks a previous controller left unfinished, then runs new ones as they are requested.</summary>
+internal sealed class ExecutorHostedService(IStore store, RollbackQueue queue, RollbackExecutor executor, ILogger<ExecutorHostedService> logger) : BackgroundService
+{
+    private readonly HashSet<string> _running = new(StringComparer.Ordinal);
+    private readonly List<Task> _tasks = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        foreach (var rollback in await store.GetActiveRollbacksAsync(stoppingToken))
+        {
+            Start(rollback.Id, stoppingToken);
+        }
+
+        try
+        {
+            await foreach (var id in queue.ReadAllAsync(stoppingToken))
+            {
+                Start(id, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // shutting down: running rollbacks observe the same token and pause where the store says
+        }
+
+        await Task.WhenAll(_tasks);
+    }
+
+    private void Start(string id, CancellationToken stoppingToken)
+    {
+        lock (_running)
+        {
+            if (!_running.Add(id))
+            {
+                return;
+            }
+        }
+
+        _tasks.Add(Task.Run(async () =>
+        {
+            try
+            {
+                await executor.RunAsync(id, stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                ServerLog.RollbackCrashed(logger, ex, id);
+            }
+            catch (OperationCanceledException)
+            {
+                ServerLog.RollbackPaused(logger, id);
+            }
+            finally
+            {
+                lock (_running)
+                {
+                    _running.Remove(id);
+                }
+            }
+        }, CancellationToken.None));
+    }
+}

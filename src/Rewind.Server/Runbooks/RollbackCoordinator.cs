@@ -1,0 +1,58 @@
+using Rewind.Core.Incidents;
+using Rewind.Core.Runbooks;
+using Rewind.Core.Storage;
+using Rewind.Server.Hosting;
+
+namespace Rewind.Server.Runbooks;
+
+/// <summary>What became of a rollback request: started, refused (with the reason), or in conflict with a running one.</summary>
+internal sealed record RollbackOutcome(Rollback? Rollback, PlanResult? Plan, string? Refusal, string? ConflictId, bool UnknownComponent = false);
+
+/// <summary>
+/// The one way a rollback starts, for policies and people alike: plan against known-good releases only, take the
+/// component's lease in the store, then hand the rollback to the executor.
+/// </summary>
+internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, RollbackQueue queue, TimeProvider time)
+{
+    public async Task<RollbackOutcome> PlanAsync(string component, string? toVersion, CancellationToken cancellationToken = default)
+    {
+        if (config.Component(component) is not { } componentConfig)
+        {
+            return new RollbackOutcome(null, null, $"component {component} is not in the config", null, UnknownComponent: true);
+        }
+
+        var state = await store.GetComponentAsync(component, cancellationToken);
+        var releases = await store.GetReleasesAsync(component, cancellationToken);
+        var plan = RollbackPlanner.Plan(component, componentConfig, state, releases, toVersion);
+        return new RollbackOutcome(null, plan, plan.Refusal, null);
+    }
+
+    public async Task<RollbackOutcome> RequestAsync(string component, string? toVersion, string reason, string requestedBy, string? incidentId, CancellationToken cancellationToken = default)
+    {
+        var planned = await PlanAsync(component, toVersion, cancellationToken);
+        var now = time.GetUtcNow();
+        if (planned.Refusal is not null || planned.Plan is not { Target: { } target } plan)
+        {
+            if (!planned.UnknownComponent && incidentId is null && await store.GetOpenIncidentAsync(component, cancellationToken) is { } open)
+            {
+                await store.AppendTimelineAsync(new TimelineEvent(open.Id, now, TimelineKinds.Escalation, $"rollback requested by {requestedBy} refused: {planned.Refusal}; nothing was touched", "controller"), cancellationToken);
+            }
+
+            return planned;
+        }
+
+        var state = await store.GetComponentAsync(component, cancellationToken);
+        incidentId ??= (await store.GetOpenIncidentAsync(component, cancellationToken))?.Id
+            ?? (await store.OpenIncidentAsync(component, Severity.P2, $"{component}: manual rollback requested by {requestedBy}: {reason}", null, state?.CurrentVersion, now, requestedBy, cancellationToken)).Id;
+        var creation = await store.CreateRollbackAsync(component, incidentId, state?.CurrentVersion, target.Version, reason, requestedBy, plan.Steps, now, cancellationToken);
+        if (creation.Created is not { } rollback)
+        {
+            return new RollbackOutcome(null, plan, null, creation.ActiveRollbackId);
+        }
+
+        await store.SetIncidentStatusAsync(incidentId, IncidentStatus.Mitigating, now, cancellationToken);
+        await store.AppendTimelineAsync(new TimelineEvent(incidentId, now, TimelineKinds.Decision, $"rollback {rollback.Id} requested by {requestedBy}: {state?.CurrentVersion ?? "unknown"} -> {target.Version} (last known good); reason: {reason}", requestedBy), cancellationToken);
+        queue.Enqueue(rollback.Id);
+        return new RollbackOutcome(rollback, plan, null, null);
+    }
+}

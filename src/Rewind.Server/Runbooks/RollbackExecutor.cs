@@ -1,0 +1,118 @@
+using Microsoft.Extensions.Logging;
+using Rewind.Core.Incidents;
+using Rewind.Core.Releases;
+using Rewind.Core.Runbooks;
+using Rewind.Core.Storage;
+using Rewind.Runtime.Runbooks;
+using Rewind.Server.Hosting;
+
+namespace Rewind.Server.Runbooks;
+
+/// <summary>
+/// Runs one rollback, write-ahead: each step is recorded as started before it acts and as finished after. A rollback
+/// interrupted at any instant resumes at its first step not recorded as finished; steps are idempotent, so a step that
+/// acted but was not recorded acts again harmlessly (a switch already on its target does nothing).
+/// </summary>
+internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> runners, TimeProvider time, ILogger<RollbackExecutor> logger)
+{
+    private readonly Dictionary<string, IStepRunner> _runners = runners.ToDictionary(r => r.Kind, StringComparer.Ordinal);
+
+    public async Task RunAsync(string rollbackId, CancellationToken cancellationToken = default)
+    {
+        var rollback = await store.GetRollbackAsync(rollbackId, cancellationToken);
+        if (rollback is not { IsActive: true })
+        {
+            return;
+        }
+
+        using var scope = logger.BeginScope(new Dictionary<string, object?>(StringComparer.Ordinal) { ["RollbackId"] = rollback.Id, ["IncidentId"] = rollback.IncidentId });
+        if (rollback.Status == RollbackStatus.Pending)
+        {
+            await store.MarkRollbackRunningAsync(rollback.Id, time.GetUtcNow(), cancellationToken);
+            ServerLog.RollbackStarted(logger, rollback.Id, rollback.Component, rollback.FromVersion, rollback.ToVersion);
+        }
+        else
+        {
+            ServerLog.RollbackResumed(logger, rollback.Id);
+            await Timeline(rollback, TimelineKinds.Rollback, $"{rollback.Id} resumed by a restarted controller at step {rollback.NextStep?.Index ?? 0}", cancellationToken);
+        }
+
+        foreach (var step in rollback.Steps.OrderBy(s => s.Index).Where(s => s.Status != StepStatus.Succeeded))
+        {
+            await store.MarkStepStartedAsync(rollback.Id, step.Index, time.GetUtcNow(), cancellationToken);
+            StepOutcome outcome;
+            try
+            {
+                outcome = await RunStepAsync(step.Plan, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                ServerLog.RollbackPaused(logger, rollback.Id);
+                return; // the step stays "running" in the store; the next controller resumes it
+            }
+
+            var status = outcome.Succeeded ? StepStatus.Succeeded : StepStatus.Failed;
+            await store.MarkStepFinishedAsync(rollback.Id, step.Index, status, time.GetUtcNow(), outcome.Output, cancellationToken);
+            ServerLog.StepFinished(logger, step.Index, step.Plan.Kind, status.ToString().ToLowerInvariant(), outcome.Output);
+            await Timeline(rollback, TimelineKinds.Step, $"{rollback.Id} step {step.Index + 1}/{rollback.Steps.Count} {step.Plan.Kind} {status.ToString().ToLowerInvariant()}: {outcome.Output}", cancellationToken);
+            if (!outcome.Succeeded)
+            {
+                await FailAsync(rollback, $"step {step.Index + 1} ({step.Plan.Kind}) failed: {outcome.Output}", cancellationToken);
+                return;
+            }
+
+            if (step.Plan is SwitchStep)
+            {
+                await store.SetCurrentReleaseAsync(rollback.Component, rollback.ToVersion, time.GetUtcNow(), cancellationToken);
+            }
+        }
+
+        await SucceedAsync(rollback, cancellationToken);
+    }
+
+    private async Task<StepOutcome> RunStepAsync(PlanStep plan, CancellationToken cancellationToken)
+    {
+        if (!_runners.TryGetValue(plan.Kind, out var runner))
+        {
+            return new StepOutcome(false, $"no runner for step kind {plan.Kind}");
+        }
+
+        try
+        {
+            return await runner.RunAsync(plan, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return new StepOutcome(false, $"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    private async Task SucceedAsync(Rollback rollback, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (rollback.FromVersion is { } from)
+        {
+            await store.SetReleaseStateAsync(rollback.Component, from, ReleaseState.RolledBack, now, rollback.IncidentId, cancellationToken);
+        }
+
+        await store.FinishRollbackAsync(rollback.Id, RollbackStatus.Succeeded, now, null, cancellationToken);
+        ServerLog.RollbackFinished(logger, rollback.Id, "succeeded");
+        if (rollback.IncidentId is { } incidentId)
+        {
+            await Timeline(rollback, TimelineKinds.Resolved, $"{rollback.Component} is healthy on {rollback.ToVersion} after {rollback.Id}; incident resolved", cancellationToken);
+            await store.SetIncidentStatusAsync(incidentId, IncidentStatus.Resolved, now, cancellationToken);
+        }
+    }
+
+    private async Task FailAsync(Rollback rollback, string error, CancellationToken cancellationToken)
+    {
+        await store.FinishRollbackAsync(rollback.Id, RollbackStatus.Failed, time.GetUtcNow(), error, cancellationToken);
+        ServerLog.RollbackFinished(logger, rollback.Id, "failed");
+        await Timeline(rollback, TimelineKinds.Escalation, $"{rollback.Id} failed: {error}; paging a human", cancellationToken);
+    }
+
+    private Task Timeline(Rollback rollback, string kind, string message, CancellationToken cancellationToken) =>
+        rollback.IncidentId is { } id
+            ? store.AppendTimelineAsync(new TimelineEvent(id, time.GetUtcNow(), kind, message, "executor"), cancellationToken)
+            : Task.CompletedTask;
+}

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Rewind.Core.Configuration;
+using Rewind.Core.Storage;
+using Rewind.Runtime.Signals;
+using Rewind.Server.Hosting;
+using Rewind.Server.Policies;
+
+namespace Rewind.Server.Signals;
+
+/// <summary>Runs every probe on its own interval, records each sample and hands it to the decision engine. One failing loop never stops another.</summary>
+internal sealed class MonitorHostedService(
+    ConfigHolder config,
+    HttpProbe probe,
+    IStore store,
+    HealthBoard board,
+    DecisionEngine engine,
+    TimeProvider time,
+    ILogger<MonitorHostedService> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var loops = config.Current.Components
+            .SelectMany(c => c.Value.Probes.Select(p => RunProbeAsync(c.Key, p.Key, p.Value, stoppingToken)))
+            .ToList();
+        return Task.WhenAll(loops);
+    }
+
+    private async Task RunProbeAsync(string component, string name, ProbeConfig probeConfig, CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(probeConfig.Interval, time);
+        do
+        {
+            try
+            {
+                var sample = await probe.RunAsync(component, name, probeConfig, stoppingToken);
+                board.Update(sample);
+                await store.AddSampleAsync(sample, stoppingToken);
+                await engine.ObserveAsync(sample, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                ServerLog.MonitorLoopFailed(logger, ex, component, name);
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using Rewind.Core.Configuration;
+using Rewind.Core.Incidents;
+using Rewind.Core.Policies;
+
+namespace Rewind.Core.Tests.Configuration;
+
+public sealed class ConfigParserTests
+{
+    private const string Valid = """
+        store: sqlite:state/rewind.db
+        components:
+          web:
+            provider:
+              release-dir:
+                path: /srv/web
+                restart: [systemctl, restart, web]
+            probes:
+              health:
+                http:
+                  url: http://127.0.0.1:8080/health
+                  json-field: { path: status, equals: ok }
+                interval: 2s
+                timeout: 1s
+            policies:
+              down:
+                when: { probe: health, failing-for: 10s }
+                severity: P0
+                mode: approve
+            bake-time: 90s
+        """;
+
+    [Fact]
+    public void Parse_ValidFile_BindsEveryKeyAndResolvesRelativePaths()
+    {
+        var result = ConfigParser.Parse(Valid, "rewind.yaml", "/etc/rewind");
+
+        result.Errors.ShouldBeEmpty();
+        var config = result.Config!;
+        config.Store.ShouldBe("sqlite:/etc/rewind/state/rewind.db");
+        var web = config.Components["web"];
+        web.Provider.ReleaseDir!.Restart.ShouldBe(["systemctl", "restart", "web"]);
+        web.Probes["health"].Http!.JsonField!.Expected.ShouldBe("ok");
+        web.Probes["health"].Interval.ShouldBe(TimeSpan.FromSeconds(2));
+        web.Policies["down"].Severity.ShouldBe(Severity.P0);
+        web.Policies["down"].Mode.ShouldBe(PolicyMode.Approve);
+        web.Policies["down"].When.FailingFor.ShouldBe(TimeSpan.FromSeconds(10));
+        web.BakeTime.ShouldBe(TimeSpan.FromSeconds(90));
+    }
+
+    [Fact]
+    public void Parse_UnknownKeyAndWrongType_ReportsBothWithLineAndColumn()
+    {
+        var text = Valid.Replace("    bake-time: 90s", "    bake-time: soon\n    colour: blue", StringComparison.Ordinal);
+
+        var result = ConfigParser.Parse(text, "rewind.yaml", "/etc/rewind");
+
+        result.IsValid.ShouldBeFalse();
+        result.Errors.Select(e => e.ToString()).ShouldBe(
+        [
+            "rewind.yaml:20:16: components.web.bake-time: expected a duration such as 500ms, 30s, 5m or 1h, found 'soon'",
+            "rewind.yaml:21:5: unknown key 'colour' in components.web; expected one of: bake-time, healthy-successes, healthy-timeout, policies, probes, provider",
+        ]);
+    }
+
+    [Fact]
+    public void Parse_PolicyOnUnknownProbe_PointsAtTheProbeValue()
+    {
+        var text = Valid.Replace("probe: health,", "probe: helth,", StringComparison.Ordinal);
+
+        var result = ConfigParser.Parse(text, "rewind.yaml", "/");
+
+        var error = result.Errors.ShouldHaveSingleItem();
+        (error.Line, error.Column).ShouldBe((17, 24));
+        error.Message.ShouldContain("'helth' is not a probe of web");
+    }
+
+    [Fact]
+    public void Parse_YamlSyntaxError_IsOneErrorWithPosition()
+    {
+        var result = ConfigParser.Parse("components:\n  web: [unclosed\n", "bad.yaml", "/");
+
+        var error = result.Errors.ShouldHaveSingleItem();
+        error.File.ShouldBe("bad.yaml");
+        error.Message.ShouldStartWith("YAML syntax");
+    }
+
+    [Fact]
+    public void Parse_WrongShapes_AreAllReported()
+    {
+        const string text = """
+            components:
+              web:
+                provider: release-dir
+                probes:
+                  health:
+                    interval: -1s
+                    timeout: 5s
+                    http: { url: "ftp://x", expect-status: ok }
+                policies:
+                  p:
+                    when: { probe: health }
+                    severity: P9
+                    mode: sometimes
+            """;
+
+        var result = ConfigParser.Parse(text, "r.yaml", "/");
+
+        var messages = result.Errors.Select(e => e.Message).ToList();
+        messages.ShouldContain(m => m.Contains("provider: expected a mapping", StringComparison.Ordinal));
+        messages.ShouldContain(m => m.Contains("interval: expected a duration", StringComparison.Ordinal));
+        messages.ShouldContain(m => m.Contains("expect-status: expected a whole number", StringComparison.Ordinal));
+        messages.ShouldContain(m => m.Contains("severity: expected one of P0, P1, P2, P3", StringComparison.Ordinal));
+        messages.ShouldContain(m => m.Contains("mode: expected one of auto, approve, notify", StringComparison.Ordinal));
+        result.Errors.ShouldAllBe(e => e.Line > 0 && e.Column > 0);
+    }
+
+    [Fact]
+    public void Parse_DuplicateComponentName_IsAnError()
+    {
+        var result = ConfigParser.Parse("components:\n  web: {}\n  web: {}\n", "r.yaml", "/");
+
+        var error = result.Errors.ShouldHaveSingleItem();
+        error.ToString().ShouldBe("r.yaml:3:3: YAML syntax: Duplicate key web");
+    }
+}
