@@ -1,0 +1,13 @@
+namespace Rewind.Runtime.Processes;
+
+/// <summary>
+/// A process to run: an argument vector (the first element is the executable), never a shell string.
+/// </summary>
+/// <param name="Argv">The executable and its arguments, passed one by one; nothing is split or expanded.</param>
+/// <param name="WorkingDirectory">The directory the process starts in; <see langword="null"/> keeps the controller's.</param>
+/// <param name="Timeout">How long the process may run before its whole tree is killed.</param>
+public sealed record ProcessRequest(IReadOnlyList<string> Argv, string? WorkingDirectory, TimeSpan Timeout)
+{
+    /// <summary>Variables added to (or, with a <see langword="null"/> value, removed from) the inherited environment.</summary>
+    public IReadOnlyDictionary<string, string?>? Environment { get; init; }
+}

@@ -1,0 +1,157 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Rewind.Runtime.Processes;
+
+/// <summary>
+/// Runs an argument vector as a child process (never through a shell), with a timeout that kills the whole process tree,
+/// and captures the tail of its output. Expected failures (non-zero exit, timeout, missing executable) are values;
+/// only the caller's cancellation throws, after the tree is killed.
+/// </summary>
+public sealed partial class ProcessRunner
+{
+    /// <summary>How many characters of combined stdout and stderr are kept: the last 64 KiB.</summary>
+    public const int OutputLimit = 64 * 1024;
+
+    /// <summary>How long to keep reading output after the process exited, for grandchildren that still hold the pipes.</summary>
+    private static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(2);
+
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    public ProcessRunner(TimeProvider? timeProvider = null, ILogger<ProcessRunner>? logger = null)
+    {
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+    }
+
+    public async Task<ProcessResult> RunAsync(ProcessRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Argv.Count == 0)
+        {
+            throw new ArgumentException("The argument vector is empty.", nameof(request));
+        }
+
+        var executable = request.Argv[0];
+        var output = new BoundedOutput(OutputLimit);
+        var started = _timeProvider.GetTimestamp();
+        using var process = new Process { StartInfo = CreateStartInfo(request) };
+        try
+        {
+            process.Start();
+        }
+        catch (Exception ex) when (ex is Win32Exception or IOException)
+        {
+            LogNotStarted(_logger, executable, ex.Message);
+            return new ProcessResult(null, "", _timeProvider.GetElapsedTime(started), TimedOut: false, $"cannot start {executable}: {ex.Message}");
+        }
+
+        process.StandardInput.Close();
+        var pumps = Task.WhenAll(PumpAsync(process.StandardOutput, output), PumpAsync(process.StandardError, output));
+        using var timeout = new CancellationTokenSource(request.Timeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var timedOut = false;
+        try
+        {
+            await process.WaitForExitAsync(linked.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            timedOut = true;
+            LogTimedOut(_logger, executable, request.Timeout);
+            await KillTreeAsync(process);
+        }
+        catch (OperationCanceledException)
+        {
+            await KillTreeAsync(process);
+            throw;
+        }
+
+        var duration = _timeProvider.GetElapsedTime(started);
+        await DrainAsync(pumps, output);
+        return new ProcessResult(process.HasExited ? process.ExitCode : null, output.ToString(), duration, timedOut);
+    }
+
+    private static ProcessStartInfo CreateStartInfo(ProcessRequest request)
+    {
+        var startInfo = new ProcessStartInfo(request.Argv[0])
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = request.WorkingDirectory ?? "",
+        };
+        for (var i = 1; i < request.Argv.Count; i++)
+        {
+            startInfo.ArgumentList.Add(request.Argv[i]);
+        }
+
+        foreach (var (name, value) in request.Environment ?? new Dictionary<string, string?>(StringComparer.Ordinal))
+        {
+            if (value is null)
+            {
+                startInfo.Environment.Remove(name);
+            }
+            else
+            {
+                startInfo.Environment[name] = value;
+            }
+        }
+
+        return startInfo;
+    }
+
+    private static async Task PumpAsync(StreamReader reader, BoundedOutput output)
+    {
+        var buffer = new char[4096];
+        try
+        {
+            int read;
+            while ((read = await reader.ReadAsync(buffer)) > 0)
+            {
+                output.Append(buffer.AsSpan(0, read));
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            // The pipe went away with the process; what was read is kept.
+        }
+    }
+
+    private async Task DrainAsync(Task pumps, BoundedOutput output)
+    {
+        try
+        {
+            await pumps.WaitAsync(DrainGrace, _timeProvider);
+        }
+        catch (TimeoutException)
+        {
+            // A detached grandchild kept stdout or stderr open; its output is not this process's result.
+            output.Append("\n[stopped reading: output still open after exit]\n");
+        }
+    }
+
+    private static async Task KillTreeAsync(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or Win32Exception)
+        {
+            // Exited on its own between the timeout and the kill.
+        }
+
+        await process.WaitForExitAsync(CancellationToken.None);
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Process {Executable} did not start: {Reason}")]
+    private static partial void LogNotStarted(ILogger logger, string executable, string reason);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Process {Executable} ran past its timeout of {Timeout}; killing its process tree")]
+    private static partial void LogTimedOut(ILogger logger, string executable, TimeSpan timeout);
+}

@@ -1,0 +1,142 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Rewind.Core.Configuration;
+using Rewind.Core.Runbooks;
+using Rewind.Core.Signals;
+using Rewind.Runtime.Signals;
+
+namespace Rewind.Runtime.Runbooks;
+
+/// <summary>
+/// Runs <see cref="WaitHealthyStep"/>: polls every named probe until each has passed <see cref="WaitHealthyStep.Successes"/>
+/// times in a row, or fails with each unhealthy probe's last error when the step's timeout runs out.
+/// </summary>
+/// <remarks>
+/// Probes are polled at their configured interval but at least every <see cref="MaxPollInterval"/>: right after a rollback
+/// the question is "healthy yet?", and a 10 s monitoring interval would make the answer 10 s late.
+/// </remarks>
+public sealed partial class WaitHealthyStepRunner : IStepRunner
+{
+    /// <summary>The longest pause between two runs of one probe while waiting: 250 ms.</summary>
+    public static readonly TimeSpan MaxPollInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly HttpProbe _probe;
+    private readonly Func<string, IReadOnlyDictionary<string, ProbeConfig>?> _probesOf;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    /// <param name="probe">Runs one probe.</param>
+    /// <param name="probesOf">The probes of a component, by name; <see langword="null"/> for an unknown component.</param>
+    /// <param name="timeProvider">Time for delays and the step's timeout; default <see cref="TimeProvider.System"/>.</param>
+    /// <param name="logger">Optional.</param>
+    public WaitHealthyStepRunner(
+        HttpProbe probe,
+        Func<string, IReadOnlyDictionary<string, ProbeConfig>?> probesOf,
+        TimeProvider? timeProvider = null,
+        ILogger<WaitHealthyStepRunner>? logger = null)
+    {
+        _probe = probe;
+        _probesOf = probesOf;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+    }
+
+    public string Kind => WaitHealthyStep.KindName;
+
+    public async Task<StepOutcome> RunAsync(PlanStep planStep, CancellationToken cancellationToken = default)
+    {
+        var planned = StepRunnerGuard.Expect<WaitHealthyStep>(planStep);
+        if (planned.Probes.Count == 0)
+        {
+            return StepOutcome.Success($"{planned.Component} has no probes; nothing to wait for");
+        }
+
+        var configs = _probesOf(planned.Component);
+        var missing = planned.Probes.Where(name => configs is null || !configs.ContainsKey(name)).ToList();
+        if (configs is null || missing.Count > 0)
+        {
+            return StepOutcome.Failure($"{planned.Component} has no probe named {string.Join(", ", missing)}");
+        }
+
+        var needed = Math.Max(1, planned.Successes);
+        var watches = planned.Probes.Select(name => new ProbeWatch(name, configs[name])).ToList();
+        var started = _timeProvider.GetTimestamp();
+        using var timeout = new CancellationTokenSource(planned.Timeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            await Task.WhenAll(watches.Select(watch => WatchAsync(planned.Component, watch, needed, linked.Token)));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            var unhealthy = watches.Where(w => w.Passes < needed).Select(w => w.Describe(needed));
+            LogNotHealthy(_logger, planned.Component, planned.Timeout);
+            return StepOutcome.Failure($"{planned.Component} not healthy within {Durations.Format(planned.Timeout)}: {string.Join("; ", unhealthy)}");
+        }
+
+        var elapsed = _timeProvider.GetElapsedTime(started);
+        LogHealthy(_logger, planned.Component, elapsed);
+        return StepOutcome.Success($"{planned.Component} healthy after {Durations.Format(elapsed)}: {string.Join("; ", watches.Select(w => w.Describe(needed)))}");
+    }
+
+    private async Task WatchAsync(string component, ProbeWatch watch, int needed, CancellationToken cancellationToken)
+    {
+        var pause = watch.Config.Interval < MaxPollInterval ? watch.Config.Interval : MaxPollInterval;
+        while (true)
+        {
+            ProbeSample sample;
+            try
+            {
+                sample = await _probe.RunAsync(component, watch.Name, watch.Config, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A probe that throws is a bug, but one bad probe must not stop the wait: it counts as a failure.
+                sample = new ProbeSample(component, watch.Name, _timeProvider.GetUtcNow(), false, 0, "probe error: " + ex.Message);
+            }
+
+            watch.Record(sample);
+            if (!sample.Success)
+            {
+                LogProbeFailing(_logger, component, watch.Name, sample.Error);
+            }
+
+            if (watch.Passes >= needed)
+            {
+                return;
+            }
+
+            await Task.Delay(pause, _timeProvider, cancellationToken);
+        }
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Waiting for {Component}: probe {Probe} failed: {Error}")]
+    private static partial void LogProbeFailing(ILogger logger, string component, string probe, string? error);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "{Component} is healthy after {Elapsed}")]
+    private static partial void LogHealthy(ILogger logger, string component, TimeSpan elapsed);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "{Component} did not become healthy within {Timeout}")]
+    private static partial void LogNotHealthy(ILogger logger, string component, TimeSpan timeout);
+
+    private sealed class ProbeWatch(string name, ProbeConfig config)
+    {
+        public string Name { get; } = name;
+
+        public ProbeConfig Config { get; } = config;
+
+        public int Passes { get; private set; }
+
+        public string? LastError { get; private set; }
+
+        public void Record(ProbeSample sample)
+        {
+            Passes = sample.Success ? Passes + 1 : 0;
+            LastError = sample.Success ? LastError : sample.Error;
+        }
+
+        public string Describe(int needed) => Passes >= needed
+            ? $"{Name} passed {Passes}/{needed}"
+            : $"{Name} {Passes}/{needed} passes, last error: {LastError ?? "none yet"}";
+    }
+}

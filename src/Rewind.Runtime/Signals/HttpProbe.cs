@@ -1,0 +1,127 @@
+using System.Net.Sockets;
+using System.Text.Json;
+using Rewind.Core.Configuration;
+using Rewind.Core.Signals;
+
+namespace Rewind.Runtime.Signals;
+
+/// <summary>
+/// Runs HTTP probes. A failing endpoint (refused, slow, wrong status, wrong body) is a failed <see cref="ProbeSample"/>
+/// with a short reason, never an exception; only the caller's cancellation throws.
+/// </summary>
+/// <remarks>
+/// Redirects are not followed: a probe judges the URL it names. One <see cref="HttpClient"/> is shared by all probes;
+/// its pooled connections live briefly so that a restarted service is reached on fresh connections.
+/// </remarks>
+public sealed class HttpProbe(TimeProvider? timeProvider = null, HttpClient? httpClient = null)
+{
+    /// <summary>Bodies are read only for a JSON field check, and only up to 1 MiB.</summary>
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    private static readonly Lazy<HttpClient> Shared = new(CreateClient);
+
+    private readonly TimeProvider _timeProvider = timeProvider ?? TimeProvider.System;
+    private readonly HttpClient _client = httpClient ?? Shared.Value;
+
+    /// <summary>The client every probe shares unless given another: no proxy, no redirects, 15 s connection lifetime.</summary>
+    public static HttpClient CreateClient() => new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        PooledConnectionLifetime = TimeSpan.FromSeconds(15),
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(5),
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+    })
+    {
+        // Each run has its own timeout from the probe's config.
+        Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+    };
+
+    public async Task<ProbeSample> RunAsync(string component, string probe, ProbeConfig config, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var at = _timeProvider.GetUtcNow();
+        var started = _timeProvider.GetTimestamp();
+        if (config.Http is not { } http)
+        {
+            return Sample(false, "not an http probe");
+        }
+
+        using var timeout = new CancellationTokenSource(config.Timeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, http.Url);
+            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+            if ((int)response.StatusCode != http.ExpectStatus)
+            {
+                return Sample(false, $"status {(int)response.StatusCode}, expected {http.ExpectStatus}");
+            }
+
+            if (http.JsonField is not { } field)
+            {
+                return Sample(true, null);
+            }
+
+            var body = await ReadBoundedAsync(response.Content, linked.Token);
+            if (body is null)
+            {
+                return Sample(false, "body over 1 MiB");
+            }
+
+            var mismatch = JsonFieldCheck.Check(body, field);
+            return Sample(mismatch is null, mismatch);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Sample(false, "timeout after " + Durations.Format(config.Timeout));
+        }
+        catch (HttpRequestException ex)
+        {
+            return Sample(false, Describe(ex));
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or UriFormatException)
+        {
+            return Sample(false, ex.Message);
+        }
+
+        ProbeSample Sample(bool success, string? error) =>
+            new(component, probe, at, success, _timeProvider.GetElapsedTime(started).TotalMilliseconds, success ? null : error);
+    }
+
+    private static async Task<byte[]?> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static string Describe(HttpRequestException ex)
+    {
+        if (ex.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
+        {
+            return "connection refused";
+        }
+
+        return ex.HttpRequestError switch
+        {
+            HttpRequestError.NameResolutionError => "name resolution failed",
+            HttpRequestError.ConnectionError => "connection failed: " + (ex.InnerException?.Message ?? ex.Message),
+            HttpRequestError.ResponseEnded => "connection closed before the response ended",
+            HttpRequestError.SecureConnectionError => "TLS failed: " + (ex.InnerException?.Message ?? ex.Message),
+            _ => ex.Message,
+        };
+    }
+}

@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Rewind.Core.Configuration;
+using Rewind.Core.Runbooks;
+using Rewind.Runtime.Runbooks;
+using Rewind.Runtime.Signals;
+using Rewind.Runtime.Tests.Signals;
+using Rewind.Runtime.Tests.Support;
+
+namespace Rewind.Runtime.Tests.Runbooks;
+
+public sealed class WaitHealthyStepRunnerTests : IAsyncLifetime
+{
+    private int _recoveringRequests;
+    private LoopbackServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapGet("/ok", () => Results.Json(new { status = "ok" }));
+            app.MapGet("/down", () => Results.StatusCode(StatusCodes.Status503ServiceUnavailable));
+            // Fails its first three requests, then passes: a service coming back after a restart.
+            app.MapGet("/recovering", () => Interlocked.Increment(ref _recoveringRequests) <= 3
+                ? Results.StatusCode(StatusCodes.Status503ServiceUnavailable)
+                : Results.Json(new { status = "ok" }));
+        });
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task RunAsync_ProbesRecover_SucceedsAfterConsecutivePasses()
+    {
+        var runner = Runner(("health", "/recovering"), ("home", "/ok"));
+
+        var outcome = await runner.RunAsync(new WaitHealthyStep("api", ["health", "home"], 2, TimeSpan.FromSeconds(20)));
+
+        outcome.Succeeded.ShouldBeTrue(outcome.Output);
+        outcome.Output.ShouldContain("health passed 2/2");
+        outcome.Output.ShouldContain("home passed 2/2");
+        _recoveringRequests.ShouldBe(5);
+    }
+
+    [Fact]
+    public async Task RunAsync_NeverHealthy_FailsWithLastErrorAfterTimeout()
+    {
+        var runner = Runner(("health", "/down"), ("home", "/ok"));
+
+        var outcome = await runner.RunAsync(new WaitHealthyStep("api", ["health", "home"], 3, TimeSpan.FromSeconds(1)));
+
+        outcome.Succeeded.ShouldBeFalse();
+        outcome.Output.ShouldBe("api not healthy within 1s: health 0/3 passes, last error: status 503, expected 200");
+    }
+
+    [Fact]
+    public async Task RunAsync_UnknownProbe_FailsAtOnce()
+    {
+        var runner = Runner(("health", "/ok"));
+
+        var outcome = await runner.RunAsync(new WaitHealthyStep("api", ["health", "ready"], 1, TimeSpan.FromMinutes(5)));
+
+        outcome.ShouldBe(StepOutcome.Failure("api has no probe named ready"));
+    }
+
+    [Fact]
+    public async Task RunAsync_CallerCancellation_Throws()
+    {
+        var runner = Runner(("health", "/down"));
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Should.ThrowAsync<OperationCanceledException>(
+            () => runner.RunAsync(new WaitHealthyStep("api", ["health"], 1, TimeSpan.FromMinutes(5)), cancellation.Token));
+    }
+
+    private WaitHealthyStepRunner Runner(params (string Name, string Path)[] probes)
+    {
+        var configs = probes.ToDictionary(p => p.Name, p => HttpProbeTests.Probe(_server.BaseUrl + p.Path), StringComparer.Ordinal);
+        return new WaitHealthyStepRunner(new HttpProbe(), component => component == "api" ? configs : null);
+    }
+}
