@@ -25,6 +25,7 @@ public sealed record SwitchStep(string Root, string TargetVersion, string? FromV
 {
     public const string KindName = "switch";
 
+    [JsonIgnore]
     public override string Kind => KindName;
 
     public string CurrentLink => Path.Combine(Root, "current");
@@ -40,6 +41,7 @@ public sealed record RestartStep(IReadOnlyList<string> Argv, string WorkingDirec
 {
     public const string KindName = "restart";
 
+    [JsonIgnore]
     public override string Kind => KindName;
 
     public override string Describe() =>
@@ -53,6 +55,7 @@ public sealed record WaitHealthyStep(string Component, IReadOnlyList<string> Pro
 {
     public const string KindName = "wait-healthy";
 
+    [JsonIgnore]
     public override string Kind => KindName;
 
     public override string Describe() =>

@@ -1,0 +1,60 @@
+using Rewind.Core.Incidents;
+using Rewind.Storage.Sql;
+
+namespace Rewind.Storage.Incidents;
+
+/// <summary>An <c>incidents</c> row as Dapper reads it.</summary>
+internal sealed class IncidentRow
+{
+    public const string Columns = """
+        id AS Id, component AS Component, severity AS Severity, status AS Status, title AS Title, policy AS Policy,
+        release AS Release, opened_at AS OpenedAt, resolved_at AS ResolvedAt
+        """;
+
+    public string Id { get; set; } = "";
+
+    public string Component { get; set; } = "";
+
+    public string Severity { get; set; } = "";
+
+    public string Status { get; set; } = "";
+
+    public string Title { get; set; } = "";
+
+    public string? Policy { get; set; }
+
+    public string? Release { get; set; }
+
+    public long OpenedAt { get; set; }
+
+    public long? ResolvedAt { get; set; }
+
+    public Incident ToIncident() => new(
+        Id,
+        Component,
+        DbValues.Parse<Severity>(Severity),
+        DbValues.Parse<IncidentStatus>(Status),
+        Title,
+        Policy,
+        DbValues.FromMs(OpenedAt),
+        DbValues.FromMs(ResolvedAt),
+        Release);
+}
+
+/// <summary>A <c>timeline</c> row as Dapper reads it.</summary>
+internal sealed class TimelineRow
+{
+    public const string Columns = "incident_id AS IncidentId, at AS At, kind AS Kind, message AS Message, actor AS Actor";
+
+    public string IncidentId { get; set; } = "";
+
+    public long At { get; set; }
+
+    public string Kind { get; set; } = "";
+
+    public string Message { get; set; } = "";
+
+    public string Actor { get; set; } = "";
+
+    public TimelineEvent ToEvent() => new(IncidentId, DbValues.FromMs(At), Kind, Message, Actor);
+}

@@ -1,0 +1,156 @@
+using Dapper;
+using Rewind.Core.Releases;
+using Rewind.Storage.Releases;
+using Rewind.Storage.Sql;
+using System.Data.Common;
+
+namespace Rewind.Storage;
+
+internal sealed partial class RelationalStore
+{
+    /// <summary>Provider recorded for a component whose releases arrive before its configuration is known.</summary>
+    private const string UnknownProvider = "unknown";
+
+    public async Task EnsureComponentAsync(string name, string provider, CancellationToken cancellationToken = default)
+    {
+        const string Sql = """
+            INSERT INTO components (name, provider) VALUES (@Name, @Provider)
+            ON CONFLICT (name) DO UPDATE SET provider = excluded.provider
+            """;
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(Sql, new { Name = name, Provider = provider }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<ComponentState>> GetComponentsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ComponentRow>(new CommandDefinition(
+            $"SELECT {ComponentRow.Columns} FROM components ORDER BY name", cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToComponent())];
+    }
+
+    public async Task<ComponentState?> GetComponentAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<ComponentRow>(new CommandDefinition(
+            $"SELECT {ComponentRow.Columns} FROM components WHERE name = @Name", new { Name = name }, cancellationToken: cancellationToken));
+        return row?.ToComponent();
+    }
+
+    public Task<Release> RecordReleaseAsync(Release release, CancellationToken cancellationToken = default)
+    {
+        const string UpsertRelease = """
+            INSERT INTO releases (component, version, state, recorded_at, "commit", artifact, recorded_by, stable_at, incident)
+            VALUES (@Component, @Version, @State, @RecordedAt, @CommitId, @Artifact, @RecordedBy, @StableAt, @Incident)
+            ON CONFLICT (component, version) DO UPDATE SET
+                state = excluded.state,
+                recorded_at = excluded.recorded_at,
+                "commit" = excluded."commit",
+                artifact = excluded.artifact,
+                recorded_by = excluded.recorded_by,
+                stable_at = COALESCE(excluded.stable_at, releases.stable_at),
+                incident = COALESCE(excluded.incident, releases.incident)
+            """;
+        var row = new
+        {
+            release.Component,
+            release.Version,
+            State = ReleaseStateMachine.Describe(release.State),
+            RecordedAt = DbValues.ToMs(release.RecordedAt),
+            CommitId = release.Commit,
+            release.Artifact,
+            release.RecordedBy,
+            StableAt = DbValues.ToMs(release.StableAt),
+            release.Incident,
+        };
+        return InTransactionAsync(
+            async (connection, transaction) =>
+            {
+                await UpsertCurrentAsync(connection, transaction, release.Component, release.Version, release.RecordedAt, cancellationToken);
+                await connection.ExecuteAsync(new CommandDefinition(UpsertRelease, row, transaction, cancellationToken: cancellationToken));
+                return await ReadReleaseAsync(connection, transaction, release.Component, release.Version, cancellationToken)
+                    ?? throw new InvalidOperationException($"release {release.Version} of {release.Component} vanished while being recorded");
+            },
+            cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Release>> GetReleasesAsync(string component, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ReleaseRow>(new CommandDefinition(
+            $"SELECT {ReleaseRow.Columns} FROM releases WHERE component = @Component ORDER BY recorded_at DESC, version DESC",
+            new { Component = component },
+            cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToRelease())];
+    }
+
+    public async Task<Release?> GetReleaseAsync(string component, string version, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        return await ReadReleaseAsync(connection, null, component, version, cancellationToken);
+    }
+
+    public async Task<bool> SetReleaseStateAsync(string component, string version, ReleaseState state, DateTimeOffset at, string? incident = null, CancellationToken cancellationToken = default)
+    {
+        const string Sql = """
+            UPDATE releases
+            SET state = @To,
+                stable_at = CASE WHEN @To = 'stable' THEN @At ELSE stable_at END,
+                incident = COALESCE(@Incident, incident)
+            WHERE component = @Component AND version = @Version AND state = @From
+            """;
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        var current = await ReadReleaseAsync(connection, null, component, version, cancellationToken);
+        if (current is null || !ReleaseStateMachine.CanMove(current.State, state))
+        {
+            return false;
+        }
+
+        // Conditional on the state just read: a concurrent move makes this one a no-op instead of skipping the state machine.
+        var changed = await connection.ExecuteAsync(new CommandDefinition(
+            Sql,
+            new
+            {
+                Component = component,
+                Version = version,
+                From = ReleaseStateMachine.Describe(current.State),
+                To = ReleaseStateMachine.Describe(state),
+                At = DbValues.ToMs(at),
+                Incident = incident,
+            },
+            cancellationToken: cancellationToken));
+        return changed == 1;
+    }
+
+    public Task SetCurrentReleaseAsync(string component, string version, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        InTransactionAsync(
+            async (connection, transaction) =>
+            {
+                await UpsertCurrentAsync(connection, transaction, component, version, at, cancellationToken);
+                return true;
+            },
+            cancellationToken);
+
+    private static async Task UpsertCurrentAsync(DbConnection connection, DbTransaction transaction, string component, string version, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            INSERT INTO components (name, provider, current_version, current_since) VALUES (@Name, @Provider, @Version, @Since)
+            ON CONFLICT (name) DO UPDATE SET current_version = excluded.current_version, current_since = excluded.current_since
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(
+            Sql,
+            new { Name = component, Provider = UnknownProvider, Version = version, Since = DbValues.ToMs(at) },
+            transaction,
+            cancellationToken: cancellationToken));
+    }
+
+    private static async Task<Release?> ReadReleaseAsync(DbConnection connection, DbTransaction? transaction, string component, string version, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<ReleaseRow>(new CommandDefinition(
+            $"SELECT {ReleaseRow.Columns} FROM releases WHERE component = @Component AND version = @Version",
+            new { Component = component, Version = version },
+            transaction,
+            cancellationToken: cancellationToken));
+        return row?.ToRelease();
+    }
+}

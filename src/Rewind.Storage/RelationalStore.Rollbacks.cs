@@ -1,0 +1,175 @@
+using Dapper;
+using Rewind.Core.Incidents;
+using Rewind.Core.Runbooks;
+using Rewind.Core.Storage;
+using Rewind.Storage.Runbooks;
+using Rewind.Storage.Sql;
+using System.Data.Common;
+
+namespace Rewind.Storage;
+
+internal sealed partial class RelationalStore
+{
+    /// <summary>Attempts when the lease index refuses an insert but the holder is gone by the time we look (it just finished).</summary>
+    private const int MaxCreateAttempts = 3;
+
+    private const string ActiveStatuses = "('pending', 'running')";
+
+    public async Task<RollbackCreation> CreateRollbackAsync(string component, string? incidentId, string? fromVersion, string toVersion, string reason, string requestedBy, IReadOnlyList<PlanStep> steps, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        var requestedAt = DbValues.FromMs(DbValues.ToMs(at));
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await InTransactionAsync(
+                    async (connection, transaction) =>
+                    {
+                        var active = await FindActiveRollbackIdAsync(connection, transaction, component, cancellationToken);
+                        if (active is not null)
+                        {
+                            return new RollbackCreation(null, active);
+                        }
+
+                        var id = await NextDailyIdAsync(connection, transaction, DailyId.RollbackPrefix, at, cancellationToken);
+                        var rollback = new Rollback(
+                            id, component, incidentId, fromVersion, toVersion, RollbackStatus.Pending, reason, requestedBy, requestedAt,
+                            [.. steps.Select((step, index) => new RollbackStep(index, step, StepStatus.Pending))]);
+                        await InsertRollbackAsync(connection, transaction, rollback, cancellationToken);
+                        return new RollbackCreation(rollback, null);
+                    },
+                    cancellationToken);
+            }
+            catch (DbException e) when (_dialect.IsUniqueViolation(e))
+            {
+                // Another controller took the lease between our check and our insert.
+                await using var connection = await _dialect.OpenAsync(cancellationToken);
+                var active = await FindActiveRollbackIdAsync(connection, null, component, cancellationToken);
+                if (active is not null)
+                {
+                    return new RollbackCreation(null, active);
+                }
+
+                if (attempt >= MaxCreateAttempts)
+                {
+                    throw;
+                }
+            }
+        }
+    }
+
+    public async Task<Rollback?> GetRollbackAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var rollbacks = await QueryRollbacksAsync($"SELECT {RollbackRow.Columns} FROM rollbacks WHERE id = @Id", new { Id = id }, cancellationToken);
+        return rollbacks.Count == 0 ? null : rollbacks[0];
+    }
+
+    public Task<IReadOnlyList<Rollback>> GetRollbacksAsync(int limit, string? component = null, CancellationToken cancellationToken = default)
+    {
+        var filter = component is null ? "" : "WHERE component = @Component";
+        return QueryRollbacksAsync(
+            $"SELECT {RollbackRow.Columns} FROM rollbacks {filter} ORDER BY requested_at DESC, id DESC LIMIT @Limit",
+            new { Limit = limit, Component = component },
+            cancellationToken);
+    }
+
+    public Task<IReadOnlyList<Rollback>> GetActiveRollbacksAsync(CancellationToken cancellationToken = default) =>
+        QueryRollbacksAsync(
+            $"SELECT {RollbackRow.Columns} FROM rollbacks WHERE status IN {ActiveStatuses} ORDER BY requested_at, id",
+            null,
+            cancellationToken);
+
+    public Task MarkRollbackRunningAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(
+            $"UPDATE rollbacks SET status = 'running', started_at = COALESCE(started_at, @At) WHERE id = @Id AND status IN {ActiveStatuses}",
+            new { Id = id, At = DbValues.ToMs(at) },
+            cancellationToken);
+
+    public Task FinishRollbackAsync(string id, RollbackStatus status, DateTimeOffset at, string? failure, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(
+            "UPDATE rollbacks SET status = @Status, finished_at = @At, error = @Error WHERE id = @Id",
+            new { Id = id, Status = DbValues.Text(status), At = DbValues.ToMs(at), Error = failure },
+            cancellationToken);
+
+    public Task MarkStepStartedAsync(string rollbackId, int index, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(
+            """
+            UPDATE rollback_steps SET status = 'running', started_at = @At, finished_at = NULL, attempts = attempts + 1
+            WHERE rollback_id = @RollbackId AND idx = @Index
+            """,
+            new { RollbackId = rollbackId, Index = index, At = DbValues.ToMs(at) },
+            cancellationToken);
+
+    public Task MarkStepFinishedAsync(string rollbackId, int index, StepStatus status, DateTimeOffset at, string? output, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(
+            "UPDATE rollback_steps SET status = @Status, finished_at = @At, output = @Output WHERE rollback_id = @RollbackId AND idx = @Index",
+            new { RollbackId = rollbackId, Index = index, Status = DbValues.Text(status), At = DbValues.ToMs(at), Output = StepOutput.Bound(output) },
+            cancellationToken);
+
+    private async Task ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+    }
+
+    private async Task InsertRollbackAsync(DbConnection connection, DbTransaction transaction, Rollback rollback, CancellationToken cancellationToken)
+    {
+        const string InsertRollback = """
+            INSERT INTO rollbacks (id, component, incident_id, from_version, to_version, status, reason, requested_by, requested_at)
+            VALUES (@Id, @Component, @IncidentId, @FromVersion, @ToVersion, @Status, @Reason, @RequestedBy, @RequestedAt)
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(
+            InsertRollback,
+            new
+            {
+                rollback.Id,
+                rollback.Component,
+                rollback.IncidentId,
+                rollback.FromVersion,
+                rollback.ToVersion,
+                Status = DbValues.Text(rollback.Status),
+                rollback.Reason,
+                rollback.RequestedBy,
+                RequestedAt = DbValues.ToMs(rollback.RequestedAt),
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+
+        var insertStep = $"""
+            INSERT INTO rollback_steps (rollback_id, idx, kind, spec, status, attempts)
+            VALUES (@RollbackId, @Index, @Kind, {_dialect.JsonValue("@Spec")}, @Status, 0)
+            """;
+        foreach (var step in rollback.Steps)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                insertStep,
+                new { RollbackId = rollback.Id, step.Index, step.Plan.Kind, Spec = PlanStepJson.Serialize(step.Plan), Status = DbValues.Text(step.Status) },
+                transaction,
+                cancellationToken: cancellationToken));
+        }
+    }
+
+    private static Task<string?> FindActiveRollbackIdAsync(DbConnection connection, DbTransaction? transaction, string component, CancellationToken cancellationToken) =>
+        connection.QueryFirstOrDefaultAsync<string?>(new CommandDefinition(
+            $"SELECT id FROM rollbacks WHERE component = @Component AND status IN {ActiveStatuses}",
+            new { Component = component },
+            transaction,
+            cancellationToken: cancellationToken));
+
+    private async Task<IReadOnlyList<Rollback>> QueryRollbacksAsync(string sql, object? parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<RollbackRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var steps = await connection.QueryAsync<RollbackStepRow>(new CommandDefinition(
+            $"SELECT {RollbackStepRow.Columns} FROM rollback_steps WHERE {_dialect.InList("rollback_id", "@Ids")} ORDER BY rollback_id, idx",
+            new { Ids = rows.Select(r => r.Id).ToArray() },
+            cancellationToken: cancellationToken));
+        var byRollback = steps.ToLookup(s => s.RollbackId, StringComparer.Ordinal);
+        return [.. rows.Select(r => r.ToRollback([.. byRollback[r.Id].Select(s => s.ToStep())]))];
+    }
+}

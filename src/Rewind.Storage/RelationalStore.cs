@@ -1,0 +1,91 @@
+using Dapper;
+using Rewind.Core.Storage;
+using Rewind.Storage.Sql;
+using System.Data.Common;
+using System.Diagnostics;
+
+namespace Rewind.Storage;
+
+/// <summary>
+/// The one implementation of <see cref="IStore"/>: shared SQL over a thin <see cref="ISqlDialect"/>. Every operation
+/// takes a fresh pooled connection, and every multi-row write is one transaction, so a crash never leaves half a record.
+/// </summary>
+internal sealed partial class RelationalStore : IStore, IAsyncDisposable
+{
+    private readonly ISqlDialect _dialect;
+    private readonly TimeProvider _timeProvider;
+
+    public RelationalStore(ISqlDialect dialect, TimeProvider timeProvider)
+    {
+        _dialect = dialect;
+        _timeProvider = timeProvider;
+    }
+
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        var migrations = Migration.Load(_dialect.MigrationFolder);
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        await _dialect.PrepareMigrationAsync(connection, cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await _dialect.LockMigrationsAsync(connection, transaction, cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at bigint NOT NULL)",
+            transaction: transaction,
+            cancellationToken: cancellationToken));
+        var applied = (await connection.QueryAsync<int>(new CommandDefinition(
+            "SELECT version FROM schema_migrations", transaction: transaction, cancellationToken: cancellationToken))).ToHashSet();
+        foreach (var migration in migrations.Where(m => !applied.Contains(m.Version)))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (@Version, @AppliedAt)",
+                new { migration.Version, AppliedAt = DbValues.ToMs(_timeProvider.GetUtcNow()) },
+                transaction,
+                cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<TimeSpan> PingAsync(CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken));
+        return Stopwatch.GetElapsedTime(started);
+    }
+
+    /// <summary>The versions recorded in <c>schema_migrations</c>, ascending.</summary>
+    internal async Task<IReadOnlyList<int>> GetAppliedMigrationsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        var versions = await connection.QueryAsync<int>(new CommandDefinition(
+            "SELECT version FROM schema_migrations ORDER BY version", cancellationToken: cancellationToken));
+        return [.. versions];
+    }
+
+    public ValueTask DisposeAsync() => _dialect.DisposeAsync();
+
+    /// <summary>Runs <paramref name="work"/> in one write transaction; commits when it returns, rolls back when it throws.</summary>
+    private async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var result = await work(connection, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    /// <summary>The next number of <paramref name="prefix"/>'s day, counted atomically inside the caller's transaction.</summary>
+    private static async Task<string> NextDailyIdAsync(DbConnection connection, DbTransaction transaction, string prefix, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            INSERT INTO id_counters (prefix, day, value) VALUES (@Prefix, @Day, 1)
+            ON CONFLICT (prefix, day) DO UPDATE SET value = id_counters.value + 1
+            RETURNING value
+            """;
+        var number = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            Sql, new { Prefix = prefix, Day = Core.Incidents.DailyId.DayKey(at) }, transaction, cancellationToken: cancellationToken));
+        return Core.Incidents.DailyId.Format(prefix, Core.Incidents.DailyId.Day(at), number);
+    }
+}

@@ -1,0 +1,69 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using System.Data.Common;
+
+namespace Rewind.Storage.Sql;
+
+/// <summary>The embedded store: one file, WAL journal, writers serialised by <c>BEGIN IMMEDIATE</c> and a busy timeout.</summary>
+internal sealed class SqliteDialect : ISqlDialect
+{
+    /// <summary>How long a writer waits for another one before SQLITE_BUSY; generous because writes are short.</summary>
+    private const int BusyTimeoutMs = 30_000;
+
+    /// <summary>SQLITE_CONSTRAINT: the primary result code of unique, primary key and foreign key violations.</summary>
+    private const int SqliteConstraint = 19;
+
+    private readonly string _connectionString;
+
+    public SqliteDialect(string path)
+    {
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            ForeignKeys = true,
+            DefaultTimeout = BusyTimeoutMs / 1000,
+        }.ToString();
+    }
+
+    public string MigrationFolder => "Sqlite";
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {BusyTimeoutMs};", cancellationToken: cancellationToken));
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public Task PrepareMigrationAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL;", cancellationToken: cancellationToken));
+
+    // Microsoft.Data.Sqlite begins transactions with BEGIN IMMEDIATE: the write lock is already held.
+    public Task LockMigrationsAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
+
+    public string JsonValue(string parameter) => parameter;
+
+    public string InList(string column, string parameter) => $"{column} IN {parameter}";
+
+    public bool IsUniqueViolation(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: SqliteConstraint };
+
+    public ValueTask DisposeAsync()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,52 @@
+using Rewind.Core.Storage;
+using Rewind.Storage.Sql;
+
+namespace Rewind.Storage;
+
+/// <summary>Opens Rewind's store from the one-line location operators write in <c>rewind.yaml</c>.</summary>
+public static class StoreFactory
+{
+    private const string SqlitePrefix = "sqlite:";
+
+    /// <summary>
+    /// Opens <c>sqlite:/abs/path.db</c> (the embedded default; relative paths are resolved against the working directory)
+    /// or <c>postgres://user:pass@host:port/db</c> (also <c>postgresql://</c>; user and password URL-decoded, query
+    /// options passed to Npgsql). The store is not migrated: call <see cref="IStore.MigrateAsync"/> at start.
+    /// The returned store is <see cref="IAsyncDisposable"/>; disposing it releases its connection pool.
+    /// </summary>
+    public static IStore Open(string store, TimeProvider? timeProvider = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(store);
+        var time = timeProvider ?? TimeProvider.System;
+        if (store.StartsWith(SqlitePrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return new RelationalStore(new SqliteDialect(SqlitePath(store[SqlitePrefix.Length..])), time);
+        }
+
+        if (PostgresUrl.IsPostgresUrl(store))
+        {
+            return new RelationalStore(new PostgresDialect(PostgresUrl.ToConnectionString(store)), time);
+        }
+
+        throw new ArgumentException("store must be sqlite:/path/to/rewind.db or postgres://user:pass@host:port/database", nameof(store));
+    }
+
+    private static string SqlitePath(string location)
+    {
+        // Accept the URL spelling sqlite:///abs/path.db as well as sqlite:/abs/path.db.
+        var path = location.StartsWith("//", StringComparison.Ordinal) ? location[2..] : location;
+        if (path.Length == 0)
+        {
+            throw new ArgumentException("sqlite store needs a file path: sqlite:/path/to/rewind.db", nameof(location));
+        }
+
+        var full = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(full);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        return full;
+    }
+}

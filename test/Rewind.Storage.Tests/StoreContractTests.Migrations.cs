@@ -1,0 +1,39 @@
+namespace Rewind.Storage.Tests;
+
+public abstract partial class StoreContractTests
+{
+    [Fact]
+    public async Task MigrateAsync_RunTwice_AppliesEachMigrationOnce()
+    {
+        await Store.MigrateAsync();
+        await Store.MigrateAsync();
+
+        var applied = await ((RelationalStore)Store).GetAppliedMigrationsAsync();
+
+        applied.ShouldBe([1]);
+    }
+
+    [Fact]
+    public async Task MigrateAsync_TwoInstancesConcurrentlyOnEmptyDatabase_AppliesEachMigrationOnce()
+    {
+        var location = await Fixture.CreateEmptyLocationAsync();
+        var first = Fixture.Open(location);
+        var second = Fixture.Open(location);
+
+        await Task.WhenAll(Task.Run(() => first.MigrateAsync()), Task.Run(() => second.MigrateAsync()));
+        await first.MigrateAsync();
+
+        (await ((RelationalStore)first).GetAppliedMigrationsAsync()).ShouldBe([1]);
+        await first.EnsureComponentAsync("web", "release-dir");
+        (await second.GetComponentAsync("web")).ShouldNotBeNull().Provider.ShouldBe("release-dir");
+    }
+
+    [Fact]
+    public async Task PingAsync_MigratedStore_ReturnsRoundTripTime()
+    {
+        var elapsed = await Store.PingAsync();
+
+        elapsed.ShouldBeGreaterThan(TimeSpan.Zero);
+        elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(30));
+    }
+}

@@ -1,0 +1,50 @@
+using Rewind.Core.Signals;
+
+namespace Rewind.Storage.Tests;
+
+public abstract partial class StoreContractTests
+{
+    [Fact]
+    public async Task GetRecentSamplesAsync_Limit_ReturnsNewestFirstForThatProbeOnly()
+    {
+        var component = NewComponent();
+        var samples = Enumerable.Range(0, 5)
+            .Select(i => new ProbeSample(component, "http", T0.AddSeconds(i), i % 2 == 0, 12.5 + i, i % 2 == 0 ? null : "HTTP 503"))
+            .ToList();
+        foreach (var sample in samples)
+        {
+            await Store.AddSampleAsync(sample);
+        }
+
+        await Store.AddSampleAsync(new ProbeSample(component, "tcp", T0.AddSeconds(10), true, 1));
+
+        var recent = await Store.GetRecentSamplesAsync(component, "http", 3);
+
+        recent.ShouldBe([samples[4], samples[3], samples[2]]);
+    }
+
+    [Fact]
+    public async Task PruneSamplesAsync_KeepThree_DeletesAllButNewestThreePerProbe()
+    {
+        // Pruning is store-wide, so it runs on its own database.
+        var store = Fixture.Open(await Fixture.CreateEmptyLocationAsync());
+        await store.MigrateAsync();
+        var web = NewComponent("web");
+        var api = NewComponent("api");
+        foreach (var (component, probe, count) in new[] { (web, "http", 5), (web, "tcp", 2), (api, "http", 4) })
+        {
+            for (var i = 0; i < count; i++)
+            {
+                await store.AddSampleAsync(new ProbeSample(component, probe, T0.AddSeconds(i), true, i));
+            }
+        }
+
+        var deleted = await store.PruneSamplesAsync(3);
+
+        deleted.ShouldBe(3);
+        (await store.GetRecentSamplesAsync(web, "http", 10)).Select(s => s.At).ShouldBe([T0.AddSeconds(4), T0.AddSeconds(3), T0.AddSeconds(2)]);
+        (await store.GetRecentSamplesAsync(web, "tcp", 10)).Count.ShouldBe(2);
+        (await store.GetRecentSamplesAsync(api, "http", 10)).Count.ShouldBe(3);
+        (await store.PruneSamplesAsync(3)).ShouldBe(0);
+    }
+}
