@@ -42,7 +42,7 @@ internal static class RollbackCommand
                     return ExitCodes.Invalid;
                 }
 
-                if (!await context.Console.ConfirmAsync($"Roll {plan.Component} back to {plan.ToVersion}?", defaultValue: false, cancellationToken))
+                if (!context.Console.Confirm($"Roll {plan.Component} back to {plan.ToVersion}?", defaultValue: false))
                 {
                     context.Console.MarkupLine("cancelled: nothing was touched");
                     return ExitCodes.Failed;
