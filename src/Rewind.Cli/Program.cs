@@ -1,4 +1,16 @@
 using Rewind.Cli;
 using Spectre.Console;
 
-return await CliApp.RunAsync(args, AnsiConsole.Console, Console.Out, Console.Error);
+// Redirected output (logs, CI, pipes) gets plain text and long lines; a terminal gets colour and its own width.
+var redirected = Console.IsOutputRedirected;
+var console = AnsiConsole.Create(new AnsiConsoleSettings
+{
+    Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
+    ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+});
+if (redirected)
+{
+    console.Profile.Width = 160;
+}
+
+return await CliApp.RunAsync(args, console, Console.Out, Console.Error);

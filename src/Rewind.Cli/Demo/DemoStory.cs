@@ -4,7 +4,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Rewind.Cli.Commands;
-using Rewind.Cli.Output;
 using Rewind.Client;
 using Rewind.Core.Runbooks;
 using Rewind.Runtime.Processes;
@@ -116,7 +115,7 @@ internal sealed class DemoStory(IAnsiConsole console, TextWriter error, bool kee
                 var incident = await client.GetIncidentAsync(summary.Id, cancellationToken);
                 foreach (var entry in incident.Timeline.Skip(shown))
                 {
-                    Say($"{incident.Id} {entry.Kind}: {entry.Message}");
+                    Say($"{incident.Id} {entry.Kind}: {OneLine(entry.Message)}");
                 }
 
                 shown = incident.Timeline.Count;
@@ -135,11 +134,20 @@ internal sealed class DemoStory(IAnsiConsole console, TextWriter error, bool kee
     {
         console.WriteLine();
         console.MarkupLine($"[bold]{incident.Id}[/] ({incident.Severity}, {incident.Status}): {Markup.Escape(incident.Title)}");
-        console.Write(Render.Timeline(incident.Timeline));
+        console.MarkupLine("timeline:");
+        foreach (var entry in incident.Timeline)
+        {
+            console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"  {entry.At.UtcDateTime:HH:mm:ss.fff}  {entry.Kind,-10} {Markup.Escape(OneLine(entry.Message))}"));
+        }
+
         if (rollback is not null)
         {
             console.MarkupLine($"[bold]{rollback.Id}[/] {Markup.Escape(rollback.FromVersion ?? "?")} -> {Markup.Escape(rollback.ToVersion)}: {rollback.Status}");
-            console.Write(Render.Steps(rollback.Steps));
+            foreach (var step in rollback.Steps)
+            {
+                console.MarkupLine($"  {step.Index + 1}. {Markup.Escape(step.Description)}");
+                console.MarkupLine($"     {step.Status} after {step.Attempts} attempt(s): {Markup.Escape(OneLine(step.Output ?? "-"))}");
+            }
         }
 
         var detection = incident.OpenedAt - faultAt;
@@ -203,6 +211,8 @@ internal sealed class DemoStory(IAnsiConsole console, TextWriter error, bool kee
 
     private void Say(string message) =>
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[grey][[+{_clock.Elapsed.TotalSeconds,5:0.0}s]][/] {Markup.Escape(message)}"));
+
+    private static string OneLine(string text) => string.Join(" | ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private sealed record ServiceCheck(bool Healthy, string Version, string Detail);
 }

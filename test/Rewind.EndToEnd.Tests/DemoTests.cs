@@ -1,0 +1,21 @@
+namespace Rewind.EndToEnd.Tests;
+
+public sealed class DemoTests
+{
+    [Fact]
+    public async Task Demo_WholeStory_EndsHealthyOnV1AndPrintsTimelineAndDurations()
+    {
+        using var demo = RewindProcess.Start("demo");
+
+        var exitCode = await demo.WaitForExitAsync(TimeSpan.FromMinutes(3));
+
+        exitCode.ShouldBe(0, demo.Output);
+        demo.Output.ShouldContain("web v1 is stable: it is now the last known good");
+        demo.Output.ShouldContain("timeline:");
+        demo.Output.ShouldMatch(@"INC-\d{4}-\d{2}-\d{2}-\d{4} opened");
+        demo.Output.ShouldMatch(@"RB-\d{4}-\d{2}-\d{2}-\d{4} v2 -> v1: succeeded");
+        demo.Output.ShouldMatch(@"fault -> detection:\s+\d+\.\d\d s");
+        demo.Output.ShouldMatch(@"detection -> recovery: \d+\.\d\d s");
+        demo.Output.ShouldContain("now serving: v1, healthy");
+    }
+}

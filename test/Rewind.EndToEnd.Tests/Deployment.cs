@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Rewind.Runtime.Processes;
+using Rewind.TestUtils;
+
+namespace Rewind.EndToEnd.Tests;
+
+/// <summary>A real release-dir deployment of the sample service in a temp directory, with a Rewind config for it.</summary>
+internal sealed class Deployment : IAsyncDisposable
+{
+    public Deployment()
+    {
+        Root = Directory.CreateTempSubdirectory("rewind-e2e-").FullName;
+        ServicePort = FreePort();
+        ApiPort = FreePort();
+    }
+
+    public string Root { get; }
+
+    public string AppRoot => Path.Combine(Root, "app");
+
+    public string ConfigPath => Path.Combine(Root, "rewind.yaml");
+
+    public int ServicePort { get; }
+
+    public int ApiPort { get; }
+
+    public string ApiUrl => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{ApiPort}");
+
+    public string ServiceUrl => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{ServicePort}");
+
+    public static string ServiceCtl => Path.Combine(Repository.Root, "samples", "servicectl");
+
+    public void Install(string version, string fault, int startupDelayMs = 0)
+    {
+        var target = Path.Combine(AppRoot, "releases", version);
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.EnumerateFiles(Repository.BuildOutput("SampleService")))
+        {
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+        }
+
+        File.WriteAllText(Path.Combine(target, "release.json"), JsonSerializer.Serialize(new { version, fault, startupDelayMs }));
+    }
+
+    public void PointCurrentAt(string version) =>
+        File.CreateSymbolicLink(Path.Combine(AppRoot, "current"), Path.Combine("releases", version));
+
+    public void WriteConfig() => File.WriteAllText(ConfigPath, string.Create(CultureInfo.InvariantCulture, $$"""
+        store: sqlite:rewind.db
+        server:
+          listen: {{ApiUrl}}
+        components:
+          web:
+            provider:
+              release-dir:
+                path: app
+                restart: [{{JsonSerializer.Serialize(ServiceCtl)}}, restart, {{JsonSerializer.Serialize(AppRoot)}}, "{{ServicePort}}"]
+            probes:
+              health:
+                http:
+                  url: {{ServiceUrl}}/health
+                  json-field: { path: status, equals: ok }
+                interval: 300ms
+                timeout: 250ms
+            policies:
+              health-down:
+                when: { probe: health, failing-for: 600ms, min-failures: 2 }
+                mode: auto
+            bake-time: 1s
+            healthy-successes: 3
+            healthy-timeout: 60s
+
+        """));
+
+    public Task<ProcessResult> ServiceCtlAsync(string verb) =>
+        new ProcessRunner().RunAsync(new ProcessRequest([ServiceCtl, verb, AppRoot, ServicePort.ToString(CultureInfo.InvariantCulture)], Root, TimeSpan.FromSeconds(30)));
+
+    public async ValueTask DisposeAsync()
+    {
+        await ServiceCtlAsync("stop");
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a process that is still exiting may hold a file; the temp directory is cleaned by the OS later
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
