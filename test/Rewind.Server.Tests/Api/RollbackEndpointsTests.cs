@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Rewind.Client;
+using Rewind.Core.Releases;
+using Rewind.TestUtils;
+
+namespace Rewind.Server.Tests.Api;
+
+public sealed class RollbackEndpointsTests
+{
+    [Fact]
+    public async Task Post_NoKnownGoodRelease_Is409AndTouchesNothing()
+    {
+        await using var server = await ServerFixture.StartAsync();
+        await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v1"));
+        await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2"));
+
+        var error = await Should.ThrowAsync<RewindApiException>(() => server.Client.RequestRollbackAsync(new RollbackRequest("web", "test")));
+
+        error.Status.ShouldBe(409);
+        error.Detail!.ShouldContain("no known-good release");
+        error.Detail!.ShouldContain("nothing was touched");
+        server.CurrentTarget.ShouldEndWith(Path.Combine("releases", "v2"));
+        (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Post_DryRun_ShowsExactStepsAndChangesNothing()
+    {
+        await using var server = await ServerFixture.StartAsync();
+        await StableV1ThenV2Async(server);
+
+        var plan = await server.Client.DryRunRollbackAsync(new RollbackRequest("web", "test"));
+
+        plan.FromVersion.ShouldBe("v2");
+        plan.ToVersion.ShouldBe("v1");
+        plan.Steps.Select(s => s.Description).ShouldBe(
+        [
+            $"switch {server.AppRoot}/current -> releases/v1 (was releases/v2; atomic rename)",
+            $"restart argv [\"sleep\", \"2\"] in {server.AppRoot} (timeout 1m)",
+            "wait-healthy probes [health]: 3 consecutive passes within 1s",
+        ]);
+        server.CurrentTarget.ShouldEndWith(Path.Combine("releases", "v2"));
+        (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();
+        (await server.Client.GetIncidentsAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Post_WhileOneIsRunning_Is409NamingTheActiveRollback()
+    {
+        await using var server = await ServerFixture.StartAsync();
+        await StableV1ThenV2Async(server);
+
+        var first = await server.Client.RequestRollbackAsync(new RollbackRequest("web", "first"));
+        var error = await Should.ThrowAsync<RewindApiException>(() => server.Client.RequestRollbackAsync(new RollbackRequest("web", "second", ToVersion: "v1")));
+
+        first.Id.ShouldMatch(@"^RB-\d{4}-\d{2}-\d{2}-0001$");
+        error.Status.ShouldBe(409);
+        error.Message.ShouldContain($"rollback {first.Id} is already acting on web");
+        (await server.Client.GetRollbacksAsync()).ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task Post_Manual_RunsSwitchRestartAndFailsOnUnhealthyTargetWithRecord()
+    {
+        await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]");
+        await StableV1ThenV2Async(server);
+
+        var rollback = await server.Client.RequestRollbackAsync(new RollbackRequest("web", "manual test", RequestedBy: "alice"));
+        var finished = await Eventually.WaitAsync(async () => await server.Client.GetRollbackAsync(rollback.Id) is { Status: "succeeded" or "failed" } r ? r : null, TimeSpan.FromSeconds(20), "the rollback to finish");
+
+        finished.Status.ShouldBe("failed"); // the probe's port is closed: v1 never answers healthy
+        finished.Steps.Select(s => s.Status).ShouldBe(["succeeded", "succeeded", "failed"]);
+        finished.Error!.ShouldContain("step 3 (wait-healthy) failed");
+        server.CurrentTarget.ShouldEndWith(Path.Combine("releases", "v1"));
+        var incident = await server.Client.GetIncidentAsync(finished.IncidentId!);
+        incident.Title.ShouldContain("manual rollback requested by alice");
+        incident.Timeline.ShouldContain(e => e.Kind == "escalation" && e.Message.Contains("paging a human", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Post_MalformedJson_Is400ProblemDetails()
+    {
+        await using var server = await ServerFixture.StartAsync();
+
+        using var body = new StringContent("{\"component\": ", Encoding.UTF8, "application/json");
+        using var response = await server.Http.PostAsync(new Uri("api/v1/rollbacks", UriKind.Relative), body);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+    }
+
+    [Theory]
+    [InlineData("web", "", 400)]
+    [InlineData("nope", "reason", 404)]
+    public async Task Post_InvalidRequest_IsProblemDetails(string component, string reason, int status)
+    {
+        await using var server = await ServerFixture.StartAsync();
+
+        using var response = await server.Http.PostAsJsonAsync(new Uri("api/v1/rollbacks", UriKind.Relative), new RollbackRequest(component, reason), RewindJson.Options);
+
+        ((int)response.StatusCode).ShouldBe(status);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+    }
+
+    internal static async Task StableV1ThenV2Async(ServerFixture server)
+    {
+        await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v1"));
+        (await server.Store.SetReleaseStateAsync("web", "v1", ReleaseState.Stable, DateTimeOffset.UtcNow)).ShouldBeTrue();
+        await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2"));
+    }
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Rewind.Client;
+using Rewind.Core.Configuration;
+using Rewind.Core.Storage;
+
+namespace Rewind.Server.Tests;
+
+/// <summary>
+/// A real controller on loopback with a real SQLite store and a real release directory. The component's probe points
+/// at a closed port and it has no policies, so nothing acts unless a test asks it to.
+/// </summary>
+public sealed class ServerFixture : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly HttpClient _http;
+
+    private ServerFixture(string root, WebApplication app, HttpClient http)
+    {
+        Root = root;
+        _app = app;
+        _http = http;
+        Client = new RewindClient(http);
+    }
+
+    public string Root { get; }
+
+    public string AppRoot => Path.Combine(Root, "app");
+
+    public RewindClient Client { get; }
+
+    public HttpClient Http => _http;
+
+    internal IStore Store => _app.Services.GetRequiredService<IStore>();
+
+    public string CurrentTarget => File.ResolveLinkTarget(Path.Combine(AppRoot, "current"), returnFinalTarget: false)!.FullName;
+
+    public static async Task<ServerFixture> StartAsync(string restart = "[sleep, \"2\"]")
+    {
+        var root = Directory.CreateTempSubdirectory("rewind-server-").FullName;
+        foreach (var version in new[] { "v1", "v2" })
+        {
+            Directory.CreateDirectory(Path.Combine(root, "app", "releases", version));
+        }
+
+        File.CreateSymbolicLink(Path.Combine(root, "app", "current"), Path.Combine("releases", "v2"));
+        var yaml = string.Create(CultureInfo.InvariantCulture, $$"""
+            store: sqlite:rewind.db
+            server:
+              listen: http://127.0.0.1:0
+            components:
+              web:
+                provider:
+                  release-dir:
+                    path: app
+                    restart: {{restart}}
+                probes:
+                  health:
+                    http: { url: "http://127.0.0.1:9/health" }
+                    interval: 1s
+                    timeout: 200ms
+                healthy-timeout: 1s
+            """);
+        var parsed = ConfigParser.Parse(yaml, "rewind.yaml", root);
+        parsed.Errors.ShouldBeEmpty();
+        var app = await RewindServer.CreateAsync(parsed.Config!, new RewindServerOptions { MinimumLogLevel = LogLevel.Warning });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new ServerFixture(root, app, new HttpClient { BaseAddress = new Uri(address + "/") });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Directory.Delete(Root, recursive: true);
+    }
+}
