@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Rewind.Cli.Commands;
 using Rewind.Cli.Demo;
 using Spectre.Console;
@@ -11,8 +12,11 @@ internal static class CliApp
     public static async Task<int> RunAsync(string[] args, IAnsiConsole console, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         var context = new CliContext(console, error);
-        var root = new RootCommand("Rewind: detects a bad release, rolls every affected component back to its last known good, proves it worked, and keeps the record.")
+        // A named root rather than RootCommand, so help says "rewind" however the binary is started (dotnet rewind.dll, tests).
+        var root = new Command("rewind", "Rewind: detects a bad release, rolls every affected component back to its last known good, proves it worked, and keeps the record.")
         {
+            new HelpOption(),
+            new VersionOption(),
             context.ServerOption,
             ServeCommand.Create(context),
             StatusCommand.Create(context),

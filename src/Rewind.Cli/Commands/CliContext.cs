@@ -11,17 +11,17 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter error)
 
     public TextWriter Error { get; } = error;
 
-    public Option<string> ServerOption { get; } = new("--server")
+    public Option<string?> ServerOption { get; } = new("--server")
     {
         Description = "URL of the Rewind server (default: $REWIND_SERVER or http://127.0.0.1:7878)",
         Recursive = true,
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("REWIND_SERVER") is { Length: > 0 } url ? url : RewindClient.DefaultServer,
     };
 
     /// <summary>Runs an API call, turning problem details and connection failures into a message and an exit code.</summary>
     public async Task<int> CallAsync(ParseResult parse, Func<RewindClient, Task<int>> action)
     {
-        var server = parse.GetValue(ServerOption)!;
+        var server = parse.GetValue(ServerOption)
+            ?? (Environment.GetEnvironmentVariable("REWIND_SERVER") is { Length: > 0 } fromEnvironment ? fromEnvironment : RewindClient.DefaultServer);
         if (!Uri.TryCreate(server.EndsWith('/') ? server : server + "/", UriKind.Absolute, out var baseAddress))
         {
             await Error.WriteLineAsync($"error: --server '{server}' is not a URL");
