@@ -54,7 +54,7 @@ public static class RewindServer
             await store.EnsureComponentAsync(name, component.Provider.Kind, cancellationToken);
         }
 
-        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(_ => store); // a factory registration, so the container disposes the store (its connection pool) at shutdown
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new ConfigHolder(config));
         builder.Services.AddSingleton<ServerClock>();

@@ -39,7 +39,7 @@ public sealed class ServerFixture : IAsyncDisposable
 
     public string CurrentTarget => File.ResolveLinkTarget(Path.Combine(AppRoot, "current"), returnFinalTarget: false)!.FullName;
 
-    public static async Task<ServerFixture> StartAsync(string restart = "[sleep, \"2\"]")
+    public static async Task<ServerFixture> StartAsync(string restart = "[sleep, \"2\"]", string policies = "{}")
     {
         var root = Directory.CreateTempSubdirectory("rewind-server-").FullName;
         foreach (var version in new[] { "v1", "v2" })
@@ -61,8 +61,9 @@ public sealed class ServerFixture : IAsyncDisposable
                 probes:
                   health:
                     http: { url: "http://127.0.0.1:9/health" }
-                    interval: 1s
-                    timeout: 200ms
+                    interval: 200ms
+                    timeout: 100ms
+                policies: {{policies}}
                 healthy-timeout: 1s
             """);
         var parsed = ConfigParser.Parse(yaml, "rewind.yaml", root);

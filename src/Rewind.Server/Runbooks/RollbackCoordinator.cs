@@ -29,6 +29,12 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
 
     public async Task<RollbackOutcome> RequestAsync(string component, string? toVersion, string reason, string requestedBy, string? incidentId, CancellationToken cancellationToken = default)
     {
+        // One actor per component: a running rollback is the answer, whatever a new plan would say.
+        if (await store.GetRollbacksAsync(1, component, cancellationToken) is [{ IsActive: true } active])
+        {
+            return new RollbackOutcome(null, null, null, active.Id);
+        }
+
         var planned = await PlanAsync(component, toVersion, cancellationToken);
         var now = time.GetUtcNow();
         if (planned.Refusal is not null || planned.Plan is not { Target: { } target } plan)

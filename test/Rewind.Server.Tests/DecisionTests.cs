@@ -1,0 +1,49 @@
+using Rewind.TestUtils;
+
+namespace Rewind.Server.Tests;
+
+/// <summary>The decision engine on a real controller whose only probe always fails (its port is closed).</summary>
+public sealed class DecisionTests
+{
+    private const string AutoPolicy = "{ down: { when: { probe: health, failing-for: 300ms, min-failures: 2 }, severity: P0, mode: auto } }";
+
+    [Fact]
+    public async Task Fire_WithoutKnownGoodRelease_OneIncidentEscalatedAndNothingTouched()
+    {
+        await using var server = await ServerFixture.StartAsync(policies: AutoPolicy);
+        await server.Client.RecordReleaseAsync("web", new Client.RecordReleaseRequest("v2"));
+
+        var incident = await Eventually.WaitAsync(
+            async () => (await server.Client.GetIncidentsAsync()) is [var i, ..] ? await server.Client.GetIncidentAsync(i.Id) is { } full && full.Timeline.Any(e => e.Kind == "escalation") ? full : null : null,
+            TimeSpan.FromSeconds(20),
+            "an escalated incident");
+
+        incident.Severity.ShouldBe("P0");
+        incident.Status.ShouldBe("investigating");
+        incident.Timeline.ShouldContain(e => e.Message.Contains("no known-good release", StringComparison.Ordinal) && e.Message.Contains("paging a human", StringComparison.Ordinal));
+        (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();
+        server.CurrentTarget.ShouldEndWith(Path.Combine("releases", "v2"));
+
+        // The probe keeps failing: still the same single incident, and the policy does not fire again in this episode.
+        var samplesSeen = await Eventually.WaitAsync(async () => (await server.Client.GetComponentAsync("web")).Probes[0].At is { } at && at > incident.OpenedAt.AddSeconds(1) ? (object)at : null, TimeSpan.FromSeconds(10), "more samples");
+        samplesSeen.ShouldNotBeNull();
+        (await server.Client.GetIncidentsAsync()).ShouldHaveSingleItem();
+        (await server.Client.GetIncidentAsync(incident.Id)).Timeline.Count(e => e.Kind == "escalation").ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Fire_NotifyMode_OpensIncidentWithoutRollback()
+    {
+        await using var server = await ServerFixture.StartAsync(policies: AutoPolicy.Replace("mode: auto", "mode: notify", StringComparison.Ordinal));
+        await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
+
+        var incident = await Eventually.WaitAsync(
+            async () => (await server.Client.GetIncidentsAsync()) is [var i, ..] ? await server.Client.GetIncidentAsync(i.Id) is { } full && full.Timeline.Any(e => e.Kind == "decision") ? full : null : null,
+            TimeSpan.FromSeconds(20),
+            "an incident with a decision");
+
+        incident.Timeline.ShouldContain(e => e.Message == "policy down is notify-only: no rollback");
+        (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();
+        server.CurrentTarget.ShouldEndWith(Path.Combine("releases", "v2"));
+    }
+}
