@@ -15,3 +15,6 @@ public sealed record IncidentDto(
     IReadOnlyList<string> Rollbacks);
 
 public sealed record TimelineEventDto(DateTimeOffset At, string Kind, string Message, string Actor);
+
+/// <summary>Body of <c>POST /api/v1/incidents/{id}/resolve</c>: a person closes the incident, saying why.</summary>
+public sealed record ResolveIncidentRequest(string Note, string? ResolvedBy = null);

@@ -32,6 +32,9 @@ public sealed class RewindClient(HttpClient http)
     public Task<IncidentDto> GetIncidentAsync(string id, CancellationToken cancellationToken = default) =>
         GetAsync<IncidentDto>($"api/v1/incidents/{Uri.EscapeDataString(id)}", cancellationToken);
 
+    public Task<IncidentDto> ResolveIncidentAsync(string id, ResolveIncidentRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync<IncidentDto>($"api/v1/incidents/{Uri.EscapeDataString(id)}/resolve", request, cancellationToken);
+
     public Task<IReadOnlyList<RollbackDto>> GetRollbacksAsync(CancellationToken cancellationToken = default) =>
         GetAsync<IReadOnlyList<RollbackDto>>("api/v1/rollbacks", cancellationToken);
 

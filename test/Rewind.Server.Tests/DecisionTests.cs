@@ -46,4 +46,56 @@ public sealed class DecisionTests
         (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();
         server.CurrentTarget.ShouldEndWith(Path.Combine("releases", "v2"));
     }
+
+    [Fact]
+    public async Task Resolve_ByHand_ClosesTheIncidentWithTheNoteAndRefusesTwice()
+    {
+        await using var server = await ServerFixture.StartAsync(policies: AutoPolicy);
+        await server.Client.RecordReleaseAsync("web", new Client.RecordReleaseRequest("v2"));
+        var opened = await Eventually.WaitAsync(async () => (await server.Client.GetIncidentsAsync()) is [var i, ..] ? i : null, TimeSpan.FromSeconds(20), "an incident");
+
+        var resolved = await server.Client.ResolveIncidentAsync(opened.Id, new Client.ResolveIncidentRequest("fixed forward with v3", "alice"));
+        var again = await Should.ThrowAsync<Client.RewindApiException>(() => server.Client.ResolveIncidentAsync(opened.Id, new Client.ResolveIncidentRequest("again")));
+
+        resolved.Status.ShouldBe("resolved");
+        resolved.Timeline[^1].Message.ShouldBe("resolved by alice: fixed forward with v3");
+        again.Status.ShouldBe(409);
+    }
+
+    [Fact]
+    public async Task Recover_NotifyModeEpisodeEnds_ResolvesWithoutRollback()
+    {
+        await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: false);
+        await using var server = await ServerFixture.StartAsync(policies: AutoPolicy.Replace("mode: auto", "mode: notify", StringComparison.Ordinal), probeUrl: endpoint.Url);
+        await server.Client.RecordReleaseAsync("web", new Client.RecordReleaseRequest("v2"));
+        var opened = await Eventually.WaitAsync(async () => (await server.Client.GetIncidentsAsync()) is [var i, ..] ? i : null, TimeSpan.FromSeconds(20), "an incident");
+
+        endpoint.Healthy = true;
+        var resolved = await Eventually.WaitAsync(async () => await server.Client.GetIncidentAsync(opened.Id) is { Status: "resolved" } i ? i : null, TimeSpan.FromSeconds(20), "the episode to end");
+
+        resolved.Timeline[^1].Message.ShouldBe("every policy of web has recovered; incident resolved without a rollback");
+        (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Fire_AgainInsideCooldown_SuppressesTheSecondAutomaticRollbackAndPages()
+    {
+        await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: false);
+        await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: AutoPolicy.Replace("severity: P0", "cooldown: 1h", StringComparison.Ordinal), probeUrl: endpoint.Url);
+        await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
+
+        var first = await Eventually.WaitAsync(async () => (await server.Client.GetRollbacksAsync()) is [var r, ..] ? r : null, TimeSpan.FromSeconds(20), "the automatic rollback");
+        endpoint.Healthy = true; // v1 answers healthy: the rollback's wait-healthy step passes
+        await Eventually.WaitAsync(async () => (await server.Client.GetRollbackAsync(first.Id)).Status == "succeeded", TimeSpan.FromSeconds(20), "the rollback to succeed");
+        endpoint.Healthy = false; // and now v1 fails too, minutes later: rolling back again would be flapping
+
+        var second = await Eventually.WaitAsync(
+            async () => (await server.Client.GetIncidentsAsync()) is [var i, _, ..] ? await server.Client.GetIncidentAsync(i.Id) is { } full && full.Timeline.Any(e => e.Kind == "escalation") ? full : null : null,
+            TimeSpan.FromSeconds(20),
+            "a second, escalated incident");
+
+        second.Timeline.ShouldContain(e => e.Message.StartsWith($"automatic rollback suppressed: {first.Id} ran", StringComparison.Ordinal) && e.Message.Contains("inside the cooldown of 1h", StringComparison.Ordinal));
+        (await server.Client.GetRollbacksAsync()).ShouldHaveSingleItem();
+        server.CurrentTarget.ShouldEndWith(Path.Combine("releases", "v1"));
+    }
 }

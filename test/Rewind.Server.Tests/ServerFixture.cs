@@ -39,7 +39,7 @@ public sealed class ServerFixture : IAsyncDisposable
 
     public string CurrentTarget => File.ResolveLinkTarget(Path.Combine(AppRoot, "current"), returnFinalTarget: false)!.FullName;
 
-    public static async Task<ServerFixture> StartAsync(string restart = "[sleep, \"2\"]", string policies = "{}")
+    public static async Task<ServerFixture> StartAsync(string restart = "[sleep, \"2\"]", string policies = "{}", string probeUrl = "http://127.0.0.1:9/health")
     {
         var root = Directory.CreateTempSubdirectory("rewind-server-").FullName;
         foreach (var version in new[] { "v1", "v2" })
@@ -60,7 +60,7 @@ public sealed class ServerFixture : IAsyncDisposable
                     restart: {{restart}}
                 probes:
                   health:
-                    http: { url: "http://127.0.0.1:9/health" }
+                    http: { url: "{{probeUrl}}" }
                     interval: 200ms
                     timeout: 100ms
                 policies: {{policies}}

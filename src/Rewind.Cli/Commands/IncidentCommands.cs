@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Rewind.Cli.Output;
+using Rewind.Client;
 using Spectre.Console;
 
 namespace Rewind.Cli.Commands;
@@ -36,7 +37,16 @@ internal static class IncidentCommands
 
             return ExitCodes.Ok;
         }));
-        var command = new Command("incident", "Inspect one incident.") { show };
+        var resolveId = new Argument<string>("id") { Description = "The incident ID" };
+        var note = new Option<string>("--note") { Description = "Why the incident is over, for the record", Required = true };
+        var resolve = new Command("resolve", "Resolve an incident by hand, e.g. after a fix-forward or a failed rollback handled by people.") { resolveId, note };
+        resolve.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
+        {
+            var incident = await client.ResolveIncidentAsync(parse.GetValue(resolveId)!, new ResolveIncidentRequest(parse.GetValue(note)!, Environment.UserName), cancellationToken);
+            context.Console.MarkupLine($"{incident.Id} is {incident.Status}");
+            return ExitCodes.Ok;
+        }));
+        var command = new Command("incident", "Inspect or resolve one incident.") { show, resolve };
         return command;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Rewind.Client;
+using Rewind.Core.Incidents;
 using Rewind.Core.Storage;
 
 namespace Rewind.Server.Api;
@@ -13,6 +14,7 @@ internal static class IncidentEndpoints
     {
         api.MapGet("/incidents", ListAsync);
         api.MapGet("/incidents/{id}", GetAsync);
+        api.MapPost("/incidents/{id}/resolve", ResolveAsync);
     }
 
     private static async Task<Ok<List<IncidentDto>>> ListAsync(IStore store, CancellationToken cancellationToken, int limit = 50)
@@ -20,6 +22,35 @@ internal static class IncidentEndpoints
         var incidents = await store.GetIncidentsAsync(Math.Clamp(limit, 1, 500), cancellationToken);
         var rollbacks = await store.GetRollbacksAsync(500, null, cancellationToken);
         return TypedResults.Ok(incidents.Select(i => i.ToDto([], rollbacks.Where(r => r.IncidentId == i.Id).Select(r => r.Id))).ToList());
+    }
+
+    private static async Task<Results<Ok<IncidentDto>, ProblemHttpResult>> ResolveAsync(string id, ResolveIncidentRequest request, IStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Note) || request.Note.Length > 4000)
+        {
+            return Problems.Invalid("invalid resolution", "note is required (at most 4000 characters): the record must say why the incident is over");
+        }
+
+        if (await store.GetIncidentAsync(id, cancellationToken) is not { } incident)
+        {
+            return Problems.NotFound("unknown incident", $"incident {id} does not exist");
+        }
+
+        if (!incident.IsOpen)
+        {
+            return Problems.Conflict("already resolved", $"incident {id} was resolved at {incident.ResolvedAt:O}");
+        }
+
+        if (await store.GetRollbacksAsync(1, incident.Component, cancellationToken) is [{ IsActive: true } active] && active.IncidentId == id)
+        {
+            return Problems.Conflict("rollback still running", $"rollback {active.Id} is still acting for {id}; resolve it when the rollback has finished");
+        }
+
+        var by = string.IsNullOrWhiteSpace(request.ResolvedBy) ? "api" : request.ResolvedBy.Trim();
+        var now = time.GetUtcNow();
+        await store.AppendTimelineAsync(new TimelineEvent(id, now, TimelineKinds.Resolved, $"resolved by {by}: {request.Note.Trim()}", by), cancellationToken);
+        await store.SetIncidentStatusAsync(id, IncidentStatus.Resolved, now, cancellationToken);
+        return await GetAsync(id, store, cancellationToken);
     }
 
     private static async Task<Results<Ok<IncidentDto>, ProblemHttpResult>> GetAsync(string id, IStore store, CancellationToken cancellationToken)

@@ -78,7 +78,7 @@ internal sealed class DecisionEngine(
             }
             else if (transition == PolicyTransition.Recovered)
             {
-                await RecoverAsync(sample, name, cancellationToken);
+                await RecoverAsync(sample, name, component, cancellationToken);
             }
         }
     }
@@ -119,13 +119,23 @@ internal sealed class DecisionEngine(
         }
     }
 
-    private async Task RecoverAsync(ProbeSample sample, string policyName, CancellationToken cancellationToken)
+    private async Task RecoverAsync(ProbeSample sample, string policyName, ComponentConfig component, CancellationToken cancellationToken)
     {
         ServerLog.PolicyRecovered(logger, sample.Component, policyName);
-        if (await store.GetOpenIncidentAsync(sample.Component, cancellationToken) is { } incident)
+        if (await store.GetOpenIncidentAsync(sample.Component, cancellationToken) is not { } incident)
         {
-            await Timeline(incident.Id, TimelineKinds.Evidence, $"policy {policyName} no longer holds: probe {sample.Probe} passing again", $"policy:{policyName}", cancellationToken);
+            return;
         }
+
+        await Timeline(incident.Id, TimelineKinds.Evidence, $"policy {policyName} no longer holds: probe {sample.Probe} passing again", $"policy:{policyName}", cancellationToken);
+        if (component.Policies.Keys.Any(name => StateOf(sample.Component, name).Firing))
+        {
+            return; // another policy still holds: the episode goes on
+        }
+
+        // The episode is over without a rollback acting (notify or approve mode, or a fix deployed by people).
+        await Timeline(incident.Id, TimelineKinds.Resolved, $"every policy of {sample.Component} has recovered; incident resolved without a rollback", Actor, cancellationToken);
+        await store.SetIncidentStatusAsync(incident.Id, IncidentStatus.Resolved, time.GetUtcNow(), cancellationToken);
     }
 
     private Task Timeline(string incidentId, string kind, string message, string actor, CancellationToken cancellationToken) =>
