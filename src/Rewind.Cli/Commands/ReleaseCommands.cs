@@ -34,10 +34,11 @@ internal static class ReleaseCommands
         var commit = new Option<string?>("--commit") { Description = "The source commit of the release" };
         var artifact = new Option<string?>("--artifact") { Description = "The artifact reference (image, archive, path)" };
         var by = new Option<string?>("--by") { Description = "Who deployed it (default: $USER)" };
-        var command = new Command("record", "Record that a release was deployed; it bakes, then becomes stable (last known good).") { component, version, commit, artifact, by };
+        var deploying = new Option<bool>("--deploying") { Description = "The release is still rolling out: its bake starts when it is recorded again without this flag" };
+        var command = new Command("record", "Record that a release was deployed; it bakes, then becomes stable (last known good).") { component, version, commit, artifact, by, deploying };
         command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
         {
-            var request = new RecordReleaseRequest(parse.GetValue(version)!, parse.GetValue(commit), parse.GetValue(artifact), parse.GetValue(by) ?? Environment.UserName);
+            var request = new RecordReleaseRequest(parse.GetValue(version)!, parse.GetValue(commit), parse.GetValue(artifact), parse.GetValue(by) ?? Environment.UserName, parse.GetValue(deploying));
             var release = await client.RecordReleaseAsync(parse.GetValue(component)!, request, cancellationToken);
             context.Console.MarkupLine($"recorded {Markup.Escape(release.Component)} {Markup.Escape(release.Version)}: {release.State}");
             return ExitCodes.Ok;

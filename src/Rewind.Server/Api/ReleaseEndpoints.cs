@@ -44,12 +44,14 @@ internal static class ReleaseEndpoints
             return Problems.Invalid("invalid version", $"version '{request.Version}' must be 1-64 characters of letters, digits, '.', '_', '+' or '-', starting with a letter or digit");
         }
 
-        if (await store.GetReleaseAsync(name, request.Version, cancellationToken) is { State: ReleaseState.Bad or ReleaseState.RolledBack } refused)
+        var existing = await store.GetReleaseAsync(name, request.Version, cancellationToken);
+        if (existing is { State: ReleaseState.Bad or ReleaseState.RolledBack })
         {
-            return Problems.Conflict("release refused", $"release {request.Version} of {name} is {ReleaseStateMachine.Describe(refused.State)}{(refused.Incident is null ? "" : $" (incident {refused.Incident})")}; it is not deployed again");
+            return Problems.Conflict("release refused", $"release {request.Version} of {name} is {ReleaseStateMachine.Describe(existing.State)}{(existing.Incident is null ? "" : $" (incident {existing.Incident})")}; it is not deployed again");
         }
 
-        var release = await store.RecordReleaseAsync(new Release(name, request.Version, ReleaseState.Baking, time.GetUtcNow(), request.Commit, request.Artifact, request.RecordedBy), cancellationToken);
+        var state = existing?.State == ReleaseState.Stable ? ReleaseState.Stable : request.Deploying ? ReleaseState.Deploying : ReleaseState.Baking;
+        var release = await store.RecordReleaseAsync(new Release(name, request.Version, state, time.GetUtcNow(), request.Commit, request.Artifact, request.RecordedBy), cancellationToken);
         return TypedResults.Created($"/api/v1/components/{name}/releases/{release.Version}", release.ToDto(null));
     }
 

@@ -33,6 +33,31 @@ public sealed class ReleaseEndpointsTests
         rollback.Detail!.ShouldContain("not known good");
     }
 
+    [Fact]
+    public async Task Record_DeployingThenDeployed_MovesToBaking()
+    {
+        await using var server = await ServerFixture.StartAsync();
+
+        var deploying = await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2", Deploying: true));
+        var deployed = await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2"));
+
+        deploying.State.ShouldBe("deploying");
+        deployed.State.ShouldBe("baking");
+        deployed.RecordedAt.ShouldBeGreaterThanOrEqualTo(deploying.RecordedAt);
+    }
+
+    [Fact]
+    public async Task Record_StableReleaseAgain_StaysKnownGood()
+    {
+        await using var server = await ServerFixture.StartAsync();
+        await RollbackEndpointsTests.StableV1ThenV2Async(server);
+
+        var redeployed = await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v1"));
+
+        redeployed.State.ShouldBe("stable");
+        (await server.Client.GetComponentAsync("web")).CurrentVersion.ShouldBe("v1");
+    }
+
     [Theory]
     [InlineData("../etc")]
     [InlineData("v1;rm -rf /")]
