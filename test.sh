@@ -58,7 +58,7 @@ rm -rf "$results"
 log "building"
 if ! dotnet build Rewind.slnx -c Debug -nologo -v quiet -clp:ErrorsOnly; then
   log "build failed"
-  echo "tests: 0 passed, 1 failed"
+  echo "tests: 0 passed, 1 failed, 0 skipped"
   exit 1
 fi
 

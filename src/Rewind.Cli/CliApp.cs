@@ -17,7 +17,6 @@ internal static class CliApp
         {
             new HelpOption(),
             new VersionOption(),
-            context.ServerOption,
             ServeCommand.Create(context),
             StatusCommand.Create(context),
             ReleaseCommands.CreateRelease(context),
@@ -28,7 +27,19 @@ internal static class CliApp
             ConfigCommand.Create(context),
             DemoCommand.Create(context),
         };
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
+        {
+            foreach (var problem in parse.Errors)
+            {
+                await error.WriteLineAsync("error: " + problem.Message);
+            }
+
+            await error.WriteLineAsync("run 'rewind --help' for usage");
+            return ExitCodes.Invalid;
+        }
+
         var invocation = new InvocationConfiguration { Output = output, Error = error };
-        return await root.Parse(args).InvokeAsync(invocation, cancellationToken);
+        return await parse.InvokeAsync(invocation, cancellationToken);
     }
 }

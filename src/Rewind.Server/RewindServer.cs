@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -40,6 +41,7 @@ public static class RewindServer
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss.fff ";
             o.UseUtcTimestamp = true;
+            o.IncludeScopes = true; // RollbackId and IncidentId on every line a rollback writes
         });
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
@@ -54,29 +56,38 @@ public static class RewindServer
             await store.EnsureComponentAsync(name, component.Provider.Kind, cancellationToken);
         }
 
-        builder.Services.AddSingleton(_ => store); // a factory registration, so the container disposes the store (its connection pool) at shutdown
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(new ConfigHolder(config));
-        builder.Services.AddSingleton<ServerClock>();
-        builder.Services.AddSingleton<HealthBoard>();
-        builder.Services.AddSingleton<DecisionEngine>();
-        builder.Services.AddSingleton<RollbackQueue>();
-        builder.Services.AddSingleton<RollbackCoordinator>();
-        builder.Services.AddSingleton<RollbackExecutor>();
-        builder.Services.AddRewindRuntime();
-        builder.Services.AddHostedService<ExecutorHostedService>();
-        builder.Services.AddHostedService<MonitorHostedService>();
-        builder.Services.AddHostedService<BakeHostedService>();
+        AddControllerServices(builder.Services, config, store);
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        var api = app.MapGroup("/api/v1");
+        MapApi(app.MapGroup("/api/v1"));
+        return app;
+    }
+
+    private static void AddControllerServices(IServiceCollection services, RewindConfig config, IStore store)
+    {
+        services.AddSingleton(_ => store); // a factory registration, so the container disposes the store (its connection pool) at shutdown
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new ConfigHolder(config));
+        services.AddSingleton<ServerClock>();
+        services.AddSingleton<HealthBoard>();
+        services.AddSingleton<DecisionEngine>();
+        services.AddSingleton<RollbackQueue>();
+        services.AddSingleton<RollbackCoordinator>();
+        services.AddSingleton<RollbackExecutor>();
+        services.AddRewindRuntime();
+        services.AddHostedService<ExecutorHostedService>();
+        services.AddHostedService<MonitorHostedService>();
+        services.AddHostedService<BakeHostedService>();
+    }
+
+    private static void MapApi(RouteGroupBuilder api)
+    {
         api.MapHealthEndpoints();
         api.MapComponentEndpoints();
         api.MapReleaseEndpoints();
         api.MapIncidentEndpoints();
         api.MapRollbackEndpoints();
-        return app;
     }
 }

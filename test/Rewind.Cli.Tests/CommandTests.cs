@@ -42,7 +42,7 @@ public sealed class CommandTests
     {
         var run = await CliRun.RunAsync("rollback");
 
-        run.ExitCode.ShouldNotBe(0);
+        run.ExitCode.ShouldBe(2);
         run.Error.ShouldContain("Required argument 'component' missing for command: 'rollback'");
     }
 }

@@ -14,7 +14,6 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter error)
     public Option<string?> ServerOption { get; } = new("--server")
     {
         Description = "URL of the Rewind server (default: $REWIND_SERVER or http://127.0.0.1:7878)",
-        Recursive = true,
     };
 
     /// <summary>Runs an API call, turning problem details and connection failures into a message and an exit code.</summary>

@@ -9,7 +9,7 @@ internal static class IncidentCommands
 {
     public static Command CreateIncidents(CliContext context)
     {
-        var command = new Command("incidents", "List incidents, newest first.");
+        var command = new Command("incidents", "List incidents, newest first.") { context.ServerOption };
         command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
         {
             context.Console.Write(Render.Incidents(await client.GetIncidentsAsync(cancellationToken)));
@@ -21,7 +21,7 @@ internal static class IncidentCommands
     public static Command CreateIncident(CliContext context)
     {
         var id = new Argument<string>("id") { Description = "The incident ID, e.g. INC-2026-11-22-0001" };
-        var show = new Command("show", "Show an incident: its timeline and the steps of its rollbacks.") { id };
+        var show = new Command("show", "Show an incident: its timeline and the steps of its rollbacks.") { id, context.ServerOption };
         show.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
         {
             var incident = await client.GetIncidentAsync(parse.GetValue(id)!, cancellationToken);
@@ -39,7 +39,7 @@ internal static class IncidentCommands
         }));
         var resolveId = new Argument<string>("id") { Description = "The incident ID" };
         var note = new Option<string>("--note") { Description = "Why the incident is over, for the record", Required = true };
-        var resolve = new Command("resolve", "Resolve an incident by hand, e.g. after a fix-forward or a failed rollback handled by people.") { resolveId, note };
+        var resolve = new Command("resolve", "Resolve an incident by hand, e.g. after a fix-forward or a failed rollback handled by people.") { resolveId, note, context.ServerOption };
         resolve.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
         {
             var incident = await client.ResolveIncidentAsync(parse.GetValue(resolveId)!, new ResolveIncidentRequest(parse.GetValue(note)!, Environment.UserName), cancellationToken);

@@ -18,7 +18,7 @@ internal static class ReleaseCommands
     public static Command CreateReleases(CliContext context)
     {
         var component = new Argument<string>("component") { Description = "The component whose releases to list" };
-        var command = new Command("releases", "List a component's releases, newest first, with their states and the last known good.") { component };
+        var command = new Command("releases", "List a component's releases, newest first, with their states and the last known good.") { component, context.ServerOption };
         command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
         {
             context.Console.Write(Render.Releases(await client.GetReleasesAsync(parse.GetValue(component)!, cancellationToken)));
@@ -35,7 +35,7 @@ internal static class ReleaseCommands
         var artifact = new Option<string?>("--artifact") { Description = "The artifact reference (image, archive, path)" };
         var by = new Option<string?>("--by") { Description = "Who deployed it (default: $USER)" };
         var deploying = new Option<bool>("--deploying") { Description = "The release is still rolling out: its bake starts when it is recorded again without this flag" };
-        var command = new Command("record", "Record that a release was deployed; it bakes, then becomes stable (last known good).") { component, version, commit, artifact, by, deploying };
+        var command = new Command("record", "Record that a release was deployed; it bakes, then becomes stable (last known good).") { component, version, commit, artifact, by, deploying, context.ServerOption };
         command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
         {
             var request = new RecordReleaseRequest(parse.GetValue(version)!, parse.GetValue(commit), parse.GetValue(artifact), parse.GetValue(by) ?? Environment.UserName, parse.GetValue(deploying));
@@ -51,7 +51,7 @@ internal static class ReleaseCommands
         var component = new Argument<string>("component") { Description = "The component of the release" };
         var version = new Argument<string>("version") { Description = "The release that hurts users" };
         var reason = new Option<string?>("--reason") { Description = "Why it is bad, for the record" };
-        var command = new Command("mark-bad", "Mark a release bad: it is never a rollback target and is refused if recorded again.") { component, version, reason };
+        var command = new Command("mark-bad", "Mark a release bad: it is never a rollback target and is refused if recorded again.") { component, version, reason, context.ServerOption };
         command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
         {
             var release = await client.MarkBadAsync(parse.GetValue(component)!, parse.GetValue(version)!, new MarkBadRequest(parse.GetValue(reason), Environment.UserName), cancellationToken);

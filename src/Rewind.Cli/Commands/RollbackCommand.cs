@@ -17,7 +17,7 @@ internal static class RollbackCommand
         var yes = new Option<bool>("--yes") { Description = "Do not ask for confirmation (required when not on a terminal)" };
         var reason = new Option<string?>("--reason") { Description = "Why, for the record (default: \"manual rollback\")" };
         var noWait = new Option<bool>("--no-wait") { Description = "Return once the rollback is accepted instead of following it to the end" };
-        var command = new Command("rollback", "Roll a component back to its last known good (or --to a stable release), following it live.") { component, to, dryRun, yes, reason, noWait };
+        var command = new Command("rollback", "Roll a component back to its last known good (or --to a stable release), following it live.") { component, to, dryRun, yes, reason, noWait, context.ServerOption };
         command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
         {
             var request = new RollbackRequest(parse.GetValue(component)!, parse.GetValue(reason) ?? "manual rollback", parse.GetValue(to), RequestedBy: Environment.UserName);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using Rewind.Server;
 using Rewind.Server.Hosting;
@@ -26,11 +27,40 @@ internal static class ServeCommand
                 return ExitCodes.Invalid;
             }
 
-            await using var app = await RewindServer.CreateAsync(result.Config!, new RewindServerOptions { Listen = parse.GetValue(listen) }, cancellationToken);
-            await app.StartAsync(cancellationToken);
-            await app.WaitForShutdownAsync(cancellationToken);
+            WebApplication app;
+            try
+            {
+                app = await RewindServer.CreateAsync(result.Config!, new RewindServerOptions { Listen = parse.GetValue(listen) }, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                await context.Error.WriteLineAsync($"error: cannot open the store {StoreKind(result.Config!.Store)}: {ex.Message}");
+                return ExitCodes.Failed;
+            }
+
+            await using (app)
+            {
+                try
+                {
+                    await app.StartAsync(cancellationToken);
+                }
+                catch (IOException ex)
+                {
+                    await context.Error.WriteLineAsync($"error: cannot listen on {parse.GetValue(listen) ?? result.Config!.Server.Listen}: {ex.Message}");
+                    return ExitCodes.Failed;
+                }
+
+                await app.WaitForShutdownAsync(cancellationToken);
+            }
+
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    /// <summary>Names the store without its password.</summary>
+    private static string StoreKind(string store) =>
+        Uri.TryCreate(store, UriKind.Absolute, out var uri) && uri.Scheme.StartsWith("postgres", StringComparison.Ordinal)
+            ? $"postgres://{uri.Host}:{(uri.Port > 0 ? uri.Port : 5432)}{uri.AbsolutePath}"
+            : store;
 }

@@ -8,7 +8,7 @@ internal static class StatusCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("status", "Show the controller and every component: health, current release, last known good, open incident.");
+        var command = new Command("status", "Show the controller and every component: health, current release, last known good, open incident.") { context.ServerOption };
         command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
         {
             var health = await client.GetHealthAsync(cancellationToken);

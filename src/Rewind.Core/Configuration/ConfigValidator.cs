@@ -14,7 +14,7 @@ internal static partial class ConfigValidator
             errors.Add(new ConfigError(file, (int)mark.Line, (int)mark.Column, message));
         }
 
-        if (!config.Store.StartsWith("sqlite:", StringComparison.Ordinal) && !config.Store.StartsWith("postgres://", StringComparison.Ordinal) && !config.Store.StartsWith("postgresql://", StringComparison.Ordinal))
+        if (!IsStore(config.Store))
         {
             Add(config, "store", "store: expected sqlite:PATH or postgres://user:password@host:port/database");
         }
@@ -45,6 +45,37 @@ internal static partial class ConfigValidator
     private static void ValidateComponent(string name, ComponentConfig component, Action<object, string?, string> add)
     {
         var at = $"components.{name}";
+        ValidateProvider(at, component, add);
+        if (component.Probes.Count == 0)
+        {
+            add(component, "probes", $"{at}: declare at least one probe, or Rewind cannot tell healthy from broken");
+        }
+
+        foreach (var (probeName, probe) in component.Probes)
+        {
+            ValidateProbe($"{at}.probes.{probeName}", probe, add);
+        }
+
+        ValidatePolicies(name, at, component, add);
+
+        if (component.HealthySuccesses < 1)
+        {
+            add(component, "healthy-successes", $"{at}.healthy-successes: at least 1");
+        }
+
+        if (component.BakeTime <= TimeSpan.Zero)
+        {
+            add(component, "bake-time", $"{at}.bake-time: must be positive; a release must run healthy for a while before it is known good");
+        }
+
+        if (component.HealthyTimeout <= TimeSpan.Zero)
+        {
+            add(component, "healthy-timeout", $"{at}.healthy-timeout: must be positive");
+        }
+    }
+
+    private static void ValidateProvider(string at, ComponentConfig component, Action<object, string?, string> add)
+    {
         if (component.Provider.ReleaseDir is not { } releaseDir)
         {
             add(component, "provider", $"{at}.provider: declare a provider (release-dir)");
@@ -60,18 +91,16 @@ internal static partial class ConfigValidator
             {
                 add(releaseDir, "restart", $"{at}.provider.release-dir.restart: argv elements must not be empty");
             }
-        }
 
-        if (component.Probes.Count == 0)
-        {
-            add(component, "probes", $"{at}: declare at least one probe, or Rewind cannot tell healthy from broken");
+            if (releaseDir.RestartTimeout <= TimeSpan.Zero)
+            {
+                add(releaseDir, "restart-timeout", $"{at}.provider.release-dir.restart-timeout: must be positive");
+            }
         }
+    }
 
-        foreach (var (probeName, probe) in component.Probes)
-        {
-            ValidateProbe($"{at}.probes.{probeName}", probe, add);
-        }
-
+    private static void ValidatePolicies(string name, string at, ComponentConfig component, Action<object, string?, string> add)
+    {
         foreach (var (policyName, policy) in component.Policies)
         {
             var condition = policy.When;
@@ -89,11 +118,11 @@ internal static partial class ConfigValidator
             {
                 add(condition, "recover-after", $"{at}.policies.{policyName}.when.recover-after: at least 1");
             }
-        }
 
-        if (component.HealthySuccesses < 1)
-        {
-            add(component, "healthy-successes", $"{at}.healthy-successes: at least 1");
+            if (policy.Cooldown <= TimeSpan.Zero)
+            {
+                add(policy, "cooldown", $"{at}.policies.{policyName}.cooldown: must be positive; a zero cooldown lets automatic rollbacks flap");
+            }
         }
     }
 
@@ -103,9 +132,22 @@ internal static partial class ConfigValidator
         {
             add(probe, null, $"{at}: declare the probe's kind (http)");
         }
-        else if (!Uri.TryCreate(http.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        else
         {
-            add(http, "url", $"{at}.http.url: expected an http:// or https:// URL");
+            if (!Uri.TryCreate(http.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            {
+                add(http, "url", $"{at}.http.url: expected an http:// or https:// URL");
+            }
+
+            if (http.ExpectStatus is < 100 or > 599)
+            {
+                add(http, "expect-status", $"{at}.http.expect-status: an HTTP status code, 100 to 599");
+            }
+
+            if (http.JsonField is { } field && string.IsNullOrWhiteSpace(field.Path))
+            {
+                add(field, "path", $"{at}.http.json-field.path: required, e.g. status or checks.db");
+            }
         }
 
         if (probe.Interval <= TimeSpan.Zero)
@@ -117,6 +159,19 @@ internal static partial class ConfigValidator
         {
             add(probe, "timeout", $"{at}.timeout: must be positive and no longer than the interval");
         }
+    }
+
+    private static bool IsStore(string store)
+    {
+        if (store.StartsWith("sqlite:", StringComparison.Ordinal))
+        {
+            return store.Length > "sqlite:".Length;
+        }
+
+        return (store.StartsWith("postgres://", StringComparison.Ordinal) || store.StartsWith("postgresql://", StringComparison.Ordinal))
+            && Uri.TryCreate(store, UriKind.Absolute, out var uri)
+            && uri.Host.Length > 0
+            && uri.AbsolutePath.Trim('/').Length > 0;
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]*$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]

@@ -149,6 +149,12 @@ internal sealed class YamlBinder(string file, ConfigPositions positions)
                 continue;
             }
 
+            if (IsNull(valueNode) && itemType.IsClass && itemType != typeof(string))
+            {
+                Error(valueNode.Start, $"{path}.{key}: empty; expected a mapping of keys");
+                continue;
+            }
+
             if (TryBind(valueNode, itemType, $"{path}.{key}", out var bound) && bound is not null)
             {
                 dictionary[key] = bound;

@@ -50,8 +50,12 @@ public sealed record RestartStep(IReadOnlyList<string> Argv, string WorkingDirec
     private static string Quote(string value) => "\"" + value.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 }
 
-/// <summary>Waits until every named probe passes <see cref="Successes"/> times in a row, or fails after the timeout.</summary>
-public sealed record WaitHealthyStep(string Component, IReadOnlyList<string> Probes, int Successes, TimeSpan Timeout) : PlanStep
+/// <summary>
+/// Waits until every named probe passes <see cref="Successes"/> times in a row, or fails after the timeout.
+/// <see cref="Definitions"/> holds the probes as they were when the plan was made, so a resumed rollback checks
+/// exactly what was planned; without it the runner looks the probes up in the config in force.
+/// </summary>
+public sealed record WaitHealthyStep(string Component, IReadOnlyList<string> Probes, int Successes, TimeSpan Timeout, IReadOnlyDictionary<string, ProbeConfig>? Definitions = null) : PlanStep
 {
     public const string KindName = "wait-healthy";
 

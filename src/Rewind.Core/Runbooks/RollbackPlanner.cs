@@ -51,7 +51,7 @@ public static class RollbackPlanner
             steps.Add(new RestartStep(provider.Restart, provider.Path, provider.RestartTimeout));
         }
 
-        steps.Add(new WaitHealthyStep(componentName, [.. component.Probes.Keys], component.HealthySuccesses, component.HealthyTimeout));
+        steps.Add(new WaitHealthyStep(componentName, [.. component.Probes.Keys], component.HealthySuccesses, component.HealthyTimeout, new Dictionary<string, ProbeConfig>(component.Probes, StringComparer.Ordinal)));
         return new PlanResult(target, steps, null);
 
         static PlanResult Refuse(string why) => new(null, [], why);

@@ -61,7 +61,11 @@ public sealed partial class ProcessRunner
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             timedOut = true;
-            LogTimedOut(_logger, executable, request.Timeout);
+            if (_logger.IsEnabled(LogLevel.Warning))
+            {
+                LogTimedOut(_logger, executable, Rewind.Core.Configuration.Durations.Format(request.Timeout));
+            }
+
             await KillTreeAsync(process);
         }
         catch (OperationCanceledException)
@@ -149,9 +153,9 @@ public sealed partial class ProcessRunner
         await process.WaitForExitAsync(CancellationToken.None);
     }
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Process {Executable} did not start: {Reason}")]
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Process {Executable} did not start: {Reason}")]
     private static partial void LogNotStarted(ILogger logger, string executable, string reason);
 
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Process {Executable} ran past its timeout of {Timeout}; killing its process tree")]
-    private static partial void LogTimedOut(ILogger logger, string executable, TimeSpan timeout);
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Process {Executable} ran past its timeout of {Timeout}; killing its process tree")]
+    private static partial void LogTimedOut(ILogger logger, string executable, string timeout);
 }

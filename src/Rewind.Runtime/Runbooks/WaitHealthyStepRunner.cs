@@ -51,7 +51,7 @@ public sealed partial class WaitHealthyStepRunner : IStepRunner
             return StepOutcome.Success($"{planned.Component} has no probes; nothing to wait for");
         }
 
-        var configs = _probesOf(planned.Component);
+        var configs = planned.Definitions ?? _probesOf(planned.Component);
         var missing = planned.Probes.Where(name => configs is null || !configs.ContainsKey(name)).ToList();
         if (configs is null || missing.Count > 0)
         {
@@ -70,13 +70,14 @@ public sealed partial class WaitHealthyStepRunner : IStepRunner
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             var unhealthy = watches.Where(w => w.Passes < needed).Select(w => w.Describe(needed));
-            LogNotHealthy(_logger, planned.Component, planned.Timeout);
-            return StepOutcome.Failure($"{planned.Component} not healthy within {Durations.Format(planned.Timeout)}: {string.Join("; ", unhealthy)}");
+            var limit = Durations.Format(planned.Timeout);
+            LogNotHealthy(_logger, planned.Component, limit);
+            return StepOutcome.Failure($"{planned.Component} not healthy within {limit}: {string.Join("; ", unhealthy)}");
         }
 
-        var elapsed = _timeProvider.GetElapsedTime(started);
-        LogHealthy(_logger, planned.Component, elapsed);
-        return StepOutcome.Success($"{planned.Component} healthy after {Durations.Format(elapsed)}: {string.Join("; ", watches.Select(w => w.Describe(needed)))}");
+        var took = Durations.Format(_timeProvider.GetElapsedTime(started));
+        LogHealthy(_logger, planned.Component, took);
+        return StepOutcome.Success($"{planned.Component} healthy after {took}: {string.Join("; ", watches.Select(w => w.Describe(needed)))}");
     }
 
     private async Task WatchAsync(string component, ProbeWatch watch, int needed, CancellationToken cancellationToken)
@@ -110,14 +111,14 @@ public sealed partial class WaitHealthyStepRunner : IStepRunner
         }
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Waiting for {Component}: probe {Probe} failed: {Error}")]
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Debug, Message = "Waiting for {Component}: probe {Probe} failed: {Error}")]
     private static partial void LogProbeFailing(ILogger logger, string component, string probe, string? error);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "{Component} is healthy after {Elapsed}")]
-    private static partial void LogHealthy(ILogger logger, string component, TimeSpan elapsed);
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "{Component} is healthy after {Elapsed}")]
+    private static partial void LogHealthy(ILogger logger, string component, string elapsed);
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "{Component} did not become healthy within {Timeout}")]
-    private static partial void LogNotHealthy(ILogger logger, string component, TimeSpan timeout);
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "{Component} did not become healthy within {Timeout}")]
+    private static partial void LogNotHealthy(ILogger logger, string component, string timeout);
 
     private sealed class ProbeWatch(string name, ProbeConfig config)
     {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Rewind.Client;
+using Rewind.Core.Incidents;
 using Rewind.Core.Releases;
 using Rewind.Core.Storage;
 using Rewind.Server.Hosting;
@@ -15,6 +16,7 @@ internal static class ReleaseEndpoints
     public static void MapReleaseEndpoints(this IEndpointRouteBuilder api)
     {
         api.MapGet("/components/{name}/releases", ListAsync);
+        api.MapGet("/components/{name}/releases/{version}", GetAsync);
         api.MapPost("/components/{name}/releases", RecordAsync);
         api.MapPost("/components/{name}/releases/{version}/mark-bad", MarkBadAsync);
     }
@@ -52,24 +54,46 @@ internal static class ReleaseEndpoints
 
         var state = existing?.State == ReleaseState.Stable ? ReleaseState.Stable : request.Deploying ? ReleaseState.Deploying : ReleaseState.Baking;
         var release = await store.RecordReleaseAsync(new Release(name, request.Version, state, time.GetUtcNow(), request.Commit, request.Artifact, request.RecordedBy), cancellationToken);
-        return TypedResults.Created($"/api/v1/components/{name}/releases/{release.Version}", release.ToDto(null));
+        return TypedResults.Created($"/api/v1/components/{name}/releases/{release.Version}", release.ToDto(await LastKnownGoodAsync(store, name, cancellationToken)));
     }
 
-    private static async Task<Results<Ok<ReleaseDto>, ProblemHttpResult>> MarkBadAsync(string name, string version, MarkBadRequest request, IStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ReleaseDto>, ProblemHttpResult>> GetAsync(string name, string version, IStore store, CancellationToken cancellationToken) =>
+        await store.GetReleaseAsync(name, version, cancellationToken) is { } release
+            ? TypedResults.Ok(release.ToDto(await LastKnownGoodAsync(store, name, cancellationToken)))
+            : Problems.NotFound("unknown release", $"release {version} of {name} is not recorded");
+
+    private static async Task<string?> LastKnownGoodAsync(IStore store, string name, CancellationToken cancellationToken)
     {
-        if (await store.GetReleaseAsync(name, version, cancellationToken) is null)
+        var state = await store.GetComponentAsync(name, cancellationToken);
+        return LastKnownGood.Select(await store.GetReleasesAsync(name, cancellationToken), state?.CurrentVersion)?.Version;
+    }
+
+    private static async Task<Results<Ok<ReleaseDto>, ProblemHttpResult>> MarkBadAsync(string name, string version, MarkBadRequest request, ConfigHolder config, IStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (config.Component(name) is null)
+        {
+            return Problems.NotFound("unknown component", $"component {name} is not in the config");
+        }
+
+        if (await store.GetReleaseAsync(name, version, cancellationToken) is not { } release)
         {
             return Problems.NotFound("unknown release", $"release {version} of {name} is not recorded");
         }
 
-        var incident = (await store.GetOpenIncidentAsync(name, cancellationToken))?.Id;
-        var moved = await store.SetReleaseStateAsync(name, version, ReleaseState.Bad, time.GetUtcNow(), incident, cancellationToken);
-        var release = await store.GetReleaseAsync(name, version, cancellationToken);
-        if (!moved && release!.State != ReleaseState.Bad)
+        var now = time.GetUtcNow();
+        var incident = await store.GetOpenIncidentAsync(name, cancellationToken);
+        if (release.State != ReleaseState.Bad)
         {
-            return Problems.Conflict("cannot mark bad", $"release {version} of {name} is {ReleaseStateMachine.Describe(release.State)}");
+            await store.SetReleaseStateAsync(name, version, ReleaseState.Bad, now, incident?.Id, cancellationToken);
+            if (incident is not null)
+            {
+                var by = string.IsNullOrWhiteSpace(request.MarkedBy) ? "api" : request.MarkedBy.Trim();
+                var why = string.IsNullOrWhiteSpace(request.Reason) ? "no reason given" : request.Reason.Trim();
+                await store.AppendTimelineAsync(new TimelineEvent(incident.Id, now, TimelineKinds.Decision, $"release {version} marked bad by {by}: {why}", by), cancellationToken);
+            }
         }
 
-        return TypedResults.Ok(release!.ToDto(null));
+        release = (await store.GetReleaseAsync(name, version, cancellationToken))!;
+        return TypedResults.Ok(release.ToDto(await LastKnownGoodAsync(store, name, cancellationToken)));
     }
 }

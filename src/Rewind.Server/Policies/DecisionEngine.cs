@@ -112,7 +112,11 @@ internal sealed class DecisionEngine(
         }
 
         var outcome = await coordinator.RequestAsync(sample.Component, null, $"policy {policyName}: {evidence}", $"policy:{policyName}", incident.Id, cancellationToken);
-        if (outcome.Refusal is { } refusal)
+        if (outcome.ConflictId is { } active)
+        {
+            await Timeline(incident.Id, TimelineKinds.Decision, $"rollback {active} is already acting on {sample.Component}; no second rollback", Actor, cancellationToken);
+        }
+        else if (outcome.Refusal is { } refusal)
         {
             await Timeline(incident.Id, TimelineKinds.Escalation, $"no rollback: {refusal}; nothing was touched; paging a human", Actor, cancellationToken);
             ServerLog.RollbackRefused(logger, sample.Component, refusal);

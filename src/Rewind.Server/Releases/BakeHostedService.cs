@@ -8,8 +8,9 @@ using Rewind.Server.Signals;
 namespace Rewind.Server.Releases;
 
 /// <summary>
-/// Promotes a baking release to stable (last known good) once it has served its bake time with no open incident and
-/// with its probes passing now and at least once since it was recorded: no data is not health. Also prunes old samples.
+/// Promotes a baking release to stable (last known good) once it has run its whole bake time without a failed probe
+/// sample, every probe passed in that run (no data is not health), and no incident is open. A failed sample restarts
+/// the bake clock. Also prunes old samples.
 /// </summary>
 internal sealed class BakeHostedService(
     ConfigHolder config,
@@ -61,9 +62,7 @@ internal sealed class BakeHostedService(
         {
             if (await store.GetComponentAsync(name, cancellationToken) is not { CurrentVersion: { } version }
                 || await store.GetReleaseAsync(name, version, cancellationToken) is not { State: ReleaseState.Baking } release
-                || now - release.RecordedAt < component.BakeTime
-                || board.Health(name, component.Probes.Keys) != "healthy"
-                || board.LastPass(name) is not { } lastPass || lastPass < release.RecordedAt
+                || !board.HealthyFor(name, component.Probes.Keys, release.RecordedAt, component.BakeTime, now)
                 || await store.GetOpenIncidentAsync(name, cancellationToken) is not null)
             {
                 continue;

@@ -6,8 +6,10 @@ using Rewind.Server.Hosting;
 namespace Rewind.Server.Runbooks;
 
 /// <summary>Resumes the rollbacks a previous controller left unfinished, then runs new ones as they are requested.</summary>
-internal sealed class ExecutorHostedService(IStore store, RollbackQueue queue, RollbackExecutor executor, ILogger<ExecutorHostedService> logger) : BackgroundService
+internal sealed class ExecutorHostedService(IStore store, RollbackQueue queue, RollbackExecutor executor, TimeProvider time, ILogger<ExecutorHostedService> logger) : BackgroundService
 {
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
+
     private readonly HashSet<string> _running = new(StringComparer.Ordinal);
     private readonly List<Task> _tasks = [];
 
@@ -47,11 +49,21 @@ internal sealed class ExecutorHostedService(IStore store, RollbackQueue queue, R
         {
             try
             {
-                await executor.RunAsync(id, stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                ServerLog.RollbackCrashed(logger, ex, id);
+                // A crash (the store briefly unreachable, say) must not leave the rollback holding its lease until the
+                // next restart: try again from the store's record, which says exactly where it stopped.
+                while (true)
+                {
+                    try
+                    {
+                        await executor.RunAsync(id, stoppingToken);
+                        break;
+                    }
+                    catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                    {
+                        ServerLog.RollbackCrashed(logger, ex, id);
+                        await Task.Delay(RetryDelay, time, stoppingToken);
+                    }
+                }
             }
             catch (OperationCanceledException)
             {

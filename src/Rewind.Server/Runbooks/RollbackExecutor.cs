@@ -34,7 +34,7 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         else
         {
             ServerLog.RollbackResumed(logger, rollback.Id);
-            await Timeline(rollback, TimelineKinds.Rollback, $"{rollback.Id} resumed by a restarted controller at step {rollback.NextStep?.Index ?? 0}", cancellationToken);
+            await Timeline(rollback, TimelineKinds.Rollback, $"{rollback.Id} resumed by a restarted controller at step {(rollback.NextStep?.Index ?? 0) + 1} of {rollback.Steps.Count}", cancellationToken);
         }
 
         foreach (var step in rollback.Steps.OrderBy(s => s.Index).Where(s => s.Status != StepStatus.Succeeded))
@@ -51,9 +51,16 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
                 return; // the step stays "running" in the store; the next controller resumes it
             }
 
+            if (outcome.Succeeded && step.Plan is SwitchStep)
+            {
+                // Recorded before the step is marked finished: a crash in between re-runs the (idempotent) switch and
+                // records the version again, so the store never disagrees with the symlink.
+                await store.SetCurrentReleaseAsync(rollback.Component, rollback.ToVersion, time.GetUtcNow(), cancellationToken);
+            }
+
             var status = outcome.Succeeded ? StepStatus.Succeeded : StepStatus.Failed;
             await store.MarkStepFinishedAsync(rollback.Id, step.Index, status, time.GetUtcNow(), outcome.Output, cancellationToken);
-            ServerLog.StepFinished(logger, step.Index, step.Plan.Kind, status.ToString().ToLowerInvariant(), outcome.Output);
+            ServerLog.StepFinished(logger, step.Index + 1, step.Plan.Kind, status.ToString().ToLowerInvariant(), outcome.Output);
             await Timeline(rollback, TimelineKinds.Step, $"{rollback.Id} step {step.Index + 1}/{rollback.Steps.Count} {step.Plan.Kind} {status.ToString().ToLowerInvariant()}: {outcome.Output}", cancellationToken);
             if (!outcome.Succeeded)
             {
@@ -61,10 +68,6 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
                 return;
             }
 
-            if (step.Plan is SwitchStep)
-            {
-                await store.SetCurrentReleaseAsync(rollback.Component, rollback.ToVersion, time.GetUtcNow(), cancellationToken);
-            }
         }
 
         await SucceedAsync(rollback, cancellationToken);

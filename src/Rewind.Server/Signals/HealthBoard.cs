@@ -7,14 +7,19 @@ namespace Rewind.Server.Signals;
 internal sealed class HealthBoard
 {
     private readonly ConcurrentDictionary<(string Component, string Probe), ProbeSample> _latest = new();
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastPass = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Component, string Probe), DateTimeOffset> _lastPass = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastFailure = new(StringComparer.Ordinal);
 
     public void Update(ProbeSample sample)
     {
         _latest[(sample.Component, sample.Probe)] = sample;
         if (sample.Success)
         {
-            _lastPass[sample.Component] = sample.At;
+            _lastPass[(sample.Component, sample.Probe)] = sample.At;
+        }
+        else
+        {
+            _lastFailure[sample.Component] = sample.At;
         }
     }
 
@@ -32,5 +37,15 @@ internal sealed class HealthBoard
         return samples.All(s => s!.Success) ? "healthy" : "failing";
     }
 
-    public DateTimeOffset? LastPass(string component) => _lastPass.TryGetValue(component, out var at) ? at : null;
+    /// <summary>
+    /// True when the component has run healthy, with no failed sample of any probe, for <paramref name="span"/> since
+    /// <paramref name="since"/>, and every probe passed at least once in that run: no data is not health.
+    /// </summary>
+    public bool HealthyFor(string component, IReadOnlyCollection<string> probes, DateTimeOffset since, TimeSpan span, DateTimeOffset now)
+    {
+        var runStart = _lastFailure.TryGetValue(component, out var failure) && failure > since ? failure : since;
+        return now - runStart >= span
+            && Health(component, probes) == "healthy"
+            && probes.All(p => _lastPass.TryGetValue((component, p), out var pass) && pass > runStart);
+    }
 }

@@ -122,4 +122,35 @@ public sealed class ConfigParserTests
         var error = result.Errors.ShouldHaveSingleItem();
         error.ToString().ShouldBe("r.yaml:3:3: YAML syntax: Duplicate key web");
     }
+
+    [Fact]
+    public void Parse_EmptyEntriesAndUnsafeValues_AreErrorsNotSilence()
+    {
+        const string text = """
+            store: postgres://nohost
+            components:
+              api:
+              web:
+                provider:
+                  release-dir: { path: /srv/web, restart-timeout: 0s }
+                probes:
+                  health:
+                    http: { url: "http://127.0.0.1/health", expect-status: 42, json-field: { equals: ok } }
+                policies:
+                  down:
+                    when: { probe: health }
+                    cooldown: 0s
+                bake-time: 0s
+            """;
+
+        var messages = ConfigParser.Parse(text, "r.yaml", "/").Errors.Select(e => e.ToString()).ToList();
+
+        messages.ShouldContain("r.yaml:1:8: store: expected sqlite:PATH or postgres://user:password@host:port/database");
+        messages.ShouldContain("r.yaml:3:7: components.api: empty; expected a mapping of keys");
+        messages.ShouldContain(m => m.Contains("restart-timeout: must be positive", StringComparison.Ordinal));
+        messages.ShouldContain(m => m.Contains("expect-status: an HTTP status code", StringComparison.Ordinal));
+        messages.ShouldContain(m => m.Contains("json-field.path: required", StringComparison.Ordinal));
+        messages.ShouldContain(m => m.Contains("cooldown: must be positive", StringComparison.Ordinal));
+        messages.ShouldContain(m => m.Contains("bake-time: must be positive", StringComparison.Ordinal));
+    }
 }
