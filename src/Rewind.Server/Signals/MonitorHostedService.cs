@@ -36,7 +36,7 @@ internal sealed class MonitorHostedService(
                 var sample = await probe.RunAsync(component, name, probeConfig, stoppingToken);
                 board.Update(sample);
                 await store.AddSampleAsync(sample, stoppingToken);
-                await engine.ObserveAsync(sample, stoppingToken);
+                await DecideAsync(sample, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -48,6 +48,18 @@ internal sealed class MonitorHostedService(
             }
         }
         while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private async Task DecideAsync(Rewind.Core.Signals.ProbeSample sample, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await engine.ObserveAsync(sample, stoppingToken);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            ServerLog.DecisionFailed(logger, ex, sample.Component);
+        }
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
