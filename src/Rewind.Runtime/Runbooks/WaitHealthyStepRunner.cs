@@ -20,6 +20,9 @@ public sealed partial class WaitHealthyStepRunner : IStepRunner
     /// <summary>The longest pause between two runs of one probe while waiting: 250 ms.</summary>
     public static readonly TimeSpan MaxPollInterval = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How often the probes run while the component has not yet passed once since the restart.</summary>
+    public static readonly TimeSpan FirstPassPollInterval = TimeSpan.FromMilliseconds(50);
+
     private readonly HttpProbe _probe;
     private readonly Func<string, IReadOnlyDictionary<string, ProbeConfig>?> _probesOf;
     private readonly TimeProvider _timeProvider;
@@ -82,7 +85,7 @@ public sealed partial class WaitHealthyStepRunner : IStepRunner
 
     private async Task WatchAsync(string component, ProbeWatch watch, int needed, CancellationToken cancellationToken)
     {
-        var pause = watch.Config.Interval < MaxPollInterval ? watch.Config.Interval : MaxPollInterval;
+        var spacing = watch.Config.Interval < MaxPollInterval ? watch.Config.Interval : MaxPollInterval;
         while (true)
         {
             ProbeSample sample;
@@ -107,7 +110,9 @@ public sealed partial class WaitHealthyStepRunner : IStepRunner
                 return;
             }
 
-            await Task.Delay(pause, _timeProvider, cancellationToken);
+            // Until the first pass, poll fast: the restart is the only thing between us and recovery. After it,
+            // passes are spaced out so that "healthy N times in a row" also means "healthy for a while".
+            await Task.Delay(watch.Passes == 0 ? FirstPassPollInterval : spacing, _timeProvider, cancellationToken);
         }
     }
 

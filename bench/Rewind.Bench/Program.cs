@@ -1,0 +1,29 @@
+using Rewind.Bench;
+
+var names = new Dictionary<string, string>(StringComparer.Ordinal)
+{
+    ["recovery"] = "release-dir: fault -> detection, and decision -> back on the last known good and healthy, against the bare operations and a hand-written script",
+};
+
+if (args.Length == 0 || args[0] is "--list" or "-h" or "--help")
+{
+    foreach (var (name, what) in names)
+    {
+        Console.WriteLine($"{name,-10} {what}");
+    }
+
+    return args.Length == 0 ? 2 : 0;
+}
+
+var quick = args.Contains("--quick", StringComparer.Ordinal);
+return args[0] switch
+{
+    "recovery" => await new RecoveryBenchmark(quick).RunAsync(),
+    _ => Fail($"unknown benchmark '{args[0]}'; bench/run --list names them"),
+};
+
+static int Fail(string message)
+{
+    Console.Error.WriteLine(message);
+    return 2;
+}
