@@ -70,7 +70,7 @@ public static class RewindServer
         services.AddSingleton(_ => store); // a factory registration, so the container disposes the store (its connection pool) at shutdown
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new ConfigHolder(config));
-        services.AddSingleton<ServerClock>();
+        services.AddSingleton(new ServerClock(TimeProvider.System)); // created now: "up since" is the start, not the first question
         services.AddSingleton<HealthBoard>();
         services.AddSingleton<DecisionEngine>();
         services.AddSingleton<RollbackQueue>();

@@ -63,7 +63,7 @@ public sealed class KillAndResumeTests
         (await client.GetRollbacksAsync()).Count.ShouldBe(1);
         var incident = await client.GetIncidentAsync(finished.IncidentId!);
         incident.Status.ShouldBe("resolved");
-        incident.Timeline.ShouldContain(e => e.Message.Contains("resumed by a restarted controller", StringComparison.Ordinal));
+        incident.Timeline.ShouldContain(e => e.Message.Contains("resumed from its stored record at step 3 of 3", StringComparison.Ordinal));
         (await service.GetStringAsync(new Uri(deployment.ServiceUrl + "/health"))).ShouldContain("\"version\":\"v1\"");
     }
 

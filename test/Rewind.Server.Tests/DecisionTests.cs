@@ -98,4 +98,23 @@ public sealed class DecisionTests
         (await server.Client.GetRollbacksAsync()).ShouldHaveSingleItem();
         server.CurrentTarget.ShouldEndWith(Path.Combine("releases", "v1"));
     }
+
+    [Fact]
+    public async Task FixForward_AfterRefusedRollback_NewReleaseHoldsCleanAndResolvesTheIncident()
+    {
+        await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: false);
+        await using var server = await ServerFixture.StartAsync(policies: AutoPolicy, probeUrl: endpoint.Url);
+        await server.Client.RecordReleaseAsync("web", new Client.RecordReleaseRequest("v2"));
+        var escalated = await Eventually.WaitAsync(
+            async () => (await server.Client.GetIncidentsAsync()) is [var i, ..] ? await server.Client.GetIncidentAsync(i.Id) is { } full && full.Timeline.Any(e => e.Kind == "escalation") ? full : null : null,
+            TimeSpan.FromSeconds(20),
+            "an escalated incident");
+
+        await server.Client.RecordReleaseAsync("web", new Client.RecordReleaseRequest("v3")); // people deploy a fix
+        endpoint.Healthy = true;
+        var resolved = await Eventually.WaitAsync(async () => await server.Client.GetIncidentAsync(escalated.Id) is { Status: "resolved" } i ? i : null, TimeSpan.FromSeconds(20), "the incident to resolve on v3");
+
+        resolved.Timeline[^1].Message.ShouldBe("web is healthy on v3: every policy has held clean since it was deployed; incident resolved");
+        (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();
+    }
 }

@@ -26,9 +26,9 @@ internal sealed class YamlBinder(string file, ConfigPositions positions)
         {
             BindObject(root, mapping, "");
         }
-        else if (!IsNull(node))
+        else
         {
-            Error(node.Start, "expected a mapping of keys at the top of the file");
+            Error(node.Start, IsNull(node) ? "the file has no settings; expected a mapping of keys such as components" : "expected a mapping of keys at the top of the file");
         }
 
         return root;

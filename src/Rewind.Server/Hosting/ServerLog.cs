@@ -5,6 +5,12 @@ namespace Rewind.Server.Hosting;
 /// <summary>Every log line the server writes, with stable event ids. Secrets never reach these parameters.</summary>
 internal static partial class ServerLog
 {
+    private static readonly Func<ILogger, string, string, IDisposable?> RollbackScopeDefinition =
+        LoggerMessage.DefineScope<string, string>("RollbackId:{RollbackId} IncidentId:{IncidentId}");
+
+    /// <summary>Every line written while a rollback runs carries its rollback and incident IDs.</summary>
+    public static IDisposable? RollbackScope(ILogger logger, string rollbackId, string incidentId) => RollbackScopeDefinition(logger, rollbackId, incidentId);
+
     [LoggerMessage(1001, LogLevel.Warning, "Policy {Policy} of {Component} fired: {Evidence}")]
     public static partial void PolicyFired(ILogger logger, string component, string policy, string evidence);
 

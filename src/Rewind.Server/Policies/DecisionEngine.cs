@@ -25,6 +25,7 @@ internal sealed class DecisionEngine(
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Component, string Policy), PolicyState> _states = new();
     private readonly ConcurrentDictionary<string, string?> _observedVersion = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _awaitingRecovery = new(StringComparer.Ordinal);
 
     public PolicyState StateOf(string component, string policy) => _states.GetValueOrDefault((component, policy), PolicyState.Initial);
 
@@ -55,7 +56,9 @@ internal sealed class DecisionEngine(
         if (!_observedVersion.TryGetValue(sample.Component, out var seen) || !string.Equals(seen, version, StringComparison.Ordinal))
         {
             // A different release is serving: the old episode's memory says nothing about it.
+            // An open incident carries over: it ends once every policy has held clean on the new release.
             _observedVersion[sample.Component] = version;
+            _awaitingRecovery[sample.Component] = seen is not null;
             foreach (var name in component.Policies.Keys)
             {
                 _states[(sample.Component, name)] = PolicyState.Initial;
@@ -81,6 +84,8 @@ internal sealed class DecisionEngine(
                 await RecoverAsync(sample, name, component, cancellationToken);
             }
         }
+
+        await ResolveCarriedOverIncidentAsync(sample.Component, component, version, cancellationToken);
     }
 
     private async Task FireAsync(ProbeSample sample, string policyName, PolicyConfig policy, PolicyState state, string? version, CancellationToken cancellationToken)
@@ -140,6 +145,26 @@ internal sealed class DecisionEngine(
         // The episode is over without a rollback acting (notify or approve mode, or a fix deployed by people).
         await Timeline(incident.Id, TimelineKinds.Resolved, $"every policy of {sample.Component} has recovered; incident resolved without a rollback", Actor, cancellationToken);
         await store.SetIncidentStatusAsync(incident.Id, IncidentStatus.Resolved, time.GetUtcNow(), cancellationToken);
+    }
+
+    /// <summary>
+    /// After the serving release changed (a fix deployed by people, or a rollback that failed after its switch), an
+    /// incident still open is resolved once every policy has seen <c>recover-after</c> passes in a row on the new release.
+    /// </summary>
+    private async Task ResolveCarriedOverIncidentAsync(string name, ComponentConfig component, string? version, CancellationToken cancellationToken)
+    {
+        if (!_awaitingRecovery.TryGetValue(name, out var awaiting) || !awaiting || component.Policies.Count == 0
+            || !component.Policies.All(p => StateOf(name, p.Key) is { Firing: false } state && state.ConsecutiveSuccesses >= p.Value.When.RecoverAfter))
+        {
+            return;
+        }
+
+        _awaitingRecovery[name] = false;
+        if (await store.GetOpenIncidentAsync(name, cancellationToken) is { } incident)
+        {
+            await Timeline(incident.Id, TimelineKinds.Resolved, $"{name} is healthy on {version ?? "its current release"}: every policy has held clean since it was deployed; incident resolved", Actor, cancellationToken);
+            await store.SetIncidentStatusAsync(incident.Id, IncidentStatus.Resolved, time.GetUtcNow(), cancellationToken);
+        }
     }
 
     private Task Timeline(string incidentId, string kind, string message, string actor, CancellationToken cancellationToken) =>

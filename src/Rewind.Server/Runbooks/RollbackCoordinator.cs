@@ -57,7 +57,7 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
         }
 
         await store.SetIncidentStatusAsync(incidentId, IncidentStatus.Mitigating, now, cancellationToken);
-        await store.AppendTimelineAsync(new TimelineEvent(incidentId, now, TimelineKinds.Decision, $"rollback {rollback.Id} requested by {requestedBy}: {state?.CurrentVersion ?? "unknown"} -> {target.Version} (last known good); reason: {reason}", requestedBy), cancellationToken);
+        await store.AppendTimelineAsync(new TimelineEvent(incidentId, now, TimelineKinds.Decision, $"rollback {rollback.Id} requested by {requestedBy}: {state?.CurrentVersion ?? "unknown"} -> {target.Version} ({(toVersion is null ? "last known good" : "requested target, stable")}); reason: {reason}", requestedBy), cancellationToken);
         queue.Enqueue(rollback.Id);
         return new RollbackOutcome(rollback, plan, null, null);
     }

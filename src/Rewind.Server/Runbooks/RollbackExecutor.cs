@@ -25,7 +25,7 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
             return;
         }
 
-        using var scope = logger.BeginScope(new Dictionary<string, object?>(StringComparer.Ordinal) { ["RollbackId"] = rollback.Id, ["IncidentId"] = rollback.IncidentId });
+        using var scope = ServerLog.RollbackScope(logger, rollback.Id, rollback.IncidentId ?? "-");
         if (rollback.Status == RollbackStatus.Pending)
         {
             await store.MarkRollbackRunningAsync(rollback.Id, time.GetUtcNow(), cancellationToken);
@@ -34,7 +34,7 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         else
         {
             ServerLog.RollbackResumed(logger, rollback.Id);
-            await Timeline(rollback, TimelineKinds.Rollback, $"{rollback.Id} resumed by a restarted controller at step {(rollback.NextStep?.Index ?? 0) + 1} of {rollback.Steps.Count}", cancellationToken);
+            await Timeline(rollback, TimelineKinds.Rollback, $"{rollback.Id} resumed from its stored record at step {(rollback.NextStep?.Index ?? 0) + 1} of {rollback.Steps.Count}; finished steps are not repeated", cancellationToken);
         }
 
         foreach (var step in rollback.Steps.OrderBy(s => s.Index).Where(s => s.Status != StepStatus.Succeeded))
