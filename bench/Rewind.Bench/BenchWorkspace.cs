@@ -1,8 +1,7 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Rewind.Runtime.Processes;
+using Rewind.Runtime.Samples;
 
 namespace Rewind.Bench;
 
@@ -13,9 +12,9 @@ internal sealed class BenchWorkspace
     {
         RepositoryRoot = repositoryRoot;
         Root = Directory.CreateTempSubdirectory("rewind-bench-").FullName;
-        WatchedPort = FreePort();
-        BaselinePort = FreePort();
-        ApiPort = FreePort();
+        WatchedPort = SampleRelease.FreeLoopbackPort();
+        BaselinePort = SampleRelease.FreeLoopbackPort();
+        ApiPort = SampleRelease.FreeLoopbackPort();
     }
 
     public string RepositoryRoot { get; }
@@ -37,17 +36,8 @@ internal sealed class BenchWorkspace
     public void Install(string version, bool broken)
     {
         var build = Path.Combine(RepositoryRoot, ".artifacts", "bin", "SampleService", "release");
-        foreach (var app in new[] { Watched, Baseline })
-        {
-            var target = Path.Combine(app, "releases", version);
-            Directory.CreateDirectory(target);
-            foreach (var file in Directory.EnumerateFiles(build))
-            {
-                File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
-            }
-
-            File.WriteAllText(Path.Combine(target, "release.json"), JsonSerializer.Serialize(new { version, fault = broken ? "broken" : "none", startupDelayMs = 0 }));
-        }
+        SampleRelease.Install(build, Watched, version, broken);
+        SampleRelease.Install(build, Baseline, version, broken);
     }
 
     public string Config() => string.Create(CultureInfo.InvariantCulture, $$"""
@@ -79,11 +69,4 @@ internal sealed class BenchWorkspace
 
     public async Task<ProcessResult> ServiceCtlAsync(string verb, string app, int port) =>
         await new ProcessRunner().RunAsync(new ProcessRequest([ServiceCtl, verb, app, port.ToString(CultureInfo.InvariantCulture)], Root, TimeSpan.FromSeconds(30)));
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,8 +1,7 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Rewind.Runtime.Processes;
+using Rewind.Runtime.Samples;
 using Rewind.TestUtils;
 
 namespace Rewind.EndToEnd.Tests;
@@ -13,8 +12,8 @@ internal sealed class Deployment : IAsyncDisposable
     public Deployment()
     {
         Root = Directory.CreateTempSubdirectory("rewind-e2e-").FullName;
-        ServicePort = FreePort();
-        ApiPort = FreePort();
+        ServicePort = SampleRelease.FreeLoopbackPort();
+        ApiPort = SampleRelease.FreeLoopbackPort();
     }
 
     public string Root { get; }
@@ -33,17 +32,8 @@ internal sealed class Deployment : IAsyncDisposable
 
     public static string ServiceCtl => Path.Combine(Repository.Root, "samples", "servicectl");
 
-    public void Install(string version, string fault, int startupDelayMs = 0)
-    {
-        var target = Path.Combine(AppRoot, "releases", version);
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.EnumerateFiles(Repository.BuildOutput("SampleService")))
-        {
-            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
-        }
-
-        File.WriteAllText(Path.Combine(target, "release.json"), JsonSerializer.Serialize(new { version, fault, startupDelayMs }));
-    }
+    public void Install(string version, string fault, int startupDelayMs = 0) =>
+        SampleRelease.Install(Repository.BuildOutput("SampleService"), AppRoot, version, fault == "broken", startupDelayMs);
 
     public void PointCurrentAt(string version) =>
         File.CreateSymbolicLink(Path.Combine(AppRoot, "current"), Path.Combine("releases", version));
@@ -89,12 +79,5 @@ internal sealed class Deployment : IAsyncDisposable
         {
             // a process that is still exiting may hold a file; the temp directory is cleaned by the OS later
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
+using Rewind.Runtime.Samples;
 
 namespace Rewind.Cli.Demo;
 
@@ -35,25 +34,12 @@ internal sealed class DemoWorkspace
     public static DemoWorkspace Create(SampleLocation sample)
     {
         var root = Directory.CreateTempSubdirectory("rewind-demo-").FullName;
-        var workspace = new DemoWorkspace(root, FreePort(), FreePort(), sample);
-        workspace.Install("v1", "none");
-        workspace.Install("v2", "broken");
+        var workspace = new DemoWorkspace(root, SampleRelease.FreeLoopbackPort(), SampleRelease.FreeLoopbackPort(), sample);
+        SampleRelease.Install(sample.BuildDirectory, workspace.AppRoot, "v1", broken: false);
+        SampleRelease.Install(sample.BuildDirectory, workspace.AppRoot, "v2", broken: true);
         File.CreateSymbolicLink(Path.Combine(workspace.AppRoot, "current"), Path.Combine("releases", "v1"));
         File.WriteAllText(workspace.ConfigPath, workspace.Config());
         return workspace;
-    }
-
-    private void Install(string version, string fault)
-    {
-        var target = Path.Combine(AppRoot, "releases", version);
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.EnumerateFiles(Sample.BuildDirectory))
-        {
-            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
-        }
-
-        var release = JsonSerializer.Serialize(new Dictionary<string, object>(StringComparer.Ordinal) { ["version"] = version, ["fault"] = fault, ["startupDelayMs"] = 0 });
-        File.WriteAllText(Path.Combine(target, "release.json"), release);
     }
 
     private string Config() => string.Create(CultureInfo.InvariantCulture, $$"""
@@ -89,11 +75,4 @@ internal sealed class DemoWorkspace
         """);
 
     private static string Quote(string value) => JsonSerializer.Serialize(value);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -25,19 +25,13 @@ public sealed class SampleDeployment : IAsyncDisposable
 
     public string BaseUrl => $"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
 
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public static string RepositoryRoot => Rewind.TestUtils.Repository.Root;
 
     public static string Servicectl => Path.Combine(RepositoryRoot, "samples", "servicectl");
 
     /// <summary>Installs the sample service's build output as <c>releases/&lt;version&gt;</c> with its own release.json.</summary>
-    public void AddRelease(string version, string fault, int startupDelayMs = 0)
-    {
-        var target = Path.Combine(Root, "releases", version);
-        CopyDirectory(SampleServiceOutput(), target);
-        File.WriteAllText(
-            Path.Combine(target, "release.json"),
-            $$"""{"version":"{{version}}","fault":"{{fault}}","startupDelayMs":{{startupDelayMs.ToString(CultureInfo.InvariantCulture)}}}""");
-    }
+    public void AddRelease(string version, string fault, int startupDelayMs = 0) =>
+        Rewind.Runtime.Samples.SampleRelease.Install(SampleServiceOutput(), Root, version, fault == "broken", startupDelayMs);
 
     public IReadOnlyList<string> ServicectlArgv(string command) =>
         [Servicectl, command, Root, Port.ToString(CultureInfo.InvariantCulture)];
@@ -79,32 +73,5 @@ public sealed class SampleDeployment : IAsyncDisposable
         var output = Rewind.TestUtils.Repository.BuildOutput("SampleService");
         File.Exists(Path.Combine(output, "SampleService.dll")).ShouldBeTrue($"the sample service is not built at {output}");
         return output;
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Rewind.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Rewind.slnx not found above " + AppContext.BaseDirectory);
-    }
-
-    private static void CopyDirectory(string source, string target)
-    {
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.EnumerateFiles(source))
-        {
-            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
-        }
-
-        foreach (var directory in Directory.EnumerateDirectories(source))
-        {
-            CopyDirectory(directory, Path.Combine(target, Path.GetFileName(directory)));
-        }
     }
 }
