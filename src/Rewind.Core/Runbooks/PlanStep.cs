@@ -63,5 +63,10 @@ public sealed record WaitHealthyStep(string Component, IReadOnlyList<string> Pro
     public override string Kind => KindName;
 
     public override string Describe() =>
-        $"wait-healthy probes [{string.Join(", ", Probes)}]: {Successes} consecutive passes within {Durations.Format(Timeout)}";
+        $"wait-healthy probes [{string.Join(", ", Probes.Select(DescribeProbe))}]: {Successes} consecutive passes within {Durations.Format(Timeout)}";
+
+    private string DescribeProbe(string name) =>
+        Definitions?.GetValueOrDefault(name)?.Http is { } http
+            ? $"{name}: GET {http.Url} expect {http.ExpectStatus}{(http.JsonField is { } field ? $" and {field.Path} = {field.Expected}" : "")}"
+            : name;
 }

@@ -29,7 +29,7 @@ public sealed class RollbackPlannerTests
         [
             "switch /srv/web/current -> releases/v2 (was releases/v3; atomic rename)",
             "restart argv [\"/usr/bin/servicectl\", \"restart\", \"web\"] in /srv/web (timeout 1m)",
-            "wait-healthy probes [health]: 3 consecutive passes within 1m",
+            "wait-healthy probes [health: GET http://127.0.0.1/health expect 200]: 3 consecutive passes within 1m",
         ]);
     }
 

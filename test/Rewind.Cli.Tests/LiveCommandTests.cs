@@ -1,0 +1,50 @@
+using Rewind.TestUtils;
+
+namespace Rewind.Cli.Tests;
+
+/// <summary>The CLI against a real controller: what an operator types and reads, and the exit codes scripts use.</summary>
+public sealed class LiveCommandTests
+{
+    [Fact]
+    public async Task ReleaseRecordThenRollback_DryRunYesAndRecord_ReadAsTheOperatorExpects()
+    {
+        await using var server = await LiveServer.StartAsync();
+        (await CliRun.RunAsync("release", "record", "web", "v1", "--commit", "a1b2c3d", "--by", "alice", "--server", server.Url)).ExitCode.ShouldBe(0);
+        using var http = new HttpClient { BaseAddress = new Uri(server.Url + "/") };
+        await Eventually.WaitAsync(async () => (await new Client.RewindClient(http).GetReleasesAsync("web")).Any(r => r is { Version: "v1", State: "stable" }), TimeSpan.FromSeconds(20), "v1 to bake");
+        (await CliRun.RunAsync("release", "record", "web", "v2", "--server", server.Url)).ExitCode.ShouldBe(0);
+
+        var dryRun = await CliRun.RunAsync("rollback", "web", "--dry-run", "--server", server.Url);
+        var unconfirmed = await CliRun.RunAsync("rollback", "web", "--server", server.Url);
+        var current = File.ResolveLinkTarget(Path.Combine(server.AppRoot, "current"), false)!.FullName;
+        var confirmed = await CliRun.RunAsync("rollback", "web", "--yes", "--reason", "checkout errors", "--server", server.Url);
+
+        dryRun.ExitCode.ShouldBe(0);
+        Approved.Verify("rollback-dry-run", server.Normalize(dryRun.Output), Repository.TestProject("Rewind.Cli.Tests"));
+        unconfirmed.ExitCode.ShouldBe(2);
+        unconfirmed.Error.ShouldContain("not on a terminal; pass --yes to confirm the rollback");
+        current.ShouldEndWith(Path.Combine("releases", "v2"));
+        confirmed.ExitCode.ShouldBe(0, confirmed.Error);
+        confirmed.Output.ShouldMatch(@"RB-\d{4}-\d{2}-\d{2}-0001 succeeded: web is on v1 and healthy");
+
+        var incidents = await CliRun.RunAsync("incidents", "--server", server.Url);
+        var id = System.Text.RegularExpressions.Regex.Match(incidents.Output, @"INC-\d{4}-\d{2}-\d{2}-\d{4}", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)).Value;
+        var shown = await CliRun.RunAsync("incident", "show", id, "--server", server.Url);
+        shown.ExitCode.ShouldBe(0);
+        shown.Output.ShouldContain("manual rollback requested by");
+        shown.Output.ShouldContain("v2 -> v1: succeeded");
+        (await CliRun.RunAsync("releases", "web", "--server", server.Url)).Output.ShouldContain("rolled-back");
+    }
+
+    [Fact]
+    public async Task Rollback_NoKnownGood_ExplainsAndExits1()
+    {
+        await using var server = await LiveServer.StartAsync();
+        (await CliRun.RunAsync("release", "record", "web", "v2", "--server", server.Url)).ExitCode.ShouldBe(0);
+
+        var run = await CliRun.RunAsync("rollback", "web", "--yes", "--server", server.Url);
+
+        run.ExitCode.ShouldBe(1);
+        run.Error.ShouldStartWith("error: rollback refused: web has no known-good release to roll back to");
+    }
+}
