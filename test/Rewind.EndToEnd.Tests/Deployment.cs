@@ -38,8 +38,8 @@ internal sealed class Deployment : IAsyncDisposable
     public void PointCurrentAt(string version) =>
         File.CreateSymbolicLink(Path.Combine(AppRoot, "current"), Path.Combine("releases", version));
 
-    public void WriteConfig() => File.WriteAllText(ConfigPath, string.Create(CultureInfo.InvariantCulture, $$"""
-        store: sqlite:rewind.db
+    public void WriteConfig(string store = "sqlite:rewind.db") => File.WriteAllText(ConfigPath, string.Create(CultureInfo.InvariantCulture, $$"""
+        store: "{{store}}"
         server:
           listen: {{ApiUrl}}
         components:

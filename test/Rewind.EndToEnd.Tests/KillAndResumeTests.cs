@@ -12,14 +12,17 @@ public sealed class KillAndResumeTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    [Fact]
-    public async Task Rollback_ControllerKilledDuringWaitHealthy_ResumesWithoutSwitchingTwice()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Rollback_ControllerKilledDuringWaitHealthy_ResumesWithoutSwitchingTwice(string store)
     {
+        await using var database = store == "postgres" ? await PostgresDatabase.CreateAsync() : null;
         await using var deployment = new Deployment();
         deployment.Install("v1", "none", startupDelayMs: 4000); // v1 takes 4 s to become healthy: a wide window to kill in
         deployment.Install("v2", "broken");
         deployment.PointCurrentAt("v1");
-        deployment.WriteConfig();
+        deployment.WriteConfig(database?.Url ?? "sqlite:rewind.db");
         (await deployment.ServiceCtlAsync("start")).Succeeded.ShouldBeTrue();
         using var service = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         await Eventually.WaitAsync(async () => (await service.GetAsync(new Uri(deployment.ServiceUrl + "/health"))).IsSuccessStatusCode, Deadline, "v1 to finish starting");

@@ -39,7 +39,7 @@ public sealed class ServerFixture : IAsyncDisposable
 
     public string CurrentTarget => File.ResolveLinkTarget(Path.Combine(AppRoot, "current"), returnFinalTarget: false)!.FullName;
 
-    public static async Task<ServerFixture> StartAsync(string restart = "[sleep, \"2\"]", string policies = "{}", string probeUrl = "http://127.0.0.1:9/health")
+    public static async Task<ServerFixture> StartAsync(string restart = "[sleep, \"2\"]", string policies = "{}", string probeUrl = "http://127.0.0.1:9/health", string store = "sqlite:rewind.db")
     {
         var root = Directory.CreateTempSubdirectory("rewind-server-").FullName;
         foreach (var version in new[] { "v1", "v2" })
@@ -49,7 +49,7 @@ public sealed class ServerFixture : IAsyncDisposable
 
         File.CreateSymbolicLink(Path.Combine(root, "app", "current"), Path.Combine("releases", "v2"));
         var yaml = string.Create(CultureInfo.InvariantCulture, $$"""
-            store: sqlite:rewind.db
+            store: "{{store}}"
             server:
               listen: http://127.0.0.1:0
             components:

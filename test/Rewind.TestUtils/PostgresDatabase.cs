@@ -1,0 +1,50 @@
+using Npgsql;
+using Shouldly;
+
+namespace Rewind.TestUtils;
+
+/// <summary>
+/// A fresh database on the PostgreSQL server named by REWIND_TEST_POSTGRES (./test.sh starts one), dropped afterwards.
+/// Without the variable the test fails: the production store is never skipped.
+/// </summary>
+public sealed class PostgresDatabase : IAsyncDisposable
+{
+    private readonly Uri _admin;
+
+    private PostgresDatabase(Uri admin, string name)
+    {
+        _admin = admin;
+        Name = name;
+    }
+
+    public string Name { get; }
+
+    public string Url => $"{_admin.GetLeftPart(UriPartial.Authority)}/{Name}";
+
+    public static async Task<PostgresDatabase> CreateAsync()
+    {
+        var url = Environment.GetEnvironmentVariable("REWIND_TEST_POSTGRES");
+        url.ShouldNotBeNullOrEmpty("REWIND_TEST_POSTGRES is not set; ./test.sh starts a throwaway PostgreSQL and sets it");
+        var database = new PostgresDatabase(new Uri(url), $"rewind_test_{Guid.NewGuid():N}");
+        await database.ExecuteAsync($"CREATE DATABASE {database.Name}");
+        return database;
+    }
+
+    public async ValueTask DisposeAsync() => await ExecuteAsync($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)");
+
+    private async Task ExecuteAsync(string sql)
+    {
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = _admin.Host,
+            Port = _admin.Port > 0 ? _admin.Port : 5432,
+            Username = Uri.UnescapeDataString(_admin.UserInfo.Split(':')[0]),
+            Database = _admin.AbsolutePath.Trim('/'),
+            Pooling = false,
+        };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
