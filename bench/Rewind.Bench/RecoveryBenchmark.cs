@@ -224,7 +224,7 @@ internal sealed class RecoveryBenchmark(bool quick)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-40} {stats.Median,7:0.000}s {stats.P90,7:0.000}s {stats.Min,7:0.000}s {stats.Max,7:0.000}s"));
     }
 
-    private static string FindRepository()
+    internal static string FindRepository()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

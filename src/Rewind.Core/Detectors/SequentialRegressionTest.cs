@@ -23,14 +23,21 @@ public enum SequentialVerdict
 /// baseline ever raises an alarm, however long it is watched, is at most α. Under H1 the expected number of events to
 /// the alarm is close to Wald's minimum, <see cref="MinimumExpectedSampleSize"/>. Immutable: every update returns a new
 /// state.
+/// <para>
+/// Without a floor the ratio of a long healthy release sinks far below zero, so a regression that starts hours after
+/// the deploy takes long to show. A <see cref="Floor"/> (e.g. -10) keeps the test ready for late changes (a slow burn,
+/// flapping) at the price of the horizon-free guarantee: false alarms then grow with how long the release is watched,
+/// and are measured, not bounded (see docs/benchmarks.md).
+/// </para>
 /// </summary>
 public sealed record SequentialRegressionTest
 {
     private readonly double _badWeight;
     private readonly double _goodWeight;
 
-    private SequentialRegressionTest(double p0, double p1, double alpha, double beta)
+    private SequentialRegressionTest(double p0, double p1, double alpha, double beta, double floor)
     {
+        Floor = floor;
         BaselineRate = p0;
         AlternativeRate = p1;
         FalseAlarmRate = alpha;
@@ -55,6 +62,9 @@ public sealed record SequentialRegressionTest
     /// <summary>ln(β/(1-α)): below it the release is cleared against the alternative.</summary>
     public double LowerBound { get; }
 
+    /// <summary>The ratio never goes below this; negative infinity (the default) keeps the guarantee for any horizon.</summary>
+    public double Floor { get; }
+
     /// <summary>The log-likelihood ratio of H1 against H0 over every event seen.</summary>
     public double LogLikelihoodRatio { get; private init; }
 
@@ -65,7 +75,7 @@ public sealed record SequentialRegressionTest
     public SequentialVerdict Verdict { get; private init; }
 
     /// <summary>Starts a test. Requires 0 &lt; p0 &lt; p1 &lt; 1 and 0 &lt; α, β &lt; 1.</summary>
-    public static SequentialRegressionTest Start(double baselineRate, double alternativeRate, double falseAlarmRate, double missRate)
+    public static SequentialRegressionTest Start(double baselineRate, double alternativeRate, double falseAlarmRate, double missRate, double floor = double.NegativeInfinity)
     {
         if (!(baselineRate > 0 && baselineRate < alternativeRate && alternativeRate < 1))
         {
@@ -77,7 +87,12 @@ public sealed record SequentialRegressionTest
             throw new ArgumentOutOfRangeException(nameof(falseAlarmRate), "false-alarm and miss rates must lie strictly between 0 and 1");
         }
 
-        return new SequentialRegressionTest(baselineRate, alternativeRate, falseAlarmRate, missRate);
+        if (floor >= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(floor), "the floor must be below zero");
+        }
+
+        return new SequentialRegressionTest(baselineRate, alternativeRate, falseAlarmRate, missRate, floor);
     }
 
     /// <summary>Adds a batch of events, e.g. the increase of a request counter and of an error counter since the last scrape.</summary>
@@ -93,7 +108,7 @@ public sealed record SequentialRegressionTest
             return this; // an alarm is final for this test
         }
 
-        var llr = LogLikelihoodRatio + (badEvents * _badWeight) + ((events - badEvents) * _goodWeight);
+        var llr = Math.Max(Floor, LogLikelihoodRatio + (badEvents * _badWeight) + ((events - badEvents) * _goodWeight));
         var verdict = llr >= UpperBound ? SequentialVerdict.Regressed
             : Verdict == SequentialVerdict.Cleared || llr <= LowerBound ? SequentialVerdict.Cleared
             : SequentialVerdict.Continue;

@@ -93,6 +93,28 @@ public sealed class SequentialRegressionTestTests
         test.Describe().ShouldBe("sequential test: 6 bad of 100 events (6 %) against baseline 0.5 % and alternative 5 %; log-likelihood ratio 9.47 (alarm at 6.91 = ln(1/α), α = 0.001; cleared at -4.60, β = 0.01)");
     }
 
+    [Fact]
+    public void Observe_WithFloor_CatchesARegressionLongAfterTheDeploySooner()
+    {
+        var pure = SequentialRegressionTest.Start(P0, P1, Alpha, Beta).Observe(100_000, 500);
+        var floored = SequentialRegressionTest.Start(P0, P1, Alpha, Beta, floor: -10).Observe(100_000, 500);
+        floored.LogLikelihoodRatio.ShouldBe(-10);
+
+        static long EventsToAlarm(SequentialRegressionTest test)
+        {
+            var start = test.Events;
+            while (test.Verdict != SequentialVerdict.Regressed)
+            {
+                test = test.Observe(20, 1); // a steady 5 % from now on
+            }
+
+            return test.Events - start;
+        }
+
+        EventsToAlarm(floored).ShouldBeLessThan(400);
+        EventsToAlarm(pure).ShouldBeGreaterThan(10 * EventsToAlarm(floored));
+    }
+
     [Theory]
     [InlineData(0.05, 0.005, 0.001, 0.01)]
     [InlineData(0, 0.05, 0.001, 0.01)]
