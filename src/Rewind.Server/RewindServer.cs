@@ -72,6 +72,7 @@ public static class RewindServer
         services.AddSingleton(new ConfigHolder(config));
         services.AddSingleton(new ServerClock(TimeProvider.System)); // created now: "up since" is the start, not the first question
         services.AddSingleton<HealthBoard>();
+        services.AddSingleton<TrafficBoard>();
         services.AddSingleton<DecisionEngine>();
         services.AddSingleton<RollbackQueue>();
         services.AddSingleton<RollbackCoordinator>();
@@ -80,6 +81,7 @@ public static class RewindServer
         services.AddHostedService<ExecutorHostedService>();
         services.AddHostedService<MonitorHostedService>();
         services.AddHostedService<BakeHostedService>();
+        services.AddHostedService<ScrapeHostedService>();
     }
 
     private static void MapApi(RouteGroupBuilder api)

@@ -57,6 +57,7 @@ internal static partial class ConfigValidator
         }
 
         ValidatePolicies(name, at, component, add);
+        ValidateScrapes(at, component, add);
 
         if (component.HealthySuccesses < 1)
         {
@@ -104,7 +105,11 @@ internal static partial class ConfigValidator
         foreach (var (policyName, policy) in component.Policies)
         {
             var condition = policy.When;
-            if (!component.Probes.ContainsKey(condition.Probe))
+            if (condition.Regression is { } regression)
+            {
+                ValidateRegression($"{at}.policies.{policyName}.when", condition, regression, component, name, add);
+            }
+            else if (!component.Probes.ContainsKey(condition.Probe))
             {
                 add(condition, "probe", $"{at}.policies.{policyName}.when.probe: '{condition.Probe}' is not a probe of {name}");
             }

@@ -31,6 +31,12 @@ public sealed class ComponentConfig
 
     public Dictionary<string, PolicyConfig> Policies { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Prometheus text endpoints of the component (its <c>/metrics</c>), scraped for request and error counts.</summary>
+    public Dictionary<string, ScrapeConfig> Scrapes { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Requests a release must have served (in its scrapes) before it can become stable: no data is not health. Default 0.</summary>
+    public int BakeMinRequests { get; set; }
+
     /// <summary>How long a new release must run healthy before it becomes stable (last known good). Default 5m.</summary>
     public TimeSpan BakeTime { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -90,4 +96,28 @@ public sealed class JsonFieldConfig
     /// <summary>The value the field must have, compared as text.</summary>
     [ConfigKey("equals")]
     public string Expected { get; set; } = "";
+}
+
+/// <summary>One Prometheus text endpoint and the series in it that count requests.</summary>
+public sealed class ScrapeConfig
+{
+    public string Url { get; set; } = "";
+
+    /// <summary>Time between scrapes. Default 5s.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long one scrape may take. Default 2s.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The request counter, labelled with the status code. Default http_requests_total.</summary>
+    public string RequestsMetric { get; set; } = "http_requests_total";
+
+    /// <summary>The label holding the status code; 5xx counts as an error. Default code.</summary>
+    public string CodeLabel { get; set; } = "code";
+
+    /// <summary>The request-duration histogram. Default http_request_duration_seconds.</summary>
+    public string DurationHistogram { get; set; } = "http_request_duration_seconds";
+
+    /// <summary>Optional: requests slower than this count as bad events too (the bucket at or below it is used).</summary>
+    public TimeSpan? LatencyObjective { get; set; }
 }

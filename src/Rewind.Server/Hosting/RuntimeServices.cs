@@ -12,6 +12,7 @@ internal static class RuntimeServices
     public static IServiceCollection AddRewindRuntime(this IServiceCollection services)
     {
         services.AddSingleton(sp => new HttpProbe(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new MetricsScraper(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new ProcessRunner(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ProcessRunner>>()));
         services.AddSingleton<IStepRunner, SwitchStepRunner>();
         services.AddSingleton<IStepRunner>(sp => new RestartStepRunner(sp.GetRequiredService<ProcessRunner>()));

@@ -7,6 +7,7 @@ using Rewind.Core.Signals;
 using Rewind.Core.Storage;
 using Rewind.Server.Hosting;
 using Rewind.Server.Runbooks;
+using Rewind.Server.Signals;
 
 namespace Rewind.Server.Policies;
 
@@ -14,10 +15,11 @@ namespace Rewind.Server.Policies;
 /// Feeds samples to the policies of the decision matrix and acts on their transitions: one incident per component per
 /// episode, a rollback when the mode is auto and the cooldown allows, a page to a human whenever it must not guess.
 /// </summary>
-internal sealed class DecisionEngine(
+internal sealed partial class DecisionEngine(
     ConfigHolder config,
     IStore store,
     RollbackCoordinator coordinator,
+    TrafficBoard traffic,
     TimeProvider time,
     ILogger<DecisionEngine> logger)
 {
@@ -88,13 +90,16 @@ internal sealed class DecisionEngine(
         await ResolveCarriedOverIncidentAsync(sample.Component, component, version, cancellationToken);
     }
 
-    private async Task FireAsync(ProbeSample sample, string policyName, PolicyConfig policy, PolicyState state, string? version, CancellationToken cancellationToken)
+    private Task FireAsync(ProbeSample sample, string policyName, PolicyConfig policy, PolicyState state, string? version, CancellationToken cancellationToken) =>
+        FireAsync(sample.Component, policyName, policy, state.Describe(sample.Probe, sample.At) + (sample.Error is null ? "" : $"; last error: {sample.Error}"), version, cancellationToken);
+
+    /// <summary>A policy fired: open or join the incident, write the evidence, then act as the policy's mode says.</summary>
+    private async Task FireAsync(string componentName, string policyName, PolicyConfig policy, string evidence, string? version, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var evidence = state.Describe(sample.Probe, sample.At) + (sample.Error is null ? "" : $"; last error: {sample.Error}");
-        ServerLog.PolicyFired(logger, sample.Component, policyName, evidence);
-        var incident = await store.GetOpenIncidentAsync(sample.Component, cancellationToken)
-            ?? await store.OpenIncidentAsync(sample.Component, policy.Severity, $"{sample.Component}: policy {policyName} fired on release {version ?? "unknown"}", policyName, version, now, $"policy:{policyName}", cancellationToken);
+        ServerLog.PolicyFired(logger, componentName, policyName, evidence);
+        var incident = await store.GetOpenIncidentAsync(componentName, cancellationToken)
+            ?? await store.OpenIncidentAsync(componentName, policy.Severity, $"{componentName}: policy {policyName} fired on release {version ?? "unknown"}", policyName, version, now, $"policy:{policyName}", cancellationToken);
         await Timeline(incident.Id, TimelineKinds.Evidence, $"policy {policyName}: {evidence}", $"policy:{policyName}", cancellationToken);
 
         switch (policy.Mode)
@@ -103,28 +108,28 @@ internal sealed class DecisionEngine(
                 await Timeline(incident.Id, TimelineKinds.Decision, $"policy {policyName} is notify-only: no rollback", Actor, cancellationToken);
                 return;
             case PolicyMode.Approve:
-                await Timeline(incident.Id, TimelineKinds.Decision, $"policy {policyName} needs a person's approval: run `rewind rollback {sample.Component}` to roll back", Actor, cancellationToken);
+                await Timeline(incident.Id, TimelineKinds.Decision, $"policy {policyName} needs a person's approval: run `rewind rollback {componentName}` to roll back", Actor, cancellationToken);
                 return;
         }
 
-        var recent = await store.GetRollbacksAsync(1, sample.Component, cancellationToken);
+        var recent = await store.GetRollbacksAsync(1, componentName, cancellationToken);
         if (recent.Count > 0 && recent[0].RequestedBy.StartsWith("policy:", StringComparison.Ordinal) && now - recent[0].RequestedAt < policy.Cooldown)
         {
             var message = $"automatic rollback suppressed: {recent[0].Id} ran {Durations.Format(now - recent[0].RequestedAt)} ago, inside the cooldown of {Durations.Format(policy.Cooldown)}; a human must decide";
             await Timeline(incident.Id, TimelineKinds.Escalation, message, Actor, cancellationToken);
-            ServerLog.RollbackRefused(logger, sample.Component, message);
+            ServerLog.RollbackRefused(logger, componentName, message);
             return;
         }
 
-        var outcome = await coordinator.RequestAsync(sample.Component, null, $"policy {policyName}: {evidence}", $"policy:{policyName}", incident.Id, cancellationToken);
+        var outcome = await coordinator.RequestAsync(componentName, null, $"policy {policyName}: {evidence}", $"policy:{policyName}", incident.Id, cancellationToken);
         if (outcome.ConflictId is { } active)
         {
-            await Timeline(incident.Id, TimelineKinds.Decision, $"rollback {active} is already acting on {sample.Component}; no second rollback", Actor, cancellationToken);
+            await Timeline(incident.Id, TimelineKinds.Decision, $"rollback {active} is already acting on {componentName}; no second rollback", Actor, cancellationToken);
         }
         else if (outcome.Refusal is { } refusal)
         {
             await Timeline(incident.Id, TimelineKinds.Escalation, $"no rollback: {refusal}; nothing was touched; paging a human", Actor, cancellationToken);
-            ServerLog.RollbackRefused(logger, sample.Component, refusal);
+            ServerLog.RollbackRefused(logger, componentName, refusal);
         }
     }
 

@@ -16,6 +16,7 @@ internal sealed class BakeHostedService(
     ConfigHolder config,
     IStore store,
     HealthBoard board,
+    TrafficBoard traffic,
     TimeProvider time,
     ILogger<BakeHostedService> logger) : BackgroundService
 {
@@ -63,6 +64,7 @@ internal sealed class BakeHostedService(
             if (await store.GetComponentAsync(name, cancellationToken) is not { CurrentVersion: { } version }
                 || await store.GetReleaseAsync(name, version, cancellationToken) is not { State: ReleaseState.Baking } release
                 || !board.HealthyFor(name, component.Probes.Keys, release.RecordedAt, component.BakeTime, now)
+                || (component.BakeMinRequests > 0 && (traffic.Of(name, version)?.Requests ?? 0) < component.BakeMinRequests)
                 || await store.GetOpenIncidentAsync(name, cancellationToken) is not null)
             {
                 continue;

@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Rewind.Core.Configuration;
+using Rewind.Core.Detectors;
+using Rewind.Core.Incidents;
+using Rewind.Core.Policies;
+using Rewind.Core.Releases;
+using Rewind.Core.Signals.Metrics;
+
+namespace Rewind.Server.Policies;
+
+/// <summary>Regression against the baseline, on scraped traffic; and scrapes that fail, which are inconclusive.</summary>
+internal sealed partial class DecisionEngine
+{
+    private const int InconclusiveAfter = 3;
+    private readonly ConcurrentDictionary<(string Component, string Policy), RegressionWatch> _regressions = new();
+    private readonly ConcurrentDictionary<(string Component, string Scrape), int> _scrapeFailures = new();
+
+    public async Task ObserveTrafficAsync(string componentName, string scrapeName, TrafficDelta delta, CancellationToken cancellationToken = default)
+    {
+        if (config.Component(componentName) is not { } component)
+        {
+            return;
+        }
+
+        var gate = _locks.GetOrAdd(componentName, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var version = (await store.GetComponentAsync(componentName, cancellationToken))?.CurrentVersion;
+            traffic.Record(componentName, scrapeName, version, delta);
+            if (version is null || await store.GetRollbacksAsync(1, componentName, cancellationToken) is [{ IsActive: true }])
+            {
+                return;
+            }
+
+            foreach (var (name, policy) in component.Policies.Where(p => p.Value.When.Regression?.Scrape == scrapeName))
+            {
+                var regression = policy.When.Regression!;
+                if (!_regressions.TryGetValue((componentName, name), out var watch) || watch.Version != version)
+                {
+                    watch = await StartWatchAsync(componentName, version, regression, cancellationToken);
+                }
+
+                if (watch.Test.Verdict == SequentialVerdict.Regressed)
+                {
+                    continue; // fired once for this release already
+                }
+
+                watch = watch with { Test = watch.Test.Observe((long)Math.Round(delta.Requests), (long)Math.Round(delta.Bad)) };
+                _regressions[(componentName, name)] = watch;
+                if (watch.Test.Verdict == SequentialVerdict.Regressed)
+                {
+                    var evidence = $"{watch.Test.Describe()}; baseline {watch.BaselineSource}; last scrape {scrapeName}: {delta.Describe()}";
+                    await FireAsync(componentName, name, policy, evidence, version, cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>A scrape failed. After three in a row the signal is inconclusive: an incident says so and pages; nothing rolls back.</summary>
+    public async Task ObserveScrapeFailureAsync(string componentName, string scrapeName, string error, CancellationToken cancellationToken = default)
+    {
+        var failures = _scrapeFailures.AddOrUpdate((componentName, scrapeName), 1, (_, n) => n + 1);
+        if (failures != InconclusiveAfter)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var version = (await store.GetComponentAsync(componentName, cancellationToken))?.CurrentVersion;
+        var incident = await store.GetOpenIncidentAsync(componentName, cancellationToken)
+            ?? await store.OpenIncidentAsync(componentName, Severity.P3, $"{componentName}: signal {scrapeName} inconclusive", $"scrape:{scrapeName}", version, now, $"scrape:{scrapeName}", cancellationToken);
+        await Timeline(incident.Id, TimelineKinds.Evidence, $"scrape {scrapeName} failed {failures} times in a row: {error}", $"scrape:{scrapeName}", cancellationToken);
+        await Timeline(incident.Id, TimelineKinds.Escalation, $"signal {scrapeName} is inconclusive: no data is not health, and no rollback is made on missing data; a human must look", Actor, cancellationToken);
+    }
+
+    public async Task ObserveScrapeSuccessAsync(string componentName, string scrapeName, CancellationToken cancellationToken = default)
+    {
+        if (_scrapeFailures.TryRemove((componentName, scrapeName), out var failures) && failures >= InconclusiveAfter
+            && await store.GetOpenIncidentAsync(componentName, cancellationToken) is { } incident)
+        {
+            await Timeline(incident.Id, TimelineKinds.Evidence, $"scrape {scrapeName} answers again after {failures} failures", $"scrape:{scrapeName}", cancellationToken);
+            if (incident.Policy == $"scrape:{scrapeName}")
+            {
+                await Timeline(incident.Id, TimelineKinds.Resolved, $"signal {scrapeName} is back; incident resolved", Actor, cancellationToken);
+                await store.SetIncidentStatusAsync(incident.Id, IncidentStatus.Resolved, time.GetUtcNow(), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>p0 is the last known good's own bad-event rate when it served enough requests here; else the configured rate.</summary>
+    private async Task<RegressionWatch> StartWatchAsync(string componentName, string version, RegressionConfig regression, CancellationToken cancellationToken)
+    {
+        var releases = await store.GetReleasesAsync(componentName, cancellationToken);
+        var lkg = LastKnownGood.Select(releases, version);
+        var p0 = regression.BaselineRate;
+        var source = string.Create(CultureInfo.InvariantCulture, $"configured rate {100 * p0:0.###} % (the last known good has not served {regression.MinBaselineRequests} requests under this controller)");
+        if (lkg is not null && traffic.Of(componentName, lkg.Version) is { } measured && measured.Requests >= regression.MinBaselineRequests)
+        {
+            // A perfect baseline (no bad events) would make any single error decisive: floor it at 1 in 10,000.
+            p0 = Math.Clamp(measured.BadRatio, 0.0001, 0.4);
+            source = string.Create(CultureInfo.InvariantCulture, $"measured on {lkg.Version}: {measured.Bad:0} bad of {measured.Requests:0} requests");
+        }
+
+        var p1 = Math.Min(0.5, p0 * regression.Factor);
+        return new RegressionWatch(version, SequentialRegressionTest.Start(p0, p1, regression.FalseAlarm, regression.Miss), source);
+    }
+
+    private sealed record RegressionWatch(string Version, SequentialRegressionTest Test, string BaselineSource);
+}

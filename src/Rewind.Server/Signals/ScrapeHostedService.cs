@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Rewind.Core.Configuration;
+using Rewind.Core.Signals.Metrics;
+using Rewind.Runtime.Signals;
+using Rewind.Server.Hosting;
+using Rewind.Server.Policies;
+
+namespace Rewind.Server.Signals;
+
+/// <summary>Scrapes every component's metrics endpoints on their interval and hands the traffic between two scrapes to the decision engine.</summary>
+internal sealed class ScrapeHostedService(
+    ConfigHolder config,
+    MetricsScraper scraper,
+    DecisionEngine engine,
+    TimeProvider time,
+    ILogger<ScrapeHostedService> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(config.Current.Components.SelectMany(c => c.Value.Scrapes.Select(s => RunAsync(c.Key, s.Key, s.Value, stoppingToken))));
+
+    private async Task RunAsync(string component, string name, ScrapeConfig scrape, CancellationToken stoppingToken)
+    {
+        var selector = new TrafficSelector(scrape.RequestsMetric, scrape.CodeLabel, scrape.DurationHistogram, scrape.LatencyObjective?.TotalSeconds);
+        Scrape? previous = null;
+        using var timer = new PeriodicTimer(scrape.Interval, time);
+        do
+        {
+            try
+            {
+                var result = await scraper.ScrapeAsync(scrape, stoppingToken);
+                if (result.Scrape is not { } current)
+                {
+                    await engine.ObserveScrapeFailureAsync(component, name, result.Error!, stoppingToken);
+                    continue;
+                }
+
+                await engine.ObserveScrapeSuccessAsync(component, name, stoppingToken);
+                if (previous is not null)
+                {
+                    await engine.ObserveTrafficAsync(component, name, Traffic.Between(previous, current, selector, scrape.Interval), stoppingToken);
+                }
+
+                previous = current;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                ServerLog.MonitorLoopFailed(logger, ex, component, name);
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

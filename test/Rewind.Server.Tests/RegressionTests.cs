@@ -1,0 +1,62 @@
+using Rewind.TestUtils;
+
+namespace Rewind.Server.Tests;
+
+/// <summary>The regression condition end to end on a real controller: scrapes, the sequential test, evidence, action.</summary>
+public sealed class RegressionTests
+{
+    private const string Policy = "{ regressed: { when: { regression: { scrape: app, baseline-rate: 0.005, factor: 10 } }, severity: P1, mode: auto } }";
+
+    private static string Scrapes(string url) => $"{{ app: {{ url: \"{url}\", interval: 200ms, timeout: 150ms }} }}";
+
+    [Fact]
+    public async Task ErrorRateStep_FiresWithTheTestsEvidenceAndRollsBack()
+    {
+        await using var metrics = await MetricsEndpoint.StartAsync(errorsPerScrape: 5); // 10 % of 50 requests per scrape
+        await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: Policy, scrapes: Scrapes(metrics.Url));
+        await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
+
+        var incident = await Eventually.WaitAsync(
+            async () => (await server.Client.GetIncidentsAsync()) is [var i, ..] ? await server.Client.GetIncidentAsync(i.Id) is { } full && full.Rollbacks.Count > 0 ? full : null : null,
+            TimeSpan.FromSeconds(20),
+            "an incident with a rollback");
+
+        incident.Policy.ShouldBe("regressed");
+        var evidence = incident.Timeline.Single(e => e.Kind == "evidence").Message;
+        evidence.ShouldStartWith("policy regressed: sequential test: ");
+        evidence.ShouldContain("against baseline 0.5 % and alternative 5 %");
+        evidence.ShouldContain("baseline configured rate 0.5 %");
+        evidence.ShouldContain("last scrape app: 50 requests");
+        (await server.Client.GetRollbackAsync(incident.Rollbacks[0])).ToVersion.ShouldBe("v1");
+    }
+
+    [Fact]
+    public async Task HealthyTraffic_NeverFires()
+    {
+        await using var metrics = await MetricsEndpoint.StartAsync(errorsPerScrape: 0);
+        await using var server = await ServerFixture.StartAsync(policies: Policy, scrapes: Scrapes(metrics.Url));
+        await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
+
+        await Eventually.WaitAsync(() => Task.FromResult(metrics.Scrapes >= 20), TimeSpan.FromSeconds(20), "20 scrapes");
+
+        (await server.Client.GetIncidentsAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task ScrapeDown_IsInconclusive_PagesAndNeverRollsBack()
+    {
+        await using var server = await ServerFixture.StartAsync(policies: Policy, scrapes: Scrapes("http://127.0.0.1:9/metrics"));
+        await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
+
+        var incident = await Eventually.WaitAsync(
+            async () => (await server.Client.GetIncidentsAsync()) is [var i, ..] ? await server.Client.GetIncidentAsync(i.Id) is { } full && full.Timeline.Any(e => e.Kind == "escalation") ? full : null : null,
+            TimeSpan.FromSeconds(20),
+            "an inconclusive incident");
+
+        incident.Severity.ShouldBe("P3");
+        incident.Timeline.ShouldContain(e => e.Message == "scrape app failed 3 times in a row: connection refused");
+        incident.Timeline.ShouldContain(e => e.Message.StartsWith("signal app is inconclusive", StringComparison.Ordinal));
+        (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();
+        server.CurrentTarget.ShouldEndWith(Path.Combine("releases", "v2"));
+    }
+}
