@@ -1,4 +1,6 @@
 using SampleService;
+using SampleService.Faults;
+using SampleService.Metrics;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
@@ -8,12 +10,19 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
 var release = ReleaseInfo.Load(AppContext.BaseDirectory);
+var timeProvider = TimeProvider.System;
+var metrics = new RequestMetrics();
+builder.Services.AddSingleton(timeProvider);
+builder.Services.AddSingleton(new FaultState(release.Faults.ApplyTo(FaultSettings.None)));
+builder.Services.AddHostedService<MemoryGrowthHostedService>();
+
 var app = builder.Build();
-var readyAt = TimeProvider.System.GetTimestamp();
+var readyAt = timeProvider.GetTimestamp();
+app.UseRequestMetrics(metrics, timeProvider);
 
 app.MapGet("/health", () =>
 {
-    if (TimeProvider.System.GetElapsedTime(readyAt).TotalMilliseconds < release.StartupDelayMs)
+    if (timeProvider.GetElapsedTime(readyAt).TotalMilliseconds < release.StartupDelayMs)
     {
         return Results.Json(new { status = "starting", version = release.Version }, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
@@ -23,8 +32,16 @@ app.MapGet("/health", () =>
         : Results.Json(new { status = "ok", version = release.Version });
 });
 
-app.MapGet("/", () => release.IsBroken
-    ? Results.Text($"sample service {release.Version}: internal error\n", statusCode: StatusCodes.Status500InternalServerError)
-    : Results.Text($"sample service {release.Version}\n"));
+app.MapGet("/", async (FaultState faults, CancellationToken cancellationToken) =>
+{
+    await AddedLatency.WaitAsync(TimeSpan.FromMilliseconds(faults.Current.AddedLatencyMs), timeProvider, cancellationToken);
+
+    return release.IsBroken || faults.FailsThisRequest()
+        ? Results.Text($"sample service {release.Version}: internal error\n", statusCode: StatusCodes.Status500InternalServerError)
+        : Results.Text($"sample service {release.Version}\n");
+});
+
+app.MapFaultEndpoints();
+app.MapMetrics(metrics, release);
 
 await app.RunAsync();
