@@ -58,7 +58,7 @@ public sealed class ConfigParserTests
         result.Errors.Select(e => e.ToString()).ShouldBe(
         [
             "rewind.yaml:20:16: components.web.bake-time: expected a duration such as 500ms, 30s, 5m or 1h, found 'soon'",
-            "rewind.yaml:21:5: unknown key 'colour' in components.web; expected one of: bake-time, healthy-successes, healthy-timeout, policies, probes, provider",
+            "rewind.yaml:21:5: unknown key 'colour' in components.web; expected one of: bake-min-requests, bake-time, healthy-successes, healthy-timeout, policies, probes, provider, scrapes",
         ]);
     }
 
@@ -152,5 +152,60 @@ public sealed class ConfigParserTests
         messages.ShouldContain(m => m.Contains("json-field.path: required", StringComparison.Ordinal));
         messages.ShouldContain(m => m.Contains("cooldown: must be positive", StringComparison.Ordinal));
         messages.ShouldContain(m => m.Contains("bake-time: must be positive", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_RegressionPolicyOnAScrape_BindsAndValidates()
+    {
+        const string text = """
+            components:
+              web:
+                provider:
+                  release-dir: { path: /srv/web }
+                probes:
+                  health: { http: { url: "http://127.0.0.1/health" } }
+                scrapes:
+                  app: { url: "http://127.0.0.1/metrics", interval: 1s, timeout: 500ms, latency-objective: 250ms }
+                policies:
+                  regressed:
+                    when: { regression: { scrape: app, baseline-rate: 0.002, factor: 5, false-alarm: 0.0001 } }
+                bake-min-requests: 500
+            """;
+
+        var result = ConfigParser.Parse(text, "r.yaml", "/");
+
+        result.Errors.ShouldBeEmpty();
+        var web = result.Config!.Components["web"];
+        web.Scrapes["app"].LatencyObjective.ShouldBe(TimeSpan.FromMilliseconds(250));
+        web.Policies["regressed"].When.Regression!.Factor.ShouldBe(5);
+        web.BakeMinRequests.ShouldBe(500);
+    }
+
+    [Fact]
+    public void Parse_BadRegression_ReportsEveryProblem()
+    {
+        const string text = """
+            components:
+              web:
+                provider:
+                  release-dir: { path: /srv/web }
+                probes:
+                  health: { http: { url: "http://127.0.0.1/health" } }
+                scrapes:
+                  app: { url: "ftp://x", interval: 1s, timeout: 2s }
+                policies:
+                  both:
+                    when: { probe: health, regression: { scrape: nope, baseline-rate: 2, factor: 1, miss: 0 } }
+            """;
+
+        var messages = ConfigParser.Parse(text, "r.yaml", "/").Errors.Select(e => e.Message).ToList();
+
+        messages.ShouldContain("components.web.scrapes.app.url: expected an http:// or https:// URL");
+        messages.ShouldContain("components.web.scrapes.app.timeout: must be positive and no longer than the interval");
+        messages.ShouldContain("components.web.policies.both.when: name a probe or a regression, not both");
+        messages.ShouldContain("components.web.policies.both.when.regression.scrape: 'nope' is not a scrape of web");
+        messages.ShouldContain(m => m.StartsWith("components.web.policies.both.when.regression.baseline-rate:", StringComparison.Ordinal));
+        messages.ShouldContain(m => m.StartsWith("components.web.policies.both.when.regression.factor:", StringComparison.Ordinal));
+        messages.ShouldContain(m => m.StartsWith("components.web.policies.both.when.regression.miss:", StringComparison.Ordinal));
     }
 }
