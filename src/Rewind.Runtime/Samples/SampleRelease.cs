@@ -16,11 +16,12 @@ public static class SampleRelease
     /// <param name="version">The release name, also reported by the service on <c>/health</c>.</param>
     /// <param name="broken">A broken release answers 503 on <c>/health</c> and 500 on <c>/</c>.</param>
     /// <param name="startupDelayMs">How long <c>/health</c> answers 503 "starting" after the process starts.</param>
-    public static string Install(string buildDirectory, string appRoot, string version, bool broken, int startupDelayMs = 0)
+    /// <param name="errorFraction">The fraction of requests to <c>/</c> that answer 500 while <c>/health</c> stays 200.</param>
+    public static string Install(string buildDirectory, string appRoot, string version, bool broken, int startupDelayMs = 0, double errorFraction = 0)
     {
         var target = Path.Combine(appRoot, "releases", version);
         CopyDirectory(buildDirectory, target);
-        var release = JsonSerializer.Serialize(new { version, fault = broken ? "broken" : "none", startupDelayMs });
+        var release = JsonSerializer.Serialize(new { version, fault = broken ? "broken" : "none", startupDelayMs, errorFraction });
         File.WriteAllText(Path.Combine(target, "release.json"), release);
         return target;
     }
