@@ -117,4 +117,29 @@ public sealed class DecisionTests
         resolved.Timeline[^1].Message.ShouldBe("web is healthy on v3: every policy has held clean since it was deployed; incident resolved");
         (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task Fire_AfterTheAutomaticRollbackLimit_PagesInsteadOfRollingBack()
+    {
+        await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: false);
+        await using var server = await ServerFixture.StartAsync(
+            restart: "[\"true\"]",
+            policies: AutoPolicy.Replace("severity: P0", "cooldown: 1ms", StringComparison.Ordinal),
+            probeUrl: endpoint.Url,
+            componentExtra: "auto-rollback-limit: { count: 1, window: 1h }");
+        await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
+
+        var first = await Eventually.WaitAsync(async () => (await server.Client.GetRollbacksAsync()) is [var r, ..] ? r : null, TimeSpan.FromSeconds(20), "the automatic rollback");
+        endpoint.Healthy = true;
+        await Eventually.WaitAsync(async () => (await server.Client.GetRollbackAsync(first.Id)).Status == "succeeded", TimeSpan.FromSeconds(20), "the rollback to succeed");
+        endpoint.Healthy = false;
+
+        var second = await Eventually.WaitAsync(
+            async () => (await server.Client.GetIncidentsAsync()) is [var i, _, ..] ? await server.Client.GetIncidentAsync(i.Id) is { } full && full.Timeline.Any(e => e.Kind == "escalation") ? full : null : null,
+            TimeSpan.FromSeconds(20),
+            "a second, escalated incident");
+
+        second.Timeline.ShouldContain(e => e.Message == "automatic rollback limit reached: 1 automatic rollbacks of web in the last 1h; no more without a human");
+        (await server.Client.GetRollbacksAsync()).ShouldHaveSingleItem();
+    }
 }

@@ -29,6 +29,16 @@ internal static partial class ConfigValidator
             }
         }
 
+        if (component.AutoRollbackLimit.Count < 1)
+        {
+            add(component.AutoRollbackLimit, "count", $"{at}.auto-rollback-limit.count: at least 1");
+        }
+
+        if (component.AutoRollbackLimit.Window <= TimeSpan.Zero)
+        {
+            add(component.AutoRollbackLimit, "window", $"{at}.auto-rollback-limit.window: must be positive");
+        }
+
         if (component.BakeMinRequests < 0)
         {
             add(component, "bake-min-requests", $"{at}.bake-min-requests: zero or more");

@@ -37,6 +37,9 @@ public sealed class ComponentConfig
     /// <summary>Requests a release must have served (in its scrapes) before it can become stable: no data is not health. Default 0.</summary>
     public int BakeMinRequests { get; set; }
 
+    /// <summary>At most this many automatic rollbacks of the component per window; then a human decides. Default 3 per 1h.</summary>
+    public AutoRollbackLimitConfig AutoRollbackLimit { get; set; } = new();
+
     /// <summary>How long a new release must run healthy before it becomes stable (last known good). Default 5m.</summary>
     public TimeSpan BakeTime { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -120,4 +123,14 @@ public sealed class ScrapeConfig
 
     /// <summary>Optional: requests slower than this count as bad events too (the bucket at or below it is used).</summary>
     public TimeSpan? LatencyObjective { get; set; }
+}
+
+/// <summary>A cap on automatic rollbacks, against flapping between releases that all turn out bad.</summary>
+public sealed class AutoRollbackLimitConfig
+{
+    /// <summary>Automatic rollbacks allowed in one window. Default 3.</summary>
+    public int Count { get; set; } = 3;
+
+    /// <summary>The sliding window. Default 1h.</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromHours(1);
 }

@@ -121,6 +121,19 @@ internal sealed partial class DecisionEngine(
             return;
         }
 
+        if (config.Component(componentName)?.AutoRollbackLimit is { } limit)
+        {
+            var automatic = (await store.GetRollbacksAsync(limit.Count + 1, componentName, cancellationToken))
+                .Count(r => r.RequestedBy.StartsWith("policy:", StringComparison.Ordinal) && now - r.RequestedAt < limit.Window);
+            if (automatic >= limit.Count)
+            {
+                var message = $"automatic rollback limit reached: {automatic} automatic rollbacks of {componentName} in the last {Durations.Format(limit.Window)}; no more without a human";
+                await Timeline(incident.Id, TimelineKinds.Escalation, message, Actor, cancellationToken);
+                ServerLog.RollbackRefused(logger, componentName, message);
+                return;
+            }
+        }
+
         var outcome = await coordinator.RequestAsync(componentName, null, $"policy {policyName}: {evidence}", $"policy:{policyName}", incident.Id, cancellationToken);
         if (outcome.ConflictId is { } active)
         {
