@@ -24,6 +24,7 @@ internal static class CliApp
             RollbackCommand.Create(context),
             IncidentCommands.CreateIncidents(context),
             IncidentCommands.CreateIncident(context),
+            IncidentCommands.CreateShadow(context),
             ConfigCommand.Create(context),
             DemoCommand.Create(context),
         };

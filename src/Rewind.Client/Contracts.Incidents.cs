@@ -18,3 +18,6 @@ public sealed record TimelineEventDto(DateTimeOffset At, string Kind, string Mes
 
 /// <summary>Body of <c>POST /api/v1/incidents/{id}/resolve</c>: a person closes the incident, saying why.</summary>
 public sealed record ResolveIncidentRequest(string Note, string? ResolvedBy = null);
+
+/// <summary>What a shadow-mode policy would have done, and the evidence it saw. Nothing was acted on.</summary>
+public sealed record ShadowDecisionDto(string Component, string Policy, string? Release, DateTimeOffset At, string Action, string Evidence);

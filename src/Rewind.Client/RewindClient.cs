@@ -35,6 +35,9 @@ public sealed class RewindClient(HttpClient http)
     public Task<IncidentDto> ResolveIncidentAsync(string id, ResolveIncidentRequest request, CancellationToken cancellationToken = default) =>
         PostAsync<IncidentDto>($"api/v1/incidents/{Uri.EscapeDataString(id)}/resolve", request, cancellationToken);
 
+    public Task<IReadOnlyList<ShadowDecisionDto>> GetShadowDecisionsAsync(string? component = null, CancellationToken cancellationToken = default) =>
+        GetAsync<IReadOnlyList<ShadowDecisionDto>>(component is null ? "api/v1/shadow-decisions" : $"api/v1/shadow-decisions?component={Uri.EscapeDataString(component)}", cancellationToken);
+
     public Task<IReadOnlyList<RollbackDto>> GetRollbacksAsync(CancellationToken cancellationToken = default) =>
         GetAsync<IReadOnlyList<RollbackDto>>("api/v1/rollbacks", cancellationToken);
 

@@ -142,4 +142,21 @@ public sealed class DecisionTests
         second.Timeline.ShouldContain(e => e.Message == "automatic rollback limit reached: 1 automatic rollbacks of web in the last 1h; no more without a human");
         (await server.Client.GetRollbacksAsync()).ShouldHaveSingleItem();
     }
+
+    [Fact]
+    public async Task Fire_ShadowPolicy_RecordsWhatItWouldHaveDoneAndTouchesNothing()
+    {
+        await using var server = await ServerFixture.StartAsync(policies: AutoPolicy.Replace("mode: auto", "mode: auto, shadow: true", StringComparison.Ordinal));
+        await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
+
+        var decision = await Eventually.WaitAsync(async () => (await server.Client.GetShadowDecisionsAsync("web")) is [var d, ..] ? d : null, TimeSpan.FromSeconds(20), "a shadow decision");
+
+        decision.Policy.ShouldBe("down");
+        decision.Release.ShouldBe("v2");
+        decision.Action.ShouldBe("would have opened a P0 incident and rolled web back from v2 to v1");
+        decision.Evidence.ShouldStartWith("probe health failing for");
+        (await server.Client.GetIncidentsAsync()).ShouldBeEmpty();
+        (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();
+        server.CurrentTarget.ShouldEndWith(Path.Combine("releases", "v2"));
+    }
 }

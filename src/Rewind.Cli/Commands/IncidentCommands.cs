@@ -18,6 +18,24 @@ internal static class IncidentCommands
         return command;
     }
 
+    public static Command CreateShadow(CliContext context)
+    {
+        var component = new Option<string?>("--component") { Description = "Only this component" };
+        var command = new Command("shadow", "List what shadow-mode policies would have done, and why, newest first.") { component, context.ServerOption };
+        command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
+        {
+            var table = new Table().AddColumns("at", "component", "policy", "release", "would have", "evidence");
+            foreach (var d in await client.GetShadowDecisionsAsync(parse.GetValue(component), cancellationToken))
+            {
+                table.AddRow(Render.Time(d.At), Markup.Escape(d.Component), Markup.Escape(d.Policy), Markup.Escape(d.Release ?? "-"), Markup.Escape(d.Action), Markup.Escape(d.Evidence));
+            }
+
+            context.Console.Write(table);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
     public static Command CreateIncident(CliContext context)
     {
         var id = new Argument<string>("id") { Description = "The incident ID, e.g. INC-2026-11-22-0001" };

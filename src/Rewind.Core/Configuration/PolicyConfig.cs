@@ -16,6 +16,9 @@ public sealed class PolicyConfig
 
     /// <summary>After an automatic rollback of the component, further automatic rollbacks wait this long. Default 10m.</summary>
     public TimeSpan Cooldown { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Evaluate and record what the policy would have done ("would have rolled back…") without acting. Default false.</summary>
+    public bool Shadow { get; set; }
 }
 
 public sealed class ConditionConfig

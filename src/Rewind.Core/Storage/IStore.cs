@@ -1,4 +1,5 @@
 using Rewind.Core.Incidents;
+using Rewind.Core.Policies;
 using Rewind.Core.Releases;
 using Rewind.Core.Runbooks;
 using Rewind.Core.Signals;
@@ -9,7 +10,7 @@ namespace Rewind.Core.Storage;
 /// Rewind's durable record and the source of truth: every decision and every step is written here before it is acted on.
 /// Implemented once relationally, with a SQLite and a PostgreSQL dialect; both pass the same contract tests.
 /// </summary>
-public interface IStore : IReleaseStore, IIncidentStore, IRollbackStore, ISampleStore
+public interface IStore : IReleaseStore, IIncidentStore, IRollbackStore, ISampleStore, IShadowStore
 {
     /// <summary>Applies the shipped migrations that are not yet applied. Safe to call from several processes at once.</summary>
     Task MigrateAsync(CancellationToken cancellationToken = default);
@@ -96,4 +97,12 @@ public interface ISampleStore
 
     /// <summary>Keeps the newest <paramref name="keepPerProbe"/> samples of every probe; returns how many were deleted.</summary>
     Task<int> PruneSamplesAsync(int keepPerProbe, CancellationToken cancellationToken = default);
+}
+
+public interface IShadowStore
+{
+    Task AddShadowDecisionAsync(ShadowDecision decision, CancellationToken cancellationToken = default);
+
+    /// <summary>Newest first; all components when <paramref name="component"/> is null.</summary>
+    Task<IReadOnlyList<ShadowDecision>> GetShadowDecisionsAsync(int limit, string? component = null, CancellationToken cancellationToken = default);
 }

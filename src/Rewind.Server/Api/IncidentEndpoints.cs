@@ -15,6 +15,7 @@ internal static class IncidentEndpoints
         api.MapGet("/incidents", ListAsync);
         api.MapGet("/incidents/{id}", GetAsync);
         api.MapPost("/incidents/{id}/resolve", ResolveAsync);
+        api.MapGet("/shadow-decisions", ShadowAsync);
     }
 
     private static async Task<Ok<List<IncidentDto>>> ListAsync(IStore store, CancellationToken cancellationToken, int limit = 50)
@@ -23,6 +24,10 @@ internal static class IncidentEndpoints
         var rollbacks = await store.GetRollbacksAsync(500, null, cancellationToken);
         return TypedResults.Ok(incidents.Select(i => i.ToDto([], rollbacks.Where(r => r.IncidentId == i.Id).Select(r => r.Id))).ToList());
     }
+
+    private static async Task<Ok<List<ShadowDecisionDto>>> ShadowAsync(IStore store, CancellationToken cancellationToken, string? component = null, int limit = 100) =>
+        TypedResults.Ok((await store.GetShadowDecisionsAsync(Math.Clamp(limit, 1, 1000), component, cancellationToken))
+            .Select(d => new ShadowDecisionDto(d.Component, d.Policy, d.Release, d.At, d.Action, d.Evidence)).ToList());
 
     private static async Task<Results<Ok<IncidentDto>, ProblemHttpResult>> ResolveAsync(string id, ResolveIncidentRequest request, IStore store, TimeProvider time, CancellationToken cancellationToken)
     {

@@ -98,6 +98,12 @@ internal sealed partial class DecisionEngine(
     {
         var now = time.GetUtcNow();
         ServerLog.PolicyFired(logger, componentName, policyName, evidence);
+        if (policy.Shadow)
+        {
+            await RecordShadowAsync(componentName, policyName, policy, evidence, version, now, cancellationToken);
+            return;
+        }
+
         var incident = await store.GetOpenIncidentAsync(componentName, cancellationToken)
             ?? await store.OpenIncidentAsync(componentName, policy.Severity, $"{componentName}: policy {policyName} fired on release {version ?? "unknown"}", policyName, version, now, $"policy:{policyName}", cancellationToken);
         await Timeline(incident.Id, TimelineKinds.Evidence, $"policy {policyName}: {evidence}", $"policy:{policyName}", cancellationToken);
