@@ -63,8 +63,12 @@ if ! dotnet build Rewind.slnx -c Debug -nologo -v quiet -clp:ErrorsOnly; then
 fi
 
 log "running tests"
+# Every test's name and result (so the log shows the storage contract running on SQLite and PostgreSQL), and for a
+# failure its message; stack traces stay in the .trx files under .artifacts/test-results.
 dotnet test Rewind.slnx -c Debug --no-build -nologo --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" \
-  | grep -E --line-buffered '^\s+(Passed|Failed|Skipped) |^\s+(Error Message|Stack Trace)|Rewind\.[A-Za-z.]+Tests.*(Passed|Failed)|^(Passed|Failed)!' \
+  | awk '/^[[:space:]]+Error Message:/ { show = 12 } /^[[:space:]]+Stack Trace:/ { show = 0 }
+         show > 0 { print; show--; next }
+         /^[[:space:]]+(Passed|Failed|Skipped) |^(Passed|Failed)!/ { print; fflush() }' \
   || true
 test_exit=${PIPESTATUS[0]}
 
