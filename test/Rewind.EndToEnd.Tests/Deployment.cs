@@ -38,12 +38,15 @@ internal sealed class Deployment : IAsyncDisposable
     public void PointCurrentAt(string version) =>
         File.CreateSymbolicLink(Path.Combine(AppRoot, "current"), Path.Combine("releases", version));
 
-    /// <summary>The health probe and policy, plus a scrape of the service's /metrics and a regression policy on it.</summary>
+    /// <summary>
+    /// The health probe and policy, plus a scrape of the service's /metrics and a regression policy on it. The health
+    /// policy waits 10 s here, so the restart of a deploy (connection refused for a moment) never fires it.
+    /// </summary>
     public void WriteRegressionConfig() => File.WriteAllText(ConfigPath, File.ReadAllText(ConfigPath).Replace("    bake-time: 1s", string.Create(CultureInfo.InvariantCulture, $$"""
             scrapes:
               app: { url: "{{ServiceUrl}}/metrics", interval: 500ms, timeout: 400ms }
             bake-time: 1s
-        """).TrimEnd('\n'), StringComparison.Ordinal).Replace("        mode: auto\n", "        mode: auto\n      regressed:\n        when: { regression: { scrape: app, baseline-rate: 0.01, factor: 10 } }\n        mode: auto\n", StringComparison.Ordinal));
+        """).TrimEnd('\n'), StringComparison.Ordinal).Replace("failing-for: 600ms", "failing-for: 10s", StringComparison.Ordinal).Replace("        mode: auto\n", "        mode: auto\n      regressed:\n        when: { regression: { scrape: app, baseline-rate: 0.01, factor: 10 } }\n        mode: auto\n", StringComparison.Ordinal));
 
     public void WriteConfig(string store = "sqlite:rewind.db") => File.WriteAllText(ConfigPath, string.Create(CultureInfo.InvariantCulture, $$"""
         store: "{{store}}"
