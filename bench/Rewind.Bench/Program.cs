@@ -3,6 +3,7 @@ using Rewind.Bench;
 var names = new Dictionary<string, string>(StringComparer.Ordinal)
 {
     ["detection"] = "detector quality on seeded request streams: sequential test vs fixed threshold vs SRE burn-rate alerts, delays and false alarms",
+    ["probes"] = "HTTP probe capacity against a local service: rewind vs blackbox_exporter vs wrk alone, probes/s and CPU per probe",
     ["recovery"] = "release-dir: fault -> detection, and decision -> back on the last known good and healthy, against the bare operations and a hand-written script",
 };
 
@@ -20,6 +21,7 @@ var quick = args.Contains("--quick", StringComparer.Ordinal);
 return args[0] switch
 {
     "recovery" => await new RecoveryBenchmark(quick).RunAsync(),
+    "probes" => await new ProbesBenchmark(quick, RecoveryBenchmark.FindRepository()).RunAsync(),
     "detection" => new Rewind.Bench.Detection.DetectionBenchmark(quick, RecoveryBenchmark.FindRepository()).Run(),
     _ => Fail($"unknown benchmark '{args[0]}'; bench/run --list names them"),
 };
