@@ -1,35 +1,27 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Rewind.TestUtils;
 
 namespace Rewind.Client.Tests;
 
 public sealed class RewindClientTests : IAsyncLifetime
 {
-    private WebApplication? _app;
+    private LoopbackApp? _app;
     private HttpClient? _http;
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Services.AddProblemDetails();
-        _app = builder.Build();
-        _app.MapGet("/api/v1/rollbacks/{id}", (string id) => id == "RB-2026-11-22-0001"
-            ? Results.Json(new RollbackDto(id, "web", "INC-2026-11-22-0001", "v2", "v1", "succeeded", "why", "policy:down", DateTimeOffset.UnixEpoch, null, null, null, [new RollbackStepDto(0, "switch", "switch", "succeeded", 1, null, null, "ok")]), RewindJson.Options)
-            : Results.Problem("rollback RB-x does not exist", statusCode: 404, title: "unknown rollback"));
-        _app.MapPost("/api/v1/rollbacks", () => Results.Problem("web has no known-good release", statusCode: 409, title: "rollback refused"));
-        _app.MapGet("/api/v1/health", () => Results.Text("<html>proxy error</html>", "text/html", statusCode: 502));
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _http = new HttpClient { BaseAddress = new Uri(address + "/") };
+        _app = await LoopbackApp.StartAsync(app =>
+        {
+            app.MapGet("/api/v1/rollbacks/{id}", (string id) => id == "RB-2026-11-22-0001"
+                ? Results.Json(new RollbackDto(id, "web", "INC-2026-11-22-0001", "v2", "v1", "succeeded", "why", "policy:down", DateTimeOffset.UnixEpoch, null, null, null, [new RollbackStepDto(0, "switch", "switch", "succeeded", 1, null, null, "ok")]), RewindJson.Options)
+                : Results.Problem("rollback RB-x does not exist", statusCode: 404, title: "unknown rollback"));
+            app.MapPost("/api/v1/rollbacks", () => Results.Problem("web has no known-good release", statusCode: 409, title: "rollback refused"));
+            app.MapGet("/api/v1/health", () => Results.Text("<html>proxy error</html>", "text/html", statusCode: 502));
+        });
+        _http = new HttpClient { BaseAddress = new Uri(_app.BaseUrl + "/") };
     }
 
     public async Task DisposeAsync()

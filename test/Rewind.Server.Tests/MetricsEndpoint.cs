@@ -1,11 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Rewind.TestUtils;
 
 namespace Rewind.Server.Tests;
 
@@ -15,19 +11,13 @@ namespace Rewind.Server.Tests;
 /// </summary>
 public sealed class MetricsEndpoint : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackApp? _app;
     private long _ok;
     private long _errors;
     private int _scrapes;
-
-    private MetricsEndpoint(WebApplication app)
-    {
-        _app = app;
-    }
-
-    public string Url { get; private set; } = "";
-
     private int _errorsPerScrape;
+
+    public string Url => _app!.BaseUrl + "/metrics";
 
     public int ErrorsPerScrape
     {
@@ -39,18 +29,18 @@ public sealed class MetricsEndpoint : IAsyncDisposable
 
     public static async Task<MetricsEndpoint> StartAsync(int errorsPerScrape)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var endpoint = new MetricsEndpoint(app) { ErrorsPerScrape = errorsPerScrape };
-        app.MapGet("/metrics", () => Results.Text(endpoint.Next(), "text/plain; version=0.0.4"));
-        await app.StartAsync();
-        endpoint.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/metrics";
+        var endpoint = new MetricsEndpoint { ErrorsPerScrape = errorsPerScrape };
+        endpoint._app = await LoopbackApp.StartAsync(app => app.MapGet("/metrics", () => Results.Text(endpoint.Next(), "text/plain; version=0.0.4")));
         return endpoint;
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
 
     private string Next()
     {

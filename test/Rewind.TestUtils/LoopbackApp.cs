@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Rewind.TestUtils;
+
+/// <summary>A small real web app on 127.0.0.1 and a free port, for tests that need an HTTP peer they control.</summary>
+public sealed class LoopbackApp : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private LoopbackApp(WebApplication app, string baseUrl)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+    }
+
+    /// <summary>e.g. <c>http://127.0.0.1:41234</c>, without a trailing slash.</summary>
+    public string BaseUrl { get; }
+
+    public static async Task<LoopbackApp> StartAsync(Action<WebApplication> map)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddProblemDetails();
+        var app = builder.Build();
+        map(app);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new LoopbackApp(app, address.TrimEnd('/'));
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
