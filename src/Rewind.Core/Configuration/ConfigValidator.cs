@@ -133,26 +133,25 @@ internal static partial class ConfigValidator
 
     private static void ValidateProbe(string at, ProbeConfig probe, Action<object, string?, string> add)
     {
-        if (probe.Http is not { } http)
+        var kinds = (probe.Http is null ? 0 : 1) + (probe.Tcp is null ? 0 : 1) + (probe.Command is null ? 0 : 1);
+        if (kinds != 1)
         {
-            add(probe, null, $"{at}: declare the probe's kind (http)");
+            add(probe, null, $"{at}: declare exactly one kind: http, tcp or command");
         }
-        else
+
+        if (probe.Http is { } http)
         {
-            if (!Uri.TryCreate(http.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
-            {
-                add(http, "url", $"{at}.http.url: expected an http:// or https:// URL");
-            }
+            ValidateHttp(at, http, add);
+        }
 
-            if (http.ExpectStatus is < 100 or > 599)
-            {
-                add(http, "expect-status", $"{at}.http.expect-status: an HTTP status code, 100 to 599");
-            }
+        if (probe.Tcp is { } tcp && (string.IsNullOrWhiteSpace(tcp.Host) || tcp.Port is < 1 or > 65535))
+        {
+            add(tcp, "port", $"{at}.tcp: a host and a port from 1 to 65535");
+        }
 
-            if (http.JsonField is { } field && string.IsNullOrWhiteSpace(field.Path))
-            {
-                add(field, "path", $"{at}.http.json-field.path: required, e.g. status or checks.db");
-            }
+        if (probe.Command is { } command && (command.Argv.Count == 0 || command.Argv.Any(string.IsNullOrEmpty)))
+        {
+            add(command, "argv", $"{at}.command.argv: a non-empty argument vector without empty elements");
         }
 
         if (probe.Interval <= TimeSpan.Zero)
@@ -177,6 +176,24 @@ internal static partial class ConfigValidator
             && Uri.TryCreate(store, UriKind.Absolute, out var uri)
             && uri.Host.Length > 0
             && uri.AbsolutePath.Trim('/').Length > 0;
+    }
+
+    private static void ValidateHttp(string at, HttpProbeConfig http, Action<object, string?, string> add)
+    {
+        if (!Uri.TryCreate(http.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        {
+            add(http, "url", $"{at}.http.url: expected an http:// or https:// URL");
+        }
+
+        if (http.ExpectStatus is < 100 or > 599)
+        {
+            add(http, "expect-status", $"{at}.http.expect-status: an HTTP status code, 100 to 599");
+        }
+
+        if (http.JsonField is { } field && string.IsNullOrWhiteSpace(field.Path))
+        {
+            add(field, "path", $"{at}.http.json-field.path: required, e.g. status or checks.db");
+        }
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]*$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]

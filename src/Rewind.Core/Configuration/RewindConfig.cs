@@ -71,7 +71,12 @@ public sealed class ReleaseDirConfig
 
 public sealed class ProbeConfig
 {
+    /// <summary>One kind per probe: <c>http</c>, <c>tcp</c> or <c>command</c>.</summary>
     public HttpProbeConfig? Http { get; set; }
+
+    public TcpProbeConfig? Tcp { get; set; }
+
+    public CommandProbeConfig? Command { get; set; }
 
     /// <summary>Time between two runs of the probe. Default 10s.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(10);
@@ -133,4 +138,21 @@ public sealed class AutoRollbackLimitConfig
 
     /// <summary>The sliding window. Default 1h.</summary>
     public TimeSpan Window { get; set; } = TimeSpan.FromHours(1);
+}
+
+/// <summary>Passes when a TCP connection to host:port opens within the timeout.</summary>
+public sealed class TcpProbeConfig
+{
+    public string Host { get; set; } = "127.0.0.1";
+
+    public int Port { get; set; }
+}
+
+/// <summary>Runs an argument vector (never a shell string); passes on the expected exit code within the timeout.</summary>
+public sealed class CommandProbeConfig
+{
+    public List<string> Argv { get; set; } = [];
+
+    /// <summary>The exit code that counts as a pass. Default 0.</summary>
+    public int ExpectExit { get; set; }
 }

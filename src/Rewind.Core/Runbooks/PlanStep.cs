@@ -65,8 +65,11 @@ public sealed record WaitHealthyStep(string Component, IReadOnlyList<string> Pro
     public override string Describe() =>
         $"wait-healthy probes [{string.Join(", ", Probes.Select(DescribeProbe))}]: {Successes} consecutive passes within {Durations.Format(Timeout)}";
 
-    private string DescribeProbe(string name) =>
-        Definitions?.GetValueOrDefault(name)?.Http is { } http
-            ? $"{name}: GET {http.Url} expect {http.ExpectStatus}{(http.JsonField is { } field ? $" and {field.Path} = {field.Expected}" : "")}"
-            : name;
+    private string DescribeProbe(string name) => Definitions?.GetValueOrDefault(name) switch
+    {
+        { Http: { } http } => $"{name}: GET {http.Url} expect {http.ExpectStatus}{(http.JsonField is { } field ? $" and {field.Path} = {field.Expected}" : "")}",
+        { Tcp: { } tcp } => $"{name}: TCP connect {tcp.Host}:{tcp.Port}",
+        { Command: { } command } => $"{name}: argv [{string.Join(", ", command.Argv.Select(a => "\"" + a + "\""))}] expect exit {command.ExpectExit}",
+        _ => name,
+    };
 }

@@ -23,7 +23,7 @@ public sealed partial class WaitHealthyStepRunner : IStepRunner
     /// <summary>How often the probes run while the component has not yet passed once since the restart.</summary>
     public static readonly TimeSpan FirstPassPollInterval = TimeSpan.FromMilliseconds(50);
 
-    private readonly HttpProbe _probe;
+    private readonly IProbe _probe;
     private readonly Func<string, IReadOnlyDictionary<string, ProbeConfig>?> _probesOf;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -33,7 +33,7 @@ public sealed partial class WaitHealthyStepRunner : IStepRunner
     /// <param name="timeProvider">Time for delays and the step's timeout; default <see cref="TimeProvider.System"/>.</param>
     /// <param name="logger">Optional.</param>
     public WaitHealthyStepRunner(
-        HttpProbe probe,
+        IProbe probe,
         Func<string, IReadOnlyDictionary<string, ProbeConfig>?> probesOf,
         TimeProvider? timeProvider = null,
         ILogger<WaitHealthyStepRunner>? logger = null)

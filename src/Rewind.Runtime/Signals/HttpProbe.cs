@@ -13,7 +13,7 @@ namespace Rewind.Runtime.Signals;
 /// Redirects are not followed: a probe judges the URL it names. One <see cref="HttpClient"/> is shared by all probes;
 /// its pooled connections live briefly so that a restarted service is reached on fresh connections.
 /// </remarks>
-public sealed class HttpProbe(TimeProvider? timeProvider = null, HttpClient? httpClient = null)
+public sealed class HttpProbe(TimeProvider? timeProvider = null, HttpClient? httpClient = null) : IProbe
 {
     /// <summary>Bodies are read only for a JSON field check, and only up to 1 MiB.</summary>
     public const int MaxBodyBytes = 1024 * 1024;

@@ -12,6 +12,9 @@ internal static class RuntimeServices
     public static IServiceCollection AddRewindRuntime(this IServiceCollection services)
     {
         services.AddSingleton(sp => new HttpProbe(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new TcpProbe(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new CommandProbe(sp.GetRequiredService<ProcessRunner>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IProbe, Prober>();
         services.AddSingleton(sp => new MetricsScraper(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new ProcessRunner(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ProcessRunner>>()));
         services.AddSingleton<IStepRunner, SwitchStepRunner>();
@@ -20,7 +23,7 @@ internal static class RuntimeServices
         {
             var config = sp.GetRequiredService<ConfigHolder>();
             return new WaitHealthyStepRunner(
-                sp.GetRequiredService<HttpProbe>(),
+                sp.GetRequiredService<IProbe>(),
                 component => config.Component(component)?.Probes,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<WaitHealthyStepRunner>>());

@@ -11,7 +11,7 @@ namespace Rewind.Server.Signals;
 /// <summary>Runs every probe on its own interval, records each sample and hands it to the decision engine. One failing loop never stops another.</summary>
 internal sealed class MonitorHostedService(
     ConfigHolder config,
-    HttpProbe probe,
+    IProbe probe,
     IStore store,
     HealthBoard board,
     DecisionEngine engine,

@@ -208,4 +208,28 @@ public sealed class ConfigParserTests
         messages.ShouldContain(m => m.StartsWith("components.web.policies.both.when.regression.factor:", StringComparison.Ordinal));
         messages.ShouldContain(m => m.StartsWith("components.web.policies.both.when.regression.miss:", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Parse_TcpAndCommandProbes_BindAndNeedExactlyOneKind()
+    {
+        const string text = """
+            components:
+              db:
+                provider:
+                  release-dir: { path: /srv/db }
+                probes:
+                  port: { tcp: { host: 127.0.0.1, port: 5432 } }
+                  queue: { command: { argv: [/usr/local/bin/check-queue, --max, "100"], expect-exit: 0 }, timeout: 3s }
+                  confused: { tcp: { port: 1 }, command: { argv: [true] } }
+                  nothing: { interval: 5s }
+            """;
+
+        var result = ConfigParser.Parse(text, "r.yaml", "/");
+
+        result.Errors.Select(e => e.Message).ShouldBe(
+        [
+            "components.db.probes.confused: declare exactly one kind: http, tcp or command",
+            "components.db.probes.nothing: declare exactly one kind: http, tcp or command",
+        ]);
+    }
 }
