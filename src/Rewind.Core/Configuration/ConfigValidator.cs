@@ -194,6 +194,29 @@ internal static partial class ConfigValidator
         {
             add(field, "path", $"{at}.http.json-field.path: required, e.g. status or checks.db");
         }
+
+        if (http.BodyMatches is { } pattern && !IsRegex(pattern))
+        {
+            add(http, "body-matches", $"{at}.http.body-matches: not a valid regular expression");
+        }
+
+        if (http.MaxLatency is { } latency && latency <= TimeSpan.Zero)
+        {
+            add(http, "max-latency", $"{at}.http.max-latency: must be positive");
+        }
+    }
+
+    private static bool IsRegex(string pattern)
+    {
+        try
+        {
+            _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromMilliseconds(100));
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]*$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]

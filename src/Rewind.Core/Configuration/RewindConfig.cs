@@ -94,6 +94,12 @@ public sealed class HttpProbeConfig
 
     /// <summary>Optional: a field of the JSON body that must equal a value.</summary>
     public JsonFieldConfig? JsonField { get; set; }
+
+    /// <summary>Optional: a regular expression the body must match (checked with a 100 ms match timeout).</summary>
+    public string? BodyMatches { get; set; }
+
+    /// <summary>Optional: a response slower than this fails the probe even when it is right.</summary>
+    public TimeSpan? MaxLatency { get; set; }
 }
 
 public sealed class JsonFieldConfig

@@ -58,19 +58,25 @@ public sealed class HttpProbe(TimeProvider? timeProvider = null, HttpClient? htt
                 return Sample(false, $"status {(int)response.StatusCode}, expected {http.ExpectStatus}");
             }
 
-            if (http.JsonField is not { } field)
+            if (http.JsonField is not null || http.BodyMatches is not null)
             {
-                return Sample(true, null);
+                var body = await ReadBoundedAsync(response.Content, linked.Token);
+                if (body is null)
+                {
+                    return Sample(false, "body over 1 MiB");
+                }
+
+                var mismatch = (http.JsonField is { } field ? JsonFieldCheck.Check(body, field) : null) ?? BodyCheck.Check(body, http.BodyMatches);
+                if (mismatch is not null)
+                {
+                    return Sample(false, mismatch);
+                }
             }
 
-            var body = await ReadBoundedAsync(response.Content, linked.Token);
-            if (body is null)
-            {
-                return Sample(false, "body over 1 MiB");
-            }
-
-            var mismatch = JsonFieldCheck.Check(body, field);
-            return Sample(mismatch is null, mismatch);
+            var took = _timeProvider.GetElapsedTime(started);
+            return http.MaxLatency is { } limit && took > limit
+                ? Sample(false, $"slow: {Durations.Format(took)}, at most {Durations.Format(limit)}")
+                : Sample(true, null);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -18,6 +18,11 @@ public sealed class HttpProbeTests : IAsyncLifetime
             app.MapGet("/ok", () => Results.Json(new { status = "ok", checks = new { db = "up", replicas = 2 } }));
             app.MapGet("/failing", () => Results.Json(new { status = "failing" }, statusCode: StatusCodes.Status503ServiceUnavailable));
             app.MapGet("/text", () => Results.Text("not json at all"));
+            app.MapGet("/pause", async () =>
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(300));
+                return Results.Text("build 4711 ready");
+            });
             app.MapGet("/slow", async (CancellationToken aborted) =>
             {
                 await Task.Delay(TimeSpan.FromSeconds(30), aborted);
@@ -111,6 +116,33 @@ public sealed class HttpProbeTests : IAsyncLifetime
 
         await Should.ThrowAsync<OperationCanceledException>(
             () => _probe.RunAsync("api", "health", Probe(_server.BaseUrl + "/slow", timeout: TimeSpan.FromSeconds(20)), cancellation.Token));
+    }
+
+    [Theory]
+    [InlineData("ready$", true, null)]
+    [InlineData("build \\d+ ready", true, null)]
+    [InlineData("^degraded", false, "body does not match ^degraded")]
+    public async Task RunAsync_BodyPattern_DecidesThePass(string pattern, bool passes, string? error)
+    {
+        var config = Probe(_server.BaseUrl + "/pause");
+        config.Http!.BodyMatches = pattern;
+
+        var sample = await _probe.RunAsync("api", "home", config);
+
+        (sample.Success, sample.Error).ShouldBe((passes, error));
+    }
+
+    [Fact]
+    public async Task RunAsync_SlowerThanMaxLatency_Fails()
+    {
+        var config = Probe(_server.BaseUrl + "/pause");
+        config.Http!.MaxLatency = TimeSpan.FromMilliseconds(100);
+
+        var sample = await _probe.RunAsync("api", "home", config);
+
+        sample.Success.ShouldBeFalse();
+        sample.Error!.ShouldStartWith("slow: ");
+        sample.Error.ShouldEndWith(", at most 100ms");
     }
 
     internal static ProbeConfig Probe(string url, int expectStatus = 200, (string Path, string Expected)? jsonField = null, TimeSpan? timeout = null) => new()
