@@ -25,6 +25,7 @@ internal static class CliApp
             IncidentCommands.CreateIncidents(context),
             IncidentCommands.CreateIncident(context),
             IncidentCommands.CreateShadow(context),
+            MaintenanceCommand.Create(context),
             ConfigCommand.Create(context),
             DemoCommand.Create(context),
         };

@@ -11,10 +11,17 @@ public sealed record ComponentDto(
     string Health,
     IReadOnlyList<ProbeHealthDto> Probes,
     string? OpenIncident,
-    string? ActiveRollback);
+    string? ActiveRollback,
+    DateTimeOffset? MaintenanceUntil = null);
 
 /// <summary>The newest sample of one probe. Health is <c>healthy</c>, <c>failing</c> or <c>unknown</c> (no sample yet).</summary>
 public sealed record ProbeHealthDto(string Name, string Health, DateTimeOffset? At, double? LatencyMs, string? Error);
 
 /// <summary>The controller's own health: is it running, can it reach its store.</summary>
 public sealed record ControllerHealthDto(string Status, string Version, string Store, double StoreLatencyMs, DateTimeOffset StartedAt, int Components);
+
+/// <summary>Body of <c>POST /api/v1/components/{name}/maintenance</c>: no policy acts on the component for <see cref="Duration"/> (e.g. "30m").</summary>
+public sealed record MaintenanceRequest(string Duration, string Reason, string? DeclaredBy = null);
+
+/// <summary>A declared maintenance window.</summary>
+public sealed record MaintenanceDto(string Component, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Reason, string DeclaredBy);

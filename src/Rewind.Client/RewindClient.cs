@@ -17,6 +17,18 @@ public sealed class RewindClient(HttpClient http)
     public Task<ComponentDto> GetComponentAsync(string name, CancellationToken cancellationToken = default) =>
         GetAsync<ComponentDto>($"api/v1/components/{Uri.EscapeDataString(name)}", cancellationToken);
 
+    public Task<MaintenanceDto> StartMaintenanceAsync(string component, MaintenanceRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync<MaintenanceDto>($"api/v1/components/{Uri.EscapeDataString(component)}/maintenance", request, cancellationToken);
+
+    public async Task EndMaintenanceAsync(string component, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.DeleteAsync(new Uri($"api/v1/components/{Uri.EscapeDataString(component)}/maintenance", UriKind.Relative), cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            await ReadAsync<object>(response, cancellationToken);
+        }
+    }
+
     public Task<IReadOnlyList<ReleaseDto>> GetReleasesAsync(string component, CancellationToken cancellationToken = default) =>
         GetAsync<IReadOnlyList<ReleaseDto>>($"api/v1/components/{Uri.EscapeDataString(component)}/releases", cancellationToken);
 

@@ -91,5 +91,6 @@ public static class RewindServer
         api.MapReleaseEndpoints();
         api.MapIncidentEndpoints();
         api.MapRollbackEndpoints();
+        api.MapMaintenanceEndpoints();
     }
 }

@@ -159,4 +159,24 @@ public sealed class DecisionTests
         (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();
         server.CurrentTarget.ShouldEndWith(Path.Combine("releases", "v2"));
     }
+
+    [Fact]
+    public async Task Maintenance_SuppressesPoliciesUntilItEnds()
+    {
+        await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: AutoPolicy);
+        var window = await server.Client.StartMaintenanceAsync("web", new Client.MaintenanceRequest("10m", "schema migration", "alice"));
+        await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
+
+        var start = DateTimeOffset.UtcNow;
+        await Eventually.WaitAsync(async () => (await server.Client.GetComponentAsync("web")).Probes[0].At > start.AddSeconds(2), TimeSpan.FromSeconds(20), "2 s of failing samples");
+        (await server.Client.GetIncidentsAsync()).ShouldBeEmpty();
+        (await server.Client.GetComponentAsync("web")).MaintenanceUntil!.Value.ShouldBe(window.EndsAt, TimeSpan.FromMilliseconds(1));
+
+        await server.Client.EndMaintenanceAsync("web");
+        var incident = await Eventually.WaitAsync(async () => (await server.Client.GetIncidentsAsync()) is [var i, ..] ? i : null, TimeSpan.FromSeconds(20), "the policy to act again");
+
+        incident.Policy.ShouldBe("down");
+        var again = await Should.ThrowAsync<Client.RewindApiException>(() => server.Client.EndMaintenanceAsync("web"));
+        again.Status.ShouldBe(404);
+    }
 }

@@ -19,4 +19,19 @@ public abstract partial class StoreContractTests
         (await Store.GetShadowDecisionsAsync(1, web)).ShouldBe([second]);
         (await Store.GetShadowDecisionsAsync(500)).ShouldContain(first with { Component = api });
     }
+
+    [Fact]
+    public async Task MaintenanceWindows_ActiveOnlyInsideAndEndedEarly()
+    {
+        var web = NewComponent();
+        var window = new MaintenanceWindow(web, T0, T0.AddMinutes(30), "schema migration", "alice");
+        await Store.DeclareMaintenanceAsync(window);
+
+        (await Store.GetActiveMaintenanceAsync(web, T0.AddSeconds(-1))).ShouldBeNull();
+        (await Store.GetActiveMaintenanceAsync(web, T0.AddMinutes(10))).ShouldBe(window);
+        (await Store.GetActiveMaintenanceAsync(NewComponent("api"), T0.AddMinutes(10))).ShouldBeNull();
+        (await Store.EndMaintenanceAsync(web, T0.AddMinutes(12))).ShouldBe(1);
+        (await Store.GetActiveMaintenanceAsync(web, T0.AddMinutes(13))).ShouldBeNull();
+        (await Store.EndMaintenanceAsync(web, T0.AddMinutes(13))).ShouldBe(0);
+    }
 }

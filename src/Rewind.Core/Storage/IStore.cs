@@ -105,4 +105,12 @@ public interface IShadowStore
 
     /// <summary>Newest first; all components when <paramref name="component"/> is null.</summary>
     Task<IReadOnlyList<ShadowDecision>> GetShadowDecisionsAsync(int limit, string? component = null, CancellationToken cancellationToken = default);
+
+    Task DeclareMaintenanceAsync(MaintenanceWindow window, CancellationToken cancellationToken = default);
+
+    /// <summary>The window of the component active at <paramref name="at"/> that ends last, if any.</summary>
+    Task<MaintenanceWindow?> GetActiveMaintenanceAsync(string component, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends every window of the component active at <paramref name="at"/>; returns how many were ended.</summary>
+    Task<int> EndMaintenanceAsync(string component, DateTimeOffset at, CancellationToken cancellationToken = default);
 }

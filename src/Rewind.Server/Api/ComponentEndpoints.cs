@@ -57,6 +57,7 @@ internal static class ComponentEndpoints
             board.Health(name, component.Probes.Keys),
             probes,
             incident?.Id,
-            rollbacks.Count > 0 && rollbacks[0].IsActive ? rollbacks[0].Id : null);
+            rollbacks.Count > 0 && rollbacks[0].IsActive ? rollbacks[0].Id : null,
+            (await store.GetActiveMaintenanceAsync(name, DateTimeOffset.UtcNow, cancellationToken))?.EndsAt);
     }
 }

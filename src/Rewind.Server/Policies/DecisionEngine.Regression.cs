@@ -29,7 +29,8 @@ internal sealed partial class DecisionEngine
         {
             var version = (await store.GetComponentAsync(componentName, cancellationToken))?.CurrentVersion;
             traffic.Record(componentName, scrapeName, version, delta);
-            if (version is null || await store.GetRollbacksAsync(1, componentName, cancellationToken) is [{ IsActive: true }])
+            if (version is null || await store.GetRollbacksAsync(1, componentName, cancellationToken) is [{ IsActive: true }]
+                || await InMaintenanceAsync(componentName, component, cancellationToken))
             {
                 return;
             }

@@ -73,6 +73,11 @@ internal sealed partial class DecisionEngine(
             return; // a rollback is acting on the component; its own wait-healthy step judges the outcome
         }
 
+        if (await InMaintenanceAsync(sample.Component, component, cancellationToken))
+        {
+            return;
+        }
+
         foreach (var (name, policy) in component.Policies.Where(p => string.Equals(p.Value.When.Probe, sample.Probe, StringComparison.Ordinal)))
         {
             var (next, transition) = StateOf(sample.Component, name).Observe(policy.When, sample);
