@@ -18,23 +18,23 @@ internal static class ComponentEndpoints
         api.MapGet("/components/{name}", GetAsync);
     }
 
-    private static async Task<Ok<List<ComponentDto>>> ListAsync(ConfigHolder config, IStore store, HealthBoard board, CancellationToken cancellationToken)
+    private static async Task<Ok<List<ComponentDto>>> ListAsync(ConfigHolder config, IStore store, HealthBoard board, TimeProvider time, CancellationToken cancellationToken)
     {
         var result = new List<ComponentDto>();
         foreach (var name in config.Current.Components.Keys.Order(StringComparer.Ordinal))
         {
-            result.Add(await DescribeAsync(name, config, store, board, cancellationToken));
+            result.Add(await DescribeAsync(name, config, store, board, time, cancellationToken));
         }
 
         return TypedResults.Ok(result);
     }
 
-    private static async Task<Results<Ok<ComponentDto>, ProblemHttpResult>> GetAsync(string name, ConfigHolder config, IStore store, HealthBoard board, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<ComponentDto>, ProblemHttpResult>> GetAsync(string name, ConfigHolder config, IStore store, HealthBoard board, TimeProvider time, CancellationToken cancellationToken) =>
         config.Component(name) is null
             ? Problems.NotFound("unknown component", $"component {name} is not in the config")
-            : TypedResults.Ok(await DescribeAsync(name, config, store, board, cancellationToken));
+            : TypedResults.Ok(await DescribeAsync(name, config, store, board, time, cancellationToken));
 
-    internal static async Task<ComponentDto> DescribeAsync(string name, ConfigHolder config, IStore store, HealthBoard board, CancellationToken cancellationToken)
+    internal static async Task<ComponentDto> DescribeAsync(string name, ConfigHolder config, IStore store, HealthBoard board, TimeProvider time, CancellationToken cancellationToken)
     {
         var component = config.Component(name)!;
         var state = await store.GetComponentAsync(name, cancellationToken);
@@ -58,6 +58,6 @@ internal static class ComponentEndpoints
             probes,
             incident?.Id,
             rollbacks.Count > 0 && rollbacks[0].IsActive ? rollbacks[0].Id : null,
-            (await store.GetActiveMaintenanceAsync(name, DateTimeOffset.UtcNow, cancellationToken))?.EndsAt);
+            (await store.GetActiveMaintenanceAsync(name, time.GetUtcNow(), cancellationToken))?.EndsAt);
     }
 }

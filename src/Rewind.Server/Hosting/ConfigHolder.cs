@@ -2,14 +2,10 @@ using Rewind.Core.Configuration;
 
 namespace Rewind.Server.Hosting;
 
-/// <summary>The config in force. Swapped whole, never edited in place, so a reader always sees one consistent config.</summary>
+/// <summary>The config in force for this controller process, loaded and validated at start.</summary>
 internal sealed class ConfigHolder(RewindConfig config)
 {
-    private volatile RewindConfig _current = config;
+    public RewindConfig Current { get; } = config;
 
-    public RewindConfig Current => _current;
-
-    public ComponentConfig? Component(string name) => _current.Components.GetValueOrDefault(name);
-
-    public void Replace(RewindConfig config) => _current = config;
+    public ComponentConfig? Component(string name) => Current.Components.GetValueOrDefault(name);
 }

@@ -45,6 +45,7 @@ internal sealed class ExecutorHostedService(IStore store, RollbackQueue queue, R
             }
         }
 
+        _tasks.RemoveAll(t => t.IsCompleted); // a long-lived controller must not keep every finished rollback's task
         _tasks.Add(Task.Run(async () =>
         {
             try

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Rewind.Runtime.Processes;
 using Rewind.Runtime.Tests.Support;
+using Rewind.TestUtils;
 
 namespace Rewind.Runtime.Tests.Processes;
 
@@ -78,7 +79,7 @@ public sealed class ProcessRunnerTests
             result.TimedOut.ShouldBeTrue();
             result.Succeeded.ShouldBeFalse();
             result.Duration.ShouldBeLessThan(TimeSpan.FromSeconds(10));
-            await Eventually.UntilAsync(() => !ProcessTable.IsAlive(grandchild), TimeSpan.FromSeconds(5), $"grandchild {grandchild} to die");
+            await Eventually.WaitAsync(() => Task.FromResult(!ProcessTable.IsAlive(grandchild)), TimeSpan.FromSeconds(5), $"grandchild {grandchild} to die");
         }
         finally
         {
@@ -93,14 +94,14 @@ public sealed class ProcessRunnerTests
         var pidFile = directory.Combine("pid");
         using var cancellation = new CancellationTokenSource();
         var run = _runner.RunAsync(new ProcessRequest(["/bin/sh", "-c", "echo $$ > \"$1\"; exec sleep 60", "sh", pidFile], null, Generous), cancellation.Token);
-        await Eventually.UntilAsync(() => File.Exists(pidFile) && File.ReadAllText(pidFile).EndsWith('\n'), Generous, "the pid file");
+        await Eventually.WaitAsync(() => Task.FromResult(File.Exists(pidFile) && File.ReadAllText(pidFile).EndsWith('\n')), Generous, "the pid file");
         var pid = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture);
         try
         {
             await cancellation.CancelAsync();
 
             await Should.ThrowAsync<OperationCanceledException>(() => run);
-            await Eventually.UntilAsync(() => !ProcessTable.IsAlive(pid), TimeSpan.FromSeconds(5), $"process {pid} to die");
+            await Eventually.WaitAsync(() => Task.FromResult(!ProcessTable.IsAlive(pid)), TimeSpan.FromSeconds(5), $"process {pid} to die");
         }
         finally
         {

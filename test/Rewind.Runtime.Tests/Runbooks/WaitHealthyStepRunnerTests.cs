@@ -6,17 +6,18 @@ using Rewind.Runtime.Runbooks;
 using Rewind.Runtime.Signals;
 using Rewind.Runtime.Tests.Signals;
 using Rewind.Runtime.Tests.Support;
+using Rewind.TestUtils;
 
 namespace Rewind.Runtime.Tests.Runbooks;
 
 public sealed class WaitHealthyStepRunnerTests : IAsyncLifetime
 {
     private int _recoveringRequests;
-    private LoopbackServer _server = null!;
+    private LoopbackApp _server = null!;
 
     public async Task InitializeAsync()
     {
-        _server = await LoopbackServer.StartAsync(app =>
+        _server = await LoopbackApp.StartAsync(app =>
         {
             app.MapGet("/ok", () => Results.Json(new { status = "ok" }));
             app.MapGet("/down", () => Results.StatusCode(StatusCodes.Status503ServiceUnavailable));

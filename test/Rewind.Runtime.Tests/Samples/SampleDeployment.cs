@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using Rewind.Runtime.Processes;
 using Rewind.Runtime.Releases;
 using Rewind.Runtime.Tests.Support;
+using Rewind.TestUtils;
 
 namespace Rewind.Runtime.Tests.Samples;
 
@@ -25,7 +26,7 @@ public sealed class SampleDeployment : IAsyncDisposable
 
     public SampleDeployment()
     {
-        Port = LoopbackServer.UnusedPort();
+        Port = Rewind.Runtime.Samples.SampleRelease.FreeLoopbackPort();
     }
 
     public string Root => _directory.Path;
@@ -65,7 +66,7 @@ public sealed class SampleDeployment : IAsyncDisposable
         var start = await ServicectlAsync("start");
         start.Succeeded.ShouldBeTrue(start.Output);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        await Eventually.UntilAsync(() => HealthStatusAsync(http), status => status == HttpStatusCode.OK, StartDeadline, $"{version} to answer healthy");
+        await Eventually.WaitAsync(async () => await HealthStatusAsync(http) == HttpStatusCode.OK, StartDeadline, $"{version} to answer healthy");
     }
 
     public IReadOnlyList<string> ServicectlArgv(string command) =>

@@ -1,3 +1,4 @@
+using Rewind.TestUtils;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -75,9 +76,8 @@ public sealed class SampleServiceFaultTests : IDisposable
         using var _ = await PostFaultAsync(deployment, """{"memoryGrowthMbPerMinute": 256}""");
 
         // 256 MB a minute is about 4 MB a second: 32 MB more shows within seconds, well inside the deadline.
-        await Eventually.UntilAsync(
-            async () => (await MetricsScrape.ReadAsync(_http, deployment.BaseUrl)).Value("process_resident_memory_bytes"),
-            resident => resident >= before + (32 * 1024 * 1024),
+        await Eventually.WaitAsync(
+            async () => (await MetricsScrape.ReadAsync(_http, deployment.BaseUrl)).Value("process_resident_memory_bytes") >= before + (32 * 1024 * 1024),
             TimeSpan.FromSeconds(45),
             "resident memory to grow by 32 MB");
     }

@@ -1,3 +1,4 @@
+using Rewind.TestUtils;
 using Rewind.Core.Configuration;
 using Rewind.Core.Runbooks;
 using Rewind.Core.Signals;
@@ -70,5 +71,5 @@ public sealed class SampleServiceTests
     }
 
     private Task<ProbeSample> ProbeUntilAsync(ProbeConfig probe, Func<ProbeSample, bool> done, string what) =>
-        Eventually.UntilAsync(() => _probe.RunAsync("sample", "health", probe), done, StartDeadline, what);
+        Eventually.WaitAsync(async () => await _probe.RunAsync("sample", "health", probe) is var sample && done(sample) ? sample : null, StartDeadline, what);
 }

@@ -3,17 +3,18 @@ using Microsoft.AspNetCore.Http;
 using Rewind.Core.Configuration;
 using Rewind.Runtime.Signals;
 using Rewind.Runtime.Tests.Support;
+using Rewind.TestUtils;
 
 namespace Rewind.Runtime.Tests.Signals;
 
 public sealed class HttpProbeTests : IAsyncLifetime
 {
     private readonly HttpProbe _probe = new();
-    private LoopbackServer _server = null!;
+    private LoopbackApp _server = null!;
 
     public async Task InitializeAsync()
     {
-        _server = await LoopbackServer.StartAsync(app =>
+        _server = await LoopbackApp.StartAsync(app =>
         {
             app.MapGet("/ok", () => Results.Json(new { status = "ok", checks = new { db = "up", replicas = 2 } }));
             app.MapGet("/failing", () => Results.Json(new { status = "failing" }, statusCode: StatusCodes.Status503ServiceUnavailable));
@@ -103,7 +104,7 @@ public sealed class HttpProbeTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_NothingListening_ReportsConnectionRefused()
     {
-        var sample = await _probe.RunAsync("api", "health", Probe($"http://127.0.0.1:{LoopbackServer.UnusedPort()}/health"));
+        var sample = await _probe.RunAsync("api", "health", Probe($"http://127.0.0.1:{Rewind.Runtime.Samples.SampleRelease.FreeLoopbackPort()}/health"));
 
         sample.Success.ShouldBeFalse();
         sample.Error.ShouldBe("connection refused");
