@@ -24,6 +24,14 @@ internal static partial class ConfigValidator
             Add(config.Server, "listen", "server.listen: expected an http:// or https:// URL");
         }
 
+        foreach (var (tokenName, hash) in config.Server.PushTokens)
+        {
+            if (!PushTokenHash().IsMatch(hash))
+            {
+                Add(config.Server.PushTokens, tokenName, $"server.push-tokens.{tokenName}: expected sha256: and 64 hex digits (`rewind token new` prints one); never the token itself");
+            }
+        }
+
         if (config.SampleRetention < 100)
         {
             Add(config, "sample-retention", "sample-retention: keep at least 100 samples per probe");
@@ -58,6 +66,7 @@ internal static partial class ConfigValidator
 
         ValidatePolicies(name, at, component, add);
         ValidateScrapes(at, component, add);
+        ValidateQueriesAndEvents(at, component, add);
 
         if (component.HealthySuccesses < 1)
         {
@@ -105,14 +114,17 @@ internal static partial class ConfigValidator
         foreach (var (policyName, policy) in component.Policies)
         {
             var condition = policy.When;
+            var when = $"{at}.policies.{policyName}.when";
             if (condition.Regression is { } regression)
             {
-                ValidateRegression($"{at}.policies.{policyName}.when", condition, regression, component, name, add);
+                ValidateRegression(when, condition, regression, component, name, add);
             }
-            else if (!component.Probes.ContainsKey(condition.Probe))
+            else if (condition.Kind == "probe" && !component.Probes.ContainsKey(condition.Probe))
             {
-                add(condition, "probe", $"{at}.policies.{policyName}.when.probe: '{condition.Probe}' is not a probe of {name}");
+                add(condition, "probe", $"{when}.probe: '{condition.Probe}' is not a probe of {name}");
             }
+
+            ValidateCondition(when, policyName, condition, component, name, add);
 
             if (condition.MinFailures < 1)
             {
@@ -218,6 +230,9 @@ internal static partial class ConfigValidator
             return false;
         }
     }
+
+    [GeneratedRegex("^sha256:[0-9a-f]{64}$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex PushTokenHash();
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]*$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex Name();

@@ -37,6 +37,125 @@ public sealed class ConditionConfig
 
     /// <summary>A sequential test of the new release's bad-event rate against its last known good's.</summary>
     public RegressionConfig? Regression { get; set; }
+
+    /// <summary>A numeric signal beyond a threshold, held for a duration.</summary>
+    public SignalConditionConfig? Signal { get; set; }
+
+    /// <summary>More than a number of events (pushed events or probe failures) in a sliding window.</summary>
+    public CountConditionConfig? Count { get; set; }
+
+    /// <summary>More than a fraction of member probes failing, held for a duration.</summary>
+    public FractionConditionConfig? Fraction { get; set; }
+
+    /// <summary>A linear fit of a signal predicts it reaches a limit within a horizon.</summary>
+    public TrendConditionConfig? Trend { get; set; }
+
+    /// <summary>Holds when any of its clauses holds; a clause counts other policies of the component that are firing.</summary>
+    public List<CompositeClauseConfig>? Composite { get; set; }
+
+    /// <summary>The kind of the condition, as written in the config.</summary>
+    public string Kind => this switch
+    {
+        { Regression: not null } => "regression",
+        { Signal: not null } => "signal",
+        { Count: not null } => "count",
+        { Fraction: not null } => "fraction",
+        { Trend: not null } => "trend",
+        { Composite: not null } => "composite",
+        _ => "probe",
+    };
+}
+
+/// <summary>What a signal condition does when its source has no value (no traffic, or the source failed).</summary>
+public enum NoDataMode
+{
+    /// <summary>No data is neither a failure nor a pass: it opens an inconclusive incident and never rolls back. The default.</summary>
+    Inconclusive,
+
+    /// <summary>No data counts as the condition holding: the policy may fire (and roll back) on a dead signal.</summary>
+    Holds,
+}
+
+/// <summary><c>signal: { name: app.error-ratio, above: 0.05, for: 1m }</c>.</summary>
+public sealed class SignalConditionConfig
+{
+    /// <summary>A signal of the component: a PromQL query, a scrape's derived signal (<c>scrape.error-ratio</c>…) or a scrape gauge.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Holds when the value is greater than this.</summary>
+    public double? Above { get; set; }
+
+    /// <summary>Holds when the value is less than this.</summary>
+    public double? Below { get; set; }
+
+    /// <summary>How long it must hold, with no sample in between that does not, before the policy fires. Default 0s.</summary>
+    public TimeSpan For { get; set; }
+
+    /// <summary>What a missing value means. Default inconclusive.</summary>
+    public NoDataMode NoData { get; set; } = NoDataMode.Inconclusive;
+}
+
+/// <summary><c>count: { events: payment-failure, above: 10, in: 1m }</c>, or <c>probe-failures: health</c> instead of events.</summary>
+public sealed class CountConditionConfig
+{
+    /// <summary>A kind of pushed event declared in the component's <c>events</c>.</summary>
+    public string? Events { get; set; }
+
+    /// <summary>A probe of the component whose failed samples are counted.</summary>
+    public string? ProbeFailures { get; set; }
+
+    /// <summary>Holds when more than this many happened in the window.</summary>
+    public int Above { get; set; }
+
+    /// <summary>The sliding window. Default 1m.</summary>
+    public TimeSpan In { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary><c>fraction: { probes: [fn-a, fn-b, fn-c], above: 50%, for: 2m }</c>: the members are probes of the component.</summary>
+public sealed class FractionConditionConfig
+{
+    /// <summary>The member probes; empty means every probe of the component.</summary>
+    public List<string> Probes { get; set; } = [];
+
+    /// <summary>Holds when more than this fraction of members is failing (last sample failed). 0.5 or 50%.</summary>
+    public double Above { get; set; } = 0.5;
+
+    /// <summary>How long it must hold before the policy fires. Default 0s.</summary>
+    public TimeSpan For { get; set; }
+}
+
+/// <summary><c>trend: { signal: app.memory, reaches: 512e6, within: 30m, over: 10m }</c>: "disk full within 30 min".</summary>
+public sealed class TrendConditionConfig
+{
+    public string Signal { get; set; } = "";
+
+    /// <summary>The limit the signal must not reach (from below when rising, from above when <see cref="Falling"/>).</summary>
+    public double Reaches { get; set; }
+
+    /// <summary>Holds when the fitted line reaches the limit within this horizon. Default 30m.</summary>
+    public TimeSpan Within { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The recent window the line is fitted over. Default 10m.</summary>
+    public TimeSpan Over { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Values fitted at least; fewer is no prediction. Default 5.</summary>
+    public int MinPoints { get; set; } = 5;
+
+    /// <summary>Watch a falling signal (free space running out) instead of a rising one.</summary>
+    public bool Falling { get; set; }
+}
+
+/// <summary>One clause of a composite: at least N of the named policies (or of those with a severity) are firing.</summary>
+public sealed class CompositeClauseConfig
+{
+    /// <summary>The policies counted; with <see cref="Severity"/> unset, required.</summary>
+    public List<string> Policies { get; set; } = [];
+
+    /// <summary>Counts every other policy of the component with this severity.</summary>
+    public Rewind.Core.Incidents.Severity? Severity { get; set; }
+
+    /// <summary>How many must be firing. Default 1.</summary>
+    public int AtLeast { get; set; } = 1;
 }
 
 /// <summary>

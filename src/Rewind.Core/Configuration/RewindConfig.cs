@@ -21,6 +21,9 @@ public sealed class ServerConfig
 {
     /// <summary>The URL the API listens on. Default <c>http://127.0.0.1:7878</c>.</summary>
     public string Listen { get; set; } = "http://127.0.0.1:7878";
+
+    /// <summary>Tokens allowed to push events, by name, each stored as <c>sha256:HEX</c> of the token (<c>rewind token new</c> makes one).</summary>
+    public Dictionary<string, string> PushTokens { get; set; } = new(StringComparer.Ordinal);
 }
 
 public sealed class ComponentConfig
@@ -33,6 +36,12 @@ public sealed class ComponentConfig
 
     /// <summary>Prometheus text endpoints of the component (its <c>/metrics</c>), scraped for request and error counts.</summary>
     public Dictionary<string, ScrapeConfig> Scrapes { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>PromQL instant queries against a Prometheus server, each a numeric signal of the component.</summary>
+    public Dictionary<string, QueryConfig> Queries { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Kinds of event the application may push (<c>POST /api/v1/signals</c>) for this component.</summary>
+    public Dictionary<string, EventConfig> Events { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Requests a release must have served (in its scrapes) before it can become stable: no data is not health. Default 0.</summary>
     public int BakeMinRequests { get; set; }
@@ -134,6 +143,31 @@ public sealed class ScrapeConfig
 
     /// <summary>Optional: requests slower than this count as bad events too (the bucket at or below it is used).</summary>
     public TimeSpan? LatencyObjective { get; set; }
+
+    /// <summary>Gauges of the endpoint published as signals <c>scrape.name</c> (the sum over the metric's series), e.g. <c>memory: process_resident_memory_bytes</c>.</summary>
+    public Dictionary<string, string> Gauges { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>A PromQL instant query: its single value is a signal named after the query.</summary>
+public sealed class QueryConfig
+{
+    /// <summary>The Prometheus server's base URL, e.g. <c>http://127.0.0.1:9090</c>.</summary>
+    public string Prometheus { get; set; } = "";
+
+    public string Promql { get; set; } = "";
+
+    /// <summary>Time between queries. Default 15s.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long one query may take. Default 5s.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>A kind of event the application pushes, such as a payment failure.</summary>
+public sealed class EventConfig
+{
+    /// <summary>What the event means, shown on incident evidence.</summary>
+    public string Description { get; set; } = "";
 }
 
 /// <summary>A cap on automatic rollbacks, against flapping between releases that all turn out bad.</summary>

@@ -180,7 +180,10 @@ internal sealed class YamlBinder(string file, ConfigPositions positions)
 
         if (type == typeof(double))
         {
-            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null;
+            // "50%" is 0.5: fractions read the way operators write them.
+            var percent = text.EndsWith('%');
+            var number = percent ? text[..^1].TrimEnd() : text;
+            return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? (percent ? d / 100 : d) : null;
         }
 
         if (type == typeof(bool))

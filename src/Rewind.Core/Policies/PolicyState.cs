@@ -15,7 +15,7 @@ public enum PolicyTransition
 }
 
 /// <summary>
-/// The memory of a "probe failing for a duration" condition. Immutable; <see cref="Observe"/> returns the next state.
+/// The memory of a "probe failing for a duration" condition. Immutable; <c>Observe</c> returns the next state.
 /// Hysteresis both ways: <c>min-failures</c> consecutive failures held for <c>failing-for</c> before firing, and
 /// <c>recover-after</c> consecutive passes before the episode ends, so one flaky sample neither fires nor recovers.
 /// </summary>
@@ -25,7 +25,19 @@ public sealed record PolicyState(int ConsecutiveFailures, int ConsecutiveSuccess
 
     public (PolicyState Next, PolicyTransition Transition) Observe(ConditionConfig condition, ProbeSample sample)
     {
-        if (sample.Success)
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(sample);
+        return Observe(!sample.Success, sample.At, condition.FailingFor, condition);
+    }
+
+    /// <summary>
+    /// One evaluation of any condition: <paramref name="holds"/> is whether it holds now. It fires after <c>min-failures</c>
+    /// holding evaluations in a row that span at least <paramref name="holdFor"/>; it ends after <c>recover-after</c> that do not.
+    /// </summary>
+    public (PolicyState Next, PolicyTransition Transition) Observe(bool holds, DateTimeOffset at, TimeSpan holdFor, ConditionConfig condition)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        if (!holds)
         {
             var passes = ConsecutiveSuccesses + 1;
             var recovered = Firing && passes >= condition.RecoverAfter;
@@ -33,10 +45,15 @@ public sealed record PolicyState(int ConsecutiveFailures, int ConsecutiveSuccess
         }
 
         var failures = ConsecutiveFailures + 1;
-        var since = FailingSince ?? sample.At;
-        var fires = !Firing && failures >= condition.MinFailures && sample.At - since >= condition.FailingFor;
+        var since = FailingSince ?? at;
+        var fires = !Firing && failures >= condition.MinFailures && at - since >= holdFor;
         return (new PolicyState(failures, 0, since, Firing || fires), fires ? PolicyTransition.Fired : PolicyTransition.None);
     }
+
+    /// <summary>For how long the condition has held, in an operator's words.</summary>
+    public string HeldFor(DateTimeOffset now) => FailingSince is { } since
+        ? $"held for {Durations.Format(now - since)} ({ConsecutiveFailures} evaluations in a row)"
+        : "not holding";
 
     /// <summary>Evidence for the timeline, in the words an operator reads.</summary>
     public string Describe(string probe, DateTimeOffset now) => FailingSince is { } since

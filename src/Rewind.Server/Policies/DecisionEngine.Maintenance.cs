@@ -19,6 +19,8 @@ internal sealed partial class DecisionEngine
             _regressions.TryRemove((componentName, name), out _);
         }
 
+        ForgetConditions(componentName);
+
         return true;
     }
 }

@@ -9,12 +9,10 @@ using Rewind.Core.Signals.Metrics;
 
 namespace Rewind.Server.Policies;
 
-/// <summary>Regression against the baseline, on scraped traffic; and scrapes that fail, which are inconclusive.</summary>
+/// <summary>Regression against the baseline, on scraped traffic.</summary>
 internal sealed partial class DecisionEngine
 {
-    private const int InconclusiveAfter = 3;
     private readonly ConcurrentDictionary<(string Component, string Policy), RegressionWatch> _regressions = new();
-    private readonly ConcurrentDictionary<(string Component, string Scrape), int> _scrapeFailures = new();
 
     public async Task ObserveTrafficAsync(string componentName, string scrapeName, TrafficDelta delta, CancellationToken cancellationToken = default)
     {
@@ -60,37 +58,6 @@ internal sealed partial class DecisionEngine
         finally
         {
             gate.Release();
-        }
-    }
-
-    /// <summary>A scrape failed. After three in a row the signal is inconclusive: an incident says so and pages; nothing rolls back.</summary>
-    public async Task ObserveScrapeFailureAsync(string componentName, string scrapeName, string error, CancellationToken cancellationToken = default)
-    {
-        var failures = _scrapeFailures.AddOrUpdate((componentName, scrapeName), 1, (_, n) => n + 1);
-        if (failures != InconclusiveAfter)
-        {
-            return;
-        }
-
-        var now = time.GetUtcNow();
-        var version = (await store.GetComponentAsync(componentName, cancellationToken))?.CurrentVersion;
-        var incident = await store.GetOpenIncidentAsync(componentName, cancellationToken)
-            ?? await store.OpenIncidentAsync(componentName, Severity.P3, $"{componentName}: signal {scrapeName} inconclusive", $"scrape:{scrapeName}", version, now, $"scrape:{scrapeName}", cancellationToken);
-        await Timeline(incident.Id, TimelineKinds.Evidence, $"scrape {scrapeName} failed {failures} times in a row: {error}", $"scrape:{scrapeName}", cancellationToken);
-        await Timeline(incident.Id, TimelineKinds.Escalation, $"signal {scrapeName} is inconclusive: no data is not health, and no rollback is made on missing data; a human must look", Actor, cancellationToken);
-    }
-
-    public async Task ObserveScrapeSuccessAsync(string componentName, string scrapeName, CancellationToken cancellationToken = default)
-    {
-        if (_scrapeFailures.TryRemove((componentName, scrapeName), out var failures) && failures >= InconclusiveAfter
-            && await store.GetOpenIncidentAsync(componentName, cancellationToken) is { } incident)
-        {
-            await Timeline(incident.Id, TimelineKinds.Evidence, $"scrape {scrapeName} answers again after {failures} failures", $"scrape:{scrapeName}", cancellationToken);
-            if (incident.Policy == $"scrape:{scrapeName}")
-            {
-                await Timeline(incident.Id, TimelineKinds.Resolved, $"signal {scrapeName} is back; incident resolved", Actor, cancellationToken);
-                await store.SetIncidentStatusAsync(incident.Id, IncidentStatus.Resolved, time.GetUtcNow(), cancellationToken);
-            }
         }
     }
 

@@ -53,32 +53,14 @@ internal sealed partial class DecisionEngine(
 
     private async Task ObserveLockedAsync(ProbeSample sample, ComponentConfig component, CancellationToken cancellationToken)
     {
-        var state = await store.GetComponentAsync(sample.Component, cancellationToken);
-        var version = state?.CurrentVersion;
-        if (!_observedVersion.TryGetValue(sample.Component, out var seen) || !string.Equals(seen, version, StringComparison.Ordinal))
-        {
-            // A different release is serving: the old episode's memory says nothing about it.
-            // An open incident carries over: it ends once every policy has held clean on the new release.
-            _observedVersion[sample.Component] = version;
-            _awaitingRecovery[sample.Component] = seen is not null;
-            foreach (var name in component.Policies.Keys)
-            {
-                _states[(sample.Component, name)] = PolicyState.Initial;
-            }
-        }
-
-        var latest = await store.GetRollbacksAsync(1, sample.Component, cancellationToken);
-        if (latest.Count > 0 && latest[0].IsActive)
-        {
-            return; // a rollback is acting on the component; its own wait-healthy step judges the outcome
-        }
-
-        if (await InMaintenanceAsync(sample.Component, component, cancellationToken))
+        RecordProbe(sample, component);
+        var (acting, version) = await GateAsync(sample.Component, component, cancellationToken);
+        if (!acting)
         {
             return;
         }
 
-        foreach (var (name, policy) in component.Policies.Where(p => string.Equals(p.Value.When.Probe, sample.Probe, StringComparison.Ordinal)))
+        foreach (var (name, policy) in component.Policies.Where(p => p.Value.When.Kind == "probe" && string.Equals(p.Value.When.Probe, sample.Probe, StringComparison.Ordinal)))
         {
             var (next, transition) = StateOf(sample.Component, name).Observe(policy.When, sample);
             _states[(sample.Component, name)] = next;
@@ -88,11 +70,43 @@ internal sealed partial class DecisionEngine(
             }
             else if (transition == PolicyTransition.Recovered)
             {
-                await RecoverAsync(sample, name, component, cancellationToken);
+                await RecoverAsync(sample.Component, name, component, $"probe {sample.Probe} passing again", cancellationToken);
+            }
+
+            if (transition != PolicyTransition.None)
+            {
+                await EvaluateCompositesAsync(sample.Component, component, version, cancellationToken);
             }
         }
 
+        await EvaluateProbeConditionsAsync(sample, component, version, cancellationToken);
         await ResolveCarriedOverIncidentAsync(sample.Component, component, version, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether policies may act on the component now, and the release serving. When a different release is serving,
+    /// the old episode's memory says nothing about it; an open incident carries over and ends once every policy has
+    /// held clean on the new release.
+    /// </summary>
+    private async Task<(bool Acting, string? Version)> GateAsync(string componentName, ComponentConfig component, CancellationToken cancellationToken)
+    {
+        var version = (await store.GetComponentAsync(componentName, cancellationToken))?.CurrentVersion;
+        if (!_observedVersion.TryGetValue(componentName, out var seen) || !string.Equals(seen, version, StringComparison.Ordinal))
+        {
+            _observedVersion[componentName] = version;
+            _awaitingRecovery[componentName] = seen is not null;
+            foreach (var name in component.Policies.Keys)
+            {
+                _states[(componentName, name)] = PolicyState.Initial;
+            }
+        }
+
+        if (await store.GetRollbacksAsync(1, componentName, cancellationToken) is [{ IsActive: true }])
+        {
+            return (false, version); // a rollback is acting on the component; its own wait-healthy step judges the outcome
+        }
+
+        return (!await InMaintenanceAsync(componentName, component, cancellationToken), version);
     }
 
     private Task FireAsync(ProbeSample sample, string policyName, PolicyConfig policy, PolicyState state, string? version, CancellationToken cancellationToken) =>
@@ -157,22 +171,22 @@ internal sealed partial class DecisionEngine(
         }
     }
 
-    private async Task RecoverAsync(ProbeSample sample, string policyName, ComponentConfig component, CancellationToken cancellationToken)
+    private async Task RecoverAsync(string componentName, string policyName, ComponentConfig component, string reason, CancellationToken cancellationToken)
     {
-        ServerLog.PolicyRecovered(logger, sample.Component, policyName);
-        if (await store.GetOpenIncidentAsync(sample.Component, cancellationToken) is not { } incident)
+        ServerLog.PolicyRecovered(logger, componentName, policyName);
+        if (component.Policies[policyName].Shadow || await store.GetOpenIncidentAsync(componentName, cancellationToken) is not { } incident)
         {
             return;
         }
 
-        await Timeline(incident.Id, TimelineKinds.Evidence, $"policy {policyName} no longer holds: probe {sample.Probe} passing again", $"policy:{policyName}", cancellationToken);
-        if (component.Policies.Keys.Any(name => StateOf(sample.Component, name).Firing))
+        await Timeline(incident.Id, TimelineKinds.Evidence, $"policy {policyName} no longer holds: {reason}", $"policy:{policyName}", cancellationToken);
+        if (component.Policies.Any(p => !p.Value.Shadow && StateOf(componentName, p.Key).Firing))
         {
             return; // another policy still holds: the episode goes on
         }
 
         // The episode is over without a rollback acting (notify or approve mode, or a fix deployed by people).
-        await Timeline(incident.Id, TimelineKinds.Resolved, $"every policy of {sample.Component} has recovered; incident resolved without a rollback", Actor, cancellationToken);
+        await Timeline(incident.Id, TimelineKinds.Resolved, $"every policy of {componentName} has recovered; incident resolved without a rollback", Actor, cancellationToken);
         await store.SetIncidentStatusAsync(incident.Id, IncidentStatus.Resolved, time.GetUtcNow(), cancellationToken);
     }
 

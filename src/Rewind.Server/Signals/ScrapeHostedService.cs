@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Rewind.Core.Configuration;
+using Rewind.Core.Signals;
 using Rewind.Core.Signals.Metrics;
 using Rewind.Runtime.Signals;
 using Rewind.Server.Hosting;
@@ -22,6 +23,7 @@ internal sealed class ScrapeHostedService(
     private async Task RunAsync(string component, string name, ScrapeConfig scrape, CancellationToken stoppingToken)
     {
         var selector = new TrafficSelector(scrape.RequestsMetric, scrape.CodeLabel, scrape.DurationHistogram, scrape.LatencyObjective?.TotalSeconds);
+        var signals = ScrapeSignals.Derived.Concat(scrape.Gauges.Keys).Select(s => $"{name}.{s}").ToList();
         Scrape? previous = null;
         using var timer = new PeriodicTimer(scrape.Interval, time);
         do
@@ -31,14 +33,24 @@ internal sealed class ScrapeHostedService(
                 var result = await scraper.ScrapeAsync(scrape, stoppingToken);
                 if (result.Scrape is not { } current)
                 {
-                    await engine.ObserveScrapeFailureAsync(component, name, result.Error!, stoppingToken);
+                    await engine.ObserveSourceFailureAsync(component, "scrape", name, result.Error!, stoppingToken);
+                    foreach (var signal in signals)
+                    {
+                        await engine.ObserveSignalAsync(new SignalPoint(component, signal, time.GetUtcNow(), null, result.Error), stoppingToken);
+                    }
+
                     continue;
                 }
 
-                await engine.ObserveScrapeSuccessAsync(component, name, stoppingToken);
+                await engine.ObserveSourceSuccessAsync(component, "scrape", name, stoppingToken);
                 if (previous is not null)
                 {
-                    await engine.ObserveTrafficAsync(component, name, Traffic.Between(previous, current, selector, scrape.Interval), stoppingToken);
+                    var delta = Traffic.Between(previous, current, selector, scrape.Interval);
+                    await engine.ObserveTrafficAsync(component, name, delta, stoppingToken);
+                    foreach (var (signal, value) in ScrapeSignals.Of(name, previous, current, delta, selector, scrape.Gauges))
+                    {
+                        await engine.ObserveSignalAsync(new SignalPoint(component, signal, current.At, value), stoppingToken);
+                    }
                 }
 
                 previous = current;

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Rewind.Server.Hosting;
+using Rewind.Server.Policies;
+
+namespace Rewind.Server.Signals;
+
+/// <summary>Evaluates the time-based conditions (counts in a window, member fractions, composites) once a second, so a window that slides or a member that stays down is noticed without a new sample.</summary>
+internal sealed class ConditionTickHostedService(DecisionEngine engine, TimeProvider time, ILogger<ConditionTickHostedService> logger) : BackgroundService
+{
+    private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Period, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await engine.TickAsync(stoppingToken);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    ServerLog.DecisionFailed(logger, ex, "(tick)");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+    }
+}
