@@ -26,6 +26,8 @@ internal static class CliApp
             IncidentCommands.CreateIncident(context),
             IncidentCommands.CreateShadow(context),
             MaintenanceCommand.Create(context),
+            SignalCommands.CreateSignals(context),
+            SignalCommands.CreateToken(context),
             ConfigCommand.Create(context),
             DemoCommand.Create(context),
         };

@@ -29,6 +29,21 @@ public sealed class RewindClient(HttpClient http)
         }
     }
 
+    public Task<IReadOnlyList<SignalDto>> GetSignalsAsync(string component, CancellationToken cancellationToken = default) =>
+        GetAsync<IReadOnlyList<SignalDto>>($"api/v1/components/{Uri.EscapeDataString(component)}/signals", cancellationToken);
+
+    /// <summary>Pushes an event with a push token (the client's default headers are left alone).</summary>
+    public async Task<PushedEventDto> PushEventAsync(string token, PushEventRequest request, CancellationToken cancellationToken = default)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri("api/v1/signals", UriKind.Relative))
+        {
+            Content = JsonContent.Create(request, options: RewindJson.Options),
+        };
+        message.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(message, cancellationToken);
+        return await ReadAsync<PushedEventDto>(response, cancellationToken);
+    }
+
     public Task<IReadOnlyList<ReleaseDto>> GetReleasesAsync(string component, CancellationToken cancellationToken = default) =>
         GetAsync<IReadOnlyList<ReleaseDto>>($"api/v1/components/{Uri.EscapeDataString(component)}/releases", cancellationToken);
 

@@ -93,5 +93,6 @@ public static class RewindServer
         api.MapIncidentEndpoints();
         api.MapRollbackEndpoints();
         api.MapMaintenanceEndpoints();
+        api.MapSignalEndpoints();
     }
 }

@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
 using Rewind.TestUtils;
 
 namespace Rewind.Cli.Tests;
@@ -18,6 +21,19 @@ public sealed class CommandTests
 
         run.ExitCode.ShouldBe(0);
         Approved.Verify("help-" + command.Replace(' ', '-'), run.Output, Repository.TestProject("Rewind.Cli.Tests"));
+    }
+
+    [Fact]
+    public async Task TokenNew_PrintsATokenOnceAndTheConfigLineWithOnlyItsHash()
+    {
+        var first = await CliRun.RunAsync("token", "new", "shop");
+        var second = await CliRun.RunAsync("token", "new", "shop");
+
+        first.ExitCode.ShouldBe(0);
+        var token = Regex.Match(first.Output, "rwp_[A-Za-z0-9_-]{43}", RegexOptions.None, TimeSpan.FromSeconds(1)).Value;
+        var hash = Regex.Match(first.Output, @"^    shop: (?<hash>sha256:[0-9a-f]{64})$", RegexOptions.Multiline | RegexOptions.ExplicitCapture, TimeSpan.FromSeconds(1)).Groups["hash"].Value;
+        hash.ShouldBe("sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token))));
+        second.Output.ShouldNotContain(token);
     }
 
     [Fact]

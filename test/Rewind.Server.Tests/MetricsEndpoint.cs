@@ -27,6 +27,9 @@ public sealed class MetricsEndpoint : IAsyncDisposable
 
     public int Scrapes => Volatile.Read(ref _scrapes);
 
+    /// <summary>Added to the <c>disk_used_bytes</c> gauge at every scrape.</summary>
+    public double GaugeStepPerScrape { get; set; }
+
     public static async Task<MetricsEndpoint> StartAsync(int errorsPerScrape)
     {
         var endpoint = new MetricsEndpoint { ErrorsPerScrape = errorsPerScrape };
@@ -47,11 +50,13 @@ public sealed class MetricsEndpoint : IAsyncDisposable
         var errors = ErrorsPerScrape;
         var ok = Interlocked.Add(ref _ok, 50 - errors);
         var failed = Interlocked.Add(ref _errors, errors);
-        Interlocked.Increment(ref _scrapes);
+        var scrapes = Interlocked.Increment(ref _scrapes);
         return string.Create(CultureInfo.InvariantCulture, $$"""
             # TYPE http_requests_total counter
             http_requests_total{route="/",code="200"} {{ok}}
             http_requests_total{route="/",code="500"} {{failed}}
+            # TYPE disk_used_bytes gauge
+            disk_used_bytes {{1000 + (scrapes * GaugeStepPerScrape)}}
 
             """);
     }

@@ -39,7 +39,7 @@ public sealed class ServerFixture : IAsyncDisposable
 
     public string CurrentTarget => File.ResolveLinkTarget(Path.Combine(AppRoot, "current"), returnFinalTarget: false)!.FullName;
 
-    public static async Task<ServerFixture> StartAsync(string restart = "[sleep, \"2\"]", string policies = "{}", string probeUrl = "http://127.0.0.1:9/health", string store = "sqlite:rewind.db", string scrapes = "{}", string componentExtra = "")
+    public static async Task<ServerFixture> StartAsync(string restart = "[sleep, \"2\"]", string policies = "{}", string probeUrl = "http://127.0.0.1:9/health", string store = "sqlite:rewind.db", string scrapes = "{}", string componentExtra = "", string serverExtra = "", string probesExtra = "")
     {
         var root = Directory.CreateTempSubdirectory("rewind-server-").FullName;
         foreach (var version in new[] { "v1", "v2" })
@@ -52,6 +52,7 @@ public sealed class ServerFixture : IAsyncDisposable
             store: "{{store}}"
             server:
               listen: http://127.0.0.1:0
+              {{serverExtra}}
             components:
               web:
                 provider:
@@ -63,6 +64,7 @@ public sealed class ServerFixture : IAsyncDisposable
                     http: { url: "{{probeUrl}}" }
                     interval: 200ms
                     timeout: 100ms
+                  {{probesExtra}}
                 policies: {{policies}}
                 scrapes: {{scrapes}}
                 healthy-timeout: 1s

@@ -35,6 +35,9 @@ internal static partial class ServerLog
     [LoggerMessage(1008, LogLevel.Error, "Bake check failed; continuing")]
     public static partial void BakeFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(1009, LogLevel.Information, "Event {Event} x{Count} pushed for {Component} by {PushedBy}")]
+    public static partial void EventPushed(ILogger logger, string component, string @event, long count, string pushedBy);
+
     [LoggerMessage(2001, LogLevel.Warning, "Rollback {RollbackId} of {Component} started: {From} -> {To}")]
     public static partial void RollbackStarted(ILogger logger, string rollbackId, string component, string? from, string to);
 

@@ -1,0 +1,182 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using Rewind.Client;
+using Rewind.TestUtils;
+
+namespace Rewind.Server.Tests;
+
+/// <summary>The decision matrix's other conditions on a real controller: pushed events, counts, fractions, composites, trends and signal thresholds.</summary>
+public sealed class ConditionsTests
+{
+    private const string Token = "rwp_test-token-for-the-shop";
+    private static readonly string PushTokens = $"push-tokens: {{ shop: \"sha256:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Token)))}\" }}";
+    private const string Events = "events: { payment-failure: { description: card refused by us }, auth-failure: {} }";
+
+    private static string Scrapes(string url) => $"{{ app: {{ url: \"{url}\", interval: 200ms, timeout: 150ms, gauges: {{ disk: disk_used_bytes }} }} }}";
+
+    [Fact]
+    public async Task Push_WithoutOrWithAWrongToken_IsRefusedWithProblemDetails()
+    {
+        await using var server = await ServerFixture.StartAsync(serverExtra: PushTokens, componentExtra: Events);
+
+        using var anonymous = await server.Http.PostAsJsonAsync(new Uri("api/v1/signals", UriKind.Relative), new { component = "web", @event = "payment-failure" });
+        using var wrong = await PushRawAsync(server, "rwp_not-the-token", """{"component":"web","event":"payment-failure"}""");
+
+        anonymous.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        anonymous.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        anonymous.Headers.WwwAuthenticate.ToString().ShouldBe("Bearer realm=\"rewind\"");
+        wrong.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Push_BadInput_GetsAClearProblemAndCountsNothing()
+    {
+        await using var server = await ServerFixture.StartAsync(serverExtra: PushTokens, componentExtra: Events,
+            policies: "{ payments: { when: { count: { events: payment-failure, above: 0, in: 1m }, min-failures: 1 }, severity: P2, mode: notify } }");
+
+        using var undeclared = await PushRawAsync(server, Token, """{"component":"web","event":"refund"}""");
+        using var zero = await PushRawAsync(server, Token, """{"component":"web","event":"payment-failure","count":0}""");
+        using var stale = await PushRawAsync(server, Token, $$"""{"component":"web","event":"payment-failure","at":"{{DateTimeOffset.UtcNow.AddHours(-1):O}}"}""");
+        using var unknown = await PushRawAsync(server, Token, """{"component":"db","event":"payment-failure"}""");
+        using var malformed = await PushRawAsync(server, Token, """{"component":"web","event":""");
+        using var huge = await PushRawAsync(server, Token, $$"""{"component":"web","event":"payment-failure","detail":"{{new string('x', 20_000)}}"}""");
+        using var text = await PushRawAsync(server, Token, "payment-failure", "text/plain");
+
+        undeclared.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await undeclared.Content.ReadAsStringAsync()).ShouldContain("event 'refund' is not declared for web; declared: auth-failure, payment-failure");
+        zero.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await zero.Content.ReadAsStringAsync()).ShouldContain("count 0 must be from 1 to 100000");
+        stale.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await stale.Content.ReadAsStringAsync()).ShouldContain("outside the accepted range");
+        unknown.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        malformed.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        huge.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+        text.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
+        await Task.Delay(1500); // a second of ticks: nothing was counted, so nothing fires
+        (await server.Client.GetIncidentsAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Count_MoreEventsThanTheLimitInAMinute_FiresWithTheCountsAsEvidence()
+    {
+        await using var server = await ServerFixture.StartAsync(serverExtra: PushTokens, componentExtra: Events,
+            policies: "{ payments: { when: { count: { events: payment-failure, above: 10, in: 1m }, min-failures: 1 }, severity: P2, mode: notify } }");
+
+        var accepted = await server.Client.PushEventAsync(Token, new PushEventRequest("web", "payment-failure", 6));
+        await Task.Delay(1200);
+        (await server.Client.GetIncidentsAsync()).ShouldBeEmpty(); // 6 is not more than 10
+        await server.Client.PushEventAsync(Token, new PushEventRequest("web", "payment-failure", 6, Detail: "gateway says 402"));
+
+        var incident = await Eventually.WaitAsync(async () => (await server.Client.GetIncidentsAsync()) is [var i] ? await server.Client.GetIncidentAsync(i.Id) : null, TimeSpan.FromSeconds(10), "an incident");
+
+        accepted.PushedBy.ShouldBe("token:shop");
+        incident.Severity.ShouldBe("P2");
+        incident.Timeline.ShouldContain(e => e.Message.StartsWith("policy payments: 12 payment-failure events in the last 1m (limit above 10)", StringComparison.Ordinal));
+        (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Fraction_MoreThanHalfTheFunctionsFailing_Fires()
+    {
+        await using var a = await SwitchableEndpoint.StartAsync(healthy: true);
+        await using var b = await SwitchableEndpoint.StartAsync(healthy: true);
+        await using var c = await SwitchableEndpoint.StartAsync(healthy: true);
+        var members = string.Join("\n      ", new[] { ("fn-a", a), ("fn-b", b), ("fn-c", c) }.Select(m => $"{m.Item1}: {{ http: {{ url: \"{m.Item2.Url}\" }}, interval: 200ms, timeout: 150ms }}"));
+        await using var server = await ServerFixture.StartAsync(probesExtra: members,
+            policies: "{ functions: { when: { fraction: { probes: [fn-a, fn-b, fn-c], above: 50%, for: 400ms }, min-failures: 1 }, severity: P1, mode: notify } }");
+
+        a.Healthy = false;
+        await Task.Delay(1500);
+        (await server.Client.GetIncidentsAsync()).ShouldBeEmpty(); // one of three
+        b.Healthy = false;
+        var incident = await Eventually.WaitAsync(async () => (await server.Client.GetIncidentsAsync()) is [var i] ? await server.Client.GetIncidentAsync(i.Id) : null, TimeSpan.FromSeconds(10), "an incident");
+
+        incident.Timeline.ShouldContain(e => e.Message.StartsWith("policy functions: 2 of 3 members failing (66.7 %, limit above 50 %): fn-a, fn-b; held for", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Composite_AtLeastTwoWarnings_FiresOnTheSecond()
+    {
+        await using var server = await ServerFixture.StartAsync(serverExtra: PushTokens, componentExtra: Events, policies: """
+            {
+              payments: { when: { count: { events: payment-failure, above: 0, in: 1m }, min-failures: 1 }, severity: P3, mode: notify },
+              logins: { when: { count: { events: auth-failure, above: 0, in: 1m }, min-failures: 1 }, severity: P3, mode: notify },
+              overall: { when: { composite: [ { severity: P0 }, { severity: P3, at-least: 2 } ], min-failures: 1 }, severity: P1, mode: notify }
+            }
+            """.ReplaceLineEndings(" "));
+
+        await server.Client.PushEventAsync(Token, new PushEventRequest("web", "payment-failure"));
+        var first = await Eventually.WaitAsync(async () => (await server.Client.GetIncidentsAsync()) is [var i] ? await server.Client.GetIncidentAsync(i.Id) : null, TimeSpan.FromSeconds(10), "an incident");
+        await Task.Delay(1200);
+        (await server.Client.GetIncidentAsync(first.Id)).Timeline.ShouldNotContain(e => e.Message.StartsWith("policy overall", StringComparison.Ordinal));
+        await server.Client.PushEventAsync(Token, new PushEventRequest("web", "auth-failure"));
+
+        var joined = await Eventually.WaitAsync(
+            async () => await server.Client.GetIncidentAsync(first.Id) is { } i && i.Timeline.Any(e => e.Message.StartsWith("policy overall", StringComparison.Ordinal)) ? i : null,
+            TimeSpan.FromSeconds(10),
+            "the composite to fire");
+
+        joined.Timeline.ShouldContain(e => e.Message.StartsWith("policy overall: 0 of 0 (P0 policies) firing, 1 needed; 2 of 2 (P3 policies) firing, 2 needed: logins, payments [met]", StringComparison.Ordinal));
+        (await server.Client.GetIncidentsAsync()).ShouldHaveSingleItem(); // one incident per episode
+    }
+
+    [Fact]
+    public async Task Trend_DiskFillingUp_FiresBeforeItIsFull()
+    {
+        await using var metrics = await MetricsEndpoint.StartAsync(errorsPerScrape: 0);
+        metrics.GaugeStepPerScrape = 100; // about 500 bytes a second
+        await using var server = await ServerFixture.StartAsync(scrapes: Scrapes(metrics.Url),
+            policies: "{ disk: { when: { trend: { signal: app.disk, reaches: 1e6, within: 1h, over: 5s, min-points: 5 }, min-failures: 1 }, severity: P2, mode: notify } }");
+
+        var incident = await Eventually.WaitAsync(async () => (await server.Client.GetIncidentsAsync()) is [var i] ? await server.Client.GetIncidentAsync(i.Id) : null, TimeSpan.FromSeconds(15), "an incident");
+
+        var evidence = incident.Timeline.First(e => e.Message.StartsWith("policy disk", StringComparison.Ordinal)).Message;
+        evidence.ShouldMatch(@"^policy disk: signal app\.disk: fit over \d+ values: now [\d.]+, slope \S+/min, limit 1E\+06: reaches it in \S+ \(horizon 1h\); held for");
+    }
+
+    [Fact]
+    public async Task Signal_ScrapedErrorRatioAboveTheLimit_FiresAndTheApiShowsTheValue()
+    {
+        await using var metrics = await MetricsEndpoint.StartAsync(errorsPerScrape: 25);
+        await using var server = await ServerFixture.StartAsync(scrapes: Scrapes(metrics.Url),
+            policies: "{ errors: { when: { signal: { name: app.error-ratio, above: 10%, for: 300ms } }, severity: P1, mode: notify } }");
+
+        var incident = await Eventually.WaitAsync(async () => (await server.Client.GetIncidentsAsync()) is [var i] ? await server.Client.GetIncidentAsync(i.Id) : null, TimeSpan.FromSeconds(10), "an incident");
+        var signals = await server.Client.GetSignalsAsync("web");
+
+        incident.Timeline.ShouldContain(e => e.Message.StartsWith("policy errors: signal app.error-ratio = 0.5, limit above 0.1; held for", StringComparison.Ordinal));
+        signals.ShouldContain(s => s.Signal == "app.error-ratio" && s.Value == 0.5);
+        signals.ShouldContain(s => s.Signal == "app.request-rate" && s.Value > 0);
+        signals.ShouldContain(s => s.Signal == "app.latency-p99" && s.Value == null); // the endpoint has no histogram: no data, not zero
+    }
+
+    [Fact]
+    public async Task Signal_SourceDown_IsInconclusiveUnlessThePolicySaysNoDataHolds()
+    {
+        const string Policies = "{ errors: { when: { signal: { name: app.error-ratio, above: 10% } }, severity: P1, mode: auto }, dead: { when: { signal: { name: app.request-rate, below: 1, no-data: holds } }, severity: P2, mode: notify } }";
+        await using var server = await ServerFixture.StartAsync(scrapes: Scrapes("http://127.0.0.1:9/metrics"), policies: Policies);
+        await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
+
+        var incident = await Eventually.WaitAsync(
+            async () => (await server.Client.GetIncidentsAsync()) is [var i] && await server.Client.GetIncidentAsync(i.Id) is { } full && full.Timeline.Any(e => e.Message.StartsWith("policy dead", StringComparison.Ordinal)) && full.Timeline.Any(e => e.Kind == "escalation") ? full : null,
+            TimeSpan.FromSeconds(10),
+            "an inconclusive incident the no-data policy joined");
+
+        incident.Timeline.ShouldContain(e => e.Message.StartsWith("policy dead: signal app.request-rate = no data (", StringComparison.Ordinal));
+        incident.Timeline.ShouldNotContain(e => e.Message.StartsWith("policy errors", StringComparison.Ordinal));
+        (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();
+    }
+
+    private static async Task<HttpResponseMessage> PushRawAsync(ServerFixture server, string token, string body, string mediaType = "application/json")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("api/v1/signals", UriKind.Relative))
+        {
+            Content = new StringContent(body, Encoding.UTF8, mediaType),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await server.Http.SendAsync(request);
+    }
+}
