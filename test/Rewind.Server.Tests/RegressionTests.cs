@@ -31,6 +31,29 @@ public sealed class RegressionTests
     }
 
     [Fact]
+    public async Task Baseline_MeasuredByAnEarlierControllerRun_IsReadFromTheStore()
+    {
+        await using var metrics = await MetricsEndpoint.StartAsync(errorsPerScrape: 0);
+        await using var server = await ServerFixture.StartAsync(policies: Policy.Replace("mode: auto", "mode: notify", StringComparison.Ordinal), scrapes: Scrapes(metrics.Url));
+        await server.Store.AddReleaseTrafficAsync("web", "v1", 5000, 10, DateTimeOffset.UtcNow); // what v1 served before this controller started
+        await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
+        metrics.ErrorsPerScrape = 5; // v2 fails 10 %
+
+        var incident = await Eventually.WaitAsync(
+            async () => (await server.Client.GetIncidentsAsync()) is [var i, ..] ? await server.Client.GetIncidentAsync(i.Id) is { } full && full.Timeline.Any(e => e.Kind == "evidence") ? full : null : null,
+            TimeSpan.FromSeconds(20),
+            "an incident");
+
+        var evidence = incident.Timeline.First(e => e.Kind == "evidence").Message;
+        incident.Release.ShouldBe("v2");
+        evidence.ShouldMatch(@"against baseline 0\.(19\d|2) % and alternative (1\.9\d|2) %"); // 10 bad in 5000 and the few clean scrapes of v1 here
+        evidence.ShouldMatch(@"baseline measured on v1: 10 bad of 5\d{3} requests");
+        var v2 = await server.Store.GetReleaseTrafficAsync("web", "v2");
+        v2.ShouldNotBeNull();
+        v2.Bad.ShouldBeGreaterThan(0); // the scrapes of v2 are kept too
+    }
+
+    [Fact]
     public async Task HealthyTraffic_NeverFires()
     {
         await using var metrics = await MetricsEndpoint.StartAsync(errorsPerScrape: 0);

@@ -47,4 +47,28 @@ public abstract partial class StoreContractTests
         (await store.GetRecentSamplesAsync(api, "http", 10)).Count.ShouldBe(3);
         (await store.PruneSamplesAsync(3)).ShouldBe(0);
     }
+
+    [Fact]
+    public async Task AddReleaseTrafficAsync_Repeatedly_AddsUpPerRelease()
+    {
+        var component = NewComponent();
+        (await Store.GetReleaseTrafficAsync(component, "v1")).ShouldBeNull();
+
+        await Store.AddReleaseTrafficAsync(component, "v1", 100, 2, T0);
+        await Store.AddReleaseTrafficAsync(component, "v1", 50.5, 0.5, T0.AddSeconds(1));
+        await Store.AddReleaseTrafficAsync(component, "v2", 10, 5, T0.AddSeconds(2));
+
+        (await Store.GetReleaseTrafficAsync(component, "v1")).ShouldBe(new ReleaseTraffic(150.5, 2.5));
+        (await Store.GetReleaseTrafficAsync(component, "v2")).ShouldBe(new ReleaseTraffic(10, 5));
+    }
+
+    [Fact]
+    public async Task AddReleaseTrafficAsync_Concurrently_LosesNoIncrement()
+    {
+        var component = NewComponent();
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Store.AddReleaseTrafficAsync(component, "v1", 10, 1, T0)));
+
+        (await Store.GetReleaseTrafficAsync(component, "v1")).ShouldBe(new ReleaseTraffic(200, 20));
+    }
 }

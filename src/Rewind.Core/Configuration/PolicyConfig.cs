@@ -167,7 +167,7 @@ public sealed class RegressionConfig
     /// <summary>The scrape (of this component) whose request counter and histogram carry the traffic.</summary>
     public string Scrape { get; set; } = "";
 
-    /// <summary>p0 when the last known good has not served <see cref="MinBaselineRequests"/> requests under this controller. Default 0.005.</summary>
+    /// <summary>p0 when the last known good has not served <see cref="MinBaselineRequests"/> requests in Rewind's scrapes (kept across restarts). Default 0.005.</summary>
     public double BaselineRate { get; set; } = 0.005;
 
     /// <summary>p1 = p0 × factor (at most 0.5): the smallest regression worth a rollback. Default 10.</summary>

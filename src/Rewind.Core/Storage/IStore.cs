@@ -91,6 +91,12 @@ public interface IRollbackStore
 
 public interface ISampleStore
 {
+    /// <summary>Adds a scrape's traffic to the release's totals (created at the first call).</summary>
+    Task AddReleaseTrafficAsync(string component, string version, double requests, double bad, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>The release's traffic totals, or null when no scrape has counted any.</summary>
+    Task<ReleaseTraffic?> GetReleaseTrafficAsync(string component, string version, CancellationToken cancellationToken = default);
+
     Task AddSampleAsync(ProbeSample sample, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<ProbeSample>> GetRecentSamplesAsync(string component, string probe, int limit, CancellationToken cancellationToken = default);

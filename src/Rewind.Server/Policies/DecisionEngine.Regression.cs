@@ -26,7 +26,7 @@ internal sealed partial class DecisionEngine
         try
         {
             var version = (await store.GetComponentAsync(componentName, cancellationToken))?.CurrentVersion;
-            traffic.Record(componentName, scrapeName, version, delta);
+            await traffic.RecordAsync(componentName, scrapeName, version, delta, cancellationToken);
             if (version is null || await store.GetRollbacksAsync(1, componentName, cancellationToken) is [{ IsActive: true }]
                 || await InMaintenanceAsync(componentName, component, cancellationToken))
             {
@@ -67,8 +67,8 @@ internal sealed partial class DecisionEngine
         var releases = await store.GetReleasesAsync(componentName, cancellationToken);
         var lkg = LastKnownGood.Select(releases, version);
         var p0 = regression.BaselineRate;
-        var source = string.Create(CultureInfo.InvariantCulture, $"configured rate {100 * p0:0.###} % (the last known good has not served {regression.MinBaselineRequests} requests under this controller)");
-        if (lkg is not null && traffic.Of(componentName, lkg.Version) is { } measured && measured.Requests >= regression.MinBaselineRequests)
+        var source = string.Create(CultureInfo.InvariantCulture, $"configured rate {100 * p0:0.###} % (the last known good has not served {regression.MinBaselineRequests} requests in Rewind's scrapes)");
+        if (lkg is not null && await traffic.OfAsync(componentName, lkg.Version, cancellationToken) is { } measured && measured.Requests >= regression.MinBaselineRequests)
         {
             // A perfect baseline (no bad events) would make any single error decisive: floor it at 1 in 10,000.
             p0 = Math.Clamp(measured.BadRatio, 0.0001, 0.4);

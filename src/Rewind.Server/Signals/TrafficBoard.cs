@@ -1,33 +1,29 @@
 using System.Collections.Concurrent;
+using Rewind.Core.Signals;
 using Rewind.Core.Signals.Metrics;
+using Rewind.Core.Storage;
 
 namespace Rewind.Server.Signals;
 
-/// <summary>Requests and bad events each release has served while this controller watched, from the scrapes.</summary>
-internal sealed record ReleaseTraffic(double Requests, double Bad)
-{
-    public double BadRatio => Requests > 0 ? Bad / Requests : 0;
-}
-
 /// <summary>
-/// Per-release traffic totals (the baseline of the regression test, and "no data is not health" for bake) and the
-/// newest delta of every scrape. In memory: a restarted controller measures baselines afresh.
+/// Per-release traffic totals (the baseline of the regression test, and "no data is not health" for bake), kept in
+/// the store so a restarted controller still knows what its last known good served; and the newest delta of every scrape.
 /// </summary>
-internal sealed class TrafficBoard
+internal sealed class TrafficBoard(IStore store, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<(string Component, string Version), ReleaseTraffic> _releases = new();
     private readonly ConcurrentDictionary<(string Component, string Scrape), TrafficDelta> _latest = new();
 
-    public void Record(string component, string scrape, string? version, TrafficDelta delta)
+    public async Task RecordAsync(string component, string scrape, string? version, TrafficDelta delta, CancellationToken cancellationToken = default)
     {
         _latest[(component, scrape)] = delta;
-        if (version is not null)
+        if (version is not null && delta.Requests > 0)
         {
-            _releases.AddOrUpdate((component, version), new ReleaseTraffic(delta.Requests, delta.Bad), (_, t) => new ReleaseTraffic(t.Requests + delta.Requests, t.Bad + delta.Bad));
+            await store.AddReleaseTrafficAsync(component, version, delta.Requests, delta.Bad, time.GetUtcNow(), cancellationToken);
         }
     }
 
-    public ReleaseTraffic? Of(string component, string version) => _releases.TryGetValue((component, version), out var traffic) ? traffic : null;
+    public Task<ReleaseTraffic?> OfAsync(string component, string version, CancellationToken cancellationToken = default) =>
+        store.GetReleaseTrafficAsync(component, version, cancellationToken);
 
     public TrafficDelta? Latest(string component, string scrape) => _latest.TryGetValue((component, scrape), out var delta) ? delta : null;
 }
