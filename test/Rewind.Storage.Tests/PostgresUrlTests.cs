@@ -31,7 +31,7 @@ public sealed class PostgresUrlTests
     [Fact]
     public void Open_UnknownOption_ThrowsNamingIt()
     {
-        Should.Throw<ArgumentException>(() => StoreFactory.Open("postgres://u@h/db?no_such_option=1"))
+        Should.Throw<FormatException>(() => StoreFactory.Open("postgres://u@h/db?no_such_option=1"))
             .Message.ShouldContain("no_such_option");
     }
 

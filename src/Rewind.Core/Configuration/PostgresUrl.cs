@@ -82,7 +82,7 @@ public sealed class PostgresUrl
     /// Writes the location into a driver's connection-string builder (Npgsql's, so that it checks the option names) and
     /// returns it, for the caller to add its own settings.
     /// </summary>
-    /// <exception cref="ArgumentException">An option is not a keyword the builder knows.</exception>
+    /// <exception cref="FormatException">The builder does not accept an option (an unknown keyword or a bad value); the value is not repeated.</exception>
     public TBuilder WriteTo<TBuilder>(TBuilder builder)
         where TBuilder : DbConnectionStringBuilder
     {
@@ -112,7 +112,9 @@ public sealed class PostgresUrl
             }
             catch (ArgumentException e)
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"URL option '{key}' is not a PostgreSQL connection option: {e.Message}"), nameof(builder), e);
+                // The value is not repeated: it may be a secret.
+                var reason = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+                throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"URL option '{key}' is not accepted by the PostgreSQL driver: {reason}"), e);
             }
         }
 

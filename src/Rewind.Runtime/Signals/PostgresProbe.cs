@@ -33,30 +33,23 @@ public sealed class PostgresProbe(TimeProvider? timeProvider = null) : IProbe
             return Sample(false, "not a postgres probe");
         }
 
+        if (!PostgresUrl.TryParse(postgres.Url, out var url))
+        {
+            return Sample(false, "url: expected postgres://user:password@host:port/database");
+        }
+
         using var timeout = new CancellationTokenSource(config.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var connected = false;
         try
         {
-            await using var connection = new NpgsqlConnection(ConnectionString(postgres.Url, config.Timeout));
+            await using var connection = new NpgsqlConnection(ConnectionString(url, config.Timeout));
             await connection.OpenAsync(linked.Token);
             connected = true;
             await using var command = new NpgsqlCommand(postgres.Query, connection);
             await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleResult | CommandBehavior.SingleRow, linked.Token);
-            if (postgres.Expect is not { } expected)
-            {
-                return Sample(true, null);
-            }
-
-            if (reader.FieldCount == 0 || !await reader.ReadAsync(linked.Token))
-            {
-                return Sample(false, "no rows");
-            }
-
-            var value = reader.IsDBNull(0) ? "null" : AsText(reader.GetValue(0));
-            return value == expected
-                ? Sample(true, null)
-                : Sample(false, $"query returned '{Shorten(value)}', expected '{expected}'");
+            var mismatch = postgres.Expect is { } expected ? await CheckAsync(reader, expected, linked.Token) : null;
+            return Sample(mismatch is null, mismatch);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -74,7 +67,7 @@ public sealed class PostgresProbe(TimeProvider? timeProvider = null) : IProbe
         {
             return Sample(false, Describe(ex));
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidCastException or NotSupportedException or InvalidOperationException or IOException)
+        catch (Exception ex) when (ex is FormatException or InvalidCastException or NotSupportedException or InvalidOperationException or IOException)
         {
             return Sample(false, ex.Message);
         }
@@ -85,11 +78,22 @@ public sealed class PostgresProbe(TimeProvider? timeProvider = null) : IProbe
             new(component, probe, at, success, _time.GetElapsedTime(started).TotalMilliseconds, success ? null : error);
     }
 
-    /// <summary>The probe's connection string: the URL as the store reads it, without pooling, with the probe's timeout as a backstop.</summary>
-    internal static string ConnectionString(string url, TimeSpan timeout)
+    /// <summary>Null when the first column of the first row is the expected text, else the reason it is not.</summary>
+    private static async Task<string?> CheckAsync(NpgsqlDataReader reader, string expected, CancellationToken cancellationToken)
     {
-        var parsed = PostgresUrl.TryParse(url, out var u) ? u : throw new ArgumentException("url: expected postgres://user:password@host:port/database", nameof(url));
-        var builder = parsed.WriteTo(new NpgsqlConnectionStringBuilder());
+        if (reader.FieldCount == 0 || !await reader.ReadAsync(cancellationToken))
+        {
+            return "no rows";
+        }
+
+        var value = reader.IsDBNull(0) ? "null" : AsText(reader.GetValue(0));
+        return value == expected ? null : $"query returned '{Shorten(value)}', expected '{expected}'";
+    }
+
+    /// <summary>The URL as the store reads it, without pooling, with the probe's timeout as a backstop; unknown URL options throw.</summary>
+    private static string ConnectionString(PostgresUrl url, TimeSpan timeout)
+    {
+        var builder = url.WriteTo(new NpgsqlConnectionStringBuilder());
         builder.Pooling = false;
         builder.Timeout = WholeSeconds(timeout);
         builder.CommandTimeout = WholeSeconds(timeout);

@@ -93,7 +93,7 @@ public sealed class PostgresProbeTests
         var sample = await _prober.RunAsync("db", "ping", Probe(PostgresDatabase.ServerUrl() + "?no_such_option=1"));
 
         sample.Success.ShouldBeFalse();
-        sample.Error!.ShouldContain("'no_such_option' is not a PostgreSQL connection option");
+        sample.Error.ShouldStartWith("URL option 'no_such_option' is not accepted by the PostgreSQL driver: ");
     }
 
     private static ProbeConfig Probe(string url, string query = "select 1", string? expect = null) => new()
