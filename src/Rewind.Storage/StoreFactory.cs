@@ -1,3 +1,5 @@
+using Npgsql;
+using Rewind.Core.Configuration;
 using Rewind.Core.Storage;
 using Rewind.Storage.Sql;
 
@@ -23,12 +25,19 @@ public static class StoreFactory
             return new RelationalStore(new SqliteDialect(SqlitePath(store[SqlitePrefix.Length..])), time);
         }
 
-        if (PostgresUrl.IsPostgresUrl(store))
+        if (PostgresUrl.HasScheme(store))
         {
-            return new RelationalStore(new PostgresDialect(PostgresUrl.ToConnectionString(store)), time);
+            return new RelationalStore(new PostgresDialect(ConnectionString(store)), time);
         }
 
         throw new ArgumentException("store must be sqlite:/path/to/rewind.db or postgres://user:pass@host:port/database", nameof(store));
+    }
+
+    /// <summary>The Npgsql connection string of a postgres:// store URL; unknown URL options are an error here, at start.</summary>
+    internal static string ConnectionString(string url)
+    {
+        var parsed = PostgresUrl.TryParse(url, out var u) ? u : throw new ArgumentException("store URL must look like postgres://user:pass@host:port/database", nameof(url));
+        return parsed.WriteTo(new NpgsqlConnectionStringBuilder()).ConnectionString;
     }
 
     private static string SqlitePath(string location)

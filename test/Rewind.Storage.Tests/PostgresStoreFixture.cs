@@ -1,5 +1,4 @@
 using Npgsql;
-using Rewind.Storage.Sql;
 
 namespace Rewind.Storage.Tests;
 
@@ -26,7 +25,7 @@ public sealed class PostgresStoreFixture : StoreFixture
     {
         var admin = AdminUrl;
         var name = $"rewind_test_{Guid.NewGuid():N}";
-        await using (var connection = new NpgsqlConnection(PostgresUrl.ToConnectionString(admin)))
+        await using (var connection = new NpgsqlConnection(StoreFactory.ConnectionString(admin)))
         {
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
@@ -45,7 +44,7 @@ public sealed class PostgresStoreFixture : StoreFixture
             return;
         }
 
-        await using var connection = new NpgsqlConnection(PostgresUrl.ToConnectionString(AdminUrl));
+        await using var connection = new NpgsqlConnection(StoreFactory.ConnectionString(AdminUrl));
         await connection.OpenAsync();
         foreach (var name in _databases)
         {

@@ -1,15 +1,14 @@
 using Npgsql;
-using Rewind.Storage.Sql;
 
 namespace Rewind.Storage.Tests;
 
 public sealed class PostgresUrlTests
 {
     [Fact]
-    public void ToConnectionString_EncodedUserAndPassword_DecodesThem()
+    public void ConnectionString_EncodedUserAndPassword_DecodesThem()
     {
         var builder = new NpgsqlConnectionStringBuilder(
-            PostgresUrl.ToConnectionString("postgresql://rewind%40ops:p%3As%2Fs%20w@db.example:6543/rewind%2Dprod?sslmode=require"));
+            StoreFactory.ConnectionString("postgresql://rewind%40ops:p%3As%2Fs%20w@db.example:6543/rewind%2Dprod?sslmode=require"));
 
         builder.Username.ShouldBe("rewind@ops");
         builder.Password.ShouldBe("p:s/s w");
@@ -20,9 +19,9 @@ public sealed class PostgresUrlTests
     }
 
     [Fact]
-    public void ToConnectionString_NoPortNoPassword_UsesDefaultPort()
+    public void ConnectionString_NoPortNoPassword_UsesDefaultPort()
     {
-        var builder = new NpgsqlConnectionStringBuilder(PostgresUrl.ToConnectionString("postgres://postgres@127.0.0.1/postgres"));
+        var builder = new NpgsqlConnectionStringBuilder(StoreFactory.ConnectionString("postgres://postgres@127.0.0.1/postgres"));
 
         builder.Port.ShouldBe(5432);
         builder.Username.ShouldBe("postgres");
@@ -30,9 +29,9 @@ public sealed class PostgresUrlTests
     }
 
     [Fact]
-    public void ToConnectionString_UnknownOption_ThrowsNamingIt()
+    public void Open_UnknownOption_ThrowsNamingIt()
     {
-        Should.Throw<ArgumentException>(() => PostgresUrl.ToConnectionString("postgres://u@h/db?no_such_option=1"))
+        Should.Throw<FormatException>(() => StoreFactory.Open("postgres://u@h/db?no_such_option=1"))
             .Message.ShouldContain("no_such_option");
     }
 

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -21,10 +23,21 @@ public sealed class LoopbackApp : IAsyncDisposable
     /// <summary>e.g. <c>http://127.0.0.1:41234</c>, without a trailing slash.</summary>
     public string BaseUrl { get; }
 
-    public static async Task<LoopbackApp> StartAsync(Action<WebApplication> map)
+    /// <param name="map">Maps the app's endpoints.</param>
+    /// <param name="certificate">When given, the app serves HTTPS with this certificate (which must hold its private key).</param>
+    public static async Task<LoopbackApp> StartAsync(Action<WebApplication> map, X509Certificate2? certificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (certificate is null)
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        }
+        else
+        {
+            builder.WebHost.UseKestrelHttpsConfiguration();
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate)));
+        }
+
         builder.Logging.ClearProviders();
         builder.Services.AddProblemDetails();
         var app = builder.Build();

@@ -21,11 +21,17 @@ public sealed class PostgresDatabase : IAsyncDisposable
 
     public string Url => $"{_admin.GetLeftPart(UriPartial.Authority)}/{Name}";
 
-    public static async Task<PostgresDatabase> CreateAsync()
+    /// <summary>The server's URL from REWIND_TEST_POSTGRES, e.g. <c>postgres://postgres@127.0.0.1:55432/postgres</c>; fails the test without it.</summary>
+    public static string ServerUrl()
     {
         var url = Environment.GetEnvironmentVariable("REWIND_TEST_POSTGRES");
         url.ShouldNotBeNullOrEmpty("REWIND_TEST_POSTGRES is not set; ./test.sh starts a throwaway PostgreSQL and sets it");
-        var database = new PostgresDatabase(new Uri(url), $"rewind_test_{Guid.NewGuid():N}");
+        return url;
+    }
+
+    public static async Task<PostgresDatabase> CreateAsync()
+    {
+        var database = new PostgresDatabase(new Uri(ServerUrl()), $"rewind_test_{Guid.NewGuid():N}");
         await database.ExecuteAsync($"CREATE DATABASE {database.Name}");
         return database;
     }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
+using Rewind.Core.Configuration;
 using Rewind.Server;
 using Rewind.Server.Hosting;
 
@@ -59,8 +60,5 @@ internal static class ServeCommand
     }
 
     /// <summary>Names the store without its password.</summary>
-    private static string StoreKind(string store) =>
-        Uri.TryCreate(store, UriKind.Absolute, out var uri) && uri.Scheme.StartsWith("postgres", StringComparison.Ordinal)
-            ? $"postgres://{uri.Host}:{(uri.Port > 0 ? uri.Port : 5432)}{uri.AbsolutePath}"
-            : store;
+    private static string StoreKind(string store) => Redaction.Url(store);
 }

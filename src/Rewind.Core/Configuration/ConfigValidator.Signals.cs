@@ -1,8 +1,21 @@
 namespace Rewind.Core.Configuration;
 
-/// <summary>Checks of scrapes and regression conditions.</summary>
+/// <summary>Checks of postgres probes, scrapes and regression conditions.</summary>
 internal static partial class ConfigValidator
 {
+    private static void ValidatePostgres(string at, PostgresProbeConfig postgres, Action<object, string?, string> add)
+    {
+        if (!PostgresUrl.TryParse(postgres.Url, out _))
+        {
+            add(postgres, "url", $"{at}.postgres.url: expected postgres://user:password@host:port/database");
+        }
+
+        if (string.IsNullOrWhiteSpace(postgres.Query))
+        {
+            add(postgres, "query", $"{at}.postgres.query: must not be empty; leave it out for select 1");
+        }
+    }
+
     private static void ValidateScrapes(string at, ComponentConfig component, Action<object, string?, string> add)
     {
         foreach (var (scrapeName, scrape) in component.Scrapes)

@@ -145,10 +145,10 @@ internal static partial class ConfigValidator
 
     private static void ValidateProbe(string at, ProbeConfig probe, Action<object, string?, string> add)
     {
-        var kinds = (probe.Http is null ? 0 : 1) + (probe.Tcp is null ? 0 : 1) + (probe.Command is null ? 0 : 1);
+        var kinds = (probe.Http is null ? 0 : 1) + (probe.Tcp is null ? 0 : 1) + (probe.Command is null ? 0 : 1) + (probe.Postgres is null ? 0 : 1);
         if (kinds != 1)
         {
-            add(probe, null, $"{at}: declare exactly one kind: http, tcp or command");
+            add(probe, null, $"{at}: declare exactly one kind: http, tcp, command or postgres");
         }
 
         if (probe.Http is { } http)
@@ -164,6 +164,11 @@ internal static partial class ConfigValidator
         if (probe.Command is { } command && (command.Argv.Count == 0 || command.Argv.Any(string.IsNullOrEmpty)))
         {
             add(command, "argv", $"{at}.command.argv: a non-empty argument vector without empty elements");
+        }
+
+        if (probe.Postgres is { } postgres)
+        {
+            ValidatePostgres(at, postgres, add);
         }
 
         if (probe.Interval <= TimeSpan.Zero)
@@ -184,10 +189,7 @@ internal static partial class ConfigValidator
             return store.Length > "sqlite:".Length;
         }
 
-        return (store.StartsWith("postgres://", StringComparison.Ordinal) || store.StartsWith("postgresql://", StringComparison.Ordinal))
-            && Uri.TryCreate(store, UriKind.Absolute, out var uri)
-            && uri.Host.Length > 0
-            && uri.AbsolutePath.Trim('/').Length > 0;
+        return PostgresUrl.TryParse(store, out var url) && url.Database.Length > 0;
     }
 
     private static void ValidateHttp(string at, HttpProbeConfig http, Action<object, string?, string> add)
@@ -215,6 +217,19 @@ internal static partial class ConfigValidator
         if (http.MaxLatency is { } latency && latency <= TimeSpan.Zero)
         {
             add(http, "max-latency", $"{at}.http.max-latency: must be positive");
+        }
+
+        if (http.MinCertDays is { } days)
+        {
+            if (days < 1)
+            {
+                add(http, "min-cert-days", $"{at}.http.min-cert-days: at least 1");
+            }
+
+            if (url is not null && url.Scheme != Uri.UriSchemeHttps)
+            {
+                add(http, "min-cert-days", $"{at}.http.min-cert-days: only for https:// URLs; {url.Scheme}:// has no certificate");
+            }
         }
     }
 

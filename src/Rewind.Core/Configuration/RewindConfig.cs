@@ -80,12 +80,14 @@ public sealed class ReleaseDirConfig
 
 public sealed class ProbeConfig
 {
-    /// <summary>One kind per probe: <c>http</c>, <c>tcp</c> or <c>command</c>.</summary>
+    /// <summary>One kind per probe: <c>http</c>, <c>tcp</c>, <c>command</c> or <c>postgres</c>.</summary>
     public HttpProbeConfig? Http { get; set; }
 
     public TcpProbeConfig? Tcp { get; set; }
 
     public CommandProbeConfig? Command { get; set; }
+
+    public PostgresProbeConfig? Postgres { get; set; }
 
     /// <summary>Time between two runs of the probe. Default 10s.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(10);
@@ -109,6 +111,18 @@ public sealed class HttpProbeConfig
 
     /// <summary>Optional: a response slower than this fails the probe even when it is right.</summary>
     public TimeSpan? MaxLatency { get; set; }
+
+    /// <summary>
+    /// Optional, https only: the probe fails when the server's certificate expires in fewer days than this, so an
+    /// expiring certificate is found while there is still time to renew it.
+    /// </summary>
+    public int? MinCertDays { get; set; }
+
+    /// <summary>
+    /// Accept a certificate that does not verify (self-signed, wrong name, untrusted chain). Default false: a chain
+    /// error fails the probe. Expiry is still checked by <see cref="MinCertDays"/>.
+    /// </summary>
+    public bool InsecureSkipVerify { get; set; }
 }
 
 public sealed class JsonFieldConfig
@@ -195,4 +209,17 @@ public sealed class CommandProbeConfig
 
     /// <summary>The exit code that counts as a pass. Default 0.</summary>
     public int ExpectExit { get; set; }
+}
+
+/// <summary>Connects to PostgreSQL and runs a query; passes when the query runs and, if asked, returns the expected value.</summary>
+public sealed class PostgresProbeConfig
+{
+    /// <summary>Where to connect: <c>postgres://user:password@host:port/database</c>, the same form as <c>store</c>. Never shown with its password.</summary>
+    public string Url { get; set; } = "";
+
+    /// <summary>The query to run. Default <c>select 1</c>.</summary>
+    public string Query { get; set; } = "select 1";
+
+    /// <summary>Optional: the first column of the first row must equal this, compared as text. Without it, any result passes.</summary>
+    public string? Expect { get; set; }
 }

@@ -67,9 +67,15 @@ public sealed record WaitHealthyStep(string Component, IReadOnlyList<string> Pro
 
     private string DescribeProbe(string name) => Definitions?.GetValueOrDefault(name) switch
     {
-        { Http: { } http } => $"{name}: GET {http.Url} expect {http.ExpectStatus}{(http.JsonField is { } field ? $" and {field.Path} = {field.Expected}" : "")}",
+        { Http: { } http } => $"{name}: GET {Redaction.Url(http.Url)} expect {http.ExpectStatus}{DescribeHttpChecks(http)}",
         { Tcp: { } tcp } => $"{name}: TCP connect {tcp.Host}:{tcp.Port}",
         { Command: { } command } => $"{name}: argv [{string.Join(", ", command.Argv.Select(a => "\"" + a + "\""))}] expect exit {command.ExpectExit}",
+        { Postgres: { } postgres } => $"{name}: PostgreSQL {Redaction.Url(postgres.Url)} query \"{postgres.Query}\"{(postgres.Expect is { } expect ? $" expect '{expect}'" : "")}",
         _ => name,
     };
+
+    private static string DescribeHttpChecks(HttpProbeConfig http) =>
+        (http.JsonField is { } field ? $" and {field.Path} = {field.Expected}" : "")
+        + (http.MinCertDays is { } days ? $" and certificate valid >= {days} days" : "")
+        + (http.InsecureSkipVerify ? " (certificate not verified)" : "");
 }

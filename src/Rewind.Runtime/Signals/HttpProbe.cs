@@ -11,7 +11,9 @@ namespace Rewind.Runtime.Signals;
 /// </summary>
 /// <remarks>
 /// Redirects are not followed: a probe judges the URL it names. One <see cref="HttpClient"/> is shared by all probes;
-/// its pooled connections live briefly so that a restarted service is reached on fresh connections.
+/// its pooled connections live briefly so that a restarted service is reached on fresh connections. HTTPS probes that
+/// judge the certificate themselves (<c>min-cert-days</c>, <c>insecure-skip-verify</c>) share a client per endpoint that
+/// remembers the certificate of its newest connection; with pooled connections the certificate is seen at most 15 s late.
 /// </remarks>
 public sealed class HttpProbe(TimeProvider? timeProvider = null, HttpClient? httpClient = null) : IProbe
 {
@@ -24,17 +26,21 @@ public sealed class HttpProbe(TimeProvider? timeProvider = null, HttpClient? htt
     private readonly HttpClient _client = httpClient ?? Shared.Value;
 
     /// <summary>The client every probe shares unless given another: no proxy, no redirects, 15 s connection lifetime.</summary>
-    public static HttpClient CreateClient() => new(new SocketsHttpHandler
+    public static HttpClient CreateClient() => CreateClient(CreateHandler());
+
+    internal static HttpClient CreateClient(SocketsHttpHandler handler) => new(handler)
+    {
+        // Each run has its own timeout from the probe's config.
+        Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+    };
+
+    internal static SocketsHttpHandler CreateHandler() => new()
     {
         UseProxy = false,
         AllowAutoRedirect = false,
         PooledConnectionLifetime = TimeSpan.FromSeconds(15),
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(5),
         ConnectTimeout = TimeSpan.FromSeconds(10),
-    })
-    {
-        // Each run has its own timeout from the probe's config.
-        Timeout = System.Threading.Timeout.InfiniteTimeSpan,
     };
 
     public async Task<ProbeSample> RunAsync(string component, string probe, ProbeConfig config, CancellationToken cancellationToken = default)
@@ -49,28 +55,19 @@ public sealed class HttpProbe(TimeProvider? timeProvider = null, HttpClient? htt
 
         using var timeout = new CancellationTokenSource(config.Timeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        CertificateClient? certificates = null;
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, http.Url);
-            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
-            if ((int)response.StatusCode != http.ExpectStatus)
+            if ((http.MinCertDays is not null || http.InsecureSkipVerify) && request.RequestUri!.Scheme == Uri.UriSchemeHttps)
             {
-                return Sample(false, $"status {(int)response.StatusCode}, expected {http.ExpectStatus}");
+                certificates = CertificateClient.For(request.RequestUri, http.InsecureSkipVerify);
             }
 
-            if (http.JsonField is not null || http.BodyMatches is not null)
+            using var response = await (certificates?.Client ?? _client).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+            if (await CheckAsync(http, response, certificates, linked.Token) is { } mismatch)
             {
-                var body = await ReadBoundedAsync(response.Content, linked.Token);
-                if (body is null)
-                {
-                    return Sample(false, "body over 1 MiB");
-                }
-
-                var mismatch = (http.JsonField is { } field ? JsonFieldCheck.Check(body, field) : null) ?? BodyCheck.Check(body, http.BodyMatches);
-                if (mismatch is not null)
-                {
-                    return Sample(false, mismatch);
-                }
+                return Sample(false, mismatch);
             }
 
             var took = _timeProvider.GetElapsedTime(started);
@@ -81,6 +78,10 @@ public sealed class HttpProbe(TimeProvider? timeProvider = null, HttpClient? htt
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return Sample(false, "timeout after " + Durations.Format(config.Timeout));
+        }
+        catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.SecureConnectionError && certificates?.Last?.Problem is { } problem)
+        {
+            return Sample(false, problem);
         }
         catch (HttpRequestException ex)
         {
@@ -93,6 +94,37 @@ public sealed class HttpProbe(TimeProvider? timeProvider = null, HttpClient? htt
 
         ProbeSample Sample(bool success, string? error) =>
             new(component, probe, at, success, _timeProvider.GetElapsedTime(started).TotalMilliseconds, success ? null : error);
+    }
+
+    /// <summary>Null when the response passes every check the probe asks for, else the first reason it does not.</summary>
+    private async ValueTask<string?> CheckAsync(HttpProbeConfig http, HttpResponseMessage response, CertificateClient? certificates, CancellationToken cancellationToken)
+    {
+        if (http.MinCertDays is { } minDays && certificates is not null)
+        {
+            var expiring = certificates.Last is { } certificate ? certificate.CheckDaysLeft(minDays, _timeProvider.GetUtcNow()) : "no server certificate seen";
+            if (expiring is not null)
+            {
+                return expiring;
+            }
+        }
+
+        if ((int)response.StatusCode != http.ExpectStatus)
+        {
+            return $"status {(int)response.StatusCode}, expected {http.ExpectStatus}";
+        }
+
+        if (http.JsonField is null && http.BodyMatches is null)
+        {
+            return null;
+        }
+
+        var body = await ReadBoundedAsync(response.Content, cancellationToken);
+        if (body is null)
+        {
+            return "body over 1 MiB";
+        }
+
+        return (http.JsonField is { } field ? JsonFieldCheck.Check(body, field) : null) ?? BodyCheck.Check(body, http.BodyMatches);
     }
 
     private static async Task<byte[]?> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)

@@ -14,6 +14,7 @@ internal static class RuntimeServices
         services.AddSingleton(sp => new HttpProbe(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new TcpProbe(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new CommandProbe(sp.GetRequiredService<ProcessRunner>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new PostgresProbe(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IProbe, Prober>();
         services.AddSingleton(sp => new MetricsScraper(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new ProcessRunner(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ProcessRunner>>()));

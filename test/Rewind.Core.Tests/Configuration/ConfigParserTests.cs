@@ -228,8 +228,8 @@ public sealed class ConfigParserTests
 
         result.Errors.Select(e => e.Message).ShouldBe(
         [
-            "components.db.probes.confused: declare exactly one kind: http, tcp or command",
-            "components.db.probes.nothing: declare exactly one kind: http, tcp or command",
+            "components.db.probes.confused: declare exactly one kind: http, tcp, command or postgres",
+            "components.db.probes.nothing: declare exactly one kind: http, tcp, command or postgres",
         ]);
     }
 }

@@ -8,7 +8,7 @@ namespace Rewind.Runtime.Tests.Signals;
 
 public sealed class TcpAndCommandProbeTests
 {
-    private readonly Prober _prober = new(new HttpProbe(), new TcpProbe(), new CommandProbe(new ProcessRunner()));
+    private readonly Prober _prober = new(new HttpProbe(), new TcpProbe(), new CommandProbe(new ProcessRunner()), new PostgresProbe());
 
     [Fact]
     public async Task Tcp_ListeningPort_Passes()
