@@ -171,6 +171,11 @@ internal static partial class ConfigValidator
             ValidatePostgres(at, postgres, add);
         }
 
+        if (probe.FailureThreshold < 1)
+        {
+            add(probe, "failure-threshold", $"{at}.failure-threshold: at least 1");
+        }
+
         if (probe.Interval <= TimeSpan.Zero)
         {
             add(probe, "interval", $"{at}.interval: must be positive");

@@ -117,7 +117,7 @@ public sealed class FractionConditionConfig
     /// <summary>The member probes; empty means every probe of the component.</summary>
     public List<string> Probes { get; set; } = [];
 
-    /// <summary>Holds when more than this fraction of members is failing (last sample failed). 0.5 or 50%.</summary>
+    /// <summary>Holds when more than this fraction of members is failing (at its failure-threshold). 0.5 or 50%.</summary>
     public double Above { get; set; } = 0.5;
 
     /// <summary>How long it must hold before the policy fires. Default 0s.</summary>

@@ -94,6 +94,9 @@ public sealed class ProbeConfig
 
     /// <summary>How long one run may take before it counts as failed. Default 5s.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Failed runs in a row before the probe counts as failing (health, bake, member fractions). Default 1.</summary>
+    public int FailureThreshold { get; set; } = 1;
 }
 
 public sealed class HttpProbeConfig

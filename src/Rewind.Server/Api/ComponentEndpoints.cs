@@ -42,10 +42,16 @@ internal static class ComponentEndpoints
         var current = releases.FirstOrDefault(r => string.Equals(r.Version, state?.CurrentVersion, StringComparison.Ordinal));
         var incident = await store.GetOpenIncidentAsync(name, cancellationToken);
         var rollbacks = await store.GetRollbacksAsync(1, name, cancellationToken);
-        var probes = component.Probes.Keys.Select(p =>
+        var probes = component.Probes.Select(p =>
         {
-            var sample = board.Latest(name, p);
-            return new ProbeHealthDto(p, sample is null ? "unknown" : sample.Success ? "healthy" : "failing", sample?.At, sample?.LatencyMs, sample?.Error);
+            var sample = board.Latest(name, p.Key);
+            var health = board.IsFailing(name, p.Key, p.Value.FailureThreshold) switch
+            {
+                null => "unknown",
+                true => "failing",
+                false => sample!.Success ? "healthy" : "blip", // failed, fewer times in a row than its failure-threshold
+            };
+            return new ProbeHealthDto(p.Key, health, sample?.At, sample?.LatencyMs, sample?.Error);
         }).ToList();
         return new ComponentDto(
             name,
@@ -54,7 +60,7 @@ internal static class ComponentEndpoints
             current is null ? null : ReleaseStateMachine.Describe(current.State),
             state?.CurrentSince,
             LastKnownGood.Select(releases, state?.CurrentVersion)?.Version,
-            board.Health(name, component.Probes.Keys),
+            board.Health(name, HealthBoard.Thresholds(component)),
             probes,
             incident?.Id,
             rollbacks.Count > 0 && rollbacks[0].IsActive ? rollbacks[0].Id : null,

@@ -17,7 +17,6 @@ internal sealed partial class DecisionEngine
 {
     private readonly ConcurrentDictionary<(string Component, string Source), EventWindow> _windows = new();
     private readonly ConcurrentDictionary<(string Component, string Policy), LinearTrend> _trends = new();
-    private readonly ConcurrentDictionary<(string Component, string Probe), bool> _lastProbe = new();
     private readonly ConcurrentDictionary<(string Component, string Signal), SignalPoint> _lastSignal = new();
 
     /// <summary>The latest value of every signal seen, for the API and the CLI.</summary>
@@ -105,10 +104,9 @@ internal sealed partial class DecisionEngine
         }
     }
 
-    /// <summary>Probe samples feed failure counts and member fractions; recorded even while policies are suspended.</summary>
+    /// <summary>Probe failures feed counts in a window; recorded even while policies are suspended. Member fractions read the health board.</summary>
     private void RecordProbe(ProbeSample sample, ComponentConfig component)
     {
-        _lastProbe[(sample.Component, sample.Probe)] = sample.Success;
         if (!sample.Success && component.Policies.Values.Any(p => p.When.Count?.ProbeFailures == sample.Probe))
         {
             Window(sample.Component, component, $"probe:{sample.Probe}").Add(sample.At, 1);
@@ -142,7 +140,7 @@ internal sealed partial class DecisionEngine
         {
             var fraction = policy.When.Fraction!;
             var (holds, evidence) = MemberFraction.Evaluate(fraction, Members(component, fraction),
-                probe => _lastProbe.TryGetValue((componentName, probe), out var success) ? success : null);
+                probe => health.IsFailing(componentName, probe, component.Probes[probe].FailureThreshold) is { } failing ? !failing : null);
             await ApplyAsync(componentName, component, name, policy, holds, now, fraction.For, evidence, version, cancellationToken);
         }
     }

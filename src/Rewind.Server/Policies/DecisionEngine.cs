@@ -20,6 +20,7 @@ internal sealed partial class DecisionEngine(
     IStore store,
     RollbackCoordinator coordinator,
     TrafficBoard traffic,
+    HealthBoard health,
     TimeProvider time,
     ILogger<DecisionEngine> logger)
 {

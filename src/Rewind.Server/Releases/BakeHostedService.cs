@@ -63,7 +63,7 @@ internal sealed class BakeHostedService(
         {
             if (await store.GetComponentAsync(name, cancellationToken) is not { CurrentVersion: { } version }
                 || await store.GetReleaseAsync(name, version, cancellationToken) is not { State: ReleaseState.Baking } release
-                || !board.HealthyFor(name, component.Probes.Keys, release.RecordedAt, component.BakeTime, now)
+                || !board.HealthyFor(name, HealthBoard.Thresholds(component), release.RecordedAt, component.BakeTime, now)
                 || (component.BakeMinRequests > 0 && ((await traffic.OfAsync(name, version, cancellationToken))?.Requests ?? 0) < component.BakeMinRequests)
                 || await store.GetOpenIncidentAsync(name, cancellationToken) is not null
                 || await store.GetActiveMaintenanceAsync(name, now, cancellationToken) is not null)

@@ -34,7 +34,7 @@ internal sealed class MonitorHostedService(
             try
             {
                 var sample = await probe.RunAsync(component, name, probeConfig, stoppingToken);
-                board.Update(sample);
+                board.Update(sample, probeConfig.FailureThreshold);
                 await store.AddSampleAsync(sample, stoppingToken);
                 await DecideAsync(sample, stoppingToken);
             }
