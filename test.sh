@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The one test command: installs what the tests need when it is missing, starts a throwaway PostgreSQL on loopback,
-# builds, runs every test project, stops what it started, and ends with "tests: N passed, N failed, N skipped".
+# The one test command: installs what the tests need when it is missing, starts a throwaway PostgreSQL and a throwaway
+# Prometheus on loopback, builds, runs every test project, stops what it started, and ends with
+# "tests: N passed, N failed, N skipped".
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
@@ -49,10 +50,67 @@ stop_postgres() {
     rm -rf "$pg_dir"
   fi
 }
-trap stop_postgres EXIT
+ensure_prometheus() {
+  if ! command -v prometheus >/dev/null; then
+    log "installing Prometheus from Debian's packages"
+    # RUNLEVEL=1 keeps invoke-rc.d from starting the packaged service; without systemd that start would fail anyway.
+    as_root apt-get update -qq >/dev/null && as_root env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq prometheus >/dev/null \
+      || { log "cannot install prometheus"; return 1; }
+    # If the package's own service did start (on :9090), stop it through its init script; the tests never use it.
+    if [ -x /etc/init.d/prometheus ]; then as_root /etc/init.d/prometheus stop >/dev/null 2>&1 || true; fi
+  fi
+}
+
+http_ok() { python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$1" 2>/dev/null; }
+
+prom_dir=""
+prom_pid=""
+start_prometheus() {
+  local port=""
+  prom_dir="$(mktemp -d /tmp/rewind-test-prom.XXXXXX)"
+  for p in $(seq 59090 59190); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
+  done
+  [ -n "$port" ] || { log "no free port for Prometheus in 59090-59190"; return 1; }
+  mkdir -p "$prom_dir/targets" "$prom_dir/data"
+  # Tests add scrape targets by writing <targets>/<name>.json (file_sd), each with its own job label.
+  cat >"$prom_dir/prometheus.yml" <<YAML
+global: { scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s }
+scrape_configs:
+  - job_name: rewind-tests
+    file_sd_configs:
+      - files: ["$prom_dir/targets/*.json"]
+        refresh_interval: 1s
+YAML
+  prometheus --config.file="$prom_dir/prometheus.yml" --storage.tsdb.path="$prom_dir/data" \
+    --web.listen-address="127.0.0.1:$port" >"$prom_dir/prometheus.log" 2>&1 &
+  prom_pid=$!
+  for _ in $(seq 1 120); do
+    if http_ok "http://127.0.0.1:$port/-/ready"; then
+      export REWIND_TEST_PROMETHEUS="http://127.0.0.1:$port"
+      export REWIND_TEST_PROMETHEUS_TARGETS="$prom_dir/targets"
+      log "Prometheus $(prometheus --version 2>&1 | awk 'NR == 1 {print $3}') running on 127.0.0.1:$port ($prom_dir)"
+      return 0
+    fi
+    kill -0 "$prom_pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  tail -20 "$prom_dir/prometheus.log" >&2
+  return 1
+}
+
+stop_prometheus() {
+  if [ -n "$prom_pid" ]; then
+    kill "$prom_pid" 2>/dev/null && wait "$prom_pid" 2>/dev/null
+    prom_pid=""
+  fi
+  if [ -n "$prom_dir" ]; then rm -rf "$prom_dir"; fi
+}
+trap 'stop_prometheus; stop_postgres' EXIT
 
 failures=0
 ensure_postgres && start_postgres || { log "PostgreSQL could not be started: the PostgreSQL tests will fail"; failures=1; }
+ensure_prometheus && start_prometheus || { log "Prometheus could not be started: the Prometheus tests will fail"; failures=1; }
 
 rm -rf "$results"
 log "building"

@@ -82,6 +82,7 @@ public static class RewindServer
         services.AddHostedService<MonitorHostedService>();
         services.AddHostedService<BakeHostedService>();
         services.AddHostedService<ScrapeHostedService>();
+        services.AddHostedService<QueryHostedService>();
         services.AddHostedService<ConditionTickHostedService>();
     }
 

@@ -6,7 +6,7 @@ using Rewind.Runtime.Signals;
 
 namespace Rewind.Server.Hosting;
 
-/// <summary>Registers the I/O edge: the probe, the process runner and one runner per plan step kind.</summary>
+/// <summary>Registers the I/O edge: the probe, the metrics scraper, the PromQL client, the process runner and one runner per plan step kind.</summary>
 internal static class RuntimeServices
 {
     public static IServiceCollection AddRewindRuntime(this IServiceCollection services)
@@ -17,6 +17,7 @@ internal static class RuntimeServices
         services.AddSingleton(sp => new PostgresProbe(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IProbe, Prober>();
         services.AddSingleton(sp => new MetricsScraper(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new PromQlClient(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new ProcessRunner(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ProcessRunner>>()));
         services.AddSingleton<IStepRunner, SwitchStepRunner>();
         services.AddSingleton<IStepRunner>(sp => new RestartStepRunner(sp.GetRequiredService<ProcessRunner>()));

@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Rewind.Core.Configuration;
+using Rewind.Core.Signals;
+using Rewind.Runtime.Signals;
+using Rewind.Server.Hosting;
+using Rewind.Server.Policies;
+
+namespace Rewind.Server.Signals;
+
+/// <summary>
+/// Runs every component's PromQL queries on their interval and hands each result to the decision engine as the signal
+/// named after the query. An empty result is an answer (no data); a failed query counts against the source.
+/// </summary>
+internal sealed class QueryHostedService(
+    ConfigHolder config,
+    PromQlClient client,
+    DecisionEngine engine,
+    TimeProvider time,
+    ILogger<QueryHostedService> logger) : BackgroundService
+{
+    private const string Kind = "query";
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(config.Current.Components.SelectMany(c => c.Value.Queries.Select(q => RunAsync(c.Key, q.Key, q.Value, stoppingToken))));
+
+    private async Task RunAsync(string component, string name, QueryConfig query, CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(query.Interval, time);
+        do
+        {
+            try
+            {
+                var result = await client.QueryAsync(query, stoppingToken);
+                if (result.Error is { } error)
+                {
+                    await engine.ObserveSourceFailureAsync(component, Kind, name, error, stoppingToken);
+                }
+                else
+                {
+                    await engine.ObserveSourceSuccessAsync(component, Kind, name, stoppingToken);
+                }
+
+                // No data says why (an empty result, NaN, or the failure), so evidence never shows a bare "no data".
+                var why = result.Value is null ? result.Description : null;
+                await engine.ObserveSignalAsync(new SignalPoint(component, name, time.GetUtcNow(), result.Value, why), stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                ServerLog.MonitorLoopFailed(logger, ex, component, name);
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
