@@ -98,6 +98,35 @@ public sealed class ConditionsTests
     }
 
     [Fact]
+    public async Task FailureThreshold_FewerFailuresInARow_AreABlipThenTheProbeFails()
+    {
+        await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: true);
+        await using var server = await ServerFixture.StartAsync(probesExtra: $"api: {{ http: {{ url: \"{endpoint.Url}\" }}, interval: 300ms, timeout: 200ms, failure-threshold: 3 }}");
+        await Eventually.WaitAsync(async () => (await ProbeHealthAsync(server)) == "healthy", TimeSpan.FromSeconds(10), "the probe healthy");
+
+        endpoint.Healthy = false;
+        var seen = new List<string>();
+        await Eventually.WaitAsync(
+            async () =>
+            {
+                var health = await ProbeHealthAsync(server);
+                if (seen.Count == 0 || seen[^1] != health)
+                {
+                    seen.Add(health);
+                }
+
+                return health == "failing";
+            },
+            TimeSpan.FromSeconds(10),
+            "the probe failing");
+
+        seen.ShouldBe(["healthy", "blip", "failing"]);
+    }
+
+    private static async Task<string> ProbeHealthAsync(ServerFixture server) =>
+        (await server.Client.GetComponentAsync("web")).Probes.Single(p => p.Name == "api").Health;
+
+    [Fact]
     public async Task Composite_AtLeastTwoWarnings_FiresOnTheSecond()
     {
         await using var server = await ServerFixture.StartAsync(serverExtra: PushTokens, componentExtra: Events, policies: """
