@@ -1,3 +1,5 @@
+using Rewind.Core.Access;
+using Rewind.Core.Audit;
 using Rewind.Core.Incidents;
 using Rewind.Core.Policies;
 using Rewind.Core.Releases;
@@ -10,7 +12,7 @@ namespace Rewind.Core.Storage;
 /// Rewind's durable record and the source of truth: every decision and every step is written here before it is acted on.
 /// Implemented once relationally, with a SQLite and a PostgreSQL dialect; both pass the same contract tests.
 /// </summary>
-public interface IStore : IReleaseStore, IIncidentStore, IRollbackStore, ISampleStore, IShadowStore
+public interface IStore : IReleaseStore, IIncidentStore, IRollbackStore, ISampleStore, IShadowStore, IAccessStore, IAuditStore
 {
     /// <summary>Applies the shipped migrations that are not yet applied. Safe to call from several processes at once.</summary>
     Task MigrateAsync(CancellationToken cancellationToken = default);
@@ -119,4 +121,38 @@ public interface IShadowStore
 
     /// <summary>Ends every window of the component active at <paramref name="at"/>; returns how many were ended.</summary>
     Task<int> EndMaintenanceAsync(string component, DateTimeOffset at, CancellationToken cancellationToken = default);
+}
+
+public interface IAccessStore
+{
+    /// <summary>False when a user of that name exists already.</summary>
+    Task<bool> CreateUserAsync(User user, CancellationToken cancellationToken = default);
+
+    Task<User?> GetUserAsync(string name, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<User>> GetUsersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Disables the user (their tokens stop working); false when no such active user.</summary>
+    Task<bool> DisableUserAsync(string name, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a token by the hash of its secret; the secret itself is never stored.</summary>
+    Task CreateTokenAsync(ApiToken token, string hash, CancellationToken cancellationToken = default);
+
+    /// <summary>The token with this hash and its user, whatever their state (the caller decides what a revoked or expired token means).</summary>
+    Task<(ApiToken Token, User User)?> FindTokenAsync(string hash, CancellationToken cancellationToken = default);
+
+    /// <summary>Every token, or one user's, newest first.</summary>
+    Task<IReadOnlyList<ApiToken>> GetTokensAsync(string? user = null, CancellationToken cancellationToken = default);
+
+    /// <summary>False when no such token or it was revoked already.</summary>
+    Task<bool> RevokeTokenAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default);
+}
+
+public interface IAuditStore
+{
+    /// <summary>Appends one entry after the newest, chained to it by hash; appends are serialised.</summary>
+    Task<AuditEntry> AppendAuditAsync(AuditRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>Entries after <paramref name="afterSeq"/>, oldest first.</summary>
+    Task<IReadOnlyList<AuditEntry>> GetAuditAsync(long afterSeq, int limit, CancellationToken cancellationToken = default);
 }
