@@ -46,6 +46,7 @@ internal sealed class RecoveryBenchmark(bool quick)
         await using var app = await RewindServer.CreateAsync(parsed.Config!, new RewindServerOptions { MinimumLogLevel = LogLevel.Error });
         await app.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{workspace.ApiPort}/") };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await Rewind.Server.Access.AccessBootstrap.AdminTokenAsync(app.Services, "bench", "bench"));
         var client = new RewindClient(http);
         var results = new Results();
         try

@@ -9,9 +9,13 @@ namespace Rewind.Cli;
 /// <summary>The command tree of <c>rewind</c>. Output goes to the given console and writers so tests can read it.</summary>
 internal static class CliApp
 {
-    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, IAnsiConsole console, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        RunAsync(args, console, output, error, Environment.GetEnvironmentVariable, cancellationToken);
+
+    /// <summary>As the other overload, reading REWIND_SERVER and REWIND_TOKEN from <paramref name="environment"/>.</summary>
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, TextWriter output, TextWriter error, Func<string, string?> environment, CancellationToken cancellationToken = default)
     {
-        var context = new CliContext(console, error);
+        var context = new CliContext(console, error, environment);
         // A named root rather than RootCommand, so help says "rewind" however the binary is started (dotnet rewind.dll, tests).
         var root = new Command("rewind", "Rewind: detects a bad release, rolls every affected component back to its last known good, proves it worked, and keeps the record.")
         {
@@ -27,7 +31,10 @@ internal static class CliApp
             IncidentCommands.CreateShadow(context),
             MaintenanceCommand.Create(context),
             SignalCommands.CreateSignals(context),
-            SignalCommands.CreateToken(context),
+            AccessCommands.CreateToken(context),
+            AccessCommands.CreateUser(context),
+            AccessCommands.CreateAudit(context),
+            AccessCommands.CreateAccess(context),
             ConfigCommand.Create(context),
             DemoCommand.Create(context),
         };

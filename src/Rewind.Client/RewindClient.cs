@@ -77,6 +77,45 @@ public sealed class RewindClient(HttpClient http)
     public Task<RollbackPlanDto> DryRunRollbackAsync(RollbackRequest request, CancellationToken cancellationToken = default) =>
         PostAsync<RollbackPlanDto>("api/v1/rollbacks", request with { DryRun = true }, cancellationToken);
 
+    public Task<WhoAmIDto> WhoAmIAsync(CancellationToken cancellationToken = default) =>
+        GetAsync<WhoAmIDto>("api/v1/whoami", cancellationToken);
+
+    public Task<IReadOnlyList<UserDto>> GetUsersAsync(CancellationToken cancellationToken = default) =>
+        GetAsync<IReadOnlyList<UserDto>>("api/v1/users", cancellationToken);
+
+    public Task<UserDto> CreateUserAsync(CreateUserRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync<UserDto>("api/v1/users", request, cancellationToken);
+
+    public async Task DisableUserAsync(string name, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.PostAsync(new Uri($"api/v1/users/{Uri.EscapeDataString(name)}/disable", UriKind.Relative), null, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            await ReadAsync<object>(response, cancellationToken);
+        }
+    }
+
+    public Task<CreatedTokenDto> CreateTokenAsync(string user, CreateTokenRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync<CreatedTokenDto>($"api/v1/users/{Uri.EscapeDataString(user)}/tokens", request, cancellationToken);
+
+    public Task<IReadOnlyList<TokenDto>> GetTokensAsync(string? user = null, CancellationToken cancellationToken = default) =>
+        GetAsync<IReadOnlyList<TokenDto>>(user is null ? "api/v1/tokens" : $"api/v1/tokens?user={Uri.EscapeDataString(user)}", cancellationToken);
+
+    public async Task RevokeTokenAsync(string id, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.DeleteAsync(new Uri($"api/v1/tokens/{Uri.EscapeDataString(id)}", UriKind.Relative), cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            await ReadAsync<object>(response, cancellationToken);
+        }
+    }
+
+    public Task<IReadOnlyList<AuditEntryDto>> GetAuditAsync(long after = 0, int limit = 100, CancellationToken cancellationToken = default) =>
+        GetAsync<IReadOnlyList<AuditEntryDto>>($"api/v1/audit?after={after}&limit={limit}", cancellationToken);
+
+    public Task<AuditVerificationDto> VerifyAuditAsync(CancellationToken cancellationToken = default) =>
+        GetAsync<AuditVerificationDto>("api/v1/audit/verify", cancellationToken);
+
     private async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);

@@ -7,6 +7,8 @@ using Microsoft.Extensions.Logging;
 using Rewind.Client;
 using Rewind.Core.Configuration;
 using Rewind.Core.Storage;
+using Rewind.Core.Access;
+using Rewind.Server.Access;
 using Rewind.Server.Api;
 using Rewind.Server.Hosting;
 using Rewind.Server.Policies;
@@ -61,7 +63,11 @@ public static class RewindServer
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        MapApi(app.MapGroup("/api/v1"));
+        app.UseRouting();
+        app.UseMiddleware<AuditMiddleware>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        MapApi(app.MapGroup("/api/v1").RequireAuthorization(Roles.Viewer));
         return app;
     }
 
@@ -78,6 +84,7 @@ public static class RewindServer
         services.AddSingleton<RollbackCoordinator>();
         services.AddSingleton<RollbackExecutor>();
         services.AddRewindRuntime();
+        services.AddRewindAuthorization();
         services.AddHostedService<ExecutorHostedService>();
         services.AddHostedService<MonitorHostedService>();
         services.AddHostedService<BakeHostedService>();
@@ -95,5 +102,6 @@ public static class RewindServer
         api.MapRollbackEndpoints();
         api.MapMaintenanceEndpoints();
         api.MapSignalEndpoints();
+        api.MapAccessEndpoints();
     }
 }

@@ -5,6 +5,9 @@ namespace Rewind.Cli.Tests;
 /// <summary>Runs the CLI in-process with captured output, as a script would see it.</summary>
 internal sealed record CliRun(int ExitCode, string Output, string Error)
 {
+    /// <summary>The admin token of each live server, by URL: a run with <c>--server URL</c> gets it as REWIND_TOKEN.</summary>
+    public static System.Collections.Concurrent.ConcurrentDictionary<string, string> Tokens { get; } = new(StringComparer.Ordinal);
+
     public static async Task<CliRun> RunAsync(params string[] args)
     {
         using var output = new StringWriter();
@@ -17,7 +20,9 @@ internal sealed record CliRun(int ExitCode, string Output, string Error)
             Interactive = InteractionSupport.No,
         });
         console.Profile.Width = 160;
-        var exitCode = await CliApp.RunAsync(args, console, output, error);
+        var server = Array.IndexOf(args, "--server") is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        var token = server is not null && Tokens.TryGetValue(server, out var known) ? known : null;
+        var exitCode = await CliApp.RunAsync(args, console, output, error, name => name == "REWIND_TOKEN" ? token : Environment.GetEnvironmentVariable(name));
         return new CliRun(exitCode, output.ToString(), error.ToString());
     }
 }

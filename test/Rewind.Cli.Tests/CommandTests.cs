@@ -24,10 +24,10 @@ public sealed class CommandTests
     }
 
     [Fact]
-    public async Task TokenNew_PrintsATokenOnceAndTheConfigLineWithOnlyItsHash()
+    public async Task TokenPush_PrintsATokenOnceAndTheConfigLineWithOnlyItsHash()
     {
-        var first = await CliRun.RunAsync("token", "new", "shop");
-        var second = await CliRun.RunAsync("token", "new", "shop");
+        var first = await CliRun.RunAsync("token", "push", "shop");
+        var second = await CliRun.RunAsync("token", "push", "shop");
 
         first.ExitCode.ShouldBe(0);
         var token = Regex.Match(first.Output, "rwp_[A-Za-z0-9_-]{43}", RegexOptions.None, TimeSpan.FromSeconds(1)).Value;

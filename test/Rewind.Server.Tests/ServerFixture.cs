@@ -75,7 +75,9 @@ public sealed class ServerFixture : IAsyncDisposable
         var app = await RewindServer.CreateAsync(parsed.Config!, new RewindServerOptions { MinimumLogLevel = LogLevel.Warning });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ServerFixture(root, app, new HttpClient { BaseAddress = new Uri(address + "/") });
+        var http = new HttpClient { BaseAddress = new Uri(address + "/") };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await Access.AccessBootstrap.AdminTokenAsync(app.Services, "admin", "test"));
+        return new ServerFixture(root, app, http);
     }
 
     public async ValueTask DisposeAsync()

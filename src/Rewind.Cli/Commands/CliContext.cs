@@ -5,8 +5,10 @@ using Spectre.Console;
 namespace Rewind.Cli.Commands;
 
 /// <summary>What every command shares: where output goes, which server to talk to, and one way to report failures.</summary>
-internal sealed class CliContext(IAnsiConsole console, TextWriter error)
+internal sealed class CliContext(IAnsiConsole console, TextWriter error, Func<string, string?>? environment = null)
 {
+    private readonly Func<string, string?> _environment = environment ?? Environment.GetEnvironmentVariable;
+
     public IAnsiConsole Console { get; } = console;
 
     public TextWriter Error { get; } = error;
@@ -20,7 +22,7 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter error)
     public async Task<int> CallAsync(ParseResult parse, Func<RewindClient, Task<int>> action)
     {
         var server = parse.GetValue(ServerOption)
-            ?? (Environment.GetEnvironmentVariable("REWIND_SERVER") is { Length: > 0 } fromEnvironment ? fromEnvironment : RewindClient.DefaultServer);
+            ?? (_environment("REWIND_SERVER") is { Length: > 0 } fromEnvironment ? fromEnvironment : RewindClient.DefaultServer);
         if (!Uri.TryCreate(server.EndsWith('/') ? server : server + "/", UriKind.Absolute, out var baseAddress))
         {
             await Error.WriteLineAsync($"error: --server '{server}' is not a URL");
@@ -28,6 +30,11 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter error)
         }
 
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (_environment("REWIND_TOKEN") is { Length: > 0 } token)
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Trim());
+        }
+
         try
         {
             return await action(new RewindClient(http));
@@ -35,6 +42,13 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter error)
         catch (RewindApiException ex)
         {
             await Error.WriteLineAsync($"error: {ex.Message}");
+            if (ex.Status == 401)
+            {
+                await Error.WriteLineAsync(_environment("REWIND_TOKEN") is { Length: > 0 }
+                    ? "the token in REWIND_TOKEN was refused; ask an admin for a new one (rewind token create USER)"
+                    : "set REWIND_TOKEN to your API token (an admin makes one with rewind token create USER; the first with rewind access init)");
+            }
+
             return ex.Status == 400 ? ExitCodes.Invalid : ExitCodes.Failed;
         }
         catch (HttpRequestException ex)

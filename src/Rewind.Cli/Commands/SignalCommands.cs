@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Rewind.Cli.Output;
 using Spectre.Console;
 
@@ -39,20 +37,20 @@ internal static class SignalCommands
         return command;
     }
 
-    /// <summary><c>rewind token new NAME</c>: a fresh push token, and the config line holding only its hash.</summary>
-    public static Command CreateToken(CliContext context)
+    /// <summary><c>rewind token push NAME</c>: a fresh push token, and the config line holding only its hash.</summary>
+    public static Command CreatePushToken(CliContext context)
     {
         var name = new Argument<string>("name") { Description = "A name for the token, e.g. the application that will push events" };
-        var create = new Command("new", "Make a new push token for POST /api/v1/signals. The token is shown once; the config keeps only its SHA-256 hash.") { name };
+        var create = new Command("push", "Make a push token for POST /api/v1/signals (no server needed). The token is shown once; the config keeps only its SHA-256 hash.") { name };
         create.SetAction(parse =>
         {
-            var token = "rwp_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-            var hash = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+            var token = Rewind.Core.Access.TokenSecret.New(Rewind.Core.Access.TokenSecret.PushPrefix);
+            var hash = Rewind.Core.Access.TokenSecret.Hash(token);
             context.Console.MarkupLine($"token (shown once; give it to the application): [bold]{token}[/]");
             context.Console.MarkupLine("add to rewind.yaml, under server.push-tokens:");
             context.Console.WriteLine($"    {parse.GetValue(name)}: {hash}");
             return ExitCodes.Ok;
         });
-        return new Command("token", "Push tokens for applications that send events.") { create };
+        return create;
     }
 }

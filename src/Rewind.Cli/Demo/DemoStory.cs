@@ -8,6 +8,7 @@ using Rewind.Client;
 using Rewind.Core.Runbooks;
 using Rewind.Runtime.Processes;
 using Rewind.Runtime.Releases;
+using Rewind.Server.Access;
 using Rewind.Server;
 using Rewind.Server.Hosting;
 using Spectre.Console;
@@ -53,6 +54,7 @@ internal sealed class DemoStory(IAnsiConsole console, TextWriter error, bool kee
             await app.StartAsync(limit.Token);
             Say($"rewind server on {workspace.ApiUrl} (store sqlite:{Path.Combine(workspace.Root, "rewind.db")}), config {workspace.ConfigPath}");
             using var http = new HttpClient { BaseAddress = new Uri(workspace.ApiUrl + "/"), Timeout = TimeSpan.FromSeconds(10) };
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await AccessBootstrap.AdminTokenAsync(app.Services, "demo", "demo", limit.Token));
             var client = new RewindClient(http);
             succeeded = await TellAsync(workspace, client, limit.Token);
             if (keep)

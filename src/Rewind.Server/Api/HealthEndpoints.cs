@@ -13,7 +13,7 @@ internal static class HealthEndpoints
 {
     public static void MapHealthEndpoints(this IEndpointRouteBuilder api)
     {
-        api.MapGet("/health", GetHealthAsync);
+        api.MapGet("/health", GetHealthAsync).AllowAnonymous();
     }
 
     private static async Task<Results<Ok<ControllerHealthDto>, ProblemHttpResult>> GetHealthAsync(IStore store, ConfigHolder config, ServerClock clock, CancellationToken cancellationToken)

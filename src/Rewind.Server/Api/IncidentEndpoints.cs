@@ -2,9 +2,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Rewind.Core.Access;
 using Rewind.Client;
 using Rewind.Core.Incidents;
 using Rewind.Core.Storage;
+
+using Rewind.Server.Access;
 
 namespace Rewind.Server.Api;
 
@@ -14,7 +17,7 @@ internal static class IncidentEndpoints
     {
         api.MapGet("/incidents", ListAsync);
         api.MapGet("/incidents/{id}", GetAsync);
-        api.MapPost("/incidents/{id}/resolve", ResolveAsync);
+        api.MapPost("/incidents/{id}/resolve", ResolveAsync).RequireAuthorization(Roles.Operator);
         api.MapGet("/shadow-decisions", ShadowAsync);
     }
 
@@ -29,7 +32,7 @@ internal static class IncidentEndpoints
         TypedResults.Ok((await store.GetShadowDecisionsAsync(Math.Clamp(limit, 1, 1000), component, cancellationToken))
             .Select(d => new ShadowDecisionDto(d.Component, d.Policy, d.Release, d.At, d.Action, d.Evidence)).ToList());
 
-    private static async Task<Results<Ok<IncidentDto>, ProblemHttpResult>> ResolveAsync(string id, ResolveIncidentRequest request, IStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IncidentDto>, ProblemHttpResult>> ResolveAsync(string id, ResolveIncidentRequest request, HttpContext context, IStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Note) || request.Note.Length > 4000)
         {
@@ -51,7 +54,7 @@ internal static class IncidentEndpoints
             return Problems.Conflict("rollback still running", $"rollback {active.Id} is still acting for {id}; resolve it when the rollback has finished");
         }
 
-        var by = string.IsNullOrWhiteSpace(request.ResolvedBy) ? "api" : request.ResolvedBy.Trim();
+        var by = AccessPolicies.Actor(context);
         var now = time.GetUtcNow();
         await store.AppendTimelineAsync(new TimelineEvent(id, now, TimelineKinds.Resolved, $"resolved by {by}: {request.Note.Trim()}", by), cancellationToken);
         await store.SetIncidentStatusAsync(id, IncidentStatus.Resolved, now, cancellationToken);

@@ -2,11 +2,13 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Rewind.Core.Access;
 using Rewind.Client;
 using Rewind.Core.Configuration;
 using Rewind.Core.Incidents;
 using Rewind.Core.Policies;
 using Rewind.Core.Storage;
+using Rewind.Server.Access;
 using Rewind.Server.Hosting;
 
 namespace Rewind.Server.Api;
@@ -17,11 +19,11 @@ internal static class MaintenanceEndpoints
 
     public static void MapMaintenanceEndpoints(this IEndpointRouteBuilder api)
     {
-        api.MapPost("/components/{name}/maintenance", StartAsync);
-        api.MapDelete("/components/{name}/maintenance", EndAsync);
+        api.MapPost("/components/{name}/maintenance", StartAsync).RequireAuthorization(Roles.Operator);
+        api.MapDelete("/components/{name}/maintenance", EndAsync).RequireAuthorization(Roles.Operator);
     }
 
-    private static async Task<Results<Created<MaintenanceDto>, ProblemHttpResult>> StartAsync(string name, MaintenanceRequest request, ConfigHolder config, IStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<MaintenanceDto>, ProblemHttpResult>> StartAsync(string name, MaintenanceRequest request, HttpContext context, ConfigHolder config, IStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         if (config.Component(name) is null)
         {
@@ -39,7 +41,7 @@ internal static class MaintenanceEndpoints
         }
 
         var now = time.GetUtcNow();
-        var by = string.IsNullOrWhiteSpace(request.DeclaredBy) ? "api" : request.DeclaredBy.Trim();
+        var by = AccessPolicies.Actor(context);
         var window = new MaintenanceWindow(name, now, now + duration, request.Reason.Trim(), by);
         await store.DeclareMaintenanceAsync(window, cancellationToken);
         if (await store.GetOpenIncidentAsync(name, cancellationToken) is { } incident)

@@ -2,10 +2,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Rewind.Core.Access;
 using Rewind.Client;
 using Rewind.Core.Incidents;
 using Rewind.Core.Releases;
 using Rewind.Core.Storage;
+using Rewind.Server.Access;
 using Rewind.Server.Hosting;
 using Rewind.Server.Releases;
 
@@ -17,8 +19,8 @@ internal static class ReleaseEndpoints
     {
         api.MapGet("/components/{name}/releases", ListAsync);
         api.MapGet("/components/{name}/releases/{version}", GetAsync);
-        api.MapPost("/components/{name}/releases", RecordAsync);
-        api.MapPost("/components/{name}/releases/{version}/mark-bad", MarkBadAsync);
+        api.MapPost("/components/{name}/releases", RecordAsync).RequireAuthorization(Roles.Operator);
+        api.MapPost("/components/{name}/releases/{version}/mark-bad", MarkBadAsync).RequireAuthorization(Roles.Operator);
     }
 
     private static async Task<Results<Ok<List<ReleaseDto>>, ProblemHttpResult>> ListAsync(string name, ConfigHolder config, IStore store, CancellationToken cancellationToken)
@@ -34,7 +36,7 @@ internal static class ReleaseEndpoints
         return TypedResults.Ok(releases.OrderByDescending(r => r.RecordedAt).Select(r => r.ToDto(lkg)).ToList());
     }
 
-    private static async Task<Results<Created<ReleaseDto>, ProblemHttpResult>> RecordAsync(string name, RecordReleaseRequest request, ConfigHolder config, IStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<ReleaseDto>, ProblemHttpResult>> RecordAsync(string name, RecordReleaseRequest request, HttpContext context, ConfigHolder config, IStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         if (config.Component(name) is null)
         {
@@ -53,7 +55,7 @@ internal static class ReleaseEndpoints
         }
 
         var state = existing?.State == ReleaseState.Stable ? ReleaseState.Stable : request.Deploying ? ReleaseState.Deploying : ReleaseState.Baking;
-        var release = await store.RecordReleaseAsync(new Release(name, request.Version, state, time.GetUtcNow(), request.Commit, request.Artifact, request.RecordedBy), cancellationToken);
+        var release = await store.RecordReleaseAsync(new Release(name, request.Version, state, time.GetUtcNow(), request.Commit, request.Artifact, Recorder(context, request.RecordedBy)), cancellationToken);
         return TypedResults.Created($"/api/v1/components/{name}/releases/{release.Version}", release.ToDto(await LastKnownGoodAsync(store, name, cancellationToken)));
     }
 
@@ -68,7 +70,7 @@ internal static class ReleaseEndpoints
         return LastKnownGood.Select(await store.GetReleasesAsync(name, cancellationToken), state?.CurrentVersion)?.Version;
     }
 
-    private static async Task<Results<Ok<ReleaseDto>, ProblemHttpResult>> MarkBadAsync(string name, string version, MarkBadRequest request, ConfigHolder config, IStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ReleaseDto>, ProblemHttpResult>> MarkBadAsync(string name, string version, MarkBadRequest request, HttpContext context, ConfigHolder config, IStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         if (config.Component(name) is null)
         {
@@ -87,7 +89,7 @@ internal static class ReleaseEndpoints
             await store.SetReleaseStateAsync(name, version, ReleaseState.Bad, now, incident?.Id, cancellationToken);
             if (incident is not null)
             {
-                var by = string.IsNullOrWhiteSpace(request.MarkedBy) ? "api" : request.MarkedBy.Trim();
+                var by = AccessPolicies.Actor(context);
                 var why = string.IsNullOrWhiteSpace(request.Reason) ? "no reason given" : request.Reason.Trim();
                 await store.AppendTimelineAsync(new TimelineEvent(incident.Id, now, TimelineKinds.Decision, $"release {version} marked bad by {by}: {why}", by), cancellationToken);
             }
@@ -95,5 +97,12 @@ internal static class ReleaseEndpoints
 
         release = (await store.GetReleaseAsync(name, version, cancellationToken))!;
         return TypedResults.Ok(release.ToDto(await LastKnownGoodAsync(store, name, cancellationToken)));
+    }
+
+    /// <summary>The authenticated user; a pipeline recording on behalf of someone (<c>--by</c>) is kept beside it, never instead of it.</summary>
+    private static string Recorder(HttpContext context, string? recordedBy)
+    {
+        var actor = AccessPolicies.Actor(context);
+        return string.IsNullOrWhiteSpace(recordedBy) || string.Equals(recordedBy.Trim(), actor, StringComparison.Ordinal) ? actor : $"{actor} (for {recordedBy.Trim()})";
     }
 }

@@ -2,10 +2,13 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Rewind.Core.Access;
 using Rewind.Client;
 using Rewind.Core.Storage;
 using Rewind.Server.Releases;
 using Rewind.Server.Runbooks;
+
+using Rewind.Server.Access;
 
 namespace Rewind.Server.Api;
 
@@ -15,7 +18,7 @@ internal static class RollbackEndpoints
     {
         api.MapGet("/rollbacks", ListAsync);
         api.MapGet("/rollbacks/{id}", GetAsync);
-        api.MapPost("/rollbacks", RequestAsync);
+        api.MapPost("/rollbacks", RequestAsync).RequireAuthorization(Roles.Operator);
     }
 
     private static async Task<Ok<List<RollbackDto>>> ListAsync(IStore store, CancellationToken cancellationToken, string? component = null, int limit = 50) =>
@@ -26,7 +29,7 @@ internal static class RollbackEndpoints
             ? TypedResults.Ok(rollback.ToDto())
             : Problems.NotFound("unknown rollback", $"rollback {id} does not exist");
 
-    private static async Task<Results<Accepted<RollbackDto>, Ok<RollbackPlanDto>, ProblemHttpResult>> RequestAsync(RollbackRequest request, RollbackCoordinator coordinator, IStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted<RollbackDto>, Ok<RollbackPlanDto>, ProblemHttpResult>> RequestAsync(RollbackRequest request, HttpContext context, RollbackCoordinator coordinator, IStore store, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Component))
         {
@@ -54,7 +57,7 @@ internal static class RollbackEndpoints
             };
         }
 
-        var requestedBy = string.IsNullOrWhiteSpace(request.RequestedBy) ? "api" : request.RequestedBy.Trim();
+        var requestedBy = AccessPolicies.Actor(context);
         var outcome = await coordinator.RequestAsync(request.Component, request.ToVersion, request.Reason.Trim(), requestedBy, null, cancellationToken);
         return outcome switch
         {

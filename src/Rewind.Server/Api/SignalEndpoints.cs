@@ -24,7 +24,7 @@ internal static class SignalEndpoints
 
     public static void MapSignalEndpoints(this IEndpointRouteBuilder api)
     {
-        api.MapPost("/signals", PushAsync);
+        api.MapPost("/signals", PushAsync).AllowAnonymous(); // push tokens, checked here
         api.MapGet("/components/{name}/signals", (string name, ConfigHolder config, DecisionEngine engine) =>
             config.Component(name) is null
                 ? (IResult)Problems.NotFound("unknown component", $"component {name} is not in the config")

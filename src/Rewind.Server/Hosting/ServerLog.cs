@@ -38,6 +38,9 @@ internal static partial class ServerLog
     [LoggerMessage(1009, LogLevel.Information, "Event {Event} x{Count} pushed for {Component} by {PushedBy}")]
     public static partial void EventPushed(ILogger logger, string component, string @event, long count, string pushedBy);
 
+    [LoggerMessage(1010, LogLevel.Critical, "Could not write the audit entry for {Action}")]
+    public static partial void AuditFailed(ILogger logger, Exception exception, string action);
+
     [LoggerMessage(2001, LogLevel.Warning, "Rollback {RollbackId} of {Component} started: {From} -> {To}")]
     public static partial void RollbackStarted(ILogger logger, string rollbackId, string component, string? from, string to);
 
