@@ -19,6 +19,8 @@ internal sealed class LoadGenerator : IAsyncDisposable
     private long _serverErrors;
     private long _failed;
     private long _dropped;
+    private long _markerSeenTicks;
+    private volatile string? _marker;
 
     public LoadGenerator(Uri target, double perSecond)
     {
@@ -35,6 +37,16 @@ internal sealed class LoadGenerator : IAsyncDisposable
     public long Failed => Interlocked.Read(ref _failed);
 
     public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>When an answer whose body contains the <see cref="WatchFor"/> text first arrived.</summary>
+    public DateTimeOffset? MarkerSeenAt => Interlocked.Read(ref _markerSeenTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    /// <summary>Notes the first answer containing <paramref name="text"/>, e.g. the first answer of a new release.</summary>
+    public void WatchFor(string text)
+    {
+        Interlocked.Exchange(ref _markerSeenTicks, 0);
+        _marker = text;
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -83,7 +95,13 @@ internal sealed class LoadGenerator : IAsyncDisposable
         try
         {
             using var response = await _http.GetAsync(_target);
+            var body = await response.Content.ReadAsStringAsync();
+            var at = DateTimeOffset.UtcNow;
             Interlocked.Increment(ref (int)response.StatusCode >= 500 ? ref _serverErrors : ref _ok);
+            if (_marker is { } marker && body.Contains(marker, StringComparison.Ordinal))
+            {
+                Interlocked.CompareExchange(ref _markerSeenTicks, at.UtcTicks, 0);
+            }
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {

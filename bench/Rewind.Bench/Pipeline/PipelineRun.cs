@@ -16,7 +16,7 @@ internal sealed record WatcherTimes(string Name, double? Active, double? Firing,
 
 /// <summary>One run: Rewind's delay, each alerting pipeline's, and what the traffic looked like.</summary>
 internal sealed record RunResult(
-    DateTimeOffset FaultAt, double DeployGapSeconds, double? Rewind, string? RewindEvidence, IReadOnlyList<WatcherTimes> Pipelines,
+    DateTimeOffset FaultAt, DateTimeOffset PolledAt, double DeployGapSeconds, double? Rewind, string? RewindEvidence, IReadOnlyList<WatcherTimes> Pipelines,
     long Answered, long ServerErrors, long Unanswered, long Dropped);
 
 /// <summary>
@@ -101,10 +101,10 @@ internal sealed class PipelineRun(string repository)
             var rest = Warmup + (WarmupJitter * Random.Shared.NextDouble()) - warmup.Elapsed;
             await Task.Delay(rest > TimeSpan.Zero ? rest : TimeSpan.Zero);
 
-            var (faultAt, gap) = await DeployBadReleaseAsync();
+            var (faultAt, polledAt, gap) = await DeployBadReleaseAsync(load);
             await client.RecordReleaseAsync("web", new RecordReleaseRequest("v2"));
             var (rewindAt, evidence, times) = await WatchAsync(client, webhook, pipelines, faultAt);
-            return new RunResult(faultAt, gap, Since(faultAt, rewindAt), evidence, times, load.Ok, load.ServerErrors, load.Failed, load.Dropped);
+            return new RunResult(faultAt, polledAt, gap, Since(faultAt, rewindAt), evidence, times, load.Ok, load.ServerErrors, load.Failed, load.Dropped);
         }
         finally
         {
@@ -115,9 +115,13 @@ internal sealed class PipelineRun(string repository)
         }
     }
 
-    /// <summary>What a deploy script does: switch <c>current</c> to v2 and restart. The fault starts with v2's first answer.</summary>
-    private async Task<(DateTimeOffset FaultAt, double GapSeconds)> DeployBadReleaseAsync()
+    /// <summary>
+    /// What a deploy script does: switch <c>current</c> to v2 and restart. The fault starts with v2's first answer: the
+    /// earlier of the first v2 answer the traffic got and the first v2 answer to a <c>/health</c> poll every 5 ms.
+    /// </summary>
+    private async Task<(DateTimeOffset FaultAt, DateTimeOffset PolledAt, double GapSeconds)> DeployBadReleaseAsync(LoadGenerator load)
     {
+        load.WatchFor("sample service v2");
         var clock = Stopwatch.StartNew();
         ReleaseDirectory.Switch(App, "v2");
         await ServiceCtlAsync("restart");
@@ -132,7 +136,9 @@ internal sealed class PipelineRun(string repository)
             await Task.Delay(5);
         }
 
-        return (DateTimeOffset.UtcNow, clock.Elapsed.TotalSeconds);
+        var polled = DateTimeOffset.UtcNow;
+        var gap = clock.Elapsed.TotalSeconds;
+        return (load.MarkerSeenAt is { } seen && seen < polled ? seen : polled, polled, gap);
     }
 
     /// <summary>Polls until Rewind decided and every pipeline's webhook arrived, or the limit passed.</summary>
@@ -213,7 +219,8 @@ internal sealed class PipelineRun(string repository)
             bake-time: 10s
         """);
 
-    private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(1) };
+    /// <summary>A short timeout, so a connection the stopping v1 accepted but never answers cannot delay the fault's timestamp.</summary>
+    private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromMilliseconds(250) };
 
     private async Task<bool> ServesAsync(string version)
     {
