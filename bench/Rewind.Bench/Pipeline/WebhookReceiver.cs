@@ -29,8 +29,6 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     public Notification? FirstFiring(string path) => _first.TryGetValue(path, out var notification) ? notification : null;
 
-    public void Clear() => _first.Clear();
-
     public async ValueTask DisposeAsync()
     {
         _listener.Stop();
