@@ -3,6 +3,7 @@ using Rewind.Bench;
 var names = new Dictionary<string, string>(StringComparer.Ordinal)
 {
     ["detection"] = "detector quality on seeded request streams: sequential test vs fixed threshold vs SRE burn-rate alerts, delays and false alarms",
+    ["pipeline"] = "end to end against the usual pipeline: one bad deploy watched by rewind and by Prometheus + Alertmanager (typical and tuned), fault -> action",
     ["probes"] = "HTTP probe capacity against a local service: rewind vs blackbox_exporter vs wrk alone, probes/s and CPU per probe",
     ["recovery"] = "release-dir: fault -> detection, and decision -> back on the last known good and healthy, against the bare operations and a hand-written script",
 };
@@ -21,6 +22,7 @@ var quick = args.Contains("--quick", StringComparer.Ordinal);
 return args[0] switch
 {
     "recovery" => await new RecoveryBenchmark(quick).RunAsync(),
+    "pipeline" => await new Rewind.Bench.Pipeline.PipelineBenchmark(quick, RecoveryBenchmark.FindRepository()).RunAsync(),
     "probes" => await new ProbesBenchmark(quick, RecoveryBenchmark.FindRepository()).RunAsync(),
     "detection" => new Rewind.Bench.Detection.DetectionBenchmark(quick, RecoveryBenchmark.FindRepository()).Run(),
     _ => Fail($"unknown benchmark '{args[0]}'; bench/run --list names them"),
