@@ -44,9 +44,10 @@ internal sealed class RecoveryBenchmark(bool quick)
         await workspace.ServiceCtlAsync("start", workspace.Watched, workspace.WatchedPort);
         await workspace.ServiceCtlAsync("start", workspace.Baseline, workspace.BaselinePort);
         await using var app = await RewindServer.CreateAsync(parsed.Config!, new RewindServerOptions { MinimumLogLevel = LogLevel.Error });
+        var token = await Rewind.Server.Access.AccessBootstrap.AdminTokenAsync(app.Services, "bench", "bench");
         await app.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{workspace.ApiPort}/") };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await Rewind.Server.Access.AccessBootstrap.AdminTokenAsync(app.Services, "bench", "bench"));
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         var client = new RewindClient(http);
         var results = new Results();
         try

@@ -11,6 +11,7 @@ public sealed class LiveCommandTests
         await using var server = await LiveServer.StartAsync();
         (await CliRun.RunAsync("release", "record", "web", "v1", "--commit", "a1b2c3d", "--by", "alice", "--server", server.Url)).ExitCode.ShouldBe(0);
         using var http = new HttpClient { BaseAddress = new Uri(server.Url + "/") };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", CliRun.Tokens[server.Url]);
         await Eventually.WaitAsync(async () => (await new Client.RewindClient(http).GetReleasesAsync("web")).Any(r => r is { Version: "v1", State: "stable" }), TimeSpan.FromSeconds(20), "v1 to bake");
         (await CliRun.RunAsync("release", "record", "web", "v2", "--server", server.Url)).ExitCode.ShouldBe(0);
 

@@ -51,8 +51,8 @@ internal sealed class LiveServer : IAsyncDisposable
             """;
         var config = ConfigParser.Parse(yaml, "rewind.yaml", root).Config!;
         var app = await RewindServer.CreateAsync(config, new RewindServerOptions { MinimumLogLevel = LogLevel.Warning });
-        await app.StartAsync();
         CliRun.Tokens[url] = await Rewind.Server.Access.AccessBootstrap.AdminTokenAsync(app.Services, "alice", "test");
+        await app.StartAsync();
         return new LiveServer(root, url, app);
     }
 

@@ -28,6 +28,7 @@ public sealed class KillAndResumeTests
         await Eventually.WaitAsync(async () => (await service.GetAsync(new Uri(deployment.ServiceUrl + "/health"))).IsSuccessStatusCode, Deadline, "v1 to finish starting");
 
         using var http = new HttpClient { BaseAddress = new Uri(deployment.ApiUrl + "/"), Timeout = TimeSpan.FromSeconds(5) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await RewindProcess.InitAccessAsync(deployment.ConfigPath));
         var client = new RewindClient(http);
         string rollbackId;
         string inodeAfterSwitch;

@@ -29,6 +29,7 @@ public sealed class RegressionTests
         var load = Task.WhenAll(Enumerable.Range(0, 4).Select(_ => SendTrafficAsync(service, deployment.ServiceUrl, traffic.Token)));
         using var rewind = RewindProcess.Start("serve", "--config", deployment.ConfigPath);
         using var http = new HttpClient { BaseAddress = new Uri(deployment.ApiUrl + "/"), Timeout = TimeSpan.FromSeconds(5) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await RewindProcess.InitAccessAsync(deployment.ConfigPath));
         var client = new RewindClient(http);
         await Eventually.WaitAsync(async () => (await client.GetHealthAsync()).Status == "ok", Deadline, "the controller");
         await client.RecordReleaseAsync("web", new RecordReleaseRequest("v1"));

@@ -63,6 +63,14 @@ internal sealed class RewindProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Runs <c>rewind access init</c> on the config's store, as an operator does once, and returns the admin token it prints.</summary>
+    public static async Task<string> InitAccessAsync(string configPath)
+    {
+        using var init = Start("access", "init", "admin", "--config", configPath);
+        (await init.WaitForExitAsync(TimeSpan.FromSeconds(60))).ShouldBe(0, init.Output);
+        return init.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Last(l => l.StartsWith("rwt_", StringComparison.Ordinal));
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)

@@ -163,7 +163,7 @@ public sealed class DecisionTests
     [Fact]
     public async Task Maintenance_SuppressesPoliciesUntilItEnds()
     {
-        await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: AutoPolicy);
+        await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: AutoPolicy.Replace("failing-for: 300ms", "failing-for: 1500ms", StringComparison.Ordinal)); // time to declare the window before the policy could fire
         var window = await server.Client.StartMaintenanceAsync("web", new Client.MaintenanceRequest("10m", "schema migration", "alice"));
         await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
 

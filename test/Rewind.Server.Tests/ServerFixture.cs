@@ -73,10 +73,11 @@ public sealed class ServerFixture : IAsyncDisposable
         var parsed = ConfigParser.Parse(yaml, "rewind.yaml", root);
         parsed.Errors.ShouldBeEmpty();
         var app = await RewindServer.CreateAsync(parsed.Config!, new RewindServerOptions { MinimumLogLevel = LogLevel.Warning });
+        var token = await Access.AccessBootstrap.AdminTokenAsync(app.Services, "alice", "test"); // before the start, so no policy runs meanwhile
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var http = new HttpClient { BaseAddress = new Uri(address + "/") };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await Access.AccessBootstrap.AdminTokenAsync(app.Services, "admin", "test"));
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         return new ServerFixture(root, app, http);
     }
 

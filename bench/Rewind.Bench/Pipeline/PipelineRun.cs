@@ -62,10 +62,11 @@ internal sealed class PipelineRun(string repository)
 
             await ServiceCtlAsync("start");
             await using var app = await RewindServer.CreateAsync(parsed.Config!, new RewindServerOptions { MinimumLogLevel = LogLevel.Error });
+            var token = await Rewind.Server.Access.AccessBootstrap.AdminTokenAsync(app.Services, "bench", "bench");
             await app.StartAsync();
             try
             {
-                return await WatchDeployAsync(await Rewind.Server.Access.AccessBootstrap.AdminTokenAsync(app.Services, "bench", "bench"));
+                return await WatchDeployAsync(token);
             }
             finally
             {

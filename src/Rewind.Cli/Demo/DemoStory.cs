@@ -51,10 +51,11 @@ internal sealed class DemoStory(IAnsiConsole console, TextWriter error, bool kee
         var succeeded = false;
         try
         {
+            var token = await AccessBootstrap.AdminTokenAsync(app.Services, "demo", "demo", limit.Token);
             await app.StartAsync(limit.Token);
             Say($"rewind server on {workspace.ApiUrl} (store sqlite:{Path.Combine(workspace.Root, "rewind.db")}), config {workspace.ConfigPath}");
             using var http = new HttpClient { BaseAddress = new Uri(workspace.ApiUrl + "/"), Timeout = TimeSpan.FromSeconds(10) };
-            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await AccessBootstrap.AdminTokenAsync(app.Services, "demo", "demo", limit.Token));
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
             var client = new RewindClient(http);
             succeeded = await TellAsync(workspace, client, limit.Token);
             if (keep)

@@ -25,7 +25,7 @@ internal sealed class AuditMiddleware(RequestDelegate next, IStore store, TimePr
 
         var actor = context.User.Identity?.IsAuthenticated == true ? AccessPolicies.Actor(context) : "anonymous";
         var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
-        var action = $"{context.Request.Method} {(route is null ? context.Request.Path.Value : "/api/v1" + route)}";
+        var action = $"{context.Request.Method} {route ?? context.Request.Path.Value}";
         var target = string.Join(" ", context.Request.RouteValues.Where(v => v.Value is string).Select(v => $"{v.Key}={v.Value}"));
         var detail = context.Items.TryGetValue(TokenAuthenticationHandler.FailureItem, out var failure) ? (string)failure! : "";
         var token = context.User.FindFirst(TokenAuthenticationHandler.TokenIdClaim)?.Value;
