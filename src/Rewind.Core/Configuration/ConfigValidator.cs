@@ -28,7 +28,7 @@ internal static partial class ConfigValidator
         {
             if (!PushTokenHash().IsMatch(hash))
             {
-                Add(config.Server.PushTokens, tokenName, $"server.push-tokens.{tokenName}: expected sha256: and 64 hex digits (`rewind token new` prints one); never the token itself");
+                Add(config.Server.PushTokens, tokenName, $"server.push-tokens.{tokenName}: expected sha256: and 64 hex digits (`rewind token push` prints one); never the token itself");
             }
         }
 

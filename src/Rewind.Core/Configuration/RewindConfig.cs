@@ -22,7 +22,7 @@ public sealed class ServerConfig
     /// <summary>The URL the API listens on. Default <c>http://127.0.0.1:7878</c>.</summary>
     public string Listen { get; set; } = "http://127.0.0.1:7878";
 
-    /// <summary>Tokens allowed to push events, by name, each stored as <c>sha256:HEX</c> of the token (<c>rewind token new</c> makes one).</summary>
+    /// <summary>Tokens allowed to push events, by name, each stored as <c>sha256:HEX</c> of the token (<c>rewind token push</c> makes one).</summary>
     public Dictionary<string, string> PushTokens { get; set; } = new(StringComparer.Ordinal);
 }
 

@@ -92,10 +92,12 @@ internal sealed partial class DecisionEngine(
     private async Task<(bool Acting, string? Version)> GateAsync(string componentName, ComponentConfig component, CancellationToken cancellationToken)
     {
         var version = (await store.GetComponentAsync(componentName, cancellationToken))?.CurrentVersion;
-        if (!_observedVersion.TryGetValue(componentName, out var seen) || !string.Equals(seen, version, StringComparison.Ordinal))
+        var observed = _observedVersion.TryGetValue(componentName, out var seen);
+        if (!observed || !string.Equals(seen, version, StringComparison.Ordinal))
         {
+            // Also from "no release recorded yet": an incident opened then carries over to the first recorded release.
             _observedVersion[componentName] = version;
-            _awaitingRecovery[componentName] = seen is not null;
+            _awaitingRecovery[componentName] = observed;
             foreach (var name in component.Policies.Keys)
             {
                 _states[(componentName, name)] = PolicyState.Initial;

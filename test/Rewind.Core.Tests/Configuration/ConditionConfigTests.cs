@@ -89,7 +89,7 @@ public sealed class ConditionConfigTests
     {
         var result = ConfigParser.Parse(Head.Replace("\"sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae\"", "hunter2", StringComparison.Ordinal), "rewind.yaml", "/");
 
-        result.Errors.ShouldHaveSingleItem().ToString().ShouldBe("rewind.yaml:2:18: server.push-tokens.shop: expected sha256: and 64 hex digits (`rewind token new` prints one); never the token itself");
+        result.Errors.ShouldHaveSingleItem().ToString().ShouldBe("rewind.yaml:2:18: server.push-tokens.shop: expected sha256: and 64 hex digits (`rewind token push` prints one); never the token itself");
     }
 
     [Fact]
