@@ -25,6 +25,7 @@ internal static class CliApp
             IncidentCommands.CreateIncidents(context),
             IncidentCommands.CreateIncident(context),
             IncidentCommands.CreateShadow(context),
+            NotificationsCommand.Create(context),
             MaintenanceCommand.Create(context),
             SignalCommands.CreateSignals(context),
             SignalCommands.CreateToken(context),
