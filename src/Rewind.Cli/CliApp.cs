@@ -29,6 +29,7 @@ internal static class CliApp
             IncidentCommands.CreateIncidents(context),
             IncidentCommands.CreateIncident(context),
             IncidentCommands.CreateShadow(context),
+            NotificationsCommand.Create(context),
             MaintenanceCommand.Create(context),
             SignalCommands.CreateSignals(context),
             AccessCommands.CreateToken(context),

@@ -65,6 +65,12 @@ public sealed class RewindClient(HttpClient http)
     public Task<IReadOnlyList<ShadowDecisionDto>> GetShadowDecisionsAsync(string? component = null, CancellationToken cancellationToken = default) =>
         GetAsync<IReadOnlyList<ShadowDecisionDto>>(component is null ? "api/v1/shadow-decisions" : $"api/v1/shadow-decisions?component={Uri.EscapeDataString(component)}", cancellationToken);
 
+    /// <summary>The notification outbox, newest first; <paramref name="status"/> is <c>pending</c>, <c>failed</c>, <c>sent</c> or null for all.</summary>
+    public Task<IReadOnlyList<NotificationDto>> GetNotificationsAsync(string? status = null, int limit = 100, CancellationToken cancellationToken = default) =>
+        GetAsync<IReadOnlyList<NotificationDto>>(
+            status is null ? $"api/v1/notifications?limit={limit}" : $"api/v1/notifications?status={Uri.EscapeDataString(status)}&limit={limit}",
+            cancellationToken);
+
     public Task<IReadOnlyList<RollbackDto>> GetRollbacksAsync(CancellationToken cancellationToken = default) =>
         GetAsync<IReadOnlyList<RollbackDto>>("api/v1/rollbacks", cancellationToken);
 

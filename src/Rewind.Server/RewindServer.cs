@@ -11,6 +11,7 @@ using Rewind.Core.Access;
 using Rewind.Server.Access;
 using Rewind.Server.Api;
 using Rewind.Server.Hosting;
+using Rewind.Server.Notifications;
 using Rewind.Server.Policies;
 using Rewind.Server.Releases;
 using Rewind.Server.Runbooks;
@@ -51,6 +52,7 @@ public static class RewindServer
         builder.Services.AddProblemDetails();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
+        var secrets = NotificationSecrets.Read(config.Notifications); // before anything is opened: a missing secret stops the start
         var store = StoreFactory.Open(config.Store);
         await store.MigrateAsync(cancellationToken);
         foreach (var (name, component) in config.Components)
@@ -59,6 +61,7 @@ public static class RewindServer
         }
 
         AddControllerServices(builder.Services, config, store);
+        AddNotificationServices(builder.Services, config, secrets);
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -93,6 +96,15 @@ public static class RewindServer
         services.AddHostedService<ConditionTickHostedService>();
     }
 
+    private static void AddNotificationServices(IServiceCollection services, RewindConfig config, NotificationSecrets secrets)
+    {
+        services.AddSingleton(sp => new NotificationChannels(config.Notifications, secrets, sp.GetRequiredService<Runtime.Processes.ProcessRunner>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<NotificationComposer>();
+        services.AddHostedService<NotificationTailHostedService>();
+        services.AddHostedService<NotificationDispatchHostedService>();
+    }
+
     private static void MapApi(RouteGroupBuilder api)
     {
         api.MapHealthEndpoints();
@@ -103,5 +115,6 @@ public static class RewindServer
         api.MapMaintenanceEndpoints();
         api.MapSignalEndpoints();
         api.MapAccessEndpoints();
+        api.MapNotificationEndpoints();
     }
 }

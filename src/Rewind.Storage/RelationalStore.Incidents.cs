@@ -105,8 +105,8 @@ internal sealed partial class RelationalStore
 
     private static async Task InsertTimelineAsync(DbConnection connection, DbTransaction? transaction, TimelineEvent entry, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO timeline (incident_id, at, kind, message, actor) VALUES (@IncidentId, @At, @Kind, @Message, @Actor)",
-            new { entry.IncidentId, At = DbValues.ToMs(entry.At), entry.Kind, entry.Message, entry.Actor },
+            "INSERT INTO timeline (incident_id, at, kind, message, actor, milestone) VALUES (@IncidentId, @At, @Kind, @Message, @Actor, @Milestone)",
+            new { entry.IncidentId, At = DbValues.ToMs(entry.At), entry.Kind, entry.Message, entry.Actor, entry.Milestone },
             transaction,
             cancellationToken: cancellationToken));
 }

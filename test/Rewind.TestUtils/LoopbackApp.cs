@@ -25,12 +25,13 @@ public sealed class LoopbackApp : IAsyncDisposable
 
     /// <param name="map">Maps the app's endpoints.</param>
     /// <param name="certificate">When given, the app serves HTTPS with this certificate (which must hold its private key).</param>
-    public static async Task<LoopbackApp> StartAsync(Action<WebApplication> map, X509Certificate2? certificate = null)
+    /// <param name="port">A port to listen on (for a peer that comes up where a client already points); 0 picks a free one.</param>
+    public static async Task<LoopbackApp> StartAsync(Action<WebApplication> map, X509Certificate2? certificate = null, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         if (certificate is null)
         {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         }
         else
         {

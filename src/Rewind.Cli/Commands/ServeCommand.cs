@@ -33,6 +33,11 @@ internal static class ServeCommand
             {
                 app = await RewindServer.CreateAsync(result.Config!, new RewindServerOptions { Listen = parse.GetValue(listen) }, cancellationToken);
             }
+            catch (RewindStartException ex)
+            {
+                await context.Error.WriteLineAsync($"error: {ex.Message}");
+                return ExitCodes.Failed;
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 await context.Error.WriteLineAsync($"error: cannot open the store {StoreKind(result.Config!.Store)}: {ex.Message}");

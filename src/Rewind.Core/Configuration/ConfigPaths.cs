@@ -21,5 +21,13 @@ internal static class ConfigPaths
                 }
             }
         }
+
+        foreach (var channel in config.Notifications.Channels.Values)
+        {
+            if (channel.Command is { Argv: [var first, ..] } command && (first.StartsWith("./", StringComparison.Ordinal) || first.StartsWith("../", StringComparison.Ordinal)))
+            {
+                command.Argv[0] = Path.GetFullPath(first, config.BaseDirectory);
+            }
+        }
     }
 }

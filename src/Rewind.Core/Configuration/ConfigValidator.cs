@@ -47,6 +47,8 @@ internal static partial class ConfigValidator
             ValidateComponent(name, component, Add);
         }
 
+        ValidateNotifications(config.Notifications, Add);
+
         return errors;
     }
 

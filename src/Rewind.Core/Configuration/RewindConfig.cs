@@ -13,6 +13,9 @@ public sealed class RewindConfig
 
     public Dictionary<string, ComponentConfig> Components { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Channels that tell people about incidents (Slack, webhook, email, command), and the message texts.</summary>
+    public NotificationsConfig Notifications { get; set; } = new();
+
     /// <summary>The directory of the config file; relative paths are resolved against it.</summary>
     internal string BaseDirectory { get; set; } = Environment.CurrentDirectory;
 }

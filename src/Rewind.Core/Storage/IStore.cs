@@ -1,6 +1,7 @@
 using Rewind.Core.Access;
 using Rewind.Core.Audit;
 using Rewind.Core.Incidents;
+using Rewind.Core.Notifications;
 using Rewind.Core.Policies;
 using Rewind.Core.Releases;
 using Rewind.Core.Runbooks;
@@ -12,7 +13,7 @@ namespace Rewind.Core.Storage;
 /// Rewind's durable record and the source of truth: every decision and every step is written here before it is acted on.
 /// Implemented once relationally, with a SQLite and a PostgreSQL dialect; both pass the same contract tests.
 /// </summary>
-public interface IStore : IReleaseStore, IIncidentStore, IRollbackStore, ISampleStore, IShadowStore, IAccessStore, IAuditStore
+public interface IStore : IReleaseStore, IIncidentStore, IRollbackStore, ISampleStore, IShadowStore, IAccessStore, IAuditStore, INotificationStore
 {
     /// <summary>Applies the shipped migrations that are not yet applied. Safe to call from several processes at once.</summary>
     Task MigrateAsync(CancellationToken cancellationToken = default);

@@ -10,4 +10,7 @@ public sealed record ProcessRequest(IReadOnlyList<string> Argv, string? WorkingD
 {
     /// <summary>Variables added to (or, with a <see langword="null"/> value, removed from) the inherited environment.</summary>
     public IReadOnlyDictionary<string, string?>? Environment { get; init; }
+
+    /// <summary>Text written to the process's stdin, which is then closed; <see langword="null"/> closes stdin at once.</summary>
+    public string? StandardInput { get; init; }
 }

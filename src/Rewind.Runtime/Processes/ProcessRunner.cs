@@ -49,10 +49,10 @@ public sealed partial class ProcessRunner
             return new ProcessResult(null, "", _timeProvider.GetElapsedTime(started), TimedOut: false, $"cannot start {executable}: {ex.Message}");
         }
 
-        process.StandardInput.Close();
         var pumps = Task.WhenAll(PumpAsync(process.StandardOutput, output), PumpAsync(process.StandardError, output));
         using var timeout = new CancellationTokenSource(request.Timeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var input = FeedAsync(process.StandardInput, request.StandardInput, linked.Token);
         var timedOut = false;
         try
         {
@@ -75,6 +75,7 @@ public sealed partial class ProcessRunner
         }
 
         var duration = _timeProvider.GetElapsedTime(started);
+        await input;
         await DrainAsync(pumps, output);
         return new ProcessResult(process.HasExited ? process.ExitCode : null, output.ToString(), duration, timedOut);
     }
@@ -85,6 +86,7 @@ public sealed partial class ProcessRunner
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
+            StandardInputEncoding = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = request.WorkingDirectory ?? "",
@@ -107,6 +109,34 @@ public sealed partial class ProcessRunner
         }
 
         return startInfo;
+    }
+
+    /// <summary>Writes the input (if any) and closes stdin; a process that exits without reading it is not an error.</summary>
+    private static async Task FeedAsync(StreamWriter stdin, string? text, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (text is not null)
+            {
+                await stdin.WriteAsync(text.AsMemory(), cancellationToken);
+                await stdin.FlushAsync(cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The process closed its stdin or went away: its exit code tells the rest.
+        }
+        finally
+        {
+            try
+            {
+                stdin.Close();
+            }
+            catch (IOException)
+            {
+                // Broken pipe on the final flush: nothing more to deliver.
+            }
+        }
     }
 
     private static async Task PumpAsync(StreamReader reader, BoundedOutput output)

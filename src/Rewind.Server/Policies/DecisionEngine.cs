@@ -136,7 +136,7 @@ internal sealed partial class DecisionEngine(
                 await Timeline(incident.Id, TimelineKinds.Decision, $"policy {policyName} is notify-only: no rollback", Actor, cancellationToken);
                 return;
             case PolicyMode.Approve:
-                await Timeline(incident.Id, TimelineKinds.Decision, $"policy {policyName} needs a person's approval: run `rewind rollback {componentName}` to roll back", Actor, cancellationToken);
+                await store.AppendTimelineAsync(new TimelineEvent(incident.Id, time.GetUtcNow(), TimelineKinds.Decision, $"policy {policyName} needs a person's approval: run `rewind rollback {componentName}` to roll back", Actor, TimelineMilestones.ApprovalNeeded), cancellationToken);
                 return;
         }
 

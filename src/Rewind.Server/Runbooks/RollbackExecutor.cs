@@ -30,6 +30,7 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         {
             await store.MarkRollbackRunningAsync(rollback.Id, time.GetUtcNow(), cancellationToken);
             ServerLog.RollbackStarted(logger, rollback.Id, rollback.Component, rollback.FromVersion, rollback.ToVersion);
+            await Timeline(rollback, TimelineKinds.Rollback, $"{rollback.Id} started: {rollback.Component} {rollback.FromVersion ?? "unknown"} -> {rollback.ToVersion}, {rollback.Steps.Count} step(s)", TimelineMilestones.RollbackStarted, cancellationToken);
         }
         else
         {
@@ -100,6 +101,7 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
 
         await store.FinishRollbackAsync(rollback.Id, RollbackStatus.Succeeded, now, null, cancellationToken);
         ServerLog.RollbackFinished(logger, rollback.Id, "succeeded");
+        await Timeline(rollback, TimelineKinds.Rollback, $"{rollback.Id} succeeded: {rollback.Component} is on {rollback.ToVersion} and healthy; {rollback.FromVersion ?? "the release left"} is rolled back", TimelineMilestones.RollbackFinished, cancellationToken);
         if (rollback.IncidentId is { } incidentId)
         {
             await Timeline(rollback, TimelineKinds.Resolved, $"{rollback.Component} is healthy on {rollback.ToVersion} after {rollback.Id}; incident resolved", cancellationToken);
@@ -111,11 +113,14 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
     {
         await store.FinishRollbackAsync(rollback.Id, RollbackStatus.Failed, time.GetUtcNow(), error, cancellationToken);
         ServerLog.RollbackFinished(logger, rollback.Id, "failed");
-        await Timeline(rollback, TimelineKinds.Escalation, $"{rollback.Id} failed: {error}; paging a human", cancellationToken);
+        await Timeline(rollback, TimelineKinds.Escalation, $"{rollback.Id} failed: {error}; paging a human", TimelineMilestones.RollbackFailed, cancellationToken);
     }
 
     private Task Timeline(Rollback rollback, string kind, string message, CancellationToken cancellationToken) =>
+        Timeline(rollback, kind, message, null, cancellationToken);
+
+    private Task Timeline(Rollback rollback, string kind, string message, string? milestone, CancellationToken cancellationToken) =>
         rollback.IncidentId is { } id
-            ? store.AppendTimelineAsync(new TimelineEvent(id, time.GetUtcNow(), kind, message, "executor"), cancellationToken)
+            ? store.AppendTimelineAsync(new TimelineEvent(id, time.GetUtcNow(), kind, message, "executor", milestone), cancellationToken)
             : Task.CompletedTask;
 }

@@ -44,7 +44,9 @@ internal sealed class IncidentRow
 /// <summary>A <c>timeline</c> row as Dapper reads it.</summary>
 internal sealed class TimelineRow
 {
-    public const string Columns = "incident_id AS IncidentId, at AS At, kind AS Kind, message AS Message, actor AS Actor";
+    public const string Columns = "seq AS Seq, incident_id AS IncidentId, at AS At, kind AS Kind, message AS Message, actor AS Actor, milestone AS Milestone";
+
+    public long Seq { get; set; }
 
     public string IncidentId { get; set; } = "";
 
@@ -56,5 +58,7 @@ internal sealed class TimelineRow
 
     public string Actor { get; set; } = "";
 
-    public TimelineEvent ToEvent() => new(IncidentId, DbValues.FromMs(At), Kind, Message, Actor);
+    public string? Milestone { get; set; }
+
+    public TimelineEvent ToEvent() => new(IncidentId, DbValues.FromMs(At), Kind, Message, Actor, Milestone);
 }

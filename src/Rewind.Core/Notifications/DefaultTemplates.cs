@@ -1,0 +1,55 @@
+namespace Rewind.Core.Notifications;
+
+/// <summary>
+/// The texts an on-call engineer reads at 3 a.m.: what, where, how bad, what Rewind did, and the next step. The first
+/// line stands alone (an email's subject, a chat preview).
+/// </summary>
+public static class DefaultTemplates
+{
+    public static string For(NotificationEvent kind) => kind switch
+    {
+        NotificationEvent.Opened => """
+            [{{incident.severity}}] {{incident.component}}: incident {{incident.id}} opened
+            {{incident.title}}
+            Release serving: {{incident.release}}
+            Rewind acts as the policy says; a rollback or an approval request follows if one is due.
+            Details: rewind incident show {{incident.id}}
+            """,
+        NotificationEvent.RollbackStarted => """
+            [{{incident.severity}}] {{incident.component}}: rolling back {{rollback.from}} -> {{rollback.to}} ({{rollback.id}})
+            Incident {{incident.id}}: {{incident.title}}
+            Requested by {{rollback.requested-by}}. Rewind is switching to the last known good now; nothing to do yet.
+            Follow it: rewind incident show {{incident.id}}
+            """,
+        NotificationEvent.RollbackFinished => """
+            [{{incident.severity}}] {{incident.component}}: rollback {{rollback.id}} succeeded, {{rollback.to}} is serving and healthy
+            Incident {{incident.id}}: {{incident.title}}
+            {{rollback.from}} is marked rolled-back and is never a rollback target again.
+            Next: find out why {{rollback.from}} failed before deploying again. Record: rewind incident show {{incident.id}}
+            """,
+        NotificationEvent.RollbackFailed => """
+            [{{incident.severity}}] {{incident.component}}: ROLLBACK FAILED {{rollback.id}} ({{rollback.from}} -> {{rollback.to}})
+            Incident {{incident.id}}: {{incident.title}}
+            Error: {{rollback.error}}
+            A person must act now: see what ran with rewind incident show {{incident.id}}, then fix forward or roll back by hand.
+            """,
+        NotificationEvent.ApprovalNeeded => """
+            [{{incident.severity}}] {{incident.component}}: a rollback needs your approval (incident {{incident.id}})
+            {{incident.title}}
+            Release serving: {{incident.release}}. Rewind has touched nothing.
+            To roll back to the last known good: rewind rollback {{incident.component}} (add --dry-run to see the steps first)
+            Evidence: rewind incident show {{incident.id}}
+            """,
+        NotificationEvent.Escalation => """
+            [{{incident.severity}}] {{incident.component}}: ESCALATION, a person must decide (incident {{incident.id}})
+            {{entry.message}}
+            Release serving: {{incident.release}}
+            Look: rewind incident show {{incident.id}}; rewind rollback {{incident.component}} --dry-run shows what a rollback would do.
+            """,
+        _ => """
+            [{{incident.severity}}] {{incident.component}}: incident {{incident.id}} resolved
+            {{entry.message}}
+            Nothing more to do now. The record: rewind incident show {{incident.id}}
+            """,
+    };
+}

@@ -1,0 +1,48 @@
+using System.Text;
+using Rewind.Core.Configuration;
+using Rewind.Core.Incidents;
+using Rewind.Core.Notifications;
+using Rewind.Runtime.Notifications;
+using Rewind.Runtime.Processes;
+
+namespace Rewind.Server.Notifications;
+
+/// <summary>One configured channel: its settings, the notifier that sends to it and its rate limiter.</summary>
+internal sealed record NotificationChannel(string Name, ChannelConfig Config, INotifier Notifier, RateLimiter RateLimiter)
+{
+    public bool Wants(NotificationEvent kind, Severity severity) => Config.Events.Contains(kind) && severity <= Config.MinSeverity;
+}
+
+/// <summary>The channels of the config in force and the template of each event, built once at start.</summary>
+internal sealed class NotificationChannels : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly Dictionary<NotificationEvent, NotificationTemplate> _templates;
+
+    public NotificationChannels(NotificationsConfig config, NotificationSecrets secrets, ProcessRunner runner, TimeProvider time)
+    {
+        _http = HttpDelivery.CreateClient();
+        _templates = NotificationEvents.All.ToDictionary(
+            kind => kind,
+            kind => NotificationTemplate.Parse(config.Templates.GetValueOrDefault(NotificationEvents.Name(kind)) ?? DefaultTemplates.For(kind), kind));
+        All = [.. config.Channels.Select(c => new NotificationChannel(c.Key, c.Value, Create(c.Key, c.Value, secrets, runner, time), new RateLimiter(c.Value.RateLimit.Count, c.Value.RateLimit.Per)))];
+    }
+
+    public IReadOnlyList<NotificationChannel> All { get; }
+
+    public NotificationTemplate Template(NotificationEvent kind) => _templates[kind];
+
+    public void Dispose() => _http.Dispose();
+
+    private INotifier Create(string name, ChannelConfig channel, NotificationSecrets secrets, ProcessRunner runner, TimeProvider time) => channel switch
+    {
+        { Slack: { } slack } => new SlackNotifier(new Uri(slack.Url), _http, channel.Timeout, time),
+        { Webhook: { } webhook } => new WebhookNotifier(new Uri(webhook.Url), Encoding.UTF8.GetBytes(secrets.Get(name, "webhook.secret-env") ?? ""), _http, channel.Timeout, time),
+        { Email: { } email } => new EmailNotifier(
+            new EmailSettings(email.SmtpHost, email.SmtpPort, email.Starttls, email.From, email.To, secrets.Get(name, "email.username-env"), secrets.Get(name, "email.password-env")),
+            channel.Timeout,
+            time),
+        { Command: { } command } => new CommandNotifier(command.Argv, runner, channel.Timeout),
+        _ => throw new InvalidOperationException($"channel {name} has no kind; the config validator should have refused it"),
+    };
+}

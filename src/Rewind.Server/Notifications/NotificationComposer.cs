@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Rewind.Client;
+using Rewind.Core.Incidents;
+using Rewind.Core.Notifications;
+using Rewind.Core.Runbooks;
+using Rewind.Core.Storage;
+
+namespace Rewind.Server.Notifications;
+
+/// <summary>
+/// Turns one timeline entry into the outbox messages of the channels that want it: the event, the text rendered from
+/// its template with the incident (and rollback) as they are now, and the JSON document webhooks and commands get.
+/// </summary>
+internal sealed class NotificationComposer(IStore store, NotificationChannels channels)
+{
+    public async Task<IReadOnlyList<NewNotification>> ComposeAsync(SequencedTimelineEvent item, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var entry = item.Entry;
+        if (NotificationEvents.Of(entry) is not { } kind || await store.GetIncidentAsync(entry.IncidentId, cancellationToken) is not { } incident)
+        {
+            return [];
+        }
+
+        var targets = channels.All.Where(c => c.Wants(kind, incident.Severity)).ToList();
+        if (targets.Count == 0)
+        {
+            return [];
+        }
+
+        var rollback = NotificationEvents.IsRollback(kind) ? await FindRollbackAsync(incident, entry.At, cancellationToken) : null;
+        var text = channels.Template(kind).Render(Values(kind, incident, entry, rollback));
+        return [.. targets.Select(channel =>
+        {
+            var deliveryId = Guid.NewGuid().ToString();
+            var payload = Payload(deliveryId, channel.Name, kind, text, incident, rollback, item);
+            return new NewNotification(deliveryId, channel.Name, item.Seq, incident.Id, kind, text, payload, now);
+        })];
+    }
+
+    private async Task<Rollback?> FindRollbackAsync(Incident incident, DateTimeOffset at, CancellationToken cancellationToken) =>
+        (await store.GetRollbacksAsync(50, incident.Component, cancellationToken))
+            .Where(r => r.IncidentId == incident.Id && r.RequestedAt <= at)
+            .MaxBy(r => r.RequestedAt);
+
+    private static Dictionary<string, string?> Values(NotificationEvent kind, Incident incident, TimelineEvent entry, Rollback? rollback) => new(StringComparer.Ordinal)
+    {
+        ["event"] = NotificationEvents.Name(kind),
+        ["incident.id"] = incident.Id,
+        ["incident.component"] = incident.Component,
+        ["incident.severity"] = incident.Severity.ToString(),
+        ["incident.status"] = incident.Status.ToString().ToLowerInvariant(),
+        ["incident.title"] = incident.Title,
+        ["incident.release"] = incident.Release ?? "unknown",
+        ["incident.policy"] = incident.Policy,
+        ["incident.opened-at"] = Time(incident.OpenedAt),
+        ["entry.message"] = entry.Message,
+        ["entry.actor"] = entry.Actor,
+        ["entry.at"] = Time(entry.At),
+        ["rollback.id"] = rollback?.Id,
+        ["rollback.from"] = rollback?.FromVersion ?? "unknown",
+        ["rollback.to"] = rollback?.ToVersion,
+        ["rollback.status"] = rollback?.Status.ToString().ToLowerInvariant(),
+        ["rollback.requested-by"] = rollback?.RequestedBy,
+        ["rollback.error"] = rollback?.Error ?? (kind == NotificationEvent.RollbackFailed ? entry.Message : null),
+    };
+
+    private static string Payload(string deliveryId, string channel, NotificationEvent kind, string text, Incident incident, Rollback? rollback, SequencedTimelineEvent item)
+    {
+        var document = new JsonObject
+        {
+            ["delivery"] = deliveryId,
+            ["channel"] = channel,
+            ["event"] = NotificationEvents.Name(kind),
+            ["text"] = text,
+            ["incident"] = new JsonObject
+            {
+                ["id"] = incident.Id,
+                ["component"] = incident.Component,
+                ["severity"] = incident.Severity.ToString(),
+                ["status"] = incident.Status.ToString().ToLowerInvariant(),
+                ["title"] = incident.Title,
+                ["policy"] = incident.Policy,
+                ["release"] = incident.Release,
+                ["openedAt"] = Time(incident.OpenedAt),
+            },
+            ["rollback"] = rollback is null ? null : new JsonObject
+            {
+                ["id"] = rollback.Id,
+                ["from"] = rollback.FromVersion,
+                ["to"] = rollback.ToVersion,
+                ["status"] = rollback.Status.ToString().ToLowerInvariant(),
+                ["requestedBy"] = rollback.RequestedBy,
+                ["error"] = rollback.Error,
+            },
+            ["entry"] = new JsonObject
+            {
+                ["seq"] = item.Seq,
+                ["at"] = Time(item.Entry.At),
+                ["kind"] = item.Entry.Kind,
+                ["message"] = item.Entry.Message,
+                ["actor"] = item.Entry.Actor,
+            },
+        };
+        return document.ToJsonString(RewindJson.Options);
+    }
+
+    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+}
