@@ -39,6 +39,11 @@ internal static class CliApp
             ConfigCommand.Create(context),
             DemoCommand.Create(context),
         };
+        foreach (var decision in ApprovalCommands.Create(context))
+        {
+            root.Add(decision);
+        }
+
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
         {

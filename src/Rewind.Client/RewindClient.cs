@@ -83,6 +83,12 @@ public sealed class RewindClient(HttpClient http)
     public Task<RollbackPlanDto> DryRunRollbackAsync(RollbackRequest request, CancellationToken cancellationToken = default) =>
         PostAsync<RollbackPlanDto>("api/v1/rollbacks", request with { DryRun = true }, cancellationToken);
 
+    public Task<RollbackDto> ApproveRollbackAsync(string id, string? note = null, CancellationToken cancellationToken = default) =>
+        PostAsync<RollbackDto>($"api/v1/rollbacks/{Uri.EscapeDataString(id)}/approve", new { note }, cancellationToken);
+
+    public Task<RollbackDto> DenyRollbackAsync(string id, string? note = null, CancellationToken cancellationToken = default) =>
+        PostAsync<RollbackDto>($"api/v1/rollbacks/{Uri.EscapeDataString(id)}/deny", new { note }, cancellationToken);
+
     public Task<WhoAmIDto> WhoAmIAsync(CancellationToken cancellationToken = default) =>
         GetAsync<WhoAmIDto>("api/v1/whoami", cancellationToken);
 

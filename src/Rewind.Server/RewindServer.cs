@@ -94,6 +94,7 @@ public static class RewindServer
         services.AddHostedService<ScrapeHostedService>();
         services.AddHostedService<QueryHostedService>();
         services.AddHostedService<ConditionTickHostedService>();
+        services.AddHostedService<ApprovalTimeoutHostedService>();
     }
 
     private static void AddNotificationServices(IServiceCollection services, RewindConfig config, NotificationSecrets secrets)
@@ -115,6 +116,7 @@ public static class RewindServer
         api.MapMaintenanceEndpoints();
         api.MapSignalEndpoints();
         api.MapAccessEndpoints();
+        api.MapApprovalEndpoints();
         api.MapNotificationEndpoints();
     }
 }

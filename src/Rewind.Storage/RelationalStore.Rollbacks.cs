@@ -13,9 +13,12 @@ internal sealed partial class RelationalStore
     /// <summary>Attempts when the lease index refuses an insert but the holder is gone by the time we look (it just finished).</summary>
     private const int MaxCreateAttempts = 3;
 
-    private const string ActiveStatuses = "('pending', 'running')";
+    private const string ActiveStatuses = "('pending', 'running', 'awaiting')";
 
-    public async Task<RollbackCreation> CreateRollbackAsync(string component, string? incidentId, string? fromVersion, string toVersion, string reason, string requestedBy, IReadOnlyList<PlanStep> steps, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public Task<RollbackCreation> CreateRollbackAsync(string component, string? incidentId, string? fromVersion, string toVersion, string reason, string requestedBy, IReadOnlyList<PlanStep> steps, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        CreateRollbackAsync(component, incidentId, fromVersion, toVersion, reason, requestedBy, steps, at, awaitingApproval: false, cancellationToken);
+
+    public async Task<RollbackCreation> CreateRollbackAsync(string component, string? incidentId, string? fromVersion, string toVersion, string reason, string requestedBy, IReadOnlyList<PlanStep> steps, DateTimeOffset at, bool awaitingApproval, CancellationToken cancellationToken = default)
     {
         var requestedAt = DbValues.FromMs(DbValues.ToMs(at));
         for (var attempt = 1; ; attempt++)
@@ -33,7 +36,7 @@ internal sealed partial class RelationalStore
 
                         var id = await NextDailyIdAsync(connection, transaction, DailyId.RollbackPrefix, at, cancellationToken);
                         var rollback = new Rollback(
-                            id, component, incidentId, fromVersion, toVersion, RollbackStatus.Pending, reason, requestedBy, requestedAt,
+                            id, component, incidentId, fromVersion, toVersion, awaitingApproval ? RollbackStatus.Awaiting : RollbackStatus.Pending, reason, requestedBy, requestedAt,
                             [.. steps.Select((step, index) => new RollbackStep(index, step, StepStatus.Pending))]);
                         await InsertRollbackAsync(connection, transaction, rollback, cancellationToken);
                         return new RollbackCreation(rollback, null);
@@ -81,7 +84,7 @@ internal sealed partial class RelationalStore
 
     public Task MarkRollbackRunningAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         ExecuteAsync(
-            $"UPDATE rollbacks SET status = 'running', started_at = COALESCE(started_at, @At) WHERE id = @Id AND status IN {ActiveStatuses}",
+            "UPDATE rollbacks SET status = 'running', started_at = COALESCE(started_at, @At) WHERE id = @Id AND status IN ('pending', 'running')",
             new { Id = id, At = DbValues.ToMs(at) },
             cancellationToken);
 

@@ -51,6 +51,12 @@ internal static class RollbackCommand
 
             var rollback = await client.RequestRollbackAsync(request, cancellationToken);
             context.Console.MarkupLine($"[bold]{rollback.Id}[/] accepted (incident {Markup.Escape(rollback.IncidentId ?? "-")})");
+            if (rollback.Status == "awaiting")
+            {
+                context.Console.MarkupLine($"{rollback.Id} waits for approval (see `rewind incident show {Markup.Escape(rollback.IncidentId ?? "")}`); an approver runs `rewind approve {rollback.Id}`. Nothing was touched yet.");
+                return ExitCodes.Ok;
+            }
+
             return parse.GetValue(noWait) ? ExitCodes.Ok : await FollowAsync(context, client, rollback.Id, cancellationToken);
         }));
         return command;
@@ -68,6 +74,12 @@ internal static class RollbackCommand
                 context.Console.MarkupLine($"  step {step.Index + 1} {Markup.Escape(step.Kind)}: {step.Status}{(step.Output is null ? "" : " - " + Markup.Escape(step.Output))}");
             }
 
+            if (rollback.Status == "cancelled")
+            {
+                context.Console.MarkupLine($"[yellow]{rollback.Id} cancelled[/]: {Markup.Escape(rollback.Error ?? "denied")}; nothing was touched");
+                return ExitCodes.Failed;
+            }
+
             if (rollback.Status is "succeeded" or "failed")
             {
                 context.Console.MarkupLine(rollback.Status == "succeeded"
@@ -81,5 +93,33 @@ internal static class RollbackCommand
 
         await context.Error.WriteLineAsync($"error: stopped following {id} after {FollowLimit.TotalMinutes} minutes; it goes on in the controller");
         return ExitCodes.Failed;
+    }
+}
+
+/// <summary><c>rewind approve ID</c> and <c>rewind deny ID</c>: decisions on a rollback waiting for the authorisation matrix.</summary>
+internal static class ApprovalCommands
+{
+    public static IEnumerable<Command> Create(CliContext context)
+    {
+        foreach (var approve in new[] { true, false })
+        {
+            var id = new Argument<string>("id") { Description = "The rollback waiting for approval (RB-…)" };
+            var note = new Option<string?>("--note") { Description = "Why, for the record" };
+            var command = new Command(
+                approve ? "approve" : "deny",
+                approve
+                    ? "Approve a rollback that waits for approval. Your roles must be ones its rule counts; under the two-person rule, not your own request. It runs once every approval it needs is in."
+                    : "Deny a rollback that waits for approval (or withdraw your own request): it is cancelled and nothing is touched.")
+            { id, note, context.ServerOption };
+            command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
+            {
+                var rollback = approve
+                    ? await client.ApproveRollbackAsync(parse.GetValue(id)!, parse.GetValue(note), cancellationToken)
+                    : await client.DenyRollbackAsync(parse.GetValue(id)!, parse.GetValue(note), cancellationToken);
+                context.Console.MarkupLine($"{Markup.Escape(rollback.Id)}: {Markup.Escape(rollback.Status)}{(rollback.Status == "awaiting" ? " (more approvals needed; see the incident)" : "")}");
+                return ExitCodes.Ok;
+            }));
+            yield return command;
+        }
     }
 }

@@ -24,6 +24,7 @@ internal static partial class ConfigValidator
             Add(config.Server, "listen", "server.listen: expected an http:// or https:// URL");
         }
 
+        ValidateApprovals(config, Add);
         foreach (var (tokenName, hash) in config.Server.PushTokens)
         {
             if (!PushTokenHash().IsMatch(hash))

@@ -13,6 +13,9 @@ public sealed class RewindConfig
 
     public Dictionary<string, ComponentConfig> Components { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>The authorisation matrix for rollbacks: the first matching rule applies.</summary>
+    public List<ApprovalRuleConfig> Approvals { get; set; } = [];
+
     /// <summary>Channels that tell people about incidents (Slack, webhook, email, command), and the message texts.</summary>
     public NotificationsConfig Notifications { get; set; } = new();
 

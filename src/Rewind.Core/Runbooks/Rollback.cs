@@ -16,7 +16,7 @@ public sealed record Rollback(
     DateTimeOffset? FinishedAt = null,
     string? Error = null)
 {
-    public bool IsActive => Status is RollbackStatus.Pending or RollbackStatus.Running;
+    public bool IsActive => Status is RollbackStatus.Pending or RollbackStatus.Running or RollbackStatus.Awaiting;
 
     /// <summary>The first step not recorded as finished: where a resumed rollback continues.</summary>
     public RollbackStep? NextStep => Steps.OrderBy(s => s.Index).FirstOrDefault(s => s.Status != StepStatus.Succeeded);

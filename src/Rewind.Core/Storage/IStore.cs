@@ -75,6 +75,17 @@ public interface IRollbackStore
     /// </summary>
     Task<RollbackCreation> CreateRollbackAsync(string component, string? incidentId, string? fromVersion, string toVersion, string reason, string requestedBy, IReadOnlyList<PlanStep> steps, DateTimeOffset at, CancellationToken cancellationToken = default);
 
+    /// <summary>As <c>CreateRollbackAsync</c>; with <paramref name="awaitingApproval"/> the rollback holds the lease but waits for approvals.</summary>
+    Task<RollbackCreation> CreateRollbackAsync(string component, string? incidentId, string? fromVersion, string toVersion, string reason, string requestedBy, IReadOnlyList<PlanStep> steps, DateTimeOffset at, bool awaitingApproval, CancellationToken cancellationToken = default);
+
+    /// <summary>Records one person's decision on a rollback; false when they decided already.</summary>
+    Task<bool> AddApprovalAsync(Rewind.Core.Approvals.Approval approval, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<Rewind.Core.Approvals.Approval>> GetApprovalsAsync(string rollbackId, CancellationToken cancellationToken = default);
+
+    /// <summary>Moves an awaiting rollback to <paramref name="status"/> (pending to run it, cancelled when denied); false when it no longer awaits.</summary>
+    Task<bool> DecideAwaitingRollbackAsync(string id, RollbackStatus status, DateTimeOffset at, string? note, CancellationToken cancellationToken = default);
+
     Task<Rollback?> GetRollbackAsync(string id, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<Rollback>> GetRollbacksAsync(int limit, string? component = null, CancellationToken cancellationToken = default);

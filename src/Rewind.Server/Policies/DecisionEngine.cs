@@ -135,6 +135,8 @@ internal sealed partial class DecisionEngine(
             case PolicyMode.Notify:
                 await Timeline(incident.Id, TimelineKinds.Decision, $"policy {policyName} is notify-only: no rollback", Actor, cancellationToken);
                 return;
+            case PolicyMode.Approve when Rewind.Core.Approvals.ApprovalMatrix.RuleFor(config.Current.Approvals, componentName, incident.Severity, $"policy:{policyName}") is not null:
+                break; // the authorisation matrix covers it: the rollback is prepared and waits for its approvers
             case PolicyMode.Approve:
                 await store.AppendTimelineAsync(new TimelineEvent(incident.Id, time.GetUtcNow(), TimelineKinds.Decision, $"policy {policyName} needs a person's approval: run `rewind rollback {componentName}` to roll back", Actor, TimelineMilestones.ApprovalNeeded), cancellationToken);
                 return;

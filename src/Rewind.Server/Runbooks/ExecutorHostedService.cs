@@ -15,7 +15,7 @@ internal sealed class ExecutorHostedService(IStore store, RollbackQueue queue, R
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        foreach (var rollback in await store.GetActiveRollbacksAsync(stoppingToken))
+        foreach (var rollback in (await store.GetActiveRollbacksAsync(stoppingToken)).Where(r => r.Status != Rewind.Core.Runbooks.RollbackStatus.Awaiting))
         {
             Start(rollback.Id, stoppingToken);
         }

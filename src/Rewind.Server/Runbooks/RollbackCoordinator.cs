@@ -1,3 +1,5 @@
+using Rewind.Core.Approvals;
+using Rewind.Core.Configuration;
 using Rewind.Core.Incidents;
 using Rewind.Core.Runbooks;
 using Rewind.Core.Storage;
@@ -50,15 +52,45 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
         var state = await store.GetComponentAsync(component, cancellationToken);
         incidentId ??= (await store.GetOpenIncidentAsync(component, cancellationToken))?.Id
             ?? (await store.OpenIncidentAsync(component, Severity.P2, $"{component}: manual rollback requested by {requestedBy}: {reason}", null, state?.CurrentVersion, now, requestedBy, cancellationToken)).Id;
-        var creation = await store.CreateRollbackAsync(component, incidentId, state?.CurrentVersion, target.Version, reason, requestedBy, plan.Steps, now, cancellationToken);
+        var severity = (await store.GetIncidentAsync(incidentId, cancellationToken))?.Severity ?? Severity.P2;
+        var rule = ApprovalMatrix.RuleFor(config.Current.Approvals, component, severity, requestedBy);
+        var creation = await store.CreateRollbackAsync(component, incidentId, state?.CurrentVersion, target.Version, reason, requestedBy, plan.Steps, now, awaitingApproval: rule is not null, cancellationToken);
         if (creation.Created is not { } rollback)
         {
             return new RollbackOutcome(null, plan, null, creation.ActiveRollbackId);
         }
 
+        var what = $"rollback {rollback.Id} requested by {requestedBy}: {state?.CurrentVersion ?? "unknown"} -> {target.Version} ({(toVersion is null ? "last known good" : "requested target, stable")}); reason: {reason}";
+        if (rule is { } matched)
+        {
+            var needs = ApprovalMatrix.Evaluate(matched.Rule, requestedBy, []).Missing;
+            await store.AppendTimelineAsync(
+                new TimelineEvent(incidentId, now, TimelineKinds.Decision, $"{what}; it waits for {needs} (approval rule {matched.Index + 1}{(matched.Rule.TwoPerson ? ", two-person" : "")}): `rewind rollback approve {rollback.Id}`; decide within {Durations.Format(matched.Rule.DecideWithin)}, then {(matched.Rule.OnTimeout == ApprovalTimeout.Proceed && requestedBy.StartsWith("policy:", StringComparison.Ordinal) ? "it proceeds" : "it escalates")}", requestedBy, TimelineMilestones.ApprovalNeeded),
+                cancellationToken);
+            return new RollbackOutcome(rollback, plan, null, null);
+        }
+
         await store.SetIncidentStatusAsync(incidentId, IncidentStatus.Mitigating, now, cancellationToken);
-        await store.AppendTimelineAsync(new TimelineEvent(incidentId, now, TimelineKinds.Decision, $"rollback {rollback.Id} requested by {requestedBy}: {state?.CurrentVersion ?? "unknown"} -> {target.Version} ({(toVersion is null ? "last known good" : "requested target, stable")}); reason: {reason}", requestedBy), cancellationToken);
+        await store.AppendTimelineAsync(new TimelineEvent(incidentId, now, TimelineKinds.Decision, what, requestedBy), cancellationToken);
         queue.Enqueue(rollback.Id);
         return new RollbackOutcome(rollback, plan, null, null);
+    }
+
+    /// <summary>An approval (or a timeout that proceeds) released an awaiting rollback: it runs now.</summary>
+    public async Task ReleaseAsync(Rollback rollback, string message, string actor, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        if (!await store.DecideAwaitingRollbackAsync(rollback.Id, RollbackStatus.Pending, now, null, cancellationToken))
+        {
+            return;
+        }
+
+        if (rollback.IncidentId is { } incidentId)
+        {
+            await store.SetIncidentStatusAsync(incidentId, IncidentStatus.Mitigating, now, cancellationToken);
+            await store.AppendTimelineAsync(new TimelineEvent(incidentId, now, TimelineKinds.Decision, message, actor), cancellationToken);
+        }
+
+        queue.Enqueue(rollback.Id);
     }
 }

@@ -20,9 +20,9 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
     public async Task RunAsync(string rollbackId, CancellationToken cancellationToken = default)
     {
         var rollback = await store.GetRollbackAsync(rollbackId, cancellationToken);
-        if (rollback is not { IsActive: true })
+        if (rollback is not { IsActive: true } || rollback.Status == RollbackStatus.Awaiting)
         {
-            return;
+            return; // finished, or still waiting for approvals: the approval starts it
         }
 
         using var scope = ServerLog.RollbackScope(logger, rollback.Id, rollback.IncidentId ?? "-");

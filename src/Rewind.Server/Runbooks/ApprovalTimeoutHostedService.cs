@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Rewind.Core.Approvals;
+using Rewind.Core.Configuration;
+using Rewind.Core.Incidents;
+using Rewind.Core.Policies;
+using Rewind.Core.Runbooks;
+using Rewind.Core.Storage;
+using Rewind.Server.Hosting;
+
+namespace Rewind.Server.Runbooks;
+
+/// <summary>
+/// The decision clock of the authorisation matrix: a rollback nobody decided on within <c>decide-within</c> either
+/// proceeds (only when an auto-mode policy asked for it and the rule says so) or escalates, once, on its incident.
+/// Driven by the store's record, so a restarted controller picks up where it stopped.
+/// </summary>
+internal sealed class ApprovalTimeoutHostedService(ConfigHolder config, IStore store, RollbackCoordinator coordinator, TimeProvider time, ILogger<ApprovalTimeoutHostedService> logger) : BackgroundService
+{
+    private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Period, time);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await CheckAsync(stoppingToken);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    ServerLog.DecisionFailed(logger, ex, "(approvals)");
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+    }
+
+    internal async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        if (config.Current.Approvals.Count == 0)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var rollback in (await store.GetActiveRollbacksAsync(cancellationToken)).Where(r => r.Status == RollbackStatus.Awaiting))
+        {
+            var incident = rollback.IncidentId is { } id ? await store.GetIncidentAsync(id, cancellationToken) : null;
+            if (ApprovalMatrix.RuleFor(config.Current.Approvals, rollback.Component, incident?.Severity ?? Severity.P2, rollback.RequestedBy) is not { } matched
+                || now - rollback.RequestedAt < matched.Rule.DecideWithin || incident is null)
+            {
+                continue;
+            }
+
+            var policy = ApprovalMatrix.PolicyOf(rollback.RequestedBy);
+            var auto = config.Component(rollback.Component)?.Policies.GetValueOrDefault(policy)?.Mode == PolicyMode.Auto;
+            var waited = Durations.Format(matched.Rule.DecideWithin);
+            if (matched.Rule.OnTimeout == ApprovalTimeout.Proceed && auto)
+            {
+                await coordinator.ReleaseAsync(rollback, $"{rollback.Id}: no decision within {waited}; proceeding, as policy {policy} acts automatically and approval rule {matched.Index + 1} says proceed", "controller", cancellationToken);
+                continue;
+            }
+
+            var marker = $"{rollback.Id}: no decision within {waited}";
+            if ((await store.GetTimelineAsync(incident.Id, cancellationToken)).Any(e => e.Message.StartsWith(marker, StringComparison.Ordinal)))
+            {
+                continue; // escalated already (perhaps before a restart)
+            }
+
+            var (_, missing) = ApprovalMatrix.Evaluate(matched.Rule, rollback.RequestedBy, await store.GetApprovalsAsync(rollback.Id, cancellationToken));
+            await store.AppendTimelineAsync(new TimelineEvent(incident.Id, now, TimelineKinds.Escalation, $"{marker}; still waiting for {missing}; escalating: a human must decide (`rewind rollback approve {rollback.Id}` or `deny`)", "controller"), cancellationToken);
+        }
+    }
+}
