@@ -10,7 +10,8 @@ public sealed class DecisionTests
     [Fact]
     public async Task Fire_WithoutKnownGoodRelease_OneIncidentEscalatedAndNothingTouched()
     {
-        await using var server = await ServerFixture.StartAsync(policies: AutoPolicy);
+        // Long enough to record v2 before the first fire, even on a loaded machine: this test counts escalations of one release.
+        await using var server = await ServerFixture.StartAsync(policies: AutoPolicy.Replace("failing-for: 300ms", "failing-for: 1500ms", StringComparison.Ordinal));
         await server.Client.RecordReleaseAsync("web", new Client.RecordReleaseRequest("v2"));
 
         var incident = await Eventually.WaitAsync(

@@ -26,29 +26,14 @@ internal sealed class MonitorHostedService(
         return Task.WhenAll(loops);
     }
 
-    private async Task RunProbeAsync(string component, string name, ProbeConfig probeConfig, CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(probeConfig.Interval, time);
-        do
+    private Task RunProbeAsync(string component, string name, ProbeConfig probeConfig, CancellationToken stoppingToken) =>
+        PeriodicLoop.RunAsync(probeConfig.Interval, time, async cancellationToken =>
         {
-            try
-            {
-                var sample = await probe.RunAsync(component, name, probeConfig, stoppingToken);
-                board.Update(sample, probeConfig.FailureThreshold);
-                await store.AddSampleAsync(sample, stoppingToken);
-                await DecideAsync(sample, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                ServerLog.MonitorLoopFailed(logger, ex, component, name);
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
-    }
+            var sample = await probe.RunAsync(component, name, probeConfig, cancellationToken);
+            board.Update(sample, probeConfig.FailureThreshold);
+            await store.AddSampleAsync(sample, cancellationToken);
+            await DecideAsync(sample, cancellationToken);
+        }, ex => ServerLog.MonitorLoopFailed(logger, ex, component, name), stoppingToken);
 
     private async Task DecideAsync(Rewind.Core.Signals.ProbeSample sample, CancellationToken stoppingToken)
     {
@@ -59,18 +44,6 @@ internal sealed class MonitorHostedService(
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
             ServerLog.DecisionFailed(logger, ex, sample.Component);
-        }
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
         }
     }
 }

@@ -24,48 +24,21 @@ internal sealed class QueryHostedService(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(config.Current.Components.SelectMany(c => c.Value.Queries.Select(q => RunAsync(c.Key, q.Key, q.Value, stoppingToken))));
 
-    private async Task RunAsync(string component, string name, QueryConfig query, CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(query.Interval, time);
-        do
+    private Task RunAsync(string component, string name, QueryConfig query, CancellationToken stoppingToken) =>
+        PeriodicLoop.RunAsync(query.Interval, time, async cancellationToken =>
         {
-            try
+            var result = await client.QueryAsync(query, cancellationToken);
+            if (result.Error is { } error)
             {
-                var result = await client.QueryAsync(query, stoppingToken);
-                if (result.Error is { } error)
-                {
-                    await engine.ObserveSourceFailureAsync(component, Kind, name, error, stoppingToken);
-                }
-                else
-                {
-                    await engine.ObserveSourceSuccessAsync(component, Kind, name, stoppingToken);
-                }
+                await engine.ObserveSourceFailureAsync(component, Kind, name, error, cancellationToken);
+            }
+            else
+            {
+                await engine.ObserveSourceSuccessAsync(component, Kind, name, cancellationToken);
+            }
 
-                // No data says why (an empty result, NaN, or the failure), so evidence never shows a bare "no data".
-                var why = result.Value is null ? result.Description : null;
-                await engine.ObserveSignalAsync(new SignalPoint(component, name, time.GetUtcNow(), result.Value, why), stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                ServerLog.MonitorLoopFailed(logger, ex, component, name);
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+            // No data says why (an empty result, NaN, or the failure), so evidence never shows a bare "no data".
+            var why = result.Value is null ? result.Description : null;
+            await engine.ObserveSignalAsync(new SignalPoint(component, name, time.GetUtcNow(), result.Value, why), cancellationToken);
+        }, ex => ServerLog.MonitorLoopFailed(logger, ex, component, name), stoppingToken);
 }

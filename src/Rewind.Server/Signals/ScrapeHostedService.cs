@@ -20,62 +20,37 @@ internal sealed class ScrapeHostedService(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(config.Current.Components.SelectMany(c => c.Value.Scrapes.Select(s => RunAsync(c.Key, s.Key, s.Value, stoppingToken))));
 
-    private async Task RunAsync(string component, string name, ScrapeConfig scrape, CancellationToken stoppingToken)
+    private Task RunAsync(string component, string name, ScrapeConfig scrape, CancellationToken stoppingToken)
     {
         var selector = new TrafficSelector(scrape.RequestsMetric, scrape.CodeLabel, scrape.DurationHistogram, scrape.LatencyObjective?.TotalSeconds);
         var signals = ScrapeSignals.Derived.Concat(scrape.Gauges.Keys).Select(s => $"{name}.{s}").ToList();
         Scrape? previous = null;
-        using var timer = new PeriodicTimer(scrape.Interval, time);
-        do
+        return PeriodicLoop.RunAsync(scrape.Interval, time, async cancellationToken =>
         {
-            try
+            var result = await scraper.ScrapeAsync(scrape, cancellationToken);
+            if (result.Scrape is not { } current)
             {
-                var result = await scraper.ScrapeAsync(scrape, stoppingToken);
-                if (result.Scrape is not { } current)
+                await engine.ObserveSourceFailureAsync(component, "scrape", name, result.Error!, cancellationToken);
+                foreach (var signal in signals)
                 {
-                    await engine.ObserveSourceFailureAsync(component, "scrape", name, result.Error!, stoppingToken);
-                    foreach (var signal in signals)
-                    {
-                        await engine.ObserveSignalAsync(new SignalPoint(component, signal, time.GetUtcNow(), null, result.Error), stoppingToken);
-                    }
-
-                    continue;
+                    await engine.ObserveSignalAsync(new SignalPoint(component, signal, time.GetUtcNow(), null, result.Error), cancellationToken);
                 }
 
-                await engine.ObserveSourceSuccessAsync(component, "scrape", name, stoppingToken);
-                if (previous is not null)
-                {
-                    var delta = Traffic.Between(previous, current, selector, scrape.Interval);
-                    await engine.ObserveTrafficAsync(component, name, delta, stoppingToken);
-                    foreach (var (signal, value) in ScrapeSignals.Of(name, previous, current, delta, selector, scrape.Gauges))
-                    {
-                        await engine.ObserveSignalAsync(new SignalPoint(component, signal, current.At, value), stoppingToken);
-                    }
-                }
-
-                previous = current;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
                 return;
             }
-            catch (Exception ex)
-            {
-                ServerLog.MonitorLoopFailed(logger, ex, component, name);
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
-    }
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
+            await engine.ObserveSourceSuccessAsync(component, "scrape", name, cancellationToken);
+            if (previous is not null)
+            {
+                var delta = Traffic.Between(previous, current, selector, scrape.Interval);
+                await engine.ObserveTrafficAsync(component, name, delta, cancellationToken);
+                foreach (var (signal, value) in ScrapeSignals.Of(name, previous, current, delta, selector, scrape.Gauges))
+                {
+                    await engine.ObserveSignalAsync(new SignalPoint(component, signal, current.At, value), cancellationToken);
+                }
+            }
+
+            previous = current;
+        }, ex => ServerLog.MonitorLoopFailed(logger, ex, component, name), stoppingToken);
     }
 }
