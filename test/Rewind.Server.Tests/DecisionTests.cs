@@ -67,7 +67,8 @@ public sealed class DecisionTests
     public async Task Recover_NotifyModeEpisodeEnds_ResolvesWithoutRollback()
     {
         await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: false);
-        await using var server = await ServerFixture.StartAsync(policies: AutoPolicy.Replace("mode: auto", "mode: notify", StringComparison.Ordinal), probeUrl: endpoint.Url);
+        // failing-for long enough that v2 is recorded before the policy fires: this test is about one release's episode.
+        await using var server = await ServerFixture.StartAsync(policies: AutoPolicy.Replace("mode: auto", "mode: notify", StringComparison.Ordinal).Replace("failing-for: 300ms", "failing-for: 1500ms", StringComparison.Ordinal), probeUrl: endpoint.Url);
         await server.Client.RecordReleaseAsync("web", new Client.RecordReleaseRequest("v2"));
         var opened = await Eventually.WaitAsync(async () => (await server.Client.GetIncidentsAsync()) is [var i, ..] ? i : null, TimeSpan.FromSeconds(20), "an incident");
 
