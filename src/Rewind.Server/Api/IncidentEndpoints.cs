@@ -15,6 +15,8 @@ internal static class IncidentEndpoints
         api.MapGet("/incidents", ListAsync);
         api.MapGet("/incidents/{id}", GetAsync);
         api.MapPost("/incidents/{id}/resolve", ResolveAsync);
+        api.MapIncidentLifecycleEndpoints();
+        api.MapIncidentReportEndpoints();
         api.MapGet("/shadow-decisions", ShadowAsync);
     }
 
@@ -51,14 +53,21 @@ internal static class IncidentEndpoints
             return Problems.Conflict("rollback still running", $"rollback {active.Id} is still acting for {id}; resolve it when the rollback has finished");
         }
 
-        var by = string.IsNullOrWhiteSpace(request.ResolvedBy) ? "api" : request.ResolvedBy.Trim();
-        var now = time.GetUtcNow();
-        await store.AppendTimelineAsync(new TimelineEvent(id, now, TimelineKinds.Resolved, $"resolved by {by}: {request.Note.Trim()}", by), cancellationToken);
-        await store.SetIncidentStatusAsync(id, IncidentStatus.Resolved, now, cancellationToken);
+        var by = Actor(request.ResolvedBy);
+        var verdict = request.FalsePositive ? " as a false positive" : "";
+        var entry = new TimelineEvent(id, time.GetUtcNow(), TimelineKinds.Resolved, $"resolved by {by}{verdict}: {request.Note.Trim()}", by);
+        if (!await store.MoveIncidentAsync(incident.Status, IncidentStatus.Resolved, entry, request.FalsePositive, cancellationToken))
+        {
+            return Problems.Conflict("already resolved", $"incident {id} changed while it was being resolved; it is now resolved or moved on, read it again");
+        }
+
         return await GetAsync(id, store, cancellationToken);
     }
 
-    private static async Task<Results<Ok<IncidentDto>, ProblemHttpResult>> GetAsync(string id, IStore store, CancellationToken cancellationToken)
+    /// <summary>Who acted, as the request says; no authentication yet.</summary>
+    internal static string Actor(string? by) => string.IsNullOrWhiteSpace(by) ? "api" : by.Trim();
+
+    internal static async Task<Results<Ok<IncidentDto>, ProblemHttpResult>> GetAsync(string id, IStore store, CancellationToken cancellationToken)
     {
         if (await store.GetIncidentAsync(id, cancellationToken) is not { } incident)
         {
