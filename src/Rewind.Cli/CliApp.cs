@@ -11,7 +11,7 @@ internal static class CliApp
 {
     public static async Task<int> RunAsync(string[] args, IAnsiConsole console, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
-        var context = new CliContext(console, error);
+        var context = new CliContext(console, output, error);
         // A named root rather than RootCommand, so help says "rewind" however the binary is started (dotnet rewind.dll, tests).
         var root = new Command("rewind", "Rewind: detects a bad release, rolls every affected component back to its last known good, proves it worked, and keeps the record.")
         {
@@ -25,6 +25,7 @@ internal static class CliApp
             IncidentCommands.CreateIncidents(context),
             IncidentCommands.CreateIncident(context),
             IncidentCommands.CreateShadow(context),
+            StatsCommand.Create(context),
             MaintenanceCommand.Create(context),
             SignalCommands.CreateSignals(context),
             SignalCommands.CreateToken(context),
