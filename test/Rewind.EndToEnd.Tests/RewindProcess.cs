@@ -56,6 +56,18 @@ internal sealed class RewindProcess : IDisposable
         _process.WaitForExit(10_000);
     }
 
+    /// <summary>SIGTERM, as a service manager or Ctrl+C would stop it: shutdown hooks run.</summary>
+    public void Terminate()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })!;
+        kill.WaitForExit(5_000);
+    }
+
     public async Task<int> WaitForExitAsync(TimeSpan limit)
     {
         using var cts = new CancellationTokenSource(limit);
