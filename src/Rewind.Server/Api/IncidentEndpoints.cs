@@ -38,30 +38,38 @@ internal static class IncidentEndpoints
             return Problems.Invalid("invalid resolution", "note is required (at most 4000 characters): the record must say why the incident is over");
         }
 
-        if (await store.GetIncidentAsync(id, cancellationToken) is not { } incident)
-        {
-            return Problems.NotFound("unknown incident", $"incident {id} does not exist");
-        }
-
-        if (!incident.IsOpen)
-        {
-            return Problems.Conflict("already resolved", $"incident {id} was resolved at {incident.ResolvedAt:O}");
-        }
-
-        if (await store.GetRollbacksAsync(1, incident.Component, cancellationToken) is [{ IsActive: true } active] && active.IncidentId == id)
-        {
-            return Problems.Conflict("rollback still running", $"rollback {active.Id} is still acting for {id}; resolve it when the rollback has finished");
-        }
-
         var by = Actor(request.ResolvedBy);
         var verdict = request.FalsePositive ? " as a false positive" : "";
-        var entry = new TimelineEvent(id, time.GetUtcNow(), TimelineKinds.Resolved, $"resolved by {by}{verdict}: {request.Note.Trim()}", by);
-        if (!await store.MoveIncidentAsync(incident.Status, IncidentStatus.Resolved, entry, request.FalsePositive, cancellationToken))
-        {
-            return Problems.Conflict("already resolved", $"incident {id} changed while it was being resolved; it is now resolved or moved on, read it again");
-        }
 
-        return await GetAsync(id, store, cancellationToken);
+        // Any open status may be resolved; if the controller moved the incident meanwhile, decide again on what it is now.
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await store.GetIncidentAsync(id, cancellationToken) is not { } incident)
+            {
+                return Problems.NotFound("unknown incident", $"incident {id} does not exist");
+            }
+
+            if (!incident.IsOpen)
+            {
+                return Problems.Conflict("already resolved", $"incident {id} was resolved at {incident.ResolvedAt:O}");
+            }
+
+            if (await store.GetRollbacksAsync(1, incident.Component, cancellationToken) is [{ IsActive: true } active] && active.IncidentId == id)
+            {
+                return Problems.Conflict("rollback still running", $"rollback {active.Id} is still acting for {id}; resolve it when the rollback has finished");
+            }
+
+            var entry = new TimelineEvent(id, time.GetUtcNow(), TimelineKinds.Resolved, $"resolved by {by}{verdict}: {request.Note.Trim()}", by);
+            if (await store.MoveIncidentAsync(incident.Status, IncidentStatus.Resolved, entry, request.FalsePositive, cancellationToken))
+            {
+                return await GetAsync(id, store, cancellationToken);
+            }
+
+            if (attempt == 3)
+            {
+                return Problems.Conflict("incident changed", $"incident {id} kept changing while it was being resolved; try again");
+            }
+        }
     }
 
     /// <summary>Who acted, as the request says; no authentication yet.</summary>

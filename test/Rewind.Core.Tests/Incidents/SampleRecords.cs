@@ -29,12 +29,12 @@ internal static class SampleRecords
         At(1350, TimelineKinds.Opened, "web: policy health-down fired on release v2", "policy:health-down");
         At(1350, TimelineKinds.Evidence, "policy health-down: probe health failing for 1.2s (3 consecutive failures); last error: status 503, expected 200", "policy:health-down");
         At(1400, TimelineKinds.Decision, "rollback RB-2026-11-22-0001 requested by policy:health-down: v2 -> v1 (last known good); reason: policy health-down", "policy:health-down");
-        At(1475, TimelineKinds.Step, "RB-2026-11-22-0001 step 1/3 switch succeeded: switched current from v2 to v1", "controller");
-        At(1980, TimelineKinds.Step, "RB-2026-11-22-0001 step 2/3 restart succeeded: exit 0 in 498ms", "controller");
+        At(1475, TimelineKinds.Step, "RB-2026-11-22-0001 step 1/3 switch succeeded: switched current from v2 to v1", "executor");
+        At(1980, TimelineKinds.Step, "RB-2026-11-22-0001 step 2/3 restart succeeded: exit 0 in 498ms", "executor");
         At(2000, TimelineKinds.Acknowledged, "acknowledged by alice", "alice");
         At(2500, TimelineKinds.Note, "checkout | payments failing\n<script>alert(1)</script> see [this](javascript:alert(1)) *now*", "alice");
-        At(3090, TimelineKinds.Step, "RB-2026-11-22-0001 step 3/3 wait-healthy succeeded: web healthy after 1.1s: health passed 3/3", "controller");
-        At(3100, TimelineKinds.Resolved, "web is healthy on v1 after RB-2026-11-22-0001; incident resolved", "controller");
+        At(3090, TimelineKinds.Step, "RB-2026-11-22-0001 step 3/3 wait-healthy succeeded: web healthy after 1.1s: health passed 3/3", "executor");
+        At(3100, TimelineKinds.Resolved, "web is healthy on v1 after RB-2026-11-22-0001; incident resolved", "executor");
         At(600_000, TimelineKinds.Note, "root cause: a missing migration in v2", "bob");
 
         var rollback = new Rollback(
