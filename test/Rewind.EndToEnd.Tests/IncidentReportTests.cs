@@ -10,6 +10,7 @@ namespace Rewind.EndToEnd.Tests;
 /// The acceptance of the post-incident report: <c>rewind incident report</c> for the demo incident is complete, and its
 /// timings are the ones computed here, independently, from the stored incident, release, rollback steps and timeline.
 /// </summary>
+[Collection(DemoRuns.Name)]
 public sealed partial class IncidentReportTests
 {
     [Fact]
