@@ -25,7 +25,8 @@ public sealed partial class IncidentReportTests
             var api = keep.Groups["api"].Value;
             using var http = new HttpClient { BaseAddress = new Uri(api + "/"), Timeout = TimeSpan.FromSeconds(10) };
             var client = new RewindClient(http);
-            var incident = await client.GetIncidentAsync((await client.GetIncidentsAsync()).Single(i => i.Component == "web").Id);
+            // The incident the demo followed and summarised (a slow start may have opened and closed another one before v2).
+            var incident = await client.GetIncidentAsync(SummaryLine().Match(demo.Output).Groups["id"].Value);
             var rollback = await client.GetRollbackAsync(incident.Rollbacks.ShouldHaveSingleItem());
             var deployed = (await client.GetReleasesAsync("web")).Single(r => r.Version == incident.Release).RecordedAt;
             var switched = rollback.Steps.Single(s => s.Kind == "switch").FinishedAt!.Value;
@@ -103,6 +104,9 @@ public sealed partial class IncidentReportTests
 
     [GeneratedRegex(@"--keep: API (?<api>http://127\.0\.0\.1:\d+)/api/v1/components, service http://127\.0\.0\.1:(?<port>\d+)/health", RegexOptions.None, 1000)]
     private static partial Regex KeepLine();
+
+    [GeneratedRegex(@"^(?<id>INC-\d{4}-\d{2}-\d{2}-\d{4}) \(P\d, \w+\): ", RegexOptions.Multiline, 1000)]
+    private static partial Regex SummaryLine();
 
     [GeneratedRegex(@"workspace (?<root>/\S+?): app/releases", RegexOptions.None, 1000)]
     private static partial Regex WorkspaceLine();
