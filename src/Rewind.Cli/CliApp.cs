@@ -15,7 +15,7 @@ internal static class CliApp
     /// <summary>As the other overload, reading REWIND_SERVER and REWIND_TOKEN from <paramref name="environment"/>.</summary>
     public static async Task<int> RunAsync(string[] args, IAnsiConsole console, TextWriter output, TextWriter error, Func<string, string?> environment, CancellationToken cancellationToken = default)
     {
-        var context = new CliContext(console, error, environment);
+        var context = new CliContext(console, output, error, environment);
         // A named root rather than RootCommand, so help says "rewind" however the binary is started (dotnet rewind.dll, tests).
         var root = new Command("rewind", "Rewind: detects a bad release, rolls every affected component back to its last known good, proves it worked, and keeps the record.")
         {
@@ -30,6 +30,7 @@ internal static class CliApp
             IncidentCommands.CreateIncident(context),
             IncidentCommands.CreateShadow(context),
             NotificationsCommand.Create(context),
+            StatsCommand.Create(context),
             MaintenanceCommand.Create(context),
             SignalCommands.CreateSignals(context),
             AccessCommands.CreateToken(context),

@@ -1,6 +1,9 @@
 namespace Rewind.Client;
 
-/// <summary>An incident with its append-only timeline and the rollbacks made for it.</summary>
+/// <summary>
+/// An incident with its append-only timeline and the rollbacks made for it. <c>AcknowledgedAt</c>/<c>AcknowledgedBy</c>
+/// are set once, by the first acknowledgement; <c>FalsePositive</c> is true when it was resolved as not a real problem.
+/// </summary>
 public sealed record IncidentDto(
     string Id,
     string Component,
@@ -11,13 +14,28 @@ public sealed record IncidentDto(
     string? Release,
     DateTimeOffset OpenedAt,
     DateTimeOffset? ResolvedAt,
+    DateTimeOffset? AcknowledgedAt,
+    string? AcknowledgedBy,
+    bool FalsePositive,
     IReadOnlyList<TimelineEventDto> Timeline,
     IReadOnlyList<string> Rollbacks);
 
 public sealed record TimelineEventDto(DateTimeOffset At, string Kind, string Message, string Actor);
 
-/// <summary>Body of <c>POST /api/v1/incidents/{id}/resolve</c>: a person closes the incident, saying why.</summary>
-public sealed record ResolveIncidentRequest(string Note, string? ResolvedBy = null);
+/// <summary>
+/// Body of <c>POST /api/v1/incidents/{id}/resolve</c>: a person closes the incident, saying why, and whether it was a
+/// false positive (not a real problem; counted in the false-positive rate).
+/// </summary>
+public sealed record ResolveIncidentRequest(string Note, string? ResolvedBy = null, bool FalsePositive = false);
+
+/// <summary>Body of <c>POST /api/v1/incidents/{id}/acknowledge</c>: someone is on it. <c>By</c> defaults to <c>api</c>.</summary>
+public sealed record AcknowledgeIncidentRequest(string? By = null);
+
+/// <summary>Body of <c>POST /api/v1/incidents/{id}/notes</c>: a line for the timeline, at most 4000 characters.</summary>
+public sealed record IncidentNoteRequest(string Text, string? By = null);
+
+/// <summary>Body of <c>POST /api/v1/incidents/{id}/status</c>: <c>mitigating</c> or <c>monitoring</c>, forward only.</summary>
+public sealed record IncidentStatusRequest(string Status, string? By = null);
 
 /// <summary>What a shadow-mode policy would have done, and the evidence it saw. Nothing was acted on.</summary>
 public sealed record ShadowDecisionDto(string Component, string Policy, string? Release, DateTimeOffset At, string Action, string Evidence);

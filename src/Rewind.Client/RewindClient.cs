@@ -62,6 +62,36 @@ public sealed class RewindClient(HttpClient http)
     public Task<IncidentDto> ResolveIncidentAsync(string id, ResolveIncidentRequest request, CancellationToken cancellationToken = default) =>
         PostAsync<IncidentDto>($"api/v1/incidents/{Uri.EscapeDataString(id)}/resolve", request, cancellationToken);
 
+    public Task<IncidentDto> AcknowledgeIncidentAsync(string id, AcknowledgeIncidentRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync<IncidentDto>($"api/v1/incidents/{Uri.EscapeDataString(id)}/acknowledge", request, cancellationToken);
+
+    public Task<IncidentDto> AddIncidentNoteAsync(string id, IncidentNoteRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync<IncidentDto>($"api/v1/incidents/{Uri.EscapeDataString(id)}/notes", request, cancellationToken);
+
+    public Task<IncidentDto> SetIncidentStatusAsync(string id, IncidentStatusRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync<IncidentDto>($"api/v1/incidents/{Uri.EscapeDataString(id)}/status", request, cancellationToken);
+
+    /// <summary>The post-incident report as text: <c>md</c> (Markdown) or <c>html</c> (a whole page).</summary>
+    public async Task<string> GetIncidentReportAsync(string id, string format = "md", CancellationToken cancellationToken = default)
+    {
+        using var response = await http.GetAsync(new Uri($"api/v1/incidents/{Uri.EscapeDataString(id)}/report?format={Uri.EscapeDataString(format)}", UriKind.Relative), cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            await ReadAsync<object>(response, cancellationToken);
+        }
+
+        return await response.Content.ReadAsStringAsync(cancellationToken);
+    }
+
+    /// <summary><paramref name="since"/> and <paramref name="until"/> are ISO 8601 times or durations back from now (<c>7d</c>).</summary>
+    public Task<IncidentMetricsDto> GetIncidentMetricsAsync(string? component = null, string? since = null, string? until = null, CancellationToken cancellationToken = default)
+    {
+        var query = string.Join('&', new[] { ("component", component), ("since", since), ("until", until) }
+            .Where(p => p.Item2 is not null)
+            .Select(p => $"{p.Item1}={Uri.EscapeDataString(p.Item2!)}"));
+        return GetAsync<IncidentMetricsDto>(query.Length == 0 ? "api/v1/incident-metrics" : "api/v1/incident-metrics?" + query, cancellationToken);
+    }
+
     public Task<IReadOnlyList<ShadowDecisionDto>> GetShadowDecisionsAsync(string? component = null, CancellationToken cancellationToken = default) =>
         GetAsync<IReadOnlyList<ShadowDecisionDto>>(component is null ? "api/v1/shadow-decisions" : $"api/v1/shadow-decisions?component={Uri.EscapeDataString(component)}", cancellationToken);
 

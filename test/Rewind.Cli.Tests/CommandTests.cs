@@ -13,6 +13,11 @@ public sealed class CommandTests
     [InlineData("release record")]
     [InlineData("config check")]
     [InlineData("demo")]
+    [InlineData("incident")]
+    [InlineData("incident status")]
+    [InlineData("incident resolve")]
+    [InlineData("incident report")]
+    [InlineData("stats")]
     public async Task Help_IsWhatUsersRead(string command)
     {
         var args = command == "root" ? ["--help"] : command.Split(' ').Append("--help").ToArray();

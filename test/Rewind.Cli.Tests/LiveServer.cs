@@ -1,7 +1,9 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Rewind.Core.Configuration;
+using Rewind.Core.Storage;
 using Rewind.Runtime.Samples;
 using Rewind.Server;
 
@@ -27,6 +29,9 @@ internal sealed class LiveServer : IAsyncDisposable
     public string Url { get; }
 
     public string AppRoot => Path.Combine(Root, "app");
+
+    /// <summary>The controller's store, for records the API has no way to make (an incident left open).</summary>
+    public IStore Store => _app.Services.GetRequiredService<IStore>();
 
     public static async Task<LiveServer> StartAsync()
     {

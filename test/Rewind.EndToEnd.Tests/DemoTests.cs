@@ -1,5 +1,7 @@
 namespace Rewind.EndToEnd.Tests;
 
+/// <summary>Demos run one at a time (<see cref="DemoRuns"/>): each starts a controller and a service on a busy machine.</summary>
+[Collection(DemoRuns.Name)]
 public sealed class DemoTests
 {
     [Fact]
@@ -18,4 +20,11 @@ public sealed class DemoTests
         demo.Output.ShouldMatch(@"detection -> recovery: \d+\.\d\d s");
         demo.Output.ShouldContain("now serving: v1, healthy");
     }
+}
+
+/// <summary>The tests that run <c>rewind demo</c>; xunit runs the classes of one collection one after the other.</summary>
+[CollectionDefinition(Name)]
+public sealed class DemoRuns
+{
+    public const string Name = "rewind demo";
 }

@@ -30,7 +30,10 @@ internal sealed class RewindProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static RewindProcess Start(params string[] args)
+    public static RewindProcess Start(params string[] args) => Start(new Dictionary<string, string>(StringComparer.Ordinal), args);
+
+    /// <summary>As <see cref="Start(string[])"/>, with extra environment variables (REWIND_TOKEN).</summary>
+    public static RewindProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Path.Combine(Repository.BuildOutput("Rewind.Cli"), "rewind.dll"));
@@ -40,6 +43,11 @@ internal sealed class RewindProcess : IDisposable
         }
 
         info.Environment["REWIND_HOME"] = Repository.Root;
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         var process = Process.Start(info)!;
         var wrapper = new RewindProcess(process);
         process.OutputDataReceived += (_, e) => wrapper.Append(e.Data);
@@ -54,6 +62,18 @@ internal sealed class RewindProcess : IDisposable
     {
         _process.Kill(entireProcessTree: false);
         _process.WaitForExit(10_000);
+    }
+
+    /// <summary>SIGTERM, as a service manager or Ctrl+C would stop it: shutdown hooks run.</summary>
+    public void Terminate()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })!;
+        kill.WaitForExit(5_000);
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan limit)

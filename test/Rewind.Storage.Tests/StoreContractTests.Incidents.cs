@@ -106,4 +106,70 @@ public abstract partial class StoreContractTests
     {
         (await Store.GetIncidentAsync("INC-1999-01-01-0001")).ShouldBeNull();
     }
+
+    [Fact]
+    public async Task AcknowledgeIncidentAsync_Twice_RecordsTheFirstOnceWithItsTimelineEntry()
+    {
+        var incident = await Store.OpenIncidentAsync(NewComponent(), Severity.P1, "down", null, null, T0, "policy:down");
+        var first = new TimelineEvent(incident.Id, T0.AddSeconds(30), TimelineKinds.Acknowledged, "acknowledged by alice", "alice");
+        var second = new TimelineEvent(incident.Id, T0.AddSeconds(40), TimelineKinds.Acknowledged, "acknowledged by bob", "bob");
+
+        (await Store.AcknowledgeIncidentAsync(first)).ShouldBeTrue();
+        (await Store.AcknowledgeIncidentAsync(second)).ShouldBeFalse();
+
+        var stored = (await Store.GetIncidentAsync(incident.Id)).ShouldNotBeNull();
+        (stored.AcknowledgedAt, stored.AcknowledgedBy, stored.Status).ShouldBe((T0.AddSeconds(30), "alice", IncidentStatus.Investigating));
+        (await Store.GetTimelineAsync(incident.Id)).Select(e => e.Kind).ShouldBe([TimelineKinds.Opened, TimelineKinds.Acknowledged]);
+        (await Store.GetTimelineAsync(incident.Id))[1].ShouldBe(first);
+    }
+
+    [Fact]
+    public async Task MoveIncidentAsync_FromTheStatusItIsIn_MovesAndAppendsTheEntry()
+    {
+        var incident = await Store.OpenIncidentAsync(NewComponent(), Severity.P2, "slow", null, null, T0, "alice");
+        var entry = new TimelineEvent(incident.Id, T0.AddMinutes(1), TimelineKinds.Status, "status investigating -> monitoring by alice", "alice");
+
+        (await Store.MoveIncidentAsync(IncidentStatus.Investigating, IncidentStatus.Monitoring, entry)).ShouldBeTrue();
+
+        var stored = (await Store.GetIncidentAsync(incident.Id)).ShouldNotBeNull();
+        (stored.Status, stored.ResolvedAt, stored.FalsePositive).ShouldBe((IncidentStatus.Monitoring, null, false));
+        (await Store.GetTimelineAsync(incident.Id))[^1].ShouldBe(entry);
+    }
+
+    [Fact]
+    public async Task MoveIncidentAsync_NotInTheExpectedStatus_WritesNothing()
+    {
+        var incident = await Store.OpenIncidentAsync(NewComponent(), Severity.P2, "slow", null, null, T0, "alice");
+        var entry = new TimelineEvent(incident.Id, T0.AddMinutes(1), TimelineKinds.Status, "status mitigating -> monitoring by bob", "bob");
+
+        (await Store.MoveIncidentAsync(IncidentStatus.Mitigating, IncidentStatus.Monitoring, entry)).ShouldBeFalse();
+
+        (await Store.GetIncidentAsync(incident.Id)).ShouldBe(incident);
+        (await Store.GetTimelineAsync(incident.Id)).ShouldHaveSingleItem().Kind.ShouldBe(TimelineKinds.Opened);
+    }
+
+    [Fact]
+    public async Task MoveIncidentAsync_ResolvedAsFalsePositive_StoresResolvedAtAndTheVerdictOnce()
+    {
+        var incident = await Store.OpenIncidentAsync(NewComponent(), Severity.P3, "noisy", "latency", "1.1.0", T0, "policy:latency");
+        var resolve = new TimelineEvent(incident.Id, T0.AddMinutes(5), TimelineKinds.Resolved, "resolved by alice as a false positive: probe flapped", "alice");
+        var again = resolve with { At = T0.AddMinutes(6), Actor = "bob" };
+
+        (await Store.MoveIncidentAsync(IncidentStatus.Investigating, IncidentStatus.Resolved, resolve, falsePositive: true)).ShouldBeTrue();
+        (await Store.MoveIncidentAsync(IncidentStatus.Investigating, IncidentStatus.Resolved, again, falsePositive: false)).ShouldBeFalse();
+
+        var stored = (await Store.GetIncidentAsync(incident.Id)).ShouldNotBeNull();
+        stored.ShouldBe(incident with { Status = IncidentStatus.Resolved, ResolvedAt = T0.AddMinutes(5), FalsePositive = true });
+        (await Store.GetTimelineAsync(incident.Id)).Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task SetIncidentStatusAsync_Resolved_IsNotAFalsePositive()
+    {
+        var incident = await Store.OpenIncidentAsync(NewComponent(), Severity.P1, "down", null, null, T0, "policy:down");
+
+        await Store.SetIncidentStatusAsync(incident.Id, IncidentStatus.Resolved, T0.AddMinutes(2));
+
+        (await Store.GetIncidentAsync(incident.Id)).ShouldNotBeNull().FalsePositive.ShouldBeFalse();
+    }
 }

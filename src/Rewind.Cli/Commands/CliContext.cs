@@ -5,11 +5,14 @@ using Spectre.Console;
 namespace Rewind.Cli.Commands;
 
 /// <summary>What every command shares: where output goes, which server to talk to, and one way to report failures.</summary>
-internal sealed class CliContext(IAnsiConsole console, TextWriter error, Func<string, string?>? environment = null)
+internal sealed class CliContext(IAnsiConsole console, TextWriter output, TextWriter error, Func<string, string?>? environment = null)
 {
     private readonly Func<string, string?> _environment = environment ?? Environment.GetEnvironmentVariable;
 
     public IAnsiConsole Console { get; } = console;
+
+    /// <summary>Standard output as raw text, for documents (reports) that must not be wrapped or styled.</summary>
+    public TextWriter Output { get; } = output;
 
     public TextWriter Error { get; } = error;
 

@@ -44,7 +44,8 @@ internal static class IncidentCommands
         {
             var incident = await client.GetIncidentAsync(parse.GetValue(id)!, cancellationToken);
             context.Console.MarkupLine($"[bold]{incident.Id}[/] {incident.Severity} {incident.Status}: {Markup.Escape(incident.Title)}");
-            context.Console.MarkupLine($"opened {Render.Time(incident.OpenedAt)}, resolved {Render.Time(incident.ResolvedAt)}");
+            context.Console.MarkupLine($"opened {Render.Time(incident.OpenedAt)}, resolved {Render.Time(incident.ResolvedAt)}{(incident.FalsePositive ? " (false positive)" : "")}");
+            context.Console.MarkupLine(incident.AcknowledgedAt is null ? "not acknowledged" : $"acknowledged {Render.Time(incident.AcknowledgedAt)} by {Markup.Escape(incident.AcknowledgedBy ?? "-")}");
             context.Console.Write(Render.Timeline(incident.Timeline));
             foreach (var rollbackId in incident.Rollbacks)
             {
@@ -55,16 +56,15 @@ internal static class IncidentCommands
 
             return ExitCodes.Ok;
         }));
-        var resolveId = new Argument<string>("id") { Description = "The incident ID" };
-        var note = new Option<string>("--note") { Description = "Why the incident is over, for the record", Required = true };
-        var resolve = new Command("resolve", "Resolve an incident by hand, e.g. after a fix-forward or a failed rollback handled by people.") { resolveId, note, context.ServerOption };
-        resolve.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
+        var command = new Command("incident", "Inspect, acknowledge, annotate, move forward, resolve or report on one incident.")
         {
-            var incident = await client.ResolveIncidentAsync(parse.GetValue(resolveId)!, new ResolveIncidentRequest(parse.GetValue(note)!, Environment.UserName), cancellationToken);
-            context.Console.MarkupLine($"{incident.Id} is {incident.Status}");
-            return ExitCodes.Ok;
-        }));
-        var command = new Command("incident", "Inspect or resolve one incident.") { show, resolve };
+            show,
+            IncidentLifecycleCommands.CreateAcknowledge(context),
+            IncidentLifecycleCommands.CreateNote(context),
+            IncidentLifecycleCommands.CreateStatus(context),
+            IncidentLifecycleCommands.CreateResolve(context),
+            IncidentReportCommand.Create(context),
+        };
         return command;
     }
 }

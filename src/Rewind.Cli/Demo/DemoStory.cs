@@ -60,7 +60,7 @@ internal sealed class DemoStory(IAnsiConsole console, TextWriter error, bool kee
             succeeded = await TellAsync(workspace, client, limit.Token);
             if (keep)
             {
-                Say($"--keep: API {workspace.ApiUrl}/api/v1/components, service {workspace.ServiceUrl}/health; try `./rewind status --server {workspace.ApiUrl}`. Ctrl+C stops both.");
+                Say($"--keep: API {workspace.ApiUrl}/api/v1/components, service {workspace.ServiceUrl}/health; try `REWIND_TOKEN={token} ./rewind status --server {workspace.ApiUrl}` (an admin token of this demo only). Ctrl+C stops both.");
                 await WaitForCancellationAsync(cancellationToken);
             }
         }

@@ -1,6 +1,10 @@
 namespace Rewind.Core.Incidents;
 
-/// <summary>An episode of a component hurting users, from the first decision to resolution.</summary>
+/// <summary>
+/// An episode of a component hurting users, from the first decision to resolution. <c>AcknowledgedAt</c> is when a
+/// person first said "I am on it" (set once, never moved); <c>FalsePositive</c> is set by the person resolving it:
+/// the incident was not a real problem.
+/// </summary>
 public sealed record Incident(
     string Id,
     string Component,
@@ -10,7 +14,10 @@ public sealed record Incident(
     string? Policy,
     DateTimeOffset OpenedAt,
     DateTimeOffset? ResolvedAt = null,
-    string? Release = null)
+    string? Release = null,
+    DateTimeOffset? AcknowledgedAt = null,
+    string? AcknowledgedBy = null,
+    bool FalsePositive = false)
 {
     public bool IsOpen => Status != IncidentStatus.Resolved;
 }

@@ -27,6 +27,10 @@ public static class TimelineKinds
     public const string Suppressed = "suppressed";
     public const string Resolved = "resolved";
     public const string Note = "note";
+    public const string Acknowledged = "acknowledged";
+
+    /// <summary>A person moved the incident forward (investigating → mitigating → monitoring).</summary>
+    public const string Status = "status";
 }
 
 /// <summary>Milestones of an incident that a kind alone does not tell apart.</summary>

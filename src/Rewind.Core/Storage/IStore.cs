@@ -56,9 +56,28 @@ public interface IIncidentStore
 
     Task SetIncidentStatusAsync(string id, IncidentStatus status, DateTimeOffset at, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Records the acknowledgement once: <c>acknowledged_at</c> and <c>acknowledged_by</c> from the entry's time and
+    /// actor, and the entry itself, in one transaction. False, with nothing written, when already acknowledged.
+    /// </summary>
+    Task<bool> AcknowledgeIncidentAsync(TimelineEvent entry, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Moves the incident from <paramref name="expected"/> to <paramref name="status"/> and appends <paramref name="entry"/> in
+    /// one transaction, only if the incident is still <paramref name="expected"/>; otherwise returns false and writes nothing.
+    /// Moving to resolved sets <c>resolved_at</c> to the entry's time and stores <paramref name="falsePositive"/>.
+    /// </summary>
+    Task<bool> MoveIncidentAsync(IncidentStatus expected, IncidentStatus status, TimelineEvent entry, bool falsePositive = false, CancellationToken cancellationToken = default);
+
     Task AppendTimelineAsync(TimelineEvent entry, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<TimelineEvent>> GetTimelineAsync(string incidentId, CancellationToken cancellationToken = default);
+
+    /// <summary>The incident with its timeline, its rollbacks (with steps, oldest first) and the release it was opened on.</summary>
+    Task<IncidentRecord?> GetIncidentRecordAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>The records of the incidents opened in [<paramref name="since"/>, <paramref name="until"/>), oldest first.</summary>
+    Task<IReadOnlyList<IncidentRecord>> GetIncidentRecordsAsync(DateTimeOffset since, DateTimeOffset until, string? component = null, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The outcome of asking for a rollback: created, or refused because another one holds the component's lease.</summary>

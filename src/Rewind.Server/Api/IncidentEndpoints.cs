@@ -18,6 +18,8 @@ internal static class IncidentEndpoints
         api.MapGet("/incidents", ListAsync);
         api.MapGet("/incidents/{id}", GetAsync);
         api.MapPost("/incidents/{id}/resolve", ResolveAsync).RequireAuthorization(Roles.Operator);
+        api.MapIncidentLifecycleEndpoints();
+        api.MapIncidentReportEndpoints();
         api.MapGet("/shadow-decisions", ShadowAsync);
     }
 
@@ -39,29 +41,42 @@ internal static class IncidentEndpoints
             return Problems.Invalid("invalid resolution", "note is required (at most 4000 characters): the record must say why the incident is over");
         }
 
-        if (await store.GetIncidentAsync(id, cancellationToken) is not { } incident)
-        {
-            return Problems.NotFound("unknown incident", $"incident {id} does not exist");
-        }
-
-        if (!incident.IsOpen)
-        {
-            return Problems.Conflict("already resolved", $"incident {id} was resolved at {incident.ResolvedAt:O}");
-        }
-
-        if (await store.GetRollbacksAsync(1, incident.Component, cancellationToken) is [{ IsActive: true } active] && active.IncidentId == id)
-        {
-            return Problems.Conflict("rollback still running", $"rollback {active.Id} is still acting for {id}; resolve it when the rollback has finished");
-        }
-
         var by = AccessPolicies.Actor(context);
-        var now = time.GetUtcNow();
-        await store.AppendTimelineAsync(new TimelineEvent(id, now, TimelineKinds.Resolved, $"resolved by {by}: {request.Note.Trim()}", by), cancellationToken);
-        await store.SetIncidentStatusAsync(id, IncidentStatus.Resolved, now, cancellationToken);
-        return await GetAsync(id, store, cancellationToken);
+        var verdict = request.FalsePositive ? " as a false positive" : "";
+
+        // Any open status may be resolved; if the controller moved the incident meanwhile, decide again on what it is now.
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await store.GetIncidentAsync(id, cancellationToken) is not { } incident)
+            {
+                return Problems.NotFound("unknown incident", $"incident {id} does not exist");
+            }
+
+            if (!incident.IsOpen)
+            {
+                return Problems.Conflict("already resolved", $"incident {id} was resolved at {incident.ResolvedAt:O}");
+            }
+
+            if (await store.GetRollbacksAsync(1, incident.Component, cancellationToken) is [{ IsActive: true } active] && active.IncidentId == id)
+            {
+                return Problems.Conflict("rollback still running", $"rollback {active.Id} is still acting for {id}; resolve it when the rollback has finished");
+            }
+
+            var entry = new TimelineEvent(id, time.GetUtcNow(), TimelineKinds.Resolved, $"resolved by {by}{verdict}: {request.Note.Trim()}", by);
+            if (await store.MoveIncidentAsync(incident.Status, IncidentStatus.Resolved, entry, request.FalsePositive, cancellationToken))
+            {
+                return await GetAsync(id, store, cancellationToken);
+            }
+
+            if (attempt == 3)
+            {
+                return Problems.Conflict("incident changed", $"incident {id} kept changing while it was being resolved; try again");
+            }
+        }
     }
 
-    private static async Task<Results<Ok<IncidentDto>, ProblemHttpResult>> GetAsync(string id, IStore store, CancellationToken cancellationToken)
+    /// <summary>Who acted, as the request says; no authentication yet.</summary>
+    internal static async Task<Results<Ok<IncidentDto>, ProblemHttpResult>> GetAsync(string id, IStore store, CancellationToken cancellationToken)
     {
         if (await store.GetIncidentAsync(id, cancellationToken) is not { } incident)
         {

@@ -30,6 +30,9 @@ internal static class Mapping
         incident.Release,
         incident.OpenedAt,
         incident.ResolvedAt,
+        incident.AcknowledgedAt,
+        incident.AcknowledgedBy,
+        incident.FalsePositive,
         [.. timeline.Select(e => new TimelineEventDto(e.At, e.Kind, e.Message, e.Actor))],
         [.. rollbacks]);
 

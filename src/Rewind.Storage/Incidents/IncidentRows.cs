@@ -8,7 +8,8 @@ internal sealed class IncidentRow
 {
     public const string Columns = """
         id AS Id, component AS Component, severity AS Severity, status AS Status, title AS Title, policy AS Policy,
-        release AS Release, opened_at AS OpenedAt, resolved_at AS ResolvedAt
+        release AS Release, opened_at AS OpenedAt, resolved_at AS ResolvedAt, acknowledged_at AS AcknowledgedAt,
+        acknowledged_by AS AcknowledgedBy, false_positive AS FalsePositive
         """;
 
     public string Id { get; set; } = "";
@@ -29,6 +30,12 @@ internal sealed class IncidentRow
 
     public long? ResolvedAt { get; set; }
 
+    public long? AcknowledgedAt { get; set; }
+
+    public string? AcknowledgedBy { get; set; }
+
+    public bool FalsePositive { get; set; }
+
     public Incident ToIncident() => new(
         Id,
         Component,
@@ -38,7 +45,10 @@ internal sealed class IncidentRow
         Policy,
         DbValues.FromMs(OpenedAt),
         DbValues.FromMs(ResolvedAt),
-        Release);
+        Release,
+        DbValues.FromMs(AcknowledgedAt),
+        AcknowledgedBy,
+        FalsePositive);
 }
 
 /// <summary>A <c>timeline</c> row as Dapper reads it.</summary>

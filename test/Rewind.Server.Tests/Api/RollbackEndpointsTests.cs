@@ -74,9 +74,12 @@ public sealed class RollbackEndpointsTests
         finished.Steps.Select(s => s.Status).ShouldBe(["succeeded", "succeeded", "failed"]);
         finished.Error!.ShouldContain("step 3 (wait-healthy) failed");
         server.CurrentTarget.ShouldEndWith(Path.Combine("releases", "v1"));
-        var incident = await server.Client.GetIncidentAsync(finished.IncidentId!);
+        // The escalation is written just after the rollback is recorded as failed.
+        var incident = await Eventually.WaitAsync(
+            async () => await server.Client.GetIncidentAsync(finished.IncidentId!) is var i && i.Timeline.Any(e => e.Kind == "escalation" && e.Message.Contains("paging a human", StringComparison.Ordinal)) ? i : null,
+            TimeSpan.FromSeconds(10),
+            "the escalation");
         incident.Title.ShouldContain("manual rollback requested by alice");
-        incident.Timeline.ShouldContain(e => e.Kind == "escalation" && e.Message.Contains("paging a human", StringComparison.Ordinal));
     }
 
     [Fact]

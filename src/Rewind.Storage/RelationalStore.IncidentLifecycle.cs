@@ -1,0 +1,39 @@
+using Dapper;
+using Rewind.Core.Incidents;
+using Rewind.Storage.Sql;
+
+namespace Rewind.Storage;
+
+internal sealed partial class RelationalStore
+{
+    public Task<bool> AcknowledgeIncidentAsync(TimelineEvent entry, CancellationToken cancellationToken = default) =>
+        ChangeIncidentAsync(
+            "UPDATE incidents SET acknowledged_at = @At, acknowledged_by = @By WHERE id = @Id AND acknowledged_at IS NULL",
+            new { Id = entry.IncidentId, At = DbValues.ToMs(entry.At), By = entry.Actor },
+            entry,
+            cancellationToken);
+
+    public Task<bool> MoveIncidentAsync(IncidentStatus expected, IncidentStatus status, TimelineEvent entry, bool falsePositive = false, CancellationToken cancellationToken = default) =>
+        ChangeIncidentAsync(
+            status == IncidentStatus.Resolved
+                ? "UPDATE incidents SET status = @To, resolved_at = @At, false_positive = @FalsePositive WHERE id = @Id AND status = @From"
+                : "UPDATE incidents SET status = @To WHERE id = @Id AND status = @From",
+            new { Id = entry.IncidentId, From = DbValues.Text(expected), To = DbValues.Text(status), At = DbValues.ToMs(entry.At), FalsePositive = falsePositive },
+            entry,
+            cancellationToken);
+
+    /// <summary>A conditional update of one incident and its timeline entry, together or not at all.</summary>
+    private Task<bool> ChangeIncidentAsync(string update, object parameters, TimelineEvent entry, CancellationToken cancellationToken) =>
+        InTransactionAsync(
+            async (connection, transaction) =>
+            {
+                if (await connection.ExecuteAsync(new CommandDefinition(update, parameters, transaction, cancellationToken: cancellationToken)) == 0)
+                {
+                    return false;
+                }
+
+                await InsertTimelineAsync(connection, transaction, entry, cancellationToken);
+                return true;
+            },
+            cancellationToken);
+}
