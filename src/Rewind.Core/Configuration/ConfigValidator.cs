@@ -48,6 +48,7 @@ internal static partial class ConfigValidator
         }
 
         ValidateNotifications(config.Notifications, Add);
+        ValidateStatusPage(config, Add);
 
         return errors;
     }

@@ -16,6 +16,9 @@ public sealed class RewindConfig
     /// <summary>Channels that tell people about incidents (Slack, webhook, email, command), and the message texts.</summary>
     public NotificationsConfig Notifications { get; set; } = new();
 
+    /// <summary>The public status page: its title, the public names of components, customer messages.</summary>
+    public StatusPageConfig StatusPage { get; set; } = new();
+
     /// <summary>The directory of the config file; relative paths are resolved against it.</summary>
     internal string BaseDirectory { get; set; } = Environment.CurrentDirectory;
 }
