@@ -24,7 +24,7 @@ internal sealed class Counter(string name, string help, params string[] labelNam
     protected override Cell Create() => new();
 
     protected override void WriteSeries(StringBuilder output, string[] labelValues, Cell series) =>
-        output.Append(Name).Append(Labels(labelValues)).Append(' ').Append(Exposition.Number(series.Value)).Append('\n');
+        output.Append(Name).Append(Labels(labelValues)).Append(' ').Append(ExpositionFormat.Number(series.Value)).Append('\n');
 
     internal sealed class Cell
     {

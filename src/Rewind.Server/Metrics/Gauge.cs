@@ -27,7 +27,7 @@ internal sealed class Gauge(string name, string help, params string[] labelNames
     protected override Cell Create() => new();
 
     protected override void WriteSeries(StringBuilder output, string[] labelValues, Cell series) =>
-        output.Append(Name).Append(Labels(labelValues)).Append(' ').Append(Exposition.Number(series.Value)).Append('\n');
+        output.Append(Name).Append(Labels(labelValues)).Append(' ').Append(ExpositionFormat.Number(series.Value)).Append('\n');
 
     internal sealed class Cell
     {

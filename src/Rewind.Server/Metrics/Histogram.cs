@@ -24,12 +24,12 @@ internal sealed class Histogram : MetricFamily<Histogram.Cell>
         var (buckets, sum, count) = series.Read();
         for (var i = 0; i <= _bounds.Length; i++)
         {
-            var le = i < _bounds.Length ? Exposition.Number(_bounds[i]) : "+Inf";
+            var le = i < _bounds.Length ? ExpositionFormat.Number(_bounds[i]) : "+Inf";
             output.Append(Name).Append("_bucket").Append(Labels(labelValues, $"le=\"{le}\"")).Append(' ').Append(buckets[i].ToString(CultureInfo.InvariantCulture)).Append('\n');
         }
 
         var labels = Labels(labelValues);
-        output.Append(Name).Append("_sum").Append(labels).Append(' ').Append(Exposition.Number(sum)).Append('\n');
+        output.Append(Name).Append("_sum").Append(labels).Append(' ').Append(ExpositionFormat.Number(sum)).Append('\n');
         output.Append(Name).Append("_count").Append(labels).Append(' ').Append(count.ToString(CultureInfo.InvariantCulture)).Append('\n');
     }
 

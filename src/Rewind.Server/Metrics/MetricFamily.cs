@@ -32,11 +32,11 @@ internal abstract class MetricFamily<TSeries>(string name, string help, string t
     protected abstract void WriteSeries(StringBuilder output, string[] labelValues, TSeries series);
 
     /// <summary>The rendered label set of a series, with an extra label last when given.</summary>
-    protected string Labels(string[] labelValues, string? extra = null) => Exposition.Labels(labelNames, labelValues, extra);
+    protected string Labels(string[] labelValues, string? extra = null) => ExpositionFormat.Labels(labelNames, labelValues, extra);
 
     public void Write(StringBuilder output)
     {
-        output.Append("# HELP ").Append(Name).Append(' ').Append(Exposition.EscapeHelp(help)).Append('\n');
+        output.Append("# HELP ").Append(Name).Append(' ').Append(ExpositionFormat.EscapeHelp(help)).Append('\n');
         output.Append("# TYPE ").Append(Name).Append(' ').Append(type).Append('\n');
         foreach (var (_, (labels, series)) in _series.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
@@ -54,7 +54,7 @@ internal interface IMetricFamily
 }
 
 /// <summary>The escaping and number format of the Prometheus text exposition format 0.0.4.</summary>
-internal static class Exposition
+internal static class ExpositionFormat
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 

@@ -34,7 +34,7 @@ internal static class MetricsEndpoints
             from p in c.Value.Policies
             select (engine.StateOf(c.Key, p.Key).Firing ? 1d : 0d, new[] { c.Key, p.Key }));
         await ReadStoreAsync(metrics, config, store, cancellationToken);
-        return Results.Text(metrics.Registry.Write(), Exposition.ContentType);
+        return Results.Text(metrics.Registry.Write(), ExpositionFormat.ContentType);
     }
 
     // One failing query must not blank the page: the store's own gauge says it is down and the rest is still written.
