@@ -73,7 +73,7 @@ public static class RewindServer
         app.UseAuthentication();
         app.UseAuthorization();
         MapApi(app.MapGroup("/api/v1").RequireAuthorization(Roles.Viewer));
-        app.MapMetricsEndpoints();
+        app.MapMetricsEndpoints(config.Server.MetricsRequireToken);
         app.MapStatusPageEndpoints();
         return app;
     }

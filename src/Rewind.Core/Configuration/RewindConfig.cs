@@ -30,6 +30,12 @@ public sealed class ServerConfig
 
     /// <summary>Tokens allowed to push events, by name, each stored as <c>sha256:HEX</c> of the token (<c>rewind token push</c> makes one).</summary>
     public Dictionary<string, string> PushTokens { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Require an API token (any role) on <c>GET /metrics</c>. Default false: the metrics carry names and counts, no
+    /// secrets, and are anonymous like any exporter.
+    /// </summary>
+    public bool MetricsRequireToken { get; set; }
 }
 
 public sealed class ComponentConfig

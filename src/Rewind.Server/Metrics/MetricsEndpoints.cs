@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Rewind.Core.Access;
 using Rewind.Core.Incidents;
 using Rewind.Core.Storage;
 using Rewind.Server.Hosting;
@@ -10,14 +11,23 @@ using Rewind.Server.Signals;
 namespace Rewind.Server.Metrics;
 
 /// <summary>
-/// <c>GET /metrics</c>: the controller watched like any other service. Anonymous, like a Prometheus exporter: it shows
-/// names of components, probes, policies and channels and counts, never a secret, a URL or a version.
+/// <c>GET /metrics</c>: the controller watched like any other service. Anonymous by default, like a Prometheus exporter:
+/// it shows names of components, probes, policies and channels and counts, never a secret, a URL or a version;
+/// <c>server.metrics-require-token</c> puts it behind an API token.
 /// </summary>
 internal static class MetricsEndpoints
 {
-    public static void MapMetricsEndpoints(this IEndpointRouteBuilder app)
+    public static void MapMetricsEndpoints(this IEndpointRouteBuilder app, bool requireToken)
     {
-        app.MapGet("/metrics", GetMetricsAsync).AllowAnonymous().ExcludeFromDescription();
+        var metrics = app.MapGet("/metrics", GetMetricsAsync).ExcludeFromDescription();
+        if (requireToken)
+        {
+            metrics.RequireAuthorization(Roles.Viewer);
+        }
+        else
+        {
+            metrics.AllowAnonymous();
+        }
     }
 
     private static async Task<IResult> GetMetricsAsync(ControllerMetrics metrics, ConfigHolder config, HealthBoard board, DecisionEngine engine, IStore store, CancellationToken cancellationToken)

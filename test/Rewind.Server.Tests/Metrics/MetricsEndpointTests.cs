@@ -52,6 +52,20 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task Get_TokenRequired_Is401WithoutAToken()
+    {
+        await using var server = await ServerFixture.StartAsync(serverExtra: "metrics-require-token: true");
+        using var anonymous = new HttpClient { BaseAddress = server.Http.BaseAddress };
+
+        using var refused = await anonymous.GetAsync(new Uri("metrics", UriKind.Relative));
+        using var allowed = await server.Http.GetAsync(new Uri("metrics", UriKind.Relative));
+
+        refused.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        allowed.StatusCode.ShouldBe(HttpStatusCode.OK);
+        PrometheusText.Parse(await allowed.Content.ReadAsStringAsync()).Errors.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Scrape_ByARealPrometheus_IsUpWithProbeSeries()
     {
         var prometheus = PrometheusServer.FromEnvironment();
