@@ -40,7 +40,8 @@ internal static class StatusPageHtml
         foreach (var component in status.Components)
         {
             html.Append("<li><span>").Append(Encode(component.Name)).Append("</span><span class=\"state ").Append(Encode(component.State)).Append("\">")
-                .Append(Encode(Word(component.State))).Append("</span></li>\n");
+                .Append(Encode(Word(component.State)))
+                .Append(component.MaintenanceUntil is { } until ? " until " + Encode(Time(until)) : "").Append("</span></li>\n");
         }
 
         html.Append("</ul>\n<footer>Updated ").Append(Encode(Time(status.UpdatedAt)))
