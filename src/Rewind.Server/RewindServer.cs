@@ -11,11 +11,13 @@ using Rewind.Core.Access;
 using Rewind.Server.Access;
 using Rewind.Server.Api;
 using Rewind.Server.Hosting;
+using Rewind.Server.Metrics;
 using Rewind.Server.Notifications;
 using Rewind.Server.Policies;
 using Rewind.Server.Releases;
 using Rewind.Server.Runbooks;
 using Rewind.Server.Signals;
+using Rewind.Server.StatusPage;
 using Rewind.Storage;
 
 namespace Rewind.Server;
@@ -71,6 +73,8 @@ public static class RewindServer
         app.UseAuthentication();
         app.UseAuthorization();
         MapApi(app.MapGroup("/api/v1").RequireAuthorization(Roles.Viewer));
+        app.MapMetricsEndpoints(config.Server.MetricsRequireToken);
+        app.MapStatusPageEndpoints();
         return app;
     }
 
@@ -81,6 +85,8 @@ public static class RewindServer
         services.AddSingleton(new ConfigHolder(config));
         services.AddSingleton(new ServerClock(TimeProvider.System)); // created now: "up since" is the start, not the first question
         services.AddSingleton<HealthBoard>();
+        services.AddSingleton<ControllerMetrics>();
+        services.AddSingleton<PublicStatusReader>();
         services.AddSingleton<TrafficBoard>();
         services.AddSingleton<DecisionEngine>();
         services.AddSingleton<RollbackQueue>();

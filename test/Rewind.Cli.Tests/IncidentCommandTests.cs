@@ -12,6 +12,7 @@ public sealed class IncidentCommandTests
     {
         await using var server = await LiveServer.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(server.Url + "/") };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", CliRun.Tokens[server.Url]);
         var client = new RewindClient(http);
         await client.RecordReleaseAsync("web", new RecordReleaseRequest("v1"));
         await Eventually.WaitAsync(async () => (await client.GetReleasesAsync("web")).Any(r => r is { Version: "v1", State: "stable" }), TimeSpan.FromSeconds(20), "v1 to bake");
@@ -41,7 +42,7 @@ public sealed class IncidentCommandTests
         badStatus.Error.ShouldContain("resolved");
         report.ExitCode.ShouldBe(0, report.Error);
         report.Output.ShouldStartWith($"# Post-incident report: {id}\n");
-        report.Output.ShouldContain(@"| note | " + Environment.UserName + @" | users \| saw 500s |");
+        report.Output.ShouldContain(@"| note | " + "alice" + @" | users \| saw 500s |");
         report.Output.ShouldMatch(@"\| time to roll back \| \d+\.\d{3} s \| from rollback RB-\d{4}-\d{2}-\d{2}-0001 requested");
         html.ExitCode.ShouldBe(0, html.Error);
         html.Output.ShouldBe($"wrote {file} (html)\n");
@@ -61,7 +62,7 @@ public sealed class IncidentCommandTests
         var resolve = await CliRun.RunAsync("incident", "resolve", incident.Id, "--note", "fixed forward with v3", "--false-positive", "--server", server.Url);
         var show = await CliRun.RunAsync("incident", "show", incident.Id, "--server", server.Url);
 
-        (ack.ExitCode, ack.Output).ShouldBe((0, $"{incident.Id} acknowledged by {Environment.UserName}\n"));
+        (ack.ExitCode, ack.Output).ShouldBe((0, $"{incident.Id} acknowledged by {"alice"}\n"));
         (mitigating.ExitCode, mitigating.Output).ShouldBe((0, $"{incident.Id} is mitigating\n"));
         (resolve.ExitCode, resolve.Output).ShouldBe((0, $"{incident.Id} is resolved (false positive)\n"));
         show.Output.ShouldContain("(false positive)");

@@ -49,6 +49,7 @@ internal static partial class ConfigValidator
         }
 
         ValidateNotifications(config.Notifications, Add);
+        ValidateStatusPage(config, Add);
 
         return errors;
     }

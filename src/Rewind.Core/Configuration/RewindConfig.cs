@@ -19,6 +19,9 @@ public sealed class RewindConfig
     /// <summary>Channels that tell people about incidents (Slack, webhook, email, command), and the message texts.</summary>
     public NotificationsConfig Notifications { get; set; } = new();
 
+    /// <summary>The public status page: its title, the public names of components, customer messages.</summary>
+    public StatusPageConfig StatusPage { get; set; } = new();
+
     /// <summary>The directory of the config file; relative paths are resolved against it.</summary>
     internal string BaseDirectory { get; set; } = Environment.CurrentDirectory;
 }
@@ -30,6 +33,12 @@ public sealed class ServerConfig
 
     /// <summary>Tokens allowed to push events, by name, each stored as <c>sha256:HEX</c> of the token (<c>rewind token push</c> makes one).</summary>
     public Dictionary<string, string> PushTokens { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Require an API token (any role) on <c>GET /metrics</c>. Default false: the metrics carry names and counts, no
+    /// secrets, and are anonymous like any exporter.
+    /// </summary>
+    public bool MetricsRequireToken { get; set; }
 }
 
 public sealed class ComponentConfig

@@ -6,6 +6,7 @@ using Rewind.Core.Policies;
 using Rewind.Core.Signals;
 using Rewind.Core.Storage;
 using Rewind.Server.Hosting;
+using Rewind.Server.Metrics;
 using Rewind.Server.Runbooks;
 using Rewind.Server.Signals;
 
@@ -21,6 +22,7 @@ internal sealed partial class DecisionEngine(
     RollbackCoordinator coordinator,
     TrafficBoard traffic,
     HealthBoard health,
+    ControllerMetrics metrics,
     TimeProvider time,
     ILogger<DecisionEngine> logger)
 {
@@ -120,6 +122,7 @@ internal sealed partial class DecisionEngine(
     {
         var now = time.GetUtcNow();
         ServerLog.PolicyFired(logger, componentName, policyName, evidence);
+        metrics.Decisions.Inc(componentName, policyName, policy.Shadow ? "shadow" : policy.Mode.ToString().ToLowerInvariant());
         if (policy.Shadow)
         {
             await RecordShadowAsync(componentName, policyName, policy, evidence, version, now, cancellationToken);

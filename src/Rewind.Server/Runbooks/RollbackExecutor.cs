@@ -5,6 +5,7 @@ using Rewind.Core.Runbooks;
 using Rewind.Core.Storage;
 using Rewind.Runtime.Runbooks;
 using Rewind.Server.Hosting;
+using Rewind.Server.Metrics;
 
 namespace Rewind.Server.Runbooks;
 
@@ -13,7 +14,7 @@ namespace Rewind.Server.Runbooks;
 /// interrupted at any instant resumes at its first step not recorded as finished; steps are idempotent, so a step that
 /// acted but was not recorded acts again harmlessly (a switch already on its target does nothing).
 /// </summary>
-internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> runners, TimeProvider time, ILogger<RollbackExecutor> logger)
+internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> runners, ControllerMetrics metrics, TimeProvider time, ILogger<RollbackExecutor> logger)
 {
     private readonly Dictionary<string, IStepRunner> _runners = runners.ToDictionary(r => r.Kind, StringComparer.Ordinal);
 
@@ -42,9 +43,11 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         {
             await store.MarkStepStartedAsync(rollback.Id, step.Index, time.GetUtcNow(), cancellationToken);
             StepOutcome outcome;
+            var started = time.GetTimestamp();
             try
             {
                 outcome = await RunStepAsync(step.Plan, cancellationToken);
+                metrics.StepDuration.Observe(time.GetElapsedTime(started).TotalSeconds, step.Plan.Kind);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -101,6 +104,7 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
 
         await store.FinishRollbackAsync(rollback.Id, RollbackStatus.Succeeded, now, null, cancellationToken);
         ServerLog.RollbackFinished(logger, rollback.Id, "succeeded");
+        metrics.Rollbacks.Inc(rollback.Component, "succeeded");
         await Timeline(rollback, TimelineKinds.Rollback, $"{rollback.Id} succeeded: {rollback.Component} is on {rollback.ToVersion} and healthy; {rollback.FromVersion ?? "the release left"} is rolled back", TimelineMilestones.RollbackFinished, cancellationToken);
         if (rollback.IncidentId is { } incidentId)
         {
@@ -113,6 +117,7 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
     {
         await store.FinishRollbackAsync(rollback.Id, RollbackStatus.Failed, time.GetUtcNow(), error, cancellationToken);
         ServerLog.RollbackFinished(logger, rollback.Id, "failed");
+        metrics.Rollbacks.Inc(rollback.Component, "failed");
         await Timeline(rollback, TimelineKinds.Escalation, $"{rollback.Id} failed: {error}; paging a human", TimelineMilestones.RollbackFailed, cancellationToken);
     }
 

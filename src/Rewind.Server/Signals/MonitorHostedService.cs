@@ -4,6 +4,7 @@ using Rewind.Core.Configuration;
 using Rewind.Core.Storage;
 using Rewind.Runtime.Signals;
 using Rewind.Server.Hosting;
+using Rewind.Server.Metrics;
 using Rewind.Server.Policies;
 
 namespace Rewind.Server.Signals;
@@ -15,6 +16,7 @@ internal sealed class MonitorHostedService(
     IStore store,
     HealthBoard board,
     DecisionEngine engine,
+    ControllerMetrics metrics,
     TimeProvider time,
     ILogger<MonitorHostedService> logger) : BackgroundService
 {
@@ -31,6 +33,7 @@ internal sealed class MonitorHostedService(
         {
             var sample = await probe.RunAsync(component, name, probeConfig, cancellationToken);
             board.Update(sample, probeConfig.FailureThreshold);
+            metrics.ProbeSamples.Inc(component, name, sample.Success ? "pass" : "fail");
             await store.AddSampleAsync(sample, cancellationToken);
             await DecideAsync(sample, cancellationToken);
         }, ex => ServerLog.MonitorLoopFailed(logger, ex, component, name), stoppingToken);

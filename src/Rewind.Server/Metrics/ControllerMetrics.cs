@@ -1,0 +1,49 @@
+namespace Rewind.Server.Metrics;
+
+/// <summary>
+/// Every metric the controller exposes at <c>/metrics</c>. Counters and the histogram are incremented where things
+/// happen; the gauges are read from the controller's state at each scrape (<see cref="MetricsEndpoints"/>).
+/// </summary>
+internal sealed class ControllerMetrics
+{
+    private static readonly double[] StepBounds = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900];
+
+    public ControllerMetrics()
+    {
+        ProbeUp = Registry.Gauge("rewind_probe_up", "1 when the probe is passing, 0 when it has failed its failure-threshold in a row; absent before its first sample.", "component", "probe");
+        ProbeSamples = Registry.Counter("rewind_probe_samples_total", "Probe runs by result (pass or fail).", "component", "probe", "result");
+        PolicyFiring = Registry.Gauge("rewind_policy_firing", "1 while the policy's condition holds, else 0.", "component", "policy");
+        Decisions = Registry.Counter("rewind_decisions_total", "Times a policy fired, by its mode (auto, approve, notify, or shadow).", "component", "policy", "mode");
+        Rollbacks = Registry.Counter("rewind_rollbacks_total", "Finished rollbacks by status (succeeded or failed).", "component", "status");
+        StepDuration = Registry.Histogram("rewind_rollback_step_duration_seconds", "How long rollback steps took, by step kind.", StepBounds, "kind");
+        OutboxDepth = Registry.Gauge("rewind_notification_outbox_depth", "Notification messages waiting to be delivered, by channel.", "channel");
+        OutboxFailed = Registry.Gauge("rewind_notification_outbox_failed", "Notification messages given up on, by channel.", "channel");
+        StoreUp = Registry.Gauge("rewind_store_up", "1 when the store answered the last ping, else 0.");
+        StoreLatency = Registry.Gauge("rewind_store_latency_seconds", "Round trip of the last store ping; absent while the store does not answer.");
+        IncidentsOpen = Registry.Gauge("rewind_incidents_open", "Open incidents by severity.", "severity");
+    }
+
+    public MetricsRegistry Registry { get; } = new();
+
+    public Gauge ProbeUp { get; }
+
+    public Counter ProbeSamples { get; }
+
+    public Gauge PolicyFiring { get; }
+
+    public Counter Decisions { get; }
+
+    public Counter Rollbacks { get; }
+
+    public Histogram StepDuration { get; }
+
+    public Gauge OutboxDepth { get; }
+
+    public Gauge OutboxFailed { get; }
+
+    public Gauge StoreUp { get; }
+
+    public Gauge StoreLatency { get; }
+
+    public Gauge IncidentsOpen { get; }
+}

@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Rewind.Core.Access;
+using Rewind.Core.Incidents;
+using Rewind.Core.Storage;
+using Rewind.Server.Hosting;
+using Rewind.Server.Policies;
+using Rewind.Server.Signals;
+
+namespace Rewind.Server.Metrics;
+
+/// <summary>
+/// <c>GET /metrics</c>: the controller watched like any other service. Anonymous by default, like a Prometheus exporter:
+/// it shows names of components, probes, policies and channels and counts, never a secret, a URL or a version;
+/// <c>server.metrics-require-token</c> puts it behind an API token.
+/// </summary>
+internal static class MetricsEndpoints
+{
+    public static void MapMetricsEndpoints(this IEndpointRouteBuilder app, bool requireToken)
+    {
+        var metrics = app.MapGet("/metrics", GetMetricsAsync).ExcludeFromDescription();
+        if (requireToken)
+        {
+            metrics.RequireAuthorization(Roles.Viewer);
+        }
+        else
+        {
+            metrics.AllowAnonymous();
+        }
+    }
+
+    private static async Task<IResult> GetMetricsAsync(ControllerMetrics metrics, ConfigHolder config, HealthBoard board, DecisionEngine engine, IStore store, CancellationToken cancellationToken)
+    {
+        var components = config.Current.Components;
+        metrics.ProbeUp.Replace(
+            from c in components
+            from p in c.Value.Probes
+            let failing = board.IsFailing(c.Key, p.Key, p.Value.FailureThreshold)
+            where failing is not null
+            select (failing == true ? 0d : 1d, new[] { c.Key, p.Key }));
+        metrics.PolicyFiring.Replace(
+            from c in components
+            from p in c.Value.Policies
+            select (engine.StateOf(c.Key, p.Key).Firing ? 1d : 0d, new[] { c.Key, p.Key }));
+        await ReadStoreAsync(metrics, config, store, cancellationToken);
+        return Results.Text(metrics.Registry.Write(), ExpositionFormat.ContentType);
+    }
+
+    // One failing query must not blank the page: the store's own gauge says it is down and the rest is still written.
+    private static async Task ReadStoreAsync(ControllerMetrics metrics, ConfigHolder config, IStore store, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var latency = await store.PingAsync(cancellationToken);
+            metrics.StoreLatency.Set(latency.TotalSeconds);
+            metrics.StoreUp.Set(1);
+
+            var open = Enum.GetValues<Severity>().ToDictionary(s => s, _ => 0);
+            foreach (var name in config.Current.Components.Keys)
+            {
+                if (await store.GetOpenIncidentAsync(name, cancellationToken) is { } incident)
+                {
+                    open[incident.Severity]++;
+                }
+            }
+
+            metrics.IncidentsOpen.Replace(open.Select(o => ((double)o.Value, new[] { o.Key.ToString() })));
+
+            var depth = (await store.GetOutboxDepthAsync(cancellationToken)).ToDictionary(d => d.Channel, StringComparer.Ordinal);
+            var channels = config.Current.Notifications.Channels.Keys.Union(depth.Keys, StringComparer.Ordinal).ToList();
+            metrics.OutboxDepth.Replace(channels.Select(c => ((double)(depth.GetValueOrDefault(c)?.Pending ?? 0), new[] { c })));
+            metrics.OutboxFailed.Replace(channels.Select(c => ((double)(depth.GetValueOrDefault(c)?.Failed ?? 0), new[] { c })));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            metrics.StoreUp.Set(0);
+            metrics.StoreLatency.Replace([]);
+        }
+    }
+}
