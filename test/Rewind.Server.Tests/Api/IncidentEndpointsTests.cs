@@ -54,7 +54,7 @@ public sealed class IncidentEndpointsTests
         noted.Timeline[^1].Actor.ShouldBe("alice");
         (empty.Status, empty.Title).ShouldBe((400, "invalid note"));
         (tooLong.Status, tooLong.Title).ShouldBe((400, "invalid note"));
-        atLimit.Timeline[^1].Actor.ShouldBe("api");
+        atLimit.Timeline[^1].Actor.ShouldBe("alice"); // the authenticated user, whatever the body says
         atLimit.Timeline.Count.ShouldBe(3);
     }
 
@@ -75,7 +75,7 @@ public sealed class IncidentEndpointsTests
         monitoring.Timeline.Where(e => e.Kind == "status").Select(e => (e.Message, e.Actor)).ShouldBe(
         [
             ("status investigating -> mitigating by alice", "alice"),
-            ("status mitigating -> monitoring by bob", "bob"),
+            ("status mitigating -> monitoring by alice", "alice"), // the authenticated user, not the body's by
         ]);
         (backward.Status, backward.Title).ShouldBe((409, "status refused"));
         backward.Detail!.ShouldContain("statuses only move forward");
