@@ -15,6 +15,9 @@ public sealed record CreatedTokenDto(string Id, string User, string Token, DateT
 /// <summary>A token as listed: never its secret.</summary>
 public sealed record TokenDto(string Id, string User, string Description, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt);
 
+/// <summary>A TOTP enrolment: put <see cref="ProvisioningUri"/> (or <see cref="Secret"/>) into an authenticator app. Shown once.</summary>
+public sealed record TotpEnrolmentDto(string User, string Secret, string ProvisioningUri);
+
 /// <summary>Who the caller is.</summary>
 public sealed record WhoAmIDto(string Name, IReadOnlyList<string> Roles, string? TokenId);
 

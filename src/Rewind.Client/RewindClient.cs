@@ -114,7 +114,14 @@ public sealed class RewindClient(HttpClient http)
         PostAsync<RollbackPlanDto>("api/v1/rollbacks", request with { DryRun = true }, cancellationToken);
 
     public Task<RollbackDto> ApproveRollbackAsync(string id, string? note = null, CancellationToken cancellationToken = default) =>
-        PostAsync<RollbackDto>($"api/v1/rollbacks/{Uri.EscapeDataString(id)}/approve", new { note }, cancellationToken);
+        ApproveRollbackAsync(id, note, code: null, cancellationToken);
+
+    /// <summary>Approves with a TOTP code, for rules that ask for a second factor.</summary>
+    public Task<RollbackDto> ApproveRollbackAsync(string id, string? note, string? code, CancellationToken cancellationToken = default) =>
+        PostAsync<RollbackDto>($"api/v1/rollbacks/{Uri.EscapeDataString(id)}/approve", new { note, code }, cancellationToken);
+
+    public Task<TotpEnrolmentDto> EnrolTotpAsync(string user, CancellationToken cancellationToken = default) =>
+        PostAsync<TotpEnrolmentDto>($"api/v1/users/{Uri.EscapeDataString(user)}/totp", new { }, cancellationToken);
 
     public Task<RollbackDto> DenyRollbackAsync(string id, string? note = null, CancellationToken cancellationToken = default) =>
         PostAsync<RollbackDto>($"api/v1/rollbacks/{Uri.EscapeDataString(id)}/deny", new { note }, cancellationToken);

@@ -90,6 +90,32 @@ internal sealed partial class RelationalStore
             cancellationToken: cancellationToken)) > 0;
     }
 
+    public async Task<bool> SetTotpSecretAsync(string name, string secret, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE users SET totp_secret = @Secret, totp_last_step = NULL WHERE name = @Name",
+            new { Name = name, Secret = secret },
+            cancellationToken: cancellationToken)) > 0;
+    }
+
+    public async Task<(string Secret, long? LastStep)?> GetTotpAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        var row = await connection.QueryFirstOrDefaultAsync<(string? Secret, long? LastStep)>(new CommandDefinition(
+            "SELECT totp_secret, totp_last_step FROM users WHERE name = @Name", new { Name = name }, cancellationToken: cancellationToken));
+        return row.Secret is { } secret ? (secret, row.LastStep) : null;
+    }
+
+    public async Task<bool> UseTotpStepAsync(string name, long timeStep, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE users SET totp_last_step = @Step WHERE name = @Name AND (totp_last_step IS NULL OR totp_last_step < @Step)",
+            new { Name = name, Step = timeStep },
+            cancellationToken: cancellationToken)) > 0;
+    }
+
     /// <summary>Optimistic: read the newest entry, insert the next sequence number; another writer that took it first makes this one retry.</summary>
     public async Task<AuditEntry> AppendAuditAsync(AuditRecord record, CancellationToken cancellationToken = default)
     {

@@ -120,3 +120,39 @@ public sealed class ApprovalTests
         return (new RewindClient(http), http);
     }
 }
+
+/// <summary>The approvers' second factor: enrolment by the owner, a current code once, nothing without it.</summary>
+public sealed class SecondFactorTests
+{
+    [Fact]
+    public async Task SecondFactorRule_NeedsAnEnrolledCurrentUnusedCode()
+    {
+        await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", extra: "approvals: [ { any-of: [approver], second-factor: true } ]");
+        await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
+        await server.Client.CreateUserAsync(new CreateUserRequest("carol", [Roles.Approver]));
+        using var http = new HttpClient { BaseAddress = server.Http.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", (await server.Client.CreateTokenAsync("carol", new CreateTokenRequest())).Token);
+        var carol = new RewindClient(http);
+        var requested = await server.Client.RequestRollbackAsync(new RollbackRequest("web", "checkout errors"));
+
+        var notEnrolled = await Should.ThrowAsync<RewindApiException>(() => carol.ApproveRollbackAsync(requested.Id, null, "123456"));
+        var forSomeoneElse = await Should.ThrowAsync<RewindApiException>(() => server.Client.EnrolTotpAsync("carol"));
+        var enrolment = await carol.EnrolTotpAsync("carol");
+        var noCode = await Should.ThrowAsync<RewindApiException>(() => carol.ApproveRollbackAsync(requested.Id));
+        var wrong = await Should.ThrowAsync<RewindApiException>(() => carol.ApproveRollbackAsync(requested.Id, null, "000000"));
+        var code = Totp.Code(Totp.FromBase32(enrolment.Secret)!, Totp.StepOf(DateTimeOffset.UtcNow));
+        var approved = await carol.ApproveRollbackAsync(requested.Id, "checked", code);
+
+        notEnrolled.Message.ShouldContain("carol has none: enrol with `rewind user totp`");
+        forSomeoneElse.Status.ShouldBe(403);
+        enrolment.ProvisioningUri.ShouldStartWith("otpauth://totp/Rewind:carol?secret=");
+        noCode.Message.ShouldContain("pass the code from your authenticator");
+        wrong.Message.ShouldContain("the second-factor code is wrong, expired or already used");
+        approved.Status.ShouldNotBe("awaiting");
+
+        // The code's time step is spent: the same code cannot approve anything else.
+        var used = (await server.Store.GetTotpAsync("carol"))!.Value.LastStep!.Value;
+        Totp.Verify(enrolment.Secret, code, DateTimeOffset.UtcNow, used).ShouldBeNull();
+        (await server.Store.UseTotpStepAsync("carol", used)).ShouldBeFalse();
+    }
+}

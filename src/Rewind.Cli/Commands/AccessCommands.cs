@@ -86,7 +86,17 @@ internal static class AccessCommands
             context.Console.MarkupLine($"{Markup.Escape(me.Name)} ({Markup.Escape(string.Join(", ", me.Roles))}), token {Markup.Escape(me.TokenId ?? "-")}");
             return ExitCodes.Ok;
         }));
-        return new Command("user", "Users and their roles.") { add, disable, list, whoami };
+        var totp = new Command("totp", "Enrol (or re-enrol) your second factor for approvals: prints a secret and an otpauth:// URI for an authenticator app, once.") { context.ServerOption };
+        totp.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
+        {
+            var me = await client.WhoAmIAsync(cancellationToken);
+            var enrolment = await client.EnrolTotpAsync(me.Name, cancellationToken);
+            context.Console.MarkupLine($"second factor enrolled for {Markup.Escape(enrolment.User)}; add it to your authenticator app (shown once):");
+            context.Console.WriteLine(enrolment.ProvisioningUri);
+            context.Console.WriteLine($"secret: {enrolment.Secret}");
+            return ExitCodes.Ok;
+        }));
+        return new Command("user", "Users and their roles.") { add, disable, list, whoami, totp };
     }
 
     public static Command CreateAudit(CliContext context)

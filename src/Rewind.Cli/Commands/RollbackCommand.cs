@@ -105,16 +105,22 @@ internal static class ApprovalCommands
         {
             var id = new Argument<string>("id") { Description = "The rollback waiting for approval (RB-…)" };
             var note = new Option<string?>("--note") { Description = "Why, for the record" };
+            var code = new Option<string?>("--code") { Description = "The current code of your authenticator, where the approval rule asks for a second factor" };
             var command = new Command(
                 approve ? "approve" : "deny",
                 approve
                     ? "Approve a rollback that waits for approval. Your roles must be ones its rule counts; under the two-person rule, not your own request. It runs once every approval it needs is in."
                     : "Deny a rollback that waits for approval (or withdraw your own request): it is cancelled and nothing is touched.")
             { id, note, context.ServerOption };
+            if (approve)
+            {
+                command.Add(code);
+            }
+
             command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
             {
                 var rollback = approve
-                    ? await client.ApproveRollbackAsync(parse.GetValue(id)!, parse.GetValue(note), cancellationToken)
+                    ? await client.ApproveRollbackAsync(parse.GetValue(id)!, parse.GetValue(note), parse.GetValue(code), cancellationToken)
                     : await client.DenyRollbackAsync(parse.GetValue(id)!, parse.GetValue(note), cancellationToken);
                 context.Console.MarkupLine($"{Markup.Escape(rollback.Id)}: {Markup.Escape(rollback.Status)}{(rollback.Status == "awaiting" ? " (more approvals needed; see the incident)" : "")}");
                 return ExitCodes.Ok;

@@ -16,6 +16,9 @@ public sealed class ApprovalRuleConfig
     /// <summary>For each of these roles, an approval by a different person holding it.</summary>
     public List<string> AllOf { get; set; } = [];
 
+    /// <summary>Approvers must also give a current TOTP code from their enrolled authenticator. Default false.</summary>
+    public bool SecondFactor { get; set; }
+
     /// <summary>The requester's own approval does not count. Default true.</summary>
     public bool TwoPerson { get; set; } = true;
 

@@ -166,6 +166,15 @@ public interface IAccessStore
     /// <summary>Disables the user (their tokens stop working); false when no such active user.</summary>
     Task<bool> DisableUserAsync(string name, DateTimeOffset at, CancellationToken cancellationToken = default);
 
+    /// <summary>Enrols (or re-enrols) the user's TOTP secret; false when no such user.</summary>
+    Task<bool> SetTotpSecretAsync(string name, string secret, CancellationToken cancellationToken = default);
+
+    /// <summary>The user's TOTP secret and the last step used, or null when not enrolled.</summary>
+    Task<(string Secret, long? LastStep)?> GetTotpAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks a step as used, atomically; false when that step (or a later one) was used already.</summary>
+    Task<bool> UseTotpStepAsync(string name, long timeStep, CancellationToken cancellationToken = default);
+
     /// <summary>Stores a token by the hash of its secret; the secret itself is never stored.</summary>
     Task CreateTokenAsync(ApiToken token, string hash, CancellationToken cancellationToken = default);
 

@@ -26,6 +26,18 @@ internal static class AccessEndpoints
             await store.DisableUserAsync(name, time.GetUtcNow(), cancellationToken) ? TypedResults.NoContent() : Problems.NotFound("no such active user", $"{name} is not an active user"))
             .RequireAuthorization(Roles.Admin);
         api.MapPost("/users/{name}/tokens", CreateTokenAsync);
+        api.MapPost("/users/{name}/totp", async Task<Results<Ok<TotpEnrolmentDto>, ProblemHttpResult>> (string name, HttpContext context, IStore store, CancellationToken cancellationToken) =>
+        {
+            if (!string.Equals(AccessPolicies.Actor(context), name, StringComparison.Ordinal))
+            {
+                return Forbidden(context, "a second factor is enrolled by its owner, on their own device");
+            }
+
+            var secret = Totp.NewSecret();
+            return await store.SetTotpSecretAsync(name, secret, cancellationToken)
+                ? TypedResults.Ok(new TotpEnrolmentDto(name, secret, Totp.ProvisioningUri("Rewind", name, secret)))
+                : Problems.NotFound("no such user", $"no user {name}");
+        });
         api.MapGet("/tokens", async (string? user, HttpContext context, IStore store, CancellationToken cancellationToken) =>
         {
             var own = !Roles.Grants(AccessPolicies.RolesOf(context.User), Roles.Admin);

@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Rewind.Client;
+using Rewind.Core.Access;
 using Rewind.Core.Approvals;
+using Rewind.Core.Configuration;
 using Rewind.Core.Incidents;
 using Rewind.Core.Runbooks;
 using Rewind.Core.Storage;
@@ -22,19 +24,20 @@ internal static class ApprovalEndpoints
     public static void MapApprovalEndpoints(this IEndpointRouteBuilder api)
     {
         api.MapPost("/rollbacks/{id}/approve", (string id, DecisionRequest? request, HttpContext context, ConfigHolder config, IStore store, RollbackCoordinator coordinator, TimeProvider time, CancellationToken cancellationToken) =>
-            DecideAsync(id, approve: true, request?.Note, context, config, store, coordinator, time, cancellationToken));
+            DecideAsync(id, approve: true, request, context, config, store, coordinator, time, cancellationToken));
         api.MapPost("/rollbacks/{id}/deny", (string id, DecisionRequest? request, HttpContext context, ConfigHolder config, IStore store, RollbackCoordinator coordinator, TimeProvider time, CancellationToken cancellationToken) =>
-            DecideAsync(id, approve: false, request?.Note, context, config, store, coordinator, time, cancellationToken));
+            DecideAsync(id, approve: false, request, context, config, store, coordinator, time, cancellationToken));
     }
 
     private static async Task<Results<Ok<RollbackDto>, ProblemHttpResult>> DecideAsync(
-        string id, bool approve, string? note, HttpContext context, ConfigHolder config, IStore store, RollbackCoordinator coordinator, TimeProvider time, CancellationToken cancellationToken)
+        string id, bool approve, DecisionRequest? request, HttpContext context, ConfigHolder config, IStore store, RollbackCoordinator coordinator, TimeProvider time, CancellationToken cancellationToken)
     {
         if (await store.GetRollbackAsync(id, cancellationToken) is not { } rollback)
         {
             return Problems.NotFound("no such rollback", $"no rollback {id}");
         }
 
+        var note = request?.Note;
         if (rollback.Status != RollbackStatus.Awaiting)
         {
             return Problems.Conflict("not waiting for approval", $"{id} is {rollback.Status.ToString().ToLowerInvariant()}; only a rollback waiting for approval can be approved or denied");
@@ -56,9 +59,7 @@ internal static class ApprovalEndpoints
         }
 
         var requester = rollback.RequestedBy;
-        // Whoever asked may withdraw their own request; anyone else needs a role the rule counts.
-        var refusal = approve ? ApprovalMatrix.Refusal(matched.Rule, requester, actor, roles)
-            : string.Equals(actor, requester, StringComparison.Ordinal) ? null : ApprovalMatrix.Refusal(matched.Rule, "", actor, roles);
+        var refusal = await RefusalAsync(matched.Rule, approve, requester, actor, roles, request?.Code, store, now, cancellationToken);
         if (refusal is not null)
         {
             return TypedResults.Problem(refusal, statusCode: StatusCodes.Status403Forbidden, title: "not allowed to decide");
@@ -99,6 +100,36 @@ internal static class ApprovalEndpoints
         }
     }
 
-    /// <summary>Body of approve and deny: an optional note for the record.</summary>
-    internal sealed record DecisionRequest(string? Note);
+    /// <summary>Whoever asked may withdraw their own request; anyone else needs a role the rule counts, and a second factor where it asks.</summary>
+    private static async Task<string?> RefusalAsync(ApprovalRuleConfig rule, bool approve, string requester, string actor, IReadOnlyList<string> roles, string? code, IStore store, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!approve)
+        {
+            return string.Equals(actor, requester, StringComparison.Ordinal) ? null : ApprovalMatrix.Refusal(rule, "", actor, roles);
+        }
+
+        return ApprovalMatrix.Refusal(rule, requester, actor, roles)
+            ?? (rule.SecondFactor ? await SecondFactorRefusalAsync(actor, code, store, now, cancellationToken) : null);
+    }
+
+    /// <summary>A current code of the approver's enrolled authenticator, each time step usable once.</summary>
+    private static async Task<string?> SecondFactorRefusalAsync(string actor, string? code, IStore store, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await store.GetTotpAsync(actor, cancellationToken) is not { } enrolled)
+        {
+            return $"this approval needs a second factor and {actor} has none: enrol with `rewind user totp`";
+        }
+
+        if (string.IsNullOrWhiteSpace(code))
+        {
+            return "this approval needs a second factor: pass the code from your authenticator (--code)";
+        }
+
+        return Totp.Verify(enrolled.Secret, code.Trim(), now, enrolled.LastStep ?? long.MinValue) is { } step && await store.UseTotpStepAsync(actor, step, cancellationToken)
+            ? null
+            : "the second-factor code is wrong, expired or already used";
+    }
+
+    /// <summary>Body of approve and deny: an optional note for the record, and a TOTP code where the rule asks for one.</summary>
+    internal sealed record DecisionRequest(string? Note, string? Code = null);
 }

@@ -1,0 +1,3 @@
+-- The approvers' second factor: a TOTP secret per user and the last time step used (a code is good once).
+ALTER TABLE users ADD COLUMN totp_secret TEXT;
+ALTER TABLE users ADD COLUMN totp_last_step INTEGER;
