@@ -35,7 +35,7 @@ public sealed class ApprovalTests
         again.Status.ShouldBe(409);
         await Eventually.WaitAsync(() => Task.FromResult(server.CurrentTarget.EndsWith(Path.Combine("releases", "v1"), StringComparison.Ordinal)), TimeSpan.FromSeconds(10), "the switch to v1");
         var incident = await server.Client.GetIncidentAsync(requested.IncidentId!);
-        incident.Timeline.ShouldContain(e => e.Message.Contains($"it waits for an approval by any of approver (approval rule 1, two-person): `rewind rollback approve {requested.Id}`", StringComparison.Ordinal));
+        incident.Timeline.ShouldContain(e => e.Message.Contains($"it waits for an approval by any of approver (approval rule 1, two-person): `rewind approve {requested.Id}`", StringComparison.Ordinal));
         incident.Timeline.ShouldContain(e => e.Message == $"{requested.Id} approved by carol (approver): confirmed with the payments team" && e.Actor == "carol");
         incident.Timeline.ShouldContain(e => e.Message.StartsWith($"{requested.Id} has every approval it needs (carol); it runs now", StringComparison.Ordinal));
     }

@@ -16,6 +16,14 @@ public static class ApprovalMatrix
     public static string PolicyOf(string requestedBy) =>
         requestedBy.StartsWith("policy:", StringComparison.Ordinal) ? requestedBy["policy:".Length..] : Manual;
 
+    /// <summary>Whether a rollback nobody decided on runs anyway: only when the rule says proceed and an auto-mode policy asked for it.</summary>
+    public static bool ProceedsOnTimeout(ApprovalRuleConfig rule, string requestedBy, ComponentConfig? component)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        return rule.OnTimeout == ApprovalTimeout.Proceed
+            && component?.Policies.GetValueOrDefault(PolicyOf(requestedBy))?.Mode == Policies.PolicyMode.Auto;
+    }
+
     /// <summary>The first rule matching the rollback, with its index; null when none matches (no approval needed).</summary>
     public static (ApprovalRuleConfig Rule, int Index)? RuleFor(IReadOnlyList<ApprovalRuleConfig> rules, string component, Severity severity, string requestedBy)
     {

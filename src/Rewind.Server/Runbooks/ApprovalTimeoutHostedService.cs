@@ -61,9 +61,8 @@ internal sealed class ApprovalTimeoutHostedService(ConfigHolder config, IStore s
             }
 
             var policy = ApprovalMatrix.PolicyOf(rollback.RequestedBy);
-            var auto = config.Component(rollback.Component)?.Policies.GetValueOrDefault(policy)?.Mode == PolicyMode.Auto;
             var waited = Durations.Format(matched.Rule.DecideWithin);
-            if (matched.Rule.OnTimeout == ApprovalTimeout.Proceed && auto)
+            if (ApprovalMatrix.ProceedsOnTimeout(matched.Rule, rollback.RequestedBy, config.Component(rollback.Component)))
             {
                 await coordinator.ReleaseAsync(rollback, $"{rollback.Id}: no decision within {waited}; proceeding, as policy {policy} acts automatically and approval rule {matched.Index + 1} says proceed", "controller", cancellationToken);
                 continue;
@@ -76,7 +75,7 @@ internal sealed class ApprovalTimeoutHostedService(ConfigHolder config, IStore s
             }
 
             var (_, missing) = ApprovalMatrix.Evaluate(matched.Rule, rollback.RequestedBy, await store.GetApprovalsAsync(rollback.Id, cancellationToken));
-            await store.AppendTimelineAsync(new TimelineEvent(incident.Id, now, TimelineKinds.Escalation, $"{marker}; still waiting for {missing}; escalating: a human must decide (`rewind rollback approve {rollback.Id}` or `deny`)", "controller"), cancellationToken);
+            await store.AppendTimelineAsync(new TimelineEvent(incident.Id, now, TimelineKinds.Escalation, $"{marker}; still waiting for {missing}; escalating: a human must decide (`rewind approve {rollback.Id}` or `rewind deny {rollback.Id}`)", "controller"), cancellationToken);
         }
     }
 }

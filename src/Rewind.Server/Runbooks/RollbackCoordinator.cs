@@ -65,7 +65,7 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
         {
             var needs = ApprovalMatrix.Evaluate(matched.Rule, requestedBy, []).Missing;
             await store.AppendTimelineAsync(
-                new TimelineEvent(incidentId, now, TimelineKinds.Decision, $"{what}; it waits for {needs} (approval rule {matched.Index + 1}{(matched.Rule.TwoPerson ? ", two-person" : "")}): `rewind rollback approve {rollback.Id}`; decide within {Durations.Format(matched.Rule.DecideWithin)}, then {(matched.Rule.OnTimeout == ApprovalTimeout.Proceed && requestedBy.StartsWith("policy:", StringComparison.Ordinal) ? "it proceeds" : "it escalates")}", requestedBy, TimelineMilestones.ApprovalNeeded),
+                new TimelineEvent(incidentId, now, TimelineKinds.Decision, $"{what}; it waits for {needs} (approval rule {matched.Index + 1}{(matched.Rule.TwoPerson ? ", two-person" : "")}): `rewind approve {rollback.Id}` or `rewind deny {rollback.Id}`; decide within {Durations.Format(matched.Rule.DecideWithin)}, then {(ApprovalMatrix.ProceedsOnTimeout(matched.Rule, requestedBy, config.Component(component)) ? "it proceeds" : "it escalates")}", requestedBy, TimelineMilestones.ApprovalNeeded),
                 cancellationToken);
             return new RollbackOutcome(rollback, plan, null, null);
         }
