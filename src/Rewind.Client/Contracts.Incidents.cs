@@ -18,7 +18,20 @@ public sealed record IncidentDto(
     string? AcknowledgedBy,
     bool FalsePositive,
     IReadOnlyList<TimelineEventDto> Timeline,
-    IReadOnlyList<string> Rollbacks);
+    IReadOnlyList<string> Rollbacks,
+    EscalationDto? Escalation = null);
+
+/// <summary>
+/// Where an incident stands in its escalation policy: the level reached (0: none yet) of how many, whom it paged, and
+/// the next level with when and on what condition it comes (null when none can come: resolved, last level, or only
+/// <c>unacknowledged</c> levels left on an acknowledged incident).
+/// </summary>
+public sealed record EscalationDto(string Policy, int Level, int Levels, IReadOnlyList<string> Contacts, EscalationNextDto? Next);
+
+public sealed record EscalationNextDto(int Level, DateTimeOffset At, string If, IReadOnlyList<string> Contacts);
+
+/// <summary>Body of <c>POST /api/v1/incidents/{id}/escalate</c>: page the next level now, saying why.</summary>
+public sealed record EscalateIncidentRequest(string Reason);
 
 public sealed record TimelineEventDto(DateTimeOffset At, string Kind, string Message, string Actor);
 

@@ -65,6 +65,9 @@ public sealed class RewindClient(HttpClient http)
     public Task<IncidentDto> AcknowledgeIncidentAsync(string id, AcknowledgeIncidentRequest request, CancellationToken cancellationToken = default) =>
         PostAsync<IncidentDto>($"api/v1/incidents/{Uri.EscapeDataString(id)}/acknowledge", request, cancellationToken);
 
+    public Task<IncidentDto> EscalateIncidentAsync(string id, EscalateIncidentRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync<IncidentDto>($"api/v1/incidents/{Uri.EscapeDataString(id)}/escalate", request, cancellationToken);
+
     public Task<IncidentDto> AddIncidentNoteAsync(string id, IncidentNoteRequest request, CancellationToken cancellationToken = default) =>
         PostAsync<IncidentDto>($"api/v1/incidents/{Uri.EscapeDataString(id)}/notes", request, cancellationToken);
 

@@ -11,6 +11,7 @@ using Rewind.Core.Access;
 using Rewind.Server.Access;
 using Rewind.Server.Api;
 using Rewind.Server.Hosting;
+using Rewind.Server.Incidents;
 using Rewind.Server.Metrics;
 using Rewind.Server.Notifications;
 using Rewind.Server.Policies;
@@ -101,6 +102,8 @@ public static class RewindServer
         services.AddHostedService<QueryHostedService>();
         services.AddHostedService<ConditionTickHostedService>();
         services.AddHostedService<ApprovalTimeoutHostedService>();
+        services.AddSingleton<Escalator>();
+        services.AddHostedService<EscalationHostedService>();
     }
 
     private static void AddNotificationServices(IServiceCollection services, RewindConfig config, NotificationSecrets secrets)

@@ -1,5 +1,6 @@
 using Dapper;
 using Rewind.Core.Incidents;
+using Rewind.Storage.Incidents;
 using Rewind.Storage.Sql;
 
 namespace Rewind.Storage;
@@ -21,6 +22,23 @@ internal sealed partial class RelationalStore
             new { Id = entry.IncidentId, From = DbValues.Text(expected), To = DbValues.Text(status), At = DbValues.ToMs(entry.At), FalsePositive = falsePositive },
             entry,
             cancellationToken);
+
+    public Task<bool> EscalateIncidentAsync(int level, TimelineEvent entry, CancellationToken cancellationToken = default) =>
+        ChangeIncidentAsync(
+            "UPDATE incidents SET escalation_level = @Level WHERE id = @Id AND escalation_level < @Level AND status <> @Resolved",
+            new { Id = entry.IncidentId, Level = level, Resolved = DbValues.Text(IncidentStatus.Resolved) },
+            entry,
+            cancellationToken);
+
+    public async Task<IReadOnlyList<Incident>> GetOpenIncidentsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<IncidentRow>(new CommandDefinition(
+            $"SELECT {IncidentRow.Columns} FROM incidents WHERE status <> @Resolved ORDER BY opened_at, id",
+            new { Resolved = DbValues.Text(IncidentStatus.Resolved) },
+            cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToIncident())];
+    }
 
     /// <summary>A conditional update of one incident and its timeline entry, together or not at all.</summary>
     private Task<bool> ChangeIncidentAsync(string update, object parameters, TimelineEvent entry, CancellationToken cancellationToken) =>

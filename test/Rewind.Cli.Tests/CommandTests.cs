@@ -16,6 +16,7 @@ public sealed class CommandTests
     [InlineData("incident")]
     [InlineData("incident status")]
     [InlineData("incident resolve")]
+    [InlineData("incident escalate")]
     [InlineData("incident report")]
     [InlineData("stats")]
     public async Task Help_IsWhatUsersRead(string command)

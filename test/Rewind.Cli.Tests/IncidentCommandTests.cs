@@ -69,4 +69,27 @@ public sealed class IncidentCommandTests
         show.Output.ShouldContain("acknowledged 20");
         show.Output.ShouldContain("status investigating -> mitigating");
     }
+
+    [Fact]
+    public async Task EscalateAndShow_SayTheLevelAndWhatComesNext()
+    {
+        await using var server = await LiveServer.StartAsync("""
+            escalation:
+              - name: web-oncall
+                levels:
+                  - { after: 0s, contacts: [oncall] }
+                  - { after: 1h, if: unresolved, contacts: [manager] }
+            """);
+        var incident = await server.Store.OpenIncidentAsync("web", Core.Incidents.Severity.P2, "web: checkout errors", null, null, DateTimeOffset.UtcNow, "alice");
+        await Eventually.WaitAsync(async () => (await CliRun.RunAsync("incident", "show", incident.Id, "--server", server.Url)).Output.Contains("level 1 of 2", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "level 1 at opening");
+
+        var show = await CliRun.RunAsync("incident", "show", incident.Id, "--server", server.Url);
+        var escalate = await CliRun.RunAsync("incident", "escalate", incident.Id, "--reason", "customers calling", "--server", server.Url);
+        var noReason = await CliRun.RunAsync("incident", "escalate", incident.Id, "--server", server.Url);
+
+        show.Output.ShouldContain($"escalation web-oncall: level 1 of 2 (oncall); next: level 2 (manager) at {(incident.OpenedAt + TimeSpan.FromHours(1)).UtcDateTime:yyyy-MM-dd HH:mm:ss.fff}Z if still unresolved\n");
+        (escalate.ExitCode, escalate.Output).ShouldBe((0, $"{incident.Id} escalated: level 2 of 2 (manager)\n"));
+        noReason.ExitCode.ShouldBe(2);
+        (await CliRun.RunAsync("incident", "show", incident.Id, "--server", server.Url)).Output.ShouldContain("escalated to level 2 (manager) by alice: customers calling");
+    }
 }

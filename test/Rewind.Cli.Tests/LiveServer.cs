@@ -33,7 +33,7 @@ internal sealed class LiveServer : IAsyncDisposable
     /// <summary>The controller's store, for records the API has no way to make (an incident left open).</summary>
     public IStore Store => _app.Services.GetRequiredService<IStore>();
 
-    public static async Task<LiveServer> StartAsync()
+    public static async Task<LiveServer> StartAsync(string extra = "")
     {
         var root = Directory.CreateTempSubdirectory("rewind-cli-").FullName;
         Directory.CreateDirectory(Path.Combine(root, "app", "releases", "v1"));
@@ -53,6 +53,7 @@ internal sealed class LiveServer : IAsyncDisposable
                     interval: 200ms
                     timeout: 150ms
                 bake-time: 300ms
+            {{extra}}
             """;
         var config = ConfigParser.Parse(yaml, "rewind.yaml", root).Config!;
         var app = await RewindServer.CreateAsync(config, new RewindServerOptions { MinimumLogLevel = LogLevel.Warning });

@@ -106,7 +106,7 @@ public sealed class ApprovalTests
 
         var incident = await server.Client.GetIncidentAsync(requested.IncidentId!);
         incident.Timeline.Count(e => e.Kind == "escalation").ShouldBe(1);
-        incident.Timeline.ShouldContain(e => e.Message.StartsWith($"{requested.Id}: no decision within 1s; still waiting for an approval by any of approver; escalating", StringComparison.Ordinal));
+        incident.Timeline.ShouldContain(e => e.Message.Contains($"{requested.Id}: no decision within 1s; still waiting for an approval by any of approver; a human must decide", StringComparison.Ordinal));
         (await server.Client.GetRollbackAsync(requested.Id)).Status.ShouldBe("awaiting"); // a manual request never proceeds unapproved
         server.CurrentTarget.ShouldEndWith(Path.Combine("releases", "v2"));
     }

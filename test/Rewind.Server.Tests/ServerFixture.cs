@@ -37,6 +37,18 @@ public sealed class ServerFixture : IAsyncDisposable
 
     internal IStore Store => _app.Services.GetRequiredService<IStore>();
 
+    /// <summary>One of the controller's own services, for tests that drive it directly (an escalation check at a chosen time).</summary>
+    internal T Service<T>()
+        where T : notnull => _app.Services.GetRequiredService<T>();
+
+    /// <summary>An HTTP client to this controller that presents <paramref name="token"/>.</summary>
+    public HttpClient HttpAs(string token)
+    {
+        var http = new HttpClient { BaseAddress = _http.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+
     public string CurrentTarget => File.ResolveLinkTarget(Path.Combine(AppRoot, "current"), returnFinalTarget: false)!.FullName;
 
     public static async Task<ServerFixture> StartAsync(string restart = "[sleep, \"2\"]", string policies = "{}", string probeUrl = "http://127.0.0.1:9/health", string store = "sqlite:rewind.db", string scrapes = "{}", string componentExtra = "", string serverExtra = "", string probesExtra = "", string extra = "")

@@ -46,6 +46,11 @@ internal static class IncidentCommands
             context.Console.MarkupLine($"[bold]{incident.Id}[/] {incident.Severity} {incident.Status}: {Markup.Escape(incident.Title)}");
             context.Console.MarkupLine($"opened {Render.Time(incident.OpenedAt)}, resolved {Render.Time(incident.ResolvedAt)}{(incident.FalsePositive ? " (false positive)" : "")}");
             context.Console.MarkupLine(incident.AcknowledgedAt is null ? "not acknowledged" : $"acknowledged {Render.Time(incident.AcknowledgedAt)} by {Markup.Escape(incident.AcknowledgedBy ?? "-")}");
+            if (IncidentLifecycleCommands.DescribeEscalation(incident) is { } escalation)
+            {
+                context.Console.MarkupLine(Markup.Escape(escalation));
+            }
+
             context.Console.Write(Render.Timeline(incident.Timeline));
             foreach (var rollbackId in incident.Rollbacks)
             {
@@ -56,12 +61,13 @@ internal static class IncidentCommands
 
             return ExitCodes.Ok;
         }));
-        var command = new Command("incident", "Inspect, acknowledge, annotate, move forward, resolve or report on one incident.")
+        var command = new Command("incident", "Inspect, acknowledge, annotate, move forward, escalate, resolve or report on one incident.")
         {
             show,
             IncidentLifecycleCommands.CreateAcknowledge(context),
             IncidentLifecycleCommands.CreateNote(context),
             IncidentLifecycleCommands.CreateStatus(context),
+            IncidentLifecycleCommands.CreateEscalate(context),
             IncidentLifecycleCommands.CreateResolve(context),
             IncidentReportCommand.Create(context),
         };

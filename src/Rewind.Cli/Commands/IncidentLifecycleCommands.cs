@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Rewind.Cli.Output;
 using Rewind.Client;
 using Spectre.Console;
 
@@ -47,6 +48,37 @@ internal static class IncidentLifecycleCommands
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    public static Command CreateEscalate(CliContext context)
+    {
+        var id = IdArgument();
+        var reason = new Option<string>("--reason") { Description = "Why, for the people paged and the record", Required = true };
+        var command = new Command("escalate", "Page the next escalation level now (or the last level again), without waiting for its time.") { id, reason, context.ServerOption };
+        command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
+        {
+            var incident = await client.EscalateIncidentAsync(parse.GetValue(id)!, new EscalateIncidentRequest(parse.GetValue(reason)!), cancellationToken);
+            context.Console.MarkupLine(incident.Escalation is { } e
+                ? $"{incident.Id} escalated: level {e.Level} of {e.Levels} ({Markup.Escape(e.Contacts.Count == 0 ? "no contacts named" : string.Join(", ", e.Contacts))})"
+                : $"{incident.Id} escalated to the channels taking escalations (no escalation policy covers it)");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    /// <summary>One line on where the incident stands in its escalation policy, or null when none covers it.</summary>
+    public static string? DescribeEscalation(IncidentDto incident)
+    {
+        if (incident.Escalation is not { } e)
+        {
+            return null;
+        }
+
+        var reached = e.Level == 0 ? "no level reached yet" : $"level {e.Level} of {e.Levels} ({(e.Contacts.Count == 0 ? "no contacts named" : string.Join(", ", e.Contacts))})";
+        var next = e.Next is { } n
+            ? $"; next: level {n.Level}{(n.Contacts.Count == 0 ? "" : $" ({string.Join(", ", n.Contacts)})")} at {Render.Time(n.At)} if still {n.If}"
+            : "";
+        return $"escalation {e.Policy}: {reached}{next}";
     }
 
     public static Command CreateResolve(CliContext context)

@@ -31,10 +31,7 @@ public static class ApprovalMatrix
         var policy = PolicyOf(requestedBy);
         for (var i = 0; i < rules.Count; i++)
         {
-            var when = rules[i].When;
-            if ((when.Severity.Count == 0 || when.Severity.Contains(severity))
-                && (when.Policies.Count == 0 || when.Policies.Contains(policy, StringComparer.Ordinal))
-                && (when.Components.Count == 0 || when.Components.Contains(component, StringComparer.Ordinal)))
+            if (rules[i].When.Matches(component, severity, policy))
             {
                 return (rules[i], i);
             }

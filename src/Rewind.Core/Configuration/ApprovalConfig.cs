@@ -8,7 +8,7 @@ namespace Rewind.Core.Configuration;
 /// </summary>
 public sealed class ApprovalRuleConfig
 {
-    public ApprovalMatchConfig When { get; set; } = new();
+    public MatchConfig When { get; set; } = new();
 
     /// <summary>At least one approval by someone holding any of these roles.</summary>
     public List<string> AnyOf { get; set; } = [];
@@ -35,14 +35,23 @@ public enum ApprovalTimeout
     Proceed,
 }
 
-/// <summary>Which rollbacks a rule covers; an empty list matches everything.</summary>
-public sealed class ApprovalMatchConfig
+/// <summary>
+/// Which incidents (or rollbacks, through their incident) a rule covers; an empty list matches everything. Used by the
+/// authorisation matrix and by escalation policies.
+/// </summary>
+public sealed class MatchConfig
 {
-    /// <summary>The severity of the rollback's incident.</summary>
+    /// <summary>The severity of the incident.</summary>
     public List<Severity> Severity { get; set; } = [];
 
-    /// <summary>The policy that asked for the rollback; <c>manual</c> names rollbacks people asked for.</summary>
+    /// <summary>The policy that opened the incident or asked for the rollback; <c>manual</c> names what people asked for.</summary>
     public List<string> Policies { get; set; } = [];
 
     public List<string> Components { get; set; } = [];
+
+    /// <summary>Whether the lists admit this component, severity and policy.</summary>
+    public bool Matches(string component, Severity severity, string policy) =>
+        (Severity.Count == 0 || Severity.Contains(severity))
+        && (Policies.Count == 0 || Policies.Contains(policy, StringComparer.Ordinal))
+        && (Components.Count == 0 || Components.Contains(component, StringComparer.Ordinal));
 }

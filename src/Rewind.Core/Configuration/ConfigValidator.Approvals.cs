@@ -21,16 +21,22 @@ internal static partial class ConfigValidator
                 add(rule, "decide-within", $"{at}.decide-within: must be positive");
             }
 
-            foreach (var component in rule.When.Components.Where(c => !config.Components.ContainsKey(c)))
-            {
-                add(rule.When, "components", $"{at}.when.components: '{component}' is not a component");
-            }
+            ValidateMatch($"{at}.when", rule.When, config, add);
+        }
+    }
 
-            var policies = config.Components.Values.SelectMany(c => c.Policies.Keys).Append("manual").ToHashSet(StringComparer.Ordinal);
-            foreach (var policy in rule.When.Policies.Where(p => !policies.Contains(p)))
-            {
-                add(rule.When, "policies", $"{at}.when.policies: '{policy}' is not a policy of any component (or manual)");
-            }
+    /// <summary>The components and policies a <c>when</c> names must exist.</summary>
+    private static void ValidateMatch(string at, MatchConfig when, RewindConfig config, Action<object, string?, string> add)
+    {
+        foreach (var component in when.Components.Where(c => !config.Components.ContainsKey(c)))
+        {
+            add(when, "components", $"{at}.components: '{component}' is not a component");
+        }
+
+        var policies = config.Components.Values.SelectMany(c => c.Policies.Keys).Append("manual").ToHashSet(StringComparer.Ordinal);
+        foreach (var policy in when.Policies.Where(p => !policies.Contains(p)))
+        {
+            add(when, "policies", $"{at}.policies: '{policy}' is not a policy of any component (or manual)");
         }
     }
 }

@@ -7,7 +7,7 @@ namespace Rewind.Core.Configuration;
 /// <summary>Checks of notification channels and message templates.</summary>
 internal static partial class ConfigValidator
 {
-    private static void ValidateNotifications(NotificationsConfig notifications, Action<object, string?, string> add)
+    private static void ValidateNotifications(NotificationsConfig notifications, HashSet<string> escalationChannels, Action<object, string?, string> add)
     {
         foreach (var (name, channel) in notifications.Channels)
         {
@@ -17,28 +17,34 @@ internal static partial class ConfigValidator
                 add(notifications.Channels, name, $"{at}: a name is lower-case letters, digits, '-', '_' or '.', starting with a letter or digit");
             }
 
-            ValidateChannel(at, channel, add);
+            ValidateChannel(at, channel, escalationChannels.Contains(name), add);
+            ValidateTemplates($"{at}.templates", channel.Templates, add);
         }
 
-        foreach (var (key, text) in notifications.Templates)
+        ValidateTemplates("notifications.templates", notifications.Templates, add);
+    }
+
+    private static void ValidateTemplates(string at, Dictionary<string, string> templates, Action<object, string?, string> add)
+    {
+        foreach (var (key, text) in templates)
         {
-            var at = $"notifications.templates.{key}";
+            var keyAt = $"{at}.{key}";
             if (!NotificationEvents.TryParse(key, out var kind))
             {
-                add(notifications.Templates, key, $"{at}: not an event; expected one of: {string.Join(", ", NotificationEvents.All.Select(NotificationEvents.Name))}");
+                add(templates, key, $"{keyAt}: not an event; expected one of: {string.Join(", ", NotificationEvents.All.Select(NotificationEvents.Name))}");
             }
             else if (string.IsNullOrWhiteSpace(text))
             {
-                add(notifications.Templates, key, $"{at}: empty; leave it out to keep the default text");
+                add(templates, key, $"{keyAt}: empty; leave it out to keep the default text");
             }
             else if (!NotificationTemplate.TryParse(text, kind, out _, out var error))
             {
-                add(notifications.Templates, key, $"{at}: {error}");
+                add(templates, key, $"{keyAt}: {error}");
             }
         }
     }
 
-    private static void ValidateChannel(string at, ChannelConfig channel, Action<object, string?, string> add)
+    private static void ValidateChannel(string at, ChannelConfig channel, bool pagedByEscalation, Action<object, string?, string> add)
     {
         var kinds = (channel.Slack is null ? 0 : 1) + (channel.Webhook is null ? 0 : 1) + (channel.Email is null ? 0 : 1) + (channel.Command is null ? 0 : 1);
         if (kinds != 1)
@@ -74,9 +80,9 @@ internal static partial class ConfigValidator
             add(command, "argv", $"{at}.command.argv: a non-empty argument vector without empty elements");
         }
 
-        if (channel.Events.Count == 0)
+        if (channel.Events.Count == 0 && !pagedByEscalation)
         {
-            add(channel, "events", $"{at}.events: empty; leave it out to send every event");
+            add(channel, "events", $"{at}.events: empty, and no escalation level pages this channel, so it would receive nothing; leave it out to send every event");
         }
 
         if (channel.RateLimit.Count < 1)

@@ -48,7 +48,8 @@ internal static partial class ConfigValidator
             ValidateComponent(name, component, Add);
         }
 
-        ValidateNotifications(config.Notifications, Add);
+        ValidateNotifications(config.Notifications, EscalationChannels(config), Add);
+        ValidateEscalation(config, Add);
         ValidateStatusPage(config, Add);
 
         return errors;

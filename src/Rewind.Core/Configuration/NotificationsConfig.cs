@@ -23,8 +23,14 @@ public sealed class ChannelConfig
 
     public CommandChannelConfig? Command { get; set; }
 
-    /// <summary>The events sent to this channel. Default: every event.</summary>
+    /// <summary>
+    /// The events sent to this channel. Default: every event. <c>[]</c> for a channel only escalation levels page
+    /// (a pager for the second line).
+    /// </summary>
     public List<NotificationEvent> Events { get; set; } = [.. NotificationEvents.All];
+
+    /// <summary>Message texts for this channel only, by event name; they win over <c>notifications.templates</c>.</summary>
+    public Dictionary<string, string> Templates { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>The least severe incident sent. Default P3: every incident.</summary>
     public Severity MinSeverity { get; set; } = Severity.P3;

@@ -16,6 +16,9 @@ public sealed class RewindConfig
     /// <summary>The authorisation matrix for rollbacks: the first matching rule applies.</summary>
     public List<ApprovalRuleConfig> Approvals { get; set; } = [];
 
+    /// <summary>Who is paged when an incident stays unacknowledged or unresolved: the first matching policy applies.</summary>
+    public List<EscalationPolicyConfig> Escalation { get; set; } = [];
+
     /// <summary>Channels that tell people about incidents (Slack, webhook, email, command), and the message texts.</summary>
     public NotificationsConfig Notifications { get; set; } = new();
 

@@ -3,7 +3,8 @@ namespace Rewind.Core.Incidents;
 /// <summary>
 /// An episode of a component hurting users, from the first decision to resolution. <c>AcknowledgedAt</c> is when a
 /// person first said "I am on it" (set once, never moved); <c>FalsePositive</c> is set by the person resolving it:
-/// the incident was not a real problem.
+/// the incident was not a real problem. <c>EscalationLevel</c> is the highest level of its escalation policy reached
+/// (0: none), only ever raised.
 /// </summary>
 public sealed record Incident(
     string Id,
@@ -17,7 +18,8 @@ public sealed record Incident(
     string? Release = null,
     DateTimeOffset? AcknowledgedAt = null,
     string? AcknowledgedBy = null,
-    bool FalsePositive = false)
+    bool FalsePositive = false,
+    int EscalationLevel = 0)
 {
     public bool IsOpen => Status != IncidentStatus.Resolved;
 }

@@ -47,4 +47,16 @@ public static class TimelineMilestones
 
     /// <summary>On the <c>decision</c> entry of an <c>approve</c> policy that asks a person to roll back.</summary>
     public const string ApprovalNeeded = "approval-needed";
+
+    private const string LevelPrefix = "level-";
+
+    /// <summary>On the <c>escalation</c> entry written when an incident reaches (or is paged again at) a level of its escalation policy.</summary>
+    public static string EscalationLevel(int level) => LevelPrefix + level.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The level an <see cref="EscalationLevel"/> milestone names, or null for any other milestone.</summary>
+    public static int? EscalationLevelOf(string? milestone) =>
+        milestone is not null && milestone.StartsWith(LevelPrefix, StringComparison.Ordinal)
+            && int.TryParse(milestone.AsSpan(LevelPrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var level)
+            ? level
+            : null;
 }

@@ -20,6 +20,11 @@ public sealed class NotificationTemplate
         "rollback.id", "rollback.from", "rollback.to", "rollback.status", "rollback.requested-by", "rollback.error",
     ];
 
+    private static readonly string[] EscalationOnly =
+    [
+        "escalation.policy", "escalation.level", "escalation.contacts",
+    ];
+
     private readonly IReadOnlyList<(string Literal, string? Placeholder)> _parts;
 
     private NotificationTemplate(IReadOnlyList<(string, string?)> parts)
@@ -29,7 +34,9 @@ public sealed class NotificationTemplate
 
     /// <summary>The placeholders a template for <paramref name="kind"/> may use.</summary>
     public static IReadOnlyList<string> Placeholders(NotificationEvent kind) =>
-        NotificationEvents.IsRollback(kind) ? [.. Common, .. RollbackOnly] : Common;
+        NotificationEvents.IsRollback(kind) ? [.. Common, .. RollbackOnly]
+        : kind == NotificationEvent.Escalation ? [.. Common, .. EscalationOnly]
+        : Common;
 
     /// <summary>Parses <paramref name="text"/>; on failure <paramref name="error"/> says what is wrong and where in the text.</summary>
     public static bool TryParse(string text, NotificationEvent kind, out NotificationTemplate template, out string error)

@@ -69,6 +69,15 @@ public interface IIncidentStore
     /// </summary>
     Task<bool> MoveIncidentAsync(IncidentStatus expected, IncidentStatus status, TimelineEvent entry, bool falsePositive = false, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Raises the incident's escalation level to <paramref name="level"/> and appends <paramref name="entry"/> in one
+    /// transaction, only if the incident is open and below that level; otherwise returns false and writes nothing.
+    /// </summary>
+    Task<bool> EscalateIncidentAsync(int level, TimelineEvent entry, CancellationToken cancellationToken = default);
+
+    /// <summary>Every incident not resolved, oldest first.</summary>
+    Task<IReadOnlyList<Incident>> GetOpenIncidentsAsync(CancellationToken cancellationToken = default);
+
     Task AppendTimelineAsync(TimelineEvent entry, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<TimelineEvent>> GetTimelineAsync(string incidentId, CancellationToken cancellationToken = default);

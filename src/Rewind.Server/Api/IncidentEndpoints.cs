@@ -8,6 +8,7 @@ using Rewind.Core.Incidents;
 using Rewind.Core.Storage;
 
 using Rewind.Server.Access;
+using Rewind.Server.Hosting;
 
 namespace Rewind.Server.Api;
 
@@ -23,18 +24,18 @@ internal static class IncidentEndpoints
         api.MapGet("/shadow-decisions", ShadowAsync);
     }
 
-    private static async Task<Ok<List<IncidentDto>>> ListAsync(IStore store, CancellationToken cancellationToken, int limit = 50)
+    private static async Task<Ok<List<IncidentDto>>> ListAsync(IStore store, ConfigHolder config, CancellationToken cancellationToken, int limit = 50)
     {
         var incidents = await store.GetIncidentsAsync(Math.Clamp(limit, 1, 500), cancellationToken);
         var rollbacks = await store.GetRollbacksAsync(500, null, cancellationToken);
-        return TypedResults.Ok(incidents.Select(i => i.ToDto([], rollbacks.Where(r => r.IncidentId == i.Id).Select(r => r.Id))).ToList());
+        return TypedResults.Ok(incidents.Select(i => i.ToDto([], rollbacks.Where(r => r.IncidentId == i.Id).Select(r => r.Id), config.Current.Escalation)).ToList());
     }
 
     private static async Task<Ok<List<ShadowDecisionDto>>> ShadowAsync(IStore store, CancellationToken cancellationToken, string? component = null, int limit = 100) =>
         TypedResults.Ok((await store.GetShadowDecisionsAsync(Math.Clamp(limit, 1, 1000), component, cancellationToken))
             .Select(d => new ShadowDecisionDto(d.Component, d.Policy, d.Release, d.At, d.Action, d.Evidence)).ToList());
 
-    private static async Task<Results<Ok<IncidentDto>, ProblemHttpResult>> ResolveAsync(string id, ResolveIncidentRequest request, HttpContext context, IStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IncidentDto>, ProblemHttpResult>> ResolveAsync(string id, ResolveIncidentRequest request, HttpContext context, IStore store, ConfigHolder config, TimeProvider time, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Note) || request.Note.Length > 4000)
         {
@@ -65,7 +66,7 @@ internal static class IncidentEndpoints
             var entry = new TimelineEvent(id, time.GetUtcNow(), TimelineKinds.Resolved, $"resolved by {by}{verdict}: {request.Note.Trim()}", by);
             if (await store.MoveIncidentAsync(incident.Status, IncidentStatus.Resolved, entry, request.FalsePositive, cancellationToken))
             {
-                return await GetAsync(id, store, cancellationToken);
+                return await GetAsync(id, store, config, cancellationToken);
             }
 
             if (attempt == 3)
@@ -76,7 +77,7 @@ internal static class IncidentEndpoints
     }
 
     /// <summary>Who acted, as the request says; no authentication yet.</summary>
-    internal static async Task<Results<Ok<IncidentDto>, ProblemHttpResult>> GetAsync(string id, IStore store, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<IncidentDto>, ProblemHttpResult>> GetAsync(string id, IStore store, ConfigHolder config, CancellationToken cancellationToken)
     {
         if (await store.GetIncidentAsync(id, cancellationToken) is not { } incident)
         {
@@ -85,6 +86,6 @@ internal static class IncidentEndpoints
 
         var timeline = await store.GetTimelineAsync(id, cancellationToken);
         var rollbacks = await store.GetRollbacksAsync(500, incident.Component, cancellationToken);
-        return TypedResults.Ok(incident.ToDto(timeline, rollbacks.Where(r => r.IncidentId == id).OrderBy(r => r.RequestedAt).Select(r => r.Id)));
+        return TypedResults.Ok(incident.ToDto(timeline, rollbacks.Where(r => r.IncidentId == id).OrderBy(r => r.RequestedAt).Select(r => r.Id), config.Current.Escalation));
     }
 }

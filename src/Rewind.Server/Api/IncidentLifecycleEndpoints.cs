@@ -8,10 +8,12 @@ using Rewind.Core.Storage;
 
 using Rewind.Core.Access;
 using Rewind.Server.Access;
+using Rewind.Server.Hosting;
+using Rewind.Server.Incidents;
 
 namespace Rewind.Server.Api;
 
-/// <summary>What people do to an incident besides resolving it: acknowledge, add notes, move its status forward.</summary>
+/// <summary>What people do to an incident besides resolving it: acknowledge, add notes, move its status forward, escalate.</summary>
 internal static class IncidentLifecycleEndpoints
 {
     public const int MaxNoteLength = 4000;
@@ -21,9 +23,10 @@ internal static class IncidentLifecycleEndpoints
         api.MapPost("/incidents/{id}/acknowledge", AcknowledgeAsync).RequireAuthorization(Roles.Operator);
         api.MapPost("/incidents/{id}/notes", AddNoteAsync).RequireAuthorization(Roles.Operator);
         api.MapPost("/incidents/{id}/status", SetStatusAsync).RequireAuthorization(Roles.Operator);
+        api.MapPost("/incidents/{id}/escalate", EscalateAsync).RequireAuthorization(Roles.Operator);
     }
 
-    private static async Task<Results<Ok<IncidentDto>, ProblemHttpResult>> AcknowledgeAsync(string id, AcknowledgeIncidentRequest request, HttpContext context, IStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IncidentDto>, ProblemHttpResult>> AcknowledgeAsync(string id, AcknowledgeIncidentRequest request, HttpContext context, IStore store, ConfigHolder config, TimeProvider time, CancellationToken cancellationToken)
     {
         if (await store.GetIncidentAsync(id, cancellationToken) is not { } incident)
         {
@@ -42,10 +45,10 @@ internal static class IncidentLifecycleEndpoints
             return Problems.Conflict("already acknowledged", $"incident {id} was acknowledged by {acknowledged?.AcknowledgedBy} at {acknowledged?.AcknowledgedAt:O}");
         }
 
-        return await IncidentEndpoints.GetAsync(id, store, cancellationToken);
+        return await IncidentEndpoints.GetAsync(id, store, config, cancellationToken);
     }
 
-    private static async Task<Results<Ok<IncidentDto>, ProblemHttpResult>> AddNoteAsync(string id, IncidentNoteRequest request, HttpContext context, IStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IncidentDto>, ProblemHttpResult>> AddNoteAsync(string id, IncidentNoteRequest request, HttpContext context, IStore store, ConfigHolder config, TimeProvider time, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Text) || request.Text.Length > MaxNoteLength)
         {
@@ -59,10 +62,10 @@ internal static class IncidentLifecycleEndpoints
 
         var by = AccessPolicies.Actor(context);
         await store.AppendTimelineAsync(new TimelineEvent(id, time.GetUtcNow(), TimelineKinds.Note, request.Text.Trim(), by), cancellationToken);
-        return await IncidentEndpoints.GetAsync(id, store, cancellationToken);
+        return await IncidentEndpoints.GetAsync(id, store, config, cancellationToken);
     }
 
-    private static async Task<Results<Ok<IncidentDto>, ProblemHttpResult>> SetStatusAsync(string id, IncidentStatusRequest request, HttpContext context, IStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IncidentDto>, ProblemHttpResult>> SetStatusAsync(string id, IncidentStatusRequest request, HttpContext context, IStore store, ConfigHolder config, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!IncidentLifecycle.TryParseSettable(request.Status, out var status))
         {
@@ -86,6 +89,27 @@ internal static class IncidentLifecycleEndpoints
             return Problems.Conflict("status refused", $"incident {id} changed meanwhile (it is no longer {IncidentLifecycle.Describe(incident.Status)}); read it again");
         }
 
-        return await IncidentEndpoints.GetAsync(id, store, cancellationToken);
+        return await IncidentEndpoints.GetAsync(id, store, config, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<IncidentDto>, ProblemHttpResult>> EscalateAsync(string id, EscalateIncidentRequest request, HttpContext context, IStore store, ConfigHolder config, Escalator escalator, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > MaxNoteLength)
+        {
+            return Problems.Invalid("invalid escalation", $"reason is required (at most {MaxNoteLength} characters): the people paged must know why");
+        }
+
+        if (await store.GetIncidentAsync(id, cancellationToken) is not { } incident)
+        {
+            return Problems.NotFound("unknown incident", $"incident {id} does not exist");
+        }
+
+        if (!incident.IsOpen)
+        {
+            return Problems.Conflict("already resolved", $"incident {id} was resolved at {incident.ResolvedAt:O}; there is nobody left to page");
+        }
+
+        await escalator.EscalateNowAsync(incident, request.Reason.Trim(), AccessPolicies.Actor(context), time.GetUtcNow(), cancellationToken);
+        return await IncidentEndpoints.GetAsync(id, store, config, cancellationToken);
     }
 }

@@ -1,4 +1,5 @@
 using Rewind.Client;
+using Rewind.Core.Configuration;
 using Rewind.Core.Incidents;
 using Rewind.Core.Releases;
 using Rewind.Core.Runbooks;
@@ -20,7 +21,7 @@ internal static class Mapping
         release.Incident,
         string.Equals(release.Version, lastKnownGood, StringComparison.Ordinal));
 
-    public static IncidentDto ToDto(this Incident incident, IEnumerable<TimelineEvent> timeline, IEnumerable<string> rollbacks) => new(
+    public static IncidentDto ToDto(this Incident incident, IEnumerable<TimelineEvent> timeline, IEnumerable<string> rollbacks, IReadOnlyList<EscalationPolicyConfig> escalation) => new(
         incident.Id,
         incident.Component,
         incident.Severity.ToString(),
@@ -34,7 +35,23 @@ internal static class Mapping
         incident.AcknowledgedBy,
         incident.FalsePositive,
         [.. timeline.Select(e => new TimelineEventDto(e.At, e.Kind, e.Message, e.Actor))],
-        [.. rollbacks]);
+        [.. rollbacks],
+        incident.EscalationOf(escalation));
+
+    /// <summary>The incident's place in its escalation policy, or null when no policy covers it.</summary>
+    private static EscalationDto? EscalationOf(this Incident incident, IReadOnlyList<EscalationPolicyConfig> policies)
+    {
+        if (EscalationSchedule.PolicyFor(policies, incident) is not var (policy, name))
+        {
+            return null;
+        }
+
+        var current = incident.EscalationLevel is > 0 and var level && level <= policy.Levels.Count ? policy.Levels[level - 1].Contacts : [];
+        var next = EscalationSchedule.Next(policies, incident) is var (step, at)
+            ? new EscalationNextDto(step.Level, at, EscalationSchedule.Describe(step.Config.If), step.Config.Contacts)
+            : null;
+        return new EscalationDto(name, incident.EscalationLevel, policy.Levels.Count, current, next);
+    }
 
     public static RollbackDto ToDto(this Rollback rollback) => new(
         rollback.Id,

@@ -79,4 +79,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(4007, LogLevel.Error, "Notification dispatch of {Channel} failed; continuing")]
     public static partial void NotificationDispatchFailed(ILogger logger, Exception exception, string channel);
+
+    [LoggerMessage(4101, LogLevel.Warning, "Incident {IncidentId} escalated to level {Level} of {Policy}: {Message}")]
+    public static partial void Escalated(ILogger logger, string incidentId, int level, string policy, string message);
+
+    [LoggerMessage(4102, LogLevel.Error, "Escalation check failed; retrying at the next tick")]
+    public static partial void EscalationFailed(ILogger logger, Exception exception);
 }

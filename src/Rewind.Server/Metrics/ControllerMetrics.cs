@@ -20,6 +20,7 @@ internal sealed class ControllerMetrics
         OutboxFailed = Registry.Gauge("rewind_notification_outbox_failed", "Notification messages given up on, by channel.", "channel");
         StoreUp = Registry.Gauge("rewind_store_up", "1 when the store answered the last ping, else 0.");
         StoreLatency = Registry.Gauge("rewind_store_latency_seconds", "Round trip of the last store ping; absent while the store does not answer.");
+        Escalations = Registry.Counter("rewind_escalations_total", "Escalation levels reached, by component and level.", "component", "level");
         IncidentsOpen = Registry.Gauge("rewind_incidents_open", "Open incidents by severity.", "severity");
     }
 
@@ -46,4 +47,6 @@ internal sealed class ControllerMetrics
     public Gauge StoreLatency { get; }
 
     public Gauge IncidentsOpen { get; }
+
+    public Counter Escalations { get; }
 }

@@ -8,31 +8,40 @@ using Rewind.Runtime.Processes;
 namespace Rewind.Server.Notifications;
 
 /// <summary>One configured channel: its settings, the notifier that sends to it and its rate limiter.</summary>
-internal sealed record NotificationChannel(string Name, ChannelConfig Config, INotifier Notifier, RateLimiter RateLimiter)
+/// <remarks>
+/// <see cref="Templates"/> holds the text of each event for this channel: its own <c>templates</c>, else
+/// <c>notifications.templates</c>, else the default.
+/// </remarks>
+internal sealed record NotificationChannel(string Name, ChannelConfig Config, INotifier Notifier, RateLimiter RateLimiter, IReadOnlyDictionary<NotificationEvent, NotificationTemplate> Templates)
 {
     public bool Wants(NotificationEvent kind, Severity severity) => Config.Events.Contains(kind) && severity <= Config.MinSeverity;
 }
 
-/// <summary>The channels of the config in force and the template of each event, built once at start.</summary>
+/// <summary>The channels of the config in force and their templates, built once at start.</summary>
 internal sealed class NotificationChannels : IDisposable
 {
     private readonly HttpClient _http;
-    private readonly Dictionary<NotificationEvent, NotificationTemplate> _templates;
 
     public NotificationChannels(NotificationsConfig config, NotificationSecrets secrets, ProcessRunner runner, TimeProvider time)
     {
         _http = HttpDelivery.CreateClient();
-        _templates = NotificationEvents.All.ToDictionary(
-            kind => kind,
-            kind => NotificationTemplate.Parse(config.Templates.GetValueOrDefault(NotificationEvents.Name(kind)) ?? DefaultTemplates.For(kind), kind));
-        All = [.. config.Channels.Select(c => new NotificationChannel(c.Key, c.Value, Create(c.Key, c.Value, secrets, runner, time), new RateLimiter(c.Value.RateLimit.Count, c.Value.RateLimit.Per)))];
+        All = [.. config.Channels.Select(c => new NotificationChannel(
+            c.Key,
+            c.Value,
+            Create(c.Key, c.Value, secrets, runner, time),
+            new RateLimiter(c.Value.RateLimit.Count, c.Value.RateLimit.Per),
+            NotificationEvents.All.ToDictionary(kind => kind, kind => TemplateOf(kind, c.Value.Templates, config.Templates))))];
     }
 
     public IReadOnlyList<NotificationChannel> All { get; }
 
-    public NotificationTemplate Template(NotificationEvent kind) => _templates[kind];
-
     public void Dispose() => _http.Dispose();
+
+    private static NotificationTemplate TemplateOf(NotificationEvent kind, Dictionary<string, string> channel, Dictionary<string, string> shared)
+    {
+        var name = NotificationEvents.Name(kind);
+        return NotificationTemplate.Parse(channel.GetValueOrDefault(name) ?? shared.GetValueOrDefault(name) ?? DefaultTemplates.For(kind), kind);
+    }
 
     private INotifier Create(string name, ChannelConfig channel, NotificationSecrets secrets, ProcessRunner runner, TimeProvider time) => channel switch
     {

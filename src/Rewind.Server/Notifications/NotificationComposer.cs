@@ -5,6 +5,7 @@ using Rewind.Core.Incidents;
 using Rewind.Core.Notifications;
 using Rewind.Core.Runbooks;
 using Rewind.Core.Storage;
+using Rewind.Server.Hosting;
 
 namespace Rewind.Server.Notifications;
 
@@ -12,7 +13,7 @@ namespace Rewind.Server.Notifications;
 /// Turns one timeline entry into the outbox messages of the channels that want it: the event, the text rendered from
 /// its template with the incident (and rollback) as they are now, and the JSON document webhooks and commands get.
 /// </summary>
-internal sealed class NotificationComposer(IStore store, NotificationChannels channels)
+internal sealed class NotificationComposer(IStore store, NotificationChannels channels, ConfigHolder config)
 {
     public async Task<IReadOnlyList<NewNotification>> ComposeAsync(SequencedTimelineEvent item, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
@@ -22,18 +23,23 @@ internal sealed class NotificationComposer(IStore store, NotificationChannels ch
             return [];
         }
 
-        var targets = channels.All.Where(c => c.Wants(kind, incident.Severity)).ToList();
+        // An escalation level pages its own channels whatever their filters say, besides the channels taking escalations.
+        var level = kind == NotificationEvent.Escalation && TimelineMilestones.EscalationLevelOf(entry.Milestone) is { } number
+            ? EscalationSchedule.Level(config.Current.Escalation, incident, number)
+            : null;
+        var targets = channels.All.Where(c => c.Wants(kind, incident.Severity) || (level?.Config.Channels.Contains(c.Name, StringComparer.Ordinal) ?? false)).ToList();
         if (targets.Count == 0)
         {
             return [];
         }
 
         var rollback = NotificationEvents.IsRollback(kind) ? await FindRollbackAsync(incident, entry.At, cancellationToken) : null;
-        var text = channels.Template(kind).Render(Values(kind, incident, entry, rollback));
+        var values = Values(kind, incident, entry, rollback, level);
         return [.. targets.Select(channel =>
         {
             var deliveryId = Guid.NewGuid().ToString();
-            var payload = Payload(deliveryId, channel.Name, kind, text, incident, rollback, item);
+            var text = channel.Templates[kind].Render(values);
+            var payload = Payload(deliveryId, channel.Name, kind, text, incident, rollback, level, item);
             return new NewNotification(deliveryId, channel.Name, item.Seq, incident.Id, kind, text, payload, now);
         })];
     }
@@ -43,7 +49,7 @@ internal sealed class NotificationComposer(IStore store, NotificationChannels ch
             .Where(r => r.IncidentId == incident.Id && r.RequestedAt <= at)
             .MaxBy(r => r.RequestedAt);
 
-    private static Dictionary<string, string?> Values(NotificationEvent kind, Incident incident, TimelineEvent entry, Rollback? rollback) => new(StringComparer.Ordinal)
+    private static Dictionary<string, string?> Values(NotificationEvent kind, Incident incident, TimelineEvent entry, Rollback? rollback, EscalationStep? level) => new(StringComparer.Ordinal)
     {
         ["event"] = NotificationEvents.Name(kind),
         ["incident.id"] = incident.Id,
@@ -63,9 +69,12 @@ internal sealed class NotificationComposer(IStore store, NotificationChannels ch
         ["rollback.status"] = rollback?.Status.ToString().ToLowerInvariant(),
         ["rollback.requested-by"] = rollback?.RequestedBy,
         ["rollback.error"] = rollback?.Error ?? (kind == NotificationEvent.RollbackFailed ? entry.Message : null),
+        ["escalation.policy"] = level?.Policy,
+        ["escalation.level"] = level?.Level.ToString(CultureInfo.InvariantCulture),
+        ["escalation.contacts"] = level is null ? null : string.Join(", ", level.Config.Contacts),
     };
 
-    private static string Payload(string deliveryId, string channel, NotificationEvent kind, string text, Incident incident, Rollback? rollback, SequencedTimelineEvent item)
+    private static string Payload(string deliveryId, string channel, NotificationEvent kind, string text, Incident incident, Rollback? rollback, EscalationStep? level, SequencedTimelineEvent item)
     {
         var document = new JsonObject
         {
@@ -92,6 +101,12 @@ internal sealed class NotificationComposer(IStore store, NotificationChannels ch
                 ["status"] = rollback.Status.ToString().ToLowerInvariant(),
                 ["requestedBy"] = rollback.RequestedBy,
                 ["error"] = rollback.Error,
+            },
+            ["escalation"] = level is null ? null : new JsonObject
+            {
+                ["policy"] = level.Policy,
+                ["level"] = level.Level,
+                ["contacts"] = new JsonArray([.. level.Config.Contacts.Select(c => (JsonNode?)JsonValue.Create(c))]),
             },
             ["entry"] = new JsonObject
             {

@@ -7,15 +7,17 @@ using Rewind.Core.Policies;
 using Rewind.Core.Runbooks;
 using Rewind.Core.Storage;
 using Rewind.Server.Hosting;
+using Rewind.Server.Incidents;
 
 namespace Rewind.Server.Runbooks;
 
 /// <summary>
 /// The decision clock of the authorisation matrix: a rollback nobody decided on within <c>decide-within</c> either
-/// proceeds (only when an auto-mode policy asked for it and the rule says so) or escalates, once, on its incident.
+/// proceeds (only when an auto-mode policy asked for it and the rule says so) or escalates its incident, once, to the
+/// next level of its escalation policy (or to the channels taking escalations when none covers it).
 /// Driven by the store's record, so a restarted controller picks up where it stopped.
 /// </summary>
-internal sealed class ApprovalTimeoutHostedService(ConfigHolder config, IStore store, RollbackCoordinator coordinator, TimeProvider time, ILogger<ApprovalTimeoutHostedService> logger) : BackgroundService
+internal sealed class ApprovalTimeoutHostedService(ConfigHolder config, IStore store, RollbackCoordinator coordinator, Escalator escalator, TimeProvider time, ILogger<ApprovalTimeoutHostedService> logger) : BackgroundService
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
 
@@ -69,13 +71,13 @@ internal sealed class ApprovalTimeoutHostedService(ConfigHolder config, IStore s
             }
 
             var marker = $"{rollback.Id}: no decision within {waited}";
-            if ((await store.GetTimelineAsync(incident.Id, cancellationToken)).Any(e => e.Message.StartsWith(marker, StringComparison.Ordinal)))
+            if ((await store.GetTimelineAsync(incident.Id, cancellationToken)).Any(e => e.Kind == TimelineKinds.Escalation && e.Message.Contains(marker, StringComparison.Ordinal)))
             {
                 continue; // escalated already (perhaps before a restart)
             }
 
             var (_, missing) = ApprovalMatrix.Evaluate(matched.Rule, rollback.RequestedBy, await store.GetApprovalsAsync(rollback.Id, cancellationToken));
-            await store.AppendTimelineAsync(new TimelineEvent(incident.Id, now, TimelineKinds.Escalation, $"{marker}; still waiting for {missing}; escalating: a human must decide (`rewind approve {rollback.Id}` or `rewind deny {rollback.Id}`)", "controller"), cancellationToken);
+            await escalator.EscalateNowAsync(incident, $"{marker}; still waiting for {missing}; a human must decide (`rewind approve {rollback.Id}` or `rewind deny {rollback.Id}`)", Escalator.Actor, now, cancellationToken);
         }
     }
 }

@@ -9,7 +9,7 @@ internal sealed class IncidentRow
     public const string Columns = """
         id AS Id, component AS Component, severity AS Severity, status AS Status, title AS Title, policy AS Policy,
         release AS Release, opened_at AS OpenedAt, resolved_at AS ResolvedAt, acknowledged_at AS AcknowledgedAt,
-        acknowledged_by AS AcknowledgedBy, false_positive AS FalsePositive
+        acknowledged_by AS AcknowledgedBy, false_positive AS FalsePositive, escalation_level AS EscalationLevel
         """;
 
     public string Id { get; set; } = "";
@@ -36,6 +36,8 @@ internal sealed class IncidentRow
 
     public bool FalsePositive { get; set; }
 
+    public int EscalationLevel { get; set; }
+
     public Incident ToIncident() => new(
         Id,
         Component,
@@ -48,7 +50,8 @@ internal sealed class IncidentRow
         Release,
         DbValues.FromMs(AcknowledgedAt),
         AcknowledgedBy,
-        FalsePositive);
+        FalsePositive,
+        EscalationLevel);
 }
 
 /// <summary>A <c>timeline</c> row as Dapper reads it.</summary>

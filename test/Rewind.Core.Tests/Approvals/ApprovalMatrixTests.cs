@@ -73,9 +73,9 @@ public sealed class ApprovalMatrixTests
     {
         var rules = new List<ApprovalRuleConfig>
         {
-            new() { When = new ApprovalMatchConfig { Severity = [Severity.P0], Components = ["payments"] }, AnyOf = ["devops-lead"] },
-            new() { When = new ApprovalMatchConfig { Policies = [ApprovalMatrix.Manual] }, AnyOf = [Roles.Approver] },
-            new() { When = new ApprovalMatchConfig { Policies = ["latency"] }, AnyOf = ["tech-lead"] },
+            new() { When = new MatchConfig { Severity = [Severity.P0], Components = ["payments"] }, AnyOf = ["devops-lead"] },
+            new() { When = new MatchConfig { Policies = [ApprovalMatrix.Manual] }, AnyOf = [Roles.Approver] },
+            new() { When = new MatchConfig { Policies = ["latency"] }, AnyOf = ["tech-lead"] },
         };
 
         ApprovalMatrix.RuleFor(rules, "payments", Severity.P0, "policy:errors")!.Value.Index.ShouldBe(0);
