@@ -22,12 +22,59 @@ internal static class ConfigPaths
             }
         }
 
+        foreach (var component in config.Components.Values)
+        {
+            ResolvePlan(component, config.BaseDirectory);
+        }
+
         foreach (var channel in config.Notifications.Channels.Values)
         {
             if (channel.Command is { Argv: [var first, ..] } command && (first.StartsWith("./", StringComparison.Ordinal) || first.StartsWith("../", StringComparison.Ordinal)))
             {
                 command.Argv[0] = Path.GetFullPath(first, config.BaseDirectory);
             }
+        }
+    }
+
+    private static void ResolvePlan(ComponentConfig component, string baseDirectory)
+    {
+        if (component.Provider.Command is { } provider)
+        {
+            provider.Dir = Path.GetFullPath(provider.Dir ?? ".", baseDirectory);
+            ResolveProgram(provider.Switch, baseDirectory);
+        }
+
+        foreach (var step in component.Plan ?? [])
+        {
+            if (step.Command is { } command)
+            {
+                command.Dir = Path.GetFullPath(command.Dir ?? ".", baseDirectory);
+                ResolveProgram(command.Argv, baseDirectory);
+            }
+
+            if (step.Batch is { } batch)
+            {
+                batch.Dir = Path.GetFullPath(batch.Dir ?? ".", baseDirectory);
+                ResolveProgram(batch.Argv, baseDirectory);
+                if (batch.Members.Command is { } list)
+                {
+                    ResolveProgram(list, baseDirectory);
+                }
+
+                if (batch.Members.File is { } file)
+                {
+                    batch.Members.File = Path.GetFullPath(file, baseDirectory);
+                }
+            }
+        }
+    }
+
+    /// <summary><c>./bin/x</c> and <c>../x</c> as argv[0] mean relative to the config file; a bare name is looked up in PATH.</summary>
+    private static void ResolveProgram(List<string> argv, string baseDirectory)
+    {
+        if (argv is [var first, ..] && (first.StartsWith("./", StringComparison.Ordinal) || first.StartsWith("../", StringComparison.Ordinal)))
+        {
+            argv[0] = Path.GetFullPath(first, baseDirectory);
         }
     }
 }

@@ -46,6 +46,7 @@ internal static partial class ConfigValidator
             }
 
             ValidateComponent(name, component, Add);
+            ValidatePlan($"components.{name}", component, Add);
         }
 
         ValidateNotifications(config.Notifications, EscalationChannels(config), Add);
@@ -91,11 +92,13 @@ internal static partial class ConfigValidator
 
     private static void ValidateProvider(string at, ComponentConfig component, Action<object, string?, string> add)
     {
-        if (component.Provider.ReleaseDir is not { } releaseDir)
+        var provider = component.Provider;
+        if ((provider.ReleaseDir is null ? 0 : 1) + (provider.Command is null ? 0 : 1) != 1)
         {
-            add(component, "provider", $"{at}.provider: declare a provider (release-dir)");
+            add(component, "provider", $"{at}.provider: declare exactly one provider: release-dir or command");
         }
-        else
+
+        if (provider.ReleaseDir is { } releaseDir)
         {
             if (string.IsNullOrWhiteSpace(releaseDir.Path))
             {
@@ -111,6 +114,11 @@ internal static partial class ConfigValidator
             {
                 add(releaseDir, "restart-timeout", $"{at}.provider.release-dir.restart-timeout: must be positive");
             }
+        }
+
+        if (provider.Command is { } command)
+        {
+            ValidateCall($"{at}.provider.command", command, "switch", command.Switch, command.Env, command.Timeout, command.AcceptExit, memberAllowed: false, add);
         }
     }
 

@@ -75,13 +75,18 @@ public sealed class ComponentConfig
 
     /// <summary>How long a rollback waits for the component to become healthy before it fails. Default 2m.</summary>
     public TimeSpan HealthyTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The rollback plan, step by step. Default: the provider's plan (switch, restart when declared, wait-healthy).</summary>
+    public List<PlanStepConfig>? Plan { get; set; }
 }
 
 public sealed class ProviderConfig
 {
     public ReleaseDirConfig? ReleaseDir { get; set; }
 
-    public string Kind => ReleaseDir is not null ? "release-dir" : "none";
+    public CommandProviderConfig? Command { get; set; }
+
+    public string Kind => ReleaseDir is not null ? "release-dir" : Command is not null ? "command" : "none";
 }
 
 public sealed class ReleaseDirConfig

@@ -11,10 +11,17 @@ namespace Rewind.Core.Runbooks;
 [JsonDerivedType(typeof(SwitchStep), SwitchStep.KindName)]
 [JsonDerivedType(typeof(RestartStep), RestartStep.KindName)]
 [JsonDerivedType(typeof(WaitHealthyStep), WaitHealthyStep.KindName)]
+[JsonDerivedType(typeof(CommandStep), CommandStep.KindName)]
+[JsonDerivedType(typeof(HttpStep), HttpStep.KindName)]
+[JsonDerivedType(typeof(BatchStep), BatchStep.KindName)]
 public abstract record PlanStep
 {
     [JsonIgnore]
     public abstract string Kind { get; }
+
+    /// <summary>Whether the component is on the target release once this step succeeded (the provider's switch).</summary>
+    [JsonIgnore]
+    public virtual bool IsSwitch => false;
 
     /// <summary>One line saying exactly what the step does, for dry runs and records.</summary>
     public abstract string Describe();
@@ -27,6 +34,9 @@ public sealed record SwitchStep(string Root, string TargetVersion, string? FromV
 
     [JsonIgnore]
     public override string Kind => KindName;
+
+    [JsonIgnore]
+    public override bool IsSwitch => true;
 
     public string CurrentLink => Path.Combine(Root, "current");
 

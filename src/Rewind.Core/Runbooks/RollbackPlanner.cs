@@ -9,7 +9,10 @@ public sealed record PlanResult(Release? Target, IReadOnlyList<PlanStep> Steps, 
     public bool IsRefused => Refusal is not null;
 }
 
-/// <summary>Builds the default release-dir rollback plan: switch, restart, wait healthy. Refuses targets that are not known good.</summary>
+/// <summary>
+/// Builds a rollback plan: the component's declared <c>plan</c>, or its provider's default (switch, restart when
+/// declared, wait healthy), with every plan-time placeholder filled. Refuses targets that are not known good.
+/// </summary>
 public static class RollbackPlanner
 {
     public static PlanResult Plan(string componentName, ComponentConfig component, ComponentState? state, IReadOnlyList<Release> releases, string? requestedVersion)
@@ -43,17 +46,77 @@ public static class RollbackPlanner
             return Refuse($"{componentName} is already on {target.Version}");
         }
 
-        var provider = component.Provider.ReleaseDir
-            ?? throw new InvalidOperationException($"component {componentName} has no release-dir provider");
-        var steps = new List<PlanStep> { new SwitchStep(provider.Path, target.Version, current) };
-        if (provider.Restart.Count > 0)
-        {
-            steps.Add(new RestartStep(provider.Restart, provider.Path, provider.RestartTimeout));
-        }
-
-        steps.Add(new WaitHealthyStep(componentName, [.. component.Probes.Keys], component.HealthySuccesses, component.HealthyTimeout, new Dictionary<string, ProbeConfig>(component.Probes, StringComparer.Ordinal)));
+        var steps = component.Plan is { Count: > 0 } declared
+            ? [.. declared.SelectMany(step => Resolve(step, componentName, component, target.Version, current))]
+            : DefaultPlan(componentName, component, target.Version, current);
         return new PlanResult(target, steps, null);
 
         static PlanResult Refuse(string why) => new(null, [], why);
     }
+
+    private static List<PlanStep> DefaultPlan(string name, ComponentConfig component, string target, string? current) =>
+        [.. SwitchSteps(name, component, target, current, null), WaitHealthy(name, component, null)];
+
+    private static IEnumerable<PlanStep> Resolve(PlanStepConfig step, string name, ComponentConfig component, string target, string? current)
+    {
+        string Fill(string text) => PlanTemplate.RenderPlan(text, name, target, current);
+        List<string> FillAll(IEnumerable<string> texts) => [.. texts.Select(Fill)];
+        Dictionary<string, string> FillValues(Dictionary<string, string> values) => values.ToDictionary(e => e.Key, e => Fill(e.Value), values.Comparer);
+
+        return step switch
+        {
+            { Switch: not null } => SwitchSteps(name, component, target, current, step.Name),
+            { Command: { } command } => [new CommandStep(FillAll(command.Argv), FillValues(command.Env), command.Dir ?? ".", command.Timeout, command.AcceptExit, Label: step.Name)],
+            { Http: { } http } => [new HttpStep(http.Method.ToUpperInvariant(), Fill(http.Url), FillValues(http.Headers), http.Body is null ? null : Fill(http.Body), http.ExpectStatus, http.Timeout, step.Name)],
+            { WaitHealthy: { } wait } => [WaitHealthy(name, component, wait.Timeout)],
+            { Batch: { } batch } => [new BatchStep(
+                new BatchMembers(batch.Members.List, batch.Members.File, batch.Members.Command is { } list ? FillAll(list) : null),
+                FillAll(batch.Argv),
+                FillValues(batch.Env),
+                batch.Dir ?? ".",
+                batch.BatchSize,
+                batch.Concurrency,
+                batch.Delay,
+                batch.CallsPerMinute,
+                batch.Retries,
+                batch.Backoff,
+                batch.QuotaErrors,
+                batch.MaxFailed,
+                batch.Timeout,
+                batch.StepTimeout,
+                batch.AcceptExit,
+                step.Name)],
+            _ => throw new InvalidOperationException($"plan step of {name} has no kind; the config validator should have refused it"),
+        };
+    }
+
+    private static IEnumerable<PlanStep> SwitchSteps(string name, ComponentConfig component, string target, string? current, string? label)
+    {
+        if (component.Provider.ReleaseDir is { } releaseDir)
+        {
+            yield return new SwitchStep(releaseDir.Path, target, current);
+            if (releaseDir.Restart.Count > 0)
+            {
+                yield return new RestartStep(releaseDir.Restart, releaseDir.Path, releaseDir.RestartTimeout);
+            }
+        }
+        else if (component.Provider.Command is { } command)
+        {
+            yield return new CommandStep(
+                [.. command.Switch.Select(a => PlanTemplate.RenderPlan(a, name, target, current))],
+                command.Env.ToDictionary(e => e.Key, e => PlanTemplate.RenderPlan(e.Value, name, target, current), StringComparer.Ordinal),
+                command.Dir ?? ".",
+                command.Timeout,
+                command.AcceptExit,
+                Switches: true,
+                Label: label);
+        }
+        else
+        {
+            throw new InvalidOperationException($"component {name} has no provider; the config validator should have refused it");
+        }
+    }
+
+    private static WaitHealthyStep WaitHealthy(string name, ComponentConfig component, TimeSpan? timeout) =>
+        new(name, [.. component.Probes.Keys], component.HealthySuccesses, timeout ?? component.HealthyTimeout, new Dictionary<string, ProbeConfig>(component.Probes, StringComparer.Ordinal));
 }

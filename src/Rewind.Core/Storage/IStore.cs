@@ -13,7 +13,7 @@ namespace Rewind.Core.Storage;
 /// Rewind's durable record and the source of truth: every decision and every step is written here before it is acted on.
 /// Implemented once relationally, with a SQLite and a PostgreSQL dialect; both pass the same contract tests.
 /// </summary>
-public interface IStore : IReleaseStore, IIncidentStore, IRollbackStore, ISampleStore, IShadowStore, IAccessStore, IAuditStore, INotificationStore
+public interface IStore : IReleaseStore, IIncidentStore, IRollbackStore, IMemberLedger, ISampleStore, IShadowStore, IAccessStore, IAuditStore, INotificationStore
 {
     /// <summary>Applies the shipped migrations that are not yet applied. Safe to call from several processes at once.</summary>
     Task MigrateAsync(CancellationToken cancellationToken = default);
@@ -93,6 +93,21 @@ public interface IIncidentStore
 public sealed record RollbackCreation(Rollback? Created, string? ActiveRollbackId)
 {
     public bool IsCreated => Created is not null;
+}
+
+/// <summary>The per-member record of batch steps, written ahead of every call.</summary>
+public interface IMemberLedger
+{
+    /// <summary>The members of a batch step in their stored order; empty before the step first ran.</summary>
+    Task<IReadOnlyList<MemberResult>> GetMembersAsync(string rollbackId, int stepIndex, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores the member list once, all pending, in one transaction; members already stored are kept as they are.</summary>
+    Task AddMembersAsync(string rollbackId, int stepIndex, IReadOnlyList<string> members, CancellationToken cancellationToken = default);
+
+    /// <summary>Before a call: <c>running</c>, one more attempt, the start time.</summary>
+    Task MarkMemberStartedAsync(string rollbackId, int stepIndex, string member, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    Task MarkMemberFinishedAsync(string rollbackId, int stepIndex, string member, MemberStatus status, DateTimeOffset at, string? output, CancellationToken cancellationToken = default);
 }
 
 public interface IRollbackStore

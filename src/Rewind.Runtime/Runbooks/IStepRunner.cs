@@ -13,4 +13,7 @@ public interface IStepRunner
     /// Retries belong to the executor, not here.
     /// </summary>
     Task<StepOutcome> RunAsync(PlanStep planStep, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs the step once within a rollback; steps that keep per-member records or read secrets use the context.</summary>
+    Task<StepOutcome> RunAsync(PlanStep planStep, StepContext context, CancellationToken cancellationToken = default) => RunAsync(planStep, cancellationToken);
 }

@@ -21,6 +21,9 @@ internal static class RuntimeServices
         services.AddSingleton(sp => new ProcessRunner(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ProcessRunner>>()));
         services.AddSingleton<IStepRunner, SwitchStepRunner>();
         services.AddSingleton<IStepRunner>(sp => new RestartStepRunner(sp.GetRequiredService<ProcessRunner>()));
+        services.AddSingleton<IStepRunner>(sp => new CommandStepRunner(sp.GetRequiredService<ProcessRunner>()));
+        services.AddSingleton<IStepRunner>(sp => new BatchStepRunner(sp.GetRequiredService<ProcessRunner>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IStepRunner>(sp => new HttpStepRunner(StepHttp.Client, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IStepRunner>(sp =>
         {
             var config = sp.GetRequiredService<ConfigHolder>();
@@ -32,4 +35,10 @@ internal static class RuntimeServices
         });
         return services;
     }
+}
+
+/// <summary>The HTTP client of plan steps: one per process, no redirects followed (a step's request goes where the plan says).</summary>
+internal static class StepHttp
+{
+    public static HttpClient Client { get; } = new(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
 }

@@ -46,7 +46,7 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
             var started = time.GetTimestamp();
             try
             {
-                outcome = await RunStepAsync(step.Plan, cancellationToken);
+                outcome = await RunStepAsync(step.Plan, new StepContext(rollback.Id, step.Index, store, StepContext.ProcessEnvironment), cancellationToken);
                 metrics.StepDuration.Observe(time.GetElapsedTime(started).TotalSeconds, step.Plan.Kind);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -55,7 +55,7 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
                 return; // the step stays "running" in the store; the next controller resumes it
             }
 
-            if (outcome.Succeeded && step.Plan is SwitchStep)
+            if (outcome.Succeeded && step.Plan.IsSwitch)
             {
                 // Recorded before the step is marked finished: a crash in between re-runs the (idempotent) switch and
                 // records the version again, so the store never disagrees with the symlink.
@@ -77,7 +77,7 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         await SucceedAsync(rollback, cancellationToken);
     }
 
-    private async Task<StepOutcome> RunStepAsync(PlanStep plan, CancellationToken cancellationToken)
+    private async Task<StepOutcome> RunStepAsync(PlanStep plan, StepContext context, CancellationToken cancellationToken)
     {
         if (!_runners.TryGetValue(plan.Kind, out var runner))
         {
@@ -86,7 +86,7 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
 
         try
         {
-            return await runner.RunAsync(plan, cancellationToken);
+            return await runner.RunAsync(plan, context, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

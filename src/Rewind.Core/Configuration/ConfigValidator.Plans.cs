@@ -1,0 +1,193 @@
+using Rewind.Core.Runbooks;
+
+namespace Rewind.Core.Configuration;
+
+/// <summary>Checks of declared rollback plans and the command provider.</summary>
+internal static partial class ConfigValidator
+{
+    private static readonly string[] HttpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"];
+
+    private static void ValidatePlan(string at, ComponentConfig component, Action<object, string?, string> add)
+    {
+        if (component.Plan is not { } plan)
+        {
+            return;
+        }
+
+        if (plan.Count == 0)
+        {
+            add(component, "plan", $"{at}.plan: empty; leave it out for the provider's default plan");
+            return;
+        }
+
+        if (!plan.Any(s => s.Switch is not null || s.Batch is not null))
+        {
+            add(component, "plan", $"{at}.plan: no switch or batch step, so nothing would move {at["components.".Length..]} to the target release");
+        }
+
+        for (var i = 0; i < plan.Count; i++)
+        {
+            var step = plan[i];
+            var stepAt = $"{at}.plan[{i}]";
+            if (step.KindCount != 1)
+            {
+                add(step, null, $"{stepAt}: declare exactly one kind: switch, command, http, wait-healthy or batch");
+                continue;
+            }
+
+            switch (step)
+            {
+                case { Command: { } command }:
+                    ValidateCall($"{stepAt}.command", command, "argv", command.Argv, command.Env, command.Timeout, command.AcceptExit, memberAllowed: false, add);
+                    break;
+                case { Http: { } http }:
+                    ValidateHttpStep($"{stepAt}.http", http, add);
+                    break;
+                case { WaitHealthy: { Timeout: { } timeout } wait } when timeout <= TimeSpan.Zero:
+                    add(wait, "timeout", $"{stepAt}.wait-healthy.timeout: must be positive");
+                    break;
+                case { Batch: { } batch }:
+                    ValidateBatchStep($"{stepAt}.batch", batch, add);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>An argv template with its environment, timeout and accepted exit codes.</summary>
+    private static void ValidateCall(string at, object owner, string argvKey, List<string> argv, Dictionary<string, string> env, TimeSpan timeout, List<int> acceptExit, bool memberAllowed, Action<object, string?, string> add)
+    {
+        if (argv.Count == 0 || argv.Any(string.IsNullOrEmpty))
+        {
+            add(owner, argvKey, $"{at}.{argvKey}: a non-empty argument vector without empty elements");
+        }
+
+        foreach (var error in argv.Select(a => PlanTemplate.Check(a, memberAllowed)).OfType<string>().Take(1))
+        {
+            add(owner, argvKey, $"{at}.{argvKey}: {error}");
+        }
+
+        if (argv is [var program, ..] && program.Contains("{{", StringComparison.Ordinal))
+        {
+            add(owner, argvKey, $"{at}.{argvKey}: the program (argv[0]) must be fixed, not a template");
+        }
+
+        foreach (var (name, value) in env)
+        {
+            if (!EnvironmentName().IsMatch(name))
+            {
+                add(env, name, $"{at}.env.{name}: not an environment variable name");
+            }
+            else if (PlanTemplate.Check(value, memberAllowed) is { } error)
+            {
+                add(env, name, $"{at}.env.{name}: {error}");
+            }
+        }
+
+        if (timeout <= TimeSpan.Zero)
+        {
+            add(owner, "timeout", $"{at}.timeout: must be positive");
+        }
+
+        if (acceptExit.Count == 0 || acceptExit.Any(c => c is < 0 or > 255))
+        {
+            add(owner, "accept-exit", $"{at}.accept-exit: one or more exit codes from 0 to 255");
+        }
+    }
+
+    private static void ValidateHttpStep(string at, HttpStepConfig http, Action<object, string?, string> add)
+    {
+        if (!HttpMethods.Contains(http.Method.ToUpperInvariant(), StringComparer.Ordinal))
+        {
+            add(http, "method", $"{at}.method: one of {string.Join(", ", HttpMethods)}");
+        }
+
+        if (PlanTemplate.Check(http.Url, memberAllowed: false) is { } urlError)
+        {
+            add(http, "url", $"{at}.url: {urlError}");
+        }
+        else if (!IsHttpUrl(PlanTemplate.RenderPlan(http.Url, "c", "v1", "v0").Replace("{{", "", StringComparison.Ordinal).Replace("}}", "", StringComparison.Ordinal)))
+        {
+            add(http, "url", $"{at}.url: expected an http:// or https:// URL");
+        }
+        else if (PlanTemplate.Secrets(http.Url).Any())
+        {
+            add(http, "url", $"{at}.url: no secrets in URLs (they end up in logs); put them in a header");
+        }
+
+        foreach (var (name, value) in http.Headers)
+        {
+            if (PlanTemplate.Check(value, memberAllowed: false) is { } error)
+            {
+                add(http.Headers, name, $"{at}.headers.{name}: {error}");
+            }
+        }
+
+        if (http.Body is { } body && PlanTemplate.Check(body, memberAllowed: false) is { } bodyError)
+        {
+            add(http, "body", $"{at}.body: {bodyError}");
+        }
+
+        if (http.ExpectStatus.Any(s => s is < 100 or > 599))
+        {
+            add(http, "expect-status", $"{at}.expect-status: statuses from 100 to 599");
+        }
+
+        if (http.Timeout <= TimeSpan.Zero)
+        {
+            add(http, "timeout", $"{at}.timeout: must be positive");
+        }
+    }
+
+    private static void ValidateBatchStep(string at, BatchStepConfig batch, Action<object, string?, string> add)
+    {
+        var members = batch.Members;
+        if ((members.List is null ? 0 : 1) + (members.File is null ? 0 : 1) + (members.Command is null ? 0 : 1) != 1)
+        {
+            add(batch, "members", $"{at}.members: declare exactly one of list, file or command");
+        }
+
+        foreach (var member in (members.List ?? []).Where(m => !PlanTemplate.IsValidMember(m)))
+        {
+            add(members, "list", $"{at}.members.list: '{member}' is not a member name (letters, digits and ._:@/+=-, not starting with '-')");
+        }
+
+        if (members.Command is { } command && (command.Count == 0 || command.Any(string.IsNullOrEmpty) || command.Any(a => PlanTemplate.Check(a, memberAllowed: false) is not null)))
+        {
+            add(members, "command", $"{at}.members.command: a non-empty argument vector without empty elements or unknown placeholders");
+        }
+
+        ValidateCall(at, batch, "argv", batch.Argv, batch.Env, batch.Timeout, batch.AcceptExit, memberAllowed: true, add);
+        if (!batch.Argv.Any(a => a.Contains("{{member}}", StringComparison.Ordinal)))
+        {
+            add(batch, "argv", $"{at}.argv: no {{{{member}}}}, so every call would do the same thing");
+        }
+
+        foreach (var (key, value, min, max) in new[] { ("batch-size", batch.BatchSize, 1, 100_000), ("concurrency", batch.Concurrency, 1, 1000), ("retries", batch.Retries, 0, 20) })
+        {
+            if (value < min || value > max)
+            {
+                add(batch, key, $"{at}.{key}: from {min} to {max}");
+            }
+        }
+
+        if (batch.CallsPerMinute is < 1)
+        {
+            add(batch, "calls-per-minute", $"{at}.calls-per-minute: at least 1");
+        }
+
+        if (batch.Backoff <= TimeSpan.Zero)
+        {
+            add(batch, "backoff", $"{at}.backoff: must be positive");
+        }
+
+        if (batch.MaxFailed is < 0 or >= 1)
+        {
+            add(batch, "max-failed", $"{at}.max-failed: a fraction from 0 (no failure allowed) to below 1, e.g. 5%");
+        }
+
+        if (batch.StepTimeout <= TimeSpan.Zero)
+        {
+            add(batch, "step-timeout", $"{at}.step-timeout: must be positive");
+        }
+    }
+}

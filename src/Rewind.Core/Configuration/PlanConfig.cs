@@ -1,0 +1,161 @@
+namespace Rewind.Core.Configuration;
+
+/// <summary>
+/// A provider that rolls a component back by running a command (a cloud CLI such as wrangler, firebase, kubectl):
+/// <c>switch</c> is an argv template with <c>{{target.version}}</c>, run without a shell.
+/// </summary>
+public sealed class CommandProviderConfig
+{
+    public List<string> Switch { get; set; } = [];
+
+    /// <summary>Variables added to the command's environment; values may hold <c>{{secret.NAME}}</c>.</summary>
+    public Dictionary<string, string> Env { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The working directory. Default: the config file's directory.</summary>
+    public string? Dir { get; set; }
+
+    /// <summary>Default 5m.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Exit codes that count as success. Default [0].</summary>
+    public List<int> AcceptExit { get; set; } = [0];
+}
+
+/// <summary>
+/// One step of a declared rollback plan: exactly one of <c>switch</c>, <c>command</c>, <c>http</c>,
+/// <c>wait-healthy</c> or <c>batch</c>. Templates (<c>{{component}}</c>, <c>{{target.version}}</c>,
+/// <c>{{from.version}}</c>, <c>{{member}}</c> in a batch, <c>{{secret.NAME}}</c>) are checked when the config is read.
+/// </summary>
+public sealed class PlanStepConfig
+{
+    /// <summary>A label for records and dry runs. Default: the kind.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>The provider's own switch to the target release (<c>switch: {}</c>).</summary>
+    public SwitchStepConfig? Switch { get; set; }
+
+    public CommandStepConfig? Command { get; set; }
+
+    public HttpStepConfig? Http { get; set; }
+
+    public WaitHealthyStepConfig? WaitHealthy { get; set; }
+
+    public BatchStepConfig? Batch { get; set; }
+
+    public string Kind =>
+        Switch is not null ? "switch" : Command is not null ? "command" : Http is not null ? "http"
+        : WaitHealthy is not null ? "wait-healthy" : Batch is not null ? "batch" : "none";
+
+    public int KindCount =>
+        (Switch is null ? 0 : 1) + (Command is null ? 0 : 1) + (Http is null ? 0 : 1) + (WaitHealthy is null ? 0 : 1) + (Batch is null ? 0 : 1);
+}
+
+/// <summary>No settings: the provider knows how to switch.</summary>
+public sealed class SwitchStepConfig
+{
+}
+
+public sealed class CommandStepConfig
+{
+    public List<string> Argv { get; set; } = [];
+
+    /// <summary>Variables added to the command's environment; values may hold <c>{{secret.NAME}}</c>.</summary>
+    public Dictionary<string, string> Env { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The working directory. Default: the config file's directory.</summary>
+    public string? Dir { get; set; }
+
+    /// <summary>Default 60s.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Exit codes that count as success. Default [0].</summary>
+    public List<int> AcceptExit { get; set; } = [0];
+}
+
+public sealed class HttpStepConfig
+{
+    /// <summary>Default POST.</summary>
+    public string Method { get; set; } = "POST";
+
+    public string Url { get; set; } = "";
+
+    /// <summary>Request headers; values may hold <c>{{secret.NAME}}</c> (an API token).</summary>
+    public Dictionary<string, string> Headers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public string? Body { get; set; }
+
+    /// <summary>Statuses that count as success. Default: any 2xx.</summary>
+    public List<int> ExpectStatus { get; set; } = [];
+
+    /// <summary>Default 30s.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>The component's probes pass <c>healthy-successes</c> times in a row within <c>timeout</c>.</summary>
+public sealed class WaitHealthyStepConfig
+{
+    /// <summary>Default: the component's <c>healthy-timeout</c>.</summary>
+    public TimeSpan? Timeout { get; set; }
+}
+
+/// <summary>
+/// Rolls back the members of a group (functions, workers, sites) with one call each: in batches, with a bounded
+/// concurrency and call rate, retrying transient failures with exponential backoff and jitter, backing off on quota
+/// errors rather than failing, and failing the step only beyond its failure budget. Each member's result is stored.
+/// </summary>
+public sealed class BatchStepConfig
+{
+    /// <summary>Where the members come from: exactly one of <c>list</c>, <c>file</c> or <c>command</c>.</summary>
+    public MemberSourceConfig Members { get; set; } = new();
+
+    /// <summary>The call for one member, an argv template with <c>{{member}}</c>.</summary>
+    public List<string> Argv { get; set; } = [];
+
+    public Dictionary<string, string> Env { get; set; } = new(StringComparer.Ordinal);
+
+    public string? Dir { get; set; }
+
+    /// <summary>Members started per batch. Default 50.</summary>
+    public int BatchSize { get; set; } = 50;
+
+    /// <summary>Calls in flight at once. Default 10.</summary>
+    public int Concurrency { get; set; } = 10;
+
+    /// <summary>Pause between batches. Default 0s.</summary>
+    public TimeSpan Delay { get; set; }
+
+    /// <summary>At most this many calls started per minute. Default: unlimited.</summary>
+    public int? CallsPerMinute { get; set; }
+
+    /// <summary>Retries of a failed call (not counting quota back-offs). Default 3.</summary>
+    public int Retries { get; set; } = 3;
+
+    /// <summary>First retry delay; doubles each time, with jitter. Default 500ms.</summary>
+    public TimeSpan Backoff { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Text in a failed call's output that means "quota": the call is retried after a back-off, without using a retry. Default RESOURCE_EXHAUSTED, 429, rate limit, quota.</summary>
+    public List<string> QuotaErrors { get; set; } = ["RESOURCE_EXHAUSTED", "429", "rate limit", "quota"];
+
+    /// <summary>The step fails when more than this fraction of members failed after their retries. Default 0: any failure fails it.</summary>
+    public double MaxFailed { get; set; }
+
+    /// <summary>How long one call may take. Default 60s.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long the whole step may take. Default 30m.</summary>
+    public TimeSpan StepTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Exit codes that count as success. Default [0].</summary>
+    public List<int> AcceptExit { get; set; } = [0];
+}
+
+public sealed class MemberSourceConfig
+{
+    public List<string>? List { get; set; }
+
+    /// <summary>A file with one member per line (blank lines and <c>#</c> comments ignored).</summary>
+    public string? File { get; set; }
+
+    /// <summary>An argv whose output is one member per line (run when the step starts; the list is then stored).</summary>
+    public List<string>? Command { get; set; }
+}

@@ -1,0 +1,133 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Rewind.Core.Runbooks;
+
+/// <summary>
+/// The placeholders of plan templates, substituted into single argv elements, URLs, headers and bodies; nothing ever
+/// reaches a shell. <c>{{component}}</c>, <c>{{target.version}}</c> and <c>{{from.version}}</c> are filled when the
+/// plan is made (and stored, so a dry run shows them); <c>{{member}}</c> and <c>{{secret.NAME}}</c> only when a call is
+/// made, so a secret is never in the store, a record or a dry run.
+/// </summary>
+public static partial class PlanTemplate
+{
+    public const string Member = "member";
+
+    private static readonly string[] PlanTime = ["component", "target.version", "from.version"];
+
+    /// <summary>Null when <paramref name="text"/> is a valid template, else what is wrong.</summary>
+    public static string? Check(string text, bool memberAllowed)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        foreach (var (name, error) in Placeholders(text))
+        {
+            if (error is not null)
+            {
+                return error;
+            }
+
+            if (!PlanTime.Contains(name, StringComparer.Ordinal) && !(memberAllowed && name == Member) && !IsSecret(name))
+            {
+                return $"unknown placeholder {{{{{name}}}}}; known: {string.Join(", ", PlanTime.Select(p => "{{" + p + "}}"))}{(memberAllowed ? ", {{member}}" : "")}, {{{{secret.NAME}}}} (an environment variable of the controller)";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Fills the plan-time placeholders; <c>{{member}}</c> and secrets stay for <see cref="RenderCall"/>.</summary>
+    public static string RenderPlan(string text, string component, string targetVersion, string? fromVersion) =>
+        Replace(text, name => name switch
+        {
+            "component" => component,
+            "target.version" => targetVersion,
+            "from.version" => fromVersion ?? "unknown",
+            _ => null,
+        });
+
+    /// <summary>
+    /// Fills <c>{{member}}</c> and <c>{{secret.NAME}}</c> for one call. A secret whose variable is unset or empty
+    /// throws <see cref="InvalidOperationException"/> naming the variable, never its value.
+    /// </summary>
+    public static string RenderCall(string text, string? member, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        return Replace(text, name =>
+        {
+            if (name == Member)
+            {
+                return member;
+            }
+
+            if (!IsSecret(name))
+            {
+                return null;
+            }
+
+            var variable = name["secret.".Length..];
+            var value = environment(variable);
+            return string.IsNullOrEmpty(value) ? throw new InvalidOperationException($"secret {variable}: the environment variable is not set") : value;
+        });
+    }
+
+    /// <summary>The secrets a template uses, by variable name.</summary>
+    public static IEnumerable<string> Secrets(string text) =>
+        Placeholders(text).Where(p => p.Error is null && IsSecret(p.Name)).Select(p => p.Name["secret.".Length..]);
+
+    /// <summary>A member name safe to put into an argv element: no option-looking or control characters.</summary>
+    public static bool IsValidMember(string member) => MemberName().IsMatch(member);
+
+    private static bool IsSecret(string name) => name.StartsWith("secret.", StringComparison.Ordinal) && SecretName().IsMatch(name["secret.".Length..]);
+
+    private static string Replace(string text, Func<string, string?> value)
+    {
+        var builder = new StringBuilder(text.Length);
+        var position = 0;
+        while (position < text.Length)
+        {
+            var open = text.IndexOf("{{", position, StringComparison.Ordinal);
+            var close = open < 0 ? -1 : text.IndexOf("}}", open + 2, StringComparison.Ordinal);
+            if (close < 0)
+            {
+                builder.Append(text, position, text.Length - position);
+                break;
+            }
+
+            builder.Append(text, position, open - position);
+            var name = text[(open + 2)..close].Trim();
+            builder.Append(value(name) ?? text[open..(close + 2)]);
+            position = close + 2;
+        }
+
+        return builder.ToString();
+    }
+
+    private static IEnumerable<(string Name, string? Error)> Placeholders(string text)
+    {
+        var position = 0;
+        while (true)
+        {
+            var open = text.IndexOf("{{", position, StringComparison.Ordinal);
+            if (open < 0)
+            {
+                yield break;
+            }
+
+            var close = text.IndexOf("}}", open + 2, StringComparison.Ordinal);
+            if (close < 0)
+            {
+                yield return ("", $"'{{{{' at character {open + 1} is never closed with '}}}}'");
+                yield break;
+            }
+
+            yield return (text[(open + 2)..close].Trim(), null);
+            position = close + 2;
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex SecretName();
+
+    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9._:@/+=-]{0,254}$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex MemberName();
+}

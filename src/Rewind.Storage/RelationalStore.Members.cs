@@ -1,0 +1,82 @@
+using Dapper;
+using Rewind.Core.Runbooks;
+using Rewind.Storage.Runbooks;
+using Rewind.Storage.Sql;
+
+namespace Rewind.Storage;
+
+internal sealed partial class RelationalStore
+{
+    /// <summary>At most 4 KiB characters of a member's last output: 127 members must not make a megabyte row set.</summary>
+    private const int MemberOutputLength = 4 * 1024;
+
+    public async Task<IReadOnlyList<MemberResult>> GetMembersAsync(string rollbackId, int stepIndex, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<MemberRow>(new CommandDefinition(
+            """
+            SELECT member AS Member, status AS Status, attempts AS Attempts, started_at AS StartedAt, finished_at AS FinishedAt, output AS Output
+            FROM rollback_members WHERE rollback_id = @RollbackId AND step_idx = @Step ORDER BY ord
+            """,
+            new { RollbackId = rollbackId, Step = stepIndex },
+            cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToResult())];
+    }
+
+    public Task AddMembersAsync(string rollbackId, int stepIndex, IReadOnlyList<string> members, CancellationToken cancellationToken = default) =>
+        InTransactionAsync(
+            async (connection, transaction) =>
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    """
+                    INSERT INTO rollback_members (rollback_id, step_idx, ord, member, status, attempts)
+                    VALUES (@RollbackId, @Step, @Ord, @Member, 'pending', 0)
+                    ON CONFLICT (rollback_id, step_idx, member) DO NOTHING
+                    """,
+                    members.Select((m, i) => new { RollbackId = rollbackId, Step = stepIndex, Ord = i, Member = m }),
+                    transaction,
+                    cancellationToken: cancellationToken));
+                return true;
+            },
+            cancellationToken);
+
+    public Task MarkMemberStartedAsync(string rollbackId, int stepIndex, string member, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(
+            """
+            UPDATE rollback_members SET status = 'running', started_at = @At, finished_at = NULL, attempts = attempts + 1
+            WHERE rollback_id = @RollbackId AND step_idx = @Step AND member = @Member
+            """,
+            new { RollbackId = rollbackId, Step = stepIndex, Member = member, At = DbValues.ToMs(at) },
+            cancellationToken);
+
+    public Task MarkMemberFinishedAsync(string rollbackId, int stepIndex, string member, MemberStatus status, DateTimeOffset at, string? output, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(
+            "UPDATE rollback_members SET status = @Status, finished_at = @At, output = @Output WHERE rollback_id = @RollbackId AND step_idx = @Step AND member = @Member",
+            new
+            {
+                RollbackId = rollbackId,
+                Step = stepIndex,
+                Member = member,
+                Status = DbValues.Text(status),
+                At = DbValues.ToMs(at),
+                Output = output is { Length: > MemberOutputLength } ? output[^MemberOutputLength..] : output,
+            },
+            cancellationToken);
+
+    private sealed class MemberRow
+    {
+        public string Member { get; set; } = "";
+
+        public string Status { get; set; } = "";
+
+        public int Attempts { get; set; }
+
+        public long? StartedAt { get; set; }
+
+        public long? FinishedAt { get; set; }
+
+        public string? Output { get; set; }
+
+        public MemberResult ToResult() => new(Member, DbValues.Parse<MemberStatus>(Status), Attempts, DbValues.FromMs(StartedAt), DbValues.FromMs(FinishedAt), Output);
+    }
+}
