@@ -22,3 +22,11 @@ public sealed record RecordReleaseRequest(string Version, string? Commit = null,
 
 /// <summary>Body of <c>POST /api/v1/components/{name}/releases/{version}/mark-bad</c>.</summary>
 public sealed record MarkBadRequest(string? Reason = null, string? MarkedBy = null);
+
+/// <summary>
+/// Answer of <c>GET /api/v1/components/{name}/releases/{version}/check</c>: whether the version may be deployed.
+/// Not allowed for a release that is bad or rolled-back (for good: no state leads back to good, so fix forward with a
+/// new version); allowed for a version not recorded yet (State null) and for deploying, baking or stable releases.
+/// Reason is one sentence; when refused it names the incident (also in Incident) and the rollback that left the release.
+/// </summary>
+public sealed record ReleaseCheckDto(string Component, string Version, bool Allowed, string? State, string? Incident, string Reason);

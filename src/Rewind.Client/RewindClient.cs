@@ -53,6 +53,10 @@ public sealed class RewindClient(HttpClient http)
     public Task<ReleaseDto> MarkBadAsync(string component, string version, MarkBadRequest request, CancellationToken cancellationToken = default) =>
         PostAsync<ReleaseDto>($"api/v1/components/{Uri.EscapeDataString(component)}/releases/{Uri.EscapeDataString(version)}/mark-bad", request, cancellationToken);
 
+    /// <summary>Whether a version may be deployed; a refusal is an answer (Allowed false), not an exception.</summary>
+    public Task<ReleaseCheckDto> CheckReleaseAsync(string component, string version, CancellationToken cancellationToken = default) =>
+        GetAsync<ReleaseCheckDto>($"api/v1/components/{Uri.EscapeDataString(component)}/releases/{Uri.EscapeDataString(version)}/check", cancellationToken);
+
     public Task<IReadOnlyList<IncidentDto>> GetIncidentsAsync(CancellationToken cancellationToken = default) =>
         GetAsync<IReadOnlyList<IncidentDto>>("api/v1/incidents", cancellationToken);
 

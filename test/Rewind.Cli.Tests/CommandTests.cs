@@ -11,6 +11,7 @@ public sealed class CommandTests
     [InlineData("root")]
     [InlineData("rollback")]
     [InlineData("release record")]
+    [InlineData("release check")]
     [InlineData("config check")]
     [InlineData("demo")]
     [InlineData("incident")]

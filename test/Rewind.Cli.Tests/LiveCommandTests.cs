@@ -48,4 +48,33 @@ public sealed class LiveCommandTests
         run.ExitCode.ShouldBe(1);
         run.Error.ShouldStartWith("error: rollback refused: web has no known-good release to roll back to");
     }
+
+    [Fact]
+    public async Task ReleaseCheck_NewVersionExits0_BadReleaseExits4NamingTheIncident()
+    {
+        await using var server = await LiveServer.StartAsync();
+        (await CliRun.RunAsync("release", "record", "web", "v2", "--server", server.Url)).ExitCode.ShouldBe(0);
+        var incident = await server.Store.OpenIncidentAsync("web", Core.Incidents.Severity.P1, "checkout errors", null, "v2", DateTimeOffset.UtcNow, "alice");
+        (await CliRun.RunAsync("release", "mark-bad", "web", "v2", "--server", server.Url)).ExitCode.ShouldBe(0);
+
+        var allowed = await CliRun.RunAsync("release", "check", "web", "v3", "--server", server.Url);
+        var refused = await CliRun.RunAsync("release", "check", "web", "v2", "--server", server.Url);
+        var json = await CliRun.RunAsync("release", "check", "web", "v2", "--json", "--server", server.Url);
+
+        allowed.ExitCode.ShouldBe(0);
+        allowed.Output.ShouldBe("ok: v3 of web may be deployed (not recorded yet: a new release)" + Environment.NewLine);
+        refused.ExitCode.ShouldBe(4);
+        refused.Output.ShouldBe($"refused: v2 of web was marked bad in incident {incident.Id}; deploying it again would bring the fault back. Fix forward with a new version.{Environment.NewLine}");
+        json.ExitCode.ShouldBe(4);
+        json.Output.ShouldStartWith($$"""{"component":"web","version":"v2","allowed":false,"state":"bad","incident":"{{incident.Id}}","reason":"v2 of web was marked bad""");
+    }
+
+    [Fact]
+    public async Task ReleaseCheck_ServerUnreachable_Exits3()
+    {
+        var run = await CliRun.RunAsync("release", "check", "web", "v3", "--server", "http://127.0.0.1:9");
+
+        run.ExitCode.ShouldBe(3);
+        run.Error.ShouldStartWith("error: cannot reach the Rewind server at http://127.0.0.1:9");
+    }
 }

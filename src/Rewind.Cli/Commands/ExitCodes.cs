@@ -13,4 +13,10 @@ internal static class ExitCodes
 
     /// <summary>The Rewind server could not be reached.</summary>
     public const int Unreachable = 3;
+
+    /// <summary>
+    /// <c>release check</c>: the release was marked bad or rolled back and must not be deployed again. Apart from
+    /// <see cref="Failed"/> and <see cref="Unreachable"/> so a pipeline can tell a refusal from a controller it cannot ask.
+    /// </summary>
+    public const int Refused = 4;
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Rewind.Cli.Output;
 using Rewind.Client;
 using Spectre.Console;
@@ -9,9 +10,10 @@ internal static class ReleaseCommands
 {
     public static Command CreateRelease(CliContext context)
     {
-        var command = new Command("release", "Record releases and mark them bad.");
+        var command = new Command("release", "Record releases, mark them bad, and check one before deploying it.");
         command.Add(CreateRecord(context));
         command.Add(CreateMarkBad(context));
+        command.Add(CreateCheck(context));
         return command;
     }
 
@@ -57,6 +59,28 @@ internal static class ReleaseCommands
             var release = await client.MarkBadAsync(parse.GetValue(component)!, parse.GetValue(version)!, new MarkBadRequest(parse.GetValue(reason), Environment.UserName), cancellationToken);
             context.Console.MarkupLine($"{Markup.Escape(release.Component)} {Markup.Escape(release.Version)} is now {release.State}");
             return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command CreateCheck(CliContext context)
+    {
+        var component = new Argument<string>("component") { Description = "The component about to be deployed" };
+        var version = new Argument<string>("version") { Description = "The version about to be deployed" };
+        var json = new Option<bool>("--json") { Description = "Print the answer as JSON (component, version, allowed, state, incident, reason)" };
+        var command = new Command("check", $"Before a deploy: exit 0 if the version may be deployed, {ExitCodes.Refused} if it was marked bad or rolled back (the line names the incident).")
+        {
+            component, version, json, context.ServerOption,
+        };
+        command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
+        {
+            var check = await client.CheckReleaseAsync(parse.GetValue(component)!, parse.GetValue(version)!, cancellationToken);
+
+            // Raw lines, never wrapped: pipelines log and grep them.
+            await context.Output.WriteLineAsync(parse.GetValue(json)
+                ? JsonSerializer.Serialize(check, RewindJson.Options)
+                : check.Allowed ? $"ok: {check.Version} of {check.Component} may be deployed ({check.Reason})" : $"refused: {check.Reason}");
+            return check.Allowed ? ExitCodes.Ok : ExitCodes.Refused;
         }));
         return command;
     }

@@ -6,6 +6,7 @@ using Rewind.Core.Access;
 using Rewind.Client;
 using Rewind.Core.Incidents;
 using Rewind.Core.Releases;
+using Rewind.Core.Runbooks;
 using Rewind.Core.Storage;
 using Rewind.Server.Access;
 using Rewind.Server.Hosting;
@@ -19,6 +20,7 @@ internal static class ReleaseEndpoints
     {
         api.MapGet("/components/{name}/releases", ListAsync);
         api.MapGet("/components/{name}/releases/{version}", GetAsync);
+        api.MapGet("/components/{name}/releases/{version}/check", CheckAsync);
         api.MapPost("/components/{name}/releases", RecordAsync).RequireAuthorization(Roles.Operator);
         api.MapPost("/components/{name}/releases/{version}/mark-bad", MarkBadAsync).RequireAuthorization(Roles.Operator);
     }
@@ -49,7 +51,7 @@ internal static class ReleaseEndpoints
         }
 
         var existing = await store.GetReleaseAsync(name, request.Version, cancellationToken);
-        if (existing is { State: ReleaseState.Bad or ReleaseState.RolledBack })
+        if (existing is not null && ReleaseGate.Refuses(existing.State))
         {
             return Problems.Conflict("release refused", $"release {request.Version} of {name} is {ReleaseStateMachine.Describe(existing.State)}{(existing.Incident is null ? "" : $" (incident {existing.Incident})")}; it is not deployed again");
         }
@@ -63,6 +65,29 @@ internal static class ReleaseEndpoints
         await store.GetReleaseAsync(name, version, cancellationToken) is { } release
             ? TypedResults.Ok(release.ToDto(await LastKnownGoodAsync(store, name, cancellationToken)))
             : Problems.NotFound("unknown release", $"release {version} of {name} is not recorded");
+
+    /// <summary>For pipelines and GitOps hooks: may this version be deployed? A refusal is a 200 answer with allowed false.</summary>
+    private static async Task<Results<Ok<ReleaseCheckDto>, ProblemHttpResult>> CheckAsync(string name, string version, ConfigHolder config, IStore store, CancellationToken cancellationToken)
+    {
+        if (config.Component(name) is null)
+        {
+            return Problems.NotFound("unknown component", $"component {name} is not in the config");
+        }
+
+        if (!ReleaseVersion.IsValid(version))
+        {
+            return Problems.Invalid("invalid version", $"version '{version}' must be 1-64 characters of letters, digits, '.', '_', '+' or '-', starting with a letter or digit");
+        }
+
+        var release = await store.GetReleaseAsync(name, version, cancellationToken);
+        var leftBy = release is not null && ReleaseGate.Refuses(release.State)
+            ? (await store.GetRollbacksAsync(500, name, cancellationToken))
+                .Where(r => r.Status == RollbackStatus.Succeeded && string.Equals(r.FromVersion, version, StringComparison.Ordinal))
+                .MaxBy(r => r.FinishedAt)
+            : null;
+        var verdict = ReleaseGate.Check(name, version, release, leftBy);
+        return TypedResults.Ok(new ReleaseCheckDto(name, version, verdict.Allowed, verdict.State is { } state ? ReleaseStateMachine.Describe(state) : null, verdict.Incident, verdict.Reason));
+    }
 
     private static async Task<string?> LastKnownGoodAsync(IStore store, string name, CancellationToken cancellationToken)
     {
