@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The one test command: installs what the tests need when it is missing, starts a throwaway PostgreSQL and a throwaway
-# Prometheus on loopback, builds, runs every test project, stops what it started, and ends with
-# "tests: N passed, N failed, N skipped".
+# The one test command: installs what the tests need when it is missing (PostgreSQL, Prometheus, HAProxy), starts a
+# throwaway PostgreSQL and a throwaway Prometheus on loopback, builds, runs every test project, stops what it started, and
+# ends with "tests: N passed, N failed, N skipped". The HAProxy tests start haproxy processes of their own.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
@@ -61,6 +61,19 @@ ensure_prometheus() {
   fi
 }
 
+haproxy_bin() { command -v haproxy 2>/dev/null || { [ -x /usr/sbin/haproxy ] && echo /usr/sbin/haproxy; }; }
+
+ensure_haproxy() {
+  if [ -z "$(haproxy_bin)" ]; then
+    log "installing HAProxy from Debian's packages"
+    # RUNLEVEL=1 keeps invoke-rc.d from starting the packaged service, as for Prometheus.
+    as_root apt-get update -qq >/dev/null && as_root env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq haproxy >/dev/null \
+      || { log "cannot install haproxy"; return 1; }
+    if [ -x /etc/init.d/haproxy ]; then as_root /etc/init.d/haproxy stop >/dev/null 2>&1 || true; fi
+  fi
+  log "HAProxy $("$(haproxy_bin)" -v | awk 'NR == 1 {print $3}')"
+}
+
 http_ok() { python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$1" 2>/dev/null; }
 
 prom_dir=""
@@ -111,6 +124,7 @@ trap 'stop_prometheus; stop_postgres' EXIT
 failures=0
 ensure_postgres && start_postgres || { log "PostgreSQL could not be started: the PostgreSQL tests will fail"; failures=1; }
 ensure_prometheus && start_prometheus || { log "Prometheus could not be started: the Prometheus tests will fail"; failures=1; }
+ensure_haproxy || { log "HAProxy could not be installed: the HAProxy tests will fail"; failures=1; }
 
 rm -rf "$results"
 log "building"
