@@ -32,6 +32,11 @@ public sealed class BatchStepRunner(ProcessRunner processRunner, TimeProvider ti
         using var stepTimeout = new CancellationTokenSource(step.StepTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stepTimeout.Token);
 
+        if (MissingSecret(step, context) is { } missing)
+        {
+            return StepOutcome.Failure($"secret {missing}: the environment variable is not set; nothing was called");
+        }
+
         var stored = await context.Ledger.GetMembersAsync(context.RollbackId, context.StepIndex, cancellationToken);
         if (stored.Count == 0)
         {
@@ -146,6 +151,11 @@ public sealed class BatchStepRunner(ProcessRunner processRunner, TimeProvider ti
         });
         return builder.Build();
     }
+
+    private static string? MissingSecret(BatchStep step, StepContext context) =>
+        step.Argv.Concat(step.Env.Values).Concat(step.Members.Command ?? [])
+            .SelectMany(PlanTemplate.Secrets)
+            .FirstOrDefault(name => string.IsNullOrEmpty(context.Environment(name)));
 
     private static bool IsQuota(BatchStep step, ProcessResult result) =>
         step.QuotaErrors.Any(marker => result.Output.Contains(marker, StringComparison.OrdinalIgnoreCase));

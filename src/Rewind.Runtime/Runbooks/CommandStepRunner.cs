@@ -47,7 +47,7 @@ internal static class Calls
 }
 
 /// <summary>For steps run outside a rollback (tests, tools): nothing is recorded.</summary>
-internal sealed class NoLedger : Core.Storage.IMemberLedger
+public sealed class NoLedger : Core.Storage.IMemberLedger
 {
     public static NoLedger Instance { get; } = new();
 
