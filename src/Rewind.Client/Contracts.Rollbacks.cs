@@ -16,13 +16,16 @@ public sealed record RollbackDto(
     string? Error,
     IReadOnlyList<RollbackStepDto> Steps);
 
+/// <summary>Body of <c>POST /api/v1/rollbacks/{id}/abort</c>: stop this rollback, saying why.</summary>
+public sealed record AbortRollbackRequest(string Reason);
+
 public sealed record RollbackStepDto(int Index, string Kind, string Description, string Status, int Attempts, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Output);
 
 /// <summary>
 /// Body of <c>POST /api/v1/rollbacks</c>. Without <see cref="ToVersion"/> the target is the last known good.
 /// With <see cref="DryRun"/> the answer is the exact plan and nothing is touched.
 /// </summary>
-public sealed record RollbackRequest(string Component, string Reason, string? ToVersion = null, bool DryRun = false, string? RequestedBy = null);
+public sealed record RollbackRequest(string Component, string Reason, string? ToVersion = null, bool DryRun = false, string? RequestedBy = null, bool Emergency = false);
 
 /// <summary>A dry run: the resolved versions and the exact steps, paths and argv a rollback would run.</summary>
 public sealed record RollbackPlanDto(string Component, string? FromVersion, string ToVersion, IReadOnlyList<PlanStepDto> Steps);

@@ -117,6 +117,9 @@ public sealed class RewindClient(HttpClient http)
     public Task<RollbackDto> RequestRollbackAsync(RollbackRequest request, CancellationToken cancellationToken = default) =>
         PostAsync<RollbackDto>("api/v1/rollbacks", request with { DryRun = false }, cancellationToken);
 
+    public Task<RollbackDto> AbortRollbackAsync(string id, string reason, CancellationToken cancellationToken = default) =>
+        PostAsync<RollbackDto>($"api/v1/rollbacks/{Uri.EscapeDataString(id)}/abort", new AbortRollbackRequest(reason), cancellationToken);
+
     public Task<RollbackPlanDto> DryRunRollbackAsync(RollbackRequest request, CancellationToken cancellationToken = default) =>
         PostAsync<RollbackPlanDto>("api/v1/rollbacks", request with { DryRun = true }, cancellationToken);
 

@@ -91,6 +91,7 @@ public static class RewindServer
         services.AddSingleton<TrafficBoard>();
         services.AddSingleton<DecisionEngine>();
         services.AddSingleton<RollbackQueue>();
+        services.AddSingleton<RollbackAborts>();
         services.AddSingleton<RollbackCoordinator>();
         services.AddSingleton<RollbackExecutor>();
         services.AddRewindRuntime();

@@ -94,6 +94,15 @@ internal sealed partial class RelationalStore
             new { Id = id, Status = DbValues.Text(status), At = DbValues.ToMs(at), Error = failure },
             cancellationToken);
 
+    public async Task<bool> RequestAbortAsync(string id, string by, string reason, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE rollbacks SET abort_requested_by = @By, abort_reason = @Reason WHERE id = @Id AND status IN ('pending', 'running') AND abort_requested_by IS NULL",
+            new { Id = id, By = by, Reason = reason },
+            cancellationToken: cancellationToken)) > 0;
+    }
+
     public Task MarkStepStartedAsync(string rollbackId, int index, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         ExecuteAsync(
             """

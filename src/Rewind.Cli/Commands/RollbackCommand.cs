@@ -17,12 +17,13 @@ internal static class RollbackCommand
         var yes = new Option<bool>("--yes") { Description = "Do not ask for confirmation (required when not on a terminal)" };
         var reason = new Option<string?>("--reason") { Description = "Why, for the record (default: \"manual rollback\")" };
         var noWait = new Option<bool>("--no-wait") { Description = "Return once the rollback is accepted instead of following it to the end" };
-        var command = new Command("rollback", "Roll a component back to its last known good (or --to a stable release), following it live.") { component, to, dryRun, yes, reason, noWait, context.ServerOption };
+        var emergency = new Option<bool>("--emergency") { Description = "During an incident: skip the plan's pauses (delays between batches, traffic gates); targets, approvals and health checks stay. Audited" };
+        var command = new Command("rollback", "Roll a component back to its last known good (or --to a stable release), following it live.") { component, to, dryRun, yes, reason, noWait, emergency, context.ServerOption };
         command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
         {
-            var request = new RollbackRequest(parse.GetValue(component)!, parse.GetValue(reason) ?? "manual rollback", parse.GetValue(to), RequestedBy: Environment.UserName);
+            var request = new RollbackRequest(parse.GetValue(component)!, parse.GetValue(reason) ?? "manual rollback", parse.GetValue(to), RequestedBy: Environment.UserName, Emergency: parse.GetValue(emergency));
             var plan = await client.DryRunRollbackAsync(request, cancellationToken);
-            context.Console.MarkupLine($"plan: roll [bold]{Markup.Escape(plan.Component)}[/] back from {Markup.Escape(plan.FromVersion ?? "unknown")} to [bold]{Markup.Escape(plan.ToVersion)}[/]");
+            context.Console.MarkupLine($"plan: roll [bold]{Markup.Escape(plan.Component)}[/] back from {Markup.Escape(plan.FromVersion ?? "unknown")} to [bold]{Markup.Escape(plan.ToVersion)}[/]{(request.Emergency ? " [red]EMERGENCY: pauses skipped[/]" : "")}");
             foreach (var step in plan.Steps)
             {
                 context.Console.MarkupLine($"  {step.Index + 1}. {Markup.Escape(step.Description)}");
@@ -93,6 +94,26 @@ internal static class RollbackCommand
 
         await context.Error.WriteLineAsync($"error: stopped following {id} after {FollowLimit.TotalMinutes} minutes; it goes on in the controller");
         return ExitCodes.Failed;
+    }
+}
+
+/// <summary><c>rewind abort ID</c>: stop a rollback now.</summary>
+internal static class AbortCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var id = new Argument<string>("id") { Description = "The rollback to stop (RB-…)" };
+        var reason = new Option<string>("--reason") { Description = "Why, for the record and the people paged", Required = true };
+        var command = new Command("abort", "Stop a rollback now: one waiting for approval is cancelled; a running one is interrupted in its current step, recorded as aborted, and the incident pages a human.") { id, reason, context.ServerOption };
+        command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
+        {
+            var rollback = await client.AbortRollbackAsync(parse.GetValue(id)!, parse.GetValue(reason)!, cancellationToken);
+            context.Console.MarkupLine(rollback.Status == "cancelled"
+                ? $"{Markup.Escape(rollback.Id)}: cancelled ({Markup.Escape(rollback.Error ?? "")})"
+                : $"{Markup.Escape(rollback.Id)}: abort requested; the executor stops it and records where (`rewind incident show {Markup.Escape(rollback.IncidentId ?? "")}`)");
+            return ExitCodes.Ok;
+        }));
+        return command;
     }
 }
 

@@ -14,8 +14,13 @@ public sealed record Rollback(
     IReadOnlyList<RollbackStep> Steps,
     DateTimeOffset? StartedAt = null,
     DateTimeOffset? FinishedAt = null,
-    string? Error = null)
+    string? Error = null,
+    string? AbortRequestedBy = null,
+    string? AbortReason = null)
 {
+    /// <summary>A person asked to stop it; the executor stops at once (the current step is interrupted) and frees the lease.</summary>
+    public bool AbortRequested => AbortRequestedBy is not null;
+
     public bool IsActive => Status is RollbackStatus.Pending or RollbackStatus.Running or RollbackStatus.Awaiting;
 
     /// <summary>The first step not recorded as finished: where a resumed rollback continues.</summary>

@@ -15,7 +15,12 @@ public sealed record PlanResult(Release? Target, IReadOnlyList<PlanStep> Steps, 
 /// </summary>
 public static class RollbackPlanner
 {
-    public static PlanResult Plan(string componentName, ComponentConfig component, ComponentState? state, IReadOnlyList<Release> releases, string? requestedVersion)
+    /// <summary>
+    /// The plan to roll <paramref name="componentName"/> back to <paramref name="requestedVersion"/> (or its last known
+    /// good). With <paramref name="emergency"/> (a person, during an incident, when minutes matter) pauses are planned
+    /// out, so a dry run shows it; targets, health verification and the lease stay as they are.
+    /// </summary>
+    public static PlanResult Plan(string componentName, ComponentConfig component, ComponentState? state, IReadOnlyList<Release> releases, string? requestedVersion, bool emergency = false)
     {
         var current = state?.CurrentVersion;
         Release? target;
@@ -47,7 +52,7 @@ public static class RollbackPlanner
         }
 
         var steps = component.Plan is { Count: > 0 } declared
-            ? [.. declared.SelectMany(step => Resolve(step, componentName, component, target.Version, current))]
+            ? [.. declared.SelectMany(step => Resolve(step, componentName, component, target.Version, current, emergency))]
             : DefaultPlan(componentName, component, target.Version, current);
         return new PlanResult(target, steps, null);
 
@@ -57,7 +62,7 @@ public static class RollbackPlanner
     private static List<PlanStep> DefaultPlan(string name, ComponentConfig component, string target, string? current) =>
         [.. SwitchSteps(name, component, target, current, null), WaitHealthy(name, component, null)];
 
-    private static IEnumerable<PlanStep> Resolve(PlanStepConfig step, string name, ComponentConfig component, string target, string? current)
+    private static IEnumerable<PlanStep> Resolve(PlanStepConfig step, string name, ComponentConfig component, string target, string? current, bool emergency)
     {
         string Fill(string text) => PlanTemplate.RenderPlan(text, name, target, current);
         List<string> FillAll(IEnumerable<string> texts) => [.. texts.Select(Fill)];
@@ -76,7 +81,7 @@ public static class RollbackPlanner
                 batch.Dir ?? ".",
                 batch.BatchSize,
                 batch.Concurrency,
-                batch.Delay,
+                emergency ? TimeSpan.Zero : batch.Delay,
                 batch.CallsPerMinute,
                 batch.Retries,
                 batch.Backoff,

@@ -121,6 +121,12 @@ public interface IRollbackStore
     /// <summary>As <c>CreateRollbackAsync</c>; with <paramref name="awaitingApproval"/> the rollback holds the lease but waits for approvals.</summary>
     Task<RollbackCreation> CreateRollbackAsync(string component, string? incidentId, string? fromVersion, string toVersion, string reason, string requestedBy, IReadOnlyList<PlanStep> steps, DateTimeOffset at, bool awaitingApproval, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Asks a pending or running rollback to stop, durably: who and why. False when it is not pending or running, or
+    /// an abort was asked already. The executor does the stopping.
+    /// </summary>
+    Task<bool> RequestAbortAsync(string id, string by, string reason, CancellationToken cancellationToken = default);
+
     /// <summary>Records one person's decision on a rollback; false when they decided already.</summary>
     Task<bool> AddApprovalAsync(Rewind.Core.Approvals.Approval approval, CancellationToken cancellationToken = default);
 

@@ -13,6 +13,16 @@ namespace Rewind.Server.Access;
 /// </summary>
 internal sealed class AuditMiddleware(RequestDelegate next, IStore store, TimeProvider time, ILogger<AuditMiddleware> logger)
 {
+    /// <summary>Where an endpoint leaves words for its audit entry (never a secret, never a body).</summary>
+    public const string DetailItem = "rewind.audit-detail";
+
+    /// <summary>Adds <paramref name="detail"/> to the request's audit entry, e.g. that a rollback was an emergency.</summary>
+    public static void AddDetail(HttpContext context, string detail)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Items[DetailItem] = context.Items.TryGetValue(DetailItem, out var before) && before is string text ? $"{text}; {detail}" : detail;
+    }
+
     public async Task InvokeAsync(HttpContext context)
     {
         await next(context);
@@ -28,6 +38,10 @@ internal sealed class AuditMiddleware(RequestDelegate next, IStore store, TimePr
         var action = $"{context.Request.Method} {route ?? context.Request.Path.Value}";
         var target = string.Join(" ", context.Request.RouteValues.Where(v => v.Value is string).Select(v => $"{v.Key}={v.Value}"));
         var detail = context.Items.TryGetValue(TokenAuthenticationHandler.FailureItem, out var failure) ? (string)failure! : "";
+        if (context.Items.TryGetValue(DetailItem, out var extra) && extra is string said)
+        {
+            detail = detail.Length == 0 ? said : $"{detail}; {said}";
+        }
         var token = context.User.FindFirst(TokenAuthenticationHandler.TokenIdClaim)?.Value;
         if (token is not null)
         {

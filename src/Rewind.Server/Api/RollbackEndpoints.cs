@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Rewind.Core.Access;
 using Rewind.Client;
+using Rewind.Core.Incidents;
+using Rewind.Core.Runbooks;
 using Rewind.Core.Storage;
 using Rewind.Server.Releases;
 using Rewind.Server.Runbooks;
@@ -19,6 +21,57 @@ internal static class RollbackEndpoints
         api.MapGet("/rollbacks", ListAsync);
         api.MapGet("/rollbacks/{id}", GetAsync);
         api.MapPost("/rollbacks", RequestAsync).RequireAuthorization(Roles.Operator);
+        api.MapPost("/rollbacks/{id}/abort", AbortAsync).RequireAuthorization(Roles.Operator);
+    }
+
+    /// <summary>
+    /// Stops a rollback: one waiting for approval is cancelled at once; a pending or running one is asked to stop, durably,
+    /// and interrupted now if this controller runs it. The executor records where it stopped and pages a human.
+    /// </summary>
+    private static async Task<Results<Accepted<RollbackDto>, Ok<RollbackDto>, ProblemHttpResult>> AbortAsync(string id, AbortRollbackRequest request, HttpContext context, IStore store, RollbackAborts aborts, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 2000)
+        {
+            return Problems.Invalid("invalid abort", "reason is required (at most 2000 characters): the record must say why the rollback was stopped");
+        }
+
+        if (await store.GetRollbackAsync(id, cancellationToken) is not { } rollback)
+        {
+            return Problems.NotFound("unknown rollback", $"rollback {id} does not exist");
+        }
+
+        var by = AccessPolicies.Actor(context);
+        var reason = request.Reason.Trim();
+        if (rollback.Status == RollbackStatus.Awaiting)
+        {
+            if (!await store.DecideAwaitingRollbackAsync(id, RollbackStatus.Cancelled, time.GetUtcNow(), $"aborted by {by}: {reason}; nothing was touched", cancellationToken))
+            {
+                return Problems.Conflict("rollback changed", $"rollback {id} is no longer waiting for approval; read it again");
+            }
+
+            if (rollback.IncidentId is { } incident)
+            {
+                await store.AppendTimelineAsync(new TimelineEvent(incident, time.GetUtcNow(), TimelineKinds.Decision, $"{id} aborted by {by} while waiting for approval: {reason}; nothing was touched", by), cancellationToken);
+            }
+
+            return TypedResults.Ok((await store.GetRollbackAsync(id, cancellationToken))!.ToDto());
+        }
+
+        if (!rollback.IsActive)
+        {
+            return Problems.Conflict("rollback finished", $"rollback {id} is {rollback.Status.ToString().ToLowerInvariant()} already; there is nothing to stop");
+        }
+
+        if (!await store.RequestAbortAsync(id, by, reason, cancellationToken))
+        {
+            var now = await store.GetRollbackAsync(id, cancellationToken);
+            return now is { AbortRequestedBy: { } asker }
+                ? Problems.Conflict("abort already requested", $"{asker} asked to abort {id} already: {now.AbortReason}")
+                : Problems.Conflict("rollback finished", $"rollback {id} finished meanwhile ({now?.Status.ToString().ToLowerInvariant()})");
+        }
+
+        aborts.Signal(id);
+        return TypedResults.Accepted($"/api/v1/rollbacks/{id}", (await store.GetRollbackAsync(id, cancellationToken))!.ToDto());
     }
 
     private static async Task<Ok<List<RollbackDto>>> ListAsync(IStore store, CancellationToken cancellationToken, string? component = null, int limit = 50) =>
@@ -48,7 +101,7 @@ internal static class RollbackEndpoints
 
         if (request.DryRun)
         {
-            var planned = await coordinator.PlanAsync(request.Component, request.ToVersion, cancellationToken);
+            var planned = await coordinator.PlanAsync(request.Component, request.ToVersion, request.Emergency, cancellationToken);
             return planned switch
             {
                 { UnknownComponent: true } => Problems.NotFound("unknown component", planned.Refusal!),
@@ -58,7 +111,12 @@ internal static class RollbackEndpoints
         }
 
         var requestedBy = AccessPolicies.Actor(context);
-        var outcome = await coordinator.RequestAsync(request.Component, request.ToVersion, request.Reason.Trim(), requestedBy, null, cancellationToken);
+        if (request.Emergency)
+        {
+            AuditMiddleware.AddDetail(context, "emergency: pauses skipped");
+        }
+
+        var outcome = await coordinator.RequestAsync(request.Component, request.ToVersion, request.Reason.Trim(), requestedBy, null, request.Emergency, cancellationToken);
         return outcome switch
         {
             { UnknownComponent: true } => Problems.NotFound("unknown component", outcome.Refusal!),

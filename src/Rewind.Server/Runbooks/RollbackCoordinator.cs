@@ -16,7 +16,10 @@ internal sealed record RollbackOutcome(Rollback? Rollback, PlanResult? Plan, str
 /// </summary>
 internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, RollbackQueue queue, TimeProvider time)
 {
-    public async Task<RollbackOutcome> PlanAsync(string component, string? toVersion, CancellationToken cancellationToken = default)
+    public async Task<RollbackOutcome> PlanAsync(string component, string? toVersion, CancellationToken cancellationToken = default) =>
+        await PlanAsync(component, toVersion, emergency: false, cancellationToken);
+
+    public async Task<RollbackOutcome> PlanAsync(string component, string? toVersion, bool emergency, CancellationToken cancellationToken = default)
     {
         if (config.Component(component) is not { } componentConfig)
         {
@@ -25,11 +28,14 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
 
         var state = await store.GetComponentAsync(component, cancellationToken);
         var releases = await store.GetReleasesAsync(component, cancellationToken);
-        var plan = RollbackPlanner.Plan(component, componentConfig, state, releases, toVersion);
+        var plan = RollbackPlanner.Plan(component, componentConfig, state, releases, toVersion, emergency);
         return new RollbackOutcome(null, plan, plan.Refusal, null);
     }
 
-    public async Task<RollbackOutcome> RequestAsync(string component, string? toVersion, string reason, string requestedBy, string? incidentId, CancellationToken cancellationToken = default)
+    public Task<RollbackOutcome> RequestAsync(string component, string? toVersion, string reason, string requestedBy, string? incidentId, CancellationToken cancellationToken = default) =>
+        RequestAsync(component, toVersion, reason, requestedBy, incidentId, emergency: false, cancellationToken);
+
+    public async Task<RollbackOutcome> RequestAsync(string component, string? toVersion, string reason, string requestedBy, string? incidentId, bool emergency, CancellationToken cancellationToken = default)
     {
         // One actor per component: a running rollback is the answer, whatever a new plan would say.
         if (await store.GetRollbacksAsync(1, component, cancellationToken) is [{ IsActive: true } active])
@@ -37,7 +43,7 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
             return new RollbackOutcome(null, null, null, active.Id);
         }
 
-        var planned = await PlanAsync(component, toVersion, cancellationToken);
+        var planned = await PlanAsync(component, toVersion, emergency, cancellationToken);
         var now = time.GetUtcNow();
         if (planned.Refusal is not null || planned.Plan is not { Target: { } target } plan)
         {
@@ -60,7 +66,7 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
             return new RollbackOutcome(null, plan, null, creation.ActiveRollbackId);
         }
 
-        var what = $"rollback {rollback.Id} requested by {requestedBy}: {state?.CurrentVersion ?? "unknown"} -> {target.Version} ({(toVersion is null ? "last known good" : "requested target, stable")}); reason: {reason}";
+        var what = $"{(emergency ? "EMERGENCY " : "")}rollback {rollback.Id} requested by {requestedBy}: {state?.CurrentVersion ?? "unknown"} -> {target.Version} ({(toVersion is null ? "last known good" : "requested target, stable")}); reason: {reason}{(emergency ? "; emergency mode: pauses are skipped, health is still verified" : "")}";
         if (rule is { } matched)
         {
             var needs = ApprovalMatrix.Evaluate(matched.Rule, requestedBy, []).Missing;

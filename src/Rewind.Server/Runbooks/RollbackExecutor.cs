@@ -14,7 +14,7 @@ namespace Rewind.Server.Runbooks;
 /// interrupted at any instant resumes at its first step not recorded as finished; steps are idempotent, so a step that
 /// acted but was not recorded acts again harmlessly (a switch already on its target does nothing).
 /// </summary>
-internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> runners, ControllerMetrics metrics, TimeProvider time, ILogger<RollbackExecutor> logger)
+internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> runners, RollbackAborts aborts, ControllerMetrics metrics, TimeProvider time, ILogger<RollbackExecutor> logger)
 {
     private readonly Dictionary<string, IStepRunner> _runners = runners.ToDictionary(r => r.Kind, StringComparer.Ordinal);
 
@@ -27,6 +27,15 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         }
 
         using var scope = ServerLog.RollbackScope(logger, rollback.Id, rollback.IncidentId ?? "-");
+        using var abort = aborts.Register(rollback.Id);
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, abort.Token);
+        if (rollback.AbortRequested)
+        {
+            // asked before this controller got to it (perhaps before a restart); a step left running by a stop was interrupted
+            await AbortAsync(rollback, rollback.NextStep, cancellationToken, interrupted: rollback.NextStep?.Status == StepStatus.Running);
+            return;
+        }
+
         if (rollback.Status == RollbackStatus.Pending)
         {
             await store.MarkRollbackRunningAsync(rollback.Id, time.GetUtcNow(), cancellationToken);
@@ -41,40 +50,67 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
 
         foreach (var step in rollback.Steps.OrderBy(s => s.Index).Where(s => s.Status != StepStatus.Succeeded))
         {
-            await store.MarkStepStartedAsync(rollback.Id, step.Index, time.GetUtcNow(), cancellationToken);
-            StepOutcome outcome;
-            var started = time.GetTimestamp();
-            try
+            if (!await RunRecordedAsync(rollback, step, abort, running.Token, cancellationToken))
             {
-                outcome = await RunStepAsync(step.Plan, new StepContext(rollback.Id, step.Index, store, StepContext.ProcessEnvironment), cancellationToken);
-                metrics.StepDuration.Observe(time.GetElapsedTime(started).TotalSeconds, step.Plan.Kind);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                ServerLog.RollbackPaused(logger, rollback.Id);
-                return; // the step stays "running" in the store; the next controller resumes it
-            }
-
-            if (outcome.Succeeded && step.Plan.IsSwitch)
-            {
-                // Recorded before the step is marked finished: a crash in between re-runs the (idempotent) switch and
-                // records the version again, so the store never disagrees with the symlink.
-                await store.SetCurrentReleaseAsync(rollback.Component, rollback.ToVersion, time.GetUtcNow(), cancellationToken);
-            }
-
-            var status = outcome.Succeeded ? StepStatus.Succeeded : StepStatus.Failed;
-            await store.MarkStepFinishedAsync(rollback.Id, step.Index, status, time.GetUtcNow(), outcome.Output, cancellationToken);
-            ServerLog.StepFinished(logger, step.Index + 1, step.Plan.Kind, status.ToString().ToLowerInvariant(), outcome.Output);
-            await Timeline(rollback, TimelineKinds.Step, $"{rollback.Id} step {step.Index + 1}/{rollback.Steps.Count} {step.Plan.Kind} {status.ToString().ToLowerInvariant()}: {outcome.Output}", cancellationToken);
-            if (!outcome.Succeeded)
-            {
-                await FailAsync(rollback, $"step {step.Index + 1} ({step.Plan.Kind}) failed: {outcome.Output}", cancellationToken);
                 return;
             }
-
         }
 
         await SucceedAsync(rollback, cancellationToken);
+    }
+
+    /// <summary>One step, written ahead and after; false when the rollback stops here (failed, aborted, or paused by shutdown).</summary>
+    private async Task<bool> RunRecordedAsync(Rollback rollback, RollbackStep step, RollbackAborts.Registration abort, CancellationToken running, CancellationToken cancellationToken)
+    {
+        if (abort.Fired || (await store.GetRollbackAsync(rollback.Id, cancellationToken))?.AbortRequested == true)
+        {
+            await AbortAsync(rollback, step, cancellationToken, interrupted: false);
+            return false;
+        }
+
+        await store.MarkStepStartedAsync(rollback.Id, step.Index, time.GetUtcNow(), cancellationToken);
+        StepOutcome outcome;
+        var started = time.GetTimestamp();
+        try
+        {
+            outcome = await RunStepAsync(step.Plan, new StepContext(rollback.Id, step.Index, store, StepContext.ProcessEnvironment), running);
+            metrics.StepDuration.Observe(time.GetElapsedTime(started).TotalSeconds, step.Plan.Kind);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            ServerLog.RollbackPaused(logger, rollback.Id);
+            return false; // the step stays "running" in the store; the next controller resumes it
+        }
+        catch (OperationCanceledException) when (abort.Fired)
+        {
+            await AbortAsync(rollback, step, cancellationToken, interrupted: true);
+            return false;
+        }
+
+        if (abort.Fired)
+        {
+            await AbortAsync(rollback, step, cancellationToken, interrupted: true); // the step gave up on the interruption with an outcome of its own
+            return false;
+        }
+
+        if (outcome.Succeeded && step.Plan.IsSwitch)
+        {
+            // Recorded before the step is marked finished: a crash in between re-runs the (idempotent) switch and
+            // records the version again, so the store never disagrees with the symlink.
+            await store.SetCurrentReleaseAsync(rollback.Component, rollback.ToVersion, time.GetUtcNow(), cancellationToken);
+        }
+
+        var status = outcome.Succeeded ? StepStatus.Succeeded : StepStatus.Failed;
+        await store.MarkStepFinishedAsync(rollback.Id, step.Index, status, time.GetUtcNow(), outcome.Output, cancellationToken);
+        ServerLog.StepFinished(logger, step.Index + 1, step.Plan.Kind, status.ToString().ToLowerInvariant(), outcome.Output);
+        await Timeline(rollback, TimelineKinds.Step, $"{rollback.Id} step {step.Index + 1}/{rollback.Steps.Count} {step.Plan.Kind} {status.ToString().ToLowerInvariant()}: {outcome.Output}", cancellationToken);
+        if (!outcome.Succeeded)
+        {
+            await FailAsync(rollback, $"step {step.Index + 1} ({step.Plan.Kind}) failed: {outcome.Output}", cancellationToken);
+            return false;
+        }
+
+        return true;
     }
 
     private async Task<StepOutcome> RunStepAsync(PlanStep plan, StepContext context, CancellationToken cancellationToken)
@@ -111,6 +147,29 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
             await Timeline(rollback, TimelineKinds.Resolved, $"{rollback.Component} is healthy on {rollback.ToVersion} after {rollback.Id}; incident resolved", cancellationToken);
             await store.SetIncidentStatusAsync(incidentId, IncidentStatus.Resolved, now, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Stops the rollback a person aborted: the interrupted step is recorded as such, the rollback becomes cancelled
+    /// (freeing the lease), and the incident pages a human, saying exactly where the component was left.
+    /// </summary>
+    private async Task AbortAsync(Rollback rollback, RollbackStep? at, CancellationToken cancellationToken, bool interrupted = false)
+    {
+        var now = time.GetUtcNow();
+        var asked = await store.GetRollbackAsync(rollback.Id, cancellationToken) ?? rollback;
+        var who = $"aborted by {asked.AbortRequestedBy ?? "a person"}: {asked.AbortReason ?? "no reason given"}";
+        if (at is not null && interrupted)
+        {
+            await store.MarkStepFinishedAsync(rollback.Id, at.Index, StepStatus.Failed, now, $"interrupted: {who}", cancellationToken);
+        }
+
+        var done = asked.Steps.Where(s => s.Status == StepStatus.Succeeded).OrderBy(s => s.Index).Select(s => $"{s.Index + 1} {s.Plan.Kind}").ToList();
+        var where = at is null ? "after its last step" : $"{(interrupted ? "during" : "before")} step {at.Index + 1}/{rollback.Steps.Count} ({at.Plan.Kind})";
+        var error = $"{who}; stopped {where}; steps done: {(done.Count == 0 ? "none" : string.Join(", ", done))}";
+        await store.FinishRollbackAsync(rollback.Id, RollbackStatus.Cancelled, now, error, cancellationToken);
+        ServerLog.RollbackFinished(logger, rollback.Id, "aborted");
+        metrics.Rollbacks.Inc(rollback.Component, "aborted");
+        await Timeline(rollback, TimelineKinds.Escalation, $"{rollback.Id} {error}. {rollback.Component} may be between {rollback.FromVersion ?? "its release"} and {rollback.ToVersion}: a person decides what comes next (`rewind incident show`, `rewind rollback {rollback.Component} --dry-run`)", cancellationToken);
     }
 
     private async Task FailAsync(Rollback rollback, string error, CancellationToken cancellationToken)

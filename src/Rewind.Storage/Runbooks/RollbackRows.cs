@@ -9,7 +9,8 @@ internal sealed class RollbackRow
     public const string Columns = """
         id AS Id, component AS Component, incident_id AS IncidentId, from_version AS FromVersion, to_version AS ToVersion,
         status AS Status, reason AS Reason, requested_by AS RequestedBy, requested_at AS RequestedAt,
-        started_at AS StartedAt, finished_at AS FinishedAt, error AS Error
+        started_at AS StartedAt, finished_at AS FinishedAt, error AS Error, abort_requested_by AS AbortRequestedBy,
+        abort_reason AS AbortReason
         """;
 
     public string Id { get; set; } = "";
@@ -36,6 +37,10 @@ internal sealed class RollbackRow
 
     public string? Error { get; set; }
 
+    public string? AbortRequestedBy { get; set; }
+
+    public string? AbortReason { get; set; }
+
     public Rollback ToRollback(IReadOnlyList<RollbackStep> steps) => new(
         Id,
         Component,
@@ -49,7 +54,9 @@ internal sealed class RollbackRow
         steps,
         DbValues.FromMs(StartedAt),
         DbValues.FromMs(FinishedAt),
-        Error);
+        Error,
+        AbortRequestedBy,
+        AbortReason);
 }
 
 /// <summary>A <c>rollback_steps</c> row as Dapper reads it.</summary>
