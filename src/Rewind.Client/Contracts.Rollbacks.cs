@@ -19,7 +19,13 @@ public sealed record RollbackDto(
 /// <summary>Body of <c>POST /api/v1/rollbacks/{id}/abort</c>: stop this rollback, saying why.</summary>
 public sealed record AbortRollbackRequest(string Reason);
 
-public sealed record RollbackStepDto(int Index, string Kind, string Description, string Status, int Attempts, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Output);
+public sealed record RollbackStepDto(int Index, string Kind, string Description, string Status, int Attempts, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Output, MemberCountsDto? Members = null);
+
+/// <summary>A batch step's members by status (null for other steps, and before the member list is resolved).</summary>
+public sealed record MemberCountsDto(int Total, int Pending, int Running, int Succeeded, int Failed);
+
+/// <summary>One member of a batch step: its status, attempts, and its last call's output.</summary>
+public sealed record MemberDto(string Member, string Status, int Attempts, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Output);
 
 /// <summary>
 /// Body of <c>POST /api/v1/rollbacks</c>. Without <see cref="ToVersion"/> the target is the last known good.

@@ -117,6 +117,33 @@ public sealed class RewindClient(HttpClient http)
     public Task<RollbackDto> RequestRollbackAsync(RollbackRequest request, CancellationToken cancellationToken = default) =>
         PostAsync<RollbackDto>("api/v1/rollbacks", request with { DryRun = false }, cancellationToken);
 
+    public Task<IReadOnlyList<MemberDto>> GetMembersAsync(string id, int stepIndex, CancellationToken cancellationToken = default) =>
+        GetAsync<IReadOnlyList<MemberDto>>($"api/v1/rollbacks/{Uri.EscapeDataString(id)}/steps/{stepIndex.ToString(System.Globalization.CultureInfo.InvariantCulture)}/members", cancellationToken);
+
+    /// <summary>
+    /// The rollback as it changes, from the server's event stream (<c>GET /api/v1/rollbacks/{id}/events</c>), until it
+    /// is finished or the stream ends. The HTTP client's timeout applies to the whole stream; give it a long one.
+    /// </summary>
+    public async IAsyncEnumerable<RollbackDto> FollowRollbackAsync(string id, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"api/v1/rollbacks/{Uri.EscapeDataString(id)}/events", UriKind.Relative));
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            await ReadAsync<object>(response, cancellationToken);
+        }
+
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        await foreach (var item in System.Net.ServerSentEvents.SseParser.Create(stream, (type, data) => System.Text.Json.JsonSerializer.Deserialize<RollbackDto>(data, RewindJson.Options)).EnumerateAsync(cancellationToken))
+        {
+            if (item.Data is { } rollback)
+            {
+                yield return rollback;
+            }
+        }
+    }
+
     public Task<RollbackDto> AbortRollbackAsync(string id, string reason, CancellationToken cancellationToken = default) =>
         PostAsync<RollbackDto>($"api/v1/rollbacks/{Uri.EscapeDataString(id)}/abort", new AbortRollbackRequest(reason), cancellationToken);
 

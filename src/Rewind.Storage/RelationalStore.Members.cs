@@ -63,6 +63,22 @@ internal sealed partial class RelationalStore
             },
             cancellationToken);
 
+    public async Task<IReadOnlyDictionary<int, MemberCounts>> GetMemberCountsAsync(string rollbackId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(int Step, string Status, long Count)>(new CommandDefinition(
+            "SELECT step_idx, status, COUNT(*) FROM rollback_members WHERE rollback_id = @RollbackId GROUP BY step_idx, status",
+            new { RollbackId = rollbackId },
+            cancellationToken: cancellationToken));
+        return rows.GroupBy(r => r.Step).ToDictionary(
+            g => g.Key,
+            g =>
+            {
+                int Count(MemberStatus status) => (int)g.Where(r => DbValues.Parse<MemberStatus>(r.Status) == status).Sum(r => r.Count);
+                return new MemberCounts(Count(MemberStatus.Pending), Count(MemberStatus.Running), Count(MemberStatus.Succeeded), Count(MemberStatus.Failed));
+            });
+    }
+
     private sealed class MemberRow
     {
         public string Member { get; set; } = "";

@@ -63,37 +63,94 @@ internal static class RollbackCommand
         return command;
     }
 
+    /// <summary>Follows the rollback over the server's event stream (reconnecting when it drops), printing each step as it changes.</summary>
     private static async Task<int> FollowAsync(CliContext context, RewindClient client, string id, CancellationToken cancellationToken)
     {
-        var printed = new HashSet<(int, string)>();
+        var view = new FollowView(context.Console);
         var deadline = DateTimeOffset.UtcNow + FollowLimit;
         while (DateTimeOffset.UtcNow < deadline)
         {
-            var rollback = await client.GetRollbackAsync(id, cancellationToken);
-            foreach (var step in rollback.Steps.Where(s => s.Status != "pending" && printed.Add((s.Index, s.Status))))
+            try
             {
-                context.Console.MarkupLine($"  step {step.Index + 1} {Markup.Escape(step.Kind)}: {step.Status}{(step.Output is null ? "" : " - " + Markup.Escape(step.Output))}");
+                await foreach (var rollback in client.FollowRollbackAsync(id, cancellationToken))
+                {
+                    view.Show(rollback);
+                    if (rollback.Status is "succeeded" or "failed" or "cancelled")
+                    {
+                        return view.Finish(rollback);
+                    }
+                }
             }
-
-            if (rollback.Status == "cancelled")
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                context.Console.MarkupLine($"[yellow]{rollback.Id} cancelled[/]: {Markup.Escape(rollback.Error ?? "denied")}; nothing was touched");
-                return ExitCodes.Failed;
+                // the client's own timeout ends a long stream: open it again, it starts with the state as it is
             }
-
-            if (rollback.Status is "succeeded" or "failed")
+            catch (HttpRequestException)
             {
-                context.Console.MarkupLine(rollback.Status == "succeeded"
-                    ? $"[green]{rollback.Id} succeeded[/]: {Markup.Escape(rollback.Component)} is on {Markup.Escape(rollback.ToVersion)} and healthy"
-                    : $"[red]{rollback.Id} failed[/]: {Markup.Escape(rollback.Error ?? "see the incident")}");
-                return rollback.Status == "succeeded" ? ExitCodes.Ok : ExitCodes.Failed;
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken); // the controller restarting: it resumes the rollback
             }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
         }
 
         await context.Error.WriteLineAsync($"error: stopped following {id} after {FollowLimit.TotalMinutes} minutes; it goes on in the controller");
         return ExitCodes.Failed;
+    }
+}
+
+/// <summary>Prints a rollback as it moves: a line per step change, and a progress bar for batch steps at most once a second.</summary>
+internal sealed class FollowView(IAnsiConsole console)
+{
+    private const int BarWidth = 20;
+
+    private readonly HashSet<(int, string)> _printed = [];
+    private readonly Dictionary<int, (int Done, DateTimeOffset At)> _progress = [];
+
+    public void Show(RollbackDto rollback)
+    {
+        foreach (var step in rollback.Steps)
+        {
+            if (step is { Status: "running", Members: { Total: > 0 } members })
+            {
+                ShowProgress(step, members);
+            }
+
+            if (step.Status != "pending" && _printed.Add((step.Index, step.Status)))
+            {
+                console.MarkupLine($"  step {step.Index + 1} {Markup.Escape(step.Kind)}: {step.Status}{(step.Status == "running" || step.Output is null ? "" : " - " + Markup.Escape(step.Output))}");
+            }
+        }
+    }
+
+    public int Finish(RollbackDto rollback)
+    {
+        switch (rollback.Status)
+        {
+            case "succeeded":
+                console.MarkupLine($"[green]{rollback.Id} succeeded[/]: {Markup.Escape(rollback.Component)} is on {Markup.Escape(rollback.ToVersion)} and healthy");
+                return ExitCodes.Ok;
+            case "cancelled":
+                var touched = rollback.Steps.Any(s => s.Status != "pending");
+                console.MarkupLine($"[yellow]{rollback.Id} cancelled[/]: {Markup.Escape(rollback.Error ?? "denied")}{(touched ? "" : "; nothing was touched")}");
+                return ExitCodes.Failed;
+            default:
+                console.MarkupLine($"[red]{rollback.Id} failed[/]: {Markup.Escape(rollback.Error ?? "see the incident")}");
+                return ExitCodes.Failed;
+        }
+    }
+
+    private void ShowProgress(RollbackStepDto step, MemberCountsDto members)
+    {
+        var done = members.Succeeded + members.Failed;
+        var now = DateTimeOffset.UtcNow;
+        if (_progress.TryGetValue(step.Index, out var last) && (last.Done == done || now - last.At < TimeSpan.FromSeconds(1)))
+        {
+            return;
+        }
+
+        _progress[step.Index] = (done, now);
+        var filled = done * BarWidth / members.Total;
+        console.MarkupLine(string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"  step {step.Index + 1} {Markup.Escape(step.Kind)}: [[{new string('#', filled)}{new string('.', BarWidth - filled)}]] {done}/{members.Total} done, {members.Failed} failed, {members.Running} running"));
     }
 }
 

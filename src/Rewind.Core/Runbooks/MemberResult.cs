@@ -9,5 +9,13 @@ public enum MemberStatus
     Failed,
 }
 
+/// <summary>The members of one batch step by status.</summary>
+public sealed record MemberCounts(int Pending, int Running, int Succeeded, int Failed)
+{
+    public int Total => Pending + Running + Succeeded + Failed;
+
+    public int Done => Succeeded + Failed;
+}
+
 /// <summary>One member of a batch step with its result: attempts made, when, and the last call's output.</summary>
 public sealed record MemberResult(string Member, MemberStatus Status, int Attempts, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Output);

@@ -108,6 +108,9 @@ public interface IMemberLedger
     Task MarkMemberStartedAsync(string rollbackId, int stepIndex, string member, DateTimeOffset at, CancellationToken cancellationToken = default);
 
     Task MarkMemberFinishedAsync(string rollbackId, int stepIndex, string member, MemberStatus status, DateTimeOffset at, string? output, CancellationToken cancellationToken = default);
+
+    /// <summary>How many members of each batch step of a rollback are in each status, by step index: progress at a glance.</summary>
+    Task<IReadOnlyDictionary<int, MemberCounts>> GetMemberCountsAsync(string rollbackId, CancellationToken cancellationToken = default);
 }
 
 public interface IRollbackStore

@@ -59,4 +59,7 @@ public sealed class NoLedger : Core.Storage.IMemberLedger
     public Task MarkMemberStartedAsync(string rollbackId, int stepIndex, string member, DateTimeOffset at, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     public Task MarkMemberFinishedAsync(string rollbackId, int stepIndex, string member, MemberStatus status, DateTimeOffset at, string? output, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task<IReadOnlyDictionary<int, MemberCounts>> GetMemberCountsAsync(string rollbackId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyDictionary<int, MemberCounts>>(new Dictionary<int, MemberCounts>());
 }

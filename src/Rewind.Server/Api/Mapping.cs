@@ -53,7 +53,7 @@ internal static class Mapping
         return new EscalationDto(name, incident.EscalationLevel, policy.Levels.Count, current, next);
     }
 
-    public static RollbackDto ToDto(this Rollback rollback) => new(
+    public static RollbackDto ToDto(this Rollback rollback, IReadOnlyDictionary<int, MemberCounts>? members = null) => new(
         rollback.Id,
         rollback.Component,
         rollback.IncidentId,
@@ -66,7 +66,7 @@ internal static class Mapping
         rollback.StartedAt,
         rollback.FinishedAt,
         rollback.Error,
-        [.. rollback.Steps.OrderBy(s => s.Index).Select(s => new RollbackStepDto(s.Index, s.Plan.Kind, s.Plan.Describe(), s.Status.ToString().ToLowerInvariant(), s.Attempts, s.StartedAt, s.FinishedAt, s.Output))]);
+        [.. rollback.Steps.OrderBy(s => s.Index).Select(s => new RollbackStepDto(s.Index, s.Plan.Kind, s.Plan.Describe(), s.Status.ToString().ToLowerInvariant(), s.Attempts, s.StartedAt, s.FinishedAt, s.Output, members?.GetValueOrDefault(s.Index) is { } m ? new MemberCountsDto(m.Total, m.Pending, m.Running, m.Succeeded, m.Failed) : null))]);
 
     public static RollbackPlanDto ToDto(this PlanResult plan, string component, string? fromVersion) => new(
         component,

@@ -22,6 +22,8 @@ internal static class RollbackEndpoints
         api.MapGet("/rollbacks/{id}", GetAsync);
         api.MapPost("/rollbacks", RequestAsync).RequireAuthorization(Roles.Operator);
         api.MapPost("/rollbacks/{id}/abort", AbortAsync).RequireAuthorization(Roles.Operator);
+        api.MapGet("/rollbacks/{id}/events", EventsAsync);
+        api.MapGet("/rollbacks/{id}/steps/{index:int}/members", MembersAsync);
     }
 
     /// <summary>
@@ -79,8 +81,60 @@ internal static class RollbackEndpoints
 
     private static async Task<Results<Ok<RollbackDto>, ProblemHttpResult>> GetAsync(string id, IStore store, CancellationToken cancellationToken) =>
         await store.GetRollbackAsync(id, cancellationToken) is { } rollback
-            ? TypedResults.Ok(rollback.ToDto())
+            ? TypedResults.Ok(rollback.ToDto(await store.GetMemberCountsAsync(id, cancellationToken)))
             : Problems.NotFound("unknown rollback", $"rollback {id} does not exist");
+
+    private static async Task<Results<Ok<List<MemberDto>>, ProblemHttpResult>> MembersAsync(string id, int index, IStore store, CancellationToken cancellationToken)
+    {
+        if (await store.GetRollbackAsync(id, cancellationToken) is not { } rollback || rollback.Steps.All(s => s.Index != index))
+        {
+            return Problems.NotFound("unknown step", $"rollback {id} has no step {index}");
+        }
+
+        return TypedResults.Ok((await store.GetMembersAsync(id, index, cancellationToken))
+            .Select(m => new MemberDto(m.Member, m.Status.ToString().ToLowerInvariant(), m.Attempts, m.StartedAt, m.FinishedAt, m.Output)).ToList());
+    }
+
+    /// <summary>
+    /// The rollback as Server-Sent Events: its state (with batch progress) now, then again whenever it changes, until it
+    /// is finished. Read from the store every 250 ms, so it follows a rollback whichever controller runs it.
+    /// </summary>
+    private static async Task<Results<ServerSentEventsResult<RollbackDto>, ProblemHttpResult>> EventsAsync(string id, IStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (await store.GetRollbackAsync(id, cancellationToken) is null)
+        {
+            return Problems.NotFound("unknown rollback", $"rollback {id} does not exist");
+        }
+
+        return TypedResults.ServerSentEvents(Follow(id, store, time, cancellationToken), eventType: "rollback");
+    }
+
+    private static async IAsyncEnumerable<RollbackDto> Follow(string id, IStore store, TimeProvider time, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string? last = null;
+        var quietSince = time.GetTimestamp();
+        while (!cancellationToken.IsCancellationRequested && await store.GetRollbackAsync(id, cancellationToken) is { } rollback)
+        {
+            var dto = rollback.ToDto(await store.GetMemberCountsAsync(id, cancellationToken));
+            var text = System.Text.Json.JsonSerializer.Serialize(dto, RewindJson.Options);
+            if (text != last || time.GetElapsedTime(quietSince) > KeepAlive)
+            {
+                (last, quietSince) = (text, time.GetTimestamp());
+                yield return dto; // a repeat now and then keeps proxies from closing a quiet stream
+            }
+
+            if (!rollback.IsActive)
+            {
+                yield break;
+            }
+
+            await Task.Delay(FollowInterval, time, cancellationToken);
+        }
+    }
+
+    private static readonly TimeSpan FollowInterval = TimeSpan.FromMilliseconds(250);
+
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
     private static async Task<Results<Accepted<RollbackDto>, Ok<RollbackPlanDto>, ProblemHttpResult>> RequestAsync(RollbackRequest request, HttpContext context, RollbackCoordinator coordinator, IStore store, CancellationToken cancellationToken)
     {

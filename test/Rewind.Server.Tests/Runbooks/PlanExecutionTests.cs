@@ -1,0 +1,87 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Rewind.Client;
+using Rewind.Runtime.Processes;
+using Rewind.Server.Tests.Api;
+using Rewind.TestUtils;
+
+namespace Rewind.Server.Tests.Runbooks;
+
+/// <summary>
+/// A declared plan (command provider, http, batch over the fake functions CLI, command) run by a real controller: the
+/// dry run is exactly what then runs, batch progress streams over SSE, each member's result is kept.
+/// </summary>
+public sealed class PlanExecutionTests : IAsyncDisposable
+{
+    private static readonly string Fake = Path.Combine(Repository.Root, "samples", "fakes", "fake-functions");
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private readonly string _state = Directory.CreateTempSubdirectory("rewind-fx-").FullName;
+    private readonly List<string> _hooks = [];
+    private LoopbackApp? _hookApp;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_hookApp is not null)
+        {
+            await _hookApp.DisposeAsync();
+        }
+
+        Directory.Delete(_state, recursive: true);
+    }
+
+    [Fact]
+    public async Task DeclaredPlan_RunsExactlyWhatTheDryRunShowed_StreamingBatchProgress()
+    {
+        await Fx("init", "--count", "8", "--version", "v2");
+        _hookApp = await LoopbackApp.StartAsync(web => web.MapPost("/hooks/{name}", (string name, HttpContext context) =>
+        {
+            lock (_hooks)
+            {
+                _hooks.Add($"{name} {context.Request.Headers.Authorization}");
+            }
+
+            return Results.Ok();
+        }));
+        Environment.SetEnvironmentVariable("REWIND_TEST_HOOK_TOKEN", "t0ken");
+        await using var server = await ServerFixture.StartAsync(componentExtra: Plan(_hookApp.BaseUrl), probeUrl: "http://127.0.0.1:9/health");
+        await RollbackEndpointsTests.StableV1ThenV2Async(server);
+
+        var dryRun = await server.Client.DryRunRollbackAsync(new RollbackRequest("web", "test"));
+        var requested = await server.Client.RequestRollbackAsync(new RollbackRequest("web", "checkout errors"));
+        var seen = new List<RollbackDto>();
+        using var follow = new CancellationTokenSource(Deadline);
+        await foreach (var state in server.Client.FollowRollbackAsync(requested.Id, follow.Token))
+        {
+            seen.Add(state);
+        }
+
+        var done = seen[^1];
+        done.Status.ShouldBe("succeeded", done.Error);
+        done.Steps.Select(s => s.Description).ShouldBe(dryRun.Steps.Select(s => s.Description)); // the dry run is what ran
+        seen.ShouldContain(s => s.Steps[2].Members != null && s.Steps[2].Members!.Succeeded > 0 && s.Steps[2].Members!.Succeeded < 8); // progress, live
+        done.Steps[2].Members.ShouldBe(new MemberCountsDto(8, 0, 0, 8, 0));
+        var members = await server.Client.GetMembersAsync(requested.Id, 2);
+        members.Select(m => m.Member).ShouldBe(Enumerable.Range(1, 8).Select(i => $"fn-{i:000}"));
+        members.ShouldAllBe(m => m.Status == "succeeded" && m.Attempts >= 1 && m.Output!.Contains("Rolled back", StringComparison.Ordinal));
+        _hooks.ShouldBe(["maintenance-on Bearer t0ken", "maintenance-off Bearer t0ken"]);
+        (await Fx("audit")).ShouldContain("\"doubleRollbacks\": []");
+        done.Steps.ShouldAllBe(s => !s.Description.Contains("t0ken", StringComparison.Ordinal) && (s.Output == null || !s.Output.Contains("t0ken", StringComparison.Ordinal)));
+        (await server.Client.GetComponentAsync("web")).CurrentVersion.ShouldBe("v1");
+    }
+
+    private string Plan(string hooks) => $$$"""
+        plan: [
+                  { name: maintenance-on, http: { url: "{{{hooks}}}/hooks/maintenance-on", headers: { Authorization: "Bearer {{secret.REWIND_TEST_HOOK_TOKEN}}" } } },
+                  { command: { argv: [/bin/echo, "deploying {{target.version}} of {{component}}"] } },
+                  { name: functions, batch: { members: { command: ["{{{Fake}}}", --state, "{{{_state}}}", list] }, argv: ["{{{Fake}}}", --state, "{{{_state}}}", rollback, "{{member}}", --to, "{{target.version}}"], concurrency: 2, env: { FAKE_FUNCTIONS_LATENCY_MS: "250" } } },
+                  { name: maintenance-off, http: { url: "{{{hooks}}}/hooks/maintenance-off", headers: { Authorization: "Bearer {{secret.REWIND_TEST_HOOK_TOKEN}}" } } }
+                ]
+        """;
+
+    private async Task<string> Fx(params string[] args)
+    {
+        var result = await new ProcessRunner().RunAsync(new ProcessRequest([Fake, "--state", _state, .. args], null, TimeSpan.FromSeconds(30)));
+        result.Succeeded.ShouldBeTrue(result.Output);
+        return result.Output;
+    }
+}
