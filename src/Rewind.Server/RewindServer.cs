@@ -92,6 +92,8 @@ public static class RewindServer
         services.AddSingleton<DecisionEngine>();
         services.AddSingleton<RollbackQueue>();
         services.AddSingleton<RollbackAborts>();
+        services.AddSingleton<Runtime.Runbooks.IStepRunner, NotifyStepRunner>();
+        services.AddSingleton<Runtime.Runbooks.IStepRunner>(sp => new ParallelStepRunner(sp));
         services.AddSingleton<RollbackCoordinator>();
         services.AddSingleton<RollbackExecutor>();
         services.AddRewindRuntime();

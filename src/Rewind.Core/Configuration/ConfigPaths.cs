@@ -44,12 +44,22 @@ internal static class ConfigPaths
             ResolveProgram(provider.Switch, baseDirectory);
         }
 
-        foreach (var step in component.Plan ?? [])
+        ResolveSteps(component.Plan ?? [], baseDirectory);
+    }
+
+    private static void ResolveSteps(List<PlanStepConfig> steps, string baseDirectory)
+    {
+        foreach (var step in steps)
         {
-            if (step.Command is { } command)
+            foreach (var command in new[] { step.Command, step.CacheFlush?.Command }.OfType<CommandStepConfig>())
             {
                 command.Dir = Path.GetFullPath(command.Dir ?? ".", baseDirectory);
                 ResolveProgram(command.Argv, baseDirectory);
+            }
+
+            if (step.Parallel is { } group)
+            {
+                ResolveSteps(group, baseDirectory);
             }
 
             if (step.Batch is { } batch)

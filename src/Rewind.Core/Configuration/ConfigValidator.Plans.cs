@@ -27,29 +27,88 @@ internal static partial class ConfigValidator
 
         for (var i = 0; i < plan.Count; i++)
         {
-            var step = plan[i];
-            var stepAt = $"{at}.plan[{i}]";
-            if (step.KindCount != 1)
-            {
-                add(step, null, $"{stepAt}: declare exactly one kind: switch, command, http, wait-healthy or batch");
-                continue;
-            }
+            ValidateStep($"{at}.plan[{i}]", plan[i], inParallel: false, add);
+        }
+    }
 
-            switch (step)
-            {
-                case { Command: { } command }:
-                    ValidateCall($"{stepAt}.command", command, "argv", command.Argv, command.Env, command.Timeout, command.AcceptExit, memberAllowed: false, add);
-                    break;
-                case { Http: { } http }:
-                    ValidateHttpStep($"{stepAt}.http", http, add);
-                    break;
-                case { WaitHealthy: { Timeout: { } timeout } wait } when timeout <= TimeSpan.Zero:
-                    add(wait, "timeout", $"{stepAt}.wait-healthy.timeout: must be positive");
-                    break;
-                case { Batch: { } batch }:
-                    ValidateBatchStep($"{stepAt}.batch", batch, add);
-                    break;
-            }
+    private static void ValidateStep(string stepAt, PlanStepConfig step, bool inParallel, Action<object, string?, string> add)
+    {
+        if (step.KindCount != 1)
+        {
+            add(step, null, $"{stepAt}: declare exactly one kind: switch, command, http, wait-healthy, batch, cache-flush, notify or parallel");
+            return;
+        }
+
+        if (inParallel && (step.Switch is not null || step.Batch is not null || step.Parallel is not null))
+        {
+            add(step, null, $"{stepAt}: a {step.Kind} step cannot run in parallel with others; put it before or after the group");
+            return;
+        }
+
+        switch (step)
+        {
+            case { Command: { } command }:
+                ValidateCall($"{stepAt}.command", command, "argv", command.Argv, command.Env, command.Timeout, command.AcceptExit, memberAllowed: false, add);
+                break;
+            case { Http: { } http }:
+                ValidateHttpStep($"{stepAt}.http", http, add);
+                break;
+            case { WaitHealthy: { Timeout: { } timeout } wait } when timeout <= TimeSpan.Zero:
+                add(wait, "timeout", $"{stepAt}.wait-healthy.timeout: must be positive");
+                break;
+            case { Batch: { } batch }:
+                ValidateBatchStep($"{stepAt}.batch", batch, add);
+                break;
+            case { CacheFlush: { } flush }:
+                ValidateCacheFlush($"{stepAt}.cache-flush", flush, add);
+                break;
+            case { Notify: { } notify }:
+                ValidateNotify($"{stepAt}.notify", notify, add);
+                break;
+            case { Parallel: { } group }:
+                if (group.Count < 2)
+                {
+                    add(step, "parallel", $"{stepAt}.parallel: at least two steps");
+                }
+
+                for (var j = 0; j < group.Count; j++)
+                {
+                    ValidateStep($"{stepAt}.parallel[{j}]", group[j], inParallel: true, add);
+                }
+
+                break;
+        }
+    }
+
+    private static void ValidateCacheFlush(string at, CacheFlushStepConfig flush, Action<object, string?, string> add)
+    {
+        if ((flush.Command is null ? 0 : 1) + (flush.Http is null ? 0 : 1) != 1)
+        {
+            add(flush, null, $"{at}: declare exactly one of command or http");
+        }
+        else if (flush.Command is { } command)
+        {
+            ValidateCall($"{at}.command", command, "argv", command.Argv, command.Env, command.Timeout, command.AcceptExit, memberAllowed: false, add);
+        }
+        else
+        {
+            ValidateHttpStep($"{at}.http", flush.Http!, add);
+        }
+    }
+
+    private static void ValidateNotify(string at, NotifyStepConfig notify, Action<object, string?, string> add)
+    {
+        if (string.IsNullOrWhiteSpace(notify.Message) || notify.Message.Length > 2000)
+        {
+            add(notify, "message", $"{at}.message: required, at most 2000 characters");
+        }
+        else if (PlanTemplate.Check(notify.Message, memberAllowed: false) is { } error)
+        {
+            add(notify, "message", $"{at}.message: {error}");
+        }
+        else if (PlanTemplate.Secrets(notify.Message).Any())
+        {
+            add(notify, "message", $"{at}.message: no secrets in messages: they are sent to people and kept in the record");
         }
     }
 

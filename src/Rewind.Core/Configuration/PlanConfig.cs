@@ -42,12 +42,37 @@ public sealed class PlanStepConfig
 
     public BatchStepConfig? Batch { get; set; }
 
+    /// <summary>Purges a cache (CDN, application cache): a <c>command</c> or an <c>http</c> call, recorded as a cache flush.</summary>
+    public CacheFlushStepConfig? CacheFlush { get; set; }
+
+    /// <summary>Tells people, through the notification channels, what the plan is doing.</summary>
+    public NotifyStepConfig? Notify { get; set; }
+
+    /// <summary>Steps run at the same time; the group succeeds when every one of them did.</summary>
+    public List<PlanStepConfig>? Parallel { get; set; }
+
     public string Kind =>
         Switch is not null ? "switch" : Command is not null ? "command" : Http is not null ? "http"
-        : WaitHealthy is not null ? "wait-healthy" : Batch is not null ? "batch" : "none";
+        : WaitHealthy is not null ? "wait-healthy" : Batch is not null ? "batch" : CacheFlush is not null ? "cache-flush"
+        : Notify is not null ? "notify" : Parallel is not null ? "parallel" : "none";
 
     public int KindCount =>
-        (Switch is null ? 0 : 1) + (Command is null ? 0 : 1) + (Http is null ? 0 : 1) + (WaitHealthy is null ? 0 : 1) + (Batch is null ? 0 : 1);
+        (Switch is null ? 0 : 1) + (Command is null ? 0 : 1) + (Http is null ? 0 : 1) + (WaitHealthy is null ? 0 : 1) + (Batch is null ? 0 : 1)
+        + (CacheFlush is null ? 0 : 1) + (Notify is null ? 0 : 1) + (Parallel is null ? 0 : 1);
+}
+
+/// <summary>Exactly one of <c>command</c> or <c>http</c>.</summary>
+public sealed class CacheFlushStepConfig
+{
+    public CommandStepConfig? Command { get; set; }
+
+    public HttpStepConfig? Http { get; set; }
+}
+
+public sealed class NotifyStepConfig
+{
+    /// <summary>The text, a plan template (no secrets); sent as the <c>notice</c> event.</summary>
+    public string Message { get; set; } = "";
 }
 
 /// <summary>No settings: the provider knows how to switch.</summary>

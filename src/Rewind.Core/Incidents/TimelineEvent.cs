@@ -48,6 +48,9 @@ public static class TimelineMilestones
     /// <summary>On the <c>decision</c> entry of an <c>approve</c> policy that asks a person to roll back.</summary>
     public const string ApprovalNeeded = "approval-needed";
 
+    /// <summary>On the <c>note</c> entry a plan's <c>notify</c> step writes: people are told.</summary>
+    public const string Notice = "notice";
+
     private const string LevelPrefix = "level-";
 
     /// <summary>On the <c>escalation</c> entry written when an incident reaches (or is paged again at) a level of its escalation policy.</summary>

@@ -46,6 +46,11 @@ public static class DefaultTemplates
             Release serving: {{incident.release}}
             Look: rewind incident show {{incident.id}}; rewind rollback {{incident.component}} --dry-run shows what a rollback would do.
             """,
+        NotificationEvent.Notice => """
+            [{{incident.severity}}] {{incident.component}}: {{entry.message}}
+            Incident {{incident.id}}: {{incident.title}}
+            Follow it: rewind incident show {{incident.id}}
+            """,
         _ => """
             [{{incident.severity}}] {{incident.component}}: incident {{incident.id}} resolved
             {{entry.message}}

@@ -13,6 +13,9 @@ public enum NotificationEvent
     ApprovalNeeded,
     Escalation,
     Resolved,
+
+    /// <summary>A rollback plan's <c>notify</c> step: what the plan is doing now, in the plan's words.</summary>
+    Notice,
 }
 
 /// <summary>Where an outbox message stands: waiting (never tried, or retrying), sent, or given up.</summary>

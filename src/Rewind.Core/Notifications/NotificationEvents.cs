@@ -16,6 +16,7 @@ public static class NotificationEvents
         NotificationEvent.RollbackFailed => TimelineMilestones.RollbackFailed,
         NotificationEvent.ApprovalNeeded => TimelineMilestones.ApprovalNeeded,
         NotificationEvent.Escalation => "escalation",
+        NotificationEvent.Notice => TimelineMilestones.Notice,
         _ => "resolved",
     };
 
@@ -44,6 +45,7 @@ public static class NotificationEvents
         TimelineMilestones.RollbackFinished => NotificationEvent.RollbackFinished,
         TimelineMilestones.RollbackFailed => NotificationEvent.RollbackFailed,
         TimelineMilestones.ApprovalNeeded => NotificationEvent.ApprovalNeeded,
+        TimelineMilestones.Notice => NotificationEvent.Notice,
         _ => entry.Kind switch
         {
             TimelineKinds.Opened => NotificationEvent.Opened,

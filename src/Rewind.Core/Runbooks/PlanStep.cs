@@ -14,6 +14,8 @@ namespace Rewind.Core.Runbooks;
 [JsonDerivedType(typeof(CommandStep), CommandStep.KindName)]
 [JsonDerivedType(typeof(HttpStep), HttpStep.KindName)]
 [JsonDerivedType(typeof(BatchStep), BatchStep.KindName)]
+[JsonDerivedType(typeof(NotifyStep), NotifyStep.KindName)]
+[JsonDerivedType(typeof(ParallelStep), ParallelStep.KindName)]
 public abstract record PlanStep
 {
     [JsonIgnore]

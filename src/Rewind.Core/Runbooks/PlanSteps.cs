@@ -111,3 +111,26 @@ internal static class StepText
     public static string Env(IReadOnlyDictionary<string, string> env) =>
         env.Count == 0 ? "" : " env {" + string.Join(", ", env.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}")) + "}";
 }
+
+/// <summary>Tells people what the plan is doing: a timeline entry on the incident, sent to the channels as <c>notice</c>.</summary>
+public sealed record NotifyStep(string Message, string? Label = null) : PlanStep
+{
+    public const string KindName = "notify";
+
+    [JsonIgnore]
+    public override string Kind => KindName;
+
+    public override string Describe() => $"{(Label is null ? "" : Label + ": ")}notify \"{Message}\"";
+}
+
+/// <summary>Steps run at the same time (commands, requests, cache flushes, notices, health waits); it succeeds when all of them did.</summary>
+public sealed record ParallelStep(IReadOnlyList<PlanStep> Steps, string? Label = null) : PlanStep
+{
+    public const string KindName = "parallel";
+
+    [JsonIgnore]
+    public override string Kind => KindName;
+
+    public override string Describe() =>
+        $"{(Label is null ? "" : Label + ": ")}in parallel: " + string.Join("; ", Steps.Select((s, i) => $"({i + 1}) {s.Describe()}"));
+}

@@ -74,6 +74,10 @@ public static class RollbackPlanner
             { Command: { } command } => [new CommandStep(FillAll(command.Argv), FillValues(command.Env), command.Dir ?? ".", command.Timeout, command.AcceptExit, Label: step.Name)],
             { Http: { } http } => [new HttpStep(http.Method.ToUpperInvariant(), Fill(http.Url), FillValues(http.Headers), http.Body is null ? null : Fill(http.Body), http.ExpectStatus, http.Timeout, step.Name)],
             { WaitHealthy: { } wait } => [WaitHealthy(name, component, wait.Timeout)],
+            { CacheFlush: { Command: { } flush } } => [new CommandStep(FillAll(flush.Argv), FillValues(flush.Env), flush.Dir ?? ".", flush.Timeout, flush.AcceptExit, Label: step.Name ?? "cache-flush")],
+            { CacheFlush: { Http: { } flush } } => [new HttpStep(flush.Method.ToUpperInvariant(), Fill(flush.Url), FillValues(flush.Headers), flush.Body is null ? null : Fill(flush.Body), flush.ExpectStatus, flush.Timeout, step.Name ?? "cache-flush")],
+            { Notify: { } notify } => [new NotifyStep(Fill(notify.Message), step.Name)],
+            { Parallel: { } group } => [new ParallelStep([.. group.SelectMany(s => Resolve(s, name, component, target, current, emergency))], step.Name)],
             { Batch: { } batch } => [new BatchStep(
                 new BatchMembers(batch.Members.List, batch.Members.File, batch.Members.Command is { } list ? FillAll(list) : null),
                 FillAll(batch.Argv),
