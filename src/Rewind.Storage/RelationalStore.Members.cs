@@ -27,13 +27,19 @@ internal sealed partial class RelationalStore
         InTransactionAsync(
             async (connection, transaction) =>
             {
+                // Members not yet stored go after those that are, in the order given.
+                var next = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                    "SELECT COALESCE(MAX(ord) + 1, 0) FROM rollback_members WHERE rollback_id = @RollbackId AND step_idx = @Step",
+                    new { RollbackId = rollbackId, Step = stepIndex },
+                    transaction,
+                    cancellationToken: cancellationToken));
                 await connection.ExecuteAsync(new CommandDefinition(
                     """
                     INSERT INTO rollback_members (rollback_id, step_idx, ord, member, status, attempts)
                     VALUES (@RollbackId, @Step, @Ord, @Member, 'pending', 0)
                     ON CONFLICT (rollback_id, step_idx, member) DO NOTHING
                     """,
-                    members.Select((m, i) => new { RollbackId = rollbackId, Step = stepIndex, Ord = i, Member = m }),
+                    members.Select((m, i) => new { RollbackId = rollbackId, Step = stepIndex, Ord = next + i, Member = m }),
                     transaction,
                     cancellationToken: cancellationToken));
                 return true;
@@ -59,7 +65,7 @@ internal sealed partial class RelationalStore
                 Member = member,
                 Status = DbValues.Text(status),
                 At = DbValues.ToMs(at),
-                Output = output is { Length: > MemberOutputLength } ? output[^MemberOutputLength..] : output,
+                Output = StepOutput.Tail(output, MemberOutputLength),
             },
             cancellationToken);
 

@@ -8,26 +8,26 @@ internal static class StepOutput
 
     private const string Marker = "[earlier output truncated]\n";
 
-    public static string? Bound(string? output)
+    public static string? Bound(string? output) =>
+        output is null || output.Length <= MaxLength ? Storable(output) : Marker + Tail(output, MaxLength - Marker.Length);
+
+    /// <summary>The last <paramref name="maxLength"/> characters at most, storable, never starting inside a surrogate pair.</summary>
+    public static string? Tail(string? output, int maxLength)
     {
-        if (output is null)
+        if (output is null || output.Length <= maxLength)
         {
-            return null;
+            return Storable(output);
         }
 
-        // PostgreSQL text cannot hold NUL; a process may still print one.
-        var text = output.Replace('\0', '\uFFFD');
-        if (text.Length <= MaxLength)
-        {
-            return text;
-        }
-
-        var start = text.Length - (MaxLength - Marker.Length);
-        if (char.IsLowSurrogate(text[start]))
+        var start = output.Length - maxLength;
+        if (char.IsLowSurrogate(output[start]))
         {
             start++;
         }
 
-        return Marker + text[start..];
+        return Storable(output[start..]);
     }
+
+    // PostgreSQL text cannot hold NUL; a process may still print one.
+    private static string? Storable(string? text) => text?.Replace('\0', '\uFFFD');
 }
