@@ -72,11 +72,31 @@ public sealed class PlanConfigTests
             "rewind.yaml:7:25: components.functions.plan[1].http.method: one of GET, POST, PUT, PATCH, DELETE, HEAD",
             "rewind.yaml:7:37: components.functions.plan[1].http.url: no secrets in URLs (they end up in logs); put them in a header",
             "rewind.yaml:7:93: components.functions.plan[1].http.expect-status: statuses from 100 to 599",
-            "rewind.yaml:8:9: components.functions.plan[2]: declare exactly one kind: switch, command, http, wait-healthy or batch",
+            "rewind.yaml:8:9: components.functions.plan[2]: declare exactly one kind: switch, command, http, wait-healthy, batch, cache-flush, notify or parallel",
             "rewind.yaml:9:35: components.functions.plan[3].batch.members.list: '-rf' is not a member name (letters, digits and ._:@/+=-, not starting with '-')",
             "rewind.yaml:9:56: components.functions.plan[3].batch.argv: no {{member}}, so every call would do the same thing",
             "rewind.yaml:9:85: components.functions.plan[3].batch.concurrency: from 1 to 1000",
             "rewind.yaml:9:100: components.functions.plan[3].batch.max-failed: a fraction from 0 (no failure allowed) to below 1, e.g. 5%",
+        ]);
+    }
+
+    [Fact]
+    public void Parse_BadGroupsNoticesAndFlushes_ReportEveryFailure()
+    {
+        var result = Parse("""
+                provider:
+                  release-dir: { path: /srv/fx }
+                plan:
+                  - switch: {}
+                  - parallel: [ { switch: {} }, { notify: { message: "token {{secret.T}}" } }, { cache-flush: { command: { argv: [x] }, http: { url: "https://cdn.example/purge" } } } ]
+                  - parallel: [ { notify: { message: "alone" } } ]
+            """);
+
+        result.Errors.Select(e => e.ToString()).ShouldBe([
+            "rewind.yaml:7:21: components.functions.plan[1].parallel[0]: a switch step cannot run in parallel with others; put it before or after the group",
+            "rewind.yaml:7:58: components.functions.plan[1].parallel[1].notify.message: no secrets in messages: they are sent to people and kept in the record",
+            "rewind.yaml:7:99: components.functions.plan[1].parallel[2].cache-flush: declare exactly one of command or http",
+            "rewind.yaml:8:19: components.functions.plan[2].parallel: at least two steps",
         ]);
     }
 

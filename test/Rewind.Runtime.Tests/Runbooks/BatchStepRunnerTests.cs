@@ -204,5 +204,8 @@ public sealed class BatchStepRunnerTests : IDisposable
             Members.AddOrUpdate(member, _ => throw new InvalidOperationException(member), (_, m) => m with { Status = status, FinishedAt = at, Output = output });
             return Task.CompletedTask;
         }
+
+        public Task<IReadOnlyDictionary<int, MemberCounts>> GetMemberCountsAsync(string rollbackId, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("the runner does not read counts");
     }
 }

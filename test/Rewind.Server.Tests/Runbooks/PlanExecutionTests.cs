@@ -69,6 +69,47 @@ public sealed class PlanExecutionTests : IAsyncDisposable
         (await server.Client.GetComponentAsync("web")).CurrentVersion.ShouldBe("v1");
     }
 
+    [Fact]
+    public async Task ParallelGroup_FlushesNotifiesAndRunsAtOnce_AndAFailingMemberFailsTheGroup()
+    {
+        _hookApp = await LoopbackApp.StartAsync(web => web.MapPost("/purge", async () =>
+        {
+            await Task.Delay(1000);
+            lock (_hooks)
+            {
+                _hooks.Add("purged");
+            }
+
+            return Results.Ok();
+        }));
+        var plan = $$$"""
+            plan: [
+                      { switch: {} },
+                      { parallel: [
+                          { cache-flush: { http: { url: "{{{_hookApp.BaseUrl}}}/purge" } } },
+                          { command: { argv: [sleep, "1"] } },
+                          { notify: { message: "{{component}} is back on {{target.version}}; caches purged" } }
+                      ] },
+                      { parallel: [ { command: { argv: ["false"] } }, { command: { argv: ["true"] } } ] }
+                    ]
+            """;
+        await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", componentExtra: plan);
+        await RollbackEndpointsTests.StableV1ThenV2Async(server);
+
+        var requested = await server.Client.RequestRollbackAsync(new RollbackRequest("web", "checkout errors"));
+        var done = await Eventually.WaitAsync(async () => await server.Client.GetRollbackAsync(requested.Id) is { Status: "failed" or "succeeded" } r ? r : null, Deadline, "the rollback to finish");
+
+        done.Status.ShouldBe("failed");
+        done.Steps[2].Description.ShouldBe($"in parallel: (1) cache-flush: POST {_hookApp.BaseUrl}/purge expect 2xx (timeout 30s); (2) argv [\"sleep\", \"1\"] in {server.Root} (timeout 1m, accept exit 0); (3) notify \"web is back on v1; caches purged\"");
+        done.Steps[2].Status.ShouldBe("succeeded");
+        (done.Steps[2].FinishedAt!.Value - done.Steps[2].StartedAt!.Value).ShouldBeLessThan(TimeSpan.FromSeconds(1.9)); // at once, not one after the other
+        done.Steps[3].Output!.ShouldStartWith("1 of 2 succeeded\n(1) command failed: exit 1");
+        done.Error!.ShouldStartWith("step 4 (parallel) failed: 1 of 2 succeeded");
+        _hooks.ShouldBe(["purged"]);
+        var incident = await server.Client.GetIncidentAsync(requested.IncidentId!);
+        incident.Timeline.ShouldContain(e => e.Kind == "note" && e.Message == $"web is back on v1; caches purged [{requested.Id} step 3]");
+    }
+
     private string Plan(string hooks) => $$$"""
         plan: [
                   { name: maintenance-on, http: { url: "{{{hooks}}}/hooks/maintenance-on", headers: { Authorization: "Bearer {{secret.REWIND_TEST_HOOK_TOKEN}}" } } },
