@@ -26,6 +26,7 @@ internal static class CliApp
             ReleaseCommands.CreateRelease(context),
             ReleaseCommands.CreateReleases(context),
             RollbackCommand.Create(context),
+            GroupRollbackCommand.Create(context),
             AbortCommand.Create(context),
             IncidentCommands.CreateIncidents(context),
             IncidentCommands.CreateIncident(context),

@@ -16,6 +16,15 @@ public sealed record RollbackDto(
     string? Error,
     IReadOnlyList<RollbackStepDto> Steps);
 
+/// <summary>Body of <c>POST /api/v1/groups/{name}/rollback</c>: roll every member back, in the group's order.</summary>
+public sealed record GroupRollbackRequest(string Reason, bool DryRun = false, bool Emergency = false);
+
+/// <summary>The members' plans, in the order they run.</summary>
+public sealed record GroupPlanDto(string Group, IReadOnlyList<RollbackPlanDto> Plans);
+
+/// <summary>The members' rollbacks, in the order they run: the first runs, each next one after the one before succeeded.</summary>
+public sealed record GroupRollbackDto(string Group, IReadOnlyList<RollbackDto> Rollbacks);
+
 /// <summary>Body of <c>POST /api/v1/rollbacks/{id}/abort</c>: stop this rollback, saying why.</summary>
 public sealed record AbortRollbackRequest(string Reason);
 

@@ -144,6 +144,12 @@ public sealed class RewindClient(HttpClient http)
         }
     }
 
+    public Task<GroupPlanDto> DryRunGroupRollbackAsync(string group, GroupRollbackRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync<GroupPlanDto>($"api/v1/groups/{Uri.EscapeDataString(group)}/rollback", request with { DryRun = true }, cancellationToken);
+
+    public Task<GroupRollbackDto> RequestGroupRollbackAsync(string group, GroupRollbackRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync<GroupRollbackDto>($"api/v1/groups/{Uri.EscapeDataString(group)}/rollback", request with { DryRun = false }, cancellationToken);
+
     public Task<RollbackDto> AbortRollbackAsync(string id, string reason, CancellationToken cancellationToken = default) =>
         PostAsync<RollbackDto>($"api/v1/rollbacks/{Uri.EscapeDataString(id)}/abort", new AbortRollbackRequest(reason), cancellationToken);
 

@@ -16,9 +16,9 @@ internal sealed partial class RelationalStore
     private const string ActiveStatuses = "('pending', 'running', 'awaiting')";
 
     public Task<RollbackCreation> CreateRollbackAsync(string component, string? incidentId, string? fromVersion, string toVersion, string reason, string requestedBy, IReadOnlyList<PlanStep> steps, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        CreateRollbackAsync(component, incidentId, fromVersion, toVersion, reason, requestedBy, steps, at, awaitingApproval: false, cancellationToken);
+        CreateRollbackAsync(component, incidentId, fromVersion, toVersion, reason, requestedBy, steps, at, awaitingApproval: false, null, cancellationToken);
 
-    public async Task<RollbackCreation> CreateRollbackAsync(string component, string? incidentId, string? fromVersion, string toVersion, string reason, string requestedBy, IReadOnlyList<PlanStep> steps, DateTimeOffset at, bool awaitingApproval, CancellationToken cancellationToken = default)
+    public async Task<RollbackCreation> CreateRollbackAsync(string component, string? incidentId, string? fromVersion, string toVersion, string reason, string requestedBy, IReadOnlyList<PlanStep> steps, DateTimeOffset at, bool awaitingApproval, RollbackLink? link = null, CancellationToken cancellationToken = default)
     {
         var requestedAt = DbValues.FromMs(DbValues.ToMs(at));
         for (var attempt = 1; ; attempt++)
@@ -37,7 +37,9 @@ internal sealed partial class RelationalStore
                         var id = await NextDailyIdAsync(connection, transaction, DailyId.RollbackPrefix, at, cancellationToken);
                         var rollback = new Rollback(
                             id, component, incidentId, fromVersion, toVersion, awaitingApproval ? RollbackStatus.Awaiting : RollbackStatus.Pending, reason, requestedBy, requestedAt,
-                            [.. steps.Select((step, index) => new RollbackStep(index, step, StepStatus.Pending))]);
+                            [.. steps.Select((step, index) => new RollbackStep(index, step, StepStatus.Pending))],
+                            Group: link?.Group,
+                            WaitsFor: link?.WaitsFor);
                         await InsertRollbackAsync(connection, transaction, rollback, cancellationToken);
                         return new RollbackCreation(rollback, null);
                     },
@@ -94,6 +96,22 @@ internal sealed partial class RelationalStore
             new { Id = id, Status = DbValues.Text(status), At = DbValues.ToMs(at), Error = failure },
             cancellationToken);
 
+    public async Task<bool> CancelUnstartedRollbackAsync(string id, DateTimeOffset at, string note, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE rollbacks SET status = 'cancelled', finished_at = @At, error = @Note WHERE id = @Id AND status = 'pending' AND started_at IS NULL",
+            new { Id = id, At = DbValues.ToMs(at), Note = note },
+            cancellationToken: cancellationToken)) > 0;
+    }
+
+    public async Task<IReadOnlyList<string>> GetRollbacksWaitingForAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        return [.. await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT id FROM rollbacks WHERE waits_for = @Id ORDER BY id", new { Id = id }, cancellationToken: cancellationToken))];
+    }
+
     public async Task<bool> RequestAbortAsync(string id, string by, string reason, CancellationToken cancellationToken = default)
     {
         await using var connection = await _dialect.OpenAsync(cancellationToken);
@@ -127,8 +145,8 @@ internal sealed partial class RelationalStore
     private async Task InsertRollbackAsync(DbConnection connection, DbTransaction transaction, Rollback rollback, CancellationToken cancellationToken)
     {
         const string InsertRollback = """
-            INSERT INTO rollbacks (id, component, incident_id, from_version, to_version, status, reason, requested_by, requested_at)
-            VALUES (@Id, @Component, @IncidentId, @FromVersion, @ToVersion, @Status, @Reason, @RequestedBy, @RequestedAt)
+            INSERT INTO rollbacks (id, component, incident_id, from_version, to_version, status, reason, requested_by, requested_at, group_name, waits_for)
+            VALUES (@Id, @Component, @IncidentId, @FromVersion, @ToVersion, @Status, @Reason, @RequestedBy, @RequestedAt, @Group, @WaitsFor)
             """;
         await connection.ExecuteAsync(new CommandDefinition(
             InsertRollback,
@@ -143,6 +161,8 @@ internal sealed partial class RelationalStore
                 rollback.Reason,
                 rollback.RequestedBy,
                 RequestedAt = DbValues.ToMs(rollback.RequestedAt),
+                rollback.Group,
+                rollback.WaitsFor,
             },
             transaction,
             cancellationToken: cancellationToken));

@@ -9,7 +9,7 @@ public abstract partial class StoreContractTests
     public async Task AwaitingRollback_HoldsTheLease_ApprovalsAreOncePerPerson_DecisionIsOnce()
     {
         var component = NewComponent();
-        var created = (await Store.CreateRollbackAsync(component, null, "v2", "v1", "errors", "alice", DefaultPlan(component), T0, awaitingApproval: true)).Created.ShouldNotBeNull();
+        var created = (await Store.CreateRollbackAsync(component, null, "v2", "v1", "errors", "alice", DefaultPlan(component), T0, awaitingApproval: true, null)).Created.ShouldNotBeNull();
         var blocked = await Store.CreateRollbackAsync(component, null, "v2", "v1", "again", "bob", DefaultPlan(component), T0);
 
         var first = await Store.AddApprovalAsync(new Approval(created.Id, "carol", ["approver"], true, T0.AddMinutes(1), "ok"));
@@ -31,7 +31,7 @@ public abstract partial class StoreContractTests
     public async Task DeniedRollback_IsCancelledWithTheReasonAndFreesTheLease()
     {
         var component = NewComponent();
-        var created = (await Store.CreateRollbackAsync(component, null, "v2", "v1", "errors", "alice", DefaultPlan(component), T0, awaitingApproval: true)).Created.ShouldNotBeNull();
+        var created = (await Store.CreateRollbackAsync(component, null, "v2", "v1", "errors", "alice", DefaultPlan(component), T0, awaitingApproval: true, null)).Created.ShouldNotBeNull();
 
         (await Store.DecideAwaitingRollbackAsync(created.Id, RollbackStatus.Cancelled, T0.AddMinutes(1), "denied by carol")).ShouldBeTrue();
         var next = await Store.CreateRollbackAsync(component, null, "v2", "v1", "again", "bob", DefaultPlan(component), T0.AddMinutes(2));

@@ -35,19 +35,9 @@ internal static class RollbackCommand
                 return ExitCodes.Ok;
             }
 
-            if (!parse.GetValue(yes))
+            if (!parse.GetValue(yes) && await ConfirmAsync(context, $"Roll {plan.Component} back to {plan.ToVersion}?") is { } refused)
             {
-                if (Console.IsInputRedirected || !context.Console.Profile.Capabilities.Interactive)
-                {
-                    await context.Error.WriteLineAsync("error: not on a terminal; pass --yes to confirm the rollback");
-                    return ExitCodes.Invalid;
-                }
-
-                if (!context.Console.Confirm($"Roll {plan.Component} back to {plan.ToVersion}?", defaultValue: false))
-                {
-                    context.Console.MarkupLine("cancelled: nothing was touched");
-                    return ExitCodes.Failed;
-                }
+                return refused;
             }
 
             var rollback = await client.RequestRollbackAsync(request, cancellationToken);
@@ -63,8 +53,26 @@ internal static class RollbackCommand
         return command;
     }
 
+    /// <summary>Asks the person at the terminal; null when they said yes, else the exit code (not a terminal: pass --yes).</summary>
+    internal static async Task<int?> ConfirmAsync(CliContext context, string question)
+    {
+        if (Console.IsInputRedirected || !context.Console.Profile.Capabilities.Interactive)
+        {
+            await context.Error.WriteLineAsync("error: not on a terminal; pass --yes to confirm the rollback");
+            return ExitCodes.Invalid;
+        }
+
+        if (!context.Console.Confirm(question, defaultValue: false))
+        {
+            context.Console.MarkupLine("cancelled: nothing was touched");
+            return ExitCodes.Failed;
+        }
+
+        return null;
+    }
+
     /// <summary>Follows the rollback over the server's event stream (reconnecting when it drops), printing each step as it changes.</summary>
-    private static async Task<int> FollowAsync(CliContext context, RewindClient client, string id, CancellationToken cancellationToken)
+    internal static async Task<int> FollowAsync(CliContext context, RewindClient client, string id, CancellationToken cancellationToken)
     {
         var view = new FollowView(context.Console);
         var deadline = DateTimeOffset.UtcNow + FollowLimit;
@@ -151,6 +159,66 @@ internal sealed class FollowView(IAnsiConsole console)
         console.MarkupLine(string.Create(
             System.Globalization.CultureInfo.InvariantCulture,
             $"  step {step.Index + 1} {Markup.Escape(step.Kind)}: [[{new string('#', filled)}{new string('.', BarWidth - filled)}]] {done}/{members.Total} done, {members.Failed} failed, {members.Running} running"));
+    }
+}
+
+/// <summary><c>rewind rollback-group NAME</c>: every member of a group, in its order, each after the one before succeeded.</summary>
+internal static class GroupRollbackCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var group = new Argument<string>("group") { Description = "The group (groups: in rewind.yaml)" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Show every member's exact steps without touching anything" };
+        var yes = new Option<bool>("--yes") { Description = "Do not ask for confirmation (required when not on a terminal)" };
+        var reason = new Option<string?>("--reason") { Description = "Why, for the record (default: \"manual rollback\")" };
+        var noWait = new Option<bool>("--no-wait") { Description = "Return once the rollbacks are accepted instead of following them to the end" };
+        var emergency = new Option<bool>("--emergency") { Description = "Skip the plans' pauses; targets, approvals and health checks stay. Audited" };
+        var command = new Command("rollback-group", "Roll a group of components back to their last known good, one after the other in the group's order; a member that fails stops the rest.") { group, dryRun, yes, reason, noWait, emergency, context.ServerOption };
+        command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
+        {
+            var name = parse.GetValue(group)!;
+            var request = new GroupRollbackRequest(parse.GetValue(reason) ?? "manual rollback", Emergency: parse.GetValue(emergency));
+            var plan = await client.DryRunGroupRollbackAsync(name, request, cancellationToken);
+            context.Console.MarkupLine($"plan: roll group [bold]{Markup.Escape(name)}[/] back, in this order{(request.Emergency ? " [red]EMERGENCY: pauses skipped[/]" : "")}:");
+            foreach (var member in plan.Plans)
+            {
+                context.Console.MarkupLine($"[bold]{Markup.Escape(member.Component)}[/]: {Markup.Escape(member.FromVersion ?? "unknown")} -> [bold]{Markup.Escape(member.ToVersion)}[/]");
+                foreach (var step in member.Steps)
+                {
+                    context.Console.MarkupLine($"  {step.Index + 1}. {Markup.Escape(step.Description)}");
+                }
+            }
+
+            if (parse.GetValue(dryRun))
+            {
+                context.Console.MarkupLine("dry run: nothing was touched");
+                return ExitCodes.Ok;
+            }
+
+            if (!parse.GetValue(yes) && await RollbackCommand.ConfirmAsync(context, $"Roll back {string.Join(", then ", plan.Plans.Select(p => p.Component))}?") is { } refused)
+            {
+                return refused;
+            }
+
+            var accepted = await client.RequestGroupRollbackAsync(name, request, cancellationToken);
+            context.Console.MarkupLine($"accepted: {string.Join(" -> ", accepted.Rollbacks.Select(r => $"{Markup.Escape(r.Id)} ({Markup.Escape(r.Component)})"))}");
+            if (parse.GetValue(noWait))
+            {
+                return ExitCodes.Ok;
+            }
+
+            foreach (var rollback in accepted.Rollbacks)
+            {
+                context.Console.MarkupLine($"[bold]{Markup.Escape(rollback.Component)}[/] {Markup.Escape(rollback.Id)}");
+                if (await RollbackCommand.FollowAsync(context, client, rollback.Id, cancellationToken) != ExitCodes.Ok)
+                {
+                    return ExitCodes.Failed; // the members after it are cancelled by the controller, untouched
+                }
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return command;
     }
 }
 

@@ -51,6 +51,7 @@ internal static partial class ConfigValidator
 
         ValidateNotifications(config.Notifications, EscalationChannels(config), Add);
         ValidateEscalation(config, Add);
+        ValidateGroups(config, Add);
         ValidateStatusPage(config, Add);
 
         return errors;
@@ -269,4 +270,25 @@ internal static partial class ConfigValidator
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]*$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex Name();
+
+    private static void ValidateGroups(RewindConfig config, Action<object, string?, string> add)
+    {
+        foreach (var (name, group) in config.Groups)
+        {
+            if (!Name().IsMatch(name))
+            {
+                add(config.Groups, name, $"groups.{name}: a name is lower-case letters, digits, '-', '_' or '.', starting with a letter or digit");
+            }
+
+            if (group.Components.Count < 2 || group.Components.Distinct(StringComparer.Ordinal).Count() != group.Components.Count)
+            {
+                add(group, "components", $"groups.{name}.components: at least two different components, in the order they roll back");
+            }
+
+            foreach (var missing in group.Components.Where(c => !config.Components.ContainsKey(c)))
+            {
+                add(group, "components", $"groups.{name}.components: '{missing}' is not a component");
+            }
+        }
+    }
 }

@@ -13,6 +13,9 @@ public sealed class RewindConfig
 
     public Dictionary<string, ComponentConfig> Components { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Components rolled back together, one after the other in the listed order (<c>rewind rollback-group</c>).</summary>
+    public Dictionary<string, GroupConfig> Groups { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>The authorisation matrix for rollbacks: the first matching rule applies.</summary>
     public List<ApprovalRuleConfig> Approvals { get; set; } = [];
 
@@ -27,6 +30,15 @@ public sealed class RewindConfig
 
     /// <summary>The directory of the config file; relative paths are resolved against it.</summary>
     internal string BaseDirectory { get; set; } = Environment.CurrentDirectory;
+}
+
+/// <summary>
+/// Components that roll back together, in dependency order: the list is the order (database before app, app before
+/// frontend; or the reverse, if that is how they depend). A member that does not succeed stops the group.
+/// </summary>
+public sealed class GroupConfig
+{
+    public List<string> Components { get; set; } = [];
 }
 
 public sealed class ServerConfig

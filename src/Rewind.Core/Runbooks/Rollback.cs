@@ -16,7 +16,9 @@ public sealed record Rollback(
     DateTimeOffset? FinishedAt = null,
     string? Error = null,
     string? AbortRequestedBy = null,
-    string? AbortReason = null)
+    string? AbortReason = null,
+    string? Group = null,
+    string? WaitsFor = null)
 {
     /// <summary>A person asked to stop it; the executor stops at once (the current step is interrupted) and frees the lease.</summary>
     public bool AbortRequested => AbortRequestedBy is not null;
@@ -26,6 +28,9 @@ public sealed record Rollback(
     /// <summary>The first step not recorded as finished: where a resumed rollback continues.</summary>
     public RollbackStep? NextStep => Steps.OrderBy(s => s.Index).FirstOrDefault(s => s.Status != StepStatus.Succeeded);
 }
+
+/// <summary>A rollback's place in a group rollback: the group, and the member rollback it runs after.</summary>
+public sealed record RollbackLink(string Group, string? WaitsFor);
 
 /// <summary>The record of one step: what was planned and what happened.</summary>
 public sealed record RollbackStep(

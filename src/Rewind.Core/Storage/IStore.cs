@@ -122,7 +122,14 @@ public interface IRollbackStore
     Task<RollbackCreation> CreateRollbackAsync(string component, string? incidentId, string? fromVersion, string toVersion, string reason, string requestedBy, IReadOnlyList<PlanStep> steps, DateTimeOffset at, CancellationToken cancellationToken = default);
 
     /// <summary>As <c>CreateRollbackAsync</c>; with <paramref name="awaitingApproval"/> the rollback holds the lease but waits for approvals.</summary>
-    Task<RollbackCreation> CreateRollbackAsync(string component, string? incidentId, string? fromVersion, string toVersion, string reason, string requestedBy, IReadOnlyList<PlanStep> steps, DateTimeOffset at, bool awaitingApproval, CancellationToken cancellationToken = default);
+    /// <paramref name="link"/> places it in a group rollback: it runs after the rollback it waits for succeeded.
+    Task<RollbackCreation> CreateRollbackAsync(string component, string? incidentId, string? fromVersion, string toVersion, string reason, string requestedBy, IReadOnlyList<PlanStep> steps, DateTimeOffset at, bool awaitingApproval, RollbackLink? link = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels a pending rollback that never started (frees its lease); false when it started or is not pending.</summary>
+    Task<bool> CancelUnstartedRollbackAsync(string id, DateTimeOffset at, string note, CancellationToken cancellationToken = default);
+
+    /// <summary>The rollbacks of a group that run after <paramref name="id"/>.</summary>
+    Task<IReadOnlyList<string>> GetRollbacksWaitingForAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Asks a pending or running rollback to stop, durably: who and why. False when it is not pending or running, or

@@ -23,7 +23,47 @@ internal static class RollbackEndpoints
         api.MapPost("/rollbacks", RequestAsync).RequireAuthorization(Roles.Operator);
         api.MapPost("/rollbacks/{id}/abort", AbortAsync).RequireAuthorization(Roles.Operator);
         api.MapGet("/rollbacks/{id}/events", EventsAsync);
+        api.MapPost("/groups/{name}/rollback", GroupAsync).RequireAuthorization(Roles.Operator);
         api.MapGet("/rollbacks/{id}/steps/{index:int}/members", MembersAsync);
+    }
+
+    private static async Task<Results<Accepted<GroupRollbackDto>, Ok<GroupPlanDto>, ProblemHttpResult>> GroupAsync(string name, GroupRollbackRequest request, HttpContext context, GroupCoordinator groups, IStore store, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 2000)
+        {
+            return Problems.Invalid("invalid rollback request", "reason is required (at most 2000 characters): the record must say why");
+        }
+
+        if (request.Emergency && !request.DryRun)
+        {
+            AuditMiddleware.AddDetail(context, "emergency: pauses skipped");
+        }
+
+        var outcome = request.DryRun
+            ? await groups.PlanAsync(name, request.Emergency, cancellationToken)
+            : await groups.RequestAsync(name, request.Reason.Trim(), AccessPolicies.Actor(context), request.Emergency, cancellationToken);
+        if (outcome.UnknownGroup)
+        {
+            return Problems.NotFound("unknown group", outcome.Refusal!);
+        }
+
+        if (outcome.Refusal is { } why)
+        {
+            return Problems.Conflict("rollback refused", why + (request.DryRun ? "" : "; nothing was touched"));
+        }
+
+        if (request.DryRun)
+        {
+            var plans = new List<RollbackPlanDto>();
+            foreach (var (component, plan) in outcome.Plans)
+            {
+                plans.Add(plan.ToDto(component, (await store.GetComponentAsync(component, cancellationToken))?.CurrentVersion));
+            }
+
+            return TypedResults.Ok(new GroupPlanDto(name, plans));
+        }
+
+        return TypedResults.Accepted($"/api/v1/rollbacks/{outcome.Rollbacks[0].Id}", new GroupRollbackDto(name, [.. outcome.Rollbacks.Select(r => r.ToDto())]));
     }
 
     /// <summary>

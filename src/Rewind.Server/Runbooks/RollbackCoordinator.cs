@@ -35,7 +35,14 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
     public Task<RollbackOutcome> RequestAsync(string component, string? toVersion, string reason, string requestedBy, string? incidentId, CancellationToken cancellationToken = default) =>
         RequestAsync(component, toVersion, reason, requestedBy, incidentId, emergency: false, cancellationToken);
 
-    public async Task<RollbackOutcome> RequestAsync(string component, string? toVersion, string reason, string requestedBy, string? incidentId, bool emergency, CancellationToken cancellationToken = default)
+    public Task<RollbackOutcome> RequestAsync(string component, string? toVersion, string reason, string requestedBy, string? incidentId, bool emergency, CancellationToken cancellationToken = default) =>
+        RequestAsync(component, toVersion, reason, requestedBy, incidentId, emergency, null, cancellationToken);
+
+    /// <summary>
+    /// Plans and creates a rollback. With a <c>link</c> it is a member of a group rollback: created now (holding its
+    /// lease) but started by the group, after the member it waits for.
+    /// </summary>
+    public async Task<RollbackOutcome> RequestAsync(string component, string? toVersion, string reason, string requestedBy, string? incidentId, bool emergency, RollbackLink? link, CancellationToken cancellationToken = default)
     {
         // One actor per component: a running rollback is the answer, whatever a new plan would say.
         if (await store.GetRollbacksAsync(1, component, cancellationToken) is [{ IsActive: true } active])
@@ -60,7 +67,7 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
             ?? (await store.OpenIncidentAsync(component, Severity.P2, $"{component}: manual rollback requested by {requestedBy}: {reason}", null, state?.CurrentVersion, now, requestedBy, cancellationToken)).Id;
         var severity = (await store.GetIncidentAsync(incidentId, cancellationToken))?.Severity ?? Severity.P2;
         var rule = ApprovalMatrix.RuleFor(config.Current.Approvals, component, severity, requestedBy);
-        var creation = await store.CreateRollbackAsync(component, incidentId, state?.CurrentVersion, target.Version, reason, requestedBy, plan.Steps, now, awaitingApproval: rule is not null, cancellationToken);
+        var creation = await store.CreateRollbackAsync(component, incidentId, state?.CurrentVersion, target.Version, reason, requestedBy, plan.Steps, now, awaitingApproval: rule is not null, link, cancellationToken);
         if (creation.Created is not { } rollback)
         {
             return new RollbackOutcome(null, plan, null, creation.ActiveRollbackId);
@@ -77,10 +84,16 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
         }
 
         await store.SetIncidentStatusAsync(incidentId, IncidentStatus.Mitigating, now, cancellationToken);
-        await store.AppendTimelineAsync(new TimelineEvent(incidentId, now, TimelineKinds.Decision, what, requestedBy), cancellationToken);
-        queue.Enqueue(rollback.Id);
+        await store.AppendTimelineAsync(new TimelineEvent(incidentId, now, TimelineKinds.Decision, what + (link is null ? "" : $"; part of group {link.Group}{(link.WaitsFor is null ? "" : $", after {link.WaitsFor}")}"), requestedBy), cancellationToken);
+        if (link is null)
+        {
+            queue.Enqueue(rollback.Id); // a group starts its first member once every member holds its lease
+        }
         return new RollbackOutcome(rollback, plan, null, null);
     }
+
+    /// <summary>Hands a created rollback to the executor (the first member of a group, once all are created).</summary>
+    public void Start(string rollbackId) => queue.Enqueue(rollbackId);
 
     /// <summary>An approval (or a timeout that proceeds) released an awaiting rollback: it runs now.</summary>
     public async Task ReleaseAsync(Rollback rollback, string message, string actor, CancellationToken cancellationToken = default)
@@ -98,5 +111,80 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
         }
 
         queue.Enqueue(rollback.Id);
+    }
+}
+
+/// <summary>What became of a group rollback request: every member's rollback (the first runs, the others wait their turn), or why none was started.</summary>
+internal sealed record GroupOutcome(IReadOnlyList<Rollback> Rollbacks, IReadOnlyList<(string Component, PlanResult Plan)> Plans, string? Refusal, bool UnknownGroup = false);
+
+/// <summary>
+/// Rolls a group of components back in its declared order: every member is planned first (one refusal refuses the
+/// group: nothing is half-started), then every member's rollback is created at once, holding every lease, each waiting
+/// for the one before it. The executor runs them one by one; a member that does not succeed cancels the rest.
+/// </summary>
+internal sealed class GroupCoordinator(ConfigHolder config, IStore store, RollbackCoordinator coordinator, TimeProvider time)
+{
+    public async Task<GroupOutcome> PlanAsync(string group, bool emergency, CancellationToken cancellationToken = default)
+    {
+        if (!config.Current.Groups.TryGetValue(group, out var members))
+        {
+            return new GroupOutcome([], [], $"group {group} is not in the config", UnknownGroup: true);
+        }
+
+        var plans = new List<(string, PlanResult)>();
+        var refusals = new List<string>();
+        foreach (var component in members.Components)
+        {
+            var planned = await coordinator.PlanAsync(component, null, emergency, cancellationToken);
+            if (planned.Refusal is { } why)
+            {
+                refusals.Add(why);
+            }
+            else
+            {
+                plans.Add((component, planned.Plan!));
+            }
+        }
+
+        return new GroupOutcome([], plans, refusals.Count == 0 ? null : $"group {group} cannot roll back: {string.Join("; ", refusals)}");
+    }
+
+    public async Task<GroupOutcome> RequestAsync(string group, string reason, string requestedBy, bool emergency, CancellationToken cancellationToken = default)
+    {
+        var planned = await PlanAsync(group, emergency, cancellationToken);
+        if (planned.Refusal is not null)
+        {
+            return planned;
+        }
+
+        var created = new List<Rollback>();
+        foreach (var (component, _) in planned.Plans)
+        {
+            var outcome = await coordinator.RequestAsync(component, null, $"group {group}: {reason}", requestedBy, null, emergency, new RollbackLink(group, created.LastOrDefault()?.Id), cancellationToken);
+            if (outcome.Rollback is { } rollback)
+            {
+                created.Add(rollback);
+                continue;
+            }
+
+            var why = outcome.ConflictId is { } active ? $"{component} has rollback {active} acting on it" : $"{component}: {outcome.Refusal}";
+            foreach (var unstarted in created)
+            {
+                // none was handed to the executor: cancelling frees its lease, nothing was touched
+                var note = $"group {group} refused: {why}; nothing was touched";
+                _ = unstarted.Status == RollbackStatus.Awaiting
+                    ? await store.DecideAwaitingRollbackAsync(unstarted.Id, RollbackStatus.Cancelled, time.GetUtcNow(), note, cancellationToken)
+                    : await store.CancelUnstartedRollbackAsync(unstarted.Id, time.GetUtcNow(), note, cancellationToken);
+            }
+
+            return new GroupOutcome([], planned.Plans, $"group {group} refused: {why}; nothing was started");
+        }
+
+        if (created.FirstOrDefault(r => r.Status == RollbackStatus.Pending && r.WaitsFor is null) is { } first)
+        {
+            coordinator.Start(first.Id);
+        }
+
+        return new GroupOutcome(created, planned.Plans, null);
     }
 }

@@ -14,7 +14,7 @@ namespace Rewind.Server.Runbooks;
 /// interrupted at any instant resumes at its first step not recorded as finished; steps are idempotent, so a step that
 /// acted but was not recorded acts again harmlessly (a switch already on its target does nothing).
 /// </summary>
-internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> runners, RollbackAborts aborts, ControllerMetrics metrics, TimeProvider time, ILogger<RollbackExecutor> logger)
+internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> runners, RollbackAborts aborts, RollbackQueue queue, ControllerMetrics metrics, TimeProvider time, ILogger<RollbackExecutor> logger)
 {
     private readonly Dictionary<string, IStepRunner> _runners = runners.ToDictionary(r => r.Kind, StringComparer.Ordinal);
 
@@ -27,6 +27,11 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         }
 
         using var scope = ServerLog.RollbackScope(logger, rollback.Id, rollback.IncidentId ?? "-");
+        if (rollback.WaitsFor is { } before && !await ReadyAfterAsync(rollback, before, cancellationToken))
+        {
+            return;
+        }
+
         using var abort = aborts.Register(rollback.Id);
         using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, abort.Token);
         if (rollback.AbortRequested)
@@ -57,6 +62,41 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         }
 
         await SucceedAsync(rollback, cancellationToken);
+        await ReleaseDependentsAsync(rollback.Id);
+    }
+
+    /// <summary>
+    /// A group member runs only after the member before it succeeded: false while that one is active (it is enqueued
+    /// again when that one finishes), and false after cancelling this one, untouched, when that one did not succeed.
+    /// </summary>
+    private async Task<bool> ReadyAfterAsync(Rollback rollback, string before, CancellationToken cancellationToken)
+    {
+        var prior = await store.GetRollbackAsync(before, cancellationToken);
+        if (prior is { IsActive: true })
+        {
+            return false;
+        }
+
+        if (prior is { Status: RollbackStatus.Succeeded })
+        {
+            return true;
+        }
+
+        var error = $"not run: {before} ({prior?.Component ?? "unknown"}), before it in group {rollback.Group}, ended {prior?.Status.ToString().ToLowerInvariant() ?? "missing"}; {rollback.Component} was not touched";
+        await store.FinishRollbackAsync(rollback.Id, RollbackStatus.Cancelled, time.GetUtcNow(), error, cancellationToken);
+        ServerLog.RollbackFinished(logger, rollback.Id, "cancelled");
+        await Timeline(rollback, TimelineKinds.Escalation, $"{rollback.Id} {error}", cancellationToken);
+        await ReleaseDependentsAsync(rollback.Id);
+        return false;
+    }
+
+    /// <summary>Hands the members waiting for this rollback to the executor: they run, or cancel themselves, now that it is finished.</summary>
+    private async Task ReleaseDependentsAsync(string id)
+    {
+        foreach (var next in await store.GetRollbacksWaitingForAsync(id, CancellationToken.None))
+        {
+            queue.Enqueue(next);
+        }
     }
 
     /// <summary>One step, written ahead and after; false when the rollback stops here (failed, aborted, or paused by shutdown).</summary>
@@ -107,6 +147,7 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         if (!outcome.Succeeded)
         {
             await FailAsync(rollback, $"step {step.Index + 1} ({step.Plan.Kind}) failed: {outcome.Output}", cancellationToken);
+            await ReleaseDependentsAsync(rollback.Id);
             return false;
         }
 
@@ -169,6 +210,7 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         await store.FinishRollbackAsync(rollback.Id, RollbackStatus.Cancelled, now, error, cancellationToken);
         ServerLog.RollbackFinished(logger, rollback.Id, "aborted");
         metrics.Rollbacks.Inc(rollback.Component, "aborted");
+        await ReleaseDependentsAsync(rollback.Id);
         await Timeline(rollback, TimelineKinds.Escalation, $"{rollback.Id} {error}. {rollback.Component} may be between {rollback.FromVersion ?? "its release"} and {rollback.ToVersion}: a person decides what comes next (`rewind incident show`, `rewind rollback {rollback.Component} --dry-run`)", cancellationToken);
     }
 

@@ -10,7 +10,7 @@ internal sealed class RollbackRow
         id AS Id, component AS Component, incident_id AS IncidentId, from_version AS FromVersion, to_version AS ToVersion,
         status AS Status, reason AS Reason, requested_by AS RequestedBy, requested_at AS RequestedAt,
         started_at AS StartedAt, finished_at AS FinishedAt, error AS Error, abort_requested_by AS AbortRequestedBy,
-        abort_reason AS AbortReason
+        abort_reason AS AbortReason, group_name AS GroupName, waits_for AS WaitsFor
         """;
 
     public string Id { get; set; } = "";
@@ -41,6 +41,10 @@ internal sealed class RollbackRow
 
     public string? AbortReason { get; set; }
 
+    public string? GroupName { get; set; }
+
+    public string? WaitsFor { get; set; }
+
     public Rollback ToRollback(IReadOnlyList<RollbackStep> steps) => new(
         Id,
         Component,
@@ -56,7 +60,9 @@ internal sealed class RollbackRow
         DbValues.FromMs(FinishedAt),
         Error,
         AbortRequestedBy,
-        AbortReason);
+        AbortReason,
+        GroupName,
+        WaitsFor);
 }
 
 /// <summary>A <c>rollback_steps</c> row as Dapper reads it.</summary>
