@@ -45,6 +45,7 @@ internal static class ConfigPaths
         }
 
         ResolveSteps(component.Plan ?? [], baseDirectory);
+        ResolveSteps(component.Verify.Smoke, baseDirectory);
     }
 
     private static void ResolveSteps(List<PlanStepConfig> steps, string baseDirectory)

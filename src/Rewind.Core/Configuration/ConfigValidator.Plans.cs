@@ -9,6 +9,23 @@ internal static partial class ConfigValidator
 
     private static void ValidatePlan(string at, ComponentConfig component, Action<object, string?, string> add)
     {
+        for (var i = 0; i < component.Verify.Smoke.Count; i++)
+        {
+            var smoke = component.Verify.Smoke[i];
+            if (smoke.KindCount == 1 && smoke.Command is null && smoke.Http is null)
+            {
+                add(smoke, null, $"{at}.verify.smoke[{i}]: a smoke check is a command or an http step");
+                continue;
+            }
+
+            ValidateStep($"{at}.verify.smoke[{i}]", smoke, inParallel: false, add);
+        }
+
+        if (component.Verify.HoldFor < TimeSpan.Zero || component.Verify.Timeout <= TimeSpan.Zero)
+        {
+            add(component.Verify, component.Verify.Timeout <= TimeSpan.Zero ? "timeout" : "hold-for", $"{at}.verify: timeout must be positive");
+        }
+
         if (component.Plan is not { } plan)
         {
             return;

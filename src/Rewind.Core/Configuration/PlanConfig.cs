@@ -61,6 +61,23 @@ public sealed class PlanStepConfig
         + (CacheFlush is null ? 0 : 1) + (Notify is null ? 0 : 1) + (Parallel is null ? 0 : 1);
 }
 
+/// <summary>
+/// Post-rollback validation, appended to every plan of the component: smoke checks (commands and requests), then the
+/// component's policies must be clean and stay clean for <c>hold-for</c>. Until they pass the rollback has not succeeded
+/// and its incident is not resolved.
+/// </summary>
+public sealed class VerifyConfig
+{
+    /// <summary><c>command</c> and <c>http</c> steps, run in order after the plan.</summary>
+    public List<PlanStepConfig> Smoke { get; set; } = [];
+
+    /// <summary>How long every (non-shadow) policy of the component must stay clean. Default 0s: not checked.</summary>
+    public TimeSpan HoldFor { get; set; }
+
+    /// <summary>How long the policies have to recover before the hold starts. Default 5m.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
+}
+
 /// <summary>Exactly one of <c>command</c> or <c>http</c>.</summary>
 public sealed class CacheFlushStepConfig
 {

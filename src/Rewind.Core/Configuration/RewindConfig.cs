@@ -90,6 +90,9 @@ public sealed class ComponentConfig
 
     /// <summary>The rollback plan, step by step. Default: the provider's plan (switch, restart when declared, wait-healthy).</summary>
     public List<PlanStepConfig>? Plan { get; set; }
+
+    /// <summary>Checks after every rollback of the component, before it counts as succeeded: smoke tests and policies holding.</summary>
+    public VerifyConfig Verify { get; set; } = new();
 }
 
 public sealed class ProviderConfig

@@ -16,6 +16,7 @@ namespace Rewind.Core.Runbooks;
 [JsonDerivedType(typeof(BatchStep), BatchStep.KindName)]
 [JsonDerivedType(typeof(NotifyStep), NotifyStep.KindName)]
 [JsonDerivedType(typeof(ParallelStep), ParallelStep.KindName)]
+[JsonDerivedType(typeof(PolicyHoldStep), PolicyHoldStep.KindName)]
 public abstract record PlanStep
 {
     [JsonIgnore]

@@ -112,6 +112,22 @@ internal static class StepText
         env.Count == 0 ? "" : " env {" + string.Join(", ", env.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}")) + "}";
 }
 
+/// <summary>
+/// Post-rollback validation: every non-shadow policy of the component is clean (waiting up to <see cref="Timeout"/> for
+/// them to recover), then stays clean for <see cref="HoldFor"/>. A policy that fires again fails the step: the rollback
+/// did not fix what hurt users.
+/// </summary>
+public sealed record PolicyHoldStep(string Component, TimeSpan HoldFor, TimeSpan Timeout) : PlanStep
+{
+    public const string KindName = "policies-hold";
+
+    [JsonIgnore]
+    public override string Kind => KindName;
+
+    public override string Describe() =>
+        $"verify: every policy of {Component} clean (recovering within {Durations.Format(Timeout)}), then clean for {Durations.Format(HoldFor)}";
+}
+
 /// <summary>Tells people what the plan is doing: a timeline entry on the incident, sent to the channels as <c>notice</c>.</summary>
 public sealed record NotifyStep(string Message, string? Label = null) : PlanStep
 {

@@ -51,13 +51,26 @@ public static class RollbackPlanner
             return Refuse($"{componentName} is already on {target.Version}");
         }
 
-        var steps = component.Plan is { Count: > 0 } declared
+        List<PlanStep> steps = component.Plan is { Count: > 0 } declared
             ? [.. declared.SelectMany(step => Resolve(step, componentName, component, target.Version, current, emergency))]
             : DefaultPlan(componentName, component, target.Version, current);
+        steps.AddRange(component.Verify.Smoke.SelectMany(step => Resolve(step, componentName, component, target.Version, current, emergency)).Select(Smoke));
+        if (component.Verify.HoldFor > TimeSpan.Zero)
+        {
+            steps.Add(new PolicyHoldStep(componentName, component.Verify.HoldFor, component.Verify.Timeout));
+        }
+
         return new PlanResult(target, steps, null);
 
         static PlanResult Refuse(string why) => new(null, [], why);
     }
+
+    private static PlanStep Smoke(PlanStep step) => step switch
+    {
+        CommandStep command => command with { Label = command.Label ?? "smoke" },
+        HttpStep http => http with { Label = http.Label ?? "smoke" },
+        _ => step,
+    };
 
     private static List<PlanStep> DefaultPlan(string name, ComponentConfig component, string target, string? current) =>
         [.. SwitchSteps(name, component, target, current, null), WaitHealthy(name, component, null)];

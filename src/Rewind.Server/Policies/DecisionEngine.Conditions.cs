@@ -40,7 +40,7 @@ internal sealed partial class DecisionEngine
                 _trends.GetOrAdd((point.Component, name), _ => new LinearTrend(policy.When.Trend!.Over)).Add(point.At, point.Value!.Value);
             }
 
-            if (!acting)
+            if (!acting && !await TrackingAsync(point.Component, component, cancellationToken))
             {
                 return;
             }
@@ -50,14 +50,14 @@ internal sealed partial class DecisionEngine
                 var signal = policy.When.Signal!;
                 if (SignalThreshold.Holds(signal, point.Value) is { } holds)
                 {
-                    await ApplyAsync(point.Component, component, name, policy, holds, point.At, signal.For, SignalThreshold.Describe(signal, point.Value, point.Error), version, cancellationToken);
+                    await ApplyAsync(point.Component, component, name, policy, holds, point.At, signal.For, SignalThreshold.Describe(signal, point.Value, point.Error), version, cancellationToken, act: acting);
                 }
             }
 
             foreach (var (name, policy) in component.Policies.Where(p => p.Value.When.Trend?.Signal == point.Signal && point.Value is not null))
             {
                 var (holds, evidence) = EvaluateTrend(point.Component, name, policy.When.Trend!, point.At);
-                await ApplyAsync(point.Component, component, name, policy, holds, point.At, TimeSpan.Zero, evidence, version, cancellationToken);
+                await ApplyAsync(point.Component, component, name, policy, holds, point.At, TimeSpan.Zero, evidence, version, cancellationToken, act: acting);
             }
         });
     }
@@ -165,12 +165,17 @@ internal sealed partial class DecisionEngine
         return (reach is { } t && t <= trend.Within, evidence);
     }
 
-    /// <summary>One evaluation of a policy's condition through its hysteresis, acting on the transition.</summary>
+    /// <summary>One evaluation of a policy's condition through its hysteresis, acting on the transition (unless <paramref name="act"/> is false: only the state moves).</summary>
     private async Task ApplyAsync(
-        string componentName, ComponentConfig component, string policyName, PolicyConfig policy, bool holds, DateTimeOffset at, TimeSpan holdFor, string evidence, string? version, CancellationToken cancellationToken)
+        string componentName, ComponentConfig component, string policyName, PolicyConfig policy, bool holds, DateTimeOffset at, TimeSpan holdFor, string evidence, string? version, CancellationToken cancellationToken, bool act = true)
     {
         var (next, transition) = StateOf(componentName, policyName).Observe(holds, at, holdFor, policy.When);
         _states[(componentName, policyName)] = next;
+        if (!act)
+        {
+            return;
+        }
+
         if (transition == PolicyTransition.Fired)
         {
             await FireAsync(componentName, policyName, policy, $"{evidence}; {next.HeldFor(at)}", version, cancellationToken);

@@ -58,7 +58,7 @@ internal sealed partial class DecisionEngine(
     {
         RecordProbe(sample, component);
         var (acting, version) = await GateAsync(sample.Component, component, cancellationToken);
-        if (!acting)
+        if (!acting && !await TrackingAsync(sample.Component, component, cancellationToken))
         {
             return;
         }
@@ -67,6 +67,11 @@ internal sealed partial class DecisionEngine(
         {
             var (next, transition) = StateOf(sample.Component, name).Observe(policy.When, sample);
             _states[(sample.Component, name)] = next;
+            if (!acting)
+            {
+                continue; // a rollback is acting: the state moves (its verify step reads it), nothing else does
+            }
+
             if (transition == PolicyTransition.Fired)
             {
                 await FireAsync(sample, name, policy, next, version, cancellationToken);
@@ -113,6 +118,14 @@ internal sealed partial class DecisionEngine(
 
         return (!await InMaintenanceAsync(componentName, component, cancellationToken), version);
     }
+
+    /// <summary>
+    /// While a rollback acts on the component, policies are still evaluated, on the release being rolled back to, so
+    /// the rollback's own verify step can tell whether they hold; they open, page and roll back nothing meanwhile.
+    /// </summary>
+    private async Task<bool> TrackingAsync(string componentName, ComponentConfig component, CancellationToken cancellationToken) =>
+        await store.GetRollbacksAsync(1, componentName, cancellationToken) is [{ IsActive: true }]
+        && !await InMaintenanceAsync(componentName, component, cancellationToken);
 
     private Task FireAsync(ProbeSample sample, string policyName, PolicyConfig policy, PolicyState state, string? version, CancellationToken cancellationToken) =>
         FireAsync(sample.Component, policyName, policy, state.Describe(sample.Probe, sample.At) + (sample.Error is null ? "" : $"; last error: {sample.Error}"), version, cancellationToken);

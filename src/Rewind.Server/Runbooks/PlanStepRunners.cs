@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Rewind.Core.Incidents;
 using Rewind.Core.Runbooks;
 using Rewind.Core.Storage;
+using Rewind.Core.Configuration;
 using Rewind.Runtime.Runbooks;
 
 namespace Rewind.Server.Runbooks;
@@ -66,5 +67,48 @@ internal sealed class ParallelStepRunner(IServiceProvider services) : IStepRunne
         var failed = outcomes.Count(o => !o.Succeeded);
         var lines = outcomes.Select((o, i) => $"({i + 1}) {group.Steps[i].Kind} {(o.Succeeded ? "succeeded" : "failed")}: {o.Output}");
         return new StepOutcome(failed == 0, $"{outcomes.Length - failed} of {outcomes.Length} succeeded\n" + string.Join("\n", lines));
+    }
+}
+
+/// <summary>Runs <see cref="PolicyHoldStep"/> against the decision engine's live policy states.</summary>
+internal sealed class PolicyHoldStepRunner(Policies.DecisionEngine engine, Hosting.ConfigHolder config, TimeProvider time) : IStepRunner
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
+
+    public string Kind => PolicyHoldStep.KindName;
+
+    public async Task<StepOutcome> RunAsync(PlanStep planStep, CancellationToken cancellationToken = default)
+    {
+        var step = planStep as PolicyHoldStep ?? throw new ArgumentException($"a policies-hold runner cannot run a {planStep.Kind} step", nameof(planStep));
+        var policies = config.Component(step.Component)?.Policies.Where(p => !p.Value.Shadow).Select(p => p.Key).ToList() ?? [];
+        if (policies.Count == 0)
+        {
+            return StepOutcome.Success($"{step.Component} has no acting policy; nothing to hold");
+        }
+
+        var started = time.GetTimestamp();
+        long? cleanSince = null;
+        while (true)
+        {
+            var firing = policies.Where(p => engine.StateOf(step.Component, p).Firing).ToList();
+            if (firing.Count == 0)
+            {
+                cleanSince ??= time.GetTimestamp();
+                if (time.GetElapsedTime(cleanSince.Value) >= step.HoldFor)
+                {
+                    return StepOutcome.Success($"every policy of {step.Component} ({string.Join(", ", policies)}) clean for {Durations.Format(step.HoldFor)}");
+                }
+            }
+            else if (cleanSince is not null)
+            {
+                return StepOutcome.Failure($"policy {string.Join(", ", firing)} fired again {Durations.Format(time.GetElapsedTime(cleanSince.Value))} into the hold: the rollback did not fix what hurts users");
+            }
+            else if (time.GetElapsedTime(started) >= step.Timeout)
+            {
+                return StepOutcome.Failure($"policy {string.Join(", ", firing)} still firing {Durations.Format(step.Timeout)} after the rollback: the rollback did not fix what hurts users");
+            }
+
+            await Task.Delay(Poll, time, cancellationToken);
+        }
     }
 }
