@@ -31,7 +31,7 @@ internal static partial class ConfigValidator
             var stepAt = $"{at}.plan[{i}]";
             if (step.KindCount != 1)
             {
-                add(step, null, $"{stepAt}: declare exactly one kind: switch, command, http, wait-healthy or batch");
+                add(step, null, $"{stepAt}: declare exactly one kind: switch, command, http, wait-healthy, batch or approval");
                 continue;
             }
 
@@ -48,6 +48,9 @@ internal static partial class ConfigValidator
                     break;
                 case { Batch: { } batch }:
                     ValidateBatchStep($"{stepAt}.batch", batch, add);
+                    break;
+                case { Approval: { } gate }:
+                    ValidateApprovalStep($"{stepAt}.approval", gate, component, add);
                     break;
             }
         }

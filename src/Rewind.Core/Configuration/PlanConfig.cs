@@ -23,7 +23,7 @@ public sealed class CommandProviderConfig
 
 /// <summary>
 /// One step of a declared rollback plan: exactly one of <c>switch</c>, <c>command</c>, <c>http</c>,
-/// <c>wait-healthy</c> or <c>batch</c>. Templates (<c>{{component}}</c>, <c>{{target.version}}</c>,
+/// <c>wait-healthy</c>, <c>batch</c> or <c>approval</c>. Templates (<c>{{component}}</c>, <c>{{target.version}}</c>,
 /// <c>{{from.version}}</c>, <c>{{member}}</c> in a batch, <c>{{secret.NAME}}</c>) are checked when the config is read.
 /// </summary>
 public sealed class PlanStepConfig
@@ -42,12 +42,15 @@ public sealed class PlanStepConfig
 
     public BatchStepConfig? Batch { get; set; }
 
+    public ApprovalStepConfig? Approval { get; set; }
+
     public string Kind =>
         Switch is not null ? "switch" : Command is not null ? "command" : Http is not null ? "http"
-        : WaitHealthy is not null ? "wait-healthy" : Batch is not null ? "batch" : "none";
+        : WaitHealthy is not null ? "wait-healthy" : Batch is not null ? "batch" : Approval is not null ? "approval" : "none";
 
     public int KindCount =>
-        (Switch is null ? 0 : 1) + (Command is null ? 0 : 1) + (Http is null ? 0 : 1) + (WaitHealthy is null ? 0 : 1) + (Batch is null ? 0 : 1);
+        (Switch is null ? 0 : 1) + (Command is null ? 0 : 1) + (Http is null ? 0 : 1) + (WaitHealthy is null ? 0 : 1) + (Batch is null ? 0 : 1)
+        + (Approval is null ? 0 : 1);
 }
 
 /// <summary>No settings: the provider knows how to switch.</summary>

@@ -14,6 +14,7 @@ namespace Rewind.Core.Runbooks;
 [JsonDerivedType(typeof(CommandStep), CommandStep.KindName)]
 [JsonDerivedType(typeof(HttpStep), HttpStep.KindName)]
 [JsonDerivedType(typeof(BatchStep), BatchStep.KindName)]
+[JsonDerivedType(typeof(ApprovalStep), ApprovalStep.KindName)]
 public abstract record PlanStep
 {
     [JsonIgnore]
