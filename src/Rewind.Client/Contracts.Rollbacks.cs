@@ -28,7 +28,11 @@ public sealed record GroupRollbackDto(string Group, IReadOnlyList<RollbackDto> R
 /// <summary>Body of <c>POST /api/v1/rollbacks/{id}/abort</c>: stop this rollback, saying why.</summary>
 public sealed record AbortRollbackRequest(string Reason);
 
-public sealed record RollbackStepDto(int Index, string Kind, string Description, string Status, int Attempts, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Output, MemberCountsDto? Members = null);
+/// <summary>
+/// One step of a rollback. <see cref="AwaitingApproval"/> is true while the rollback is held at this approval step: the
+/// description says what is asked and who may approve; <c>POST /rollbacks/{id}/approve</c> (or deny) decides it.
+/// </summary>
+public sealed record RollbackStepDto(int Index, string Kind, string Description, string Status, int Attempts, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Output, MemberCountsDto? Members = null, bool AwaitingApproval = false);
 
 /// <summary>A batch step's members by status (null for other steps, and before the member list is resolved).</summary>
 public sealed record MemberCountsDto(int Total, int Pending, int Running, int Succeeded, int Failed);

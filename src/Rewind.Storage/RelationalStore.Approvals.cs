@@ -7,13 +7,31 @@ namespace Rewind.Storage;
 
 internal sealed partial class RelationalStore
 {
-    public async Task<bool> AddApprovalAsync(Approval approval, CancellationToken cancellationToken = default)
+    /// <summary>Gate of the authorisation matrix's approvals in <c>rollback_approvals.gate</c>; approval steps use their index.</summary>
+    private const int MatrixGate = -1;
+
+    public Task<bool> AddApprovalAsync(Approval approval, CancellationToken cancellationToken = default) =>
+        AddApprovalAsync(MatrixGate, approval, cancellationToken);
+
+    public Task<IReadOnlyList<Approval>> GetApprovalsAsync(string rollbackId, CancellationToken cancellationToken = default) =>
+        GetApprovalsAsync(rollbackId, MatrixGate, cancellationToken);
+
+    public Task<bool> AddGateApprovalAsync(int stepIndex, Approval approval, CancellationToken cancellationToken = default) =>
+        AddApprovalAsync(ValidGate(stepIndex), approval, cancellationToken);
+
+    public Task<IReadOnlyList<Approval>> GetGateApprovalsAsync(string rollbackId, int stepIndex, CancellationToken cancellationToken = default) =>
+        GetApprovalsAsync(rollbackId, ValidGate(stepIndex), cancellationToken);
+
+    private static int ValidGate(int stepIndex) =>
+        stepIndex >= 0 ? stepIndex : throw new ArgumentOutOfRangeException(nameof(stepIndex), stepIndex, "a step index is never negative");
+
+    private async Task<bool> AddApprovalAsync(int gate, Approval approval, CancellationToken cancellationToken)
     {
         try
         {
             await ExecuteAsync(
-                "INSERT INTO rollback_approvals (rollback_id, approver, roles, approved, at, note) VALUES (@RollbackId, @Approver, @Roles, @Approved, @At, @Note)",
-                new { approval.RollbackId, approval.Approver, Roles = string.Join(',', approval.Roles), Approved = approval.Approved ? 1 : 0, At = DbValues.ToMs(approval.At), approval.Note },
+                "INSERT INTO rollback_approvals (rollback_id, gate, approver, roles, approved, at, note) VALUES (@RollbackId, @Gate, @Approver, @Roles, @Approved, @At, @Note)",
+                new { approval.RollbackId, Gate = gate, approval.Approver, Roles = string.Join(',', approval.Roles), Approved = approval.Approved ? 1 : 0, At = DbValues.ToMs(approval.At), approval.Note },
                 cancellationToken);
             return true;
         }
@@ -23,12 +41,12 @@ internal sealed partial class RelationalStore
         }
     }
 
-    public async Task<IReadOnlyList<Approval>> GetApprovalsAsync(string rollbackId, CancellationToken cancellationToken = default)
+    private async Task<IReadOnlyList<Approval>> GetApprovalsAsync(string rollbackId, int gate, CancellationToken cancellationToken)
     {
         await using var connection = await _dialect.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<(string RollbackId, string Approver, string Roles, long Approved, long At, string Note)>(new CommandDefinition(
-            "SELECT rollback_id, approver, roles, approved, at, note FROM rollback_approvals WHERE rollback_id = @Id ORDER BY at, approver",
-            new { Id = rollbackId },
+            "SELECT rollback_id, approver, roles, approved, at, note FROM rollback_approvals WHERE rollback_id = @Id AND gate = @Gate ORDER BY at, approver",
+            new { Id = rollbackId, Gate = gate },
             cancellationToken: cancellationToken));
         return [.. rows.Select(r => new Approval(r.RollbackId, r.Approver, r.Roles.Split(',', StringSplitOptions.RemoveEmptyEntries), r.Approved != 0, DbValues.FromMs(r.At), r.Note))];
     }

@@ -124,6 +124,10 @@ internal sealed class FollowView(IAnsiConsole console)
             if (step.Status != "pending" && _printed.Add((step.Index, step.Status)))
             {
                 console.MarkupLine($"  step {step.Index + 1} {Markup.Escape(step.Kind)}: {step.Status}{(step.Status == "running" || step.Output is null ? "" : " - " + Markup.Escape(step.Output))}");
+                if (step.AwaitingApproval)
+                {
+                    console.MarkupLine($"    waiting for approval: {Markup.Escape(step.Description)}; `rewind approve {Markup.Escape(rollback.Id)}` or `rewind deny {Markup.Escape(rollback.Id)}`");
+                }
             }
         }
     }

@@ -18,7 +18,7 @@ internal static partial class ConfigValidator
                 continue;
             }
 
-            ValidateStep($"{at}.verify.smoke[{i}]", smoke, inParallel: false, add);
+            ValidateStep($"{at}.verify.smoke[{i}]", smoke, component, inParallel: false, add);
         }
 
         if (component.Verify.HoldFor < TimeSpan.Zero || component.Verify.Timeout <= TimeSpan.Zero)
@@ -44,19 +44,19 @@ internal static partial class ConfigValidator
 
         for (var i = 0; i < plan.Count; i++)
         {
-            ValidateStep($"{at}.plan[{i}]", plan[i], inParallel: false, add);
+            ValidateStep($"{at}.plan[{i}]", plan[i], component, inParallel: false, add);
         }
     }
 
-    private static void ValidateStep(string stepAt, PlanStepConfig step, bool inParallel, Action<object, string?, string> add)
+    private static void ValidateStep(string stepAt, PlanStepConfig step, ComponentConfig component, bool inParallel, Action<object, string?, string> add)
     {
         if (step.KindCount != 1)
         {
-            add(step, null, $"{stepAt}: declare exactly one kind: switch, command, http, wait-healthy, batch, cache-flush, notify or parallel");
+            add(step, null, $"{stepAt}: declare exactly one kind: switch, command, http, wait-healthy, batch, cache-flush, notify, parallel or approval");
             return;
         }
 
-        if (inParallel && (step.Switch is not null || step.Batch is not null || step.Parallel is not null))
+        if (inParallel && (step.Switch is not null || step.Batch is not null || step.Parallel is not null || step.Approval is not null))
         {
             add(step, null, $"{stepAt}: a {step.Kind} step cannot run in parallel with others; put it before or after the group");
             return;
@@ -82,6 +82,9 @@ internal static partial class ConfigValidator
             case { Notify: { } notify }:
                 ValidateNotify($"{stepAt}.notify", notify, add);
                 break;
+            case { Approval: { } gate }:
+                ValidateApprovalStep($"{stepAt}.approval", gate, component, add);
+                break;
             case { Parallel: { } group }:
                 if (group.Count < 2)
                 {
@@ -90,7 +93,7 @@ internal static partial class ConfigValidator
 
                 for (var j = 0; j < group.Count; j++)
                 {
-                    ValidateStep($"{stepAt}.parallel[{j}]", group[j], inParallel: true, add);
+                    ValidateStep($"{stepAt}.parallel[{j}]", group[j], component, inParallel: true, add);
                 }
 
                 break;

@@ -17,6 +17,7 @@ namespace Rewind.Core.Runbooks;
 [JsonDerivedType(typeof(NotifyStep), NotifyStep.KindName)]
 [JsonDerivedType(typeof(ParallelStep), ParallelStep.KindName)]
 [JsonDerivedType(typeof(PolicyHoldStep), PolicyHoldStep.KindName)]
+[JsonDerivedType(typeof(ApprovalStep), ApprovalStep.KindName)]
 public abstract record PlanStep
 {
     [JsonIgnore]

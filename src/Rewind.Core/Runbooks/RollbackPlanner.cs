@@ -18,7 +18,8 @@ public static class RollbackPlanner
     /// <summary>
     /// The plan to roll <paramref name="componentName"/> back to <paramref name="requestedVersion"/> (or its last known
     /// good). With <paramref name="emergency"/> (a person, during an incident, when minutes matter) pauses are planned
-    /// out, so a dry run shows it; targets, health verification and the lease stay as they are.
+    /// out, so a dry run shows it; targets, health verification and the lease stay as they are. Approval steps stay
+    /// unless they say <c>skip-in-emergency</c>: a data-safety gate holds even in an emergency.
     /// </summary>
     public static PlanResult Plan(string componentName, ComponentConfig component, ComponentState? state, IReadOnlyList<Release> releases, string? requestedVersion, bool emergency = false)
     {
@@ -108,6 +109,7 @@ public static class RollbackPlanner
                 batch.StepTimeout,
                 batch.AcceptExit,
                 step.Name)],
+            { Approval: { } gate } => emergency && gate.SkipInEmergency ? [] : [new ApprovalStep(Fill(gate.Message), gate.AnyOf, gate.AllOf, gate.TwoPerson, gate.SecondFactor, gate.DecideWithin, gate.OnTimeout, step.Name)],
             _ => throw new InvalidOperationException($"plan step of {name} has no kind; the config validator should have refused it"),
         };
     }

@@ -142,6 +142,15 @@ public interface IRollbackStore
 
     Task<IReadOnlyList<Rewind.Core.Approvals.Approval>> GetApprovalsAsync(string rollbackId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Records one person's decision at the approval step <paramref name="stepIndex"/> of a rollback; false when they
+    /// decided at that gate already. Kept apart from the decisions on the whole rollback (the authorisation matrix).
+    /// </summary>
+    Task<bool> AddGateApprovalAsync(int stepIndex, Rewind.Core.Approvals.Approval approval, CancellationToken cancellationToken = default);
+
+    /// <summary>The decisions given at the approval step <paramref name="stepIndex"/>, oldest first.</summary>
+    Task<IReadOnlyList<Rewind.Core.Approvals.Approval>> GetGateApprovalsAsync(string rollbackId, int stepIndex, CancellationToken cancellationToken = default);
+
     /// <summary>Moves an awaiting rollback to <paramref name="status"/> (pending to run it, cancelled when denied); false when it no longer awaits.</summary>
     Task<bool> DecideAwaitingRollbackAsync(string id, RollbackStatus status, DateTimeOffset at, string? note, CancellationToken cancellationToken = default);
 

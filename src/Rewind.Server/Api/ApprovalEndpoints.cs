@@ -16,8 +16,9 @@ using Rewind.Server.Runbooks;
 namespace Rewind.Server.Api;
 
 /// <summary>
-/// Approving or denying a rollback that waits for the authorisation matrix. Any authenticated user may ask; the rule
-/// that covers the rollback decides whether their roles count and whether the two-person rule excludes them.
+/// Approving or denying a rollback that waits for the authorisation matrix, or a running one held at an approval step
+/// (<see cref="GateDecisions"/>). Any authenticated user may ask; the rule that covers the rollback (or the step) decides
+/// whether their roles count and whether the two-person rule excludes them.
 /// </summary>
 internal static class ApprovalEndpoints
 {
@@ -40,7 +41,8 @@ internal static class ApprovalEndpoints
         var note = request?.Note;
         if (rollback.Status != RollbackStatus.Awaiting)
         {
-            return Problems.Conflict("not waiting for approval", $"{id} is {rollback.Status.ToString().ToLowerInvariant()}; only a rollback waiting for approval can be approved or denied");
+            return GateDecisions.WaitingGate(rollback) is { } gate ? await GateDecisions.DecideAsync(rollback, gate, approve, request, context, store, time, cancellationToken)
+                : Problems.Conflict("not waiting for approval", $"{id} is {rollback.Status.ToString().ToLowerInvariant()}; only a rollback waiting for approval (or at an approval step) can be approved or denied");
         }
 
         if (note is { Length: > 2000 })
@@ -101,7 +103,7 @@ internal static class ApprovalEndpoints
     }
 
     /// <summary>Whoever asked may withdraw their own request; anyone else needs a role the rule counts, and a second factor where it asks.</summary>
-    private static async Task<string?> RefusalAsync(ApprovalRuleConfig rule, bool approve, string requester, string actor, IReadOnlyList<string> roles, string? code, IStore store, DateTimeOffset now, CancellationToken cancellationToken)
+    internal static async Task<string?> RefusalAsync(ApprovalRuleConfig rule, bool approve, string requester, string actor, IReadOnlyList<string> roles, string? code, IStore store, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (!approve)
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Rewind.Runtime.Processes;
 using Rewind.Runtime.Runbooks;
 using Rewind.Runtime.Signals;
+using Rewind.Server.Runbooks;
 
 namespace Rewind.Server.Hosting;
 
@@ -33,6 +34,7 @@ internal static class RuntimeServices
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<WaitHealthyStepRunner>>());
         });
+        services.AddSingleton<IStepRunner, ApprovalStepRunner>();
         return services;
     }
 }
