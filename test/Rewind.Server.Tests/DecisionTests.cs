@@ -148,7 +148,7 @@ public sealed class DecisionTests
     [Fact]
     public async Task Fire_ShadowPolicy_RecordsWhatItWouldHaveDoneAndTouchesNothing()
     {
-        await using var server = await ServerFixture.StartAsync(policies: AutoPolicy.Replace("mode: auto", "mode: auto, shadow: true", StringComparison.Ordinal));
+        await using var server = await ServerFixture.StartAsync(policies: AutoPolicy.Replace("mode: auto", "mode: auto, shadow: true", StringComparison.Ordinal).Replace("failing-for: 300ms", "failing-for: 1500ms", StringComparison.Ordinal)); // the releases are recorded before it can fire
         await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
 
         var decision = await Eventually.WaitAsync(async () => (await server.Client.GetShadowDecisionsAsync("web")) is [var d, ..] ? d : null, TimeSpan.FromSeconds(20), "a shadow decision");
