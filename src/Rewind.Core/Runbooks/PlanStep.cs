@@ -16,6 +16,8 @@ namespace Rewind.Core.Runbooks;
 [JsonDerivedType(typeof(BatchStep), BatchStep.KindName)]
 [JsonDerivedType(typeof(NotifyStep), NotifyStep.KindName)]
 [JsonDerivedType(typeof(ParallelStep), ParallelStep.KindName)]
+[JsonDerivedType(typeof(TrafficStep), TrafficStep.KindName)]
+[JsonDerivedType(typeof(MaintenanceStep), MaintenanceStep.KindName)]
 public abstract record PlanStep
 {
     [JsonIgnore]

@@ -95,6 +95,8 @@ public static class RollbackPlanner
                 batch.StepTimeout,
                 batch.AcceptExit,
                 step.Name)],
+            { Traffic: { } traffic } => [TrafficStep.Resolve(traffic, step.Name)],
+            { Maintenance: { } maintenance } => [MaintenanceStep.Resolve(maintenance, step.Name)],
             _ => throw new InvalidOperationException($"plan step of {name} has no kind; the config validator should have refused it"),
         };
     }
