@@ -1,3 +1,4 @@
+using Rewind.Core.Configuration;
 using Rewind.Core.Runbooks;
 
 namespace Rewind.Storage.Tests;
@@ -200,6 +201,8 @@ public abstract partial class StoreContractTests
             new SwitchStep("/srv/app", "1.0.0", "1.1.0"),
             new RestartStep(["sh-free", "--say", "\"quoted\" {{version}}", "ünïcode"], "/srv/app", TimeSpan.FromMilliseconds(2500)),
             new WaitHealthyStep(component, ["http", "db"], 5, TimeSpan.FromMinutes(3)),
+            TrafficStep.Resolve(new TrafficStepConfig { Haproxy = new HaproxyConfig { Socket = "tcp:127.0.0.1:9999", Backend = "web" }, To = ["blue-1"], From = ["green-1", "green-2"] }, "shift"),
+            new MaintenanceStep("unix:/run/haproxy/admin.sock", "web", ["green-1"], MaintenanceState.Drain),
         ];
 
         var rollback = (await CreateRollbackAsync(component, steps: plan)).Created.ShouldNotBeNull();
@@ -216,5 +219,7 @@ public abstract partial class StoreContractTests
         wait.Probes.ShouldBe(["http", "db"]);
         wait.Successes.ShouldBe(5);
         wait.Timeout.ShouldBe(TimeSpan.FromMinutes(3));
+        steps[4].ShouldBeOfType<TrafficStep>().Describe().ShouldBe(plan[4].Describe());
+        steps[5].ShouldBeOfType<MaintenanceStep>().Describe().ShouldBe(plan[5].Describe());
     }
 }

@@ -77,6 +77,11 @@ internal static class ConfigPaths
                     batch.Members.File = Path.GetFullPath(file, baseDirectory);
                 }
             }
+
+            if ((step.Traffic?.Haproxy ?? step.Maintenance?.Haproxy) is { } haproxy && haproxy.Socket.StartsWith("unix:", StringComparison.Ordinal) && haproxy.Socket.Length > "unix:".Length)
+            {
+                haproxy.Socket = "unix:" + Path.GetFullPath(haproxy.Socket["unix:".Length..], baseDirectory);
+            }
         }
     }
 

@@ -37,9 +37,9 @@ internal static partial class ConfigValidator
             return;
         }
 
-        if (!plan.Any(s => s.Switch is not null || s.Batch is not null))
+        if (!plan.Any(s => s.Switch is not null || s.Batch is not null || s.Traffic is not null))
         {
-            add(component, "plan", $"{at}.plan: no switch or batch step, so nothing would move {at["components.".Length..]} to the target release");
+            add(component, "plan", $"{at}.plan: no switch, batch or traffic step, so nothing would move {at["components.".Length..]} to the target release");
         }
 
         for (var i = 0; i < plan.Count; i++)
@@ -52,11 +52,11 @@ internal static partial class ConfigValidator
     {
         if (step.KindCount != 1)
         {
-            add(step, null, $"{stepAt}: declare exactly one kind: switch, command, http, wait-healthy, batch, cache-flush, notify, parallel or approval");
+            add(step, null, $"{stepAt}: declare exactly one kind: switch, command, http, wait-healthy, batch, cache-flush, notify, parallel, approval, traffic or maintenance");
             return;
         }
 
-        if (inParallel && (step.Switch is not null || step.Batch is not null || step.Parallel is not null || step.Approval is not null))
+        if (inParallel && (step.Switch is not null || step.Batch is not null || step.Parallel is not null || step.Approval is not null || step.Traffic is not null))
         {
             add(step, null, $"{stepAt}: a {step.Kind} step cannot run in parallel with others; put it before or after the group");
             return;
@@ -84,6 +84,12 @@ internal static partial class ConfigValidator
                 break;
             case { Approval: { } gate }:
                 ValidateApprovalStep($"{stepAt}.approval", gate, component, add);
+                break;
+            case { Traffic: { } traffic }:
+                ValidateTrafficStep($"{stepAt}.traffic", traffic, add);
+                break;
+            case { Maintenance: { } maintenance }:
+                ValidateMaintenanceStep($"{stepAt}.maintenance", maintenance, add);
                 break;
             case { Parallel: { } group }:
                 if (group.Count < 2)

@@ -23,7 +23,8 @@ public sealed class CommandProviderConfig
 
 /// <summary>
 /// One step of a declared rollback plan: exactly one of <c>switch</c>, <c>command</c>, <c>http</c>,
-/// <c>wait-healthy</c>, <c>batch</c> or <c>approval</c>. Templates (<c>{{component}}</c>, <c>{{target.version}}</c>,
+/// <c>wait-healthy</c>, <c>batch</c>, <c>cache-flush</c>, <c>notify</c>, <c>parallel</c>, <c>approval</c>, <c>traffic</c> or
+/// <c>maintenance</c>. Templates (<c>{{component}}</c>, <c>{{target.version}}</c>,
 /// <c>{{from.version}}</c>, <c>{{member}}</c> in a batch, <c>{{secret.NAME}}</c>) are checked when the config is read.
 /// </summary>
 public sealed class PlanStepConfig
@@ -53,14 +54,20 @@ public sealed class PlanStepConfig
 
     public ApprovalStepConfig? Approval { get; set; }
 
+    public TrafficStepConfig? Traffic { get; set; }
+
+    public MaintenanceStepConfig? Maintenance { get; set; }
+
     public string Kind =>
         Switch is not null ? "switch" : Command is not null ? "command" : Http is not null ? "http"
         : WaitHealthy is not null ? "wait-healthy" : Batch is not null ? "batch" : CacheFlush is not null ? "cache-flush"
-        : Notify is not null ? "notify" : Parallel is not null ? "parallel" : Approval is not null ? "approval" : "none";
+        : Notify is not null ? "notify" : Parallel is not null ? "parallel" : Approval is not null ? "approval"
+        : Traffic is not null ? "traffic" : Maintenance is not null ? "maintenance" : "none";
 
     public int KindCount =>
         (Switch is null ? 0 : 1) + (Command is null ? 0 : 1) + (Http is null ? 0 : 1) + (WaitHealthy is null ? 0 : 1) + (Batch is null ? 0 : 1)
-        + (CacheFlush is null ? 0 : 1) + (Notify is null ? 0 : 1) + (Parallel is null ? 0 : 1) + (Approval is null ? 0 : 1);
+        + (CacheFlush is null ? 0 : 1) + (Notify is null ? 0 : 1) + (Parallel is null ? 0 : 1) + (Approval is null ? 0 : 1)
+        + (Traffic is null ? 0 : 1) + (Maintenance is null ? 0 : 1);
 }
 
 /// <summary>

@@ -18,6 +18,8 @@ namespace Rewind.Core.Runbooks;
 [JsonDerivedType(typeof(ParallelStep), ParallelStep.KindName)]
 [JsonDerivedType(typeof(PolicyHoldStep), PolicyHoldStep.KindName)]
 [JsonDerivedType(typeof(ApprovalStep), ApprovalStep.KindName)]
+[JsonDerivedType(typeof(TrafficStep), TrafficStep.KindName)]
+[JsonDerivedType(typeof(MaintenanceStep), MaintenanceStep.KindName)]
 public abstract record PlanStep
 {
     [JsonIgnore]

@@ -110,6 +110,8 @@ public static class RollbackPlanner
                 batch.AcceptExit,
                 step.Name)],
             { Approval: { } gate } => emergency && gate.SkipInEmergency ? [] : [new ApprovalStep(Fill(gate.Message), gate.AnyOf, gate.AllOf, gate.TwoPerson, gate.SecondFactor, gate.DecideWithin, gate.OnTimeout, step.Name)],
+            { Traffic: { } traffic } => [TrafficStep.Resolve(traffic, step.Name)],
+            { Maintenance: { } maintenance } => [MaintenanceStep.Resolve(maintenance, step.Name)],
             _ => throw new InvalidOperationException($"plan step of {name} has no kind; the config validator should have refused it"),
         };
     }

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using Rewind.Core.Configuration;
+using Rewind.Core.Haproxy;
 
 namespace Rewind.Runtime.Traffic;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Rewind.Core.Haproxy;
 
 namespace Rewind.Runtime.Traffic;
 
@@ -20,7 +21,7 @@ namespace Rewind.Runtime.Traffic;
 public sealed partial class HaproxyRuntime(string address, TimeSpan? timeout = null, TimeProvider? timeProvider = null)
 {
     /// <summary>Largest weight HAProxy accepts for a server.</summary>
-    public const int MaxWeight = 256;
+    public const int MaxWeight = TrafficShiftPlan.MaxWeight;
 
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 

@@ -25,6 +25,8 @@ internal static class RuntimeServices
         services.AddSingleton<IStepRunner>(sp => new CommandStepRunner(sp.GetRequiredService<ProcessRunner>()));
         services.AddSingleton<IStepRunner>(sp => new BatchStepRunner(sp.GetRequiredService<ProcessRunner>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IStepRunner>(sp => new HttpStepRunner(StepHttp.Client, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IStepRunner>(sp => new TrafficStepRunner(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TrafficStepRunner>>()));
+        services.AddSingleton<IStepRunner>(sp => new MaintenanceStepRunner(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IStepRunner>(sp =>
         {
             var config = sp.GetRequiredService<ConfigHolder>();

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Rewind.Runtime.Traffic;
+namespace Rewind.Core.Haproxy;
 
 /// <summary>
 /// The backend and server names Rewind puts into runtime API commands. HAProxy reads a command line up to a newline

@@ -1,9 +1,9 @@
-namespace Rewind.Runtime.Traffic;
+namespace Rewind.Core.Haproxy;
 
 /// <summary>
 /// The HAProxy weights of a gradual traffic shift from old servers to new ones (e.g. 25 → 50 → 75 → 100 % to the new
-/// servers), one <see cref="TrafficStage"/> per step. Pure: no I/O; a step runner applies each stage with
-/// <see cref="HaproxyRuntime.SetWeightAsync"/> and checks health between stages.
+/// servers), one <see cref="TrafficStage"/> per step. Pure: no I/O; made when a rollback is planned, so the weights
+/// are stored with the plan, and applied by the traffic step's runner, which checks health between stages.
 /// </summary>
 /// <remarks>
 /// Rounding, exactly: every stage shares the same total weight T. The new servers get
@@ -15,6 +15,9 @@ namespace Rewind.Runtime.Traffic;
 /// </remarks>
 public sealed class TrafficShiftPlan
 {
+    /// <summary>Largest weight HAProxy accepts for a server.</summary>
+    public const int MaxWeight = 256;
+
     private TrafficShiftPlan(int totalWeight, IReadOnlyList<TrafficStage> stages)
     {
         TotalWeight = totalWeight;
@@ -41,7 +44,7 @@ public sealed class TrafficShiftPlan
         ArgumentNullException.ThrowIfNull(newServers);
         RequireSteps(steps);
         RequireServers(oldServers, newServers);
-        var largest = HaproxyRuntime.MaxWeight * Math.Min(oldServers.Count, newServers.Count);
+        var largest = MaxWeight * Math.Min(oldServers.Count, newServers.Count);
         var total = totalWeight ?? largest;
         if (total < Math.Max(oldServers.Count, newServers.Count) || total > largest)
         {

@@ -1,6 +1,6 @@
-using Rewind.Runtime.Traffic;
+using Rewind.Core.Haproxy;
 
-namespace Rewind.Runtime.Tests.Traffic;
+namespace Rewind.Core.Tests.Haproxy;
 
 public sealed class HaproxyAddressTests
 {
