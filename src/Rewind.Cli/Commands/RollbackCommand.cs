@@ -17,7 +17,7 @@ internal static class RollbackCommand
         var yes = new Option<bool>("--yes") { Description = "Do not ask for confirmation (required when not on a terminal)" };
         var reason = new Option<string?>("--reason") { Description = "Why, for the record (default: \"manual rollback\")" };
         var noWait = new Option<bool>("--no-wait") { Description = "Return once the rollback is accepted instead of following it to the end" };
-        var emergency = new Option<bool>("--emergency") { Description = "During an incident: skip the plan's pauses (delays between batches, traffic gates); targets, approvals and health checks stay. Audited" };
+        var emergency = new Option<bool>("--emergency") { Description = "During an incident: skip the plan's pauses (delays between batches, approval gates marked skip-in-emergency); targets, approvals, traffic gates and health checks stay. Audited" };
         var command = new Command("rollback", "Roll a component back to its last known good (or --to a stable release), following it live.") { component, to, dryRun, yes, reason, noWait, emergency, context.ServerOption };
         command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
         {
