@@ -63,6 +63,8 @@ internal sealed class BenchWorkspace
                 mode: auto
                 cooldown: 1s
             bake-time: 2s
+            # Every run is an automatic rollback; the default limit (3 an hour) would stop the fourth.
+            auto-rollback-limit: { count: 100, window: 1h }
             healthy-successes: 3
             healthy-timeout: 60s
         """);

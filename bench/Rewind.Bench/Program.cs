@@ -5,7 +5,7 @@ var names = new Dictionary<string, string>(StringComparer.Ordinal)
     ["detection"] = "detector quality on seeded request streams: sequential test vs fixed threshold vs SRE burn-rate alerts, delays and false alarms",
     ["pipeline"] = "end to end against the usual pipeline: one bad deploy watched by rewind and by Prometheus + Alertmanager (typical and tuned), fault -> action",
     ["probes"] = "HTTP probe capacity against a local service: rewind vs blackbox_exporter vs wrk alone, probes/s and CPU per probe",
-    ["recovery"] = "release-dir: fault -> detection, and decision -> back on the last known good and healthy, against the bare operations and a hand-written script",
+    ["recovery"] = "release-dir: fault -> detection, and decision -> back on the last known good and healthy, against the bare operations and a hand-written script; a full plan restoring traffic 25/50/75/100 % behind HAProxy against the same operations done bare",
 };
 
 if (args.Length == 0 || args[0] is "--list" or "-h" or "--help")

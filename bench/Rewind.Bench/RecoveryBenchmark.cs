@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Rewind.Bench.Recovery;
 using Rewind.Client;
 using Rewind.Core.Configuration;
 using Rewind.Runtime.Processes;
@@ -16,6 +17,7 @@ namespace Rewind.Bench;
 /// <b>bare</b>, the physical limit (rename, restart, poll every 10 ms until the first healthy answer), and
 /// <b>bare+proof</b>, the same plus the proof Rewind gives (3 healthy answers in a row, 250 ms apart), and
 /// <b>script</b>, the hand-written rollback script (bench/baselines/rollback.sh: rename, restart, curl once a second).
+/// Then the second scenario, a full plan restoring traffic behind HAProxy (<see cref="TrafficRecovery"/>).
 /// </summary>
 internal sealed class RecoveryBenchmark(bool quick)
 {
@@ -72,8 +74,9 @@ internal sealed class RecoveryBenchmark(bool quick)
             await app.StopAsync();
         }
 
-        Report(results, iterations);
         Directory.Delete(workspace.Root, recursive: true);
+        var traffic = await new TrafficRecovery(_repository, quick).RunAsync();
+        Report(results, iterations, traffic);
         return 0;
     }
 
@@ -197,7 +200,7 @@ internal sealed class RecoveryBenchmark(bool quick)
         }
     }
 
-    private void Report(Results results, int iterations)
+    private void Report(Results results, int iterations, TrafficResults traffic)
     {
         var detection = Stats.Of(results.Detection);
         var recovery = Stats.Of(results.Recovery);
@@ -217,10 +220,39 @@ internal sealed class RecoveryBenchmark(bool quick)
         var ratioVerified = recovery.Median / verified.Median;
         var ratioScript = recovery.Median / script.Median;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratios (median): rewind/bare+proof {ratioVerified:0.00}x, rewind/bare {ratioBare:0.00}x, rewind/script {ratioScript:0.00}x; detection {detection.Median / 0.5:0.0} probe intervals"));
-        var json = JsonSerializer.Serialize(new { benchmark = "recovery", iterations, detection, recovery, faultToHealthy = total, bare, bareVerified = verified, script, ratioVsBareVerified = ratioVerified, ratioVsBare = ratioBare, ratioVsScript = ratioScript, raw = results }, Indented);
+        var trafficRewind = Stats.Of(traffic.Rewind);
+        var trafficPlan = Stats.Of(traffic.Plan);
+        var trafficBare = Stats.Of(traffic.Bare);
+        var gates = traffic.Stages * traffic.GateSeconds;
+        var ratioTraffic = trafficRewind.Median / trafficBare.Median;
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"recovery benchmark, full plan with HAProxy traffic restoration, {traffic.Runs} runs ({traffic.Haproxy}; switch, wait-healthy, traffic 25/50/75/100 % with a {traffic.GateSeconds:0.###}s gate)"));
+        Console.WriteLine("measure                                   median      p90      min      max");
+        Row("rewind: requested -> 100% on v1, proven", trafficRewind);
+        Row("rewind: requested -> plan finished", trafficPlan);
+        Row("baseline bare: same ops, same gates", trafficBare);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio (median): rewind/bare {ratioTraffic:0.00}x; {traffic.Stages} stages x {traffic.GateSeconds:0.###}s gate = {gates:0.###}s, the rest is switching cost: rewind {trafficRewind.Median - gates:0.000}s, bare {trafficBare.Median - gates:0.000}s"));
+        var json = JsonSerializer.Serialize(
+            new
+            {
+                benchmark = "recovery",
+                iterations,
+                detection,
+                recovery,
+                faultToHealthy = total,
+                bare,
+                bareVerified = verified,
+                script,
+                ratioVsBareVerified = ratioVerified,
+                ratioVsBare = ratioBare,
+                ratioVsScript = ratioScript,
+                raw = results,
+                traffic = new { runs = traffic.Runs, haproxy = traffic.Haproxy, gateSeconds = traffic.GateSeconds, stages = traffic.Stages, rewind = trafficRewind, plan = trafficPlan, bare = trafficBare, ratioToBare = ratioTraffic, raw = new { rewind = traffic.Rewind, plan = traffic.Plan, bare = traffic.Bare } },
+            },
+            Indented);
         Directory.CreateDirectory(Path.Combine(_repository, "bench", "results"));
         File.WriteAllText(Path.Combine(_repository, "bench", "results", "recovery.json"), json);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio_vs_bare_proof={ratioVerified:0.00} ratio_vs_bare={ratioBare:0.00} ratio_vs_script={ratioScript:0.00} rewind_recovery_s={recovery.Median:0.000} bare_s={bare.Median:0.000} script_s={script.Median:0.000} detection_s={detection.Median:0.000} detection_intervals={detection.Median / 0.5:0.0} fault_to_healthy_s={total.Median:0.000}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"traffic_plan_ratio_to_bare={ratioTraffic:0.00} ratio_vs_bare_proof={ratioVerified:0.00} ratio_vs_bare={ratioBare:0.00} ratio_vs_script={ratioScript:0.00} rewind_recovery_s={recovery.Median:0.000} bare_s={bare.Median:0.000} script_s={script.Median:0.000} detection_s={detection.Median:0.000} detection_intervals={detection.Median / 0.5:0.0} fault_to_healthy_s={total.Median:0.000} traffic_bare_s={trafficBare.Median:0.000} traffic_gate_s={traffic.GateSeconds:0.###} traffic_runs={traffic.Runs} release_dir_recovery_s={recovery.Median:0.000} traffic_plan_recovery_s={trafficRewind.Median:0.000}"));
 
         static void Row(string name, Stats stats) =>
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-40} {stats.Median,7:0.000}s {stats.P90,7:0.000}s {stats.Min,7:0.000}s {stats.Max,7:0.000}s"));
