@@ -1,3 +1,5 @@
+using Rewind.TestUtils;
+
 namespace Rewind.Cli.Tests;
 
 public sealed class ConfigCheckTests : IDisposable
@@ -54,6 +56,21 @@ public sealed class ConfigCheckTests : IDisposable
 
         run.ExitCode.ShouldBe(2);
         run.Error.ShouldContain("absent.yaml:1:1: file not found");
+    }
+
+    [Fact]
+    public async Task Check_EverySampleConfig_SaysOkAndExits0()
+    {
+        var samples = Directory.GetFiles(Path.Combine(Repository.Root, "samples", "configs"), "rewind.yaml", SearchOption.AllDirectories);
+        samples.Length.ShouldBe(5);
+
+        foreach (var sample in samples)
+        {
+            var run = await CliRun.RunAsync("config", "check", sample);
+
+            (run.ExitCode, run.Error).ShouldBe((0, ""), sample);
+            run.Output.ShouldStartWith($"{sample}: ok (");
+        }
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
