@@ -2,6 +2,7 @@ using Rewind.Bench;
 
 var names = new Dictionary<string, string>(StringComparer.Ordinal)
 {
+    ["batch"] = "127 functions behind a quota of 10 concurrent calls, 0.5 s each, 2 % transient failures: rewind's batch step vs a sequential script loop vs the quota bound",
     ["detection"] = "detector quality on seeded request streams: sequential test vs fixed threshold vs SRE burn-rate alerts, delays and false alarms",
     ["pipeline"] = "end to end against the usual pipeline: one bad deploy watched by rewind and by Prometheus + Alertmanager (typical and tuned), fault -> action",
     ["probes"] = "HTTP probe capacity against a local service: rewind vs blackbox_exporter vs wrk alone, probes/s and CPU per probe",
@@ -22,6 +23,7 @@ var quick = args.Contains("--quick", StringComparer.Ordinal);
 return args[0] switch
 {
     "recovery" => await new RecoveryBenchmark(quick).RunAsync(),
+    "batch" => await new Rewind.Bench.Batch.BatchBenchmark(quick, RecoveryBenchmark.FindRepository()).RunAsync(),
     "pipeline" => await new Rewind.Bench.Pipeline.PipelineBenchmark(quick, RecoveryBenchmark.FindRepository()).RunAsync(),
     "probes" => await new ProbesBenchmark(quick, RecoveryBenchmark.FindRepository()).RunAsync(),
     "detection" => new Rewind.Bench.Detection.DetectionBenchmark(quick, RecoveryBenchmark.FindRepository()).Run(),
