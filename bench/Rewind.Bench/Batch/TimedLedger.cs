@@ -19,6 +19,9 @@ internal sealed class TimedLedger(IMemberLedger inner) : IMemberLedger
     public Task AddMembersAsync(string rollbackId, int stepIndex, IReadOnlyList<string> members, CancellationToken cancellationToken = default) =>
         inner.AddMembersAsync(rollbackId, stepIndex, members, cancellationToken);
 
+    public Task<IReadOnlyDictionary<int, MemberCounts>> GetMemberCountsAsync(string rollbackId, CancellationToken cancellationToken = default) =>
+        inner.GetMemberCountsAsync(rollbackId, cancellationToken);
+
     public async Task MarkMemberStartedAsync(string rollbackId, int stepIndex, string member, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         var enter = DateTimeOffset.UtcNow;
