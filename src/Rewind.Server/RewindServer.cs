@@ -94,7 +94,7 @@ public static class RewindServer
         services.AddSingleton<RollbackAborts>();
         services.AddSingleton<GroupCoordinator>();
         services.AddSingleton<Runtime.Runbooks.IStepRunner, NotifyStepRunner>();
-        services.AddSingleton<Runtime.Runbooks.IStepRunner>(sp => new ParallelStepRunner(sp));
+        services.AddSingleton<Runtime.Runbooks.IStepRunner>(sp => new ParallelStepRunner(sp, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Runtime.Runbooks.IStepRunner, PolicyHoldStepRunner>();
         services.AddSingleton<RollbackCoordinator>();
         services.AddSingleton<RollbackExecutor>();

@@ -66,9 +66,11 @@ internal static partial class ConfigValidator
         {
             case { Command: { } command }:
                 ValidateCall($"{stepAt}.command", command, "argv", command.Argv, command.Env, command.Timeout, command.AcceptExit, memberAllowed: false, add);
+                ValidateRetry($"{stepAt}.command", command, command.Retries, command.Backoff, add);
                 break;
             case { Http: { } http }:
                 ValidateHttpStep($"{stepAt}.http", http, add);
+                ValidateRetry($"{stepAt}.http", http, http.Retries, http.Backoff, add);
                 break;
             case { WaitHealthy: { Timeout: { } timeout } wait } when timeout <= TimeSpan.Zero:
                 add(wait, "timeout", $"{stepAt}.wait-healthy.timeout: must be positive");
@@ -103,6 +105,19 @@ internal static partial class ConfigValidator
                 }
 
                 break;
+        }
+    }
+
+    private static void ValidateRetry(string at, object owner, int retries, TimeSpan backoff, Action<object, string?, string> add)
+    {
+        if (retries is < 0 or > 10)
+        {
+            add(owner, "retries", $"{at}.retries: from 0 to 10");
+        }
+
+        if (backoff <= TimeSpan.Zero)
+        {
+            add(owner, "backoff", $"{at}.backoff: must be positive");
         }
     }
 

@@ -121,6 +121,12 @@ public sealed class CommandStepConfig
 
     /// <summary>Exit codes that count as success. Default [0].</summary>
     public List<int> AcceptExit { get; set; } = [0];
+
+    /// <summary>Tries after a failed one, 0–10. Default 0.</summary>
+    public int Retries { get; set; }
+
+    /// <summary>The first retry's delay, doubling, with jitter. Default 1s.</summary>
+    public TimeSpan Backoff { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 public sealed class HttpStepConfig
@@ -140,6 +146,12 @@ public sealed class HttpStepConfig
 
     /// <summary>Default 30s.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Tries after a failed one, 0–10. Default 0.</summary>
+    public int Retries { get; set; }
+
+    /// <summary>The first retry's delay, doubling, with jitter. Default 1s.</summary>
+    public TimeSpan Backoff { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>The component's probes pass <c>healthy-successes</c> times in a row within <c>timeout</c>.</summary>

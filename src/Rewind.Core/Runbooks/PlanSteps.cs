@@ -16,7 +16,7 @@ public sealed record CommandStep(
     TimeSpan Timeout,
     IReadOnlyList<int> AcceptExit,
     bool Switches = false,
-    string? Label = null) : PlanStep
+    string? Label = null) : PlanStep, IRetriedStep
 {
     public const string KindName = "command";
 
@@ -26,8 +26,25 @@ public sealed record CommandStep(
     [JsonIgnore]
     public override bool IsSwitch => Switches;
 
+    public StepRetry? Retry { get; init; }
+
     public override string Describe() =>
-        $"{(Label is null ? "" : Label + ": ")}{(Switches ? "switch by " : "")}argv [{StepText.Argv(Argv)}]{StepText.Env(Env)} in {WorkingDirectory} (timeout {Durations.Format(Timeout)}, accept exit {string.Join(", ", AcceptExit)})";
+        $"{(Label is null ? "" : Label + ": ")}{(Switches ? "switch by " : "")}argv [{StepText.Argv(Argv)}]{StepText.Env(Env)} in {WorkingDirectory} (timeout {Durations.Format(Timeout)}, accept exit {string.Join(", ", AcceptExit)}{StepRetry.Describe(Retry)})";
+}
+
+/// <summary>Retries of a failed step: how many, and the first delay (doubling, with jitter).</summary>
+public sealed record StepRetry(int Retries, TimeSpan Backoff)
+{
+    public static StepRetry? Of(int retries, TimeSpan backoff) => retries > 0 ? new StepRetry(retries, backoff) : null;
+
+    public static string Describe(StepRetry? retry) =>
+        retry is null ? "" : $", {retry.Retries} {(retry.Retries == 1 ? "retry" : "retries")} from {Durations.Format(retry.Backoff)} doubling";
+}
+
+/// <summary>A step the executor tries again when it fails, as its plan says.</summary>
+public interface IRetriedStep
+{
+    StepRetry? Retry { get; }
 }
 
 /// <summary>One HTTP request; succeeds on an expected status (any 2xx when none is listed) within the timeout.</summary>
@@ -38,18 +55,20 @@ public sealed record HttpStep(
     string? Body,
     IReadOnlyList<int> ExpectStatus,
     TimeSpan Timeout,
-    string? Label = null) : PlanStep
+    string? Label = null) : PlanStep, IRetriedStep
 {
     public const string KindName = "http";
 
     [JsonIgnore]
     public override string Kind => KindName;
 
+    public StepRetry? Retry { get; init; }
+
     public override string Describe() =>
         $"{(Label is null ? "" : Label + ": ")}{Method} {Redaction.Url(Url)}"
         + (Headers.Count == 0 ? "" : " headers {" + string.Join(", ", Headers.Select(h => $"{h.Key}: {h.Value}")) + "}")
         + (Body is null ? "" : $" body {Body.Length} bytes")
-        + $" expect {(ExpectStatus.Count == 0 ? "2xx" : string.Join("|", ExpectStatus))} (timeout {Durations.Format(Timeout)})";
+        + $" expect {(ExpectStatus.Count == 0 ? "2xx" : string.Join("|", ExpectStatus))} (timeout {Durations.Format(Timeout)}{StepRetry.Describe(Retry)})";
 }
 
 /// <summary>

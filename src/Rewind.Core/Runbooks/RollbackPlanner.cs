@@ -85,11 +85,11 @@ public static class RollbackPlanner
         return step switch
         {
             { Switch: not null } => SwitchSteps(name, component, target, current, step.Name),
-            { Command: { } command } => [new CommandStep(FillAll(command.Argv), FillValues(command.Env), command.Dir ?? ".", command.Timeout, command.AcceptExit, Label: step.Name)],
-            { Http: { } http } => [new HttpStep(http.Method.ToUpperInvariant(), Fill(http.Url), FillValues(http.Headers), http.Body is null ? null : Fill(http.Body), http.ExpectStatus, http.Timeout, step.Name)],
+            { Command: { } command } => [new CommandStep(FillAll(command.Argv), FillValues(command.Env), command.Dir ?? ".", command.Timeout, command.AcceptExit, Label: step.Name) { Retry = StepRetry.Of(command.Retries, command.Backoff) }],
+            { Http: { } http } => [new HttpStep(http.Method.ToUpperInvariant(), Fill(http.Url), FillValues(http.Headers), http.Body is null ? null : Fill(http.Body), http.ExpectStatus, http.Timeout, step.Name) { Retry = StepRetry.Of(http.Retries, http.Backoff) }],
             { WaitHealthy: { } wait } => [WaitHealthy(name, component, wait.Timeout)],
-            { CacheFlush: { Command: { } flush } } => [new CommandStep(FillAll(flush.Argv), FillValues(flush.Env), flush.Dir ?? ".", flush.Timeout, flush.AcceptExit, Label: step.Name ?? "cache-flush")],
-            { CacheFlush: { Http: { } flush } } => [new HttpStep(flush.Method.ToUpperInvariant(), Fill(flush.Url), FillValues(flush.Headers), flush.Body is null ? null : Fill(flush.Body), flush.ExpectStatus, flush.Timeout, step.Name ?? "cache-flush")],
+            { CacheFlush: { Command: { } flush } } => [new CommandStep(FillAll(flush.Argv), FillValues(flush.Env), flush.Dir ?? ".", flush.Timeout, flush.AcceptExit, Label: step.Name ?? "cache-flush") { Retry = StepRetry.Of(flush.Retries, flush.Backoff) }],
+            { CacheFlush: { Http: { } flush } } => [new HttpStep(flush.Method.ToUpperInvariant(), Fill(flush.Url), FillValues(flush.Headers), flush.Body is null ? null : Fill(flush.Body), flush.ExpectStatus, flush.Timeout, step.Name ?? "cache-flush") { Retry = StepRetry.Of(flush.Retries, flush.Backoff) }],
             { Notify: { } notify } => [new NotifyStep(Fill(notify.Message), step.Name)],
             { Parallel: { } group } => [new ParallelStep([.. group.SelectMany(s => Resolve(s, name, component, target, current, emergency))], step.Name)],
             { Batch: { } batch } => [new BatchStep(

@@ -37,7 +37,7 @@ internal sealed class NotifyStepRunner(IStore store, TimeProvider time) : IStepR
 }
 
 /// <summary>Runs <see cref="ParallelStep"/>: every member step at once with its own runner; succeeds when all of them did.</summary>
-internal sealed class ParallelStepRunner(IServiceProvider services) : IStepRunner
+internal sealed class ParallelStepRunner(IServiceProvider services, TimeProvider time) : IStepRunner
 {
     public string Kind => ParallelStep.KindName;
 
@@ -57,7 +57,7 @@ internal sealed class ParallelStepRunner(IServiceProvider services) : IStepRunne
 
             try
             {
-                return await runner.RunAsync(step, context, cancellationToken);
+                return await StepRetries.RunAsync(step, token => runner.RunAsync(step, context, token), time, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

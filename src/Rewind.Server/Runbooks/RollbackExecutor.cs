@@ -163,7 +163,7 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
 
         try
         {
-            return await runner.RunAsync(plan, context, cancellationToken);
+            return await StepRetries.RunAsync(plan, token => runner.RunAsync(plan, context, token), time, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

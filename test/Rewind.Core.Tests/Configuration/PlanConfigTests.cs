@@ -101,6 +101,33 @@ public sealed class PlanConfigTests
     }
 
     [Fact]
+    public void Parse_StepRetries_AreCheckedAndShownInTheDryRun()
+    {
+        var result = Parse("""
+                provider:
+                  release-dir: { path: /srv/fx }
+                plan:
+                  - switch: {}
+                  - command: { argv: [./bin/purge], retries: 11, backoff: 0s }
+            """);
+        var good = Parse("""
+                provider:
+                  release-dir: { path: /srv/fx }
+                plan:
+                  - switch: {}
+                  - http: { url: "https://cdn.example/purge", retries: 1 }
+            """);
+
+        result.Errors.Select(e => e.ToString()).ShouldBe([
+            "rewind.yaml:7:50: components.functions.plan[1].command.retries: from 0 to 10",
+            "rewind.yaml:7:63: components.functions.plan[1].command.backoff: must be positive",
+        ]);
+        good.Errors.ShouldBeEmpty();
+        RollbackPlanner.Plan("functions", good.Config!.Components["functions"], new ComponentState("functions", "release-dir", "v2", null), [Stable("v1"), Stable("v2")], null)
+            .Steps[^1].Describe().ShouldBe("POST https://cdn.example/purge expect 2xx (timeout 30s, 1 retry from 1s doubling)");
+    }
+
+    [Fact]
     public void Parse_PlanThatMovesNothing_IsAnError()
     {
         var result = Parse("""

@@ -110,6 +110,26 @@ public sealed class PlanExecutionTests : IAsyncDisposable
         incident.Timeline.ShouldContain(e => e.Kind == "note" && e.Message == $"web is back on v1; caches purged [{requested.Id} step 3]");
     }
 
+    [Theory]
+    [InlineData(2, "succeeded", "try 3 of 3: exit 0 in ")]
+    [InlineData(1, "failed", "try 2 of 2: exit 1 in ")]
+    public async Task CommandStep_WithRetries_IsTriedAgainUntilItPassesOrTheyRunOut(int retries, string status, string output)
+    {
+        // Fails twice, then passes: a counter in the config's directory, the step's working directory.
+        var plan = $$$"""plan: [ { switch: {} }, { command: { argv: [/bin/sh, -c, "n=$(cat tries 2>/dev/null || echo 0); n=$((n+1)); echo $n > tries; [ $n -ge 3 ]"], retries: {{{retries}}}, backoff: 50ms } } ]""";
+        await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", componentExtra: plan);
+        await RollbackEndpointsTests.StableV1ThenV2Async(server);
+
+        var dryRun = await server.Client.DryRunRollbackAsync(new RollbackRequest("web", "test"));
+        var requested = await server.Client.RequestRollbackAsync(new RollbackRequest("web", "checkout errors"));
+        var done = await Eventually.WaitAsync(async () => await server.Client.GetRollbackAsync(requested.Id) is { Status: "failed" or "succeeded" } r ? r : null, Deadline, "the rollback to finish");
+
+        dryRun.Steps[^1].Description.ShouldEndWith($"(timeout 1m, accept exit 0, {retries} {(retries == 1 ? "retry" : "retries")} from 50ms doubling)");
+        done.Status.ShouldBe(status);
+        done.Steps[^1].Output.ShouldStartWith(output);
+        done.Steps[^1].Attempts.ShouldBe(1); // one recorded run of the step, with its tries inside
+    }
+
     private string Plan(string hooks) => $$$"""
         plan: [
                   { name: maintenance-on, http: { url: "{{{hooks}}}/hooks/maintenance-on", headers: { Authorization: "Bearer {{secret.REWIND_TEST_HOOK_TOKEN}}" } } },
