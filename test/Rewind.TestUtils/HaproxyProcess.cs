@@ -35,6 +35,24 @@ public sealed class HaproxyProcess : IAsyncDisposable
     /// <summary>e.g. <c>http://127.0.0.1:41234</c>: requests here are balanced over the backend's servers.</summary>
     public string FrontendUrl { get; }
 
+    /// <summary>
+    /// What <paramref name="count"/> requests through the frontend were answered (the backends answer their name), each
+    /// on a new connection: HAProxy may keep a client's keep-alive requests on one server.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> AnswersAsync(int count)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(FrontendUrl) };
+        var names = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/", UriKind.Relative)) { Headers = { ConnectionClose = true } };
+            using var response = await http.SendAsync(request);
+            names.Add(await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync());
+        }
+
+        return names;
+    }
+
     /// <summary><c>unix:&lt;dir&gt;/admin.sock</c>, level admin.</summary>
     public string AdminSocket { get; }
 

@@ -176,7 +176,7 @@ internal static class GroupRollbackCommand
         var yes = new Option<bool>("--yes") { Description = "Do not ask for confirmation (required when not on a terminal)" };
         var reason = new Option<string?>("--reason") { Description = "Why, for the record (default: \"manual rollback\")" };
         var noWait = new Option<bool>("--no-wait") { Description = "Return once the rollbacks are accepted instead of following them to the end" };
-        var emergency = new Option<bool>("--emergency") { Description = "Skip the plans' pauses; targets, approvals and health checks stay. Audited" };
+        var emergency = new Option<bool>("--emergency") { Description = "Skip the plans' pauses (delays between batches, approval gates marked skip-in-emergency); targets, approvals, traffic gates and health checks stay. Audited" };
         var command = new Command("rollback-group", "Roll a group of components back to their last known good, one after the other in the group's order; a member that fails stops the rest.") { group, dryRun, yes, reason, noWait, emergency, context.ServerOption };
         command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
         {

@@ -22,7 +22,7 @@ public sealed class BatchStepRunner(ProcessRunner processRunner, TimeProvider ti
     public string Kind => BatchStep.KindName;
 
     public Task<StepOutcome> RunAsync(PlanStep planStep, CancellationToken cancellationToken = default) =>
-        RunAsync(planStep, new StepContext("-", 0, NoLedger.Instance, StepContext.ProcessEnvironment), cancellationToken);
+        RunAsync(planStep, StepContext.Detached, cancellationToken);
 
     public async Task<StepOutcome> RunAsync(PlanStep planStep, StepContext context, CancellationToken cancellationToken = default)
     {

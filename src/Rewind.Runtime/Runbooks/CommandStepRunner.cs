@@ -9,7 +9,7 @@ public sealed class CommandStepRunner(ProcessRunner processRunner) : IStepRunner
     public string Kind => CommandStep.KindName;
 
     public Task<StepOutcome> RunAsync(PlanStep planStep, CancellationToken cancellationToken = default) =>
-        RunAsync(planStep, new StepContext("-", 0, NoLedger.Instance, StepContext.ProcessEnvironment), cancellationToken);
+        RunAsync(planStep, StepContext.Detached, cancellationToken);
 
     public async Task<StepOutcome> RunAsync(PlanStep planStep, StepContext context, CancellationToken cancellationToken = default)
     {

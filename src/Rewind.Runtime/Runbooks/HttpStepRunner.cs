@@ -13,7 +13,7 @@ public sealed class HttpStepRunner(HttpClient http, TimeProvider time) : IStepRu
     public string Kind => HttpStep.KindName;
 
     public Task<StepOutcome> RunAsync(PlanStep planStep, CancellationToken cancellationToken = default) =>
-        RunAsync(planStep, new StepContext("-", 0, NoLedger.Instance, StepContext.ProcessEnvironment), cancellationToken);
+        RunAsync(planStep, StepContext.Detached, cancellationToken);
 
     public async Task<StepOutcome> RunAsync(PlanStep planStep, StepContext context, CancellationToken cancellationToken = default)
     {

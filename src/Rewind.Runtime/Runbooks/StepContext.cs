@@ -10,4 +10,7 @@ public sealed record StepContext(string RollbackId, int StepIndex, IMemberLedger
 {
     /// <summary>The controller's own environment variables.</summary>
     public static Func<string, string?> ProcessEnvironment { get; } = System.Environment.GetEnvironmentVariable;
+
+    /// <summary>For a step run outside a rollback (tests, tools): nothing is recorded; secrets from the controller's environment.</summary>
+    public static StepContext Detached { get; } = new("-", 0, NoLedger.Instance, ProcessEnvironment);
 }

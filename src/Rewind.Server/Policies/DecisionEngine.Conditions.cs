@@ -34,13 +34,13 @@ internal sealed partial class DecisionEngine
         _lastSignal[(point.Component, point.Signal)] = point;
         await WithLockAsync(point.Component, async () =>
         {
-            var (acting, version) = await GateAsync(point.Component, component, cancellationToken);
+            var (acting, tracking, version) = await GateAsync(point.Component, component, cancellationToken);
             foreach (var (name, policy) in component.Policies.Where(p => p.Value.When.Trend?.Signal == point.Signal && point.Value is not null))
             {
                 _trends.GetOrAdd((point.Component, name), _ => new LinearTrend(policy.When.Trend!.Over)).Add(point.At, point.Value!.Value);
             }
 
-            if (!acting && !await TrackingAsync(point.Component, component, cancellationToken))
+            if (!tracking)
             {
                 return;
             }
@@ -73,7 +73,7 @@ internal sealed partial class DecisionEngine
         await WithLockAsync(componentName, async () =>
         {
             Window(componentName, component, $"event:{kind}").Add(at, count);
-            var (acting, version) = await GateAsync(componentName, component, cancellationToken);
+            var (acting, _, version) = await GateAsync(componentName, component, cancellationToken);
             if (acting)
             {
                 await EvaluateCountsAsync(componentName, component, c => c.Events == kind, version, cancellationToken);
@@ -93,7 +93,7 @@ internal sealed partial class DecisionEngine
 
             await WithLockAsync(name, async () =>
             {
-                var (acting, version) = await GateAsync(name, component, cancellationToken);
+                var (acting, _, version) = await GateAsync(name, component, cancellationToken);
                 if (acting)
                 {
                     await EvaluateCountsAsync(name, component, _ => true, version, cancellationToken);

@@ -57,8 +57,8 @@ internal sealed partial class DecisionEngine(
     private async Task ObserveLockedAsync(ProbeSample sample, ComponentConfig component, CancellationToken cancellationToken)
     {
         RecordProbe(sample, component);
-        var (acting, version) = await GateAsync(sample.Component, component, cancellationToken);
-        if (!acting && !await TrackingAsync(sample.Component, component, cancellationToken))
+        var (acting, tracking, version) = await GateAsync(sample.Component, component, cancellationToken);
+        if (!tracking)
         {
             return;
         }
@@ -92,11 +92,12 @@ internal sealed partial class DecisionEngine(
     }
 
     /// <summary>
-    /// Whether policies may act on the component now, and the release serving. When a different release is serving,
+    /// Whether policies may act on the component now, whether their states still move (also while a rollback acts, so
+    /// its verify step can read them; not in maintenance), and the release serving. When a different release is serving,
     /// the old episode's memory says nothing about it; an open incident carries over and ends once every policy has
     /// held clean on the new release.
     /// </summary>
-    private async Task<(bool Acting, string? Version)> GateAsync(string componentName, ComponentConfig component, CancellationToken cancellationToken)
+    private async Task<(bool Acting, bool Tracking, string? Version)> GateAsync(string componentName, ComponentConfig component, CancellationToken cancellationToken)
     {
         var version = (await store.GetComponentAsync(componentName, cancellationToken))?.CurrentVersion;
         var observed = _observedVersion.TryGetValue(componentName, out var seen);
@@ -111,21 +112,12 @@ internal sealed partial class DecisionEngine(
             }
         }
 
-        if (await store.GetRollbacksAsync(1, componentName, cancellationToken) is [{ IsActive: true }])
-        {
-            return (false, version); // a rollback is acting on the component; its own wait-healthy step judges the outcome
-        }
-
-        return (!await InMaintenanceAsync(componentName, component, cancellationToken), version);
+        // While a rollback acts, policies are still evaluated, on the release being rolled back to, so its verify step
+        // can tell whether they hold; they open, page and roll back nothing meanwhile.
+        var rollbackActing = await store.GetRollbacksAsync(1, componentName, cancellationToken) is [{ IsActive: true }];
+        var tracking = !await InMaintenanceAsync(componentName, component, cancellationToken);
+        return (tracking && !rollbackActing, tracking, version);
     }
-
-    /// <summary>
-    /// While a rollback acts on the component, policies are still evaluated, on the release being rolled back to, so
-    /// the rollback's own verify step can tell whether they hold; they open, page and roll back nothing meanwhile.
-    /// </summary>
-    private async Task<bool> TrackingAsync(string componentName, ComponentConfig component, CancellationToken cancellationToken) =>
-        await store.GetRollbacksAsync(1, componentName, cancellationToken) is [{ IsActive: true }]
-        && !await InMaintenanceAsync(componentName, component, cancellationToken);
 
     private Task FireAsync(ProbeSample sample, string policyName, PolicyConfig policy, PolicyState state, string? version, CancellationToken cancellationToken) =>
         FireAsync(sample.Component, policyName, policy, state.Describe(sample.Probe, sample.At) + (sample.Error is null ? "" : $"; last error: {sample.Error}"), version, cancellationToken);

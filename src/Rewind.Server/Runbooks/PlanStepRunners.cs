@@ -42,7 +42,7 @@ internal sealed class ParallelStepRunner(IServiceProvider services, TimeProvider
     public string Kind => ParallelStep.KindName;
 
     public Task<StepOutcome> RunAsync(PlanStep planStep, CancellationToken cancellationToken = default) =>
-        RunAsync(planStep, new StepContext("-", 0, NoLedger.Instance, StepContext.ProcessEnvironment), cancellationToken);
+        RunAsync(planStep, StepContext.Detached, cancellationToken);
 
     public async Task<StepOutcome> RunAsync(PlanStep planStep, StepContext context, CancellationToken cancellationToken = default)
     {

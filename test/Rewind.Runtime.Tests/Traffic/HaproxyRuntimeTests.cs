@@ -77,12 +77,11 @@ public sealed class HaproxyRuntimeTests : IAsyncLifetime
     [Fact]
     public async Task SetWeightAsync_ZeroOnA_SendsEveryRequestThroughTheFrontendToB()
     {
-        using var http = new HttpClient { BaseAddress = new Uri(_haproxy.FrontendUrl) };
-        string.Join(",", (await AnswersAsync(http, 12)).Distinct().Order()).ShouldBe("a,b", "with both weights above zero both servers answer");
+        string.Join(",", (await _haproxy.AnswersAsync(12)).Distinct().Order()).ShouldBe("a,b", "with both weights above zero both servers answer");
 
         await _runtime.SetWeightAsync("app", "a", 0);
 
-        (await AnswersAsync(http, 30)).ShouldAllBe(name => name == "b");
+        (await _haproxy.AnswersAsync(30)).ShouldAllBe(name => name == "b");
     }
 
     [Fact]
@@ -148,20 +147,6 @@ public sealed class HaproxyRuntimeTests : IAsyncLifetime
     }
 
     private int Port(string name) => new Uri(_apps[name].BaseUrl).Port;
-
-    /// <summary>Each request on a new connection: HAProxy may keep a client's keep-alive requests on one server.</summary>
-    private static async Task<List<string>> AnswersAsync(HttpClient http, int count)
-    {
-        var names = new List<string>();
-        for (var i = 0; i < count; i++)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/", UriKind.Relative)) { Headers = { ConnectionClose = true } };
-            using var response = await http.SendAsync(request);
-            names.Add(await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync());
-        }
-
-        return names;
-    }
 
     private Task<IReadOnlyList<HaproxyServer>> WaitForAsync(Func<IReadOnlyList<HaproxyServer>, bool> condition, string what) =>
         Eventually.WaitAsync<IReadOnlyList<HaproxyServer>>(

@@ -71,7 +71,7 @@ public sealed class TrafficStepRunnerTests : IAsyncLifetime
             "blue-1=256 blue-2=256 green-1=0 green-2=0",
         ]);
         Weights(await _runtime.GetServersAsync("app")).ShouldBe("blue-1=256 blue-2=256 green-1=0 green-2=0");
-        var answers = await AnswersAsync(40);
+        var answers = await _haproxy.AnswersAsync(40);
         answers.ShouldAllBe(name => name.StartsWith("blue-", StringComparison.Ordinal));
         answers.Distinct().Order().ShouldBe(Blue);
     }
@@ -132,7 +132,7 @@ public sealed class TrafficStepRunnerTests : IAsyncLifetime
         outcome.Output.ShouldContain("to servers not Up with a passing check during the 5s gate of stage 1/2 50% (blue-1=128, blue-2=128, green-1=128, green-2=128): blue-1 (");
         outcome.Output.ShouldEndWith("last check L7STS); weights set back to 0% (blue-1=0, blue-2=0, green-1=256, green-2=256)");
         Weights(await _runtime.GetServersAsync("app")).ShouldBe("blue-1=0 blue-2=0 green-1=256 green-2=256");
-        (await AnswersAsync(20)).ShouldAllBe(name => name.StartsWith("green-", StringComparison.Ordinal));
+        (await _haproxy.AnswersAsync(20)).ShouldAllBe(name => name.StartsWith("green-", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -218,21 +218,6 @@ public sealed class TrafficStepRunnerTests : IAsyncLifetime
 
     private static string Weights(IEnumerable<HaproxyServer> servers) =>
         string.Join(" ", servers.OrderBy(s => s.Name, StringComparer.Ordinal).Select(s => $"{s.Name}={s.Weight}"));
-
-    /// <summary>Each request on a new connection: HAProxy may keep a client's keep-alive requests on one server.</summary>
-    private async Task<List<string>> AnswersAsync(int count)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(_haproxy.FrontendUrl) };
-        var names = new List<string>();
-        for (var i = 0; i < count; i++)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/", UriKind.Relative)) { Headers = { ConnectionClose = true } };
-            using var response = await http.SendAsync(request);
-            names.Add(await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync());
-        }
-
-        return names;
-    }
 
     private Task<IReadOnlyList<HaproxyServer>> WaitForAsync(Func<IReadOnlyList<HaproxyServer>, bool> condition, string what) =>
         Eventually.WaitAsync<IReadOnlyList<HaproxyServer>>(
