@@ -14,7 +14,14 @@ public sealed record RollbackDto(
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
     string? Error,
-    IReadOnlyList<RollbackStepDto> Steps);
+    IReadOnlyList<RollbackStepDto> Steps)
+{
+    /// <summary>The limit on the whole plan (from its start), when the component declares <c>plan-timeout</c>.</summary>
+    public TimeSpan? PlanTimeout { get; init; }
+
+    /// <summary>The policy whose declared plan ran; null for the component's plan.</summary>
+    public string? PlanPolicy { get; init; }
+}
 
 /// <summary>Body of <c>POST /api/v1/groups/{name}/rollback</c>: roll every member back, in the group's order.</summary>
 public sealed record GroupRollbackRequest(string Reason, bool DryRun = false, bool Emergency = false);
@@ -42,11 +49,19 @@ public sealed record MemberDto(string Member, string Status, int Attempts, DateT
 
 /// <summary>
 /// Body of <c>POST /api/v1/rollbacks</c>. Without <see cref="ToVersion"/> the target is the last known good.
-/// With <see cref="DryRun"/> the answer is the exact plan and nothing is touched.
+/// With <see cref="DryRun"/> the answer is the exact plan and nothing is touched. With <see cref="Policy"/> the plan is the
+/// one declared on that policy of the component (as when the policy fires), when it declares one.
 /// </summary>
-public sealed record RollbackRequest(string Component, string Reason, string? ToVersion = null, bool DryRun = false, string? RequestedBy = null, bool Emergency = false);
+public sealed record RollbackRequest(string Component, string Reason, string? ToVersion = null, bool DryRun = false, string? RequestedBy = null, bool Emergency = false, string? Policy = null);
 
 /// <summary>A dry run: the resolved versions and the exact steps, paths and argv a rollback would run.</summary>
-public sealed record RollbackPlanDto(string Component, string? FromVersion, string ToVersion, IReadOnlyList<PlanStepDto> Steps);
+public sealed record RollbackPlanDto(string Component, string? FromVersion, string ToVersion, IReadOnlyList<PlanStepDto> Steps)
+{
+    /// <summary>The limit on the whole plan, when the component declares <c>plan-timeout</c>.</summary>
+    public TimeSpan? PlanTimeout { get; init; }
+
+    /// <summary>The policy whose declared plan this is; null for the component's plan.</summary>
+    public string? PlanPolicy { get; init; }
+}
 
 public sealed record PlanStepDto(int Index, string Kind, string Description);

@@ -16,9 +16,9 @@ internal sealed partial class RelationalStore
     private const string ActiveStatuses = "('pending', 'running', 'awaiting')";
 
     public Task<RollbackCreation> CreateRollbackAsync(string component, string? incidentId, string? fromVersion, string toVersion, string reason, string requestedBy, IReadOnlyList<PlanStep> steps, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        CreateRollbackAsync(component, incidentId, fromVersion, toVersion, reason, requestedBy, steps, at, awaitingApproval: false, null, cancellationToken);
+        CreateRollbackAsync(component, incidentId, fromVersion, toVersion, reason, requestedBy, steps, at, awaitingApproval: false, null, null, cancellationToken);
 
-    public async Task<RollbackCreation> CreateRollbackAsync(string component, string? incidentId, string? fromVersion, string toVersion, string reason, string requestedBy, IReadOnlyList<PlanStep> steps, DateTimeOffset at, bool awaitingApproval, RollbackLink? link = null, CancellationToken cancellationToken = default)
+    public async Task<RollbackCreation> CreateRollbackAsync(string component, string? incidentId, string? fromVersion, string toVersion, string reason, string requestedBy, IReadOnlyList<PlanStep> steps, DateTimeOffset at, bool awaitingApproval, RollbackLink? link = null, PlanLimits? limits = null, CancellationToken cancellationToken = default)
     {
         var requestedAt = DbValues.FromMs(DbValues.ToMs(at));
         for (var attempt = 1; ; attempt++)
@@ -39,7 +39,11 @@ internal sealed partial class RelationalStore
                             id, component, incidentId, fromVersion, toVersion, awaitingApproval ? RollbackStatus.Awaiting : RollbackStatus.Pending, reason, requestedBy, requestedAt,
                             [.. steps.Select((step, index) => new RollbackStep(index, step, StepStatus.Pending))],
                             Group: link?.Group,
-                            WaitsFor: link?.WaitsFor);
+                            WaitsFor: link?.WaitsFor)
+                        {
+                            PlanTimeout = limits?.Timeout,
+                            PlanPolicy = limits?.Policy,
+                        };
                         await InsertRollbackAsync(connection, transaction, rollback, cancellationToken);
                         return new RollbackCreation(rollback, null);
                     },
@@ -145,8 +149,8 @@ internal sealed partial class RelationalStore
     private async Task InsertRollbackAsync(DbConnection connection, DbTransaction transaction, Rollback rollback, CancellationToken cancellationToken)
     {
         const string InsertRollback = """
-            INSERT INTO rollbacks (id, component, incident_id, from_version, to_version, status, reason, requested_by, requested_at, group_name, waits_for)
-            VALUES (@Id, @Component, @IncidentId, @FromVersion, @ToVersion, @Status, @Reason, @RequestedBy, @RequestedAt, @Group, @WaitsFor)
+            INSERT INTO rollbacks (id, component, incident_id, from_version, to_version, status, reason, requested_by, requested_at, group_name, waits_for, plan_timeout_ms, plan_policy)
+            VALUES (@Id, @Component, @IncidentId, @FromVersion, @ToVersion, @Status, @Reason, @RequestedBy, @RequestedAt, @Group, @WaitsFor, @PlanTimeoutMs, @PlanPolicy)
             """;
         await connection.ExecuteAsync(new CommandDefinition(
             InsertRollback,
@@ -163,6 +167,8 @@ internal sealed partial class RelationalStore
                 RequestedAt = DbValues.ToMs(rollback.RequestedAt),
                 rollback.Group,
                 rollback.WaitsFor,
+                PlanTimeoutMs = rollback.PlanTimeout is { } planTimeout ? (long?)planTimeout.TotalMilliseconds : null,
+                rollback.PlanPolicy,
             },
             transaction,
             cancellationToken: cancellationToken));

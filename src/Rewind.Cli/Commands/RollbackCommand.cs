@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Rewind.Cli.Output;
 using Rewind.Client;
+using Rewind.Core.Configuration;
 using Spectre.Console;
 
 namespace Rewind.Cli.Commands;
@@ -18,12 +19,13 @@ internal static class RollbackCommand
         var reason = new Option<string?>("--reason") { Description = "Why, for the record (default: \"manual rollback\")" };
         var noWait = new Option<bool>("--no-wait") { Description = "Return once the rollback is accepted instead of following it to the end" };
         var emergency = new Option<bool>("--emergency") { Description = "During an incident: skip the plan's pauses (delays between batches, approval gates marked skip-in-emergency); targets, approvals, traffic gates and health checks stay. Audited" };
-        var command = new Command("rollback", "Roll a component back to its last known good (or --to a stable release), following it live.") { component, to, dryRun, yes, reason, noWait, emergency, context.ServerOption };
+        var policy = new Option<string?>("--policy") { Description = "Run the plan declared on this policy of the component (as when the policy fires) instead of the component's plan" };
+        var command = new Command("rollback", "Roll a component back to its last known good (or --to a stable release), following it live.") { component, to, dryRun, yes, reason, noWait, emergency, policy, context.ServerOption };
         command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
         {
-            var request = new RollbackRequest(parse.GetValue(component)!, parse.GetValue(reason) ?? "manual rollback", parse.GetValue(to), RequestedBy: Environment.UserName, Emergency: parse.GetValue(emergency));
+            var request = new RollbackRequest(parse.GetValue(component)!, parse.GetValue(reason) ?? "manual rollback", parse.GetValue(to), RequestedBy: Environment.UserName, Emergency: parse.GetValue(emergency), Policy: parse.GetValue(policy));
             var plan = await client.DryRunRollbackAsync(request, cancellationToken);
-            context.Console.MarkupLine($"plan: roll [bold]{Markup.Escape(plan.Component)}[/] back from {Markup.Escape(plan.FromVersion ?? "unknown")} to [bold]{Markup.Escape(plan.ToVersion)}[/]{(request.Emergency ? " [red]EMERGENCY: pauses skipped[/]" : "")}");
+            context.Console.MarkupLine($"plan: roll [bold]{Markup.Escape(plan.Component)}[/] back from {Markup.Escape(plan.FromVersion ?? "unknown")} to [bold]{Markup.Escape(plan.ToVersion)}[/]{(request.Emergency ? " [red]EMERGENCY: pauses skipped[/]" : "")}{PlanNote(plan)}");
             foreach (var step in plan.Steps)
             {
                 context.Console.MarkupLine($"  {step.Index + 1}. {Markup.Escape(step.Description)}");
@@ -52,6 +54,11 @@ internal static class RollbackCommand
         }));
         return command;
     }
+
+    /// <summary>Which plan it is and how long it may run, when that is not the component's plan without a limit.</summary>
+    internal static string PlanNote(RollbackPlanDto plan) =>
+        (plan.PlanPolicy is { } of ? $" (the plan of policy {Markup.Escape(of)})" : "")
+        + (plan.PlanTimeout is { } limit ? $"; the whole plan within {Durations.Format(limit)}" : "");
 
     /// <summary>Asks the person at the terminal; null when they said yes, else the exit code (not a terminal: pass --yes).</summary>
     internal static async Task<int?> ConfirmAsync(CliContext context, string question)
@@ -186,7 +193,7 @@ internal static class GroupRollbackCommand
             context.Console.MarkupLine($"plan: roll group [bold]{Markup.Escape(name)}[/] back, in this order{(request.Emergency ? " [red]EMERGENCY: pauses skipped[/]" : "")}:");
             foreach (var member in plan.Plans)
             {
-                context.Console.MarkupLine($"[bold]{Markup.Escape(member.Component)}[/]: {Markup.Escape(member.FromVersion ?? "unknown")} -> [bold]{Markup.Escape(member.ToVersion)}[/]");
+                context.Console.MarkupLine($"[bold]{Markup.Escape(member.Component)}[/]: {Markup.Escape(member.FromVersion ?? "unknown")} -> [bold]{Markup.Escape(member.ToVersion)}[/]{RollbackCommand.PlanNote(member)}");
                 foreach (var step in member.Steps)
                 {
                     context.Console.MarkupLine($"  {step.Index + 1}. {Markup.Escape(step.Description)}");

@@ -44,7 +44,19 @@ internal static class ConfigPaths
             ResolveProgram(provider.Switch, baseDirectory);
         }
 
+        if (component.Provider.Files is { } files)
+        {
+            files.Paths = [.. files.Paths.Select(p => string.IsNullOrWhiteSpace(p) ? p : Path.GetFullPath(p, baseDirectory))];
+            files.Store = string.IsNullOrWhiteSpace(files.Store) ? files.Store : Path.GetFullPath(files.Store, baseDirectory);
+            ResolveProgram(files.Reload, baseDirectory);
+        }
+
         ResolveSteps(component.Plan ?? [], baseDirectory);
+        foreach (var policy in component.Policies.Values)
+        {
+            ResolveSteps(policy.Plan ?? [], baseDirectory);
+        }
+
         ResolveSteps(component.Verify.Smoke, baseDirectory);
     }
 

@@ -26,26 +26,75 @@ internal static partial class ConfigValidator
             add(component.Verify, component.Verify.Timeout <= TimeSpan.Zero ? "timeout" : "hold-for", $"{at}.verify: timeout must be positive");
         }
 
-        if (component.Plan is not { } plan)
+        if (component.PlanTimeout is { } planTimeout && planTimeout <= TimeSpan.Zero)
+        {
+            add(component, "plan-timeout", $"{at}.plan-timeout: must be positive; leave it out for no limit on the whole plan");
+        }
+
+        ValidateSteps($"{at}.plan", component, component, component.Plan, add);
+        foreach (var (policyName, policy) in component.Policies)
+        {
+            ValidateSteps($"{at}.policies.{policyName}.plan", policy, component, policy.Plan, add);
+        }
+    }
+
+    private static void ValidateSteps(string at, object owner, ComponentConfig component, List<PlanStepConfig>? plan, Action<object, string?, string> add)
+    {
+        if (plan is null)
         {
             return;
         }
 
         if (plan.Count == 0)
         {
-            add(component, "plan", $"{at}.plan: empty; leave it out for the provider's default plan");
+            add(owner, "plan", $"{at}: empty; leave it out for the {(owner is ComponentConfig ? "provider's default plan" : "component's plan")}");
             return;
         }
 
         if (!plan.Any(s => s.Switch is not null || s.Batch is not null || s.Traffic is not null))
         {
-            add(component, "plan", $"{at}.plan: no switch, batch or traffic step, so nothing would move {at["components.".Length..]} to the target release");
+            add(owner, "plan", $"{at}: no switch, batch or traffic step, so nothing would move {at["components.".Length..at.IndexOf('.', "components.".Length)]} to the target release");
         }
 
         for (var i = 0; i < plan.Count; i++)
         {
-            ValidateStep($"{at}.plan[{i}]", plan[i], component, inParallel: false, add);
+            ValidateStep($"{at}[{i}]", plan[i], component, inParallel: false, add);
         }
+    }
+
+    private static void ValidateFilesProvider(string at, FilesProviderConfig files, Action<object, string?, string> add)
+    {
+        if (files.Paths.Count == 0 || files.Paths.Any(string.IsNullOrWhiteSpace))
+        {
+            add(files, "paths", $"{at}.paths: at least one file or directory, none empty");
+        }
+
+        if (string.IsNullOrWhiteSpace(files.Store))
+        {
+            add(files, "store", $"{at}.store: required: the directory where each release's copy is kept");
+        }
+        else if (files.Paths.Any(p => !string.IsNullOrWhiteSpace(p) && (IsUnder(files.Store, p) || IsUnder(p, files.Store))))
+        {
+            add(files, "store", $"{at}.store: must be outside the paths it keeps copies of, and not hold them");
+        }
+
+        if (files.Paths.Count != files.Paths.Distinct(StringComparer.Ordinal).Count())
+        {
+            add(files, "paths", $"{at}.paths: a path is listed twice");
+        }
+
+        if (files.Reload.Any(string.IsNullOrEmpty))
+        {
+            add(files, "reload", $"{at}.reload: argv elements must not be empty");
+        }
+
+        if (files.ReloadTimeout <= TimeSpan.Zero)
+        {
+            add(files, "reload-timeout", $"{at}.reload-timeout: must be positive");
+        }
+
+        static bool IsUnder(string path, string root) =>
+            string.Equals(path, root, StringComparison.Ordinal) || path.StartsWith(root.TrimEnd('/') + "/", StringComparison.Ordinal);
     }
 
     private static void ValidateStep(string stepAt, PlanStepConfig step, ComponentConfig component, bool inParallel, Action<object, string?, string> add)

@@ -94,9 +94,9 @@ internal static partial class ConfigValidator
     private static void ValidateProvider(string at, ComponentConfig component, Action<object, string?, string> add)
     {
         var provider = component.Provider;
-        if ((provider.ReleaseDir is null ? 0 : 1) + (provider.Command is null ? 0 : 1) != 1)
+        if (provider.KindCount != 1)
         {
-            add(component, "provider", $"{at}.provider: declare exactly one provider: release-dir or command");
+            add(component, "provider", $"{at}.provider: declare exactly one provider: release-dir, command, http or files");
         }
 
         if (provider.ReleaseDir is { } releaseDir)
@@ -120,6 +120,17 @@ internal static partial class ConfigValidator
         if (provider.Command is { } command)
         {
             ValidateCall($"{at}.provider.command", command, "switch", command.Switch, command.Env, command.Timeout, command.AcceptExit, memberAllowed: false, add);
+        }
+
+        if (provider.Http is { } http)
+        {
+            ValidateHttpStep($"{at}.provider.http", http, add);
+            ValidateRetry($"{at}.provider.http", http, http.Retries, http.Backoff, add);
+        }
+
+        if (provider.Files is { } files)
+        {
+            ValidateFilesProvider($"{at}.provider.files", files, add);
         }
     }
 

@@ -222,3 +222,23 @@ public sealed class MemberSourceConfig
     /// <summary>An argv whose output is one member per line (run when the step starts; the list is then stored).</summary>
     public List<string>? Command { get; set; }
 }
+
+/// <summary>
+/// A component made of configuration files. Each recorded release keeps a copy of <c>paths</c> (files, and directories
+/// with everything under them) in <c>store</c>; a rollback restores the target release's copy file by file, each with one
+/// atomic rename, after keeping the current files in <c>store/undo/&lt;rollback&gt;</c>.
+/// </summary>
+public sealed class FilesProviderConfig
+{
+    /// <summary>The files and directories that make up the component's configuration, relative to the config file's directory or absolute.</summary>
+    public List<string> Paths { get; set; } = [];
+
+    /// <summary>Where the copies are kept: <c>releases/&lt;version&gt;/</c> and <c>undo/&lt;rollback&gt;/</c>. Required.</summary>
+    public string Store { get; set; } = "";
+
+    /// <summary>The argument vector run after a restore (reload the service that reads the files). Optional; never run through a shell.</summary>
+    public List<string> Reload { get; set; } = [];
+
+    /// <summary>How long the reload may take. Default 60s.</summary>
+    public TimeSpan ReloadTimeout { get; set; } = TimeSpan.FromSeconds(60);
+}

@@ -19,6 +19,9 @@ public sealed class PolicyConfig
 
     /// <summary>Evaluate and record what the policy would have done ("would have rolled back…") without acting. Default false.</summary>
     public bool Shadow { get; set; }
+
+    /// <summary>The rollback plan when this policy starts the rollback (or <c>--policy</c> names it). Default: the component's plan.</summary>
+    public List<PlanStepConfig>? Plan { get; set; }
 }
 
 public sealed class ConditionConfig

@@ -91,6 +91,13 @@ public sealed class ComponentConfig
     /// <summary>The rollback plan, step by step. Default: the provider's plan (switch, restart when declared, wait-healthy).</summary>
     public List<PlanStepConfig>? Plan { get; set; }
 
+    /// <summary>
+    /// The longest a rollback of the component may run, from its start to its last step (approval gates in the plan
+    /// included); when it runs out, the running step is interrupted and the rollback fails and pages. Default: none
+    /// (each step's own timeout still applies).
+    /// </summary>
+    public TimeSpan? PlanTimeout { get; set; }
+
     /// <summary>Checks after every rollback of the component, before it counts as succeeded: smoke tests and policies holding.</summary>
     public VerifyConfig Verify { get; set; } = new();
 }
@@ -101,7 +108,16 @@ public sealed class ProviderConfig
 
     public CommandProviderConfig? Command { get; set; }
 
-    public string Kind => ReleaseDir is not null ? "release-dir" : Command is not null ? "command" : "none";
+    /// <summary>A deploy API: one request (templated URL, headers with secrets, body) moves the component to the target.</summary>
+    public HttpStepConfig? Http { get; set; }
+
+    /// <summary>Configuration files: a copy per recorded release, restored atomically with the current files kept for undo.</summary>
+    public FilesProviderConfig? Files { get; set; }
+
+    public string Kind =>
+        ReleaseDir is not null ? "release-dir" : Command is not null ? "command" : Http is not null ? "http" : Files is not null ? "files" : "none";
+
+    public int KindCount => (ReleaseDir is null ? 0 : 1) + (Command is null ? 0 : 1) + (Http is null ? 0 : 1) + (Files is null ? 0 : 1);
 }
 
 public sealed class ReleaseDirConfig

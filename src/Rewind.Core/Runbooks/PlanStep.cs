@@ -20,6 +20,7 @@ namespace Rewind.Core.Runbooks;
 [JsonDerivedType(typeof(ApprovalStep), ApprovalStep.KindName)]
 [JsonDerivedType(typeof(TrafficStep), TrafficStep.KindName)]
 [JsonDerivedType(typeof(MaintenanceStep), MaintenanceStep.KindName)]
+[JsonDerivedType(typeof(FilesRestoreStep), FilesRestoreStep.KindName)]
 public abstract record PlanStep
 {
     [JsonIgnore]

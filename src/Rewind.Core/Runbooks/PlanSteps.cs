@@ -47,7 +47,10 @@ public interface IRetriedStep
     StepRetry? Retry { get; }
 }
 
-/// <summary>One HTTP request; succeeds on an expected status (any 2xx when none is listed) within the timeout.</summary>
+/// <summary>
+/// One HTTP request; succeeds on an expected status (any 2xx when none is listed) within the timeout.
+/// <see cref="Switches"/> marks the <c>http</c> provider's switch (a deploy API): when it succeeds the component is on the target.
+/// </summary>
 public sealed record HttpStep(
     string Method,
     string Url,
@@ -62,10 +65,15 @@ public sealed record HttpStep(
     [JsonIgnore]
     public override string Kind => KindName;
 
+    public bool Switches { get; init; }
+
+    [JsonIgnore]
+    public override bool IsSwitch => Switches;
+
     public StepRetry? Retry { get; init; }
 
     public override string Describe() =>
-        $"{(Label is null ? "" : Label + ": ")}{Method} {Redaction.Url(Url)}"
+        $"{(Label is null ? "" : Label + ": ")}{(Switches ? "switch by " : "")}{Method} {Redaction.Url(Url)}"
         + (Headers.Count == 0 ? "" : " headers {" + string.Join(", ", Headers.Select(h => $"{h.Key}: {h.Value}")) + "}")
         + (Body is null ? "" : $" body {Body.Length} bytes")
         + $" expect {(ExpectStatus.Count == 0 ? "2xx" : string.Join("|", ExpectStatus))} (timeout {Durations.Format(Timeout)}{StepRetry.Describe(Retry)})";

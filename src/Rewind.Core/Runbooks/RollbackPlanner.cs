@@ -6,6 +6,12 @@ namespace Rewind.Core.Runbooks;
 /// <summary>The result of asking for a plan: either the steps or the reason there can be none.</summary>
 public sealed record PlanResult(Release? Target, IReadOnlyList<PlanStep> Steps, string? Refusal)
 {
+    /// <summary>The longest the whole plan may run (the component's <c>plan-timeout</c>); none when null.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>The policy whose plan this is, when it is not the component's.</summary>
+    public string? Policy { get; init; }
+
     public bool IsRefused => Refusal is not null;
 }
 
@@ -21,8 +27,19 @@ public static class RollbackPlanner
     /// out, so a dry run shows it; targets, health verification and the lease stay as they are. Approval steps stay
     /// unless they say <c>skip-in-emergency</c>: a data-safety gate holds even in an emergency.
     /// </summary>
-    public static PlanResult Plan(string componentName, ComponentConfig component, ComponentState? state, IReadOnlyList<Release> releases, string? requestedVersion, bool emergency = false)
+    public static PlanResult Plan(string componentName, ComponentConfig component, ComponentState? state, IReadOnlyList<Release> releases, string? requestedVersion, bool emergency = false) =>
+        Plan(componentName, component, state, releases, requestedVersion, emergency, policy: null);
+
+    /// <summary>
+    /// As above, with the plan declared on <paramref name="policy"/> when it declares one (the policy that started the
+    /// rollback, or the one a person named); the component's plan otherwise.
+    /// </summary>
+    public static PlanResult Plan(string componentName, ComponentConfig component, ComponentState? state, IReadOnlyList<Release> releases, string? requestedVersion, bool emergency, string? policy)
     {
+        if (policy is not null && !component.Policies.ContainsKey(policy))
+        {
+            return Refuse($"{componentName} has no policy {policy}");
+        }
         var current = state?.CurrentVersion;
         Release? target;
         if (requestedVersion is not null)
@@ -52,7 +69,8 @@ public static class RollbackPlanner
             return Refuse($"{componentName} is already on {target.Version}");
         }
 
-        List<PlanStep> steps = component.Plan is { Count: > 0 } declared
+        var policyPlan = policy is null ? null : component.Policies[policy].Plan;
+        List<PlanStep> steps = (policyPlan ?? component.Plan) is { Count: > 0 } declared
             ? [.. declared.SelectMany(step => Resolve(step, componentName, component, target.Version, current, emergency))]
             : DefaultPlan(componentName, component, target.Version, current);
         steps.AddRange(component.Verify.Smoke.SelectMany(step => Resolve(step, componentName, component, target.Version, current, emergency)).Select(Smoke));
@@ -61,7 +79,7 @@ public static class RollbackPlanner
             steps.Add(new PolicyHoldStep(componentName, component.Verify.HoldFor, component.Verify.Timeout));
         }
 
-        return new PlanResult(target, steps, null);
+        return new PlanResult(target, steps, null) { Timeout = component.PlanTimeout, Policy = policyPlan is null ? null : policy };
 
         static PlanResult Refuse(string why) => new(null, [], why);
     }
@@ -125,6 +143,23 @@ public static class RollbackPlanner
             {
                 yield return new RestartStep(releaseDir.Restart, releaseDir.Path, releaseDir.RestartTimeout);
             }
+        }
+        else if (component.Provider.Files is { } files)
+        {
+            yield return new FilesRestoreStep(files.Store, files.Paths, target, current);
+            if (files.Reload.Count > 0)
+            {
+                yield return new RestartStep(files.Reload, files.Store, files.ReloadTimeout);
+            }
+        }
+        else if (component.Provider.Http is { } http)
+        {
+            string Fill(string text) => PlanTemplate.RenderPlan(text, name, target, current);
+            yield return new HttpStep(http.Method.ToUpperInvariant(), Fill(http.Url), http.Headers.ToDictionary(h => h.Key, h => Fill(h.Value), http.Headers.Comparer), http.Body is null ? null : Fill(http.Body), http.ExpectStatus, http.Timeout, label)
+            {
+                Switches = true,
+                Retry = StepRetry.Of(http.Retries, http.Backoff),
+            };
         }
         else if (component.Provider.Command is { } command)
         {

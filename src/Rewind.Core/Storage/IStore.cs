@@ -123,7 +123,7 @@ public interface IRollbackStore
 
     /// <summary>As <c>CreateRollbackAsync</c>; with <paramref name="awaitingApproval"/> the rollback holds the lease but waits for approvals.</summary>
     /// <paramref name="link"/> places it in a group rollback: it runs after the rollback it waits for succeeded.
-    Task<RollbackCreation> CreateRollbackAsync(string component, string? incidentId, string? fromVersion, string toVersion, string reason, string requestedBy, IReadOnlyList<PlanStep> steps, DateTimeOffset at, bool awaitingApproval, RollbackLink? link = null, CancellationToken cancellationToken = default);
+    Task<RollbackCreation> CreateRollbackAsync(string component, string? incidentId, string? fromVersion, string toVersion, string reason, string requestedBy, IReadOnlyList<PlanStep> steps, DateTimeOffset at, bool awaitingApproval, RollbackLink? link = null, PlanLimits? limits = null, CancellationToken cancellationToken = default);
 
     /// <summary>Cancels a pending rollback that never started (frees its lease); false when it started or is not pending.</summary>
     Task<bool> CancelUnstartedRollbackAsync(string id, DateTimeOffset at, string note, CancellationToken cancellationToken = default);

@@ -66,11 +66,19 @@ internal static class Mapping
         rollback.StartedAt,
         rollback.FinishedAt,
         rollback.Error,
-        [.. rollback.Steps.OrderBy(s => s.Index).Select(s => new RollbackStepDto(s.Index, s.Plan.Kind, s.Plan.Describe(), s.Status.ToString().ToLowerInvariant(), s.Attempts, s.StartedAt, s.FinishedAt, s.Output, members?.GetValueOrDefault(s.Index) is { } m ? new MemberCountsDto(m.Total, m.Pending, m.Running, m.Succeeded, m.Failed) : null, GateDecisions.WaitingGate(rollback)?.Index == s.Index))]);
+        [.. rollback.Steps.OrderBy(s => s.Index).Select(s => new RollbackStepDto(s.Index, s.Plan.Kind, s.Plan.Describe(), s.Status.ToString().ToLowerInvariant(), s.Attempts, s.StartedAt, s.FinishedAt, s.Output, members?.GetValueOrDefault(s.Index) is { } m ? new MemberCountsDto(m.Total, m.Pending, m.Running, m.Succeeded, m.Failed) : null, GateDecisions.WaitingGate(rollback)?.Index == s.Index))])
+    {
+        PlanTimeout = rollback.PlanTimeout,
+        PlanPolicy = rollback.PlanPolicy,
+    };
 
     public static RollbackPlanDto ToDto(this PlanResult plan, string component, string? fromVersion) => new(
         component,
         fromVersion,
         plan.Target!.Version,
-        [.. plan.Steps.Select((s, i) => new PlanStepDto(i, s.Kind, s.Describe()))]);
+        [.. plan.Steps.Select((s, i) => new PlanStepDto(i, s.Kind, s.Describe()))])
+    {
+        PlanTimeout = plan.Timeout,
+        PlanPolicy = plan.Policy,
+    };
 }

@@ -40,7 +40,7 @@ internal static class ReleaseEndpoints
 
     private static async Task<Results<Created<ReleaseDto>, ProblemHttpResult>> RecordAsync(string name, RecordReleaseRequest request, HttpContext context, ConfigHolder config, IStore store, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (config.Component(name) is null)
+        if (config.Component(name) is not { } component)
         {
             return Problems.NotFound("unknown component", $"component {name} is not in the config");
         }
@@ -54,6 +54,11 @@ internal static class ReleaseEndpoints
         if (existing is not null && ReleaseGate.Refuses(existing.State))
         {
             return Problems.Conflict("release refused", $"release {request.Version} of {name} is {ReleaseStateMachine.Describe(existing.State)}{(existing.Incident is null ? "" : $" (incident {existing.Incident})")}; it is not deployed again");
+        }
+
+        if (component.Provider.Files is { } files && ReleaseFiles.Keep(name, files, request.Version, existing?.State == ReleaseState.Stable, time.GetUtcNow()) is { } failure)
+        {
+            return Problems.Conflict("release files not kept", failure + "; the release was not recorded");
         }
 
         var state = existing?.State == ReleaseState.Stable ? ReleaseState.Stable : request.Deploying ? ReleaseState.Deploying : ReleaseState.Baking;

@@ -11,6 +11,7 @@ using Rewind.Server.Releases;
 using Rewind.Server.Runbooks;
 
 using Rewind.Server.Access;
+using Rewind.Server.Hosting;
 
 namespace Rewind.Server.Api;
 
@@ -176,7 +177,7 @@ internal static class RollbackEndpoints
 
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
-    private static async Task<Results<Accepted<RollbackDto>, Ok<RollbackPlanDto>, ProblemHttpResult>> RequestAsync(RollbackRequest request, HttpContext context, RollbackCoordinator coordinator, IStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted<RollbackDto>, Ok<RollbackPlanDto>, ProblemHttpResult>> RequestAsync(RollbackRequest request, HttpContext context, ConfigHolder config, RollbackCoordinator coordinator, IStore store, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Component))
         {
@@ -193,9 +194,14 @@ internal static class RollbackEndpoints
             return Problems.Invalid("invalid rollback request", "reason is required (at most 2000 characters): the record must say why");
         }
 
+        if (request.Policy is { } policy && config.Component(request.Component) is { } declared && !declared.Policies.ContainsKey(policy))
+        {
+            return Problems.Invalid("invalid rollback request", $"{request.Component} has no policy '{policy}' (policies: {string.Join(", ", declared.Policies.Keys)})");
+        }
+
         if (request.DryRun)
         {
-            var planned = await coordinator.PlanAsync(request.Component, request.ToVersion, request.Emergency, cancellationToken);
+            var planned = await coordinator.PlanAsync(request.Component, request.ToVersion, request.Emergency, request.Policy, cancellationToken);
             return planned switch
             {
                 { UnknownComponent: true } => Problems.NotFound("unknown component", planned.Refusal!),
@@ -210,7 +216,7 @@ internal static class RollbackEndpoints
             AuditMiddleware.AddDetail(context, "emergency: pauses skipped");
         }
 
-        var outcome = await coordinator.RequestAsync(request.Component, request.ToVersion, request.Reason.Trim(), requestedBy, null, request.Emergency, cancellationToken);
+        var outcome = await coordinator.RequestAsync(request.Component, request.ToVersion, request.Reason.Trim(), requestedBy, null, request.Emergency, null, request.Policy, cancellationToken);
         return outcome switch
         {
             { UnknownComponent: true } => Problems.NotFound("unknown component", outcome.Refusal!),

@@ -21,6 +21,7 @@ internal static class RuntimeServices
         services.AddSingleton(sp => new PromQlClient(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new ProcessRunner(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ProcessRunner>>()));
         services.AddSingleton<IStepRunner, SwitchStepRunner>();
+        services.AddSingleton<IStepRunner, FilesStepRunner>();
         services.AddSingleton<IStepRunner>(sp => new RestartStepRunner(sp.GetRequiredService<ProcessRunner>()));
         services.AddSingleton<IStepRunner>(sp => new CommandStepRunner(sp.GetRequiredService<ProcessRunner>()));
         services.AddSingleton<IStepRunner>(sp => new BatchStepRunner(sp.GetRequiredService<ProcessRunner>(), sp.GetRequiredService<TimeProvider>()));

@@ -172,7 +172,7 @@ internal sealed partial class DecisionEngine(
             }
         }
 
-        var outcome = await coordinator.RequestAsync(componentName, null, $"policy {policyName}: {evidence}", $"policy:{policyName}", incident.Id, cancellationToken);
+        var outcome = await coordinator.RequestAsync(componentName, null, $"policy {policyName}: {evidence}", $"policy:{policyName}", incident.Id, emergency: false, link: null, policyName, cancellationToken);
         if (outcome.ConflictId is { } active)
         {
             await Timeline(incident.Id, TimelineKinds.Decision, $"rollback {active} is already acting on {componentName}; no second rollback", Actor, cancellationToken);

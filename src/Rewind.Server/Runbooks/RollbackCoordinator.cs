@@ -19,7 +19,11 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
     public async Task<RollbackOutcome> PlanAsync(string component, string? toVersion, CancellationToken cancellationToken = default) =>
         await PlanAsync(component, toVersion, emergency: false, cancellationToken);
 
-    public async Task<RollbackOutcome> PlanAsync(string component, string? toVersion, bool emergency, CancellationToken cancellationToken = default)
+    public Task<RollbackOutcome> PlanAsync(string component, string? toVersion, bool emergency, CancellationToken cancellationToken = default) =>
+        PlanAsync(component, toVersion, emergency, null, cancellationToken);
+
+    /// <summary>The plan, with the one declared on <paramref name="policy"/> when it declares one.</summary>
+    public async Task<RollbackOutcome> PlanAsync(string component, string? toVersion, bool emergency, string? policy, CancellationToken cancellationToken = default)
     {
         if (config.Component(component) is not { } componentConfig)
         {
@@ -28,7 +32,7 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
 
         var state = await store.GetComponentAsync(component, cancellationToken);
         var releases = await store.GetReleasesAsync(component, cancellationToken);
-        var plan = RollbackPlanner.Plan(component, componentConfig, state, releases, toVersion, emergency);
+        var plan = RollbackPlanner.Plan(component, componentConfig, state, releases, toVersion, emergency, policy);
         return new RollbackOutcome(null, plan, plan.Refusal, null);
     }
 
@@ -42,7 +46,11 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
     /// Plans and creates a rollback. With a <c>link</c> it is a member of a group rollback: created now (holding its
     /// lease) but started by the group, after the member it waits for.
     /// </summary>
-    public async Task<RollbackOutcome> RequestAsync(string component, string? toVersion, string reason, string requestedBy, string? incidentId, bool emergency, RollbackLink? link, CancellationToken cancellationToken = default)
+    public async Task<RollbackOutcome> RequestAsync(string component, string? toVersion, string reason, string requestedBy, string? incidentId, bool emergency, RollbackLink? link, CancellationToken cancellationToken = default) =>
+        await RequestAsync(component, toVersion, reason, requestedBy, incidentId, emergency, link, null, cancellationToken);
+
+    /// <summary>As above, running the plan declared on <paramref name="policy"/> when it declares one (the policy that fired, or one a person named).</summary>
+    public async Task<RollbackOutcome> RequestAsync(string component, string? toVersion, string reason, string requestedBy, string? incidentId, bool emergency, RollbackLink? link, string? policy, CancellationToken cancellationToken = default)
     {
         // One actor per component: a running rollback is the answer, whatever a new plan would say.
         if (await store.GetRollbacksAsync(1, component, cancellationToken) is [{ IsActive: true } active])
@@ -50,7 +58,7 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
             return new RollbackOutcome(null, null, null, active.Id);
         }
 
-        var planned = await PlanAsync(component, toVersion, emergency, cancellationToken);
+        var planned = await PlanAsync(component, toVersion, emergency, policy, cancellationToken);
         var now = time.GetUtcNow();
         if (planned.Refusal is not null || planned.Plan is not { Target: { } target } plan)
         {
@@ -67,13 +75,13 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
             ?? (await store.OpenIncidentAsync(component, Severity.P2, $"{component}: manual rollback requested by {requestedBy}: {reason}", null, state?.CurrentVersion, now, requestedBy, cancellationToken)).Id;
         var severity = (await store.GetIncidentAsync(incidentId, cancellationToken))?.Severity ?? Severity.P2;
         var rule = ApprovalMatrix.RuleFor(config.Current.Approvals, component, severity, requestedBy);
-        var creation = await store.CreateRollbackAsync(component, incidentId, state?.CurrentVersion, target.Version, reason, requestedBy, plan.Steps, now, awaitingApproval: rule is not null, link, cancellationToken);
+        var creation = await store.CreateRollbackAsync(component, incidentId, state?.CurrentVersion, target.Version, reason, requestedBy, plan.Steps, now, awaitingApproval: rule is not null, link, new PlanLimits(plan.Timeout, plan.Policy), cancellationToken);
         if (creation.Created is not { } rollback)
         {
             return new RollbackOutcome(null, plan, null, creation.ActiveRollbackId);
         }
 
-        var what = $"{(emergency ? "EMERGENCY " : "")}rollback {rollback.Id} requested by {requestedBy}: {state?.CurrentVersion ?? "unknown"} -> {target.Version} ({(toVersion is null ? "last known good" : "requested target, stable")}); reason: {reason}{(emergency ? "; emergency mode: pauses are skipped, health is still verified" : "")}";
+        var what = $"{(emergency ? "EMERGENCY " : "")}rollback {rollback.Id} requested by {requestedBy}: {state?.CurrentVersion ?? "unknown"} -> {target.Version} ({(toVersion is null ? "last known good" : "requested target, stable")}{(plan.Policy is { } planOf ? $", the plan of policy {planOf}" : "")}); reason: {reason}{(emergency ? "; emergency mode: pauses are skipped, health is still verified" : "")}";
         if (rule is { } matched)
         {
             var needs = ApprovalMatrix.Evaluate(matched.Rule, requestedBy, []).Missing;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Rewind.Core.Incidents;
 using Rewind.Core.Releases;
 using Rewind.Core.Runbooks;
+using Rewind.Core.Configuration;
 using Rewind.Core.Storage;
 using Rewind.Runtime.Runbooks;
 using Rewind.Server.Hosting;
@@ -33,7 +34,8 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         }
 
         using var abort = aborts.Register(rollback.Id);
-        using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, abort.Token);
+        using var deadline = PlanDeadline(rollback);
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, abort.Token, deadline.Token);
         if (rollback.AbortRequested)
         {
             // asked before this controller got to it (perhaps before a restart); a step left running by a stop was interrupted
@@ -55,7 +57,7 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
 
         foreach (var step in rollback.Steps.OrderBy(s => s.Index).Where(s => s.Status != StepStatus.Succeeded))
         {
-            if (!await RunRecordedAsync(rollback, step, abort, running.Token, cancellationToken))
+            if (!await RunRecordedAsync(rollback, step, abort, deadline.Token, running.Token, cancellationToken))
             {
                 return;
             }
@@ -100,11 +102,10 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
     }
 
     /// <summary>One step, written ahead and after; false when the rollback stops here (failed, aborted, or paused by shutdown).</summary>
-    private async Task<bool> RunRecordedAsync(Rollback rollback, RollbackStep step, RollbackAborts.Registration abort, CancellationToken running, CancellationToken cancellationToken)
+    private async Task<bool> RunRecordedAsync(Rollback rollback, RollbackStep step, RollbackAborts.Registration abort, CancellationToken deadline, CancellationToken running, CancellationToken cancellationToken)
     {
-        if (abort.Fired || (await store.GetRollbackAsync(rollback.Id, cancellationToken))?.AbortRequested == true)
+        if (await StoppedAsync(rollback, step, abort.Fired || (await store.GetRollbackAsync(rollback.Id, cancellationToken))?.AbortRequested == true, deadline.IsCancellationRequested, interrupted: false, cancellationToken))
         {
-            await AbortAsync(rollback, step, cancellationToken, interrupted: false);
             return false;
         }
 
@@ -121,15 +122,15 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
             ServerLog.RollbackPaused(logger, rollback.Id);
             return false; // the step stays "running" in the store; the next controller resumes it
         }
-        catch (OperationCanceledException) when (abort.Fired)
+        catch (OperationCanceledException) when (abort.Fired || deadline.IsCancellationRequested)
         {
-            await AbortAsync(rollback, step, cancellationToken, interrupted: true);
+            await StoppedAsync(rollback, step, abort.Fired, deadline.IsCancellationRequested, interrupted: true, cancellationToken);
             return false;
         }
 
-        if (abort.Fired)
+        // a step may give up on the interruption with an outcome of its own
+        if (await StoppedAsync(rollback, step, abort.Fired, !outcome.Succeeded && deadline.IsCancellationRequested, interrupted: true, cancellationToken))
         {
-            await AbortAsync(rollback, step, cancellationToken, interrupted: true); // the step gave up on the interruption with an outcome of its own
             return false;
         }
 
@@ -152,6 +153,24 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         }
 
         return true;
+    }
+
+    /// <summary>Ends the rollback here when a person aborted it or the plan's time ran out; false when neither happened.</summary>
+    private async Task<bool> StoppedAsync(Rollback rollback, RollbackStep step, bool aborted, bool timedOut, bool interrupted, CancellationToken cancellationToken)
+    {
+        if (aborted)
+        {
+            await AbortAsync(rollback, step, cancellationToken, interrupted);
+            return true;
+        }
+
+        if (timedOut)
+        {
+            await TimedOutAsync(rollback, step, interrupted, cancellationToken);
+            return true;
+        }
+
+        return false;
     }
 
     private async Task<StepOutcome> RunStepAsync(PlanStep plan, StepContext context, CancellationToken cancellationToken)
@@ -212,6 +231,36 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         metrics.Rollbacks.Inc(rollback.Component, "aborted");
         await ReleaseDependentsAsync(rollback.Id);
         await Timeline(rollback, TimelineKinds.Escalation, $"{rollback.Id} {error}. {rollback.Component} may be between {rollback.FromVersion ?? "its release"} and {rollback.ToVersion}: a person decides what comes next (`rewind incident show`, `rewind rollback {rollback.Component} --dry-run`)", cancellationToken);
+    }
+
+    /// <summary>
+    /// A source cancelled when the plan's time is up, counted from when the rollback first started, so a controller that
+    /// resumes it keeps the same deadline. Never cancelled without a <c>plan-timeout</c>.
+    /// </summary>
+    private CancellationTokenSource PlanDeadline(Rollback rollback)
+    {
+        if (rollback.PlanTimeout is not { } limit)
+        {
+            return new CancellationTokenSource();
+        }
+
+        var left = (rollback.StartedAt ?? time.GetUtcNow()) + limit - time.GetUtcNow();
+        return new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, time);
+    }
+
+    /// <summary>The plan ran out of time: the interrupted step is recorded as such, and the rollback fails and pages.</summary>
+    private async Task TimedOutAsync(Rollback rollback, RollbackStep step, bool interrupted, CancellationToken cancellationToken)
+    {
+        var limit = Durations.Format(rollback.PlanTimeout ?? TimeSpan.Zero);
+        if (interrupted)
+        {
+            await store.MarkStepFinishedAsync(rollback.Id, step.Index, StepStatus.Failed, time.GetUtcNow(), $"interrupted: the plan's time ({limit}) ran out", cancellationToken);
+        }
+
+        var stored = await store.GetRollbackAsync(rollback.Id, cancellationToken) ?? rollback;
+        var done = stored.Steps.Where(s => s.Status == StepStatus.Succeeded).OrderBy(s => s.Index).Select(s => $"{s.Index + 1} {s.Plan.Kind}").ToList();
+        await FailAsync(rollback, $"plan timeout: {limit} since it started ran out {(interrupted ? "during" : "before")} step {step.Index + 1}/{rollback.Steps.Count} ({step.Plan.Kind}); steps done: {(done.Count == 0 ? "none" : string.Join(", ", done))}", cancellationToken);
+        await ReleaseDependentsAsync(rollback.Id);
     }
 
     private async Task FailAsync(Rollback rollback, string error, CancellationToken cancellationToken)

@@ -10,7 +10,8 @@ internal sealed class RollbackRow
         id AS Id, component AS Component, incident_id AS IncidentId, from_version AS FromVersion, to_version AS ToVersion,
         status AS Status, reason AS Reason, requested_by AS RequestedBy, requested_at AS RequestedAt,
         started_at AS StartedAt, finished_at AS FinishedAt, error AS Error, abort_requested_by AS AbortRequestedBy,
-        abort_reason AS AbortReason, group_name AS GroupName, waits_for AS WaitsFor
+        abort_reason AS AbortReason, group_name AS GroupName, waits_for AS WaitsFor,
+        plan_timeout_ms AS PlanTimeoutMs, plan_policy AS PlanPolicy
         """;
 
     public string Id { get; set; } = "";
@@ -45,6 +46,10 @@ internal sealed class RollbackRow
 
     public string? WaitsFor { get; set; }
 
+    public long? PlanTimeoutMs { get; set; }
+
+    public string? PlanPolicy { get; set; }
+
     public Rollback ToRollback(IReadOnlyList<RollbackStep> steps) => new(
         Id,
         Component,
@@ -62,7 +67,11 @@ internal sealed class RollbackRow
         AbortRequestedBy,
         AbortReason,
         GroupName,
-        WaitsFor);
+        WaitsFor)
+    {
+        PlanTimeout = PlanTimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+        PlanPolicy = PlanPolicy,
+    };
 }
 
 /// <summary>A <c>rollback_steps</c> row as Dapper reads it.</summary>

@@ -1,0 +1,129 @@
+using Rewind.Core.Configuration;
+using Rewind.Core.Releases;
+using Rewind.Core.Runbooks;
+
+namespace Rewind.Core.Tests.Configuration;
+
+/// <summary>The <c>http</c> and <c>files</c> providers, plans declared on a policy, and the limit on a whole plan.</summary>
+public sealed class ProviderConfigTests
+{
+    private const string Probes = """
+            probes:
+              health: { http: { url: "http://127.0.0.1:8080/health" } }
+        """;
+
+    private static readonly ComponentState OnV2 = new("api", "http", "v2", null);
+
+    private static ConfigResult Parse(string component) => ConfigParser.Parse($"components:\n  api:\n{component}\n{Probes}", "rewind.yaml", "/etc/rewind");
+
+    [Fact]
+    public void HttpProvider_SwitchIsOneRequestToTheDeployApi_WithTemplatesFilledAndSecretsLeftForTheCall()
+    {
+        var result = Parse("""
+                provider:
+                  http:
+                    url: "https://paas.example/v1/services/{{component}}/deploys"
+                    headers: { Authorization: "Bearer {{secret.PAAS_TOKEN}}" }
+                    body: '{"release": "{{target.version}}", "from": "{{from.version}}"}'
+                    expect-status: [201]
+                    retries: 2
+            """);
+
+        result.Errors.ShouldBeEmpty();
+        var component = result.Config!.Components["api"];
+        component.Provider.Kind.ShouldBe("http");
+        var plan = RollbackPlanner.Plan("api", component, OnV2, [Stable("v1"), Stable("v2")], null);
+
+        plan.Steps.Select(s => s.IsSwitch).ShouldBe([true, false]);
+        var request = plan.Steps[0].ShouldBeOfType<HttpStep>();
+        request.Body.ShouldBe("""{"release": "v1", "from": "v2"}""");
+        request.Describe().ShouldBe("switch by POST https://paas.example/v1/services/api/deploys headers {Authorization: Bearer {{secret.PAAS_TOKEN}}} body 31 bytes expect 201 (timeout 30s, 2 retries from 1s doubling)");
+    }
+
+    [Fact]
+    public void FilesProvider_SwitchRestoresTheRecordedCopy_ThenReloads_WithPathsResolved()
+    {
+        var result = Parse("""
+                provider:
+                  files:
+                    paths: [conf/app.env, /etc/shop/conf.d]
+                    store: /var/lib/rewind/files/api
+                    reload: [systemctl, reload, shop]
+            """);
+
+        result.Errors.ShouldBeEmpty();
+        var plan = RollbackPlanner.Plan("api", result.Config!.Components["api"], OnV2, [Stable("v1"), Stable("v2")], null);
+
+        plan.Steps.Select(s => s.Kind).ShouldBe(["files", "restart", "wait-healthy"]);
+        plan.Steps.Select(s => s.IsSwitch).ShouldBe([true, false, false]);
+        var restore = plan.Steps[0].ShouldBeOfType<FilesRestoreStep>();
+        (restore.Store, restore.TargetVersion, restore.FromVersion).ShouldBe(("/var/lib/rewind/files/api", "v1", "v2"));
+        restore.Paths.ShouldBe(["/etc/rewind/conf/app.env", "/etc/shop/conf.d"]);
+        plan.Steps[0].Describe().ShouldBe(
+            "restore files [/etc/rewind/conf/app.env, /etc/shop/conf.d] from /var/lib/rewind/files/api/releases/v1 (copy of v1, checked against its manifest first; was v2): "
+            + "the current files kept in /var/lib/rewind/files/api/undo/<rollback>, then each file replaced by one atomic rename");
+    }
+
+    [Fact]
+    public void PolicyPlan_IsUsedForThatPolicy_AndThePlanTimeoutTravelsWithThePlan()
+    {
+        var result = Parse("""
+                provider: { release-dir: { path: /srv/api } }
+                plan-timeout: 10m
+                plan: [ { switch: {} } ]
+                policies:
+                  errors:
+                    when: { probe: health }
+                    plan: [ { notify: { message: "errors: {{component}} back to {{target.version}}" } }, { switch: {} } ]
+                  slow:
+                    when: { probe: health }
+            """);
+
+        result.Errors.ShouldBeEmpty();
+        var component = result.Config!.Components["api"];
+        var ofErrors = RollbackPlanner.Plan("api", component, OnV2, [Stable("v1"), Stable("v2")], null, emergency: false, policy: "errors");
+        var ofSlow = RollbackPlanner.Plan("api", component, OnV2, [Stable("v1"), Stable("v2")], null, emergency: false, policy: "slow");
+        var unknown = RollbackPlanner.Plan("api", component, OnV2, [Stable("v1"), Stable("v2")], null, emergency: false, policy: "nope");
+
+        ofErrors.Steps.Select(s => s.Kind).ShouldBe(["notify", "switch"]);
+        ofErrors.Steps[0].Describe().ShouldBe("notify \"errors: api back to v1\"");
+        ofErrors.Policy.ShouldBe("errors");
+        ofSlow.Steps.Select(s => s.Kind).ShouldBe(["switch"]); // no plan of its own: the component's
+        ofSlow.Policy.ShouldBeNull();
+        ofErrors.Timeout.ShouldBe(TimeSpan.FromMinutes(10));
+        unknown.Refusal.ShouldBe("api has no policy nope");
+    }
+
+    [Fact]
+    public void BadProviders_AreReportedWithTheirPositions()
+    {
+        var result = ConfigParser.Parse(
+            """
+            components:
+              deploy:
+                provider: { http: { method: FETCH, url: "ftp://paas.example/{{member}}" }, release-dir: { path: /srv } }
+                probes: { h: { tcp: { host: 127.0.0.1, port: 1 } } }
+                plan-timeout: 0s
+              conf:
+                provider: { files: { paths: [/etc/app, ""], store: /etc/app/copies, reload-timeout: 0s } }
+                probes: { h: { tcp: { host: 127.0.0.1, port: 1 } } }
+                policies:
+                  down: { when: { probe: h }, plan: [ { notify: { message: hi } } ] }
+            """,
+            "rewind.yaml",
+            "/etc/rewind");
+
+        result.Errors.Select(e => e.ToString()).ShouldBe([
+            "rewind.yaml:3:15: components.deploy.provider: declare exactly one provider: release-dir, command, http or files",
+            "rewind.yaml:3:33: components.deploy.provider.http.method: one of GET, POST, PUT, PATCH, DELETE, HEAD",
+            "rewind.yaml:3:45: components.deploy.provider.http.url: unknown placeholder {{member}}; known: {{component}}, {{target.version}}, {{from.version}}, {{secret.NAME}} (an environment variable of the controller)",
+            "rewind.yaml:5:19: components.deploy.plan-timeout: must be positive; leave it out for no limit on the whole plan",
+            "rewind.yaml:7:33: components.conf.provider.files.paths: at least one file or directory, none empty",
+            "rewind.yaml:7:56: components.conf.provider.files.store: must be outside the paths it keeps copies of, and not hold them",
+            "rewind.yaml:7:89: components.conf.provider.files.reload-timeout: must be positive",
+            "rewind.yaml:10:41: components.conf.policies.down.plan: no switch, batch or traffic step, so nothing would move conf to the target release",
+        ]);
+    }
+
+    private static Release Stable(string version) => new("api", version, ReleaseState.Stable, DateTimeOffset.UnixEpoch, StableAt: DateTimeOffset.UnixEpoch);
+}
