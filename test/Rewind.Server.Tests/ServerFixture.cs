@@ -51,7 +51,7 @@ public sealed class ServerFixture : IAsyncDisposable
 
     public string CurrentTarget => File.ResolveLinkTarget(Path.Combine(AppRoot, "current"), returnFinalTarget: false)!.FullName;
 
-    public static async Task<ServerFixture> StartAsync(string restart = "[sleep, \"2\"]", string policies = "{}", string probeUrl = "http://127.0.0.1:9/health", string store = "sqlite:rewind.db", string scrapes = "{}", string componentExtra = "", string serverExtra = "", string probesExtra = "", string extra = "")
+    public static async Task<ServerFixture> StartAsync(string restart = "[sleep, \"2\"]", string policies = "{}", string probeUrl = "http://127.0.0.1:9/health", string store = "sqlite:rewind.db", string scrapes = "{}", string componentExtra = "", string serverExtra = "", string probesExtra = "", string extra = "", string components = "")
     {
         var root = Directory.CreateTempSubdirectory("rewind-server-").FullName;
         foreach (var version in new[] { "v1", "v2" })
@@ -81,6 +81,7 @@ public sealed class ServerFixture : IAsyncDisposable
                 scrapes: {{scrapes}}
                 healthy-timeout: 1s
                 {{componentExtra}}
+              {{components}}
             {{extra}}
             """);
         var parsed = ConfigParser.Parse(yaml, "rewind.yaml", root);

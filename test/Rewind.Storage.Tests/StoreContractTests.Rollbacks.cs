@@ -28,6 +28,22 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task CreateRollbackAsync_WithPlanLimits_KeepsThePlanTimeoutAndPolicy()
+    {
+        var component = NewComponent();
+        var steps = new PlanStep[] { new HttpStep("POST", "https://paas.example/deploys", new Dictionary<string, string>(), "{}", [201], TimeSpan.FromSeconds(30)) { Switches = true }, new FilesRestoreStep("/var/lib/copies", ["/etc/app.env"], "1.0.0", "1.1.0") };
+
+        var created = (await Store.CreateRollbackAsync(component, null, "1.1.0", "1.0.0", "errors", "policy:errors", steps, T0, awaitingApproval: false, null, new PlanLimits(TimeSpan.FromMinutes(15), "errors"))).Created.ShouldNotBeNull();
+        var plain = (await CreateRollbackAsync(NewComponent())).Created.ShouldNotBeNull();
+
+        var stored = (await Store.GetRollbackAsync(created.Id)).ShouldNotBeNull();
+        (stored.PlanTimeout, stored.PlanPolicy).ShouldBe((TimeSpan.FromMinutes(15), "errors"));
+        stored.Steps.Select(s => (s.Plan.Describe(), s.Plan.IsSwitch)).ShouldBe(steps.Select(s => (s.Describe(), true)));
+        var reread = (await Store.GetRollbackAsync(plain.Id)).ShouldNotBeNull();
+        (reread.PlanTimeout, reread.PlanPolicy).ShouldBe((null, null));
+    }
+
+    [Fact]
     public async Task CreateRollbackAsync_WhileAnotherIsActive_RefusesWithActiveIdAndWritesNothing()
     {
         var component = NewComponent();

@@ -58,7 +58,7 @@ public sealed class SampleConfigTests : IAsyncLifetime
 
             return context.Request.Path == "/"
                 ? Results.Content("<html><head><title>Example Shop</title></head></html>", "text/html")
-                : Results.Json(new { status = "ok" });
+                : Results.Json(new { status = "ok" }, statusCode: context.Request.Method == "POST" && context.Request.Path.Value!.EndsWith("/releases", StringComparison.Ordinal) ? 201 : 200); // a deploy API creates
         }));
     }
 
@@ -174,20 +174,22 @@ public sealed class SampleConfigTests : IAsyncLifetime
                 Directory.CreateDirectory(Path.Combine(releases, "releases", "v1"));
                 Directory.CreateDirectory(Path.Combine(releases, "releases", "v2"));
                 File.CreateSymbolicLink(Path.Combine(releases, "current"), Path.Combine("releases", "v2"));
+                var etc = Directory.CreateDirectory(Path.Combine(_root, "etc-shop", "conf.d")).Parent!.FullName;
+                await File.WriteAllTextAsync(Path.Combine(etc, "shop.env"), "MODE=v1\n");
+                await File.WriteAllTextAsync(Path.Combine(etc, "conf.d", "cache.conf"), "ttl=60\n");
                 return (new SampleCopy(sample)
+                    .Replace("/etc/shop", etc)
+                    .Replace("/var/lib/rewind/files/shop-config", Path.Combine(_root, "copies"))
                     .Set("components.shop.provider.release-dir.path", releases)
                     .Replace("unix:/run/haproxy/admin.sock", haproxy.AdminSocket)
                     .Replace("http://127.0.0.1:8080", world)
-                    .Set("components.shop.probes.port.tcp.port", new Uri(world).Port.ToString(System.Globalization.CultureInfo.InvariantCulture)), ["shop"], null);
+                    .Set("components.shop.probes.port.tcp.port", new Uri(world).Port.ToString(System.Globalization.CultureInfo.InvariantCulture)), ["shop-config", "shop"], "shop");
             case "paas-api":
                 SetEnvironment("PAAS_API_TOKEN", "t0ken");
                 SetEnvironment("CHECKOUT_ADMIN_TOKEN", "t0ken");
-                var header = Path.Combine(_root, "paas-auth-header");
-                await File.WriteAllTextAsync(header, "Authorization: Bearer t0ken\n");
                 return (new SampleCopy(sample)
                     .Replace("https://api.paas.example.com", world)
-                    .Replace("https://checkout.example.com", world)
-                    .Replace("/etc/rewind/paas-auth-header", header), ["checkout"], null);
+                    .Replace("https://checkout.example.com", world), ["checkout"], null);
             default:
                 throw new InvalidOperationException($"no loopback stand-ins for sample {sample}: add them here");
         }
