@@ -37,21 +37,10 @@ public sealed class BatchStepRunner(ProcessRunner processRunner, TimeProvider ti
             return StepOutcome.Failure($"secret {missing}: the environment variable is not set; nothing was called");
         }
 
-        var stored = await context.Ledger.GetMembersAsync(context.RollbackId, context.StepIndex, cancellationToken);
-        if (stored.Count == 0)
+        var (stored, unresolved) = await StoredMembersAsync(step, context, cancellationToken);
+        if (unresolved is not null)
         {
-            var (members, error) = await ResolveMembersAsync(step, context, cancellationToken);
-            if (error is not null)
-            {
-                return StepOutcome.Failure(error);
-            }
-
-            await context.Ledger.AddMembersAsync(context.RollbackId, context.StepIndex, members, cancellationToken);
-            stored = await context.Ledger.GetMembersAsync(context.RollbackId, context.StepIndex, cancellationToken);
-            if (stored.Count == 0)
-            {
-                stored = [.. members.Select(m => new MemberResult(m, MemberStatus.Pending, 0, null, null, null))]; // no ledger: run without records
-            }
+            return StepOutcome.Failure(unresolved);
         }
 
         var done = stored.Where(m => m.Status == MemberStatus.Succeeded).Select(m => m.Member).ToHashSet(StringComparer.Ordinal);
@@ -59,6 +48,7 @@ public sealed class BatchStepRunner(ProcessRunner processRunner, TimeProvider ti
         var results = new ConcurrentDictionary<string, MemberCall>(StringComparer.Ordinal);
         var pipeline = Pipeline(step);
         var limiter = step.CallsPerMinute is { } perMinute ? new RateLimiter(perMinute, TimeSpan.FromMinutes(1)) : null;
+        string? stopped = null;
         try
         {
             var batches = todo.Chunk(step.BatchSize).ToList();
@@ -68,6 +58,14 @@ public sealed class BatchStepRunner(ProcessRunner processRunner, TimeProvider ti
                     batches[b],
                     new ParallelOptions { MaxDegreeOfParallelism = step.Concurrency, CancellationToken = linked.Token },
                     async (member, token) => results[member] = await CallMemberAsync(step, context, member, pipeline, limiter, token));
+                if (b < batches.Count - 1 && OverBudget(step, results.Values.Count(r => !r.Succeeded), stored.Count))
+                {
+                    // Failing this much is a broken target or a broken call, not bad luck: calling the rest would only spread it.
+                    var left = batches.Skip(b + 1).Sum(batch => batch.Length);
+                    stopped = string.Create(CultureInfo.InvariantCulture, $"; stopped after batch {b + 1} of {batches.Count}: the failure budget was spent, {left} member(s) not called (they stay pending: running the rollback again calls only them)");
+                    break;
+                }
+
                 if (b < batches.Count - 1 && step.Delay > TimeSpan.Zero)
                 {
                     await Task.Delay(step.Delay, time, linked.Token);
@@ -82,9 +80,31 @@ public sealed class BatchStepRunner(ProcessRunner processRunner, TimeProvider ti
 
         var failed = results.Values.Count(r => !r.Succeeded);
         var summary = Summary(stored.Count, done.Count, results, time.GetElapsedTime(started));
-        var withinBudget = failed == 0 || (double)failed / stored.Count <= step.MaxFailed;
-        return new StepOutcome(withinBudget, withinBudget ? summary : summary + string.Create(CultureInfo.InvariantCulture, $"; more than the budget of {step.MaxFailed * 100:0.##}% failed"));
+        var withinBudget = !OverBudget(step, failed, stored.Count);
+        return new StepOutcome(withinBudget, withinBudget ? summary : summary + string.Create(CultureInfo.InvariantCulture, $"; more than the budget of {step.MaxFailed * 100:0.##}% failed{stopped}"));
     }
+
+    /// <summary>The members as stored for this step; resolved and stored first when the step runs for the first time.</summary>
+    private async Task<(IReadOnlyList<MemberResult> Stored, string? Error)> StoredMembersAsync(BatchStep step, StepContext context, CancellationToken cancellationToken)
+    {
+        var stored = await context.Ledger.GetMembersAsync(context.RollbackId, context.StepIndex, cancellationToken);
+        if (stored.Count > 0)
+        {
+            return (stored, null);
+        }
+
+        var (members, error) = await ResolveMembersAsync(step, context, cancellationToken);
+        if (error is not null)
+        {
+            return ([], error);
+        }
+
+        await context.Ledger.AddMembersAsync(context.RollbackId, context.StepIndex, members, cancellationToken);
+        stored = await context.Ledger.GetMembersAsync(context.RollbackId, context.StepIndex, cancellationToken);
+        return stored.Count > 0 ? (stored, null) : ([.. members.Select(m => new MemberResult(m, MemberStatus.Pending, 0, null, null, null))], null); // no ledger: run without records
+    }
+
+    private static bool OverBudget(BatchStep step, int failed, int total) => failed > 0 && (double)failed / total > step.MaxFailed;
 
     private async Task<MemberCall> CallMemberAsync(BatchStep step, StepContext context, string member, ResiliencePipeline<ProcessResult> pipeline, RateLimiter? limiter, CancellationToken cancellationToken)
     {

@@ -69,6 +69,21 @@ public sealed class BatchStepRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_BudgetSpentInAnEarlyBatch_StartsNoFurtherBatch_AndLeavesTheRestPending()
+    {
+        await InitAsync(12);
+        var before = CallCount();
+
+        var outcome = await RunAsync(Step(concurrency: 3, batchSize: 3, retries: 0, maxFailed: 0.2, env: Env(latencyMs: 10, failFraction: "1")));
+
+        outcome.Succeeded.ShouldBeFalse();
+        outcome.Output.ShouldStartWith("12 member(s): 0 succeeded, 3 failed, 9 not called;");
+        outcome.Output.ShouldEndWith("; more than the budget of 20% failed; stopped after batch 1 of 4: the failure budget was spent, 9 member(s) not called (they stay pending: running the rollback again calls only them)");
+        (CallCount() - before).ShouldBe(1 + 3); // the list, then the first batch only
+        _ledger.Members.Values.Count(m => m.Status == MemberStatus.Pending).ShouldBe(9);
+    }
+
+    [Fact]
     public async Task Run_FailuresWithinTheBudget_SucceedAndSayWhichFailed()
     {
         await InitAsync(19);
