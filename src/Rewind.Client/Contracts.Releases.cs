@@ -11,14 +11,18 @@ public sealed record ReleaseDto(
     string? RecordedBy,
     DateTimeOffset? StableAt,
     string? Incident,
-    bool LastKnownGood);
+    bool LastKnownGood)
+{
+    /// <summary>The database schema the release runs on (its newest migration id), when its deploy said so.</summary>
+    public string? Schema { get; init; }
+}
 
 /// <summary>
 /// Body of <c>POST /api/v1/components/{name}/releases</c>: a release now serves. With <see cref="Deploying"/> it is still
 /// rolling out and its bake time has not started; recording it again without the flag starts the bake.
 /// Re-recording a stable release (a redeploy of a known-good version) keeps it stable.
 /// </summary>
-public sealed record RecordReleaseRequest(string Version, string? Commit = null, string? Artifact = null, string? RecordedBy = null, bool Deploying = false);
+public sealed record RecordReleaseRequest(string Version, string? Commit = null, string? Artifact = null, string? RecordedBy = null, bool Deploying = false, string? Schema = null);
 
 /// <summary>Body of <c>POST /api/v1/components/{name}/releases/{version}/mark-bad</c>.</summary>
 public sealed record MarkBadRequest(string? Reason = null, string? MarkedBy = null);

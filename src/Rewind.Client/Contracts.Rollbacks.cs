@@ -52,7 +52,7 @@ public sealed record MemberDto(string Member, string Status, int Attempts, DateT
 /// With <see cref="DryRun"/> the answer is the exact plan and nothing is touched. With <see cref="Policy"/> the plan is the
 /// one declared on that policy of the component (as when the policy fires), when it declares one.
 /// </summary>
-public sealed record RollbackRequest(string Component, string Reason, string? ToVersion = null, bool DryRun = false, string? RequestedBy = null, bool Emergency = false, string? Policy = null);
+public sealed record RollbackRequest(string Component, string Reason, string? ToVersion = null, bool DryRun = false, string? RequestedBy = null, bool Emergency = false, string? Policy = null, bool AllowSchemaChange = false);
 
 /// <summary>A dry run: the resolved versions and the exact steps, paths and argv a rollback would run.</summary>
 public sealed record RollbackPlanDto(string Component, string? FromVersion, string ToVersion, IReadOnlyList<PlanStepDto> Steps)
@@ -62,6 +62,9 @@ public sealed record RollbackPlanDto(string Component, string? FromVersion, stri
 
     /// <summary>The policy whose declared plan this is; null for the component's plan.</summary>
     public string? PlanPolicy { get; init; }
+
+    /// <summary>The schema change the rollback goes back over (<c>from -> to</c>), when the releases recorded different schemas.</summary>
+    public string? SchemaChange { get; init; }
 }
 
 public sealed record PlanStepDto(int Index, string Kind, string Description);

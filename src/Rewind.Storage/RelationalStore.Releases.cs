@@ -40,9 +40,10 @@ internal sealed partial class RelationalStore
     public Task<Release> RecordReleaseAsync(Release release, CancellationToken cancellationToken = default)
     {
         const string UpsertRelease = """
-            INSERT INTO releases (component, version, state, recorded_at, "commit", artifact, recorded_by, stable_at, incident)
-            VALUES (@Component, @Version, @State, @RecordedAt, @CommitId, @Artifact, @RecordedBy, @StableAt, @Incident)
+            INSERT INTO releases (component, version, state, recorded_at, "commit", artifact, recorded_by, stable_at, incident, schema_version)
+            VALUES (@Component, @Version, @State, @RecordedAt, @CommitId, @Artifact, @RecordedBy, @StableAt, @Incident, @Schema)
             ON CONFLICT (component, version) DO UPDATE SET
+                schema_version = COALESCE(excluded.schema_version, releases.schema_version),
                 state = excluded.state,
                 recorded_at = excluded.recorded_at,
                 "commit" = excluded."commit",
@@ -62,6 +63,7 @@ internal sealed partial class RelationalStore
             release.RecordedBy,
             StableAt = DbValues.ToMs(release.StableAt),
             release.Incident,
+            release.Schema,
         };
         return InTransactionAsync(
             async (connection, transaction) =>

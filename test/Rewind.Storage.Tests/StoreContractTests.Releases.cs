@@ -5,6 +5,18 @@ namespace Rewind.Storage.Tests;
 public abstract partial class StoreContractTests
 {
     [Fact]
+    public async Task RecordReleaseAsync_WithSchema_KeepsIt_AndARecordWithoutOneDoesNotEraseIt()
+    {
+        var component = NewComponent();
+
+        await Store.RecordReleaseAsync(new Release(component, "1.0.0", ReleaseState.Baking, T0) { Schema = "0042_orders_index" });
+        var again = await Store.RecordReleaseAsync(new Release(component, "1.0.0", ReleaseState.Baking, T0.AddMinutes(1)));
+
+        again.Schema.ShouldBe("0042_orders_index");
+        (await Store.GetReleasesAsync(component)).ShouldHaveSingleItem().Schema.ShouldBe("0042_orders_index");
+    }
+
+    [Fact]
     public async Task RecordReleaseAsync_NewComponent_BecomesCurrentWithUnknownProvider()
     {
         var component = NewComponent();

@@ -37,10 +37,11 @@ internal static class ReleaseCommands
         var artifact = new Option<string?>("--artifact") { Description = "The artifact reference (image, archive, path)" };
         var by = new Option<string?>("--by") { Description = "Who deployed it (default: $USER)" };
         var deploying = new Option<bool>("--deploying") { Description = "The release is still rolling out: its bake starts when it is recorded again without this flag" };
-        var command = new Command("record", "Record that a release was deployed; it bakes, then becomes stable (last known good).") { component, version, commit, artifact, by, deploying, context.ServerOption };
+        var schema = new Option<string?>("--schema") { Description = "The database schema the release runs on (the id of its newest migration); a rollback past a schema change then needs a plan that handles the database" };
+        var command = new Command("record", "Record that a release was deployed; it bakes, then becomes stable (last known good).") { component, version, commit, artifact, by, deploying, schema, context.ServerOption };
         command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
         {
-            var request = new RecordReleaseRequest(parse.GetValue(version)!, parse.GetValue(commit), parse.GetValue(artifact), parse.GetValue(by) ?? Environment.UserName, parse.GetValue(deploying));
+            var request = new RecordReleaseRequest(parse.GetValue(version)!, parse.GetValue(commit), parse.GetValue(artifact), parse.GetValue(by) ?? Environment.UserName, parse.GetValue(deploying), parse.GetValue(schema));
             var release = await client.RecordReleaseAsync(parse.GetValue(component)!, request, cancellationToken);
             context.Console.MarkupLine($"recorded {Markup.Escape(release.Component)} {Markup.Escape(release.Version)}: {release.State}");
             return ExitCodes.Ok;

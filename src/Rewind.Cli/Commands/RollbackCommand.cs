@@ -20,10 +20,11 @@ internal static class RollbackCommand
         var noWait = new Option<bool>("--no-wait") { Description = "Return once the rollback is accepted instead of following it to the end" };
         var emergency = new Option<bool>("--emergency") { Description = "During an incident: skip the plan's pauses (delays between batches, approval gates marked skip-in-emergency); targets, approvals, traffic gates and health checks stay. Audited" };
         var policy = new Option<string?>("--policy") { Description = "Run the plan declared on this policy of the component (as when the policy fires) instead of the component's plan" };
-        var command = new Command("rollback", "Roll a component back to its last known good (or --to a stable release), following it live.") { component, to, dryRun, yes, reason, noWait, emergency, policy, context.ServerOption };
+        var allowSchema = new Option<bool>("--allow-schema-change") { Description = "Roll back over a database schema change although the plan does not handle the database (the target must work with the newer schema). Audited" };
+        var command = new Command("rollback", "Roll a component back to its last known good (or --to a stable release), following it live.") { component, to, dryRun, yes, reason, noWait, emergency, policy, allowSchema, context.ServerOption };
         command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
         {
-            var request = new RollbackRequest(parse.GetValue(component)!, parse.GetValue(reason) ?? "manual rollback", parse.GetValue(to), RequestedBy: Environment.UserName, Emergency: parse.GetValue(emergency), Policy: parse.GetValue(policy));
+            var request = new RollbackRequest(parse.GetValue(component)!, parse.GetValue(reason) ?? "manual rollback", parse.GetValue(to), RequestedBy: Environment.UserName, Emergency: parse.GetValue(emergency), Policy: parse.GetValue(policy), AllowSchemaChange: parse.GetValue(allowSchema));
             var plan = await client.DryRunRollbackAsync(request, cancellationToken);
             context.Console.MarkupLine($"plan: roll [bold]{Markup.Escape(plan.Component)}[/] back from {Markup.Escape(plan.FromVersion ?? "unknown")} to [bold]{Markup.Escape(plan.ToVersion)}[/]{(request.Emergency ? " [red]EMERGENCY: pauses skipped[/]" : "")}{PlanNote(plan)}");
             foreach (var step in plan.Steps)
@@ -58,7 +59,8 @@ internal static class RollbackCommand
     /// <summary>Which plan it is and how long it may run, when that is not the component's plan without a limit.</summary>
     internal static string PlanNote(RollbackPlanDto plan) =>
         (plan.PlanPolicy is { } of ? $" (the plan of policy {Markup.Escape(of)})" : "")
-        + (plan.PlanTimeout is { } limit ? $"; the whole plan within {Durations.Format(limit)}" : "");
+        + (plan.PlanTimeout is { } limit ? $"; the whole plan within {Durations.Format(limit)}" : "")
+        + (plan.SchemaChange is { } change ? $"; [yellow]back over schema change {Markup.Escape(change)}[/]" : "");
 
     /// <summary>Asks the person at the terminal; null when they said yes, else the exit code (not a terminal: pass --yes).</summary>
     internal static async Task<int?> ConfirmAsync(CliContext context, string question)

@@ -64,7 +64,7 @@ internal static class ConfigPaths
     {
         foreach (var step in steps)
         {
-            foreach (var command in new[] { step.Command, step.CacheFlush?.Command }.OfType<CommandStepConfig>())
+            foreach (var command in new[] { step.Command, step.CacheFlush?.Command, step.MigrateDown }.OfType<CommandStepConfig>())
             {
                 command.Dir = Path.GetFullPath(command.Dir ?? ".", baseDirectory);
                 ResolveProgram(command.Argv, baseDirectory);

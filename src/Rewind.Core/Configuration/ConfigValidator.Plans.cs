@@ -101,11 +101,11 @@ internal static partial class ConfigValidator
     {
         if (step.KindCount != 1)
         {
-            add(step, null, $"{stepAt}: declare exactly one kind: switch, command, http, wait-healthy, batch, cache-flush, notify, parallel, approval, traffic or maintenance");
+            add(step, null, $"{stepAt}: declare exactly one kind: switch, command, http, wait-healthy, batch, cache-flush, notify, parallel, approval, traffic, maintenance or migrate-down");
             return;
         }
 
-        if (inParallel && (step.Switch is not null || step.Batch is not null || step.Parallel is not null || step.Approval is not null || step.Traffic is not null))
+        if (inParallel && (step.Switch is not null || step.Batch is not null || step.Parallel is not null || step.Approval is not null || step.Traffic is not null || step.MigrateDown is not null))
         {
             add(step, null, $"{stepAt}: a {step.Kind} step cannot run in parallel with others; put it before or after the group");
             return;
@@ -114,8 +114,10 @@ internal static partial class ConfigValidator
         switch (step)
         {
             case { Command: { } command }:
-                ValidateCall($"{stepAt}.command", command, "argv", command.Argv, command.Env, command.Timeout, command.AcceptExit, memberAllowed: false, add);
-                ValidateRetry($"{stepAt}.command", command, command.Retries, command.Backoff, add);
+                ValidateCommandStep($"{stepAt}.command", command, add);
+                break;
+            case { MigrateDown: { } migrate }:
+                ValidateCommandStep($"{stepAt}.migrate-down", migrate, add);
                 break;
             case { Http: { } http }:
                 ValidateHttpStep($"{stepAt}.http", http, add);
@@ -155,6 +157,12 @@ internal static partial class ConfigValidator
 
                 break;
         }
+    }
+
+    private static void ValidateCommandStep(string at, CommandStepConfig command, Action<object, string?, string> add)
+    {
+        ValidateCall(at, command, "argv", command.Argv, command.Env, command.Timeout, command.AcceptExit, memberAllowed: false, add);
+        ValidateRetry(at, command, command.Retries, command.Backoff, add);
     }
 
     private static void ValidateRetry(string at, object owner, int retries, TimeSpan backoff, Action<object, string?, string> add)

@@ -58,16 +58,22 @@ public sealed class PlanStepConfig
 
     public MaintenanceStepConfig? Maintenance { get; set; }
 
+    /// <summary>
+    /// Migrates the database schema down to the target release's (a command, with <c>{{target.schema}}</c> and
+    /// <c>{{from.schema}}</c>): the step that lets a plan roll an application back past a schema change.
+    /// </summary>
+    public CommandStepConfig? MigrateDown { get; set; }
+
     public string Kind =>
         Switch is not null ? "switch" : Command is not null ? "command" : Http is not null ? "http"
         : WaitHealthy is not null ? "wait-healthy" : Batch is not null ? "batch" : CacheFlush is not null ? "cache-flush"
         : Notify is not null ? "notify" : Parallel is not null ? "parallel" : Approval is not null ? "approval"
-        : Traffic is not null ? "traffic" : Maintenance is not null ? "maintenance" : "none";
+        : Traffic is not null ? "traffic" : Maintenance is not null ? "maintenance" : MigrateDown is not null ? "migrate-down" : "none";
 
     public int KindCount =>
         (Switch is null ? 0 : 1) + (Command is null ? 0 : 1) + (Http is null ? 0 : 1) + (WaitHealthy is null ? 0 : 1) + (Batch is null ? 0 : 1)
         + (CacheFlush is null ? 0 : 1) + (Notify is null ? 0 : 1) + (Parallel is null ? 0 : 1) + (Approval is null ? 0 : 1)
-        + (Traffic is null ? 0 : 1) + (Maintenance is null ? 0 : 1);
+        + (Traffic is null ? 0 : 1) + (Maintenance is null ? 0 : 1) + (MigrateDown is null ? 0 : 1);
 }
 
 /// <summary>

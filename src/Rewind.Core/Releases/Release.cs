@@ -12,6 +12,9 @@ public sealed record Release(
     DateTimeOffset? StableAt = null,
     string? Incident = null)
 {
+    /// <summary>The database schema the release runs on (the id of its newest migration), when its deploy said so.</summary>
+    public string? Schema { get; init; }
+
     /// <summary>True when this release may be the target of a rollback.</summary>
     public bool IsKnownGood => State == ReleaseState.Stable;
 }

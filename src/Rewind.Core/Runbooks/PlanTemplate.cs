@@ -13,7 +13,7 @@ public static partial class PlanTemplate
 {
     public const string Member = "member";
 
-    private static readonly string[] PlanTime = ["component", "target.version", "from.version"];
+    private static readonly string[] PlanTime = ["component", "target.version", "from.version", "target.schema", "from.schema"];
 
     /// <summary>Null when <paramref name="text"/> is a valid template, else what is wrong.</summary>
     public static string? Check(string text, bool memberAllowed)
@@ -37,13 +37,22 @@ public static partial class PlanTemplate
 
     /// <summary>Fills the plan-time placeholders; <c>{{member}}</c> and secrets stay for <see cref="RenderCall"/>.</summary>
     public static string RenderPlan(string text, string component, string targetVersion, string? fromVersion) =>
-        Replace(text, name => name switch
+        RenderPlan(text, new PlanValues(component, targetVersion, fromVersion));
+
+    /// <summary>As above, with the schemas of the two releases (<c>{{target.schema}}</c>, <c>{{from.schema}}</c>; <c>unknown</c> when not recorded).</summary>
+    public static string RenderPlan(string text, PlanValues values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return Replace(text, name => name switch
         {
-            "component" => component,
-            "target.version" => targetVersion,
-            "from.version" => fromVersion ?? "unknown",
+            "component" => values.Component,
+            "target.version" => values.TargetVersion,
+            "from.version" => values.FromVersion ?? "unknown",
+            "target.schema" => values.TargetSchema ?? "unknown",
+            "from.schema" => values.FromSchema ?? "unknown",
             _ => null,
         });
+    }
 
     /// <summary>
     /// Fills <c>{{member}}</c> and <c>{{secret.NAME}}</c> for one call. A secret whose variable is unset or empty
@@ -131,3 +140,6 @@ public static partial class PlanTemplate
     [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9._:@/+=-]{0,254}$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex MemberName();
 }
+
+/// <summary>What the plan-time placeholders stand for in one plan.</summary>
+public sealed record PlanValues(string Component, string TargetVersion, string? FromVersion, string? TargetSchema = null, string? FromSchema = null);

@@ -12,8 +12,14 @@ public sealed record PlanResult(Release? Target, IReadOnlyList<PlanStep> Steps, 
     /// <summary>The policy whose plan this is, when it is not the component's.</summary>
     public string? Policy { get; init; }
 
+    /// <summary>The schema change the rollback goes back over (<c>from -> to</c>), when the two releases recorded different schemas.</summary>
+    public string? SchemaChange { get; init; }
+
     public bool IsRefused => Refusal is not null;
 }
+
+/// <summary>What a plan is asked for: a target (null: the last known good), emergency, whose plan, and whether a person allowed a schema change.</summary>
+public sealed record PlanOptions(string? Version = null, bool Emergency = false, string? Policy = null, bool AllowSchemaChange = false);
 
 /// <summary>
 /// Builds a rollback plan: the component's declared <c>plan</c>, or its provider's default (switch, restart when
@@ -28,60 +34,100 @@ public static class RollbackPlanner
     /// unless they say <c>skip-in-emergency</c>: a data-safety gate holds even in an emergency.
     /// </summary>
     public static PlanResult Plan(string componentName, ComponentConfig component, ComponentState? state, IReadOnlyList<Release> releases, string? requestedVersion, bool emergency = false) =>
-        Plan(componentName, component, state, releases, requestedVersion, emergency, policy: null);
+        Plan(componentName, component, state, releases, new PlanOptions(requestedVersion, emergency));
+
+    /// <summary>As above, with the plan declared on <paramref name="policy"/> when it declares one.</summary>
+    public static PlanResult Plan(string componentName, ComponentConfig component, ComponentState? state, IReadOnlyList<Release> releases, string? requestedVersion, bool emergency, string? policy) =>
+        Plan(componentName, component, state, releases, new PlanOptions(requestedVersion, emergency, policy));
 
     /// <summary>
-    /// As above, with the plan declared on <paramref name="policy"/> when it declares one (the policy that started the
-    /// rollback, or the one a person named); the component's plan otherwise.
+    /// The plan for <paramref name="options"/>: the one declared on its policy when that policy declares one (the policy
+    /// that started the rollback, or the one a person named), the component's otherwise. A target on another database
+    /// schema than the current release is refused unless the plan migrates the schema down or the options allow it.
     /// </summary>
-    public static PlanResult Plan(string componentName, ComponentConfig component, ComponentState? state, IReadOnlyList<Release> releases, string? requestedVersion, bool emergency, string? policy)
+    public static PlanResult Plan(string componentName, ComponentConfig component, ComponentState? state, IReadOnlyList<Release> releases, PlanOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        var policy = options.Policy;
         if (policy is not null && !component.Policies.ContainsKey(policy))
         {
             return Refuse($"{componentName} has no policy {policy}");
         }
+
         var current = state?.CurrentVersion;
-        Release? target;
-        if (requestedVersion is not null)
+        if (ChooseTarget(componentName, releases, current, options.Version) is not { } target)
         {
-            target = releases.FirstOrDefault(r => string.Equals(r.Version, requestedVersion, StringComparison.Ordinal));
-            if (target is null)
-            {
-                return Refuse($"release {requestedVersion} of {componentName} is not recorded");
-            }
-
-            if (!target.IsKnownGood)
-            {
-                return Refuse($"release {requestedVersion} of {componentName} is {ReleaseStateMachine.Describe(target.State)}, not known good; only stable releases are rollback targets");
-            }
-        }
-        else
-        {
-            target = LastKnownGood.Select(releases, current);
-            if (target is null)
-            {
-                return Refuse($"{componentName} has no known-good release to roll back to (none other than {current ?? "the current one"} became stable)");
-            }
-        }
-
-        if (string.Equals(target.Version, current, StringComparison.Ordinal))
-        {
-            return Refuse($"{componentName} is already on {target.Version}");
+            return Refuse(TargetRefusal(componentName, releases, current, options.Version));
         }
 
         var policyPlan = policy is null ? null : component.Policies[policy].Plan;
-        List<PlanStep> steps = (policyPlan ?? component.Plan) is { Count: > 0 } declared
-            ? [.. declared.SelectMany(step => Resolve(step, componentName, component, target.Version, current, emergency))]
+        var declared = policyPlan ?? component.Plan;
+        var from = releases.FirstOrDefault(r => string.Equals(r.Version, current, StringComparison.Ordinal));
+        if (SchemaRefusal(componentName, declared, from, target, options.AllowSchemaChange) is { } schemaRefusal)
+        {
+            return Refuse(schemaRefusal);
+        }
+
+        var values = new PlanValues(componentName, target.Version, current, target.Schema, from?.Schema);
+        List<PlanStep> steps = declared is { Count: > 0 }
+            ? [.. declared.SelectMany(step => Resolve(step, component, values, options.Emergency))]
             : DefaultPlan(componentName, component, target.Version, current);
-        steps.AddRange(component.Verify.Smoke.SelectMany(step => Resolve(step, componentName, component, target.Version, current, emergency)).Select(Smoke));
+        steps.AddRange(component.Verify.Smoke.SelectMany(step => Resolve(step, component, values, options.Emergency)).Select(Smoke));
         if (component.Verify.HoldFor > TimeSpan.Zero)
         {
             steps.Add(new PolicyHoldStep(componentName, component.Verify.HoldFor, component.Verify.Timeout));
         }
 
-        return new PlanResult(target, steps, null) { Timeout = component.PlanTimeout, Policy = policyPlan is null ? null : policy };
+        return new PlanResult(target, steps, null)
+        {
+            Timeout = component.PlanTimeout,
+            Policy = policyPlan is null ? null : policy,
+            SchemaChange = from?.Schema is { } fromSchema && target.Schema is { } toSchema && fromSchema != toSchema ? $"{fromSchema} -> {toSchema}" : null,
+        };
 
         static PlanResult Refuse(string why) => new(null, [], why);
+    }
+
+    private static Release? ChooseTarget(string componentName, IReadOnlyList<Release> releases, string? current, string? requestedVersion)
+    {
+        var target = requestedVersion is null
+            ? LastKnownGood.Select(releases, current)
+            : releases.FirstOrDefault(r => string.Equals(r.Version, requestedVersion, StringComparison.Ordinal));
+        return target is { IsKnownGood: true } && !string.Equals(target.Version, current, StringComparison.Ordinal) ? target : null;
+    }
+
+    private static string TargetRefusal(string componentName, IReadOnlyList<Release> releases, string? current, string? requestedVersion)
+    {
+        if (requestedVersion is null)
+        {
+            return LastKnownGood.Select(releases, current) is { } lkg
+                ? $"{componentName} is already on {lkg.Version}"
+                : $"{componentName} has no known-good release to roll back to (none other than {current ?? "the current one"} became stable)";
+        }
+
+        var target = releases.FirstOrDefault(r => string.Equals(r.Version, requestedVersion, StringComparison.Ordinal));
+        return target is null ? $"release {requestedVersion} of {componentName} is not recorded"
+            : !target.IsKnownGood ? $"release {requestedVersion} of {componentName} is {ReleaseStateMachine.Describe(target.State)}, not known good; only stable releases are rollback targets"
+            : $"{componentName} is already on {target.Version}";
+    }
+
+    /// <summary>
+    /// Why the plan may not run the target against the schema in place: the releases recorded different schemas and the
+    /// plan has no <c>migrate-down</c> step. Null when they agree, one of them is not known, the plan migrates, or a person
+    /// allowed it (audited by the caller).
+    /// </summary>
+    private static string? SchemaRefusal(string componentName, List<PlanStepConfig>? plan, Release? from, Release target, bool allowed)
+    {
+        if (allowed || from?.Schema is not { } fromSchema || target.Schema is not { } toSchema || fromSchema == toSchema
+            || plan?.Any(s => s.MigrateDown is not null) == true)
+        {
+            return null;
+        }
+
+        return $"{componentName} {from.Version} runs on schema {fromSchema} and {target.Version} on {toSchema}: rolling the application back past a schema change "
+            + $"would run {target.Version} against a schema it was not released with, and the plan does not handle the database (no migrate-down step). "
+            + $"Declare a migrate-down step, restore the database in the same group, or, if {target.Version} works with schema {fromSchema}, allow it explicitly "
+            + "(`rewind rollback --allow-schema-change`, audited)";
     }
 
     private static PlanStep Smoke(PlanStep step) => step switch
@@ -94,9 +140,10 @@ public static class RollbackPlanner
     private static List<PlanStep> DefaultPlan(string name, ComponentConfig component, string target, string? current) =>
         [.. SwitchSteps(name, component, target, current, null), WaitHealthy(name, component, null)];
 
-    private static IEnumerable<PlanStep> Resolve(PlanStepConfig step, string name, ComponentConfig component, string target, string? current, bool emergency)
+    private static IEnumerable<PlanStep> Resolve(PlanStepConfig step, ComponentConfig component, PlanValues values, bool emergency)
     {
-        string Fill(string text) => PlanTemplate.RenderPlan(text, name, target, current);
+        var (name, target, current) = (values.Component, values.TargetVersion, values.FromVersion);
+        string Fill(string text) => PlanTemplate.RenderPlan(text, values);
         List<string> FillAll(IEnumerable<string> texts) => [.. texts.Select(Fill)];
         Dictionary<string, string> FillValues(Dictionary<string, string> values) => values.ToDictionary(e => e.Key, e => Fill(e.Value), values.Comparer);
 
@@ -109,7 +156,8 @@ public static class RollbackPlanner
             { CacheFlush: { Command: { } flush } } => [new CommandStep(FillAll(flush.Argv), FillValues(flush.Env), flush.Dir ?? ".", flush.Timeout, flush.AcceptExit, Label: step.Name ?? "cache-flush") { Retry = StepRetry.Of(flush.Retries, flush.Backoff) }],
             { CacheFlush: { Http: { } flush } } => [new HttpStep(flush.Method.ToUpperInvariant(), Fill(flush.Url), FillValues(flush.Headers), flush.Body is null ? null : Fill(flush.Body), flush.ExpectStatus, flush.Timeout, step.Name ?? "cache-flush") { Retry = StepRetry.Of(flush.Retries, flush.Backoff) }],
             { Notify: { } notify } => [new NotifyStep(Fill(notify.Message), step.Name)],
-            { Parallel: { } group } => [new ParallelStep([.. group.SelectMany(s => Resolve(s, name, component, target, current, emergency))], step.Name)],
+            { Parallel: { } group } => [new ParallelStep([.. group.SelectMany(s => Resolve(s, component, values, emergency))], step.Name)],
+            { MigrateDown: { } migrate } => [new CommandStep(FillAll(migrate.Argv), FillValues(migrate.Env), migrate.Dir ?? ".", migrate.Timeout, migrate.AcceptExit, Label: step.Name ?? "migrate-down") { Retry = StepRetry.Of(migrate.Retries, migrate.Backoff) }],
             { Batch: { } batch } => [new BatchStep(
                 new BatchMembers(batch.Members.List, batch.Members.File, batch.Members.Command is { } list ? FillAll(list) : null),
                 FillAll(batch.Argv),

@@ -19,7 +19,10 @@ internal static class Mapping
         release.RecordedBy,
         release.StableAt,
         release.Incident,
-        string.Equals(release.Version, lastKnownGood, StringComparison.Ordinal));
+        string.Equals(release.Version, lastKnownGood, StringComparison.Ordinal))
+    {
+        Schema = release.Schema,
+    };
 
     public static IncidentDto ToDto(this Incident incident, IEnumerable<TimelineEvent> timeline, IEnumerable<string> rollbacks, IReadOnlyList<EscalationPolicyConfig> escalation) => new(
         incident.Id,
@@ -80,5 +83,6 @@ internal static class Mapping
     {
         PlanTimeout = plan.Timeout,
         PlanPolicy = plan.Policy,
+        SchemaChange = plan.SchemaChange,
     };
 }

@@ -50,6 +50,11 @@ internal static class ReleaseEndpoints
             return Problems.Invalid("invalid version", $"version '{request.Version}' must be 1-64 characters of letters, digits, '.', '_', '+' or '-', starting with a letter or digit");
         }
 
+        if (request.Schema is { } schema && !ReleaseVersion.IsValidSchema(schema))
+        {
+            return Problems.Invalid("invalid schema", $"schema '{schema}' must be 1-128 characters of letters, digits, '.', '_', '+' or '-', starting with a letter or digit (the id of the release's newest migration)");
+        }
+
         var existing = await store.GetReleaseAsync(name, request.Version, cancellationToken);
         if (existing is not null && ReleaseGate.Refuses(existing.State))
         {
@@ -62,7 +67,7 @@ internal static class ReleaseEndpoints
         }
 
         var state = existing?.State == ReleaseState.Stable ? ReleaseState.Stable : request.Deploying ? ReleaseState.Deploying : ReleaseState.Baking;
-        var release = await store.RecordReleaseAsync(new Release(name, request.Version, state, time.GetUtcNow(), request.Commit, request.Artifact, Recorder(context, request.RecordedBy)), cancellationToken);
+        var release = await store.RecordReleaseAsync(new Release(name, request.Version, state, time.GetUtcNow(), request.Commit, request.Artifact, Recorder(context, request.RecordedBy)) { Schema = request.Schema }, cancellationToken);
         return TypedResults.Created($"/api/v1/components/{name}/releases/{release.Version}", release.ToDto(await LastKnownGoodAsync(store, name, cancellationToken)));
     }
 

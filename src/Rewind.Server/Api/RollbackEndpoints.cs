@@ -201,7 +201,7 @@ internal static class RollbackEndpoints
 
         if (request.DryRun)
         {
-            var planned = await coordinator.PlanAsync(request.Component, request.ToVersion, request.Emergency, request.Policy, cancellationToken);
+            var planned = await coordinator.PlanAsync(request.Component, Options(request), cancellationToken);
             return planned switch
             {
                 { UnknownComponent: true } => Problems.NotFound("unknown component", planned.Refusal!),
@@ -216,7 +216,12 @@ internal static class RollbackEndpoints
             AuditMiddleware.AddDetail(context, "emergency: pauses skipped");
         }
 
-        var outcome = await coordinator.RequestAsync(request.Component, request.ToVersion, request.Reason.Trim(), requestedBy, null, request.Emergency, null, request.Policy, cancellationToken);
+        if (request.AllowSchemaChange)
+        {
+            AuditMiddleware.AddDetail(context, "schema change allowed");
+        }
+
+        var outcome = await coordinator.RequestAsync(request.Component, request.Reason.Trim(), requestedBy, null, Options(request), null, cancellationToken);
         return outcome switch
         {
             { UnknownComponent: true } => Problems.NotFound("unknown component", outcome.Refusal!),
@@ -225,4 +230,6 @@ internal static class RollbackEndpoints
             _ => TypedResults.Accepted($"/api/v1/rollbacks/{outcome.Rollback!.Id}", outcome.Rollback.ToDto()),
         };
     }
+
+    private static PlanOptions Options(RollbackRequest request) => new(request.ToVersion, request.Emergency, request.Policy, request.AllowSchemaChange);
 }

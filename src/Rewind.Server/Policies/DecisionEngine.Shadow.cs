@@ -19,7 +19,7 @@ internal sealed partial class DecisionEngine
 
     private async Task<string> WouldRollBackAsync(string componentName, PolicyConfig policy, CancellationToken cancellationToken)
     {
-        var planned = await coordinator.PlanAsync(componentName, null, cancellationToken);
+        var planned = await coordinator.PlanAsync(componentName, new Core.Runbooks.PlanOptions(), cancellationToken);
         return planned.Plan is { Target: { } target } && planned.Refusal is null
             ? $"would have opened a {policy.Severity} incident and rolled {componentName} back from {(await store.GetComponentAsync(componentName, cancellationToken))?.CurrentVersion ?? "unknown"} to {target.Version}"
             : $"would have opened a {policy.Severity} incident and paged: no rollback possible ({planned.Refusal})";

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Rewind.Core.Configuration;
 using Rewind.Core.Incidents;
 using Rewind.Core.Policies;
+using Rewind.Core.Runbooks;
 using Rewind.Core.Signals;
 using Rewind.Core.Storage;
 using Rewind.Server.Hosting;
@@ -172,7 +173,7 @@ internal sealed partial class DecisionEngine(
             }
         }
 
-        var outcome = await coordinator.RequestAsync(componentName, null, $"policy {policyName}: {evidence}", $"policy:{policyName}", incident.Id, emergency: false, link: null, policyName, cancellationToken);
+        var outcome = await coordinator.RequestAsync(componentName, $"policy {policyName}: {evidence}", $"policy:{policyName}", incident.Id, new PlanOptions(Policy: policyName), null, cancellationToken);
         if (outcome.ConflictId is { } active)
         {
             await Timeline(incident.Id, TimelineKinds.Decision, $"rollback {active} is already acting on {componentName}; no second rollback", Actor, cancellationToken);

@@ -20,10 +20,10 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
         await PlanAsync(component, toVersion, emergency: false, cancellationToken);
 
     public Task<RollbackOutcome> PlanAsync(string component, string? toVersion, bool emergency, CancellationToken cancellationToken = default) =>
-        PlanAsync(component, toVersion, emergency, null, cancellationToken);
+        PlanAsync(component, new PlanOptions(toVersion, emergency), cancellationToken);
 
-    /// <summary>The plan, with the one declared on <paramref name="policy"/> when it declares one.</summary>
-    public async Task<RollbackOutcome> PlanAsync(string component, string? toVersion, bool emergency, string? policy, CancellationToken cancellationToken = default)
+    /// <summary>The plan for <paramref name="options"/>: a target, emergency, whose plan, a schema change allowed.</summary>
+    public async Task<RollbackOutcome> PlanAsync(string component, PlanOptions options, CancellationToken cancellationToken = default)
     {
         if (config.Component(component) is not { } componentConfig)
         {
@@ -32,7 +32,7 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
 
         var state = await store.GetComponentAsync(component, cancellationToken);
         var releases = await store.GetReleasesAsync(component, cancellationToken);
-        var plan = RollbackPlanner.Plan(component, componentConfig, state, releases, toVersion, emergency, policy);
+        var plan = RollbackPlanner.Plan(component, componentConfig, state, releases, options);
         return new RollbackOutcome(null, plan, plan.Refusal, null);
     }
 
@@ -47,18 +47,20 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
     /// lease) but started by the group, after the member it waits for.
     /// </summary>
     public async Task<RollbackOutcome> RequestAsync(string component, string? toVersion, string reason, string requestedBy, string? incidentId, bool emergency, RollbackLink? link, CancellationToken cancellationToken = default) =>
-        await RequestAsync(component, toVersion, reason, requestedBy, incidentId, emergency, link, null, cancellationToken);
+        await RequestAsync(component, reason, requestedBy, incidentId, new PlanOptions(toVersion, emergency), link, cancellationToken);
 
-    /// <summary>As above, running the plan declared on <paramref name="policy"/> when it declares one (the policy that fired, or one a person named).</summary>
-    public async Task<RollbackOutcome> RequestAsync(string component, string? toVersion, string reason, string requestedBy, string? incidentId, bool emergency, RollbackLink? link, string? policy, CancellationToken cancellationToken = default)
+    /// <summary>As above, planned with <paramref name="options"/> (the plan of a policy, a schema change a person allowed).</summary>
+    public async Task<RollbackOutcome> RequestAsync(string component, string reason, string requestedBy, string? incidentId, PlanOptions options, RollbackLink? link, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        var (toVersion, emergency) = (options.Version, options.Emergency);
         // One actor per component: a running rollback is the answer, whatever a new plan would say.
         if (await store.GetRollbacksAsync(1, component, cancellationToken) is [{ IsActive: true } active])
         {
             return new RollbackOutcome(null, null, null, active.Id);
         }
 
-        var planned = await PlanAsync(component, toVersion, emergency, policy, cancellationToken);
+        var planned = await PlanAsync(component, options, cancellationToken);
         var now = time.GetUtcNow();
         if (planned.Refusal is not null || planned.Plan is not { Target: { } target } plan)
         {
@@ -81,7 +83,7 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
             return new RollbackOutcome(null, plan, null, creation.ActiveRollbackId);
         }
 
-        var what = $"{(emergency ? "EMERGENCY " : "")}rollback {rollback.Id} requested by {requestedBy}: {state?.CurrentVersion ?? "unknown"} -> {target.Version} ({(toVersion is null ? "last known good" : "requested target, stable")}{(plan.Policy is { } planOf ? $", the plan of policy {planOf}" : "")}); reason: {reason}{(emergency ? "; emergency mode: pauses are skipped, health is still verified" : "")}";
+        var what = $"{(emergency ? "EMERGENCY " : "")}rollback {rollback.Id} requested by {requestedBy}: {state?.CurrentVersion ?? "unknown"} -> {target.Version} ({(toVersion is null ? "last known good" : "requested target, stable")}{(plan.Policy is { } planOf ? $", the plan of policy {planOf}" : "")}); reason: {reason}{(plan.SchemaChange is { } change ? $"; back over schema change {change}{(options.AllowSchemaChange ? ", allowed by " + requestedBy : ", handled by the plan's migrate-down step")}" : "")}{(emergency ? "; emergency mode: pauses are skipped, health is still verified" : "")}";
         if (rule is { } matched)
         {
             var needs = ApprovalMatrix.Evaluate(matched.Rule, requestedBy, []).Missing;

@@ -24,7 +24,8 @@ internal sealed class ReleaseRow
 {
     public const string Columns = """
         component AS Component, version AS Version, state AS State, recorded_at AS RecordedAt, "commit" AS CommitId,
-        artifact AS Artifact, recorded_by AS RecordedBy, stable_at AS StableAt, incident AS Incident
+        artifact AS Artifact, recorded_by AS RecordedBy, stable_at AS StableAt, incident AS Incident,
+        schema_version AS SchemaVersion
         """;
 
     public string Component { get; set; } = "";
@@ -45,6 +46,8 @@ internal sealed class ReleaseRow
 
     public string? Incident { get; set; }
 
+    public string? SchemaVersion { get; set; }
+
     public Release ToRelease() => new(
         Component,
         Version,
@@ -54,5 +57,8 @@ internal sealed class ReleaseRow
         Artifact,
         RecordedBy,
         DbValues.FromMs(StableAt),
-        Incident);
+        Incident)
+    {
+        Schema = SchemaVersion,
+    };
 }

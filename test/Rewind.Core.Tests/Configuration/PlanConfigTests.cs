@@ -38,7 +38,7 @@ public sealed class PlanConfigTests
         result.Errors.ShouldBeEmpty();
         var component = result.Config!.Components["functions"];
         component.Provider.Kind.ShouldBe("command");
-        var plan = RollbackPlanner.Plan("functions", component, new ComponentState("functions", "command", "v2", null), [Stable("v1"), Stable("v2")], null);
+        var plan = RollbackPlanner.Plan("functions", component, new ComponentState("functions", "command", "v2", null), [Stable("v1"), Stable("v2")], new PlanOptions());
 
         plan.Refusal.ShouldBeNull();
         plan.Steps.Select(s => s.Kind).ShouldBe(["http", "command", "batch", "command", "wait-healthy"]);
@@ -68,11 +68,11 @@ public sealed class PlanConfigTests
         result.Errors.Select(e => e.ToString()).ShouldBe([
             "rewind.yaml:4:26: components.functions.provider.command.switch: the program (argv[0]) must be fixed, not a template",
             "rewind.yaml:4:62: components.functions.provider.command.env.bad name: not an environment variable name",
-            "rewind.yaml:6:26: components.functions.plan[0].command.argv: unknown placeholder {{member}}; known: {{component}}, {{target.version}}, {{from.version}}, {{secret.NAME}} (an environment variable of the controller)",
+            "rewind.yaml:6:26: components.functions.plan[0].command.argv: unknown placeholder {{member}}; known: {{component}}, {{target.version}}, {{from.version}}, {{target.schema}}, {{from.schema}}, {{secret.NAME}} (an environment variable of the controller)",
             "rewind.yaml:7:25: components.functions.plan[1].http.method: one of GET, POST, PUT, PATCH, DELETE, HEAD",
             "rewind.yaml:7:37: components.functions.plan[1].http.url: no secrets in URLs (they end up in logs); put them in a header",
             "rewind.yaml:7:93: components.functions.plan[1].http.expect-status: statuses from 100 to 599",
-            "rewind.yaml:8:9: components.functions.plan[2]: declare exactly one kind: switch, command, http, wait-healthy, batch, cache-flush, notify, parallel, approval, traffic or maintenance",
+            "rewind.yaml:8:9: components.functions.plan[2]: declare exactly one kind: switch, command, http, wait-healthy, batch, cache-flush, notify, parallel, approval, traffic, maintenance or migrate-down",
             "rewind.yaml:9:35: components.functions.plan[3].batch.members.list: '-rf' is not a member name (letters, digits and ._:@/+=-, not starting with '-')",
             "rewind.yaml:9:56: components.functions.plan[3].batch.argv: no {{member}}, so every call would do the same thing",
             "rewind.yaml:9:85: components.functions.plan[3].batch.concurrency: from 1 to 1000",
@@ -123,7 +123,7 @@ public sealed class PlanConfigTests
             "rewind.yaml:7:63: components.functions.plan[1].command.backoff: must be positive",
         ]);
         good.Errors.ShouldBeEmpty();
-        RollbackPlanner.Plan("functions", good.Config!.Components["functions"], new ComponentState("functions", "release-dir", "v2", null), [Stable("v1"), Stable("v2")], null)
+        RollbackPlanner.Plan("functions", good.Config!.Components["functions"], new ComponentState("functions", "release-dir", "v2", null), [Stable("v1"), Stable("v2")], new PlanOptions())
             .Steps[^1].Describe().ShouldBe("POST https://cdn.example/purge expect 2xx (timeout 30s, 1 retry from 1s doubling)");
     }
 

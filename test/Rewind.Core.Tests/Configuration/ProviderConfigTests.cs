@@ -32,7 +32,7 @@ public sealed class ProviderConfigTests
         result.Errors.ShouldBeEmpty();
         var component = result.Config!.Components["api"];
         component.Provider.Kind.ShouldBe("http");
-        var plan = RollbackPlanner.Plan("api", component, OnV2, [Stable("v1"), Stable("v2")], null);
+        var plan = RollbackPlanner.Plan("api", component, OnV2, [Stable("v1"), Stable("v2")], new PlanOptions());
 
         plan.Steps.Select(s => s.IsSwitch).ShouldBe([true, false]);
         var request = plan.Steps[0].ShouldBeOfType<HttpStep>();
@@ -52,7 +52,7 @@ public sealed class ProviderConfigTests
             """);
 
         result.Errors.ShouldBeEmpty();
-        var plan = RollbackPlanner.Plan("api", result.Config!.Components["api"], OnV2, [Stable("v1"), Stable("v2")], null);
+        var plan = RollbackPlanner.Plan("api", result.Config!.Components["api"], OnV2, [Stable("v1"), Stable("v2")], new PlanOptions());
 
         plan.Steps.Select(s => s.Kind).ShouldBe(["files", "restart", "wait-healthy"]);
         plan.Steps.Select(s => s.IsSwitch).ShouldBe([true, false, false]);
@@ -116,7 +116,7 @@ public sealed class ProviderConfigTests
         result.Errors.Select(e => e.ToString()).ShouldBe([
             "rewind.yaml:3:15: components.deploy.provider: declare exactly one provider: release-dir, command, http or files",
             "rewind.yaml:3:33: components.deploy.provider.http.method: one of GET, POST, PUT, PATCH, DELETE, HEAD",
-            "rewind.yaml:3:45: components.deploy.provider.http.url: unknown placeholder {{member}}; known: {{component}}, {{target.version}}, {{from.version}}, {{secret.NAME}} (an environment variable of the controller)",
+            "rewind.yaml:3:45: components.deploy.provider.http.url: unknown placeholder {{member}}; known: {{component}}, {{target.version}}, {{from.version}}, {{target.schema}}, {{from.schema}}, {{secret.NAME}} (an environment variable of the controller)",
             "rewind.yaml:5:19: components.deploy.plan-timeout: must be positive; leave it out for no limit on the whole plan",
             "rewind.yaml:7:33: components.conf.provider.files.paths: at least one file or directory, none empty",
             "rewind.yaml:7:56: components.conf.provider.files.store: must be outside the paths it keeps copies of, and not hold them",
@@ -126,4 +126,67 @@ public sealed class ProviderConfigTests
     }
 
     private static Release Stable(string version) => new("api", version, ReleaseState.Stable, DateTimeOffset.UnixEpoch, StableAt: DateTimeOffset.UnixEpoch);
+}
+
+/// <summary>Rollbacks past a database schema change: refused unless the plan migrates down or a person allows it.</summary>
+public sealed class SchemaChangeTests
+{
+    private static readonly ComponentState OnV2 = new("app", "release-dir", "v2", null);
+
+    private static ComponentConfig Component(string plan) =>
+        ConfigParser.Parse(
+            $"components:\n  app:\n    provider: {{ release-dir: {{ path: /srv/app }} }}\n    probes: {{ h: {{ tcp: {{ host: 127.0.0.1, port: 1 }} }} }}\n{plan}",
+            "rewind.yaml",
+            "/etc/rewind").Config!.Components["app"];
+
+    [Fact]
+    public void Plan_BackOverASchemaChange_WithoutMigrateDown_IsRefusedExplainingTheWaysOut()
+    {
+        var plan = RollbackPlanner.Plan("app", Component(""), OnV2, [V1("0041_carts"), V2("0042_orders_index")], new PlanOptions());
+
+        plan.Refusal.ShouldBe(
+            "app v2 runs on schema 0042_orders_index and v1 on 0041_carts: rolling the application back past a schema change would run v1 against a schema it was not released with, "
+            + "and the plan does not handle the database (no migrate-down step). Declare a migrate-down step, restore the database in the same group, or, if v1 works with schema "
+            + "0042_orders_index, allow it explicitly (`rewind rollback --allow-schema-change`, audited)");
+    }
+
+    [Fact]
+    public void Plan_BackOverASchemaChange_Allowed_RunsAndSaysSo()
+    {
+        var plan = RollbackPlanner.Plan("app", Component(""), OnV2, [V1("0041_carts"), V2("0042_orders_index")], new PlanOptions(AllowSchemaChange: true));
+
+        plan.Refusal.ShouldBeNull();
+        plan.SchemaChange.ShouldBe("0042_orders_index -> 0041_carts");
+    }
+
+    [Fact]
+    public void Plan_WithMigrateDown_RunsItWithBothSchemasFilledIn()
+    {
+        var component = Component("""
+                plan:
+                  - migrate-down: { argv: [./bin/migrate, down, --from, "{{from.schema}}", --to, "{{target.schema}}"], timeout: 10m }
+                  - switch: {}
+            """);
+
+        var plan = RollbackPlanner.Plan("app", component, OnV2, [V1("0041_carts"), V2("0042_orders_index")], new PlanOptions());
+
+        plan.Refusal.ShouldBeNull();
+        plan.Steps[0].Describe().ShouldBe("migrate-down: argv [\"/etc/rewind/bin/migrate\", \"down\", \"--from\", \"0042_orders_index\", \"--to\", \"0041_carts\"] in /etc/rewind (timeout 10m, accept exit 0)");
+    }
+
+    [Theory]
+    [InlineData("0041_carts", "0041_carts")]
+    [InlineData(null, "0042_orders_index")]
+    [InlineData("0041_carts", null)]
+    public void Plan_SameOrUnknownSchema_IsNotAChange(string? target, string? from)
+    {
+        var plan = RollbackPlanner.Plan("app", Component(""), OnV2, [V1(target), V2(from)], new PlanOptions());
+
+        plan.Refusal.ShouldBeNull();
+        plan.SchemaChange.ShouldBeNull();
+    }
+
+    private static Release V1(string? schema) => new("app", "v1", ReleaseState.Stable, DateTimeOffset.UnixEpoch, StableAt: DateTimeOffset.UnixEpoch) { Schema = schema };
+
+    private static Release V2(string? schema) => new("app", "v2", ReleaseState.Baking, DateTimeOffset.UnixEpoch.AddHours(1)) { Schema = schema };
 }

@@ -21,7 +21,7 @@ public sealed class RollbackPlannerTests
     {
         Release[] releases = [Stable("v1", 0), Stable("v2", 1), Baking("v3", 2)];
 
-        var plan = RollbackPlanner.Plan("web", _web, State("v3"), releases, null);
+        var plan = RollbackPlanner.Plan("web", _web, State("v3"), releases, new PlanOptions());
 
         plan.Refusal.ShouldBeNull();
         plan.Target!.Version.ShouldBe("v2");
@@ -36,7 +36,7 @@ public sealed class RollbackPlannerTests
     [Fact]
     public void Plan_NoStableRelease_IsRefused()
     {
-        var plan = RollbackPlanner.Plan("web", _web, State("v2"), [Baking("v1", 0), Baking("v2", 1)], null);
+        var plan = RollbackPlanner.Plan("web", _web, State("v2"), [Baking("v1", 0), Baking("v2", 1)], new PlanOptions());
 
         plan.IsRefused.ShouldBeTrue();
         plan.Refusal!.ShouldContain("no known-good release");
@@ -67,7 +67,7 @@ public sealed class RollbackPlannerTests
     [Fact]
     public void Plan_OnlyStableReleaseIsTheCurrentOne_HasNoTarget()
     {
-        var plan = RollbackPlanner.Plan("web", _web, State("v1"), [Stable("v1", 0)], null);
+        var plan = RollbackPlanner.Plan("web", _web, State("v1"), [Stable("v1", 0)], new PlanOptions());
 
         plan.IsRefused.ShouldBeTrue();
     }
