@@ -74,6 +74,6 @@ public sealed class RewindClientTests : IAsyncLifetime
     {
         var json = JsonSerializer.Serialize(new RollbackRequest("web", "bad deploy", "v1", DryRun: true), RewindJson.Options);
 
-        json.ShouldBe("""{"component":"web","reason":"bad deploy","toVersion":"v1","dryRun":true,"requestedBy":null,"emergency":false}""");
+        json.ShouldBe("""{"component":"web","reason":"bad deploy","toVersion":"v1","dryRun":true,"requestedBy":null,"emergency":false,"policy":null,"allowSchemaChange":false}""");
     }
 }
