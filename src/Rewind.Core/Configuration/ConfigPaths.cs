@@ -44,6 +44,25 @@ internal static class ConfigPaths
             ResolveProgram(provider.Switch, baseDirectory);
         }
 
+        if (component.Provider.Postgres is { } postgres)
+        {
+            postgres.DataDirectory = string.IsNullOrWhiteSpace(postgres.DataDirectory) ? postgres.DataDirectory : Path.GetFullPath(postgres.DataDirectory, baseDirectory);
+        }
+
+        if (component.Backups is { } backups)
+        {
+            backups.Repository = string.IsNullOrWhiteSpace(backups.Repository) ? backups.Repository : Path.GetFullPath(backups.Repository, baseDirectory);
+            if (backups.Encryption is { } encryption && !string.IsNullOrWhiteSpace(encryption.KeyFile))
+            {
+                encryption.KeyFile = Path.GetFullPath(encryption.KeyFile, baseDirectory);
+            }
+
+            if (backups.Files is { } fileBackups)
+            {
+                fileBackups.Paths = [.. fileBackups.Paths.Select(p => string.IsNullOrWhiteSpace(p) ? p : Path.GetFullPath(p, baseDirectory))];
+            }
+        }
+
         if (component.Provider.Files is { } files)
         {
             files.Paths = [.. files.Paths.Select(p => string.IsNullOrWhiteSpace(p) ? p : Path.GetFullPath(p, baseDirectory))];

@@ -61,6 +61,7 @@ internal static partial class ConfigValidator
     {
         var at = $"components.{name}";
         ValidateProvider(at, component, add);
+        ValidateBackups(at, component, add);
         if (component.Probes.Count == 0)
         {
             add(component, "probes", $"{at}: declare at least one probe, or Rewind cannot tell healthy from broken");
@@ -96,7 +97,7 @@ internal static partial class ConfigValidator
         var provider = component.Provider;
         if (provider.KindCount != 1)
         {
-            add(component, "provider", $"{at}.provider: declare exactly one provider: release-dir, command, http or files");
+            add(component, "provider", $"{at}.provider: declare exactly one provider: release-dir, command, http, files or postgres");
         }
 
         if (provider.ReleaseDir is { } releaseDir)
@@ -131,6 +132,11 @@ internal static partial class ConfigValidator
         if (provider.Files is { } files)
         {
             ValidateFilesProvider($"{at}.provider.files", files, add);
+        }
+
+        if (provider.Postgres is { } postgres)
+        {
+            ValidatePostgresProvider($"{at}.provider.postgres", postgres, add);
         }
     }
 

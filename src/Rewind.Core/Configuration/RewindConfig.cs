@@ -100,6 +100,9 @@ public sealed class ComponentConfig
 
     /// <summary>Checks after every rollback of the component, before it counts as succeeded: smoke tests and policies holding.</summary>
     public VerifyConfig Verify { get; set; } = new();
+
+    /// <summary>Backups of the component (base backups and WAL of a <c>postgres</c> component, logical dumps, directories). Default: none.</summary>
+    public BackupsConfig? Backups { get; set; }
 }
 
 public sealed class ProviderConfig
@@ -114,10 +117,13 @@ public sealed class ProviderConfig
     /// <summary>Configuration files: a copy per recorded release, restored atomically with the current files kept for undo.</summary>
     public FilesProviderConfig? Files { get; set; }
 
-    public string Kind =>
-        ReleaseDir is not null ? "release-dir" : Command is not null ? "command" : Http is not null ? "http" : Files is not null ? "files" : "none";
+    /// <summary>A PostgreSQL cluster: backed up, given restore points, restored to a point in time.</summary>
+    public PostgresProviderConfig? Postgres { get; set; }
 
-    public int KindCount => (ReleaseDir is null ? 0 : 1) + (Command is null ? 0 : 1) + (Http is null ? 0 : 1) + (Files is null ? 0 : 1);
+    public string Kind =>
+        ReleaseDir is not null ? "release-dir" : Command is not null ? "command" : Http is not null ? "http" : Files is not null ? "files" : Postgres is not null ? "postgres" : "none";
+
+    public int KindCount => (ReleaseDir is null ? 0 : 1) + (Command is null ? 0 : 1) + (Http is null ? 0 : 1) + (Files is null ? 0 : 1) + (Postgres is null ? 0 : 1);
 }
 
 public sealed class ReleaseDirConfig

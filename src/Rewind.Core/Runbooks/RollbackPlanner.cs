@@ -54,6 +54,11 @@ public static class RollbackPlanner
             return Refuse($"{componentName} has no policy {policy}");
         }
 
+        if (component.Provider.Postgres is not null)
+        {
+            return Refuse($"{componentName} is a PostgreSQL cluster: it goes back with a point-in-time restore (`rewind backup restore {componentName}`), which replaces data and is never a rollback's switch");
+        }
+
         var current = state?.CurrentVersion;
         if (ChooseTarget(componentName, releases, current, options.Version) is not { } target)
         {

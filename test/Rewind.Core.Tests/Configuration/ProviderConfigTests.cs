@@ -114,7 +114,7 @@ public sealed class ProviderConfigTests
             "/etc/rewind");
 
         result.Errors.Select(e => e.ToString()).ShouldBe([
-            "rewind.yaml:3:15: components.deploy.provider: declare exactly one provider: release-dir, command, http or files",
+            "rewind.yaml:3:15: components.deploy.provider: declare exactly one provider: release-dir, command, http, files or postgres",
             "rewind.yaml:3:33: components.deploy.provider.http.method: one of GET, POST, PUT, PATCH, DELETE, HEAD",
             "rewind.yaml:3:45: components.deploy.provider.http.url: unknown placeholder {{member}}; known: {{component}}, {{target.version}}, {{from.version}}, {{target.schema}}, {{from.schema}}, {{secret.NAME}} (an environment variable of the controller)",
             "rewind.yaml:5:19: components.deploy.plan-timeout: must be positive; leave it out for no limit on the whole plan",
@@ -189,4 +189,89 @@ public sealed class SchemaChangeTests
     private static Release V1(string? schema) => new("app", "v1", ReleaseState.Stable, DateTimeOffset.UnixEpoch, StableAt: DateTimeOffset.UnixEpoch) { Schema = schema };
 
     private static Release V2(string? schema) => new("app", "v2", ReleaseState.Baking, DateTimeOffset.UnixEpoch.AddHours(1)) { Schema = schema };
+}
+
+/// <summary>The <c>postgres</c> provider and backups: what binds, and every mistake at its position.</summary>
+public sealed class BackupConfigTests
+{
+    [Fact]
+    public void Parse_PostgresWithBackups_BindsWithDefaultsAndResolvedPaths()
+    {
+        var result = ConfigParser.Parse(
+            """
+            components:
+              db:
+                provider: { postgres: { url: "postgres://postgres@127.0.0.1:5432/shop", data-directory: data/main, run-as: postgres } }
+                probes: { up: { postgres: { url: "postgres://postgres@127.0.0.1:5432/shop" } } }
+                backups:
+                  repository: /var/backups/rewind/db
+                  schedule: "0 0 3 * * ?"
+                  encryption: { key-file: keys/backup.key }
+                  logical: { schedule: "0 30 * * * ?", databases: [shop] }
+                  verify:
+                    full-schedule: "0 0 5 ? * SUN"
+                    queries: [ { name: orders, sql: "SELECT count(*) FROM orders" }, { name: no-orphans, sql: "SELECT count(*) FROM orders o LEFT JOIN users u ON u.id = o.user_id WHERE u.id IS NULL", expect: "= 0" } ]
+            """,
+            "rewind.yaml",
+            "/etc/rewind");
+
+        result.Errors.ShouldBeEmpty();
+        var db = result.Config!.Components["db"];
+        db.Provider.Kind.ShouldBe("postgres");
+        db.Provider.Postgres!.DataDirectory.ShouldBe("/etc/rewind/data/main");
+        var backups = db.Backups.ShouldNotBeNull();
+        (backups.Compression, backups.Retention.Count, backups.Retention.Age, backups.MaxAge).ShouldBe(("gzip", 7, TimeSpan.FromDays(30), TimeSpan.FromMinutes(5)));
+        backups.Encryption!.KeyFile.ShouldBe("/etc/rewind/keys/backup.key");
+        backups.Verify.Queries.Select(q => q.Expect).ShouldBe(["> 0", "= 0"]);
+        RollbackPlanner.Plan("db", db, null, [], new PlanOptions()).Refusal!.ShouldContain("it goes back with a point-in-time restore");
+    }
+
+    [Fact]
+    public void Parse_BadBackups_ReportEveryMistake()
+    {
+        var result = ConfigParser.Parse(
+            """
+            components:
+              db:
+                provider: { postgres: { url: "mysql://db", data-directory: "" } }
+                probes: { up: { tcp: { host: 127.0.0.1, port: 5432 } } }
+                backups:
+                  repository: /var/backups/db
+                  schedule: "every night"
+                  compression: zstd
+                  encryption: { key-file: /var/backups/db/key }
+                  logical: { databases: ["shop; drop"] }
+                  verify: { queries: [ { name: x, sql: "select 1", expect: "> lots" } ] }
+              web:
+                provider: { release-dir: { path: /srv/web } }
+                probes: { up: { tcp: { host: 127.0.0.1, port: 80 } } }
+                backups: { repository: /var/backups/web, schedule: "0 0 3 * * ?" }
+            """,
+            "rewind.yaml",
+            "/etc/rewind");
+
+        result.Errors.Select(e => e.Message).ShouldBe([
+            "components.db.provider.postgres.url: expected postgres://user:password@host:port/database",
+            "components.db.provider.postgres.data-directory: required: the cluster's data directory, where a restore is swapped in",
+            "components.db.backups.schedule: 'every night' is not a cron expression (seconds minutes hours day-of-month month day-of-week, e.g. '0 0 3 * * ?' for 03:00 UTC daily)",
+            "components.db.backups.compression: one of none, gzip",
+            "components.db.backups.encryption.key-file: required, and outside the repository (a key beside the backups protects nothing)",
+            "components.db.backups.logical.databases: at least one database name (letters, digits, '_', '-')",
+            "components.db.backups.verify.queries[0].expect: '> lots' is not a comparison such as '> 0', '= 3' or a literal",
+            "components.web.backups: base backups, logical dumps and full verification need a postgres provider; other components can back up files only",
+        ]);
+    }
+
+    [Theory]
+    [InlineData("> 0", "12", true)]
+    [InlineData("> 0", "0", false)]
+    [InlineData("= 0", "0", true)]
+    [InlineData("<= 2.5", "2.5", true)]
+    [InlineData("ok", "ok", true)]
+    [InlineData("> 0", "many", false)]
+    public void ExpectedValue_Holds(string expect, string value, bool holds)
+    {
+        ExpectedValue.TryParse(expect, out var expected).ShouldBeTrue();
+        expected!.Holds(value).ShouldBe(holds);
+    }
 }

@@ -1,0 +1,110 @@
+namespace Rewind.Core.Configuration;
+
+/// <summary>
+/// A PostgreSQL cluster as a component: where it is (a connection, its data directory, its binaries and the user that
+/// runs it), so Rewind can back it up, create restore points and restore it to a point in time.
+/// </summary>
+public sealed class PostgresProviderConfig
+{
+    /// <summary>A <c>postgres://</c> URL of the cluster, for restore points, <c>pg_basebackup</c> and verification queries.</summary>
+    public string Url { get; set; } = "";
+
+    /// <summary>The cluster's data directory: a restore is made beside it and swapped in, the replaced one kept.</summary>
+    public string DataDirectory { get; set; } = "";
+
+    /// <summary>The PostgreSQL binaries. Default: the newest <c>/usr/lib/postgresql/*/bin</c>.</summary>
+    public string? Bin { get; set; }
+
+    /// <summary>The operating system user that owns the data directory and runs the server (used when the controller runs as root). Default: the controller's user.</summary>
+    public string? RunAs { get; set; }
+}
+
+/// <summary>
+/// Backups of a component: physical base backups and continuous WAL archiving (a <c>postgres</c> component), logical
+/// dumps, and copies of declared directories, all in one repository with checksummed manifests, optionally encrypted.
+/// </summary>
+public sealed class BackupsConfig
+{
+    /// <summary>The repository directory (layout in docs/backups.md). Required.</summary>
+    public string Repository { get; set; } = "";
+
+    /// <summary>When base backups are taken: a Quartz cron expression (seconds first, UTC), e.g. <c>0 0 3 * * ?</c>. Default: none (only on demand).</summary>
+    public string? Schedule { get; set; }
+
+    public RetentionConfig Retention { get; set; } = new();
+
+    /// <summary><c>none</c> or <c>gzip</c>. Default gzip.</summary>
+    public string Compression { get; set; } = "gzip";
+
+    /// <summary>AES-256-GCM with a 32-byte key read from a file that must not be inside the repository. Default: not encrypted.</summary>
+    public EncryptionConfig? Encryption { get; set; }
+
+    /// <summary>The recovery point objective: the newest archived WAL (or backup) older than this is a failing <c>rpo</c> signal. Default 5m.</summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Logical dumps (<c>pg_dump -Fc</c>) of named databases, for small databases and single-table recovery.</summary>
+    public LogicalBackupConfig? Logical { get; set; }
+
+    /// <summary>Copies of directories (uploads, configuration) with the same manifests, checksums and encryption.</summary>
+    public FileBackupConfig? Files { get; set; }
+
+    public BackupVerifyConfig Verify { get; set; } = new();
+}
+
+public sealed class RetentionConfig
+{
+    /// <summary>Base backups kept at least. Default 7.</summary>
+    public int Count { get; set; } = 7;
+
+    /// <summary>Base backups older than this (beyond <c>count</c>) are removed with the WAL only they need. Default 30d.</summary>
+    public TimeSpan Age { get; set; } = TimeSpan.FromDays(30);
+}
+
+public sealed class EncryptionConfig
+{
+    /// <summary>A file holding exactly 32 bytes (raw, or 64 hex digits); never stored beside the backups.</summary>
+    public string KeyFile { get; set; } = "";
+}
+
+public sealed class LogicalBackupConfig
+{
+    public string? Schedule { get; set; }
+
+    public List<string> Databases { get; set; } = [];
+}
+
+public sealed class FileBackupConfig
+{
+    public string? Schedule { get; set; }
+
+    public List<string> Paths { get; set; } = [];
+}
+
+/// <summary>Scheduled verification: quick (checksums, WAL chain, age, key) and full (a restore into a scratch cluster with validation queries).</summary>
+public sealed class BackupVerifyConfig
+{
+    /// <summary>Quick verification. Default: none (on demand).</summary>
+    public string? Schedule { get; set; }
+
+    /// <summary>Full verification. Default: none (on demand).</summary>
+    public string? FullSchedule { get; set; }
+
+    /// <summary>A full verification older than this (or failed) is a failing <c>backup-verified</c> signal. Default 7d.</summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Queries run against the restored scratch cluster; each must return one value matching <c>expect</c>.</summary>
+    public List<ValidationQueryConfig> Queries { get; set; } = [];
+}
+
+public sealed class ValidationQueryConfig
+{
+    public string Name { get; set; } = "";
+
+    /// <summary>Default: the database of the provider's URL.</summary>
+    public string? Database { get; set; }
+
+    public string Sql { get; set; } = "";
+
+    /// <summary><c>&gt; N</c>, <c>&gt;= N</c>, <c>= N</c>, <c>&lt; N</c>, <c>&lt;= N</c>, or a literal the value must equal. Default <c>&gt; 0</c>.</summary>
+    public string Expect { get; set; } = "> 0";
+}

@@ -1,0 +1,176 @@
+using System.Globalization;
+
+namespace Rewind.Core.Configuration;
+
+/// <summary>Checks of the <c>postgres</c> provider and of backups.</summary>
+internal static partial class ConfigValidator
+{
+    private static readonly string[] Compressions = ["none", "gzip"];
+
+    private static void ValidatePostgresProvider(string at, PostgresProviderConfig postgres, Action<object, string?, string> add)
+    {
+        if (!PostgresUrl.TryParse(postgres.Url, out _))
+        {
+            add(postgres, "url", $"{at}.url: expected postgres://user:password@host:port/database");
+        }
+
+        if (string.IsNullOrWhiteSpace(postgres.DataDirectory))
+        {
+            add(postgres, "data-directory", $"{at}.data-directory: required: the cluster's data directory, where a restore is swapped in");
+        }
+
+        if (postgres.RunAs is { } user && !UserName().IsMatch(user))
+        {
+            add(postgres, "run-as", $"{at}.run-as: a user name (lower-case letters, digits, '-', '_')");
+        }
+    }
+
+    private static void ValidateBackups(string at, ComponentConfig component, Action<object, string?, string> add)
+    {
+        if (component.Backups is not { } backups)
+        {
+            return;
+        }
+
+        at += ".backups";
+        if (string.IsNullOrWhiteSpace(backups.Repository))
+        {
+            add(backups, "repository", $"{at}.repository: required: the directory the backups are kept in");
+        }
+
+        var postgres = component.Provider.Postgres is not null;
+        if (!postgres && (backups.Schedule is not null || backups.Logical is not null || backups.Verify.FullSchedule is not null))
+        {
+            add(backups, backups.Schedule is not null ? "schedule" : backups.Logical is not null ? "logical" : "verify", $"{at}: base backups, logical dumps and full verification need a postgres provider; other components can back up files only");
+        }
+
+        ValidateCron($"{at}.schedule", backups, "schedule", backups.Schedule, add);
+        if (!Compressions.Contains(backups.Compression, StringComparer.Ordinal))
+        {
+            add(backups, "compression", $"{at}.compression: one of {string.Join(", ", Compressions)}");
+        }
+
+        if (backups.Retention.Count < 1 || backups.Retention.Age <= TimeSpan.Zero)
+        {
+            add(backups.Retention, backups.Retention.Count < 1 ? "count" : "age", $"{at}.retention: keep at least 1 base backup, for a positive age");
+        }
+
+        if (backups.Encryption is { } encryption && (string.IsNullOrWhiteSpace(encryption.KeyFile)
+            || (!string.IsNullOrWhiteSpace(backups.Repository) && encryption.KeyFile.StartsWith(backups.Repository.TrimEnd('/') + "/", StringComparison.Ordinal))))
+        {
+            add(encryption, "key-file", $"{at}.encryption.key-file: required, and outside the repository (a key beside the backups protects nothing)");
+        }
+
+        if (backups.MaxAge <= TimeSpan.Zero || backups.Verify.MaxAge <= TimeSpan.Zero)
+        {
+            add(backups.MaxAge <= TimeSpan.Zero ? backups : backups.Verify, "max-age", $"{at}{(backups.MaxAge <= TimeSpan.Zero ? "" : ".verify")}.max-age: must be positive");
+        }
+
+        ValidateBackupParts(at, backups, add);
+    }
+
+    private static void ValidateBackupParts(string at, BackupsConfig backups, Action<object, string?, string> add)
+    {
+        if (backups.Logical is { } logical)
+        {
+            ValidateCron($"{at}.logical.schedule", logical, "schedule", logical.Schedule, add);
+            if (logical.Databases.Count == 0 || logical.Databases.Any(d => !DatabaseName().IsMatch(d)))
+            {
+                add(logical, "databases", $"{at}.logical.databases: at least one database name (letters, digits, '_', '-')");
+            }
+        }
+
+        if (backups.Files is { } files)
+        {
+            ValidateCron($"{at}.files.schedule", files, "schedule", files.Schedule, add);
+            if (files.Paths.Count == 0 || files.Paths.Any(string.IsNullOrWhiteSpace))
+            {
+                add(files, "paths", $"{at}.files.paths: at least one directory, none empty");
+            }
+        }
+
+        ValidateCron($"{at}.verify.schedule", backups.Verify, "schedule", backups.Verify.Schedule, add);
+        ValidateCron($"{at}.verify.full-schedule", backups.Verify, "full-schedule", backups.Verify.FullSchedule, add);
+        for (var i = 0; i < backups.Verify.Queries.Count; i++)
+        {
+            var query = backups.Verify.Queries[i];
+            if (string.IsNullOrWhiteSpace(query.Name) || string.IsNullOrWhiteSpace(query.Sql))
+            {
+                add(query, string.IsNullOrWhiteSpace(query.Name) ? "name" : "sql", $"{at}.verify.queries[{i}]: a name and the sql to run");
+            }
+
+            if (!ExpectedValue.TryParse(query.Expect, out _))
+            {
+                add(query, "expect", $"{at}.verify.queries[{i}].expect: '{query.Expect}' is not a comparison such as '> 0', '= 3' or a literal");
+            }
+        }
+    }
+
+    private static void ValidateCron(string at, object owner, string key, string? cron, Action<object, string?, string> add)
+    {
+        if (cron is not null && !IsCron(cron))
+        {
+            add(owner, key, $"{at}: '{cron}' is not a cron expression (seconds minutes hours day-of-month month day-of-week, e.g. '0 0 3 * * ?' for 03:00 UTC daily)");
+        }
+    }
+
+    private static bool IsCron(string cron)
+    {
+        try
+        {
+            _ = new Quartz.CronExpression(cron);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_-]{0,62}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial System.Text.RegularExpressions.Regex DatabaseName();
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z_][a-z0-9_-]{0,31}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial System.Text.RegularExpressions.Regex UserName();
+}
+
+/// <summary>What a validation query's value must be: a comparison with a number, or a literal.</summary>
+public sealed record ExpectedValue(string Operator, string Operand)
+{
+    private static readonly string[] Operators = [">=", "<=", ">", "<", "="];
+
+    public static bool TryParse(string text, out ExpectedValue? expected)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var trimmed = text.Trim();
+        var op = Operators.FirstOrDefault(o => trimmed.StartsWith(o, StringComparison.Ordinal));
+        if (op is null)
+        {
+            expected = trimmed.Length == 0 ? null : new ExpectedValue("is", trimmed);
+            return expected is not null;
+        }
+
+        var operand = trimmed[op.Length..].Trim();
+        expected = double.TryParse(operand, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? new ExpectedValue(op, operand) : null;
+        return expected is not null;
+    }
+
+    /// <summary>Whether <paramref name="value"/> (as the query returned it) meets the expectation.</summary>
+    public bool Holds(string? value)
+    {
+        if (Operator == "is")
+        {
+            return string.Equals(value, Operand, StringComparison.Ordinal);
+        }
+
+        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var actual))
+        {
+            return false;
+        }
+
+        var bound = double.Parse(Operand, CultureInfo.InvariantCulture);
+        return Operator switch { ">" => actual > bound, ">=" => actual >= bound, "<" => actual < bound, "<=" => actual <= bound, _ => actual == bound };
+    }
+
+    public override string ToString() => Operator == "is" ? $"'{Operand}'" : $"{Operator} {Operand}";
+}
