@@ -1,0 +1,11 @@
+namespace Rewind.Core.Backups;
+
+/// <summary>How a file's bytes are compressed in the repository (before encryption, when encrypted).</summary>
+public enum StoredCompression
+{
+    /// <summary>Stored as is: the fastest restore when the disk is not the bottleneck.</summary>
+    None,
+
+    /// <summary>gzip (deflate), readable with <c>gunzip</c> when the file is not encrypted.</summary>
+    Gzip,
+}
