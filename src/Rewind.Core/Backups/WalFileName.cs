@@ -41,7 +41,7 @@ public sealed record WalFileName(string Name, WalFileKind Kind, uint Timeline, W
             return new WalFileName(name, WalFileKind.Partial, segment.Timeline, segment);
         }
 
-        if (name.Length == 39 && name[24] == '.' && name.EndsWith(".backup", StringComparison.Ordinal)
+        if (name.Length == 40 && name[24] == '.' && name.EndsWith(".backup", StringComparison.Ordinal)
             && WalSegmentName.TryParse(name[..24], out segment) && WalSegmentName.IsHex(name.AsSpan(25, 8)))
         {
             return new WalFileName(name, WalFileKind.BackupHistory, segment.Timeline, segment);

@@ -132,7 +132,10 @@ internal sealed class PostgresServer : IAsyncDisposable
         return $"recovery did not finish within {timeout} (last: {last})";
     }
 
-    /// <summary>Fast shutdown through <c>pg_ctl stop</c>; an immediate one, then a kill, when that does not work.</summary>
+    /// <summary>
+    /// Fast (or immediate) shutdown through <c>pg_ctl stop</c>, retried while the server is still writing its pid file;
+    /// a kill of the process tree when that does not work.
+    /// </summary>
     public async Task StopAsync(bool immediate = false)
     {
         if (_stopped)
@@ -141,14 +144,18 @@ internal sealed class PostgresServer : IAsyncDisposable
         }
 
         _stopped = true;
-        if (!_process.HasExited)
+        var started = _timeProvider.GetTimestamp();
+        while (!_process.HasExited && _timeProvider.GetElapsedTime(started) < StopTimeout)
         {
-            var mode = immediate ? "immediate" : "fast";
-            var stop = await _runner.RunAsync(new ProcessRequest(_tools.Command("pg_ctl", "stop", "-D", DataDirectory, "-m", mode, "-w", "-t", "60"), null, StopTimeout), CancellationToken.None);
-            if (!stop.Succeeded && !_process.HasExited)
+            var stop = await _runner.RunAsync(new ProcessRequest(_tools.Command("pg_ctl", "stop", "-D", DataDirectory, "-m", immediate ? "immediate" : "fast", "-w", "-t", "60"), null, StopTimeout), CancellationToken.None);
+            if (stop.Succeeded)
             {
-                await _runner.RunAsync(new ProcessRequest(_tools.Command("pg_ctl", "stop", "-D", DataDirectory, "-m", "immediate", "-w", "-t", "30"), null, StopTimeout), CancellationToken.None);
+                break;
             }
+
+            // No postmaster.pid yet (the server is starting) or a fast shutdown that hangs: try again, harder.
+            immediate = true;
+            await Task.Delay(TimeSpan.FromMilliseconds(100), _timeProvider, CancellationToken.None);
         }
 
         try
