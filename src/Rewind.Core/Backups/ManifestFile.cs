@@ -1,0 +1,26 @@
+namespace Rewind.Core.Backups;
+
+/// <summary>
+/// One file of a base backup. <see cref="Size"/> and <see cref="Sha256"/> describe the plain content as PostgreSQL wrote
+/// it; <see cref="StoredSize"/> is what the repository holds after compression and encryption.
+/// </summary>
+/// <param name="Path">Relative to the data directory, with '/' separators, e.g. <c>base/5/1259</c>.</param>
+/// <param name="Size">Plain size in bytes.</param>
+/// <param name="Sha256">SHA-256 of the plain content, lower-case hex.</param>
+/// <param name="StoredSize">Bytes in the repository after compression and encryption.</param>
+/// <param name="Compression">How the stored bytes are compressed.</param>
+/// <param name="Encrypted">Whether the stored bytes are encrypted (with the set's key).</param>
+/// <param name="Mode">Unix permission bits, restored as they were.</param>
+/// <param name="Modified">The file's modification time, restored as it was.</param>
+public sealed record ManifestFile(
+    string Path,
+    long Size,
+    string Sha256,
+    long StoredSize,
+    StoredCompression Compression,
+    bool Encrypted,
+    int Mode,
+    DateTimeOffset Modified);
+
+/// <summary>A directory of the backup, recorded so empty ones (<c>pg_wal</c>, <c>pg_notify</c>) come back on restore.</summary>
+public sealed record ManifestDirectory(string Path, int Mode);

@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using Rewind.Core.Backups;
+
+namespace Rewind.Runtime.Backups;
+
+/// <summary>
+/// Quick verification of a repository: every stored file of the checked sets (and of the WAL archive) is read back,
+/// decrypted, decompressed and compared with its manifest checksum, in parallel across files; the WAL chain from each
+/// set's first segment to the newest archived one is checked for gaps; ages are compared with their limits. Everything
+/// found is a finding in the report, never an exception.
+/// </summary>
+public sealed partial class BackupVerifier
+{
+    private readonly BackupRepository _repository;
+    private readonly TimeProvider _timeProvider;
+
+    public BackupVerifier(BackupRepository repository, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        _repository = repository;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    public async Task<VerificationReport> VerifyAsync(VerificationRequest? request = null, CancellationToken cancellationToken = default)
+    {
+        request ??= new VerificationRequest();
+        var started = _timeProvider.GetTimestamp();
+        var findings = new ConcurrentQueue<VerificationFinding>();
+        var sets = await ReadSetsAsync(request, findings, cancellationToken);
+        var wal = await _repository.ListWalAsync(cancellationToken);
+        var work = CollectWork(sets, request.CheckWalContent ? wal : [], findings);
+        long bytes = 0;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _repository.Options.Parallelism), CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(work.OrderByDescending(item => item.StoredSize), parallel, (item, token) =>
+        {
+            if (CheckFile(item.Subject, item.StoredPath, item.Size, item.Sha256, item.StoredSize, item.Compression, item.Encrypted, token) is { } finding)
+            {
+                findings.Enqueue(finding);
+            }
+
+            Interlocked.Add(ref bytes, item.Size);
+            return ValueTask.CompletedTask;
+        });
+
+        var gaps = CheckChain(sets, wal, findings);
+        var (backupAge, walAge) = CheckAges(request, sets, wal, findings);
+        return new VerificationReport(
+            [.. findings.OrderByDescending(f => f.Severity).ThenBy(f => f.Subject, StringComparer.Ordinal)],
+            [.. sets.Select(set => set.SetId)],
+            work.Count(item => !item.Subject.StartsWith("wal/", StringComparison.Ordinal)),
+            bytes,
+            request.CheckWalContent ? work.Count(item => item.Subject.StartsWith("wal/", StringComparison.Ordinal)) : 0,
+            gaps,
+            backupAge,
+            walAge,
+            _timeProvider.GetElapsedTime(started));
+    }
+
+    private List<(string Subject, string StoredPath, long Size, string Sha256, long StoredSize, StoredCompression Compression, bool Encrypted)> CollectWork(
+        List<BackupManifest> sets, IReadOnlyList<WalEntry> wal, ConcurrentQueue<VerificationFinding> findings)
+    {
+        var work = new List<(string Subject, string StoredPath, long Size, string Sha256, long StoredSize, StoredCompression Compression, bool Encrypted)>();
+        foreach (var set in sets.Where(set => KeyUsable(set.SetId, set.KeyId, findings)))
+        {
+            var directory = _repository.SetDirectory(set.SetId);
+            work.AddRange(set.Files.Select(file => ($"{set.SetId}/{file.Path}", BackupRepository.StoredFilePath(directory, file), file.Size, file.Sha256, file.StoredSize, file.Compression, file.Encrypted)));
+        }
+
+        foreach (var entry in wal.Where(entry => KeyUsable($"wal/{entry.Name}", entry.KeyId, findings)))
+        {
+            var timeline = WalFileName.TryParse(entry.Name)?.Timeline ?? 0;
+            work.Add(($"wal/{entry.Name}", _repository.WalStoredPath(entry, timeline), entry.Size, entry.Sha256, entry.StoredSize, entry.Compression, entry.Encrypted));
+        }
+
+        return work;
+    }
+
+    private (TimeSpan? Backup, TimeSpan? Wal) CheckAges(VerificationRequest request, List<BackupManifest> sets, IReadOnlyList<WalEntry> wal, ConcurrentQueue<VerificationFinding> findings)
+    {
+        var now = _timeProvider.GetUtcNow();
+        TimeSpan? backupAge = sets.Count > 0 ? now - sets.Max(set => set.Finished) : null;
+        TimeSpan? walAge = wal.Count > 0 ? now - wal.Max(entry => entry.Archived) : null;
+        if (request.SetId is null && sets.Count == 0)
+        {
+            findings.Enqueue(new VerificationFinding(FindingSeverity.Error, "sets", $"no base backup in {_repository.Root}"));
+        }
+
+        if (backupAge > request.MaxBackupAge)
+        {
+            findings.Enqueue(new VerificationFinding(FindingSeverity.Error, "sets", $"the newest backup is {Describe(backupAge.Value)} old; the limit is {Describe(request.MaxBackupAge.Value)}"));
+        }
+
+        if (request.MaxWalAge is { } maxWalAge && (walAge is null || walAge > maxWalAge))
+        {
+            findings.Enqueue(new VerificationFinding(FindingSeverity.Error, "wal", walAge is null ? "no WAL archived" : $"the newest archived WAL is {Describe(walAge.Value)} old; the limit is {Describe(maxWalAge)}"));
+        }
+
+        return (backupAge, walAge);
+    }
+
+    private async Task<List<BackupManifest>> ReadSetsAsync(VerificationRequest request, ConcurrentQueue<VerificationFinding> findings, CancellationToken cancellationToken)
+    {
+        var sets = new List<BackupManifest>();
+        foreach (var id in request.SetId is { } only ? [only] : _repository.ListSetIds())
+        {
+            if (await _repository.ReadSetAsync(id, cancellationToken) is { } manifest)
+            {
+                sets.Add(manifest);
+            }
+            else
+            {
+                findings.Enqueue(new VerificationFinding(FindingSeverity.Error, id, "the set's manifest is missing or unreadable"));
+            }
+        }
+
+        return sets;
+    }
+
+    /// <summary>Whether the configured key can read files written with <paramref name="keyId"/>; a finding for the subject when not.</summary>
+    private bool KeyUsable(string subject, string? keyId, ConcurrentQueue<VerificationFinding> findings)
+    {
+        if (keyId is null || _repository.Options.Key?.Id == keyId)
+        {
+            return true;
+        }
+
+        findings.Enqueue(new VerificationFinding(FindingSeverity.Error, subject, _repository.Options.Key is { } key
+            ? $"encrypted with key {keyId}, but the given key is {key.Id}: wrong key"
+            : $"encrypted with key {keyId} and no key was given"));
+        return false;
+    }
+
+    private static string Describe(TimeSpan age) => age.TotalHours >= 1 ? $"{age.TotalHours:F1} h" : $"{age.TotalMinutes:F0} min";
+}

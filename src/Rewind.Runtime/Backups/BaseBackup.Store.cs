@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using Rewind.Core.Backups;
+
+namespace Rewind.Runtime.Backups;
+
+public sealed partial class BaseBackup
+{
+    /// <summary>Files PostgreSQL's tools add to a plain backup that are not part of the data directory.</summary>
+    private static readonly string[] NotData = ["backup_manifest"];
+
+    /// <summary>Stores every file of <paramref name="staging"/> under <paramref name="destination"/>, largest first, in parallel.</summary>
+    private async Task<(IReadOnlyList<ManifestDirectory> Directories, IReadOnlyList<ManifestFile> Files)> StoreFilesAsync(string staging, string destination, CancellationToken cancellationToken)
+    {
+        var directories = new List<ManifestDirectory>();
+        var sources = new List<(string Relative, FileInfo Info)>();
+        foreach (var entry in new DirectoryInfo(staging).EnumerateFileSystemInfos("*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(staging, entry.FullName).Replace(Path.DirectorySeparatorChar, '/');
+            if (entry.LinkTarget is not null)
+            {
+                throw new BackupIntegrityException($"{relative} is a symbolic link: tablespaces and a pg_wal outside the data directory are not supported yet");
+            }
+
+            if (entry is DirectoryInfo)
+            {
+                directories.Add(new ManifestDirectory(relative, (int)entry.UnixFileMode));
+                Directory.CreateDirectory(Path.Combine(destination, relative));
+            }
+            else if (!NotData.Contains(relative, StringComparer.Ordinal))
+            {
+                sources.Add((relative, (FileInfo)entry));
+            }
+        }
+
+        Directory.CreateDirectory(destination);
+        var settings = _repository.Storage;
+        var files = new ConcurrentBag<ManifestFile>();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _repository.Options.Parallelism), CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(sources.OrderByDescending(source => source.Info.Length), parallel, (source, token) =>
+        {
+            var stored = Path.Combine(destination, BackupRepository.StoredName(source.Relative, settings.Compression, settings.Key is not null));
+            StoredFacts facts;
+            using (var input = new FileStream(source.Info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
+            {
+                facts = StoredFile.Write(input, stored, settings, token);
+            }
+
+            files.Add(new ManifestFile(
+                source.Relative,
+                facts.Size,
+                facts.Sha256,
+                facts.StoredSize,
+                settings.Compression,
+                settings.Key is not null,
+                (int)source.Info.UnixFileMode,
+                new DateTimeOffset(source.Info.LastWriteTimeUtc, TimeSpan.Zero)));
+            return ValueTask.CompletedTask;
+        });
+
+        return (directories, files.OrderBy(file => file.Path, StringComparer.Ordinal).ToList());
+    }
+}
