@@ -40,6 +40,8 @@ internal static class CliApp
             AccessCommands.CreateAudit(context),
             AccessCommands.CreateAccess(context),
             ConfigCommand.Create(context),
+            BackupCommands.Create(context),
+            WalCommands.Create(context),
             DemoCommand.Create(context),
         };
         foreach (var decision in ApprovalCommands.Create(context))

@@ -1,0 +1,137 @@
+using System.CommandLine;
+using System.Globalization;
+using Rewind.Core.Backups;
+using Rewind.Core.Configuration;
+using Rewind.Runtime.Backups;
+using Spectre.Console;
+
+namespace Rewind.Cli.Commands;
+
+/// <summary><c>rewind backup run|list|verify|restore|restore-point</c>: a component's backups, on the database's host.</summary>
+internal static class BackupCommands
+{
+    public static Command Create(CliContext context) =>
+        new("backup", "Backups of a component (run on its host, from the config file): take, list, verify, restore.")
+        {
+            Run(context),
+            List(context),
+            Verify(context),
+            BackupRestoreCommand.Create(context),
+            RestorePoint(context),
+        };
+
+    private static Command Run(CliContext context)
+    {
+        var (config, component) = (BackupContext.ConfigOption(), BackupContext.ComponentArgument());
+        var command = new Command("run", "Take a base backup of a postgres component now (pg_basebackup, then every file checksummed, compressed and encrypted into the repository).") { component, config };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var (target, exit) = await BackupContext.LoadAsync(context, parse.GetValue(config)!, parse.GetValue(component)!, cancellationToken);
+            if (target?.Tools is not { } tools)
+            {
+                return target is null ? exit : await FailAsync(context, $"{target.Component} is not a postgres component");
+            }
+
+            var result = await new BaseBackup(target.Repository, tools).RunAsync(new BaseBackupRequest(target.Url), cancellationToken);
+            if (!result.Succeeded || result.Manifest is not { } set)
+            {
+                return await FailAsync(context, result.Message);
+            }
+
+            context.Console.MarkupLine($"backup [bold]{set.SetId}[/] of {Markup.Escape(target.Component)}: {set.Files.Count} files, {Size(set.TotalSize)} ({Size(set.TotalStoredSize)} stored), WAL {set.WalStart}..{set.WalStop}, {Durations.Format(set.Finished - set.Started)}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command List(CliContext context)
+    {
+        var (config, component) = (BackupContext.ConfigOption(), BackupContext.ComponentArgument());
+        var command = new Command("list", "List the base backups (size, age, WAL they need) and the archived WAL: its coverage and any gap.") { component, config };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var (target, exit) = await BackupContext.LoadAsync(context, parse.GetValue(config)!, parse.GetValue(component)!, cancellationToken);
+            if (target is null)
+            {
+                return exit;
+            }
+
+            var now = DateTimeOffset.UtcNow;
+            var sets = await target.Repository.ListSetsAsync(cancellationToken);
+            var wal = await target.Repository.ListWalAsync(cancellationToken);
+            var table = new Table().AddColumns("set", "taken", "age", "size", "stored", "WAL needed", "encrypted");
+            foreach (var set in sets.OrderBy(s => s.SetId, StringComparer.Ordinal))
+            {
+                table.AddRow(set.SetId, set.Finished.ToString("u", CultureInfo.InvariantCulture), Durations.Format(now - set.Finished), Size(set.TotalSize), Size(set.TotalStoredSize), $"{set.WalStart}..{set.WalStop}", set.KeyId is null ? "no" : "yes");
+            }
+
+            context.Console.Write(table);
+            context.Console.MarkupLine(Markup.Escape(WalCoverage.Describe(sets, wal, now)));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Verify(CliContext context)
+    {
+        var (config, component) = (BackupContext.ConfigOption(), BackupContext.ComponentArgument());
+        var set = new Option<string?>("--set") { Description = "Check only this set (default: every set)" };
+        var command = new Command("verify", "Quick verification: every stored file read back against its checksum, the WAL chain complete, ages within the schedule, the key right. Exit 1 on any error.") { component, set, config };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var (target, exit) = await BackupContext.LoadAsync(context, parse.GetValue(config)!, parse.GetValue(component)!, cancellationToken);
+            if (target is null)
+            {
+                return exit;
+            }
+
+            var request = new VerificationRequest { SetId = parse.GetValue(set), MaxWalAge = target.Postgres is null ? null : target.Config.MaxAge };
+            var report = await new BackupVerifier(target.Repository).VerifyAsync(request, cancellationToken);
+            foreach (var finding in report.Findings)
+            {
+                context.Console.MarkupLine(finding.Severity == FindingSeverity.Error ? $"[red]{Markup.Escape(finding.ToString())}[/]" : Markup.Escape(finding.ToString()));
+            }
+
+            var throughput = report.Duration > TimeSpan.Zero ? report.BytesChecked / report.Duration.TotalSeconds : 0;
+            context.Console.MarkupLine($"{(report.Passed ? "[green]verified[/]" : "[red]FAILED[/]")}: {report.SetsChecked.Count} set(s), {report.FilesChecked} file(s) and {report.WalFilesChecked} WAL file(s), {Size(report.BytesChecked)} read back in {Durations.Format(report.Duration)} ({Size((long)throughput)}/s); newest backup {Age(report.NewestBackupAge)}, newest WAL {Age(report.NewestWalAge)}");
+            return report.Passed ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+        return command;
+    }
+
+    private static Command RestorePoint(CliContext context)
+    {
+        var (config, component) = (BackupContext.ConfigOption(), BackupContext.ComponentArgument());
+        var name = new Argument<string>("name") { Description = "The restore point's name (letters, digits, '-', '_', '.', ':')" };
+        var command = new Command("restore-point", "Create a named restore point on the running cluster now (pg_create_restore_point).") { component, name, config };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var (target, exit) = await BackupContext.LoadAsync(context, parse.GetValue(config)!, parse.GetValue(component)!, cancellationToken);
+            if (target?.Postgres is null)
+            {
+                return target is null ? exit : await FailAsync(context, $"{target.Component} is not a postgres component");
+            }
+
+            var lsn = await PointInTimeRestore.CreateRestorePointAsync(target.ConnectionString, parse.GetValue(name)!, cancellationToken);
+            context.Console.MarkupLine($"restore point [bold]{Markup.Escape(parse.GetValue(name)!)}[/] at {lsn}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    internal static async Task<int> FailAsync(CliContext context, string message)
+    {
+        await context.Error.WriteLineAsync($"error: {message}");
+        return ExitCodes.Failed;
+    }
+
+    internal static string Size(long bytes) => bytes switch
+    {
+        >= 1L << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.00} GiB"),
+        >= 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.0} MiB"),
+        >= 1L << 10 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KiB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
+    };
+
+    private static string Age(TimeSpan? age) => age is { } a ? Durations.Format(a) + " old" : "none";
+}
