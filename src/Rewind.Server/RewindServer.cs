@@ -97,6 +97,7 @@ public static class RewindServer
         services.AddSingleton<Runtime.Runbooks.IStepRunner>(sp => new ParallelStepRunner(sp, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Runtime.Runbooks.IStepRunner, PolicyHoldStepRunner>();
         services.AddSingleton<RollbackCoordinator>();
+        services.AddSingleton<Backups.RestorePoints>();
         services.AddSingleton<RollbackExecutor>();
         services.AddRewindRuntime();
         services.AddRewindAuthorization();

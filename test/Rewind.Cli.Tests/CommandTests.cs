@@ -20,6 +20,8 @@ public sealed class CommandTests
     [InlineData("incident escalate")]
     [InlineData("incident report")]
     [InlineData("stats")]
+    [InlineData("backup restore")]
+    [InlineData("wal push")]
     public async Task Help_IsWhatUsersRead(string command)
     {
         var args = command == "root" ? ["--help"] : command.Split(' ').Append("--help").ToArray();

@@ -18,20 +18,22 @@ internal static class BackupRestoreCommand
     {
         var (config, component) = (BackupContext.ConfigOption(), BackupContext.ComponentArgument());
         var time = new Option<string?>("--time") { Description = "Restore to this instant (ISO 8601 with offset, e.g. 2026-11-22T03:12:00Z): every commit up to it, none after" };
-        var point = new Option<string?>("--restore-point") { Description = "Restore to a named restore point (rewind makes one when a release is recorded and before each restore)" };
+        var point = new Option<string?>("--restore-point") { Description = "Restore to a named restore point (made with `rewind backup restore-point`)" };
+        var beforeRelease = new Option<string?>("--before-release") { Description = "Restore to just before a release: COMPONENT/VERSION (the restore point rewind made when it was first recorded)" };
+        var beforeRollback = new Option<string?>("--before-rollback") { Description = "Restore to just before a rollback started: RB-… (the restore point rewind made then)" };
         var latest = new Option<bool>("--latest") { Description = "Restore to the end of the archived WAL: the newest state the archive holds" };
         var set = new Option<string?>("--set") { Description = "The base backup to start from (default: the newest that finished before the target)" };
         var beside = new Option<bool>("--beside") { Description = "Restore and verify next to the live data directory, without swapping it in" };
         var yes = new Option<bool>("--yes") { Description = "Do not ask for confirmation (required when not on a terminal)" };
         var command = new Command("restore", "Restore a postgres component to a point in time: into a new data directory, started and verified, then swapped in; the replaced directory is kept. Nothing is deleted.")
         {
-            component, time, point, latest, set, beside, yes, config,
+            component, time, point, beforeRelease, beforeRollback, latest, set, beside, yes, config,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (Target(parse.GetValue(time), parse.GetValue(point), parse.GetValue(latest)) is not { } target)
+            if (Target(parse.GetValue(time), PointName(parse.GetValue(point), parse.GetValue(beforeRelease), parse.GetValue(beforeRollback)), parse.GetValue(latest)) is not { } target)
             {
-                await context.Error.WriteLineAsync("error: give exactly one of --time, --restore-point or --latest (a --time with its offset, e.g. 2026-11-22T03:12:00Z)");
+                await context.Error.WriteLineAsync("error: give exactly one of --time, --restore-point, --before-release, --before-rollback or --latest (a --time with its offset, e.g. 2026-11-22T03:12:00Z; --before-release as COMPONENT/VERSION)");
                 return ExitCodes.Invalid;
             }
 
@@ -77,6 +79,19 @@ internal static class BackupRestoreCommand
 
     private static string Words(string pascal) => string.Concat(pascal.Select((c, i) => i > 0 && char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 
+    /// <summary>The restore point asked for, by name or by what rewind named it after; "" when more than one was given.</summary>
+    private static string? PointName(string? point, string? beforeRelease, string? beforeRollback)
+    {
+        if ((point is null ? 0 : 1) + (beforeRelease is null ? 0 : 1) + (beforeRollback is null ? 0 : 1) > 1)
+        {
+            return "";
+        }
+
+        return beforeRelease is { } release ? (release.Split('/') is [var c, var v] && c.Length > 0 && v.Length > 0 ? RestorePointNames.ForRelease(c, v) : "")
+            : beforeRollback is { } rollback ? RestorePointNames.BeforeRollback(rollback)
+            : point;
+    }
+
     private static RestoreTarget? Target(string? time, string? point, bool latest)
     {
         if ((time is null ? 0 : 1) + (point is null ? 0 : 1) + (latest ? 1 : 0) != 1)
@@ -91,7 +106,7 @@ internal static class BackupRestoreCommand
                 : null;
         }
 
-        return point is not null ? RestoreTarget.AtRestorePoint(point) : RestoreTarget.EndOfWal;
+        return point is not null ? (point.Length == 0 ? null : RestoreTarget.AtRestorePoint(point)) : RestoreTarget.EndOfWal;
     }
 
     /// <summary>A restore point on the live cluster first, when it is running: the state just before the restore stays reachable.</summary>

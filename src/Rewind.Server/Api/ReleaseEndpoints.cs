@@ -38,7 +38,7 @@ internal static class ReleaseEndpoints
         return TypedResults.Ok(releases.OrderByDescending(r => r.RecordedAt).Select(r => r.ToDto(lkg)).ToList());
     }
 
-    private static async Task<Results<Created<ReleaseDto>, ProblemHttpResult>> RecordAsync(string name, RecordReleaseRequest request, HttpContext context, ConfigHolder config, IStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<ReleaseDto>, ProblemHttpResult>> RecordAsync(string name, RecordReleaseRequest request, HttpContext context, ConfigHolder config, IStore store, Backups.RestorePoints restorePoints, TimeProvider time, CancellationToken cancellationToken)
     {
         if (config.Component(name) is not { } component)
         {
@@ -64,6 +64,15 @@ internal static class ReleaseEndpoints
         if (component.Provider.Files is { } files && ReleaseFiles.Keep(name, files, request.Version, existing?.State == ReleaseState.Stable, time.GetUtcNow()) is { } failure)
         {
             return Problems.Conflict("release files not kept", failure + "; the release was not recorded");
+        }
+
+        if (existing is null && restorePoints.Any)
+        {
+            // the databases as they were when this release was first recorded: "just before release X" for a restore
+            foreach (var line in await restorePoints.CreateAsync(Core.Backups.RestorePointNames.ForRelease(name, request.Version), cancellationToken))
+            {
+                AuditMiddleware.AddDetail(context, line);
+            }
         }
 
         var state = existing?.State == ReleaseState.Stable ? ReleaseState.Stable : request.Deploying ? ReleaseState.Deploying : ReleaseState.Baking;

@@ -15,7 +15,7 @@ namespace Rewind.Server.Runbooks;
 /// interrupted at any instant resumes at its first step not recorded as finished; steps are idempotent, so a step that
 /// acted but was not recorded acts again harmlessly (a switch already on its target does nothing).
 /// </summary>
-internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> runners, RollbackAborts aborts, RollbackQueue queue, ControllerMetrics metrics, TimeProvider time, ILogger<RollbackExecutor> logger)
+internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> runners, RollbackAborts aborts, RollbackQueue queue, Backups.RestorePoints restorePoints, ControllerMetrics metrics, TimeProvider time, ILogger<RollbackExecutor> logger)
 {
     private readonly Dictionary<string, IStepRunner> _runners = runners.ToDictionary(r => r.Kind, StringComparer.Ordinal);
 
@@ -48,6 +48,14 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
             await store.MarkRollbackRunningAsync(rollback.Id, time.GetUtcNow(), cancellationToken);
             ServerLog.RollbackStarted(logger, rollback.Id, rollback.Component, rollback.FromVersion, rollback.ToVersion);
             await Timeline(rollback, TimelineKinds.Rollback, $"{rollback.Id} started: {rollback.Component} {rollback.FromVersion ?? "unknown"} -> {rollback.ToVersion}, {rollback.Steps.Count} step(s)", TimelineMilestones.RollbackStarted, cancellationToken);
+            if (restorePoints.Any)
+            {
+                // the databases as they were just before this rollback stay reachable by a point-in-time restore
+                foreach (var line in await restorePoints.CreateAsync(Core.Backups.RestorePointNames.BeforeRollback(rollback.Id), cancellationToken))
+                {
+                    await Timeline(rollback, TimelineKinds.Note, line, cancellationToken);
+                }
+            }
         }
         else
         {
