@@ -65,6 +65,7 @@ public sealed partial class PointInTimeRestore
             var recoveryDuration = _timeProvider.GetElapsedTime(recoveryStarted);
             progress?.Report(RestorePhase.Verifying);
             var checks = await RunChecksAsync(server, request, cancellationToken);
+            var lastCommit = await LastReplayedCommitAsync(server, request, cancellationToken);
             await server.StopAsync();
             if (checks.FirstOrDefault(check => !check.Passed) is { } failed)
             {
@@ -72,7 +73,7 @@ public sealed partial class PointInTimeRestore
             }
 
             RemoveRecoverySettings(restoring);
-            return restored with { RecoveryDuration = recoveryDuration, Checks = checks };
+            return restored with { RecoveryDuration = recoveryDuration, Checks = checks, LastReplayedCommit = lastCommit };
         }
         catch (OperationCanceledException)
         {
@@ -139,6 +140,14 @@ public sealed partial class PointInTimeRestore
         }
 
         return checks;
+    }
+
+    private static async Task<DateTimeOffset?> LastReplayedCommitAsync(PostgresServer server, RestoreRequest request, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(server.ConnectionString(request.ConnectionString));
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("select pg_last_xact_replay_timestamp()", connection);
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime at ? new DateTimeOffset(at.ToUniversalTime()) : null;
     }
 
     /// <summary>Stops servers left running on restores a killed process left behind, and removes those directories.</summary>
