@@ -23,6 +23,10 @@ public sealed partial class PointInTimeRestore
         {
             return Fail(RestorePhase.RestoringFiles, $"set {manifest.SetId}: {ex.Message}");
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Fail(RestorePhase.RestoringFiles, $"cannot restore set {manifest.SetId} into {restoring}: {ex.Message}");
+        }
         catch (OperationCanceledException)
         {
             TryDelete(restoring);
@@ -74,6 +78,10 @@ public sealed partial class PointInTimeRestore
 
             RemoveRecoverySettings(restoring);
             return restored with { RecoveryDuration = recoveryDuration, Checks = checks, LastReplayedCommit = lastCommit };
+        }
+        catch (IOException ex)
+        {
+            return Fail(RestorePhase.Recovering, $"cannot run the restored server: {ex.Message}");
         }
         catch (OperationCanceledException)
         {
@@ -172,8 +180,12 @@ public sealed partial class PointInTimeRestore
         }
     }
 
-    /// <summary>The server's FATAL or PANIC line, which says why recovery stopped (e.g. "recovery ended before configured recovery target was reached").</summary>
+    /// <summary>
+    /// The server's FATAL or PANIC line that says why recovery stopped (e.g. "recovery ended before configured recovery
+    /// target was reached"), skipping the ones our own connection attempts cause while it starts or stops.
+    /// </summary>
     private static string LastFatal(string log) =>
-        log.Split('\n').LastOrDefault(line => line.Contains("FATAL:", StringComparison.Ordinal) || line.Contains("PANIC:", StringComparison.Ordinal))?.Trim()
+        log.Split('\n').LastOrDefault(line => (line.Contains("FATAL:", StringComparison.Ordinal) || line.Contains("PANIC:", StringComparison.Ordinal))
+            && !line.Contains("the database system is", StringComparison.Ordinal))?.Trim()
         ?? "see the server log";
 }
