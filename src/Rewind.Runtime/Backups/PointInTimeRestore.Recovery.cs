@@ -23,6 +23,10 @@ public sealed partial class PointInTimeRestore
         {
             return Fail(RestorePhase.RestoringFiles, $"set {manifest.SetId}: {ex.Message}");
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Fail(RestorePhase.RestoringFiles, $"cannot restore set {manifest.SetId} into {restoring}: {ex.Message}");
+        }
         catch (OperationCanceledException)
         {
             TryDelete(restoring);
@@ -65,6 +69,7 @@ public sealed partial class PointInTimeRestore
             var recoveryDuration = _timeProvider.GetElapsedTime(recoveryStarted);
             progress?.Report(RestorePhase.Verifying);
             var checks = await RunChecksAsync(server, request, cancellationToken);
+            var lastCommit = await LastReplayedCommitAsync(server, request, cancellationToken);
             await server.StopAsync();
             if (checks.FirstOrDefault(check => !check.Passed) is { } failed)
             {
@@ -72,7 +77,11 @@ public sealed partial class PointInTimeRestore
             }
 
             RemoveRecoverySettings(restoring);
-            return restored with { RecoveryDuration = recoveryDuration, Checks = checks };
+            return restored with { RecoveryDuration = recoveryDuration, Checks = checks, LastReplayedCommit = lastCommit };
+        }
+        catch (IOException ex)
+        {
+            return Fail(RestorePhase.Recovering, $"cannot run the restored server: {ex.Message}");
         }
         catch (OperationCanceledException)
         {
@@ -141,6 +150,14 @@ public sealed partial class PointInTimeRestore
         return checks;
     }
 
+    private static async Task<DateTimeOffset?> LastReplayedCommitAsync(PostgresServer server, RestoreRequest request, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(server.ConnectionString(request.ConnectionString));
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("select pg_last_xact_replay_timestamp()", connection);
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime at ? new DateTimeOffset(at.ToUniversalTime()) : null;
+    }
+
     /// <summary>Stops servers left running on restores a killed process left behind, and removes those directories.</summary>
     private async Task RemoveLeftoversAsync(string dataDirectory)
     {
@@ -163,8 +180,12 @@ public sealed partial class PointInTimeRestore
         }
     }
 
-    /// <summary>The server's FATAL or PANIC line, which says why recovery stopped (e.g. "recovery ended before configured recovery target was reached").</summary>
+    /// <summary>
+    /// The server's FATAL or PANIC line that says why recovery stopped (e.g. "recovery ended before configured recovery
+    /// target was reached"), skipping the ones our own connection attempts cause while it starts or stops.
+    /// </summary>
     private static string LastFatal(string log) =>
-        log.Split('\n').LastOrDefault(line => line.Contains("FATAL:", StringComparison.Ordinal) || line.Contains("PANIC:", StringComparison.Ordinal))?.Trim()
+        log.Split('\n').LastOrDefault(line => (line.Contains("FATAL:", StringComparison.Ordinal) || line.Contains("PANIC:", StringComparison.Ordinal))
+            && !line.Contains("the database system is", StringComparison.Ordinal))?.Trim()
         ?? "see the server log";
 }

@@ -106,6 +106,8 @@ internal sealed class PostgresServer : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                // Lets the output readers reach the end, so the log holds the server's last words.
+                await _process.WaitForExitAsync(cancellationToken);
                 return "the server stopped during recovery";
             }
 

@@ -35,6 +35,9 @@ public sealed record RestoreResult(bool Succeeded, RestorePhase Phase, string Me
 
     public IReadOnlyList<RestoreCheck> Checks { get; init; } = [];
 
+    /// <summary>The commit time of the last transaction recovery replayed (<c>pg_last_xact_replay_timestamp()</c>): the newest data the restore holds.</summary>
+    public DateTimeOffset? LastReplayedCommit { get; init; }
+
     /// <summary>The restored server's log tail when recovery failed.</summary>
     public string? ServerLog { get; init; }
 }

@@ -104,8 +104,8 @@ public sealed class PointInTimeRestoreTests(BackupScenario scenario)
             .RestoreAsync(Request(live, RestoreTarget.AtTime(scenario.NotedTime), repository));
 
         result.Succeeded.ShouldBeFalse();
-        result.Phase.ShouldBe(RestorePhase.Recovering);
-        result.Message.ShouldContain("recovery ended before configured recovery target was reached");
+        result.Phase.ShouldBe(RestorePhase.Recovering, result.Message);
+        result.Message.ShouldContain("recovery ended before configured recovery target was reached", customMessage: result.ServerLog);
         File.ReadAllText(Path.Combine(live, "marker")).ShouldBe("the live data directory");
     }
 
