@@ -40,7 +40,7 @@ public sealed class BackupCliTests : IAsyncLifetime
                 backups:
                   repository: {{Repository}}
                   encryption: { key-file: {{key}} }
-                  verify: { queries: [ { name: rows, sql: "SELECT count(*) FROM orders" }, { name: none-after, sql: "SELECT count(*) FROM orders WHERE id > 200", expect: "= 0" } ] }
+                  verify: { queries: [ { name: rows, sql: "SELECT count(*) FROM orders" }, { name: no-negative-ids, sql: "SELECT count(*) FROM orders WHERE id < 0", expect: "= 0" } ] }
             """);
         await PostgresCluster.GiveToPostgresAsync(_root);
     }
@@ -69,15 +69,18 @@ public sealed class BackupCliTests : IAsyncLifetime
         await Eventually.WaitAsync(async () => await cluster.ScalarAsync<long>("SELECT archived_count FROM pg_stat_archiver") >= 2 && await cluster.ScalarAsync<long>("SELECT failed_count FROM pg_stat_archiver") == 0 ? (object)true : null, Limit, "the WAL to be archived by rewind wal push");
 
         var listed = await RunAsync("backup", "list", "db");
-        var verified = await RunAsync("backup", "verify", "db");
+        var verified = await RunAsync("backup", "verify", "db", "--full");
         await cluster.StopAsync();
         var restored = await RunAsync("backup", "restore", "db", "--time", new DateTimeOffset(noted, TimeSpan.Zero).ToString("O", System.Globalization.CultureInfo.InvariantCulture), "--yes");
         await using var back = await PostgresCluster.StartExistingAsync(Data);
 
         listed.ShouldContain("unbroken from set");
         verified.ShouldContain("verified: 1 set(s)");
+        verified.ShouldContain("restore drill passed: set ");
+        verified.ShouldContain("check ok: SELECT (SELECT count(*) FROM orders WHERE id < 0) = 0");
+        Directory.GetDirectories(Path.GetTempPath(), "rewind-drill-db-*").ShouldBeEmpty();
         restored.ShouldContain("check ok: SELECT (SELECT count(*) FROM orders) > 0 -> ");
-        restored.ShouldContain("check ok: SELECT (SELECT count(*) FROM orders WHERE id > 200) = 0");
+        restored.ShouldContain("check ok: SELECT (SELECT count(*) FROM orders WHERE id < 0) = 0");
         (await back.ScalarAsync<long>("SELECT count(*) FROM orders")).ShouldBe(200);
         (await back.ScalarAsync<int>("SELECT max(id) FROM orders")).ShouldBe(200);
         Directory.GetDirectories(_root, "data.replaced-*").ShouldHaveSingleItem(); // the live directory, kept

@@ -125,7 +125,7 @@ internal static class BackupRestoreCommand
     }
 
     /// <summary>User, password and database for the checks on the restored server; the restore sets host and port.</summary>
-    private static string Scratch(string connectionString)
+    internal static string Scratch(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         return new NpgsqlConnectionStringBuilder { Username = builder.Username, Password = builder.Password, Database = builder.Database }.ConnectionString;
