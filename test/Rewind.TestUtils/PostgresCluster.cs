@@ -158,21 +158,37 @@ public sealed class PostgresCluster : IAsyncDisposable
         return process.ExitCode;
     }
 
+    /// <summary>
+    /// One initdb per machine, kept in the temp folder and reused by later runs (a test host is killed at the end of a
+    /// run, so nothing could delete a per-run copy). Built under a temporary name and renamed, so a half-made template
+    /// is never used.
+    /// </summary>
     private static async Task<string> CreateTemplateAsync()
     {
-        if (RunAsUser is { } user)
+        if (RunAsUser is { } user && await RunAsync(["id", user], check: false) != 0)
         {
-            if (await RunAsync(["id", user], check: false) != 0)
-            {
-                await RunAsync("useradd", "--system", "--no-create-home", user);
-            }
+            await RunAsync("useradd", "--system", "--no-create-home", user);
         }
 
-        var root = await CreateDirectoryAsync("rewind-pg-template");
-        var data = Path.Combine(root, "data");
-        await RunAsync(Pg("initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--wal-segsize=1", "--no-sync", "--no-instructions"));
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(root, recursive: true);
-        return data;
+        var template = Path.Combine(Path.GetTempPath(), "rewind-pg-template-15-wal1m");
+        if (File.Exists(Path.Combine(template, "data", "PG_VERSION")))
+        {
+            return Path.Combine(template, "data");
+        }
+
+        var building = await CreateDirectoryAsync("rewind-pg-template-building");
+        await RunAsync(Pg("initdb", "-D", Path.Combine(building, "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--wal-segsize=1", "--no-sync", "--no-instructions"));
+        try
+        {
+            Directory.Move(building, template);
+        }
+        catch (IOException)
+        {
+            // Another test run made it first.
+            Directory.Delete(building, recursive: true);
+        }
+
+        return Path.Combine(template, "data");
     }
 
     private static int FreePort()
