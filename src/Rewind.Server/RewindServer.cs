@@ -98,6 +98,7 @@ public static class RewindServer
         services.AddSingleton<Runtime.Runbooks.IStepRunner, PolicyHoldStepRunner>();
         services.AddSingleton<RollbackCoordinator>();
         services.AddSingleton<Backups.RestorePoints>();
+        services.AddSingleton<Runtime.Runbooks.IStepRunner, Backups.SnapshotStepRunner>();
         services.AddSingleton<RollbackExecutor>();
         services.AddRewindRuntime();
         services.AddRewindAuthorization();

@@ -106,6 +106,36 @@ internal static partial class ConfigValidator
         }
     }
 
+    /// <summary>A <c>snapshot</c> step names a <c>postgres</c> component with backups, and a kind.</summary>
+    private static void ValidateSnapshots(RewindConfig config, Action<object, string?, string> add)
+    {
+        foreach (var (name, component) in config.Components)
+        {
+            var plans = new[] { ($"components.{name}.plan", component.Plan) }
+                .Concat(component.Policies.Select(p => ($"components.{name}.policies.{p.Key}.plan", p.Value.Plan)));
+            foreach (var (at, plan) in plans)
+            {
+                for (var i = 0; i < (plan?.Count ?? 0); i++)
+                {
+                    if (plan![i].Snapshot is not { } snapshot)
+                    {
+                        continue;
+                    }
+
+                    if (!config.Components.TryGetValue(snapshot.Component, out var target) || target.Provider.Postgres is null || target.Backups is null)
+                    {
+                        add(snapshot, "component", $"{at}[{i}].snapshot.component: '{snapshot.Component}' is not a postgres component with backups");
+                    }
+
+                    if (snapshot.Kind is not ("restore-point" or "base-backup"))
+                    {
+                        add(snapshot, "kind", $"{at}[{i}].snapshot.kind: restore-point or base-backup");
+                    }
+                }
+            }
+        }
+    }
+
     private static void ValidateCron(string at, object owner, string key, string? cron, Action<object, string?, string> add)
     {
         if (cron is not null && !IsCron(cron))

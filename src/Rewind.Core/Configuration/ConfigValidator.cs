@@ -49,6 +49,7 @@ internal static partial class ConfigValidator
             ValidatePlan($"components.{name}", component, Add);
         }
 
+        ValidateSnapshots(config, Add);
         ValidateNotifications(config.Notifications, EscalationChannels(config), Add);
         ValidateEscalation(config, Add);
         ValidateGroups(config, Add);

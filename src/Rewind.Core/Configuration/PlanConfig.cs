@@ -64,16 +64,19 @@ public sealed class PlanStepConfig
     /// </summary>
     public CommandStepConfig? MigrateDown { get; set; }
 
+    /// <summary>A snapshot of a backed-up <c>postgres</c> component before a destructive step: a restore point, or a base backup.</summary>
+    public SnapshotStepConfig? Snapshot { get; set; }
+
     public string Kind =>
         Switch is not null ? "switch" : Command is not null ? "command" : Http is not null ? "http"
         : WaitHealthy is not null ? "wait-healthy" : Batch is not null ? "batch" : CacheFlush is not null ? "cache-flush"
         : Notify is not null ? "notify" : Parallel is not null ? "parallel" : Approval is not null ? "approval"
-        : Traffic is not null ? "traffic" : Maintenance is not null ? "maintenance" : MigrateDown is not null ? "migrate-down" : "none";
+        : Traffic is not null ? "traffic" : Maintenance is not null ? "maintenance" : MigrateDown is not null ? "migrate-down" : Snapshot is not null ? "snapshot" : "none";
 
     public int KindCount =>
         (Switch is null ? 0 : 1) + (Command is null ? 0 : 1) + (Http is null ? 0 : 1) + (WaitHealthy is null ? 0 : 1) + (Batch is null ? 0 : 1)
         + (CacheFlush is null ? 0 : 1) + (Notify is null ? 0 : 1) + (Parallel is null ? 0 : 1) + (Approval is null ? 0 : 1)
-        + (Traffic is null ? 0 : 1) + (Maintenance is null ? 0 : 1) + (MigrateDown is null ? 0 : 1);
+        + (Traffic is null ? 0 : 1) + (Maintenance is null ? 0 : 1) + (MigrateDown is null ? 0 : 1) + (Snapshot is null ? 0 : 1);
 }
 
 /// <summary>
@@ -247,4 +250,13 @@ public sealed class FilesProviderConfig
 
     /// <summary>How long the reload may take. Default 60s.</summary>
     public TimeSpan ReloadTimeout { get; set; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>What a <c>snapshot</c> step takes: of which component (a <c>postgres</c> one with backups), and how.</summary>
+public sealed class SnapshotStepConfig
+{
+    public string Component { get; set; } = "";
+
+    /// <summary><c>restore-point</c> (a named point in the archived WAL: instant) or <c>base-backup</c> (a full copy). Default restore-point.</summary>
+    public string Kind { get; set; } = "restore-point";
 }

@@ -34,3 +34,22 @@ public static class FilesLayout
 {
     public static string Release(string store, string version) => Path.Combine(store, "releases", version);
 }
+
+/// <summary>
+/// A snapshot of a backed-up PostgreSQL component before a destructive step: a restore point named after the rollback
+/// and step (<c>rewind-snapshot-RB-…-N</c>), or a base backup. Either way a point-in-time restore can go back to it.
+/// </summary>
+public sealed record SnapshotStep(string Component, string SnapshotKind, string? Label = null) : PlanStep
+{
+    public const string KindName = "snapshot";
+
+    [JsonIgnore]
+    public override string Kind => KindName;
+
+    public static string RestorePointName(string rollbackId, int stepIndex) =>
+        $"rewind-snapshot-{rollbackId}-{(stepIndex + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+    public override string Describe() =>
+        $"{(Label is null ? "" : Label + ": ")}snapshot of {Component}: "
+        + (SnapshotKind == "base-backup" ? "a base backup into its repository" : "restore point rewind-snapshot-<rollback>-<step> in its archived WAL");
+}

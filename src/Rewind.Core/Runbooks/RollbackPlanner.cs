@@ -162,6 +162,7 @@ public static class RollbackPlanner
             { CacheFlush: { Http: { } flush } } => [new HttpStep(flush.Method.ToUpperInvariant(), Fill(flush.Url), FillValues(flush.Headers), flush.Body is null ? null : Fill(flush.Body), flush.ExpectStatus, flush.Timeout, step.Name ?? "cache-flush") { Retry = StepRetry.Of(flush.Retries, flush.Backoff) }],
             { Notify: { } notify } => [new NotifyStep(Fill(notify.Message), step.Name)],
             { Parallel: { } group } => [new ParallelStep([.. group.SelectMany(s => Resolve(s, component, values, emergency))], step.Name)],
+            { Snapshot: { } snapshot } => [new SnapshotStep(snapshot.Component, snapshot.Kind, step.Name)],
             { MigrateDown: { } migrate } => [new CommandStep(FillAll(migrate.Argv), FillValues(migrate.Env), migrate.Dir ?? ".", migrate.Timeout, migrate.AcceptExit, Label: step.Name ?? "migrate-down") { Retry = StepRetry.Of(migrate.Retries, migrate.Backoff) }],
             { Batch: { } batch } => [new BatchStep(
                 new BatchMembers(batch.Members.List, batch.Members.File, batch.Members.Command is { } list ? FillAll(list) : null),

@@ -275,3 +275,26 @@ public sealed class BackupConfigTests
         expected!.Holds(value).ShouldBe(holds);
     }
 }
+
+public sealed class SnapshotStepConfigTests
+{
+    [Fact]
+    public void Parse_SnapshotOfAComponentWithoutBackups_IsAnErrorAtItsPosition()
+    {
+        var result = ConfigParser.Parse(
+            """
+            components:
+              web:
+                provider: { release-dir: { path: /srv/web } }
+                probes: { up: { tcp: { host: 127.0.0.1, port: 80 } } }
+                plan: [ { snapshot: { component: web, kind: everything } }, { switch: {} } ]
+            """,
+            "rewind.yaml",
+            "/etc/rewind");
+
+        result.Errors.Select(e => e.ToString()).ShouldBe([
+            "rewind.yaml:5:38: components.web.plan[0].snapshot.component: 'web' is not a postgres component with backups",
+            "rewind.yaml:5:49: components.web.plan[0].snapshot.kind: restore-point or base-backup",
+        ]);
+    }
+}

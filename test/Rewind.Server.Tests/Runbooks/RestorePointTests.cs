@@ -9,13 +9,13 @@ namespace Rewind.Server.Tests.Runbooks;
 public sealed class RestorePointTests
 {
     [Fact]
-    public async Task ReleaseRecordAndRollback_MarkTheBackedUpClusterWithNamedRestorePoints()
+    public async Task ReleaseRecordRollbackAndSnapshotStep_MarkTheBackedUpClusterWithNamedRestorePoints()
     {
         var repository = Directory.CreateTempSubdirectory("rewind-rp-").FullName;
         try
         {
             var db = $$"""db: { provider: { postgres: { url: "{{PostgresDatabase.ServerUrl()}}", data-directory: /var/lib/postgresql/15/main } }, backups: { repository: "{{repository}}" }, probes: { up: { tcp: { host: 127.0.0.1, port: 9 } } } }""";
-            await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", componentExtra: "plan: [ { switch: {} } ]", components: db);
+            await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", componentExtra: "plan: [ { snapshot: { component: db } }, { switch: {} } ]", components: db);
             await RollbackEndpointsTests.StableV1ThenV2Async(server);
             await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2")); // again: no second point
 
@@ -23,6 +23,8 @@ public sealed class RestorePointTests
             var done = await Eventually.WaitAsync(async () => await server.Client.GetRollbackAsync(requested.Id) is { Status: "succeeded" or "failed" } r ? r : null, TimeSpan.FromSeconds(30), "the rollback to end");
 
             done.Status.ShouldBe("succeeded", done.Error);
+            done.Steps[0].Description.ShouldBe("snapshot of db: restore point rewind-snapshot-<rollback>-<step> in its archived WAL");
+            done.Steps[0].Output!.ShouldStartWith($"restore point rewind-snapshot-{done.Id}-1 on db at ");
             var audit = await server.Client.GetAuditAsync();
             audit.Count(e => e.Detail.Contains("restore point rewind-release-web-v2 on db at ", StringComparison.Ordinal)).ShouldBe(1);
             audit.ShouldContain(e => e.Detail.Contains("restore point rewind-release-web-v1 on db at ", StringComparison.Ordinal));
