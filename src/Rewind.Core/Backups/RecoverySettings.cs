@@ -70,6 +70,24 @@ public sealed record RecoverySettings(IReadOnlyList<KeyValuePair<string, string>
         return true;
     }
 
+    /// <summary>
+    /// These settings with a <c>restore_command</c> that first takes the file from <paramref name="spool"/> (where the
+    /// restore fetched it ahead, so replay does not start a process per segment), answers "not in the archive" for a
+    /// name marked there with <c>NAME.none</c>, and only then runs the fetch command. Null when the path cannot be quoted.
+    /// </summary>
+    public RecoverySettings? WithSpool(string spool)
+    {
+        ArgumentNullException.ThrowIfNull(spool);
+        if (spool.Length == 0 || spool.Any(c => c is '\'' or '\\' || char.IsControl(c)) || Values.FirstOrDefault(v => v.Key == "restore_command") is not { Value: { } fetch })
+        {
+            return null;
+        }
+
+        var quoted = "'" + spool.Replace("%", "%%", StringComparison.Ordinal) + "/%f";
+        var command = $"mv -f {quoted}' \"%p\" 2>/dev/null || {{ [ -e {quoted}.none' ] && exit 1; }} || {fetch}";
+        return new RecoverySettings([.. Values.Select(v => v.Key == "restore_command" ? new KeyValuePair<string, string>(v.Key, command) : v)]);
+    }
+
     /// <summary>PostgreSQL's timestamp input format with microseconds and an explicit UTC offset.</summary>
     public static string FormatTime(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff'+00'", CultureInfo.InvariantCulture);
 

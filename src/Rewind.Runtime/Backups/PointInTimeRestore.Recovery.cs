@@ -17,7 +17,7 @@ public sealed partial class PointInTimeRestore
         {
             progress?.Report(RestorePhase.RestoringFiles);
             bytes = await RestoreFilesAsync(manifest, restoring, owner, cancellationToken);
-            WriteRecoveryFiles(restoring, settings, owner);
+            WriteRecoveryFiles(restoring, settings.WithSpool(SpoolOf(restoring)) ?? settings, owner);
         }
         catch (BackupIntegrityException ex)
         {
@@ -40,8 +40,12 @@ public sealed partial class PointInTimeRestore
             BytesRestored = bytes,
             FilesDuration = _timeProvider.GetElapsedTime(filesStarted),
         };
+        await using var spool = settings.WithSpool(SpoolOf(restoring)) is null ? null : WalSpool.Start(_repository, manifest, SpoolOf(restoring), owner, cancellationToken);
         return await RecoverAsync(restored, restoring, request, progress, cancellationToken);
     }
+
+    /// <summary>Where WAL is fetched ahead of replay: beside the restored directory, on the same file system.</summary>
+    private static string SpoolOf(string restoring) => restoring + ".wal-spool";
 
     /// <summary>Starts the restored directory, waits for recovery and promotion, runs the checks and stops it again.</summary>
     private async Task<RestoreResult> RecoverAsync(RestoreResult restored, string restoring, RestoreRequest request, IProgress<RestorePhase>? progress, CancellationToken cancellationToken)

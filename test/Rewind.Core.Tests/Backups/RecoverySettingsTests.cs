@@ -72,6 +72,16 @@ public sealed class RecoverySettingsTests
         RecoverySettings.RemoveFrom(text).ShouldBe("work_mem = '8MB'\n");
     }
 
+    [Fact]
+    public void WithSpool_TakesTheSpooledFileFirst_AnswersMarkedNamesAtOnce_ThenFetches()
+    {
+        var settings = Create(Fetch, RestoreTarget.EndOfWal).WithSpool("/srv/pg/data.restoring-1.wal-spool").ShouldNotBeNull();
+
+        var command = settings.Values.Single(v => v.Key == "restore_command").Value;
+        command.ShouldBe("mv -f '/srv/pg/data.restoring-1.wal-spool/%f' \"%p\" 2>/dev/null || { [ -e '/srv/pg/data.restoring-1.wal-spool/%f.none' ] && exit 1; } || " + Create(Fetch, RestoreTarget.EndOfWal).Values.Single(v => v.Key == "restore_command").Value);
+        Create(Fetch, RestoreTarget.EndOfWal).WithSpool("/srv/it's").ShouldBeNull();
+    }
+
     private static RecoverySettings Create(IReadOnlyList<string> fetch, RestoreTarget target)
     {
         RecoverySettings.TryCreate(fetch, target, out var settings, out var error).ShouldBeTrue(error);

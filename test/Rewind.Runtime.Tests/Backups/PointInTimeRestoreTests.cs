@@ -19,6 +19,19 @@ public sealed class PointInTimeRestoreTests(BackupScenario scenario)
     }
 
     [Fact]
+    public async Task RestoreAsync_ReplaysFromTheSpool_WithoutAFetchProcessPerSegment()
+    {
+        var live = scenario.CreateLiveDirectory();
+
+        // A fetch command that never finds anything: every segment replayed must come from the spool the restore fills.
+        var result = await Restore().RestoreAsync(new RestoreRequest(live, RestoreTarget.AtTime(scenario.NotedTime), ["/bin/false"]) with { ConnectionString = Request(live, RestoreTarget.EndOfWal).ConnectionString });
+
+        result.Succeeded.ShouldBeTrue(result.Message + "\n" + result.ServerLog);
+        (await BackupScenario.ReadItemsAsync(live)).ShouldBe((200, 1, 200));
+        Directory.GetDirectories(scenario.Root, Path.GetFileName(live) + ".restoring-*").ShouldBeEmpty(); // spool removed too
+    }
+
+    [Fact]
     public async Task RestoreAsync_ToRestorePoint_KeepsExactlyTheRowsBeforeIt()
     {
         var live = scenario.CreateLiveDirectory();
