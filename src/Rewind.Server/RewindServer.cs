@@ -31,6 +31,15 @@ public sealed class RewindServerOptions
 
     /// <summary>The least severe log level written. Default Information.</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>
+    /// The config file's path, given to <c>rewind wal fetch</c> when a scheduled restore drill replays WAL. Default null:
+    /// scheduled drills say they cannot run (quick verification and base backups still do).
+    /// </summary>
+    public string? ConfigPath { get; init; }
+
+    /// <summary>How often backup schedules are looked at. Default 30s.</summary>
+    public TimeSpan BackupScheduleTick { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>Builds the one process that runs Rewind: API, monitor, decision engine and executor as hosted services.</summary>
@@ -53,6 +62,7 @@ public static class RewindServer
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = RewindJson.Options.PropertyNamingPolicy);
         builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton(options);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
         var secrets = NotificationSecrets.Read(config.Notifications); // before anything is opened: a missing secret stops the start
@@ -105,6 +115,7 @@ public static class RewindServer
         services.AddHostedService<ExecutorHostedService>();
         services.AddHostedService<MonitorHostedService>();
         services.AddHostedService<BakeHostedService>();
+        services.AddHostedService<Backups.BackupScheduleHostedService>();
         services.AddHostedService<ScrapeHostedService>();
         services.AddHostedService<QueryHostedService>();
         services.AddHostedService<ConditionTickHostedService>();

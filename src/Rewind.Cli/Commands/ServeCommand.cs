@@ -31,7 +31,7 @@ internal static class ServeCommand
             WebApplication app;
             try
             {
-                app = await RewindServer.CreateAsync(result.Config!, new RewindServerOptions { Listen = parse.GetValue(listen) }, cancellationToken);
+                app = await RewindServer.CreateAsync(result.Config!, new RewindServerOptions { Listen = parse.GetValue(listen), ConfigPath = Path.GetFullPath(path) }, cancellationToken);
             }
             catch (RewindStartException ex)
             {

@@ -13,7 +13,7 @@ namespace Rewind.Core.Storage;
 /// Rewind's durable record and the source of truth: every decision and every step is written here before it is acted on.
 /// Implemented once relationally, with a SQLite and a PostgreSQL dialect; both pass the same contract tests.
 /// </summary>
-public interface IStore : IReleaseStore, IIncidentStore, IRollbackStore, IMemberLedger, ISampleStore, IShadowStore, IAccessStore, IAuditStore, INotificationStore
+public interface IStore : IReleaseStore, IIncidentStore, IRollbackStore, IMemberLedger, ISampleStore, IShadowStore, IAccessStore, IAuditStore, INotificationStore, IBackupRunStore
 {
     /// <summary>Applies the shipped migrations that are not yet applied. Safe to call from several processes at once.</summary>
     Task MigrateAsync(CancellationToken cancellationToken = default);
@@ -244,4 +244,13 @@ public interface IAuditStore
 
     /// <summary>Entries after <paramref name="afterSeq"/>, oldest first.</summary>
     Task<IReadOnlyList<AuditEntry>> GetAuditAsync(long afterSeq, int limit, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The record of scheduled backups, verifications and restore drills.</summary>
+public interface IBackupRunStore
+{
+    Task RecordBackupRunAsync(Backups.BackupRun run, CancellationToken cancellationToken = default);
+
+    /// <summary>The component's runs, newest first.</summary>
+    Task<IReadOnlyList<Backups.BackupRun>> GetBackupRunsAsync(string component, int limit, CancellationToken cancellationToken = default);
 }

@@ -1,0 +1,9 @@
+namespace Rewind.Core.Backups;
+
+/// <summary>One scheduled backup, quick verification or restore drill of a component, and how it ended.</summary>
+public sealed record BackupRun(string Component, string Kind, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, bool Succeeded, string Summary)
+{
+    public const string BaseBackup = "base-backup";
+    public const string Verify = "verify";
+    public const string Drill = "drill";
+}
