@@ -86,6 +86,8 @@ internal sealed class RestoreScenario
               {Component}:
                 provider:
                   postgres: {"{"} url: "postgres://postgres@127.0.0.1:{Source.Server.Port}/{SourceDatabase.Database}", data-directory: {Source.DataDirectory}, run-as: postgres {"}"}
+                probes:
+                  up: {"{"} postgres: {"{"} url: "postgres://postgres@127.0.0.1:{Source.Server.Port}/{SourceDatabase.Database}" {"}"} {"}"}
                 backups:
                   repository: {RewindRepository}
                   compression: gzip
@@ -96,6 +98,7 @@ internal sealed class RestoreScenario
         await Source.Server.ExecuteAsync("create table sentinel (id int primary key, phase text not null, written timestamptz not null default clock_timestamp())", SourceDatabase.Database);
         DatabaseBytes = await Source.SizeAsync();
         HistoryAtBackup = await HistoryAsync();
+        await Source.WaitArchivedAsync(await Source.SwitchWalAsync());
 
         var backup = await new BaseBackup(Repository(), Tools).RunAsync(new BaseBackupRequest(Source.Server.Libpq()) { Label = "bench" });
         if (!backup.Succeeded)
