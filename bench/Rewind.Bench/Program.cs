@@ -6,6 +6,8 @@ var names = new Dictionary<string, string>(StringComparer.Ordinal)
     ["detection"] = "detector quality on seeded request streams: sequential test vs fixed threshold vs SRE burn-rate alerts, delays and false alarms",
     ["pipeline"] = "end to end against the usual pipeline: one bad deploy watched by rewind and by Prometheus + Alertmanager (typical and tuned), fault -> action",
     ["probes"] = "HTTP probe capacity against a local service: rewind vs blackbox_exporter vs wrk alone, probes/s and CPU per probe",
+    ["restore"] = "point-in-time restore of a generated 1.5 GB pgbench database: rewind vs pgbackrest restore vs pg_restore -j 2, until the restored server is out of recovery",
+    ["verify"] = "backup verification throughput on a base backup of the generated database: rewind's quick verification vs sha256sum over the same files",
     ["recovery"] = "release-dir: fault -> detection, and decision -> back on the last known good and healthy, against the bare operations and a hand-written script; a full plan restoring traffic 25/50/75/100 % behind HAProxy against the same operations done bare",
 };
 
@@ -26,6 +28,8 @@ return args[0] switch
     "batch" => await new Rewind.Bench.Batch.BatchBenchmark(quick, RecoveryBenchmark.FindRepository()).RunAsync(),
     "pipeline" => await new Rewind.Bench.Pipeline.PipelineBenchmark(quick, RecoveryBenchmark.FindRepository()).RunAsync(),
     "probes" => await new ProbesBenchmark(quick, RecoveryBenchmark.FindRepository()).RunAsync(),
+    "restore" => await new Rewind.Bench.Backups.RestoreBenchmark(quick, RecoveryBenchmark.FindRepository()).RunAsync(),
+    "verify" => await new Rewind.Bench.Backups.VerifyBenchmark(quick, RecoveryBenchmark.FindRepository()).RunAsync(),
     "detection" => new Rewind.Bench.Detection.DetectionBenchmark(quick, RecoveryBenchmark.FindRepository()).Run(),
     _ => Fail($"unknown benchmark '{args[0]}'; bench/run --list names them"),
 };
