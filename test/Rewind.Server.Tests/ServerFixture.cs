@@ -41,6 +41,10 @@ public sealed class ServerFixture : IAsyncDisposable
     internal T Service<T>()
         where T : notnull => _app.Services.GetRequiredService<T>();
 
+    /// <summary>One of the controller's hosted services, to drive it directly (a backup schedule at a chosen time).</summary>
+    internal T HostedService<T>()
+        where T : Microsoft.Extensions.Hosting.IHostedService => _app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<T>().Single();
+
     /// <summary>An HTTP client to this controller that presents <paramref name="token"/>.</summary>
     public HttpClient HttpAs(string token)
     {

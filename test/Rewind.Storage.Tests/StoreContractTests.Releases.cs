@@ -136,3 +136,20 @@ public abstract partial class StoreContractTests
         (await Store.GetComponentAsync(NewComponent())).ShouldBeNull();
     }
 }
+
+public abstract partial class StoreContractTests
+{
+    [Fact]
+    public async Task RecordBackupRunAsync_RunsComeBackNewestFirstPerComponent()
+    {
+        var component = NewComponent();
+        await Store.RecordBackupRunAsync(new Core.Backups.BackupRun(component, "verify", T0, T0.AddSeconds(2), true, "1 set(s)"));
+        await Store.RecordBackupRunAsync(new Core.Backups.BackupRun(component, "base-backup", T0.AddMinutes(1), T0.AddMinutes(2), false, "pg_basebackup exit 1"));
+        await Store.RecordBackupRunAsync(new Core.Backups.BackupRun(NewComponent(), "verify", T0, T0, true, "other"));
+
+        var runs = await Store.GetBackupRunsAsync(component, 10);
+
+        runs.Select(r => (r.Kind, r.Succeeded, r.Summary)).ShouldBe([("base-backup", false, "pg_basebackup exit 1"), ("verify", true, "1 set(s)")]);
+        runs[1].FinishedAt.ShouldBe(T0.AddSeconds(2));
+    }
+}
