@@ -20,8 +20,8 @@ public sealed class PostgresProviderConfig
 }
 
 /// <summary>
-/// Backups of a component: physical base backups and continuous WAL archiving (a <c>postgres</c> component), logical
-/// dumps, and copies of declared directories, all in one repository with checksummed manifests, optionally encrypted.
+/// Backups of a <c>postgres</c> component: physical base backups and continuous WAL archiving, in one repository with
+/// checksummed manifests, optionally encrypted.
 /// </summary>
 public sealed class BackupsConfig
 {
@@ -42,12 +42,6 @@ public sealed class BackupsConfig
     /// <summary>The recovery point objective: the newest archived WAL (or backup) older than this is a failing <c>rpo</c> signal. Default 5m.</summary>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Logical dumps (<c>pg_dump -Fc</c>) of named databases, for small databases and single-table recovery.</summary>
-    public LogicalBackupConfig? Logical { get; set; }
-
-    /// <summary>Copies of directories (uploads, configuration) with the same manifests, checksums and encryption.</summary>
-    public FileBackupConfig? Files { get; set; }
-
     public BackupVerifyConfig Verify { get; set; } = new();
 }
 
@@ -64,20 +58,6 @@ public sealed class EncryptionConfig
 {
     /// <summary>A file holding exactly 32 bytes (raw, or 64 hex digits); never stored beside the backups.</summary>
     public string KeyFile { get; set; } = "";
-}
-
-public sealed class LogicalBackupConfig
-{
-    public string? Schedule { get; set; }
-
-    public List<string> Databases { get; set; } = [];
-}
-
-public sealed class FileBackupConfig
-{
-    public string? Schedule { get; set; }
-
-    public List<string> Paths { get; set; } = [];
 }
 
 /// <summary>Scheduled verification: quick (checksums, WAL chain, age, key) and full (a restore into a scratch cluster with validation queries).</summary>

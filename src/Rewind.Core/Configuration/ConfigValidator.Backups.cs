@@ -38,10 +38,9 @@ internal static partial class ConfigValidator
             add(backups, "repository", $"{at}.repository: required: the directory the backups are kept in");
         }
 
-        var postgres = component.Provider.Postgres is not null;
-        if (!postgres && (backups.Schedule is not null || backups.Logical is not null || backups.Verify.FullSchedule is not null))
+        if (component.Provider.Postgres is null)
         {
-            add(backups, backups.Schedule is not null ? "schedule" : backups.Logical is not null ? "logical" : "verify", $"{at}: base backups, logical dumps and full verification need a postgres provider; other components can back up files only");
+            add(component, "backups", $"{at}: backups are of a postgres component (provider postgres)");
         }
 
         ValidateCron($"{at}.schedule", backups, "schedule", backups.Schedule, add);
@@ -71,24 +70,6 @@ internal static partial class ConfigValidator
 
     private static void ValidateBackupParts(string at, BackupsConfig backups, Action<object, string?, string> add)
     {
-        if (backups.Logical is { } logical)
-        {
-            ValidateCron($"{at}.logical.schedule", logical, "schedule", logical.Schedule, add);
-            if (logical.Databases.Count == 0 || logical.Databases.Any(d => !DatabaseName().IsMatch(d)))
-            {
-                add(logical, "databases", $"{at}.logical.databases: at least one database name (letters, digits, '_', '-')");
-            }
-        }
-
-        if (backups.Files is { } files)
-        {
-            ValidateCron($"{at}.files.schedule", files, "schedule", files.Schedule, add);
-            if (files.Paths.Count == 0 || files.Paths.Any(string.IsNullOrWhiteSpace))
-            {
-                add(files, "paths", $"{at}.files.paths: at least one directory, none empty");
-            }
-        }
-
         ValidateCron($"{at}.verify.schedule", backups.Verify, "schedule", backups.Verify.Schedule, add);
         ValidateCron($"{at}.verify.full-schedule", backups.Verify, "full-schedule", backups.Verify.FullSchedule, add);
         for (var i = 0; i < backups.Verify.Queries.Count; i++)
@@ -156,9 +137,6 @@ internal static partial class ConfigValidator
             return false;
         }
     }
-
-    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_-]{0,62}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
-    private static partial System.Text.RegularExpressions.Regex DatabaseName();
 
     [System.Text.RegularExpressions.GeneratedRegex("^[a-z_][a-z0-9_-]{0,31}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial System.Text.RegularExpressions.Regex UserName();

@@ -207,7 +207,6 @@ public sealed class BackupConfigTests
                   repository: /var/backups/rewind/db
                   schedule: "0 0 3 * * ?"
                   encryption: { key-file: keys/backup.key }
-                  logical: { schedule: "0 30 * * * ?", databases: [shop] }
                   verify:
                     full-schedule: "0 0 5 ? * SUN"
                     queries: [ { name: orders, sql: "SELECT count(*) FROM orders" }, { name: no-orphans, sql: "SELECT count(*) FROM orders o LEFT JOIN users u ON u.id = o.user_id WHERE u.id IS NULL", expect: "= 0" } ]
@@ -240,7 +239,6 @@ public sealed class BackupConfigTests
                   schedule: "every night"
                   compression: zstd
                   encryption: { key-file: /var/backups/db/key }
-                  logical: { databases: ["shop; drop"] }
                   verify: { queries: [ { name: x, sql: "select 1", expect: "> lots" } ] }
               web:
                 provider: { release-dir: { path: /srv/web } }
@@ -256,9 +254,8 @@ public sealed class BackupConfigTests
             "components.db.backups.schedule: 'every night' is not a cron expression (seconds minutes hours day-of-month month day-of-week, e.g. '0 0 3 * * ?' for 03:00 UTC daily)",
             "components.db.backups.compression: one of none, gzip",
             "components.db.backups.encryption.key-file: required, and outside the repository (a key beside the backups protects nothing)",
-            "components.db.backups.logical.databases: at least one database name (letters, digits, '_', '-')",
             "components.db.backups.verify.queries[0].expect: '> lots' is not a comparison such as '> 0', '= 3' or a literal",
-            "components.web.backups: base backups, logical dumps and full verification need a postgres provider; other components can back up files only",
+            "components.web.backups: backups are of a postgres component (provider postgres)",
         ]);
     }
 
