@@ -89,7 +89,11 @@ internal sealed partial class DecisionEngine(
         }
 
         await EvaluateProbeConditionsAsync(sample, component, version, cancellationToken);
-        await ResolveCarriedOverIncidentAsync(sample.Component, component, version, cancellationToken);
+        if (acting)
+        {
+            // while a rollback acts its own verification decides whether the incident ends, not a clean streak during it
+            await ResolveCarriedOverIncidentAsync(sample.Component, component, version, cancellationToken);
+        }
     }
 
     /// <summary>
