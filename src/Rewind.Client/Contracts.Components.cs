@@ -12,7 +12,14 @@ public sealed record ComponentDto(
     IReadOnlyList<ProbeHealthDto> Probes,
     string? OpenIncident,
     string? ActiveRollback,
-    DateTimeOffset? MaintenanceUntil = null);
+    DateTimeOffset? MaintenanceUntil = null)
+{
+    /// <summary>The newest scheduled run of each kind (base-backup, verify, drill), for a component with backups; null otherwise.</summary>
+    public IReadOnlyList<BackupRunDto>? Backups { get; init; }
+}
+
+/// <summary>One scheduled base backup, quick verification or restore drill, and how it ended.</summary>
+public sealed record BackupRunDto(string Kind, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, bool Succeeded, string Summary);
 
 /// <summary>The newest sample of one probe. Health is <c>healthy</c>, <c>failing</c> or <c>unknown</c> (no sample yet).</summary>
 public sealed record ProbeHealthDto(string Name, string Health, DateTimeOffset? At, double? LatencyMs, string? Error);

@@ -202,6 +202,9 @@ public sealed class RewindClient(HttpClient http)
         }
     }
 
+    public Task<IReadOnlyList<BackupRunDto>> GetBackupRunsAsync(string component, int limit = 50, CancellationToken cancellationToken = default) =>
+        GetAsync<IReadOnlyList<BackupRunDto>>($"api/v1/components/{Uri.EscapeDataString(component)}/backups?limit={limit}", cancellationToken);
+
     public Task<IReadOnlyList<AuditEntryDto>> GetAuditAsync(long after = 0, int limit = 100, CancellationToken cancellationToken = default) =>
         GetAsync<IReadOnlyList<AuditEntryDto>>($"api/v1/audit?after={after}&limit={limit}", cancellationToken);
 

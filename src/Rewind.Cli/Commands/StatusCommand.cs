@@ -13,7 +13,16 @@ internal static class StatusCommand
         {
             var health = await client.GetHealthAsync(cancellationToken);
             context.Console.MarkupLine($"controller: [green]{Markup.Escape(health.Status)}[/] (store {Markup.Escape(health.Store)}, {health.StoreLatencyMs:0.0} ms; up since {Render.Time(health.StartedAt)})");
-            context.Console.Write(Render.Components(await client.GetComponentsAsync(cancellationToken)));
+            var components = await client.GetComponentsAsync(cancellationToken);
+            context.Console.Write(Render.Components(components));
+            foreach (var component in components.Where(c => c.Backups is not null))
+            {
+                var runs = component.Backups!.Count == 0
+                    ? "no scheduled run yet"
+                    : string.Join("; ", component.Backups.Select(r => $"{r.Kind} {Render.Time(r.StartedAt)} {(r.Succeeded ? "[green]ok[/]" : "[red]FAILED[/]")}: {Markup.Escape(r.Summary)}"));
+                context.Console.MarkupLine($"{Markup.Escape(component.Name)} backups: {runs}");
+            }
+
             return ExitCodes.Ok;
         }));
         return command;

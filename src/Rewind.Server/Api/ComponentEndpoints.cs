@@ -16,7 +16,15 @@ internal static class ComponentEndpoints
     {
         api.MapGet("/components", ListAsync);
         api.MapGet("/components/{name}", GetAsync);
+        api.MapGet("/components/{name}/backups", BackupRunsAsync);
     }
+
+    private static async Task<Results<Ok<List<BackupRunDto>>, ProblemHttpResult>> BackupRunsAsync(string name, ConfigHolder config, IStore store, CancellationToken cancellationToken, int limit = 50) =>
+        config.Component(name) is null
+            ? Problems.NotFound("unknown component", $"component {name} is not in the config")
+            : TypedResults.Ok((await store.GetBackupRunsAsync(name, Math.Clamp(limit, 1, 500), cancellationToken)).Select(ToDto).ToList());
+
+    private static BackupRunDto ToDto(Core.Backups.BackupRun run) => new(run.Kind, run.StartedAt, run.FinishedAt, run.Succeeded, run.Summary);
 
     private static async Task<Ok<List<ComponentDto>>> ListAsync(ConfigHolder config, IStore store, HealthBoard board, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -64,6 +72,9 @@ internal static class ComponentEndpoints
             probes,
             incident?.Id,
             rollbacks.Count > 0 && rollbacks[0].IsActive ? rollbacks[0].Id : null,
-            (await store.GetActiveMaintenanceAsync(name, time.GetUtcNow(), cancellationToken))?.EndsAt);
+            (await store.GetActiveMaintenanceAsync(name, time.GetUtcNow(), cancellationToken))?.EndsAt)
+        {
+            Backups = component.Backups is null ? null : [.. (await store.GetBackupRunsAsync(name, 50, cancellationToken)).GroupBy(r => r.Kind, StringComparer.Ordinal).Select(g => ToDto(g.First()))],
+        };
     }
 }

@@ -31,6 +31,12 @@ public sealed class BackupScheduleTests
             runs[0].Succeeded.ShouldBeFalse(); // an empty repository: no set, no WAL
             runs[0].Summary.ShouldStartWith("0 set(s), 0 file(s), 0 WAL file(s)");
             runs[0].Summary.ShouldContain("error: sets: no base backup in");
+            var listed = await server.Client.GetBackupRunsAsync("db");
+            listed.Count.ShouldBe(runs.Count);
+            listed[0].Summary.ShouldBe(runs[0].Summary);
+            var component = await server.Client.GetComponentAsync("db");
+            component.Backups.ShouldNotBeNull().ShouldHaveSingleItem().Kind.ShouldBe("verify"); // the newest run of each kind
+            (await server.Client.GetComponentAsync("web")).Backups.ShouldBeNull();
         }
         finally
         {
