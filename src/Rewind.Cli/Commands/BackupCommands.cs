@@ -108,30 +108,12 @@ internal static class BackupCommands
     /// <summary>Full verification: a restore of the newest state into a scratch directory, checked and measured, then removed.</summary>
     private static async Task<int> DrillAsync(CliContext context, BackupTarget target, string configPath, CancellationToken cancellationToken)
     {
-        if (target.Tools is not { } tools)
+        if (target.Tools is null)
         {
             return await FailAsync(context, $"{target.Component} is not a postgres component: a restore drill needs a cluster's backups");
         }
 
-        var scratch = Path.Combine(Path.GetTempPath(), $"rewind-drill-{target.Component}-{DateTimeOffset.UtcNow:yyyyMMddTHHmmss}");
-        var request = new RestoreDrillRequest(scratch, BackupContext.FetchCommand(target.Component, configPath))
-        {
-            VerificationQueries = target.CheckQueries(),
-            ConnectionString = BackupRestoreCommand.Scratch(target.ConnectionString),
-        };
-        RestoreDrillResult drill;
-        try
-        {
-            drill = await new RestoreDrill(new PointInTimeRestore(target.Repository, tools)).RunAsync(request, cancellationToken);
-        }
-        finally
-        {
-            if (Directory.Exists(scratch) && !Directory.EnumerateFileSystemEntries(scratch).Any())
-            {
-                Directory.Delete(scratch);
-            }
-        }
-
+        var drill = await target.DrillAsync(configPath, cancellationToken);
         foreach (var check in drill.Restore.Checks)
         {
             context.Console.MarkupLine($"  check {(check.Passed ? "[green]ok[/]" : "[red]FAILED[/]")}: {Markup.Escape(check.Query)} -> {Markup.Escape(check.Result)}");
@@ -142,7 +124,7 @@ internal static class BackupCommands
             return await FailAsync(context, $"restore drill failed: {drill.Restore.Message}");
         }
 
-        context.Console.MarkupLine($"[green]restore drill passed[/]: set {drill.Restore.SetId} restored and checked in {Durations.Format(drill.RecoveryTime)} (RTO), newest restorable commit {(drill.DataLoss is { } loss ? Durations.Format(loss) + " behind (RPO)" : "unknown (no transaction replayed)")}; scratch directory removed");
+        context.Console.MarkupLine($"[green]restore drill passed[/]: {Markup.Escape(drill.Describe())}; scratch directory removed");
         return ExitCodes.Ok;
     }
 
@@ -172,13 +154,7 @@ internal static class BackupCommands
         return ExitCodes.Failed;
     }
 
-    internal static string Size(long bytes) => bytes switch
-    {
-        >= 1L << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.00} GiB"),
-        >= 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.0} MiB"),
-        >= 1L << 10 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KiB"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
-    };
+    internal static string Size(long bytes) => Sizes.Format(bytes);
 
     private static string Age(TimeSpan? age) => age is { } a ? Durations.Format(a) + " old" : "none";
 }

@@ -41,16 +41,4 @@ internal static class BackupContext
 
         return (target, ExitCodes.Ok);
     }
-
-    /// <summary>
-    /// The argv PostgreSQL's <c>restore_command</c> runs to fetch one WAL file (<c>%f "%p"</c> are appended): this very
-    /// program, <c>wal fetch</c>, the component and the absolute config path.
-    /// </summary>
-    public static IReadOnlyList<string> FetchCommand(string component, string configPath)
-    {
-        var process = Environment.ProcessPath ?? "rewind";
-        List<string> argv = Path.GetFileNameWithoutExtension(process) == "dotnet" ? [process, typeof(BackupContext).Assembly.Location] : [process];
-        argv.AddRange(["wal", "fetch", component, "--config", Path.GetFullPath(configPath)]);
-        return argv;
-    }
 }

@@ -51,14 +51,14 @@ internal static class BackupRestoreCommand
             }
 
             await SnapshotAsync(context, backup, cancellationToken);
-            var request = new RestoreRequest(postgres.DataDirectory, target, BackupContext.FetchCommand(backup.Component, parse.GetValue(config)!))
+            var request = new RestoreRequest(postgres.DataDirectory, target, backup.FetchCommand(parse.GetValue(config)!))
             {
                 SetId = parse.GetValue(set),
                 SwapIntoPlace = swap,
-                ConnectionString = Scratch(backup.ConnectionString),
+                ConnectionString = backup.CheckConnectionString(),
                 VerificationQueries = backup.CheckQueries(),
             };
-            var progress = new Progress<RestorePhase>(phase => context.Console.MarkupLine($"  {Words(phase.ToString())}"));
+            var progress = new PhaseLines(context);
             var result = await new PointInTimeRestore(backup.Repository, tools).RestoreAsync(request, progress, cancellationToken);
             foreach (var check in result.Checks)
             {
@@ -124,10 +124,15 @@ internal static class BackupRestoreCommand
         }
     }
 
-    /// <summary>User, password and database for the checks on the restored server; the restore sets host and port.</summary>
-    internal static string Scratch(string connectionString)
+    /// <summary>Prints each phase as it begins, in order (<see cref="Progress{T}"/> would post them to the thread pool, out of order).</summary>
+    private sealed class PhaseLines(CliContext context) : IProgress<RestorePhase>
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        return new NpgsqlConnectionStringBuilder { Username = builder.Username, Password = builder.Password, Database = builder.Database }.ConnectionString;
+        public void Report(RestorePhase value)
+        {
+            if (value != RestorePhase.Completed)
+            {
+                context.Console.MarkupLine($"  {Words(value.ToString())}");
+            }
+        }
     }
 }

@@ -60,9 +60,10 @@ public static class RollbackPlanner
         }
 
         var current = state?.CurrentVersion;
-        if (ChooseTarget(componentName, releases, current, options.Version) is not { } target)
+        var (target, refusal) = ChooseTarget(componentName, releases, current, options.Version);
+        if (target is null)
         {
-            return Refuse(TargetRefusal(componentName, releases, current, options.Version));
+            return Refuse(refusal!);
         }
 
         var policyPlan = policy is null ? null : component.Policies[policy].Plan;
@@ -93,27 +94,20 @@ public static class RollbackPlanner
         static PlanResult Refuse(string why) => new(null, [], why);
     }
 
-    private static Release? ChooseTarget(string componentName, IReadOnlyList<Release> releases, string? current, string? requestedVersion)
+    /// <summary>The requested release, or the last known good; or why neither can be the target.</summary>
+    private static (Release? Target, string? Refusal) ChooseTarget(string componentName, IReadOnlyList<Release> releases, string? current, string? requestedVersion)
     {
         var target = requestedVersion is null
             ? LastKnownGood.Select(releases, current)
             : releases.FirstOrDefault(r => string.Equals(r.Version, requestedVersion, StringComparison.Ordinal));
-        return target is { IsKnownGood: true } && !string.Equals(target.Version, current, StringComparison.Ordinal) ? target : null;
-    }
-
-    private static string TargetRefusal(string componentName, IReadOnlyList<Release> releases, string? current, string? requestedVersion)
-    {
-        if (requestedVersion is null)
+        return target switch
         {
-            return LastKnownGood.Select(releases, current) is { } lkg
-                ? $"{componentName} is already on {lkg.Version}"
-                : $"{componentName} has no known-good release to roll back to (none other than {current ?? "the current one"} became stable)";
-        }
-
-        var target = releases.FirstOrDefault(r => string.Equals(r.Version, requestedVersion, StringComparison.Ordinal));
-        return target is null ? $"release {requestedVersion} of {componentName} is not recorded"
-            : !target.IsKnownGood ? $"release {requestedVersion} of {componentName} is {ReleaseStateMachine.Describe(target.State)}, not known good; only stable releases are rollback targets"
-            : $"{componentName} is already on {target.Version}";
+            null when requestedVersion is null => (null, $"{componentName} has no known-good release to roll back to (none other than {current ?? "the current one"} became stable)"),
+            null => (null, $"release {requestedVersion} of {componentName} is not recorded"),
+            { IsKnownGood: false } => (null, $"release {requestedVersion} of {componentName} is {ReleaseStateMachine.Describe(target.State)}, not known good; only stable releases are rollback targets"),
+            _ when string.Equals(target.Version, current, StringComparison.Ordinal) => (null, $"{componentName} is already on {target.Version}"),
+            _ => (target, null),
+        };
     }
 
     /// <summary>

@@ -47,6 +47,47 @@ public sealed class BackupTarget
             ? $"SELECT ({q.Sql}) {e.Operator} {e.Operand}"
             : $"SELECT ({q.Sql})::text = '{q.Expect.Trim().Replace("'", "''", StringComparison.Ordinal)}'")];
 
+    /// <summary>
+    /// The argv PostgreSQL's <c>restore_command</c> runs to fetch one WAL file (<c>%f "%p"</c> are appended): this very
+    /// program (under <c>dotnet</c> when started so), <c>wal fetch</c>, the component and the absolute config path.
+    /// </summary>
+    public IReadOnlyList<string> FetchCommand(string configPath)
+    {
+        var process = Environment.ProcessPath ?? "rewind";
+        List<string> argv = Path.GetFileNameWithoutExtension(process) == "dotnet" && Environment.GetCommandLineArgs() is [var entry, ..] ? [process, entry] : [process];
+        argv.AddRange(["wal", "fetch", Component, "--config", Path.GetFullPath(configPath)]);
+        return argv;
+    }
+
+    /// <summary>
+    /// A restore drill (full verification): the newest state restored into a scratch directory under the temp
+    /// directory, the declared queries run on it, RTO and RPO measured, the scratch directory removed.
+    /// </summary>
+    public async Task<RestoreDrillResult> DrillAsync(string configPath, CancellationToken cancellationToken = default)
+    {
+        var tools = Tools ?? throw new InvalidOperationException($"{Component} is not a postgres component: a restore drill needs a cluster's backups");
+        var scratch = Path.Combine(Path.GetTempPath(), $"rewind-drill-{Component}-{Guid.NewGuid():N}");
+        try
+        {
+            var request = new RestoreDrillRequest(scratch, FetchCommand(configPath)) { VerificationQueries = CheckQueries(), ConnectionString = CheckConnectionString() };
+            return await new RestoreDrill(new PointInTimeRestore(Repository, tools)).RunAsync(request, cancellationToken);
+        }
+        finally
+        {
+            if (Directory.Exists(scratch))
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>User, password and database for the checks on a restored server; the restore sets host and port.</summary>
+    public string CheckConnectionString()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString);
+        return new NpgsqlConnectionStringBuilder { Username = builder.Username, Password = builder.Password, Database = builder.Database }.ConnectionString;
+    }
+
     /// <summary>The engine for <paramref name="name"/>, or why there is none (no backups declared, an unreadable key).</summary>
     public static (BackupTarget? Target, string? Error) From(RewindConfig config, string name)
     {

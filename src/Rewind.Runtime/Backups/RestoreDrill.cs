@@ -1,4 +1,5 @@
 using Rewind.Core.Backups;
+using Rewind.Core.Configuration;
 
 namespace Rewind.Runtime.Backups;
 
@@ -25,6 +26,12 @@ public sealed record RestoreDrillRequest(string ScratchDirectory, IReadOnlyList<
 public sealed record RestoreDrillResult(RestoreResult Restore, TimeSpan RecoveryTime, TimeSpan? DataLoss)
 {
     public bool Succeeded => Restore.Succeeded;
+
+    /// <summary>One line for records and the console: what was restored, in how long, and how far behind.</summary>
+    public string Describe() =>
+        Succeeded
+            ? $"set {Restore.SetId} restored and checked in {Durations.Format(RecoveryTime)} (RTO); newest restorable commit {(DataLoss is { } loss ? Durations.Format(loss) + " behind (RPO)" : "unknown (no transaction replayed)")}"
+            : Restore.Message;
 }
 
 /// <summary>Restore drills: full verification that a repository restores, with its recovery time and data loss measured.</summary>

@@ -48,9 +48,8 @@ internal sealed partial class BackupScheduleHostedService(ConfigHolder config, I
     private async Task RunAsync(string component, string kind, CancellationToken cancellationToken)
     {
         var started = time.GetUtcNow();
-        var (succeeded, summary) = BackupTarget.From(config.Current, component) is ({ } target, _)
-            ? await BackupJobs.RunAsync(target, kind, options.ConfigPath, cancellationToken)
-            : (false, BackupTarget.From(config.Current, component).Error ?? "no backups");
+        var (target, why) = BackupTarget.From(config.Current, component);
+        var (succeeded, summary) = target is null ? (false, why!) : await BackupJobs.RunAsync(target, kind, options.ConfigPath, cancellationToken);
         await store.RecordBackupRunAsync(new BackupRun(component, kind, started, time.GetUtcNow(), succeeded, summary), cancellationToken);
         LogRun(logger, kind, component, succeeded ? "succeeded" : "FAILED", summary);
     }

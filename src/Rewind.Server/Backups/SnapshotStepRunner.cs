@@ -1,4 +1,5 @@
 using Npgsql;
+using Rewind.Core.Backups;
 using Rewind.Core.Runbooks;
 using Rewind.Runtime.Backups;
 using Rewind.Runtime.Runbooks;
@@ -23,7 +24,7 @@ internal sealed class SnapshotStepRunner(ConfigHolder config) : IStepRunner
         ArgumentNullException.ThrowIfNull(context);
         var step = planStep as SnapshotStep ?? throw new ArgumentException($"a snapshot runner cannot run a {planStep.Kind} step", nameof(planStep));
         var (target, why) = BackupTarget.From(config.Current, step.Component);
-        if (target?.Tools is not { } tools)
+        if (target?.Tools is null)
         {
             return StepOutcome.Failure($"no snapshot of {step.Component}: {why ?? "it is not a postgres component"}; nothing after this step runs");
         }
@@ -32,8 +33,8 @@ internal sealed class SnapshotStepRunner(ConfigHolder config) : IStepRunner
         {
             if (step.SnapshotKind == "base-backup")
             {
-                var backup = await new BaseBackup(target.Repository, tools).RunAsync(new BaseBackupRequest(target.Url), cancellationToken);
-                return new StepOutcome(backup.Succeeded, backup.Succeeded ? $"base backup {backup.Manifest!.SetId} of {step.Component}: {backup.Manifest.Files.Count} files, WAL from {backup.Manifest.WalStart}" : $"base backup of {step.Component} failed: {backup.Message}");
+                var (succeeded, summary) = await BackupJobs.RunAsync(target, BackupRun.BaseBackup, null, cancellationToken);
+                return new StepOutcome(succeeded, $"base backup of {step.Component}: {summary}");
             }
 
             var name = SnapshotStep.RestorePointName(context.RollbackId, context.StepIndex);

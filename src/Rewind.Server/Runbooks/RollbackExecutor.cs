@@ -231,9 +231,8 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
             await store.MarkStepFinishedAsync(rollback.Id, at.Index, StepStatus.Failed, now, $"interrupted: {who}", cancellationToken);
         }
 
-        var done = asked.Steps.Where(s => s.Status == StepStatus.Succeeded).OrderBy(s => s.Index).Select(s => $"{s.Index + 1} {s.Plan.Kind}").ToList();
         var where = at is null ? "after its last step" : $"{(interrupted ? "during" : "before")} step {at.Index + 1}/{rollback.Steps.Count} ({at.Plan.Kind})";
-        var error = $"{who}; stopped {where}; steps done: {(done.Count == 0 ? "none" : string.Join(", ", done))}";
+        var error = $"{who}; stopped {where}; steps done: {StepsDone(asked)}";
         await store.FinishRollbackAsync(rollback.Id, RollbackStatus.Cancelled, now, error, cancellationToken);
         ServerLog.RollbackFinished(logger, rollback.Id, "aborted");
         metrics.Rollbacks.Inc(rollback.Component, "aborted");
@@ -266,9 +265,15 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         }
 
         var stored = await store.GetRollbackAsync(rollback.Id, cancellationToken) ?? rollback;
-        var done = stored.Steps.Where(s => s.Status == StepStatus.Succeeded).OrderBy(s => s.Index).Select(s => $"{s.Index + 1} {s.Plan.Kind}").ToList();
-        await FailAsync(rollback, $"plan timeout: {limit} since it started ran out {(interrupted ? "during" : "before")} step {step.Index + 1}/{rollback.Steps.Count} ({step.Plan.Kind}); steps done: {(done.Count == 0 ? "none" : string.Join(", ", done))}", cancellationToken);
+        await FailAsync(rollback, $"plan timeout: {limit} since it started ran out {(interrupted ? "during" : "before")} step {step.Index + 1}/{rollback.Steps.Count} ({step.Plan.Kind}); steps done: {StepsDone(stored)}", cancellationToken);
         await ReleaseDependentsAsync(rollback.Id);
+    }
+
+    /// <summary>The steps recorded as succeeded, e.g. <c>1 switch, 2 restart</c>, or <c>none</c>: where a stopped rollback left the component.</summary>
+    private static string StepsDone(Rollback rollback)
+    {
+        var done = rollback.Steps.Where(s => s.Status == StepStatus.Succeeded).OrderBy(s => s.Index).Select(s => $"{s.Index + 1} {s.Plan.Kind}").ToList();
+        return done.Count == 0 ? "none" : string.Join(", ", done);
     }
 
     private async Task FailAsync(Rollback rollback, string error, CancellationToken cancellationToken)
