@@ -5,7 +5,7 @@ namespace Rewind.EndToEnd.Tests;
 /// <summary>
 /// The backup commands as an operator runs them, on a real cluster whose <c>archive_command</c> is <c>rewind wal push</c>:
 /// base backup, point-in-time restore through <c>rewind wal fetch</c>, exactly the rows before the noted time, the live
-/// directory kept; verification that passes, then catches a damaged file.
+/// directory kept; verification that passes, then catches a damaged file; retention removing an older set.
 /// </summary>
 public sealed class BackupCliTests : IAsyncLifetime
 {
@@ -40,6 +40,7 @@ public sealed class BackupCliTests : IAsyncLifetime
                 backups:
                   repository: {{Repository}}
                   encryption: { key-file: {{key}} }
+                  retention: { count: 1, age: 1s }
                   verify: { queries: [ { name: rows, sql: "SELECT count(*) FROM orders" }, { name: no-negative-ids, sql: "SELECT count(*) FROM orders WHERE id < 0", expect: "= 0" } ] }
             """);
         await PostgresCluster.GiveToPostgresAsync(_root);
@@ -104,6 +105,32 @@ public sealed class BackupCliTests : IAsyncLifetime
         verify.Output.ShouldContain("FAILED");
         (await fetch.WaitForExitAsync(Limit)).ShouldBe(1, fetch.Output);
         fetch.Output.ShouldContain("0000000100000000000000FF is not in the archive");
+    }
+
+    [Fact]
+    public async Task Expire_AfterASecondBackup_RemovesTheFirstWithTheWalOnlyItNeeded_AndVerifyStillPasses()
+    {
+        var cluster = _cluster!;
+        await cluster.ExecuteAsync("CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders SELECT generate_series(1, 100)");
+        await RunAsync("backup", "run", "db");
+        await cluster.ExecuteAsync("INSERT INTO orders SELECT generate_series(101, 200)");
+        await cluster.ExecuteAsync("SELECT pg_switch_wal()");
+        await Task.Delay(1100); // the first set is older than retention.age (1s)
+        await RunAsync("backup", "run", "db");
+        var sets = Directory.GetDirectories(Path.Combine(Repository, "sets")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        sets.Count.ShouldBe(2);
+        var walBefore = Directory.GetFiles(Path.Combine(Repository, "wal", "00000001"), "*.json").Length;
+
+        var dryRun = await RunAsync("backup", "expire", "db", "--dry-run");
+        var expired = await RunAsync("backup", "expire", "db");
+        var verified = await RunAsync("backup", "verify", "db");
+
+        dryRun.ShouldContain($"would expire 1 set(s) ({sets[0]}) and ");
+        expired.ShouldContain($"expired 1 set(s) ({sets[0]}) and ");
+        expired.ShouldContain("1 set(s) kept, WAL from ");
+        Directory.GetDirectories(Path.Combine(Repository, "sets")).Select(Path.GetFileName).ShouldBe([sets[1]]);
+        Directory.GetFiles(Path.Combine(Repository, "wal", "00000001"), "*.json").Length.ShouldBeLessThan(walBefore);
+        verified.ShouldContain("verified: 1 set(s)");
     }
 
     private async Task<string> RunAsync(params string[] args)

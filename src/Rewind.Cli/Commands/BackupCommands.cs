@@ -7,7 +7,7 @@ using Spectre.Console;
 
 namespace Rewind.Cli.Commands;
 
-/// <summary><c>rewind backup run|list|verify|restore|restore-point</c>: a component's backups, on the database's host.</summary>
+/// <summary><c>rewind backup run|list|verify|restore|restore-point|expire</c>: a component's backups, on the database's host.</summary>
 internal static class BackupCommands
 {
     public static Command Create(CliContext context) =>
@@ -18,6 +18,7 @@ internal static class BackupCommands
             Verify(context),
             BackupRestoreCommand.Create(context),
             RestorePoint(context),
+            Expire(context),
         };
 
     private static Command Run(CliContext context)
@@ -143,6 +144,26 @@ internal static class BackupCommands
 
             var lsn = await PointInTimeRestore.CreateRestorePointAsync(target.ConnectionString, parse.GetValue(name)!, cancellationToken);
             context.Console.MarkupLine($"restore point [bold]{Markup.Escape(parse.GetValue(name)!)}[/] at {lsn}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Expire(CliContext context)
+    {
+        var (config, component) = (BackupContext.ConfigOption(), BackupContext.ComponentArgument());
+        var dryRun = new Option<bool>("--dry-run") { Description = "Say what would be removed; remove nothing" };
+        var command = new Command("expire", "Apply retention: remove the base backups beyond retention.count that are older than retention.age, the WAL only they needed, and leftovers of killed backups. The controller does this after each scheduled base backup.") { component, dryRun, config };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var (target, exit) = await BackupContext.LoadAsync(context, parse.GetValue(config)!, parse.GetValue(component)!, cancellationToken);
+            if (target is null)
+            {
+                return exit;
+            }
+
+            var result = await target.ExpireAsync(parse.GetValue(dryRun), cancellationToken);
+            context.Console.MarkupLine(Markup.Escape(result.Describe()));
             return ExitCodes.Ok;
         });
         return command;

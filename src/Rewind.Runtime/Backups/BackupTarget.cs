@@ -59,6 +59,10 @@ public sealed class BackupTarget
         return argv;
     }
 
+    /// <summary>Applies <c>backups.retention</c> to the repository (<see cref="BackupExpiry"/>).</summary>
+    public Task<ExpiryResult> ExpireAsync(bool dryRun = false, CancellationToken cancellationToken = default) =>
+        new BackupExpiry(Repository).ExpireAsync(Config.Retention.Count, Config.Retention.Age, dryRun, cancellationToken);
+
     /// <summary>
     /// A restore drill (full verification): the newest state restored into a scratch directory under the temp
     /// directory, the declared queries run on it, RTO and RPO measured, the scratch directory removed.

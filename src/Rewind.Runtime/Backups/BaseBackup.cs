@@ -42,6 +42,7 @@ public sealed partial class BaseBackup
         var staging = Path.Combine(work, "staging");
         var set = Path.Combine(work, "set");
         BaseBackupResult Fail(string message) => new(false, message, null) { Duration = _timeProvider.GetElapsedTime(started) };
+        using var inUse = WorkLock.Acquire(work);
         try
         {
             var (copy, copyError) = await CopyAsync(request, staging, cancellationToken);

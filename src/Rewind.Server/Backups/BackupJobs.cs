@@ -22,6 +22,16 @@ internal static class BackupJobs
             case BackupRun.Drill when target.Tools is not null && configPath is not null:
                 var drill = await target.DrillAsync(configPath, cancellationToken);
                 return (drill.Succeeded, drill.Describe());
+            case BackupRun.Expire:
+                try
+                {
+                    return (true, (await target.ExpireAsync(cancellationToken: cancellationToken)).Describe());
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    return (false, $"expiry stopped: {ex.Message}");
+                }
+
             case BackupRun.Drill:
                 return (false, "a scheduled restore drill needs the controller started with its config file (rewind serve --config) and a postgres component");
             default:

@@ -13,6 +13,7 @@ namespace Rewind.Server.Backups;
 /// (<c>verify.schedule</c>) and restore drills (<c>verify.full-schedule</c>), one at a time, and records every run in
 /// the store. A run is due when its cron expression fell due after the last recorded run of its kind (or after the
 /// controller started, for one never run), so a controller that was down runs a missed schedule once when it is back.
+/// After each successful base backup, retention (<c>backups.retention</c>) is applied and recorded as an <c>expire</c> run.
 /// </summary>
 internal sealed partial class BackupScheduleHostedService(ConfigHolder config, IStore store, RewindServerOptions options, TimeProvider time, ILogger<BackupScheduleHostedService> logger) : BackgroundService
 {
@@ -52,6 +53,10 @@ internal sealed partial class BackupScheduleHostedService(ConfigHolder config, I
         var (succeeded, summary) = target is null ? (false, why!) : await BackupJobs.RunAsync(target, kind, options.ConfigPath, cancellationToken);
         await store.RecordBackupRunAsync(new BackupRun(component, kind, started, time.GetUtcNow(), succeeded, summary), cancellationToken);
         LogRun(logger, kind, component, succeeded ? "succeeded" : "FAILED", summary);
+        if (kind == BackupRun.BaseBackup && succeeded)
+        {
+            await RunAsync(component, BackupRun.Expire, cancellationToken); // retention applies once a new set is safely in
+        }
     }
 
     private static IEnumerable<(string Kind, string Cron)> Schedules(BackupsConfig backups)

@@ -1,0 +1,163 @@
+using System.Globalization;
+using Rewind.Core.Backups;
+using Rewind.Runtime.Backups;
+using Rewind.TestUtils;
+
+namespace Rewind.Runtime.Tests.Backups;
+
+/// <summary>A real cluster archiving into its own repository, with three base backups and WAL between and after them.</summary>
+public sealed class ExpiryScenario : IAsyncLifetime
+{
+    private PostgresCluster? _cluster;
+    private readonly List<BackupManifest> _sets = [];
+
+    public string Root { get; private set; } = "";
+
+    public string RepositoryPath => Path.Combine(Root, "repo");
+
+    public IReadOnlyList<BackupManifest> Sets => _sets;
+
+    public async Task InitializeAsync()
+    {
+        Root = await PostgresCluster.CreateDirectoryAsync("rewind-expiry");
+        Directory.CreateDirectory(RepositoryPath);
+        await PostgresCluster.GiveToPostgresAsync(Root);
+        _cluster = await PostgresCluster.CreateAsync(Path.Combine(Root, "source"), new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["archive_mode"] = "on",
+            ["archive_command"] = PostgresCluster.Quote($"{BackupScenario.WalTool} push --repository {RepositoryPath} %p %f"),
+        });
+        await _cluster.ExecuteAsync("create table item (id int primary key)");
+        for (var batch = 0; batch < 3; batch++)
+        {
+            await InsertAsync(batch);
+            await SwitchAndArchiveAsync();
+            var backup = await new BaseBackup(new BackupRepository(new BackupRepositoryOptions(RepositoryPath)), BackupScenario.Tools).RunAsync(new BaseBackupRequest(_cluster.LibpqConnectionString));
+            backup.Succeeded.ShouldBeTrue(backup.Message);
+            _sets.Add(backup.Manifest!);
+        }
+
+        await InsertAsync(3);
+        await SwitchAndArchiveAsync();
+        await _cluster.StopAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+
+        if (Directory.Exists(Root))
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+    }
+
+    /// <summary>A copy of the repository a test may expire.</summary>
+    public async Task<string> CopyRepositoryAsync()
+    {
+        var copy = Path.Combine(Root, "repo-" + Guid.NewGuid().ToString("N")[..8]);
+        await PostgresCluster.RunAsync("cp", "-a", RepositoryPath, copy);
+        return copy;
+    }
+
+    private Task InsertAsync(int batch) => _cluster!.ExecuteAsync(string.Create(
+        CultureInfo.InvariantCulture, $"insert into item select g from generate_series({(batch * 100) + 1}, {(batch + 1) * 100}) g"));
+
+    private async Task SwitchAndArchiveAsync()
+    {
+        var segment = await _cluster!.ScalarAsync<string>("select pg_walfile_name(pg_switch_wal())");
+        await Eventually.WaitAsync(() => Task.FromResult(File.Exists(Path.Combine(RepositoryPath, "wal", segment[..8], segment + ".json"))), TimeSpan.FromSeconds(30), $"{segment} to be archived");
+    }
+}
+
+/// <summary>Retention applied to a real repository: three base backups of a real cluster with WAL between them.</summary>
+public sealed class BackupExpiryTests(ExpiryScenario scenario) : IClassFixture<ExpiryScenario>
+{
+    [Fact]
+    public async Task ExpireAsync_CountTwo_RemovesTheOldestSetAndOnlyTheWalBeforeTheOldestKept_AndThatSetStillRestoresToTheEnd()
+    {
+        var path = await scenario.CopyRepositoryAsync();
+        var repository = new BackupRepository(new BackupRepositoryOptions(path));
+        var walBefore = await repository.ListWalAsync();
+
+        var result = await new BackupExpiry(repository).ExpireAsync(count: 2, age: TimeSpan.FromTicks(1));
+
+        result.Expired.ShouldBe([scenario.Sets[0].SetId]);
+        result.Kept.ShouldBe([scenario.Sets[1].SetId, scenario.Sets[2].SetId]);
+        result.WalKeptFrom.ShouldBe(scenario.Sets[1].WalStart);
+        (await repository.ListSetsAsync()).Select(s => s.SetId).ShouldBe(result.Kept);
+        var keptFrom = WalSegmentName.Parse(scenario.Sets[1].WalStart);
+        var walAfter = (await repository.ListWalAsync()).Select(e => e.Name).ToList();
+        var expected = walBefore.Select(e => e.Name).Where(name => WalFileName.TryParse(name) is not { Segment: { } s } || s >= keptFrom).ToList();
+        walAfter.ShouldBe(expected);
+        result.WalFilesExpired.ShouldBe(walBefore.Count - expected.Count);
+        result.WalFilesExpired.ShouldBeGreaterThan(0);
+        Directory.EnumerateFileSystemEntries(Path.Combine(path, "tmp")).ShouldBeEmpty();
+
+        var report = await new BackupVerifier(repository).VerifyAsync();
+        report.Passed.ShouldBeTrue(string.Join("\n", report.Findings));
+
+        // The oldest kept set, replayed over the WAL that is left, reaches every row.
+        var live = Path.Combine(scenario.Root, "live");
+        Directory.CreateDirectory(live);
+        var restored = await new PointInTimeRestore(repository, BackupScenario.Tools).RestoreAsync(
+            new RestoreRequest(live, RestoreTarget.EndOfWal, [BackupScenario.WalTool, "fetch", "--repository", path]) { SetId = scenario.Sets[1].SetId, RecoveryTimeout = TimeSpan.FromSeconds(60) });
+        restored.Succeeded.ShouldBeTrue(restored.Message + "\n" + restored.ServerLog);
+        await using var check = await PostgresCluster.StartExistingAsync(live);
+        (await check.ScalarAsync<long>("select count(*) from item")).ShouldBe(400);
+    }
+
+    [Fact]
+    public async Task ExpireAsync_DryRun_NamesWhatWouldGoAndRemovesNothing()
+    {
+        var before = Directory.GetFiles(scenario.RepositoryPath, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+
+        var result = await new BackupExpiry(Repository(scenario.RepositoryPath)).ExpireAsync(count: 1, age: TimeSpan.FromTicks(1), dryRun: true);
+
+        result.DryRun.ShouldBeTrue();
+        result.Expired.ShouldBe([scenario.Sets[0].SetId, scenario.Sets[1].SetId]);
+        result.BytesFreed.ShouldBeGreaterThan(0);
+        result.Describe().ShouldStartWith($"would expire 2 set(s) ({scenario.Sets[0].SetId}, {scenario.Sets[1].SetId}) and {result.WalFilesExpired} WAL file(s)");
+        Directory.GetFiles(scenario.RepositoryPath, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task ExpireAsync_YoungSetsBeyondCount_AreKeptWithTheirWal()
+    {
+        var result = await new BackupExpiry(Repository(scenario.RepositoryPath)).ExpireAsync(count: 1, age: TimeSpan.FromDays(30), dryRun: true);
+
+        result.Expired.ShouldBeEmpty();
+        result.WalKeptFrom.ShouldBe(scenario.Sets[0].WalStart); // only WAL from before the first backup, which no set needs, goes
+        result.Kept.Count.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task ExpireAsync_LeftoversOfKilledWork_AreRemoved_WorkInProgressIsNot()
+    {
+        var path = await scenario.CopyRepositoryAsync();
+        var tmp = Path.Combine(path, "tmp");
+        var killed = Path.Combine(tmp, "20260101T000000000Z");
+        Directory.CreateDirectory(Path.Combine(killed, "staging"));
+        await File.WriteAllTextAsync(killed + ".lock", ""); // a lock file nobody holds: its process is gone
+        var running = Path.Combine(tmp, "20260101T000001000Z");
+        Directory.CreateDirectory(running);
+        var expiry = new BackupExpiry(Repository(path)) { LeftoverLockAge = TimeSpan.Zero };
+
+        // Held the way a running backup holds it: open with an exclusive lock.
+        using (new FileStream(running + ".lock", FileMode.Create, FileAccess.ReadWrite, FileShare.None))
+        {
+            var result = await expiry.ExpireAsync(count: 3, age: TimeSpan.FromDays(30));
+
+            result.Leftovers.ShouldBe([Path.GetFileName(killed)]);
+            Directory.Exists(killed).ShouldBeFalse();
+            File.Exists(killed + ".lock").ShouldBeFalse();
+            Directory.Exists(running).ShouldBeTrue();
+        }
+
+    }
+
+    private static BackupRepository Repository(string path) => new(new BackupRepositoryOptions(path));
+}
