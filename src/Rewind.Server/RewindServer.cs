@@ -40,6 +40,9 @@ public sealed class RewindServerOptions
 
     /// <summary>How often backup schedules are looked at. Default 30s.</summary>
     public TimeSpan BackupScheduleTick { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the backup signals (<c>backup.rpo</c>…) are measured. Default 10s.</summary>
+    public TimeSpan BackupSignalInterval { get; init; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>Builds the one process that runs Rewind: API, monitor, decision engine and executor as hosted services.</summary>
@@ -116,6 +119,7 @@ public static class RewindServer
         services.AddHostedService<MonitorHostedService>();
         services.AddHostedService<BakeHostedService>();
         services.AddHostedService<Backups.BackupScheduleHostedService>();
+        services.AddHostedService<Backups.BackupSignalsHostedService>();
         services.AddHostedService<ScrapeHostedService>();
         services.AddHostedService<QueryHostedService>();
         services.AddHostedService<ConditionTickHostedService>();

@@ -19,12 +19,18 @@ internal sealed partial class RelationalStore
             cancellationToken);
     }
 
-    public async Task<IReadOnlyList<BackupRun>> GetBackupRunsAsync(string component, int limit, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<BackupRun>> GetBackupRunsAsync(string component, int limit, CancellationToken cancellationToken = default) =>
+        QueryBackupRunsAsync("component = @Component", new { Component = component, Limit = limit }, cancellationToken);
+
+    public Task<IReadOnlyList<BackupRun>> GetBackupRunsOfKindAsync(string component, string kind, int limit, CancellationToken cancellationToken = default) =>
+        QueryBackupRunsAsync("component = @Component AND kind = @Kind", new { Component = component, Kind = kind, Limit = limit }, cancellationToken);
+
+    private async Task<IReadOnlyList<BackupRun>> QueryBackupRunsAsync(string where, object parameters, CancellationToken cancellationToken)
     {
         await using var connection = await _dialect.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<(string Component, string Kind, long StartedAt, long FinishedAt, long Succeeded, string Summary)>(new CommandDefinition(
-            "SELECT component, kind, started_at, finished_at, succeeded, summary FROM backup_runs WHERE component = @Component ORDER BY started_at DESC LIMIT @Limit",
-            new { Component = component, Limit = limit },
+            $"SELECT component, kind, started_at, finished_at, succeeded, summary FROM backup_runs WHERE {where} ORDER BY started_at DESC LIMIT @Limit",
+            parameters,
             cancellationToken: cancellationToken));
         return [.. rows.Select(r => new BackupRun(r.Component, r.Kind, DbValues.FromMs(r.StartedAt), DbValues.FromMs(r.FinishedAt), r.Succeeded != 0, r.Summary))];
     }

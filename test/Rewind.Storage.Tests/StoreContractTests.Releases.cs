@@ -151,5 +151,7 @@ public abstract partial class StoreContractTests
 
         runs.Select(r => (r.Kind, r.Succeeded, r.Summary)).ShouldBe([("base-backup", false, "pg_basebackup exit 1"), ("verify", true, "1 set(s)")]);
         runs[1].FinishedAt.ShouldBe(T0.AddSeconds(2));
+        (await Store.GetBackupRunsOfKindAsync(component, "verify", 10)).ShouldHaveSingleItem().Summary.ShouldBe("1 set(s)");
+        (await Store.GetBackupRunsOfKindAsync(component, "drill", 10)).ShouldBeEmpty();
     }
 }

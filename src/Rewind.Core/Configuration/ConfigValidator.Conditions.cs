@@ -1,3 +1,4 @@
+using Rewind.Core.Backups;
 using Rewind.Core.Signals.Metrics;
 
 namespace Rewind.Core.Configuration;
@@ -5,10 +6,11 @@ namespace Rewind.Core.Configuration;
 /// <summary>Checks of the condition kinds beyond probes and regressions, of PromQL queries and of pushed events.</summary>
 internal static partial class ConfigValidator
 {
-    /// <summary>Every numeric signal a component has: its queries, and each scrape's derived signals and gauges.</summary>
+    /// <summary>Every numeric signal a component has: its queries, each scrape's derived signals and gauges, and its backups' signals.</summary>
     public static HashSet<string> SignalsOf(ComponentConfig component) =>
         component.Queries.Keys
             .Concat(component.Scrapes.SelectMany(s => ScrapeSignals.Derived.Concat(s.Value.Gauges.Keys).Select(d => $"{s.Key}.{d}")))
+            .Concat(component.Backups is null ? [] : BackupSignals.Names)
             .ToHashSet(StringComparer.Ordinal);
 
     private static void ValidateCondition(string when, string policyName, ConditionConfig condition, ComponentConfig component, string name, Action<object, string?, string> add)
@@ -21,7 +23,7 @@ internal static partial class ConfigValidator
         }
 
         var signals = SignalsOf(component);
-        string Known() => signals.Count == 0 ? "the component has no queries or scrapes" : $"known: {string.Join(", ", signals.Order(StringComparer.Ordinal))}";
+        string Known() => signals.Count == 0 ? "the component has no queries, scrapes or backups" : $"known: {string.Join(", ", signals.Order(StringComparer.Ordinal))}";
 
         if (condition.Signal is { } signal)
         {

@@ -157,6 +157,10 @@ internal static partial class ConfigValidator
             }
 
             ValidateCondition(when, policyName, condition, component, name, add);
+            if ((condition.Signal?.Name ?? condition.Trend?.Signal) is { } watched && Backups.BackupSignals.IsBackupSignal(watched) && policy.Mode != Policies.PolicyMode.Notify)
+            {
+                add(policy, "mode", $"{at}.policies.{policyName}.mode: a policy on {watched} must be mode: notify (it pages; a rollback cannot repair a backup)");
+            }
 
             if (condition.MinFailures < 1)
             {

@@ -180,10 +180,11 @@ internal sealed class YamlBinder(string file, ConfigPositions positions)
 
         if (type == typeof(double))
         {
-            // "50%" is 0.5: fractions read the way operators write them.
+            // "50%" is 0.5: fractions read the way operators write them; "6m" is 360: a limit on a signal in seconds.
             var percent = text.EndsWith('%');
             var number = percent ? text[..^1].TrimEnd() : text;
-            return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? (percent ? d / 100 : d) : null;
+            return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? (percent ? d / 100 : d)
+                : Durations.TryParse(text, out var seconds) ? seconds.TotalSeconds : null;
         }
 
         if (type == typeof(bool))
@@ -220,6 +221,11 @@ internal sealed class YamlBinder(string file, ConfigPositions positions)
         if (type == typeof(bool))
         {
             return "true or false";
+        }
+
+        if (type == typeof(double))
+        {
+            return "a number such as 0.05, 5% or (for seconds) 6m";
         }
 
         return type.IsEnum

@@ -253,4 +253,7 @@ public interface IBackupRunStore
 
     /// <summary>The component's runs, newest first.</summary>
     Task<IReadOnlyList<Backups.BackupRun>> GetBackupRunsAsync(string component, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>The component's runs of one kind (<c>drill</c>…), newest first: other kinds, however frequent, never crowd them out.</summary>
+    Task<IReadOnlyList<Backups.BackupRun>> GetBackupRunsOfKindAsync(string component, string kind, int limit, CancellationToken cancellationToken = default);
 }

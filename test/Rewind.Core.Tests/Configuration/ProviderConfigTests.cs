@@ -259,6 +259,45 @@ public sealed class BackupConfigTests
         ]);
     }
 
+    [Fact]
+    public void Parse_PolicyOnABackupSignal_TakesADurationAsSeconds_AndMustOnlyNotify()
+    {
+        var result = ConfigParser.Parse(
+            """
+            components:
+              db:
+                provider: { postgres: { url: "postgres://postgres@127.0.0.1:5432/shop", data-directory: /var/lib/pg } }
+                probes: { up: { tcp: { host: 127.0.0.1, port: 5432 } } }
+                backups: { repository: /var/backups/db }
+                policies:
+                  rpo: { when: { signal: { name: backup.rpo, above: 6m } }, mode: notify, severity: P2 }
+                  drills: { when: { signal: { name: backup.verify-failing, above: 0.5 } }, severity: P3 }
+                  typo: { when: { signal: { name: backup.rp, above: 1 } }, mode: notify }
+            """,
+            "rewind.yaml",
+            "/etc/rewind");
+
+        result.Config.ShouldBeNull();
+        result.Errors.Select(e => e.ToString()).ShouldBe([
+            "rewind.yaml:8:15: components.db.policies.drills.mode: a policy on backup.verify-failing must be mode: notify (it pages; a rollback cannot repair a backup)",
+            "rewind.yaml:9:39: components.db.policies.typo.when.signal.name: 'backup.rp' is not a signal of db; known: backup.age, backup.full-verify-age, backup.rpo, backup.verify-failing",
+        ]);
+        var ok = ConfigParser.Parse(
+            """
+            components:
+              db:
+                provider: { postgres: { url: "postgres://postgres@127.0.0.1:5432/shop", data-directory: /var/lib/pg } }
+                probes: { up: { tcp: { host: 127.0.0.1, port: 5432 } } }
+                backups: { repository: /var/backups/db }
+                policies:
+                  rpo: { when: { signal: { name: backup.rpo, above: 6m } }, mode: notify, severity: P2 }
+            """,
+            "rewind.yaml",
+            "/etc/rewind");
+        ok.Errors.ShouldBeEmpty();
+        ok.Config!.Components["db"].Policies["rpo"].When.Signal!.Above.ShouldBe(360);
+    }
+
     [Theory]
     [InlineData("> 0", "12", true)]
     [InlineData("> 0", "0", false)]
