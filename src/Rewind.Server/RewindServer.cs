@@ -112,6 +112,7 @@ public static class RewindServer
         services.AddSingleton<RollbackCoordinator>();
         services.AddSingleton<Backups.RestorePoints>();
         services.AddSingleton<Runtime.Runbooks.IStepRunner, Backups.SnapshotStepRunner>();
+        services.AddSingleton<Runtime.Runbooks.IStepRunner, Backups.DatabaseRestoreStepRunner>();
         services.AddSingleton<RollbackExecutor>();
         services.AddRewindRuntime();
         services.AddRewindAuthorization();

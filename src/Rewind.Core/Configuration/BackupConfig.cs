@@ -17,6 +17,12 @@ public sealed class PostgresProviderConfig
 
     /// <summary>The operating system user that owns the data directory and runs the server (used when the controller runs as root). Default: the controller's user.</summary>
     public string? RunAs { get; set; }
+
+    /// <summary>The argv that stops the live cluster before a <c>restore</c> step (e.g. <c>[systemctl, stop, postgresql@15-main]</c>). Default: <c>pg_ctl stop -D DATA -m fast</c> as <see cref="RunAs"/>.</summary>
+    public List<string> Stop { get; set; } = [];
+
+    /// <summary>The argv that starts it again after the restore. Default: <c>pg_ctl start -D DATA -l DATA.log</c> as <see cref="RunAs"/>.</summary>
+    public List<string> Start { get; set; } = [];
 }
 
 /// <summary>

@@ -21,6 +21,14 @@ internal static partial class ConfigValidator
         {
             add(postgres, "run-as", $"{at}.run-as: a user name (lower-case letters, digits, '-', '_')");
         }
+
+        foreach (var (key, argv) in new[] { ("stop", postgres.Stop), ("start", postgres.Start) })
+        {
+            if (argv.Any(string.IsNullOrWhiteSpace))
+            {
+                add(postgres, key, $"{at}.{key}: an argv without empty elements");
+            }
+        }
     }
 
     private static void ValidateBackups(string at, ComponentConfig component, Action<object, string?, string> add)
@@ -96,7 +104,12 @@ internal static partial class ConfigValidator
             {
                 for (var i = 0; i < (plan?.Count ?? 0); i++)
                 {
-                    if (plan![i].Snapshot is not { } snapshot)
+                    if (plan![i].Restore is { } restore)
+                    {
+                        ValidateRestore($"{at}[{i}].restore", restore, plan.Take(i), at.EndsWith(".plan", StringComparison.Ordinal) && at.Contains(".policies.", StringComparison.Ordinal), config, add);
+                    }
+
+                    if (plan[i].Snapshot is not { } snapshot)
                     {
                         continue;
                     }
@@ -112,6 +125,32 @@ internal static partial class ConfigValidator
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// A <c>restore</c> step names a <c>postgres</c> component with backups, comes after a snapshot of it in the same
+    /// plan (nothing destructive without one), and skips its approval only in a policy's plan.
+    /// </summary>
+    private static void ValidateRestore(string at, RestoreStepConfig restore, IEnumerable<PlanStepConfig> before, bool policyPlan, RewindConfig config, Action<object, string?, string> add)
+    {
+        if (!config.Components.TryGetValue(restore.Component, out var target) || target.Provider.Postgres is null || target.Backups is null)
+        {
+            add(restore, "component", $"{at}.component: '{restore.Component}' is not a postgres component with backups");
+        }
+        else if (!before.Any(s => s.Snapshot?.Component == restore.Component))
+        {
+            add(restore, null, $"{at}: a restore of {restore.Component} must come after a snapshot step of {restore.Component} in the same plan (nothing destructive without a way back)");
+        }
+
+        if (string.IsNullOrWhiteSpace(restore.RestorePoint))
+        {
+            add(restore, "restore-point", $"{at}.restore-point: required");
+        }
+
+        if (!restore.Approval && !policyPlan)
+        {
+            add(restore, "approval", $"{at}.approval: a restore waits for its own approval; only a policy's plan (policies.NAME.plan) may say approval: false");
         }
     }
 

@@ -101,11 +101,11 @@ internal static partial class ConfigValidator
     {
         if (step.KindCount != 1)
         {
-            add(step, null, $"{stepAt}: declare exactly one kind: switch, command, http, wait-healthy, batch, cache-flush, notify, parallel, approval, traffic, maintenance, migrate-down or snapshot");
+            add(step, null, $"{stepAt}: declare exactly one kind: switch, command, http, wait-healthy, batch, cache-flush, notify, parallel, approval, traffic, maintenance, migrate-down, snapshot or restore");
             return;
         }
 
-        if (inParallel && (step.Switch is not null || step.Batch is not null || step.Parallel is not null || step.Approval is not null || step.Traffic is not null || step.MigrateDown is not null || step.Snapshot is not null))
+        if (inParallel && (step.Switch is not null || step.Batch is not null || step.Parallel is not null || step.Approval is not null || step.Traffic is not null || step.MigrateDown is not null || step.Snapshot is not null || step.Restore is not null))
         {
             add(step, null, $"{stepAt}: a {step.Kind} step cannot run in parallel with others; put it before or after the group");
             return;

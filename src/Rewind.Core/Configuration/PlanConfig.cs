@@ -67,16 +67,19 @@ public sealed class PlanStepConfig
     /// <summary>A snapshot of a backed-up <c>postgres</c> component before a destructive step: a restore point, or a base backup.</summary>
     public SnapshotStepConfig? Snapshot { get; set; }
 
+    /// <summary>A point-in-time restore of a backed-up <c>postgres</c> component, after a snapshot of it and behind its own approval.</summary>
+    public RestoreStepConfig? Restore { get; set; }
+
     public string Kind =>
         Switch is not null ? "switch" : Command is not null ? "command" : Http is not null ? "http"
         : WaitHealthy is not null ? "wait-healthy" : Batch is not null ? "batch" : CacheFlush is not null ? "cache-flush"
         : Notify is not null ? "notify" : Parallel is not null ? "parallel" : Approval is not null ? "approval"
-        : Traffic is not null ? "traffic" : Maintenance is not null ? "maintenance" : MigrateDown is not null ? "migrate-down" : Snapshot is not null ? "snapshot" : "none";
+        : Traffic is not null ? "traffic" : Maintenance is not null ? "maintenance" : MigrateDown is not null ? "migrate-down" : Snapshot is not null ? "snapshot" : Restore is not null ? "restore" : "none";
 
     public int KindCount =>
         (Switch is null ? 0 : 1) + (Command is null ? 0 : 1) + (Http is null ? 0 : 1) + (WaitHealthy is null ? 0 : 1) + (Batch is null ? 0 : 1)
         + (CacheFlush is null ? 0 : 1) + (Notify is null ? 0 : 1) + (Parallel is null ? 0 : 1) + (Approval is null ? 0 : 1)
-        + (Traffic is null ? 0 : 1) + (Maintenance is null ? 0 : 1) + (MigrateDown is null ? 0 : 1) + (Snapshot is null ? 0 : 1);
+        + (Traffic is null ? 0 : 1) + (Maintenance is null ? 0 : 1) + (MigrateDown is null ? 0 : 1) + (Snapshot is null ? 0 : 1) + (Restore is null ? 0 : 1);
 }
 
 /// <summary>
@@ -259,4 +262,22 @@ public sealed class SnapshotStepConfig
 
     /// <summary><c>restore-point</c> (a named point in the archived WAL: instant) or <c>base-backup</c> (a full copy). Default restore-point.</summary>
     public string Kind { get; set; } = "restore-point";
+}
+
+/// <summary>What a <c>restore</c> step restores: which component, to which restore point, and whether it asks first.</summary>
+public sealed class RestoreStepConfig
+{
+    public string Component { get; set; } = "";
+
+    /// <summary>
+    /// The restore point, a plan template. Default <c>rewind-release-{{component}}-{{from.version}}</c>: the one made when
+    /// the release being left was first recorded, i.e. the database as it was just before that release.
+    /// </summary>
+    public string RestorePoint { get; set; } = "rewind-release-{{component}}-{{from.version}}";
+
+    /// <summary>
+    /// The restore waits for its own approval (two-person, role approver, 15 minutes, held even in an emergency). Default
+    /// true; <c>false</c> only in a plan of a policy (<c>policies.X.plan</c>): the policy says otherwise.
+    /// </summary>
+    public bool Approval { get; set; } = true;
 }

@@ -22,6 +22,7 @@ namespace Rewind.Core.Runbooks;
 [JsonDerivedType(typeof(MaintenanceStep), MaintenanceStep.KindName)]
 [JsonDerivedType(typeof(FilesRestoreStep), FilesRestoreStep.KindName)]
 [JsonDerivedType(typeof(SnapshotStep), SnapshotStep.KindName)]
+[JsonDerivedType(typeof(DatabaseRestoreStep), DatabaseRestoreStep.KindName)]
 public abstract record PlanStep
 {
     [JsonIgnore]

@@ -112,20 +112,20 @@ public static class RollbackPlanner
 
     /// <summary>
     /// Why the plan may not run the target against the schema in place: the releases recorded different schemas and the
-    /// plan has no <c>migrate-down</c> step. Null when they agree, one of them is not known, the plan migrates, or a person
+    /// plan has no <c>migrate-down</c> or <c>restore</c> step. Null when they agree, one of them is not known, the plan migrates or restores the database, or a person
     /// allowed it (audited by the caller).
     /// </summary>
     private static string? SchemaRefusal(string componentName, List<PlanStepConfig>? plan, Release? from, Release target, bool allowed)
     {
         if (allowed || from?.Schema is not { } fromSchema || target.Schema is not { } toSchema || fromSchema == toSchema
-            || plan?.Any(s => s.MigrateDown is not null) == true)
+            || plan?.Any(s => s.MigrateDown is not null || s.Restore is not null) == true)
         {
             return null;
         }
 
         return $"{componentName} {from.Version} runs on schema {fromSchema} and {target.Version} on {toSchema}: rolling the application back past a schema change "
-            + $"would run {target.Version} against a schema it was not released with, and the plan does not handle the database (no migrate-down step). "
-            + $"Declare a migrate-down step, restore the database in the same group, or, if {target.Version} works with schema {fromSchema}, allow it explicitly "
+            + $"would run {target.Version} against a schema it was not released with, and the plan does not handle the database (no migrate-down or restore step). "
+            + $"Declare a migrate-down step or a restore step (after a snapshot), or, if {target.Version} works with schema {fromSchema}, allow it explicitly "
             + "(`rewind rollback --allow-schema-change`, audited)";
     }
 
@@ -157,6 +157,8 @@ public static class RollbackPlanner
             { Notify: { } notify } => [new NotifyStep(Fill(notify.Message), step.Name)],
             { Parallel: { } group } => [new ParallelStep([.. group.SelectMany(s => Resolve(s, component, values, emergency))], step.Name)],
             { Snapshot: { } snapshot } => [new SnapshotStep(snapshot.Component, snapshot.Kind, step.Name)],
+            { Restore: { Approval: true } restore } => [DatabaseRestoreStep.Gate(restore.Component, Fill(restore.RestorePoint), step.Name), new DatabaseRestoreStep(restore.Component, Fill(restore.RestorePoint), step.Name)],
+            { Restore: { } restore } => [new DatabaseRestoreStep(restore.Component, Fill(restore.RestorePoint), step.Name)],
             { MigrateDown: { } migrate } => [new CommandStep(FillAll(migrate.Argv), FillValues(migrate.Env), migrate.Dir ?? ".", migrate.Timeout, migrate.AcceptExit, Label: step.Name ?? "migrate-down") { Retry = StepRetry.Of(migrate.Retries, migrate.Backoff) }],
             { Batch: { } batch } => [new BatchStep(
                 new BatchMembers(batch.Members.List, batch.Members.File, batch.Members.Command is { } list ? FillAll(list) : null),

@@ -72,7 +72,7 @@ public sealed class PlanConfigTests
             "rewind.yaml:7:25: components.functions.plan[1].http.method: one of GET, POST, PUT, PATCH, DELETE, HEAD",
             "rewind.yaml:7:37: components.functions.plan[1].http.url: no secrets in URLs (they end up in logs); put them in a header",
             "rewind.yaml:7:93: components.functions.plan[1].http.expect-status: statuses from 100 to 599",
-            "rewind.yaml:8:9: components.functions.plan[2]: declare exactly one kind: switch, command, http, wait-healthy, batch, cache-flush, notify, parallel, approval, traffic, maintenance, migrate-down or snapshot",
+            "rewind.yaml:8:9: components.functions.plan[2]: declare exactly one kind: switch, command, http, wait-healthy, batch, cache-flush, notify, parallel, approval, traffic, maintenance, migrate-down, snapshot or restore",
             "rewind.yaml:9:35: components.functions.plan[3].batch.members.list: '-rf' is not a member name (letters, digits and ._:@/+=-, not starting with '-')",
             "rewind.yaml:9:56: components.functions.plan[3].batch.argv: no {{member}}, so every call would do the same thing",
             "rewind.yaml:9:85: components.functions.plan[3].batch.concurrency: from 1 to 1000",

@@ -146,7 +146,7 @@ public sealed class SchemaChangeTests
 
         plan.Refusal.ShouldBe(
             "app v2 runs on schema 0042_orders_index and v1 on 0041_carts: rolling the application back past a schema change would run v1 against a schema it was not released with, "
-            + "and the plan does not handle the database (no migrate-down step). Declare a migrate-down step, restore the database in the same group, or, if v1 works with schema "
+            + "and the plan does not handle the database (no migrate-down or restore step). Declare a migrate-down step or a restore step (after a snapshot), or, if v1 works with schema "
             + "0042_orders_index, allow it explicitly (`rewind rollback --allow-schema-change`, audited)");
     }
 
@@ -333,4 +333,68 @@ public sealed class SnapshotStepConfigTests
             "rewind.yaml:5:49: components.web.plan[0].snapshot.kind: restore-point or base-backup",
         ]);
     }
+
+    [Fact]
+    public void Parse_RestoreWithoutASnapshotBefore_OrSkippingApprovalOutsideAPolicy_AreErrors()
+    {
+        var result = ConfigParser.Parse(
+            """
+            components:
+              web:
+                provider: { release-dir: { path: /srv/web } }
+                probes: { up: { tcp: { host: 127.0.0.1, port: 80 } } }
+                plan: [ { restore: { component: db, approval: false } }, { snapshot: { component: db } }, { restore: { component: web } }, { switch: {} } ]
+              db:
+                provider: { postgres: { url: "postgres://postgres@127.0.0.1:5432/shop", data-directory: /var/lib/pg } }
+                probes: { up: { tcp: { host: 127.0.0.1, port: 5432 } } }
+                backups: { repository: /var/backups/db }
+            """,
+            "rewind.yaml",
+            "/etc/rewind");
+
+        result.Errors.Select(e => e.ToString()).ShouldBe([
+            "rewind.yaml:5:24: components.web.plan[0].restore: a restore of db must come after a snapshot step of db in the same plan (nothing destructive without a way back)",
+            "rewind.yaml:5:51: components.web.plan[0].restore.approval: a restore waits for its own approval; only a policy's plan (policies.NAME.plan) may say approval: false",
+            "rewind.yaml:5:119: components.web.plan[2].restore.component: 'web' is not a postgres component with backups",
+        ]);
+    }
+
+    [Fact]
+    public void Plan_RestoreStep_GetsItsOwnApprovalGate_UnlessThePolicysPlanSaysOtherwise_AndHandlesTheSchema()
+    {
+        var result = ConfigParser.Parse(
+            """
+            components:
+              web:
+                provider: { release-dir: { path: /srv/web } }
+                probes: { up: { tcp: { host: 127.0.0.1, port: 80 } } }
+                plan: [ { snapshot: { component: db } }, { restore: { component: db } }, { switch: {} } ]
+                policies:
+                  corrupt: { when: { probe: up }, plan: [ { snapshot: { component: db } }, { restore: { component: db, restore-point: "before-{{from.version}}", approval: false } }, { switch: {} } ] }
+              db:
+                provider: { postgres: { url: "postgres://postgres@127.0.0.1:5432/shop", data-directory: /var/lib/pg } }
+                probes: { up: { tcp: { host: 127.0.0.1, port: 5432 } } }
+                backups: { repository: /var/backups/db }
+            """,
+            "rewind.yaml",
+            "/etc/rewind");
+        result.Errors.ShouldBeEmpty();
+        var web = result.Config!.Components["web"];
+        Release[] releases = [Stable("v1") with { Schema = "41" }, Stable("v2") with { Schema = "42", State = ReleaseState.Baking }];
+        var current = new ComponentState("web", "release-dir", "v2", null);
+
+        var plan = RollbackPlanner.Plan("web", web, current, releases, new PlanOptions());
+        var unattended = RollbackPlanner.Plan("web", web, current, releases, new PlanOptions { Policy = "corrupt" });
+
+        plan.Refusal.ShouldBeNull(); // the restore handles the schema change 42 -> 41
+        plan.Steps.Select(s => s.Kind).ShouldBe(["snapshot", "approval", "restore", "switch"]);
+        var gate = plan.Steps[1].ShouldBeOfType<ApprovalStep>();
+        (gate.AnyOf.ShouldHaveSingleItem(), gate.TwoPerson, gate.OnTimeout).ShouldBe(("approver", true, GateTimeout.Fail));
+        plan.Steps[2].ShouldBeOfType<DatabaseRestoreStep>().RestorePoint.ShouldBe("rewind-release-web-v2");
+        unattended.Steps.Select(s => s.Kind).ShouldBe(["snapshot", "restore", "switch"]);
+        unattended.Steps[1].ShouldBeOfType<DatabaseRestoreStep>().RestorePoint.ShouldBe("before-v2");
+        RollbackPlanner.Plan("web", web, current, releases, new PlanOptions { Emergency = true }).Steps.Select(s => s.Kind).ShouldContain("approval"); // a data-safety gate holds in an emergency
+    }
+
+    private static Release Stable(string version) => new("web", version, ReleaseState.Stable, DateTimeOffset.UnixEpoch, StableAt: DateTimeOffset.UnixEpoch);
 }

@@ -106,7 +106,7 @@ public sealed class TrafficConfigTests
             "rewind.yaml:10:22: components.web.plan[4].maintenance.state: required: maint, drain or ready",
             "rewind.yaml:10:33: components.web.plan[4].maintenance.haproxy.socket: required, expected unix:<socket path> or tcp:<host>:<port>",
             "rewind.yaml:10:60: components.web.plan[4].maintenance.servers: at least one server",
-            "rewind.yaml:11:9: components.web.plan[5]: declare exactly one kind: switch, command, http, wait-healthy, batch, cache-flush, notify, parallel, approval, traffic, maintenance, migrate-down or snapshot",
+            "rewind.yaml:11:9: components.web.plan[5]: declare exactly one kind: switch, command, http, wait-healthy, batch, cache-flush, notify, parallel, approval, traffic, maintenance, migrate-down, snapshot or restore",
             "rewind.yaml:12:96: components.web.plan[6].maintenance.state: expected one of maint, drain, ready, found 'off'",
             "rewind.yaml:12:96: components.web.plan[6].maintenance.state: required: maint, drain or ready",
         ]);
