@@ -133,6 +133,38 @@ public sealed class BackupCliTests : IAsyncLifetime
         verified.ShouldContain("verified: 1 set(s)");
     }
 
+    [Fact]
+    public async Task Restore_KilledWhileRecovering_LeavesTheLiveDirectoryIntact_AndARerunFinishesTheJob()
+    {
+        var cluster = _cluster!;
+        await cluster.ExecuteAsync("CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders SELECT generate_series(1, 100)");
+        await RunAsync("backup", "run", "db");
+        await cluster.ExecuteAsync("INSERT INTO orders SELECT generate_series(101, 200)");
+        var noted = new DateTimeOffset(await cluster.ScalarAsync<DateTime>("SELECT clock_timestamp()"), TimeSpan.Zero).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        await Task.Delay(100);
+        await cluster.ExecuteAsync("INSERT INTO orders SELECT generate_series(201, 300); SELECT pg_switch_wal()");
+        await Eventually.WaitAsync(async () => await cluster.ScalarAsync<long>("SELECT archived_count FROM pg_stat_archiver") >= 2 ? (object)true : null, Limit, "the WAL to be archived");
+        await cluster.StopAsync();
+
+        using (var killed = RewindProcess.Start("backup", "restore", "db", "--time", noted, "--yes", "--config", Config))
+        {
+            await Eventually.WaitAsync(() => Task.FromResult(killed.Output.Contains("recovering", StringComparison.Ordinal) ? (object)true : null), Limit, "the restore to reach recovery");
+            killed.KillHard(); // SIGKILL: no cleanup runs; the restored copy's server is left running
+        }
+
+        Directory.GetDirectories(_root, "data.restoring-*").ShouldNotBeEmpty(); // the half-done copy, beside
+        await cluster.StartAsync();
+        (await cluster.ScalarAsync<long>("SELECT count(*) FROM orders")).ShouldBe(300); // the live directory, untouched
+        await cluster.StopAsync();
+        var rerun = await RunAsync("backup", "restore", "db", "--time", noted, "--yes");
+        await cluster.StartAsync();
+
+        rerun.ShouldContain("restored db from set ");
+        (await cluster.ScalarAsync<long>("SELECT count(*) FROM orders")).ShouldBe(200);
+        Directory.GetDirectories(_root, "data.restoring-*").ShouldBeEmpty(); // the leftover (and its server) removed first
+        Directory.GetDirectories(_root, "data.replaced-*").ShouldHaveSingleItem();
+    }
+
     private async Task<string> RunAsync(params string[] args)
     {
         using var process = RewindProcess.Start([.. args, "--config", Config]);
