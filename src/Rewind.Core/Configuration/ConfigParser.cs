@@ -28,6 +28,7 @@ public static class ConfigParser
         var binder = new YamlBinder(file, positions);
         var config = binder.BindRoot<RewindConfig>(stream.Documents[0].RootNode);
         config.BaseDirectory = baseDirectory;
+        ConfigDefaults.Apply(config);
         var errors = binder.Errors.Concat(ConfigValidator.Validate(config, file, positions))
             .OrderBy(e => e.Line).ThenBy(e => e.Column).ToList();
         if (errors.Count > 0)

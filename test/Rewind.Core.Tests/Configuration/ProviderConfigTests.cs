@@ -298,6 +298,25 @@ public sealed class BackupConfigTests
         ok.Config!.Components["db"].Policies["rpo"].When.Signal!.Above.ShouldBe(360);
     }
 
+    [Fact]
+    public void Parse_PostgresWithoutProbes_GetsSelectOneOnItsUrl()
+    {
+        var result = ConfigParser.Parse(
+            """
+            components:
+              db:
+                provider: { postgres: { url: "postgres://postgres@127.0.0.1:5432/shop", data-directory: /var/lib/pg } }
+                backups: { repository: /var/backups/db }
+            """,
+            "rewind.yaml",
+            "/etc/rewind");
+
+        result.Errors.ShouldBeEmpty();
+        var probe = result.Config!.Components["db"].Probes.ShouldHaveSingleItem();
+        probe.Key.ShouldBe("up");
+        (probe.Value.Postgres!.Url, probe.Value.Postgres.Query).ShouldBe(("postgres://postgres@127.0.0.1:5432/shop", "select 1"));
+    }
+
     [Theory]
     [InlineData("> 0", "12", true)]
     [InlineData("> 0", "0", false)]

@@ -1,0 +1,23 @@
+namespace Rewind.Core.Configuration;
+
+/// <summary>Defaults that depend on other keys, applied after binding and before validation.</summary>
+internal static class ConfigDefaults
+{
+    /// <summary>The probe a <c>postgres</c> component gets when it declares none.</summary>
+    public const string PostgresProbe = "up";
+
+    /// <summary>
+    /// A <c>postgres</c> component without probes gets one: <c>up</c>, <c>select 1</c> on its provider's URL, so a
+    /// cluster declared only for its backups needs no probe written out.
+    /// </summary>
+    public static void Apply(RewindConfig config)
+    {
+        foreach (var component in config.Components.Values)
+        {
+            if (component.Probes.Count == 0 && component.Provider.Postgres is { } postgres && PostgresUrl.TryParse(postgres.Url, out _))
+            {
+                component.Probes[PostgresProbe] = new ProbeConfig { Postgres = new PostgresProbeConfig { Url = postgres.Url } };
+            }
+        }
+    }
+}
