@@ -15,7 +15,7 @@ internal static partial class ConfigValidator
         if (backups.Logical is { } logical)
         {
             ValidateCron($"{at}.logical.schedule", logical, "schedule", logical.Schedule, add);
-            if (logical.Databases.Any(d => !DatabaseName().IsMatch(d)) || logical.Databases.Distinct(StringComparer.Ordinal).Count() != logical.Databases.Count)
+            if (logical.Databases.Any(d => !Backups.PostgresNames.IsDatabase(d)) || logical.Databases.Distinct(StringComparer.Ordinal).Count() != logical.Databases.Count)
             {
                 add(logical, "databases", $"{at}.logical.databases: database names (letters, digits, '_', '-', '.'), none repeated; leave it out for the provider's database");
             }
@@ -69,7 +69,4 @@ internal static partial class ConfigValidator
     }
 
     private static string Normalise(string path) => Path.GetFullPath(path, "/config-directory").TrimEnd('/') is { Length: > 0 } full ? full : "/";
-
-    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
-    private static partial System.Text.RegularExpressions.Regex DatabaseName();
 }

@@ -10,7 +10,7 @@ namespace Rewind.Runtime.Backups;
 /// work in progress. A set appears under <c>sets/</c> only once complete (its directory is renamed there), and a WAL file
 /// counts as archived only once its <c>.json</c> entry exists, so nothing half-written ever looks complete.
 /// </summary>
-public sealed class BackupRepository
+public sealed partial class BackupRepository
 {
     internal const string ManifestName = "manifest.json";
     internal const string DataFolder = "pg_data";
