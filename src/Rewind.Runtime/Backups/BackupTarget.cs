@@ -9,7 +9,7 @@ namespace Rewind.Runtime.Backups;
 /// The backup engine for one configured component: its repository (with compression and key), and for a
 /// <c>postgres</c> component the cluster's connection, data directory and tools.
 /// </summary>
-public sealed class BackupTarget
+public sealed partial class BackupTarget
 {
     private BackupTarget(string component, BackupsConfig config, BackupRepository repository, PostgresProviderConfig? postgres)
     {

@@ -9,7 +9,8 @@ using Rewind.Server.Hosting;
 namespace Rewind.Server.Backups;
 
 /// <summary>
-/// Runs each component's scheduled base backups (<c>backups.schedule</c>), quick verifications
+/// Runs each component's scheduled base backups (<c>backups.schedule</c>), logical dumps (<c>backups.logical.schedule</c>),
+/// file backups (<c>backups.files.schedule</c>), quick verifications
 /// (<c>verify.schedule</c>) and restore drills (<c>verify.full-schedule</c>), one at a time, and records every run in
 /// the store. A run is due when its cron expression fell due after the last recorded run of its kind (or after the
 /// controller started, for one never run), so a controller that was down runs a missed schedule once when it is back.
@@ -34,7 +35,7 @@ internal sealed partial class BackupScheduleHostedService(ConfigHolder config, I
             }
 
             var runs = await store.GetBackupRunsAsync(name, 50, cancellationToken);
-            foreach (var (kind, cron) in Schedules(backups))
+            foreach (var (kind, cron) in Schedules(backups).Concat(SetSchedules(backups)))
             {
                 var last = runs.FirstOrDefault(r => r.Kind == kind)?.StartedAt ?? _started;
                 if (Next(cron, last) is { } due && due <= time.GetUtcNow())
