@@ -35,7 +35,7 @@ public sealed partial class FileBackup
         }
 
         var setId = BackupSetId.Create(startedAt);
-        var work = Path.Combine(_repository.TemporaryDirectory, "files-" + setId);
+        var work = Path.Combine(_repository.TemporaryDirectory, $"files-{setId}-{Guid.NewGuid():N}");
         try
         {
             var tree = FileTree.Walk(request.Paths);

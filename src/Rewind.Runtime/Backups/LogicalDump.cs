@@ -42,7 +42,7 @@ public sealed partial class LogicalDump
         }
 
         var setId = BackupSetId.Create(startedAt);
-        var work = Path.Combine(_repository.TemporaryDirectory, "dump-" + setId);
+        var work = Path.Combine(_repository.TemporaryDirectory, $"dump-{setId}-{Guid.NewGuid():N}");
         var (staging, set) = (Path.Combine(work, "staging"), Path.Combine(work, "set"));
         try
         {
@@ -76,9 +76,9 @@ public sealed partial class LogicalDump
                 Duration = _timeProvider.GetElapsedTime(started),
             };
         }
-        catch (BackupIntegrityException ex)
+        catch (IOException ex)
         {
-            return Fail(ex.Message);
+            return Fail(ex is BackupIntegrityException ? ex.Message : $"cannot store the dump: {ex.Message}");
         }
         finally
         {

@@ -20,7 +20,7 @@ internal static partial class BackupJobs
             case BackupRun.Verify:
                 var report = await new BackupVerifier(target.Repository).VerifyAsync(target.Verification(), cancellationToken);
                 var errors = report.Findings.Where(f => f.Severity == FindingSeverity.Error).Select(f => f.ToString()).ToList();
-                return (report.Passed, string.Create(CultureInfo.InvariantCulture, $"{report.SetsChecked.Count} set(s), {report.DumpsChecked.Count} dump(s), {report.FileSetsChecked.Count} file set(s), {report.FilesChecked} file(s), {report.WalFilesChecked} WAL file(s), {Sizes.Format(report.BytesChecked)} checked in {Durations.Format(report.Duration)}{(errors.Count == 0 ? "" : "; " + string.Join("; ", errors))}"));
+                return (report.Passed, string.Create(CultureInfo.InvariantCulture, $"{report.SetsChecked.Count} set(s), {report.FilesChecked} file(s), {report.WalFilesChecked} WAL file(s), {Sizes.Format(report.BytesChecked)} checked in {Durations.Format(report.Duration)}{(errors.Count == 0 ? "" : "; " + string.Join("; ", errors))}"));
             case BackupRun.Drill when target.Tools is not null && configPath is not null:
                 var drill = await target.DrillAsync(configPath, cancellationToken);
                 return (drill.Succeeded, drill.Describe());
