@@ -15,7 +15,7 @@ internal static class BackupDumpCommands
     {
         var (config, component) = (BackupContext.ConfigOption(), BackupContext.ComponentArgument());
         var database = new Option<string[]>("--database") { Description = "Dump this database (repeatable; default: backups.logical.databases, else the provider URL's database)" };
-        var command = new Command("dump", "Take a logical dump (pg_dump -Fc) of a postgres component's databases now: one set, a checksummed, compressed, encrypted file per database.") { component, database, config };
+        var command = new Command("dump", "Take a logical dump (pg_dump -Fc) of a postgres component's databases now: one set with a checksummed file per database, compressed and encrypted as the repository is configured.") { component, database, config };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var (target, exit) = await BackupContext.LoadAsync(context, parse.GetValue(config)!, parse.GetValue(component)!, cancellationToken);

@@ -10,7 +10,7 @@ internal static class BackupFileCommands
     public static Command Files(CliContext context)
     {
         var (config, component) = (BackupContext.ConfigOption(), BackupContext.ComponentArgument());
-        var command = new Command("files", "Back up the component's declared paths (backups.files.paths) now: every file checksummed, compressed and encrypted, with modes and symbolic links, into a new set.") { component, config };
+        var command = new Command("files", "Back up the component's declared paths (backups.files.paths) now into a new set: every file checksummed, compressed and encrypted as the repository is configured, with modes; symbolic links kept as links.") { component, config };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var (target, exit) = await BackupContext.LoadAsync(context, parse.GetValue(config)!, parse.GetValue(component)!, cancellationToken);
