@@ -1,6 +1,6 @@
 namespace Rewind.Runtime.Backups;
 
-/// <summary>Whether two paths overlap: one is the other or lies beneath it, after normalising and resolving symbolic links of existing parts.</summary>
+/// <summary>Whether two paths overlap: one is the other or lies beneath it, after normalising and resolving the symbolic links of their existing parts.</summary>
 internal static class RepositoryPaths
 {
     public static bool Overlap(string path, string other)
@@ -9,19 +9,18 @@ internal static class RepositoryPaths
         return a == b || a.StartsWith(b + "/", StringComparison.Ordinal) || b.StartsWith(a + "/", StringComparison.Ordinal) || a.Length == 0 || b.Length == 0;
     }
 
-    /// <summary>The full path without a trailing '/', with the longest existing prefix's links resolved ("" for the root).</summary>
+    /// <summary>The full path without a trailing '/' ("" for the root), each existing directory link on the way resolved.</summary>
     private static string Resolve(string path)
     {
-        var full = Path.GetFullPath(path).TrimEnd('/');
-        var existing = full;
-        var rest = "";
-        while (existing.Length > 0 && !Directory.Exists(existing))
+        var resolved = "";
+        foreach (var part in Path.GetFullPath(path).Split('/', StringSplitOptions.RemoveEmptyEntries))
         {
-            rest = "/" + Path.GetFileName(existing) + rest;
-            existing = Path.GetDirectoryName(existing)?.TrimEnd('/') ?? "";
+            var next = resolved + "/" + part;
+            resolved = Directory.Exists(next) && new DirectoryInfo(next).ResolveLinkTarget(returnFinalTarget: true) is { } target
+                ? target.FullName.TrimEnd('/')
+                : next;
         }
 
-        var real = existing.Length == 0 ? "" : (new DirectoryInfo(existing).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? existing).TrimEnd('/');
-        return real + rest;
+        return resolved;
     }
 }
