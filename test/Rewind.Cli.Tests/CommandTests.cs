@@ -20,7 +20,13 @@ public sealed class CommandTests
     [InlineData("incident escalate")]
     [InlineData("incident report")]
     [InlineData("stats")]
+    [InlineData("backup")]
     [InlineData("backup restore")]
+    [InlineData("backup dump")]
+    [InlineData("backup restore-table")]
+    [InlineData("backup restore-dump")]
+    [InlineData("backup files")]
+    [InlineData("backup restore-files")]
     [InlineData("wal push")]
     public async Task Help_IsWhatUsersRead(string command)
     {

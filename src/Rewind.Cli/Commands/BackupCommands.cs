@@ -7,11 +7,11 @@ using Spectre.Console;
 
 namespace Rewind.Cli.Commands;
 
-/// <summary><c>rewind backup run|list|verify|restore|restore-point|expire</c>: a component's backups, on the database's host.</summary>
+/// <summary><c>rewind backup run|list|verify|restore|restore-point|expire|dump|restore-table|restore-dump|files|restore-files</c>: a component's backups, on its host.</summary>
 internal static class BackupCommands
 {
     public static Command Create(CliContext context) =>
-        new("backup", "Backups of a component (run on its host, from the config file): take, list, verify, restore.")
+        new("backup", "Backups of a component (run on its host, from the config file): base backups, logical dumps and file backups; take, list, verify, restore.")
         {
             Run(context),
             List(context),
@@ -19,6 +19,11 @@ internal static class BackupCommands
             BackupRestoreCommand.Create(context),
             RestorePoint(context),
             Expire(context),
+            BackupDumpCommands.Dump(context),
+            BackupDumpCommands.RestoreTable(context),
+            BackupDumpCommands.RestoreDump(context),
+            BackupFileCommands.Files(context),
+            BackupFileCommands.RestoreFiles(context),
         };
 
     private static Command Run(CliContext context)
@@ -48,7 +53,7 @@ internal static class BackupCommands
     private static Command List(CliContext context)
     {
         var (config, component) = (BackupContext.ConfigOption(), BackupContext.ComponentArgument());
-        var command = new Command("list", "List the base backups (size, age, WAL they need) and the archived WAL: its coverage and any gap.") { component, config };
+        var command = new Command("list", "List the base backups (size, age, WAL they need), the archived WAL (its coverage and any gap), the logical dumps and the file sets.") { component, config };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var (target, exit) = await BackupContext.LoadAsync(context, parse.GetValue(config)!, parse.GetValue(component)!, cancellationToken);
@@ -60,14 +65,19 @@ internal static class BackupCommands
             var now = DateTimeOffset.UtcNow;
             var sets = await target.Repository.ListSetsAsync(cancellationToken);
             var wal = await target.Repository.ListWalAsync(cancellationToken);
-            var table = new Table().AddColumns("set", "taken", "age", "size", "stored", "WAL needed", "encrypted");
-            foreach (var set in sets.OrderBy(s => s.SetId, StringComparer.Ordinal))
+            if (target.Postgres is not null || sets.Count > 0)
             {
-                table.AddRow(set.SetId, set.Finished.ToString("u", CultureInfo.InvariantCulture), Durations.Format(now - set.Finished), Size(set.TotalSize), Size(set.TotalStoredSize), $"{set.WalStart}..{set.WalStop}", set.KeyId is null ? "no" : "yes");
+                var table = new Table().AddColumns("set", "taken", "age", "size", "stored", "WAL needed", "encrypted");
+                foreach (var set in sets.OrderBy(s => s.SetId, StringComparer.Ordinal))
+                {
+                    table.AddRow(set.SetId, set.Finished.ToString("u", CultureInfo.InvariantCulture), Durations.Format(now - set.Finished), Size(set.TotalSize), Size(set.TotalStoredSize), $"{set.WalStart}..{set.WalStop}", set.KeyId is null ? "no" : "yes");
+                }
+
+                context.Console.Write(table);
+                context.Console.MarkupLine(Markup.Escape(WalCoverage.Describe(sets, wal, now)));
             }
 
-            context.Console.Write(table);
-            context.Console.MarkupLine(Markup.Escape(WalCoverage.Describe(sets, wal, now)));
+            await BackupSetListing.WriteAsync(context, target.Repository, now, cancellationToken);
             return ExitCodes.Ok;
         });
         return command;
@@ -76,9 +86,9 @@ internal static class BackupCommands
     private static Command Verify(CliContext context)
     {
         var (config, component) = (BackupContext.ConfigOption(), BackupContext.ComponentArgument());
-        var set = new Option<string?>("--set") { Description = "Check only this set (default: every set)" };
+        var set = new Option<string?>("--set") { Description = "Check only this set: a base backup, dump or file set id (default: every set)" };
         var full = new Option<bool>("--full") { Description = "Then a restore drill: restore the newest state into a scratch directory, run the declared verify.queries, measure the recovery time (RTO) and data loss (RPO), remove it" };
-        var command = new Command("verify", "Quick verification: every stored file read back against its checksum, the WAL chain complete, ages within the schedule, the key right. Exit 1 on any error.") { component, set, full, config };
+        var command = new Command("verify", "Quick verification: every stored file (base backups, WAL, dumps, file sets) read back against its checksum, the WAL chain complete, ages within the schedule, the key right. Exit 1 on any error.") { component, set, full, config };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var (target, exit) = await BackupContext.LoadAsync(context, parse.GetValue(config)!, parse.GetValue(component)!, cancellationToken);
@@ -87,15 +97,14 @@ internal static class BackupCommands
                 return exit;
             }
 
-            var request = new VerificationRequest { SetId = parse.GetValue(set), MaxWalAge = target.Postgres is null ? null : target.Config.MaxAge };
-            var report = await new BackupVerifier(target.Repository).VerifyAsync(request, cancellationToken);
+            var report = await new BackupVerifier(target.Repository).VerifyAsync(target.Verification(parse.GetValue(set)), cancellationToken);
             foreach (var finding in report.Findings)
             {
                 context.Console.MarkupLine(finding.Severity == FindingSeverity.Error ? $"[red]{Markup.Escape(finding.ToString())}[/]" : Markup.Escape(finding.ToString()));
             }
 
             var throughput = report.Duration > TimeSpan.Zero ? report.BytesChecked / report.Duration.TotalSeconds : 0;
-            context.Console.MarkupLine($"{(report.Passed ? "[green]verified[/]" : "[red]FAILED[/]")}: {report.SetsChecked.Count} set(s), {report.FilesChecked} file(s) and {report.WalFilesChecked} WAL file(s), {Size(report.BytesChecked)} read back in {Durations.Format(report.Duration)} ({Size((long)throughput)}/s); newest backup {Age(report.NewestBackupAge)}, newest WAL {Age(report.NewestWalAge)}");
+            context.Console.MarkupLine($"{(report.Passed ? "[green]verified[/]" : "[red]FAILED[/]")}: {report.SetsChecked.Count} set(s), {report.DumpsChecked.Count} dump(s), {report.FileSetsChecked.Count} file set(s), {report.FilesChecked} file(s) and {report.WalFilesChecked} WAL file(s), {Size(report.BytesChecked)} read back in {Durations.Format(report.Duration)} ({Size((long)throughput)}/s); newest backup {Age(report.NewestBackupAge)}, newest WAL {Age(report.NewestWalAge)}");
             if (!report.Passed || !parse.GetValue(full))
             {
                 return report.Passed ? ExitCodes.Ok : ExitCodes.Failed;
@@ -153,7 +162,7 @@ internal static class BackupCommands
     {
         var (config, component) = (BackupContext.ConfigOption(), BackupContext.ComponentArgument());
         var dryRun = new Option<bool>("--dry-run") { Description = "Say what would be removed; remove nothing" };
-        var command = new Command("expire", "Apply retention: remove the base backups beyond retention.count that are older than retention.age, the WAL only they needed, and leftovers of killed backups. The controller does this after each scheduled base backup.") { component, dryRun, config };
+        var command = new Command("expire", "Apply retention: remove the base backups, dumps and file sets beyond the newest retention.count of their kind that are older than retention.age, the WAL only the removed base backups needed, and leftovers of killed work. The controller does this after each scheduled backup.") { component, dryRun, config };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var (target, exit) = await BackupContext.LoadAsync(context, parse.GetValue(config)!, parse.GetValue(component)!, cancellationToken);

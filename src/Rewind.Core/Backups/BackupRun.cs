@@ -1,10 +1,12 @@
 namespace Rewind.Core.Backups;
 
-/// <summary>One scheduled backup, quick verification, restore drill or expiry of a component, and how it ended.</summary>
+/// <summary>One scheduled base backup, logical dump, file backup, quick verification, restore drill or expiry of a component, and how it ended.</summary>
 public sealed record BackupRun(string Component, string Kind, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, bool Succeeded, string Summary)
 {
     public const string BaseBackup = "base-backup";
     public const string Verify = "verify";
     public const string Drill = "drill";
     public const string Expire = "expire";
+    public const string LogicalDump = "logical-dump";
+    public const string FileBackup = "file-backup";
 }

@@ -1,22 +1,30 @@
 namespace Rewind.Core.Backups;
 
 /// <summary>
-/// Which base backups a repository keeps: always the newest <c>count</c>, and beyond those every set younger than
-/// <c>age</c>. The WAL kept is what the oldest kept set needs and everything after it; older segments serve only the
+/// Which sets a repository keeps, per kind (base backups, dumps, file sets): always the newest <c>count</c>, and beyond
+/// those every set younger than <c>age</c>. The WAL kept is what the oldest kept set needs and everything after it; older segments serve only the
 /// expired sets. Timeline history files are always kept (they are tiny and recovery follows them).
 /// </summary>
 public static class Retention
 {
+    /// <summary>The items kept by the rule (newest <paramref name="count"/>, and beyond those the younger than <paramref name="age"/>), oldest first.</summary>
+    public static IReadOnlyList<T> Kept<T>(IEnumerable<T> items, Func<T, string> id, Func<T, DateTimeOffset> finished, DateTimeOffset now, int count, TimeSpan age)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        return [.. items.OrderByDescending(finished).ThenByDescending(id, StringComparer.Ordinal)
+            .Where((item, index) => index < count || now - finished(item) < age)
+            .OrderBy(id, StringComparer.Ordinal)];
+    }
+
     public static RetentionDecision Decide(IReadOnlyList<BackupManifest> sets, DateTimeOffset now, int count, TimeSpan age)
     {
         ArgumentNullException.ThrowIfNull(sets);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        var newestFirst = sets.OrderByDescending(set => set.Finished).ThenByDescending(set => set.SetId, StringComparer.Ordinal).ToList();
-        var keep = newestFirst.Where((set, index) => index < count || now - set.Finished < age).ToList();
-        var expire = newestFirst.Except(keep).OrderBy(set => set.SetId, StringComparer.Ordinal).ToList();
+        var keep = Kept(sets, set => set.SetId, set => set.Finished, now, count, age);
+        var expire = sets.Except(keep).OrderBy(set => set.SetId, StringComparer.Ordinal).ToList();
         var oldestKept = keep.Count == 0 ? null : keep.MinBy(set => WalSegmentName.Parse(set.WalStart).Number(set.WalSegmentSize));
         return new RetentionDecision(
-            keep.OrderBy(set => set.SetId, StringComparer.Ordinal).ToList(),
+            keep,
             expire,
             oldestKept is null ? null : WalSegmentName.Parse(oldestKept.WalStart),
             oldestKept?.WalSegmentSize ?? WalSegmentName.DefaultSize);

@@ -19,7 +19,7 @@ public sealed record VerificationFinding(FindingSeverity Severity, string Subjec
 /// <summary>Everything a verification found, never thrown: an empty <see cref="Findings"/> list is a pass.</summary>
 /// <param name="Findings">Everything found, errors first.</param>
 /// <param name="SetsChecked">The ids of the sets whose files were checked.</param>
-/// <param name="FilesChecked">How many set files were read back and compared.</param>
+/// <param name="FilesChecked">How many stored files of base backups, dumps and file sets were read back and compared.</param>
 /// <param name="BytesChecked">Plain bytes read back (sets and WAL).</param>
 /// <param name="WalFilesChecked">How many archived WAL files were read back and compared.</param>
 /// <param name="WalGaps">Missing runs of WAL segments, also listed in <paramref name="Findings"/>.</param>
@@ -38,4 +38,10 @@ public sealed record VerificationReport(
     TimeSpan Duration)
 {
     public bool Passed => Findings.All(finding => finding.Severity != FindingSeverity.Error);
+
+    /// <summary>The ids of the dump sets whose files were checked.</summary>
+    public IReadOnlyList<string> DumpsChecked { get; init; } = [];
+
+    /// <summary>The ids of the file backup sets whose files were checked.</summary>
+    public IReadOnlyList<string> FileSetsChecked { get; init; } = [];
 }

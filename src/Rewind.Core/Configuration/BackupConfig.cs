@@ -26,8 +26,8 @@ public sealed class PostgresProviderConfig
 }
 
 /// <summary>
-/// Backups of a <c>postgres</c> component: physical base backups and continuous WAL archiving, in one repository with
-/// checksummed manifests, optionally encrypted.
+/// Backups of a component, in one repository with checksummed manifests, optionally encrypted: physical base backups,
+/// continuous WAL archiving and logical dumps of a <c>postgres</c> component, and copies of declared paths of any component.
 /// </summary>
 public sealed class BackupsConfig
 {
@@ -48,7 +48,33 @@ public sealed class BackupsConfig
     /// <summary>The recovery point objective: the newest archived WAL (or backup) older than this is a failing <c>rpo</c> signal. Default 5m.</summary>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Logical dumps (<c>pg_dump -Fc</c>) for small databases and single-table recovery. Default: none. <c>postgres</c> only.</summary>
+    public LogicalBackupConfig? Logical { get; set; }
+
+    /// <summary>Copies of declared paths (uploads, configuration) with the same manifests, checksums and encryption. Default: none.</summary>
+    public FileBackupConfig? Files { get; set; }
+
     public BackupVerifyConfig Verify { get; set; } = new();
+}
+
+/// <summary>Scheduled logical dumps of a <c>postgres</c> component's databases.</summary>
+public sealed class LogicalBackupConfig
+{
+    /// <summary>When dumps are taken (Quartz cron, UTC). Default: none (only on demand).</summary>
+    public string? Schedule { get; set; }
+
+    /// <summary>The databases dumped, one file each in one dump set. Default: the database of the provider's URL.</summary>
+    public List<string> Databases { get; set; } = [];
+}
+
+/// <summary>Scheduled copies of directories (or single files) of any component.</summary>
+public sealed class FileBackupConfig
+{
+    /// <summary>When the paths are copied (Quartz cron, UTC). Default: none (only on demand).</summary>
+    public string? Schedule { get; set; }
+
+    /// <summary>Absolute (or config-relative) directories or files; never inside the repository. Required.</summary>
+    public List<string> Paths { get; set; } = [];
 }
 
 public sealed class RetentionConfig

@@ -56,6 +56,11 @@ internal static class ConfigPaths
             {
                 encryption.KeyFile = Path.GetFullPath(encryption.KeyFile, baseDirectory);
             }
+
+            if (backups.Files is { } fileBackups)
+            {
+                fileBackups.Paths = [.. fileBackups.Paths.Select(p => string.IsNullOrWhiteSpace(p) ? p : Path.GetFullPath(p, baseDirectory))];
+            }
         }
 
         if (component.Provider.Files is { } files)

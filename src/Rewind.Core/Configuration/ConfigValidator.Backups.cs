@@ -44,11 +44,7 @@ internal static partial class ConfigValidator
             add(backups, "repository", $"{at}.repository: required: the directory the backups are kept in");
         }
 
-        if (component.Provider.Postgres is null)
-        {
-            add(component, "backups", $"{at}: backups are of a postgres component (provider postgres)");
-        }
-
+        ValidateBackupKinds(at, component.Provider.Postgres is not null, backups, add);
         ValidateCron($"{at}.schedule", backups, "schedule", backups.Schedule, add);
         if (!Compressions.Contains(backups.Compression, StringComparer.Ordinal))
         {

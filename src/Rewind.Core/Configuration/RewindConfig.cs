@@ -101,7 +101,7 @@ public sealed class ComponentConfig
     /// <summary>Checks after every rollback of the component, before it counts as succeeded: smoke tests and policies holding.</summary>
     public VerifyConfig Verify { get; set; } = new();
 
-    /// <summary>Backups of a <c>postgres</c> component: base backups and WAL. Default: none.</summary>
+    /// <summary>Backups of the component: base backups, WAL and logical dumps of a <c>postgres</c> component; copies of declared paths of any. Default: none.</summary>
     public BackupsConfig? Backups { get; set; }
 }
 

@@ -3,10 +3,11 @@ using Rewind.Core.Backups;
 namespace Rewind.Runtime.Backups;
 
 /// <summary>
-/// Applies retention to a repository: removes the base backups <see cref="Retention"/> lets go, then the WAL only they
-/// needed, then leftovers of killed work under <c>tmp/</c>. A set is first renamed out of <c>sets/</c> (so it stops
-/// counting at once) and then deleted; a WAL file's entry goes before its bytes. Nothing unreadable is ever removed: a
-/// set whose manifest cannot be read is not a set retention knows about, and verification reports it.
+/// Applies retention to a repository: removes the base backups, dumps and file sets <see cref="Retention"/> lets go (each
+/// kind counted on its own), then the WAL only the removed base backups needed, then leftovers of killed work under
+/// <c>tmp/</c>. A set is removed with <see cref="BackupRepository.RemoveSet"/> (renamed out of sight first); a WAL file's
+/// entry goes before its bytes. Nothing unreadable is ever removed: a set whose manifest cannot be read is not a set
+/// retention knows about, and verification reports it.
 /// </summary>
 public sealed class BackupExpiry(BackupRepository repository, TimeProvider? timeProvider = null)
 {
@@ -23,18 +24,25 @@ public sealed class BackupExpiry(BackupRepository repository, TimeProvider? time
         ArgumentNullException.ThrowIfNull(repository);
         var now = _time.GetUtcNow();
         var decision = Retention.Decide(await repository.ListSetsAsync(cancellationToken), now, count, age);
+        var others = new List<StoredSet>();
+        foreach (var kind in new[] { SetKind.Dump, SetKind.Files })
+        {
+            var sets = await repository.ListStoredSetsAsync(kind, cancellationToken);
+            others.AddRange(sets.Except(Retention.Kept(sets, s => s.SetId, s => s.Finished, now, count, age)));
+        }
+
         var wal = (await repository.ListWalAsync(cancellationToken))
             .Select(entry => (Entry: entry, Name: WalFileName.TryParse(entry.Name)))
             .Where(w => w.Name is not null && decision.Expires(w.Name))
             .ToList();
         var leftovers = Leftovers(now).ToList();
-        var freed = decision.Expire.Sum(set => set.TotalStoredSize) + wal.Sum(w => w.Entry.StoredSize);
+        var freed = decision.Expire.Sum(set => set.TotalStoredSize) + others.Sum(set => set.StoredSize) + wal.Sum(w => w.Entry.StoredSize);
         if (!dryRun)
         {
-            foreach (var set in decision.Expire)
+            foreach (var (kind, id) in decision.Expire.Select(s => (SetKind.Base, s.SetId)).Concat(others.Select(s => (s.Kind, s.SetId))))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                RemoveSet(set.SetId);
+                repository.RemoveSet(kind, id);
             }
 
             foreach (var (entry, name) in wal)
@@ -46,26 +54,28 @@ public sealed class BackupExpiry(BackupRepository repository, TimeProvider? time
 
             foreach (var leftover in leftovers)
             {
-                DeleteTree(leftover);
+                Directory.Delete(leftover, recursive: true);
                 File.Delete(WorkLock.PathOf(leftover));
             }
         }
 
-        return new ExpiryResult(dryRun, decision.Keep.Select(s => s.SetId).ToList(), decision.Expire.Select(s => s.SetId).ToList(), wal.Count, decision.WalKeptFrom?.ToString(), freed, leftovers.Select(Path.GetFileName).OfType<string>().ToList());
-    }
-
-    private void RemoveSet(string setId)
-    {
-        var doomed = Path.Combine(repository.TemporaryDirectory, $"expired-{setId}");
-        Directory.CreateDirectory(repository.TemporaryDirectory);
-        Directory.Move(repository.SetDirectory(setId), doomed);
-        FileSystem.SyncDirectory(repository.SetsDirectory);
-        DeleteTree(doomed);
+        return new ExpiryResult(
+            dryRun,
+            [.. decision.Keep.Select(s => s.SetId)],
+            [.. decision.Expire.Select(s => s.SetId)],
+            wal.Count,
+            decision.WalKeptFrom?.ToString(),
+            freed,
+            [.. leftovers.Select(Path.GetFileName).OfType<string>()])
+        {
+            DumpsExpired = [.. others.Where(s => s.Kind == SetKind.Dump).Select(s => s.SetId)],
+            FileSetsExpired = [.. others.Where(s => s.Kind == SetKind.Files).Select(s => s.SetId)],
+        };
     }
 
     /// <summary>
-    /// Work directories under <c>tmp/</c> nobody is working in: an expired set whose deletion was cut short, one whose
-    /// lock is released and older than <see cref="LeftoverLockAge"/>, or one without a lock older than <see cref="LeftoverAge"/>.
+    /// Work directories under <c>tmp/</c> nobody is working in: one whose lock is released and older than
+    /// <see cref="LeftoverLockAge"/>, or one without a lock older than <see cref="LeftoverAge"/>.
     /// </summary>
     private IEnumerable<string> Leftovers(DateTimeOffset now)
     {
@@ -76,38 +86,40 @@ public sealed class BackupExpiry(BackupRepository repository, TimeProvider? time
 
         foreach (var directory in Directory.EnumerateDirectories(repository.TemporaryDirectory).Order(StringComparer.Ordinal))
         {
-            var name = Path.GetFileName(directory);
             var lockFile = new FileInfo(WorkLock.PathOf(directory));
-            var leftover = name.StartsWith("expired-", StringComparison.Ordinal)
-                || (lockFile.Exists ? now - new DateTimeOffset(lockFile.LastWriteTimeUtc) > LeftoverLockAge && !WorkLock.IsHeld(directory)
-                    : now - new DateTimeOffset(Directory.GetLastWriteTimeUtc(directory)) > LeftoverAge);
+            var leftover = lockFile.Exists
+                ? now - new DateTimeOffset(lockFile.LastWriteTimeUtc) > LeftoverLockAge && !WorkLock.IsHeld(directory)
+                : now - new DateTimeOffset(Directory.GetLastWriteTimeUtc(directory)) > LeftoverAge;
             if (leftover)
             {
                 yield return directory;
             }
         }
     }
-
-    private static void DeleteTree(string directory)
-    {
-        if (Directory.Exists(directory))
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-    }
 }
 
 /// <summary>What one expiry removed (or, for a dry run, would remove).</summary>
 /// <param name="DryRun">Nothing was removed.</param>
-/// <param name="Kept">Sets kept, oldest first.</param>
-/// <param name="Expired">Sets removed, oldest first.</param>
+/// <param name="Kept">Base backups kept, oldest first.</param>
+/// <param name="Expired">Base backups removed, oldest first.</param>
 /// <param name="WalFilesExpired">Archived WAL files removed.</param>
-/// <param name="WalKeptFrom">The first WAL segment kept (the oldest kept set's start), when any set exists.</param>
-/// <param name="BytesFreed">Stored bytes of the removed sets and WAL.</param>
+/// <param name="WalKeptFrom">The first WAL segment kept (the oldest kept base backup's start), when any set exists.</param>
+/// <param name="BytesFreed">Stored bytes of everything removed.</param>
 /// <param name="Leftovers">Work directories of killed runs removed from <c>tmp/</c>.</param>
 public sealed record ExpiryResult(bool DryRun, IReadOnlyList<string> Kept, IReadOnlyList<string> Expired, int WalFilesExpired, string? WalKeptFrom, long BytesFreed, IReadOnlyList<string> Leftovers)
 {
+    /// <summary>Dump sets removed, oldest first.</summary>
+    public IReadOnlyList<string> DumpsExpired { get; init; } = [];
+
+    /// <summary>File sets removed, oldest first.</summary>
+    public IReadOnlyList<string> FileSetsExpired { get; init; } = [];
+
     public string Describe() =>
-        $"{(DryRun ? "would expire" : "expired")} {Expired.Count} set(s){(Expired.Count == 0 ? "" : " (" + string.Join(", ", Expired) + ")")} and {WalFilesExpired} WAL file(s), {Sizes.Format(BytesFreed)}; "
-        + $"{Kept.Count} set(s) kept{(WalKeptFrom is null ? "" : ", WAL from " + WalKeptFrom)}{(Leftovers.Count == 0 ? "" : $"; {Leftovers.Count} leftover(s) of killed work {(DryRun ? "to remove" : "removed")}")}";
+        $"{(DryRun ? "would expire" : "expired")} {Expired.Count} set(s){List(Expired)} and {WalFilesExpired} WAL file(s)"
+        + (DumpsExpired.Count == 0 ? "" : $", {DumpsExpired.Count} dump(s){List(DumpsExpired)}")
+        + (FileSetsExpired.Count == 0 ? "" : $", {FileSetsExpired.Count} file set(s){List(FileSetsExpired)}")
+        + $", {Sizes.Format(BytesFreed)}; {Kept.Count} set(s) kept{(WalKeptFrom is null ? "" : ", WAL from " + WalKeptFrom)}"
+        + (Leftovers.Count == 0 ? "" : $"; {Leftovers.Count} leftover(s) of killed work {(DryRun ? "to remove" : "removed")}");
+
+    private static string List(IReadOnlyList<string> ids) => ids.Count == 0 ? "" : " (" + string.Join(", ", ids) + ")";
 }

@@ -11,6 +11,8 @@ namespace Rewind.Runtime.Backups;
     WriteIndented = true)]
 [JsonSerializable(typeof(BackupManifest))]
 [JsonSerializable(typeof(WalEntry))]
+[JsonSerializable(typeof(DumpManifest))]
+[JsonSerializable(typeof(FileSetManifest))]
 [JsonSerializable(typeof(SwapJournal))]
 internal sealed partial class BackupJson : JsonSerializerContext
 {

@@ -4,8 +4,8 @@ using Rewind.Core.Backups;
 namespace Rewind.Runtime.Backups;
 
 /// <summary>
-/// Quick verification of a repository: every stored file of the checked sets (and of the WAL archive) is read back,
-/// decrypted, decompressed and compared with its manifest checksum, in parallel across files; the WAL chain from each
+/// Quick verification of a repository: every stored file of the checked sets (base backups, dumps, file sets, and the
+/// WAL archive) is read back, decrypted, decompressed and compared with its manifest checksum, in parallel across files; the WAL chain from each
 /// set's first segment to the newest archived one is checked for gaps; ages are compared with their limits. Everything
 /// found is a finding in the report, never an exception.
 /// </summary>
@@ -29,6 +29,7 @@ public sealed partial class BackupVerifier
         var sets = await ReadSetsAsync(request, findings, cancellationToken);
         var wal = await _repository.ListWalAsync(cancellationToken);
         var work = CollectWork(sets, request.CheckWalContent ? wal : [], findings);
+        var (dumps, fileSets) = await CollectSetWorkAsync(request, work, findings, cancellationToken);
         long bytes = 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _repository.Options.Parallelism), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(work.OrderByDescending(item => item.StoredSize), parallel, (item, token) =>
@@ -53,7 +54,11 @@ public sealed partial class BackupVerifier
             gaps,
             backupAge,
             walAge,
-            _timeProvider.GetElapsedTime(started));
+            _timeProvider.GetElapsedTime(started))
+        {
+            DumpsChecked = dumps,
+            FileSetsChecked = fileSets,
+        };
     }
 
     private List<(string Subject, string StoredPath, long Size, string Sha256, long StoredSize, StoredCompression Compression, bool Encrypted)> CollectWork(
@@ -80,7 +85,7 @@ public sealed partial class BackupVerifier
         var now = _timeProvider.GetUtcNow();
         TimeSpan? backupAge = sets.Count > 0 ? now - sets.Max(set => set.Finished) : null;
         TimeSpan? walAge = wal.Count > 0 ? now - wal.Max(entry => entry.Archived) : null;
-        if (request.SetId is null && sets.Count == 0)
+        if (request.SetId is null && sets.Count == 0 && request.RequireBaseBackup)
         {
             findings.Enqueue(new VerificationFinding(FindingSeverity.Error, "sets", $"no base backup in {_repository.Root}"));
         }
@@ -101,7 +106,7 @@ public sealed partial class BackupVerifier
     private async Task<List<BackupManifest>> ReadSetsAsync(VerificationRequest request, ConcurrentQueue<VerificationFinding> findings, CancellationToken cancellationToken)
     {
         var sets = new List<BackupManifest>();
-        foreach (var id in request.SetId is { } only ? [only] : _repository.ListSetIds())
+        foreach (var id in request.SetId is { } only ? (IsSetOf(SetKind.Dump, only) || IsSetOf(SetKind.Files, only) ? [] : [only]) : _repository.ListSetIds())
         {
             if (await _repository.ReadSetAsync(id, cancellationToken) is { } manifest)
             {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Rewind.Core.Backups;
 
 namespace Rewind.Runtime.Backups;
@@ -33,30 +32,7 @@ public sealed partial class BaseBackup
         }
 
         Directory.CreateDirectory(destination);
-        var settings = _repository.Storage;
-        var files = new ConcurrentBag<ManifestFile>();
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _repository.Options.Parallelism), CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(sources.OrderByDescending(source => source.Info.Length), parallel, (source, token) =>
-        {
-            var stored = Path.Combine(destination, BackupRepository.StoredName(source.Relative, settings.Compression, settings.Key is not null));
-            StoredFacts facts;
-            using (var input = new FileStream(source.Info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
-            {
-                facts = StoredFile.Write(input, stored, settings, token);
-            }
-
-            files.Add(new ManifestFile(
-                source.Relative,
-                facts.Size,
-                facts.Sha256,
-                facts.StoredSize,
-                settings.Compression,
-                settings.Key is not null,
-                (int)source.Info.UnixFileMode,
-                new DateTimeOffset(source.Info.LastWriteTimeUtc, TimeSpan.Zero)));
-            return ValueTask.CompletedTask;
-        });
-
-        return (directories, files.OrderBy(file => file.Path, StringComparer.Ordinal).ToList());
+        var (files, vanished) = await SetFiles.StoreAsync(sources, destination, _repository.Storage, _repository.Options.Parallelism, cancellationToken);
+        return vanished.Count == 0 ? (directories, files) : throw new BackupIntegrityException($"{vanished[0]} vanished from the staging copy");
     }
 }

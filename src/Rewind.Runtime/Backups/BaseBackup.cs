@@ -71,7 +71,7 @@ public sealed partial class BaseBackup
                 _repository.Options.Key?.Id,
                 directories,
                 files);
-            Publish(set, manifest);
+            SetPublisher.Publish(set, BackupJson.Serialize(manifest), _repository.SetDirectory(manifest.SetId));
             var storeDuration = _timeProvider.GetElapsedTime(storeStarted);
             LogStored(_logger, setId, files.Count, manifest.TotalSize, manifest.TotalStoredSize, storeDuration.TotalSeconds);
             return new BaseBackupResult(true, $"backup set {setId}: {files.Count} files, {manifest.TotalSize} bytes ({manifest.TotalStoredSize} stored), WAL {manifest.WalStart}..{manifest.WalStop}", manifest)
@@ -126,25 +126,6 @@ public sealed partial class BaseBackup
         return stopLsn is null || segmentSize is null
             ? (null, "cannot read the backup's stop position (backup_manifest) or WAL segment size (pg_controldata)")
             : (new Copied(label, stopLsn.Value, segmentSize.Value, finishedAt), null);
-    }
-
-    /// <summary>Writes the manifest last, makes everything durable, then renames the set into <c>sets/</c>: the commit point.</summary>
-    private void Publish(string set, BackupManifest manifest)
-    {
-        File.WriteAllBytes(Path.Combine(set, BackupRepository.ManifestName), BackupJson.Serialize(manifest));
-        using (var stream = new FileStream(Path.Combine(set, BackupRepository.ManifestName), FileMode.Open, FileAccess.ReadWrite))
-        {
-            stream.Flush(flushToDisk: true);
-        }
-
-        foreach (var directory in Directory.EnumerateDirectories(set, "*", SearchOption.AllDirectories).Append(set))
-        {
-            FileSystem.SyncDirectory(directory);
-        }
-
-        Directory.CreateDirectory(_repository.SetsDirectory);
-        Directory.Move(set, _repository.SetDirectory(manifest.SetId));
-        FileSystem.SyncDirectory(_repository.SetsDirectory);
     }
 
     private static async Task<Lsn?> ReadStopLsnAsync(string staging, CancellationToken cancellationToken)

@@ -27,6 +27,15 @@ internal static partial class FileSystem
         }
     }
 
+    /// <summary>Removes a work directory and everything in it, if it exists.</summary>
+    public static void DeleteDirectory(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
+        }
+    }
+
     /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> atomically: temp file, fsync, rename, fsync of the directory.</summary>
     public static void WriteAtomically(string path, ReadOnlySpan<byte> content)
     {

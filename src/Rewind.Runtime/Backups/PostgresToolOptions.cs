@@ -14,6 +14,9 @@ public sealed record PostgresToolOptions(string BinDirectory)
     /// <summary>How long <c>pg_basebackup</c> may run. Default: 6 hours.</summary>
     public TimeSpan BaseBackupTimeout { get; init; } = TimeSpan.FromHours(6);
 
+    /// <summary>How long one <c>pg_dump</c> or <c>pg_restore</c> may run. Default: 6 hours.</summary>
+    public TimeSpan DumpTimeout { get; init; } = TimeSpan.FromHours(6);
+
     internal IReadOnlyList<string> Command(string program, params IEnumerable<string> arguments)
     {
         var argv = new List<string>();

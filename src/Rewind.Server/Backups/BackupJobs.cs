@@ -6,7 +6,7 @@ using Rewind.Runtime.Backups;
 namespace Rewind.Server.Backups;
 
 /// <summary>One scheduled job of a component's backups: what it did, in one line for the record.</summary>
-internal static class BackupJobs
+internal static partial class BackupJobs
 {
     public static async Task<(bool Succeeded, string Summary)> RunAsync(BackupTarget target, string kind, string? configPath, CancellationToken cancellationToken)
     {
@@ -15,8 +15,10 @@ internal static class BackupJobs
             case BackupRun.BaseBackup when target.Tools is { } tools:
                 var backup = await new BaseBackup(target.Repository, tools).RunAsync(new BaseBackupRequest(target.Url), cancellationToken);
                 return (backup.Succeeded, backup.Manifest is { } set ? $"set {set.SetId}: {set.Files.Count} files, {Sizes.Format(set.TotalSize)} ({Sizes.Format(set.TotalStoredSize)} stored), WAL {set.WalStart}..{set.WalStop}" : backup.Message);
+            case BackupRun.LogicalDump or BackupRun.FileBackup:
+                return await RunSetAsync(target, kind, cancellationToken);
             case BackupRun.Verify:
-                var report = await new BackupVerifier(target.Repository).VerifyAsync(new VerificationRequest { MaxWalAge = target.Postgres is null ? null : target.Config.MaxAge }, cancellationToken);
+                var report = await new BackupVerifier(target.Repository).VerifyAsync(target.Verification(), cancellationToken);
                 var errors = report.Findings.Where(f => f.Severity == FindingSeverity.Error).Select(f => f.ToString()).ToList();
                 return (report.Passed, string.Create(CultureInfo.InvariantCulture, $"{report.SetsChecked.Count} set(s), {report.FilesChecked} file(s), {report.WalFilesChecked} WAL file(s), {Sizes.Format(report.BytesChecked)} checked in {Durations.Format(report.Duration)}{(errors.Count == 0 ? "" : "; " + string.Join("; ", errors))}"));
             case BackupRun.Drill when target.Tools is not null && configPath is not null:

@@ -9,11 +9,12 @@ using Rewind.Server.Hosting;
 namespace Rewind.Server.Backups;
 
 /// <summary>
-/// Runs each component's scheduled base backups (<c>backups.schedule</c>), quick verifications
+/// Runs each component's scheduled base backups (<c>backups.schedule</c>), logical dumps (<c>backups.logical.schedule</c>),
+/// file backups (<c>backups.files.schedule</c>), quick verifications
 /// (<c>verify.schedule</c>) and restore drills (<c>verify.full-schedule</c>), one at a time, and records every run in
 /// the store. A run is due when its cron expression fell due after the last recorded run of its kind (or after the
 /// controller started, for one never run), so a controller that was down runs a missed schedule once when it is back.
-/// After each successful base backup, retention (<c>backups.retention</c>) is applied and recorded as an <c>expire</c> run.
+/// After each successful base backup, logical dump or file backup, retention (<c>backups.retention</c>) is applied and recorded as an <c>expire</c> run.
 /// </summary>
 internal sealed partial class BackupScheduleHostedService(ConfigHolder config, IStore store, RewindServerOptions options, TimeProvider time, ILogger<BackupScheduleHostedService> logger) : BackgroundService
 {
@@ -35,7 +36,7 @@ internal sealed partial class BackupScheduleHostedService(ConfigHolder config, I
             }
 
             var runs = await store.GetBackupRunsAsync(name, 50, cancellationToken);
-            foreach (var (kind, cron) in Schedules(backups))
+            foreach (var (kind, cron) in Schedules(backups).Concat(SetSchedules(backups)))
             {
                 var last = runs.FirstOrDefault(r => r.Kind == kind)?.StartedAt ?? _started;
                 if (Next(cron, last) is { } due && due <= time.GetUtcNow())
@@ -53,7 +54,7 @@ internal sealed partial class BackupScheduleHostedService(ConfigHolder config, I
         var (succeeded, summary) = target is null ? (false, why!) : await BackupJobs.RunAsync(target, kind, options.ConfigPath, cancellationToken);
         await store.RecordBackupRunAsync(new BackupRun(component, kind, started, time.GetUtcNow(), succeeded, summary), cancellationToken);
         LogRun(logger, kind, component, succeeded ? "succeeded" : "FAILED", summary);
-        if (kind == BackupRun.BaseBackup && succeeded)
+        if (succeeded && kind is BackupRun.BaseBackup or BackupRun.LogicalDump or BackupRun.FileBackup)
         {
             await RunAsync(component, BackupRun.Expire, cancellationToken); // retention applies once a new set is safely in
         }

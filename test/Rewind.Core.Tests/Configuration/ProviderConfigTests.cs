@@ -255,7 +255,7 @@ public sealed class BackupConfigTests
             "components.db.backups.compression: one of none, gzip",
             "components.db.backups.encryption.key-file: required, and outside the repository (a key beside the backups protects nothing)",
             "components.db.backups.verify.queries[0].expect: '> lots' is not a comparison such as '> 0', '= 3' or a literal",
-            "components.web.backups: backups are of a postgres component (provider postgres)",
+            "components.web.backups.schedule: base backups need a postgres component (provider postgres); a component that is not postgres can back up files only (backups.files)",
         ]);
     }
 

@@ -159,5 +159,40 @@ public sealed class BackupExpiryTests(ExpiryScenario scenario) : IClassFixture<E
 
     }
 
+    [Fact]
+    public async Task ExpireAsync_FileSets_AreCountedOnTheirOwn_OldestGo_AndTheNewestStillRestores()
+    {
+        var root = Directory.CreateTempSubdirectory("rewind-expiry-files-").FullName;
+        try
+        {
+            var uploads = Path.Combine(root, "uploads");
+            Directory.CreateDirectory(uploads);
+            var repository = Repository(Path.Combine(root, "repo"));
+            var ids = new List<string>();
+            for (var i = 1; i <= 3; i++)
+            {
+                await File.WriteAllTextAsync(Path.Combine(uploads, "version.txt"), $"version {i}");
+                var backup = await new FileBackup(repository).RunAsync(new FileBackupRequest([uploads]));
+                backup.Succeeded.ShouldBeTrue(backup.Message);
+                ids.Add(backup.Manifest!.SetId);
+                await Task.Delay(5); // distinct set ids
+            }
+
+            var result = await new BackupExpiry(repository).ExpireAsync(count: 1, age: TimeSpan.FromTicks(1));
+            var restored = await new FileRestore(repository).RestoreAsync(new FileRestoreRequest(Path.Combine(root, "restored")));
+
+            result.FileSetsExpired.ShouldBe(ids.Take(2));
+            result.Expired.ShouldBeEmpty(); // no base backup in this repository, and no WAL touched
+            result.Describe().ShouldStartWith($"expired 0 set(s) and 0 WAL file(s), 2 file set(s) ({ids[0]}, {ids[1]}), ");
+            (await repository.ListFileSetsAsync()).Select(s => s.SetId).ShouldBe([ids[2]]);
+            restored.Succeeded.ShouldBeTrue(restored.Message);
+            (await File.ReadAllTextAsync(Path.Combine(root, "restored", uploads.TrimStart('/'), "version.txt"))).ShouldBe("version 3");
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     private static BackupRepository Repository(string path) => new(new BackupRepositoryOptions(path));
 }

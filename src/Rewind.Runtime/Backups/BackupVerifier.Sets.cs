@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using Rewind.Core.Backups;
+
+namespace Rewind.Runtime.Backups;
+
+public sealed partial class BackupVerifier
+{
+    /// <summary>
+    /// Adds every stored file of the dump sets and file sets (or of the one named by <see cref="VerificationRequest.SetId"/>)
+    /// to <paramref name="work"/>; a set whose manifest is unreadable, or that the key cannot read, is a finding instead.
+    /// </summary>
+    private async Task<(IReadOnlyList<string> Dumps, IReadOnlyList<string> FileSets)> CollectSetWorkAsync(
+        VerificationRequest request,
+        List<(string Subject, string StoredPath, long Size, string Sha256, long StoredSize, StoredCompression Compression, bool Encrypted)> work,
+        ConcurrentQueue<VerificationFinding> findings,
+        CancellationToken cancellationToken)
+    {
+        var dumps = new List<string>();
+        foreach (var id in IdsToCheck(SetKind.Dump, request.SetId))
+        {
+            if (await _repository.ReadDumpAsync(id, cancellationToken) is not { } dump)
+            {
+                findings.Enqueue(new VerificationFinding(FindingSeverity.Error, $"dumps/{id}", "the dump's manifest is missing or unreadable"));
+            }
+            else if (KeyUsable($"dumps/{id}", dump.KeyId, findings))
+            {
+                dumps.Add(id);
+                work.AddRange(dump.Files.Select(file => ($"dumps/{id}/{file.Path}", _repository.DumpFilePath(id, file), file.Size, file.Sha256, file.StoredSize, file.Compression, file.Encrypted)));
+            }
+        }
+
+        var fileSets = new List<string>();
+        foreach (var id in IdsToCheck(SetKind.Files, request.SetId))
+        {
+            if (await _repository.ReadFileSetAsync(id, cancellationToken) is not { } set)
+            {
+                findings.Enqueue(new VerificationFinding(FindingSeverity.Error, $"files/{id}", "the file set's manifest is missing or unreadable"));
+            }
+            else if (KeyUsable($"files/{id}", set.KeyId, findings))
+            {
+                fileSets.Add(id);
+                work.AddRange(set.Files.Select(file => ($"files/{id}/{file.Path}", _repository.FileSetFilePath(id, file), file.Size, file.Sha256, file.StoredSize, file.Compression, file.Encrypted)));
+            }
+        }
+
+        return (dumps, fileSets);
+    }
+
+    /// <summary>Every set of <paramref name="kind"/>, or only <paramref name="only"/> when it is one of that kind.</summary>
+    private IEnumerable<string> IdsToCheck(SetKind kind, string? only) =>
+        only is null ? _repository.ListIds(kind) : IsSetOf(kind, only) ? [only] : [];
+
+    private bool IsSetOf(SetKind kind, string id) => BackupSetId.IsValid(id) && Directory.Exists(_repository.SetDirectory(kind, id));
+}

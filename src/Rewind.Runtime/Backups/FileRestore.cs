@@ -1,0 +1,158 @@
+using Rewind.Core.Backups;
+
+namespace Rewind.Runtime.Backups;
+
+/// <summary>
+/// Restores a file backup set into a new directory, never over the live files: everything is written into a hidden
+/// directory beside the destination, each file checked against its size and SHA-256 and fsynced, modes and modification
+/// times as recorded, links recreated as links; then it is renamed to the destination. A failed restore leaves the
+/// destination as it was.
+/// </summary>
+public sealed class FileRestore
+{
+    private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    private readonly BackupRepository _repository;
+    private readonly TimeProvider _timeProvider;
+
+    public FileRestore(BackupRepository repository, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        _repository = repository;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    public async Task<FileRestoreResult> RestoreAsync(FileRestoreRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var started = _timeProvider.GetTimestamp();
+        FileRestoreResult Fail(string message, string? setId = null) => new(false, message) { SetId = setId, Duration = _timeProvider.GetElapsedTime(started) };
+        var destination = Path.GetFullPath(request.Destination).TrimEnd('/');
+        var set = request.SetId is { } id ? await _repository.ReadFileSetAsync(id, cancellationToken) : await _repository.ListFileSetsAsync(cancellationToken) is [.., var newest] ? newest : null;
+        if (set is null)
+        {
+            return Fail(request.SetId is null ? $"no file set in {_repository.Root}" : $"file set {request.SetId} does not exist");
+        }
+
+        if ((CheckDestination(destination) ?? DumpStaging.KeyProblem(_repository, $"file set {set.SetId}", set.KeyId) ?? CheckPaths(set)) is { } problem)
+        {
+            return Fail(problem, set.SetId);
+        }
+
+        var staging = Path.Combine(Path.GetDirectoryName(destination)!, $".{Path.GetFileName(destination)}.rewind-restoring-{Guid.NewGuid():N}");
+        try
+        {
+            FileSystem.CreateDirectory(staging, Private);
+            if (await WriteAsync(set, staging, cancellationToken) is { } writeError)
+            {
+                return Fail(writeError, set.SetId);
+            }
+
+            if (Directory.Exists(destination))
+            {
+                Directory.Delete(destination);
+            }
+
+            Directory.Move(staging, destination);
+            FileSystem.SyncDirectory(Path.GetDirectoryName(destination)!);
+            return new FileRestoreResult(true, $"restored file set {set.SetId} into {destination}: {set.Files.Count} files, {set.Directories.Count} directories, {set.Links.Count} links, {Sizes.Format(set.TotalSize)}")
+            {
+                SetId = set.SetId,
+                Duration = _timeProvider.GetElapsedTime(started),
+            };
+        }
+        finally
+        {
+            FileSystem.DeleteDirectory(staging);
+        }
+    }
+
+    /// <summary>The destination must not exist or be an empty directory, with an existing parent, outside the repository.</summary>
+    private string? CheckDestination(string destination)
+    {
+        if (RepositoryPaths.Overlap(destination, _repository.Root))
+        {
+            return $"{destination} and the repository {_repository.Root} overlap: restore somewhere else";
+        }
+
+        if (File.Exists(destination) || new FileInfo(destination).LinkTarget is not null || (Directory.Exists(destination) && Directory.EnumerateFileSystemEntries(destination).Any()))
+        {
+            return $"{destination} exists and is not an empty directory: files are restored only into a new or empty directory, never over live files";
+        }
+
+        return Directory.Exists(Path.GetDirectoryName(destination)) ? null : $"the parent of {destination} does not exist";
+    }
+
+    /// <summary>Refuses a manifest whose paths could leave the destination (absolute, '..', empty parts).</summary>
+    private static string? CheckPaths(FileSetManifest set) =>
+        set.Directories.Select(d => d.Path).Concat(set.Files.Select(f => f.Path)).Concat(set.Links.Select(l => l.Path))
+            .FirstOrDefault(path => path.Length == 0 || path.StartsWith('/') || path.Split('/').Any(part => part is "" or "." or ".."))
+            is { } bad ? $"file set {set.SetId} holds the path '{bad}', which would leave the destination: refused" : null;
+
+    /// <summary>Directories, then files in parallel (checked, fsynced, mode and time set), then links, then directory modes deepest first.</summary>
+    private async Task<string?> WriteAsync(FileSetManifest set, string root, CancellationToken cancellationToken)
+    {
+        foreach (var directory in set.Directories)
+        {
+            FileSystem.CreateDirectory(Path.Combine(root, directory.Path), Private);
+        }
+
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _repository.Options.Parallelism), CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(set.Files.OrderByDescending(file => file.Size), parallel, (file, token) =>
+        {
+            if (WriteFile(set.SetId, file, Path.Combine(root, file.Path), token) is { } error)
+            {
+                errors.Enqueue(error);
+            }
+
+            return ValueTask.CompletedTask;
+        });
+
+        if (!errors.IsEmpty)
+        {
+            return errors.Order(StringComparer.Ordinal).First();
+        }
+
+        foreach (var link in set.Links)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(root, link.Path))!);
+            File.CreateSymbolicLink(Path.Combine(root, link.Path), link.Target);
+        }
+
+        foreach (var directory in set.Directories.OrderByDescending(d => d.Path.Length))
+        {
+            FileSystem.SetMode(Path.Combine(root, directory.Path), (UnixFileMode)directory.Mode);
+            FileSystem.SyncDirectory(Path.Combine(root, directory.Path));
+        }
+
+        return null;
+    }
+
+    private string? WriteFile(string setId, ManifestFile file, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            (long Size, string Sha256) actual;
+            using (var output = new FileStream(path, FileSystem.NewFile(file.Size, UnixFileMode.UserRead | UnixFileMode.UserWrite)))
+            {
+                actual = StoredFile.Read(_repository.FileSetFilePath(setId, file), file.Compression, file.Encrypted, _repository.Options.Key, output, cancellationToken);
+                output.Flush(flushToDisk: true);
+            }
+
+            if (actual.Size != file.Size || actual.Sha256 != file.Sha256)
+            {
+                return $"file set {setId}/{file.Path}: checksum mismatch: content is {actual.Size} bytes, sha256 {actual.Sha256}; the manifest says {file.Size} bytes, sha256 {file.Sha256}";
+            }
+
+            FileSystem.SetMode(path, (UnixFileMode)file.Mode);
+            File.SetLastWriteTimeUtc(path, file.Modified.UtcDateTime);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"file set {setId}/{file.Path}: {(ex is FileNotFoundException ? "the stored file is missing" : ex.Message)}";
+        }
+    }
+}

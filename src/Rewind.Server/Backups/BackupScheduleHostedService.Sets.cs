@@ -1,0 +1,21 @@
+using Rewind.Core.Backups;
+using Rewind.Core.Configuration;
+
+namespace Rewind.Server.Backups;
+
+internal sealed partial class BackupScheduleHostedService
+{
+    /// <summary>The schedules of logical dumps (<c>backups.logical.schedule</c>) and file backups (<c>backups.files.schedule</c>).</summary>
+    private static IEnumerable<(string Kind, string Cron)> SetSchedules(BackupsConfig backups)
+    {
+        if (backups.Logical?.Schedule is { } dumps)
+        {
+            yield return (BackupRun.LogicalDump, dumps);
+        }
+
+        if (backups.Files?.Schedule is { } files)
+        {
+            yield return (BackupRun.FileBackup, files);
+        }
+    }
+}
