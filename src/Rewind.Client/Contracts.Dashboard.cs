@@ -44,3 +44,11 @@ public sealed record ApprovalStatusDto(
 public sealed record ApprovalRuleDto(IReadOnlyList<string> AnyOf, IReadOnlyList<string> AllOf, bool TwoPerson, bool SecondFactor, DateTimeOffset DecideBy);
 
 public sealed record ApprovalDto(string Approver, IReadOnlyList<string> Roles, bool Approved, DateTimeOffset At, string Note);
+
+/// <summary>
+/// Answer of <c>GET /api/v1/components/{name}/backup-sets</c>: the base backups in the component's repository (newest
+/// first), the archived WAL, and the recovery point: how far back the newest archived WAL is (<c>null</c> without WAL).
+/// </summary>
+public sealed record BackupSetsDto(string Component, IReadOnlyList<BackupSetDto> Sets, int WalSegments, DateTimeOffset? NewestWalAt, double? RecoveryPointSeconds, string Coverage);
+
+public sealed record BackupSetDto(string SetId, DateTimeOffset Finished, long TotalSize, long StoredSize, string WalStart, string WalStop, bool Encrypted);

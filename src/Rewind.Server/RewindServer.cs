@@ -155,5 +155,6 @@ public static class RewindServer
         api.MapEventEndpoints();
         api.MapSampleEndpoints();
         api.MapApprovalStatusEndpoints();
+        api.MapBackupSetEndpoints();
     }
 }

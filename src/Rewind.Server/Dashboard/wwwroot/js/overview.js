@@ -1,0 +1,68 @@
+import { api } from './api.js';
+import { h, replace, badge, ago, time, link, table } from './dom.js';
+import { signalCharts } from './chart.js';
+
+// Every component: current release, last known good, health, open incident, active rollback, live charts.
+export async function render(view, ctx) {
+  const grid = h('div', { class: 'grid' });
+  const incidents = h('section', { 'aria-labelledby': 'recent' });
+  replace(view, h('h1', {}, 'Overview'), grid, incidents);
+  const cards = new Map();
+
+  async function card(component) {
+    const [releases, history] = await Promise.all([api(`components/${enc(component.name)}/releases`), api(`components/${enc(component.name)}/samples`)]);
+    let el = cards.get(component.name);
+    if (!el) {
+      el = h('article', { class: 'card component', 'data-component': component.name });
+      cards.set(component.name, el);
+      grid.append(el);
+    }
+    el.dataset.health = component.health;
+    replace(el,
+      h('header', {}, h('h2', {}, component.name), badge(component.health), component.maintenanceUntil ? badge('maintenance') : null),
+      h('dl', { class: 'facts' },
+        h('dt', {}, 'current'), h('dd', {}, component.currentVersion || '–', ' ', component.currentState ? badge(component.currentState) : null),
+        h('dt', {}, 'last known good'), h('dd', {}, component.lastKnownGood || 'none yet'),
+        h('dt', {}, 'since'), h('dd', {}, ago(component.currentSince))),
+      component.openIncident ? h('p', { class: 'alert', 'data-testid': 'open-incident' }, 'Open incident ', link(`#/incidents/${component.openIncident}`, component.openIncident)) : null,
+      component.activeRollback ? h('p', { class: 'notice', 'data-testid': 'active-rollback' }, 'Rollback ', link(`#/rollbacks/${component.activeRollback}`, component.activeRollback), ' in progress') : null,
+      signalCharts(history, releases),
+      h('p', { class: 'actions' },
+        link(`#/releases/${enc(component.name)}`, 'Releases'),
+        ctx.can('operator') ? h('a', { class: 'button danger', href: `#/rollback?component=${enc(component.name)}`, 'data-testid': 'rollback-button' }, `Roll back ${component.name}`) : null));
+    el.charts = el.querySelector('.charts');
+    el.releases = releases;
+  }
+
+  async function charts(name) {
+    const el = cards.get(name);
+    if (!el?.charts) return;
+    const fresh = signalCharts(await api(`components/${enc(name)}/samples`), el.releases);
+    el.charts.replaceWith(fresh);
+    el.charts = fresh;
+  }
+
+  async function recent() {
+    const list = await api('incidents?limit=10');
+    replace(incidents, h('h2', { id: 'recent' }, 'Recent incidents'), list.length === 0 ? h('p', { class: 'muted' }, 'No incidents.') : table(
+      ['incident', 'component', 'severity', 'status', 'opened'],
+      list.map((i) => [link(`#/incidents/${i.id}`, i.id), i.component, badge(i.severity, 'sev'), badge(i.status), h('span', { title: time(i.openedAt) }, ago(i.openedAt))])));
+  }
+
+  async function all() {
+    const components = await api('components');
+    await Promise.all([...components.map(card), recent()]);
+  }
+
+  await all();
+  return {
+    onChange: async (change) => {
+      if (change.kind === 'hello') await all();
+      else if (change.kind === 'component' && cards.has(change.id)) await card(await api(`components/${enc(change.id)}`));
+      else if (change.kind === 'signals') await charts(change.id);
+      else if (change.kind === 'incident') await recent();
+    },
+  };
+}
+
+const enc = encodeURIComponent;
