@@ -36,7 +36,7 @@ internal static class EventEndpoints
     private static async IAsyncEnumerable<SseItem<ChangeDto>> Follow(ChangeFeed.Subscription subscription, TimeProvider time, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var leave = subscription;
-        yield return Item(new ChangeDto("hello", null, time.GetUtcNow()));
+        yield return new SseItem<ChangeDto>(new ChangeDto("hello", null, time.GetUtcNow()), "change") { ReconnectionInterval = TimeSpan.FromSeconds(1) };
         while (!cancellationToken.IsCancellationRequested)
         {
             using var quiet = new CancellationTokenSource(KeepAlive, time);
@@ -55,9 +55,7 @@ internal static class EventEndpoints
                 yield break;
             }
 
-            yield return Item(change);
+            yield return new SseItem<ChangeDto>(change, "change");
         }
     }
-
-    private static SseItem<ChangeDto> Item(ChangeDto change) => new(change, "change") { ReconnectionInterval = TimeSpan.FromSeconds(1) };
 }

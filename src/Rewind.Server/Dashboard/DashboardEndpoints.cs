@@ -16,10 +16,13 @@ internal static class DashboardEndpoints
     public static void MapDashboardEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/", () => Results.Redirect("/ui/")).ExcludeFromDescription();
-        app.MapGet("/ui", () => Results.Redirect("/ui/")).ExcludeFromDescription();
-        app.MapGet("/ui/", (HttpContext context, DashboardAssets assets) => Serve(context, assets, "index.html"));
-        app.MapGet("/ui/login", (HttpContext context, DashboardAssets assets) => Serve(context, assets, "login.html"));
-        app.MapGet("/ui/{**path}", (string path, HttpContext context, DashboardAssets assets) => Serve(context, assets, path));
+        app.MapGet("/ui/{**path}", (string? path, HttpContext context, DashboardAssets assets) => path switch
+        {
+            null or "" when !context.Request.Path.Value!.EndsWith('/') => Results.Redirect("/ui/"), // relative links need the slash
+            null or "" => Serve(context, assets, "index.html"),
+            "login" => Serve(context, assets, "login.html"),
+            _ => Serve(context, assets, path),
+        });
         app.MapPost("/ui/login", DashboardLogin.LoginAsync);
         app.MapPost("/ui/logout", DashboardLogin.Logout);
     }

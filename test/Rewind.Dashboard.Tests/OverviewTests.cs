@@ -1,0 +1,34 @@
+using System.Diagnostics;
+using Microsoft.Playwright;
+
+namespace Rewind.Dashboard.Tests;
+
+[Collection(DashboardRuns.Name)]
+public sealed class OverviewTests(DashboardWorld world, Browser browser)
+{
+    [Fact]
+    public async Task Overview_BrokenReleaseDeployed_IncidentShownWithinTwoSecondsWithoutReload()
+    {
+        await using var olivia = await browser.LoginAsync(world.Url, world.Tokens["olivia"]);
+        var page = olivia.Page;
+        await page.GotoAsync("/ui/");
+        var web = page.Locator("[data-component=web]");
+        await Assertions.Expect(web).ToHaveAttributeAsync("data-health", "healthy");
+        await Assertions.Expect(page.Locator("#live")).ToHaveTextAsync("live");
+        await page.EvaluateAsync("() => window.notReloaded = true");
+
+        var fault = Stopwatch.StartNew(); // from the moment the healthy release stops serving
+        await world.DeployBrokenAsync(world.Web, "web");
+        await Assertions.Expect(web.GetByTestId("open-incident")).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        var shown = fault.Elapsed;
+
+        shown.ShouldBeLessThan(TimeSpan.FromSeconds(2), $"incident on screen {shown.TotalMilliseconds:F0} ms after the fault");
+        var incident = await world.OpenIncidentAsync("web");
+        await Assertions.Expect(web.GetByTestId("open-incident")).ToContainTextAsync(incident.Id);
+        await Assertions.Expect(web).ToHaveAttributeAsync("data-health", "failing");
+        (await page.EvaluateAsync<bool>("() => window.notReloaded === true")).ShouldBeTrue("the page was reloaded");
+        await Assertions.Expect(web.Locator("figure.spark svg polyline").First).ToBeAttachedAsync();
+        await olivia.ScreenshotAsync("overview");
+        olivia.Errors.ShouldBeEmpty();
+    }
+}
