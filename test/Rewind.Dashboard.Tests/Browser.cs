@@ -92,5 +92,24 @@ public sealed class Session : IAsyncDisposable
     public async Task<bool> FitsWidthAsync() =>
         await Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth");
 
-    public async ValueTask DisposeAsync() => await Context.DisposeAsync();
+    /// <summary>The page as it was last is kept under <c>last/</c>: what a failed test saw.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            var url = new Uri(Page.Url);
+            var name = string.Concat((url.AbsolutePath + url.Fragment).Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-'));
+            await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Browser.Screenshots, "last", name + ".png"), FullPage = true });
+        }
+        catch (PlaywrightException)
+        {
+            // a page that never loaded has nothing to show
+        }
+        catch (UriFormatException)
+        {
+            // about:blank
+        }
+
+        await Context.DisposeAsync();
+    }
 }

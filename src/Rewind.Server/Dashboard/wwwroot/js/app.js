@@ -19,7 +19,11 @@ let session = null;
 // What the role may do; the server refuses the rest anyway, this only keeps refused buttons off the screen.
 export const can = (role) => session.roles.includes('admin') || session.roles.includes(role) || role === 'viewer';
 
+let routed = 0;
+
+// Each visit renders into its own element: a slower, older visit finishing late writes into a detached one.
 async function route() {
+  const visit = ++routed;
   const [path, query] = location.hash.replace(/^#\/?/, '').split('?');
   const [page, ...rest] = path.split('/').map(decodeURIComponent);
   const name = pages[page || 'overview'] ? (page || 'overview') : 'overview';
@@ -28,13 +32,15 @@ async function route() {
   }
   current?.dispose?.();
   current = null;
-  replace(view, h('p', { class: 'muted' }, 'Loading…'));
+  const mount = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
+  replace(view, mount);
   const module = await pages[name]();
   const ctx = { session, can, id: rest.join('/'), params: new URLSearchParams(query || '') };
   try {
-    current = await module.render(view, ctx);
+    const shown = await module.render(mount, ctx);
+    if (visit === routed) current = shown;
   } catch (error) {
-    replace(view, h('p', { class: 'error', role: 'alert' }, error.message));
+    replace(mount, h('p', { class: 'error', role: 'alert' }, error.message));
   }
 }
 

@@ -9,14 +9,20 @@ export async function render(view, ctx) {
   replace(view, h('h1', {}, 'Overview'), grid, incidents);
   const cards = new Map();
 
+  // Drawn at once from what is known (a new incident must not wait for charts), then again with fresh releases and samples.
   async function card(component) {
-    const [releases, history] = await Promise.all([api(`components/${enc(component.name)}/releases`), api(`components/${enc(component.name)}/samples`)]);
     let el = cards.get(component.name);
     if (!el) {
       el = h('article', { class: 'card component', 'data-component': component.name });
       cards.set(component.name, el);
       grid.append(el);
     }
+    if (el.history) draw(el, component, el.releases, el.history);
+    const [releases, history] = await Promise.all([api(`components/${enc(component.name)}/releases`), api(`components/${enc(component.name)}/samples`)]);
+    draw(el, component, releases, history);
+  }
+
+  function draw(el, component, releases, history) {
     el.dataset.health = component.health;
     replace(el,
       h('header', {}, h('h2', {}, component.name), badge(component.health), component.maintenanceUntil ? badge('maintenance') : null),
@@ -32,12 +38,14 @@ export async function render(view, ctx) {
         ctx.can('operator') ? h('a', { class: 'button danger', href: `#/rollback?component=${enc(component.name)}`, 'data-testid': 'rollback-button' }, `Roll back ${component.name}`) : null));
     el.charts = el.querySelector('.charts');
     el.releases = releases;
+    el.history = history;
   }
 
   async function charts(name) {
     const el = cards.get(name);
     if (!el?.charts) return;
-    const fresh = signalCharts(await api(`components/${enc(name)}/samples`), el.releases);
+    el.history = await api(`components/${enc(name)}/samples`);
+    const fresh = signalCharts(el.history, el.releases);
     el.charts.replaceWith(fresh);
     el.charts = fresh;
   }
