@@ -28,7 +28,7 @@ export async function render(view, ctx) {
         incident.escalation ? [h('dt', {}, 'escalation'), h('dd', {}, `level ${incident.escalation.level} of ${incident.escalation.levels} (${incident.escalation.policy})`)] : null));
     const proof = incident.timeline.filter((e) => e.kind === 'evidence' || e.kind === 'decision');
     replace(evidence, h('h2', { id: 'evidence' }, 'Evidence and decisions'), proof.length
-      ? h('ul', { class: 'evidence' }, proof.map((e) => h('li', {}, badge(e.kind), ' ', h('span', { class: 'muted' }, time(e.at), ' · ', e.actor), h('p', {}, e.message))))
+      ? h("ul", { class: "proof" }, proof.map((e) => h('li', {}, badge(e.kind), ' ', h('span', { class: 'muted' }, time(e.at), ' · ', e.actor), h('p', {}, e.message))))
       : h('p', { class: 'muted' }, 'None recorded.'));
     replace(timeline, h('h2', { id: 'timeline' }, 'Timeline'), h('ol', { class: 'timeline', 'data-testid': 'timeline' },
       incident.timeline.map((e) => h('li', { 'data-kind': e.kind }, h('span', { class: 'muted' }, time(e.at)), ' ', badge(e.kind), ' ', h('span', { class: 'actor' }, e.actor), h('p', {}, e.message)))));
