@@ -31,6 +31,7 @@ public sealed class PhoneTests(DashboardWorld world, Browser browser)
         await olivia.ScreenshotAsync("phone-incident");
 
         await page.GotoAsync("/ui/#/rollback?component=web");
+        await Assertions.Expect(page.Locator(".plan")).Not.ToContainTextAsync("Planning");
         await Assertions.Expect(page.GetByLabel("to confirm")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("confirm-rollback")).ToBeVisibleAsync();
         (await olivia.FitsWidthAsync()).ShouldBeTrue("rollback page");
