@@ -70,7 +70,8 @@ public sealed class Session : IAsyncDisposable
         page.PageError += (_, error) => _errors.Add(error);
         page.Console += (_, message) =>
         {
-            if (message.Type == "error")
+            // a refused API call is logged by the browser too; the page shows the refusal itself
+            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
             {
                 _errors.Add(message.Text);
             }

@@ -11,6 +11,9 @@ public sealed class RollbackTests(DashboardWorld world, Browser browser)
     {
         await world.DeployBrokenAsync(world.Shop, "shop");
         var incident = await world.OpenIncidentAsync("shop");
+        await using var alex = await browser.LoginAsync(world.Url, world.Tokens["alex"]);
+        await alex.Page.GotoAsync("/ui/");
+        await Assertions.Expect(alex.Page.Locator("#live")).ToHaveTextAsync("live");
         await using var olivia = await browser.AnonymousAsync(world.Url);
         var page = olivia.Page;
         await page.GotoAsync("/ui/");
@@ -23,12 +26,12 @@ public sealed class RollbackTests(DashboardWorld world, Browser browser)
         await page.EvaluateAsync("() => window.notReloaded = true");
         var id = await RequestAsync(page);
 
-        await using var alex = await browser.LoginAsync(world.Url, world.Tokens["alex"]);
-        await alex.Page.GotoAsync($"/ui/#/incidents/{incident.Id}");
+        await alex.Page.GetByTestId("approvals-waiting").GetByRole(AriaRole.Link, new() { Name = id }).ClickAsync(); // pushed to the approver's overview
         var approval = alex.Page.Locator($"[data-rollback='{id}']");
         await Assertions.Expect(approval.GetByTestId("who-may-approve")).ToContainTextAsync("second-factor code");
         await approval.GetByTestId("approval-code").FillAsync(Totp.Code(Totp.FromBase32(world.AlexTotpSecret)!, Totp.StepOf(DateTimeOffset.UtcNow)));
         await approval.GetByTestId("approve").ClickAsync();
+        await alex.Page.GotoAsync($"/ui/#/incidents/{incident.Id}");
         await Assertions.Expect(approval).ToHaveAttributeAsync("data-status", "running");
         await Assertions.Expect(approval.Locator("[data-step-status=succeeded]").First).ToBeVisibleAsync();
         await alex.ScreenshotAsync("incident-during-rollback");

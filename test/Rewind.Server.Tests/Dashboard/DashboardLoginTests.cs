@@ -47,8 +47,7 @@ public sealed class DashboardLoginTests
     {
         await using var server = await ServerFixture.StartAsync();
         using var browser = Browser(server, out var cookies);
-        using var login = await browser.PostAsJsonAsync(new Uri("ui/login", UriKind.Relative), new { token = Token(server) });
-        var csrf = cookies.GetCookies(server.Http.BaseAddress!)["rewind-csrf"]!.Value;
+        var csrf = await LogInAsync(server, browser, cookies);
 
         using var forged = await browser.PostAsJsonAsync(new Uri("api/v1/components/web/releases", UriKind.Relative), new { version = "v1" });
         using var guessed = await Send(browser, "api/v1/components/web/releases", new { version = "v1" }, "AAAA");
@@ -68,8 +67,7 @@ public sealed class DashboardLoginTests
     {
         await using var server = await ServerFixture.StartAsync();
         using var browser = Browser(server, out var cookies);
-        using var login = await browser.PostAsJsonAsync(new Uri("ui/login", UriKind.Relative), new { token = Token(server) });
-        var csrf = cookies.GetCookies(server.Http.BaseAddress!)["rewind-csrf"]!.Value;
+        var csrf = await LogInAsync(server, browser, cookies);
 
         using var forged = await browser.PostAsync(new Uri("ui/logout", UriKind.Relative), null);
         using var logout = await Send(browser, "ui/logout", null, csrf);
@@ -103,6 +101,14 @@ public sealed class DashboardLoginTests
         script.Content.Headers.ContentType!.MediaType.ShouldBe("text/javascript");
         revalidated.StatusCode.ShouldBe(HttpStatusCode.NotModified);
         missing.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    /// <summary>Logs the cookie jar in as the fixture's admin and answers the session's CSRF value.</summary>
+    private static async Task<string> LogInAsync(ServerFixture server, HttpClient browser, CookieContainer cookies)
+    {
+        using var login = await browser.PostAsJsonAsync(new Uri("ui/login", UriKind.Relative), new { token = Token(server) });
+        login.StatusCode.ShouldBe(HttpStatusCode.OK);
+        return cookies.GetCookies(server.Http.BaseAddress!)["rewind-csrf"]!.Value;
     }
 
     private static string Token(ServerFixture server) => server.Http.DefaultRequestHeaders.Authorization!.Parameter!;

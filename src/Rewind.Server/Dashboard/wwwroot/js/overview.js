@@ -6,7 +6,8 @@ import { signalCharts } from './chart.js';
 export async function render(view, ctx) {
   const grid = h('div', { class: 'grid' });
   const incidents = h('section', { 'aria-labelledby': 'recent' });
-  replace(view, h('h1', {}, 'Overview'), grid, incidents);
+  const waiting = h('section', { 'aria-live': 'polite' });
+  replace(view, h('h1', {}, 'Overview'), waiting, grid, incidents);
   const cards = new Map();
 
   // Drawn at once from what is known (a new incident must not wait for charts), then again with fresh releases and samples.
@@ -57,9 +58,16 @@ export async function render(view, ctx) {
       list.map((i) => [link(`#/incidents/${i.id}`, i.id), i.component, badge(i.severity, 'sev'), badge(i.status), h('span', { title: time(i.openedAt) }, ago(i.openedAt))])));
   }
 
+  // Rollbacks waiting for a decision, on top, so an approver sees them first.
+  async function approvals() {
+    const list = (await api('rollbacks?limit=20')).filter((r) => r.status === 'awaiting' || r.steps.some((s) => s.awaitingApproval));
+    replace(waiting, list.length ? h('div', { class: 'approval', 'data-testid': 'approvals-waiting' }, h('h2', {}, 'Waiting for approval'),
+      h('ul', {}, list.map((r) => h('li', {}, link(`#/rollbacks/${r.id}`, r.id), ` ${r.component} ${r.fromVersion || '?'} → ${r.toVersion}, requested by ${r.requestedBy} ${ago(r.requestedAt)}`)))) : null);
+  }
+
   async function all() {
     const components = await api('components');
-    await Promise.all([...components.map(card), recent()]);
+    await Promise.all([...components.map(card), recent(), approvals()]);
   }
 
   await all();
@@ -69,6 +77,7 @@ export async function render(view, ctx) {
       else if (change.kind === 'component' && cards.has(change.id)) await card(await api(`components/${enc(change.id)}`));
       else if (change.kind === 'signals') await charts(change.id);
       else if (change.kind === 'incident') await recent();
+      else if (change.kind === 'rollback') await approvals();
     },
   };
 }
