@@ -151,13 +151,13 @@ public sealed class DashboardWorld : IAsyncLifetime
                 http:
                   url: {{deployment.ServiceUrl}}/health
                   json-field: { path: status, equals: ok }
-                interval: 100ms
-                timeout: 90ms
+                interval: 200ms
+                timeout: 200ms
             scrapes:
               app: { url: "{{deployment.ServiceUrl}}/metrics", interval: 500ms, timeout: 400ms }
             policies:
               health-down:
-                when: { probe: health, failing-for: 300ms, min-failures: 3 }
+                when: { probe: health, failing-for: 300ms, min-failures: 2 }
                 severity: P1
                 mode: notify
             bake-time: 1s
