@@ -5,7 +5,8 @@ namespace Rewind.Server.Access;
 /// <summary>
 /// A request that changes state and was authenticated by the session cookie must carry the session's CSRF value in
 /// <c>X-Rewind-CSRF</c>; without it the answer is 403 and nothing runs. Requests with a bearer token are not affected:
-/// a browser never adds that header by itself.
+/// a browser never adds that header by itself. Logging in again over a session is not either: the login takes JSON only,
+/// which no cross-site form can send.
 /// </summary>
 internal sealed class CsrfMiddleware(RequestDelegate next)
 {
@@ -13,7 +14,7 @@ internal sealed class CsrfMiddleware(RequestDelegate next)
     {
         var method = context.Request.Method;
         var safe = HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method);
-        if (!safe && context.User.FindFirst(TokenAuthenticationHandler.SessionClaim) is not null
+        if (!safe && !context.Request.Path.Equals("/ui/login", StringComparison.Ordinal) && context.User.FindFirst(TokenAuthenticationHandler.SessionClaim) is not null
             && !SessionCookie.CsrfMatches(context.Request.Cookies[SessionCookie.Name] ?? "", context.Request.Headers[SessionCookie.CsrfHeader].ToString()))
         {
             context.Items[TokenAuthenticationHandler.FailureItem] = "CSRF check failed: the session cookie came without its X-Rewind-CSRF header";

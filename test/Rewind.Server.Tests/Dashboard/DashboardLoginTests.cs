@@ -22,6 +22,8 @@ public sealed class DashboardLoginTests
         cookies.ShouldContain(c => c.StartsWith("rewind-session=", StringComparison.Ordinal) && c.Contains("httponly", StringComparison.OrdinalIgnoreCase) && c.Contains("samesite=strict", StringComparison.OrdinalIgnoreCase));
         cookies.ShouldContain(c => c.StartsWith("rewind-csrf=", StringComparison.Ordinal) && !c.Contains("httponly", StringComparison.OrdinalIgnoreCase) && c.Contains("samesite=strict", StringComparison.OrdinalIgnoreCase));
         (await browser.GetFromJsonAsync<WhoAmIDto>(new Uri("api/v1/whoami", UriKind.Relative)))!.Name.ShouldBe("alice");
+        using var again = await browser.PostAsJsonAsync(new Uri("ui/login", UriKind.Relative), new { token = Token(server) });
+        again.StatusCode.ShouldBe(HttpStatusCode.OK); // logging in over a session (another user, a new token) needs no CSRF header
         (await server.Client.GetAuditAsync(limit: 500)).ShouldContain(e => e.Action == "POST /ui/login" && e.Actor == "alice" && e.Result == "200" && !e.Detail.Contains("rwt_", StringComparison.Ordinal));
     }
 
