@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The one test command: installs what the tests need when it is missing (PostgreSQL, Prometheus, HAProxy), starts a
+# The one test command: installs what the tests need when it is missing (PostgreSQL, Prometheus, HAProxy, Chromium), starts a
 # throwaway PostgreSQL and a throwaway Prometheus on loopback, builds, runs every test project, stops what it started, and
-# ends with "tests: N passed, N failed, N skipped". The HAProxy tests start haproxy processes of their own.
+# ends with "tests: N passed, N failed, N skipped". The HAProxy tests start haproxy processes of their own; the dashboard
+# tests drive Debian's Chromium (installed when missing) through Playwright.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
@@ -74,6 +75,15 @@ ensure_haproxy() {
   log "HAProxy $("$(haproxy_bin)" -v | awk 'NR == 1 {print $3}')"
 }
 
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    log "installing Chromium from Debian's packages"
+    as_root apt-get update -qq >/dev/null && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+      || { log "cannot install chromium"; return 1; }
+  fi
+  log "$(/usr/bin/chromium --version 2>/dev/null | head -1)"
+}
+
 http_ok() { python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$1" 2>/dev/null; }
 
 prom_dir=""
@@ -125,6 +135,7 @@ failures=0
 ensure_postgres && start_postgres || { log "PostgreSQL could not be started: the PostgreSQL tests will fail"; failures=1; }
 ensure_prometheus && start_prometheus || { log "Prometheus could not be started: the Prometheus tests will fail"; failures=1; }
 ensure_haproxy || { log "HAProxy could not be installed: the HAProxy tests will fail"; failures=1; }
+ensure_chromium || { log "Chromium could not be installed: the dashboard tests will fail"; failures=1; }
 
 rm -rf "$results"
 log "building"

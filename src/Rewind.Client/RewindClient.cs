@@ -211,6 +211,17 @@ public sealed class RewindClient(HttpClient http)
     public Task<AuditVerificationDto> VerifyAuditAsync(CancellationToken cancellationToken = default) =>
         GetAsync<AuditVerificationDto>("api/v1/audit/verify", cancellationToken);
 
+    /// <summary>Recent probe samples and traffic of a component: the data behind the dashboard's charts.</summary>
+    public Task<SignalHistoryDto> GetSignalHistoryAsync(string component, int limit = 120, CancellationToken cancellationToken = default) =>
+        GetAsync<SignalHistoryDto>($"api/v1/components/{Uri.EscapeDataString(component)}/samples?limit={limit}", cancellationToken);
+
+    /// <summary>Who decided on a rollback, and while it awaits approval, the rule, what is missing, and whether the caller may approve.</summary>
+    public Task<ApprovalStatusDto> GetApprovalStatusAsync(string id, CancellationToken cancellationToken = default) =>
+        GetAsync<ApprovalStatusDto>($"api/v1/rollbacks/{Uri.EscapeDataString(id)}/approvals", cancellationToken);
+
+    public Task<BackupSetsDto> GetBackupSetsAsync(string component, CancellationToken cancellationToken = default) =>
+        GetAsync<BackupSetsDto>($"api/v1/components/{Uri.EscapeDataString(component)}/backup-sets", cancellationToken);
+
     private async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);

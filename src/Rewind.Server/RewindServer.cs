@@ -10,6 +10,7 @@ using Rewind.Core.Storage;
 using Rewind.Core.Access;
 using Rewind.Server.Access;
 using Rewind.Server.Api;
+using Rewind.Server.Dashboard;
 using Rewind.Server.Hosting;
 using Rewind.Server.Incidents;
 using Rewind.Server.Metrics;
@@ -85,10 +86,13 @@ public static class RewindServer
         app.UseRouting();
         app.UseMiddleware<AuditMiddleware>();
         app.UseAuthentication();
+        app.UseMiddleware<CsrfMiddleware>();
+        app.UseMiddleware<ChangeNoticeMiddleware>();
         app.UseAuthorization();
         MapApi(app.MapGroup("/api/v1").RequireAuthorization(Roles.Viewer));
         app.MapMetricsEndpoints(config.Server.MetricsRequireToken);
         app.MapStatusPageEndpoints();
+        app.MapDashboardEndpoints();
         return app;
     }
 
@@ -127,6 +131,9 @@ public static class RewindServer
         services.AddHostedService<ApprovalTimeoutHostedService>();
         services.AddSingleton<Escalator>();
         services.AddHostedService<EscalationHostedService>();
+        services.AddSingleton<ChangeFeed>();
+        services.AddSingleton<DashboardAssets>();
+        services.AddHostedService<ChangeFeedHostedService>();
     }
 
     private static void AddNotificationServices(IServiceCollection services, RewindConfig config, NotificationSecrets secrets)
@@ -150,5 +157,9 @@ public static class RewindServer
         api.MapAccessEndpoints();
         api.MapApprovalEndpoints();
         api.MapNotificationEndpoints();
+        api.MapEventEndpoints();
+        api.MapSampleEndpoints();
+        api.MapApprovalStatusEndpoints();
+        api.MapBackupSetEndpoints();
     }
 }

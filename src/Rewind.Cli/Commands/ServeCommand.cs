@@ -13,7 +13,7 @@ internal static class ServeCommand
     {
         var config = new Option<string>("--config", "-c") { Description = "The config file", DefaultValueFactory = _ => "rewind.yaml" };
         var listen = new Option<string?>("--listen") { Description = "Override server.listen, e.g. http://127.0.0.1:7878" };
-        var command = new Command("serve", "Run the controller: API, monitor, decision engine and executor. Resumes unfinished rollbacks at start.") { config, listen };
+        var command = new Command("serve", "Run the controller: API, dashboard (at /ui/), monitor, decision engine and executor. Resumes unfinished rollbacks at start.") { config, listen };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(config)!;

@@ -11,6 +11,8 @@ namespace Rewind.Server.Access;
 /// <summary>
 /// <c>Authorization: Bearer rwt_…</c>: the token's SHA-256 is looked up in the store; a revoked or expired token, or
 /// one of a disabled user, fails with the reason (kept for the 401 answer and the audit entry, never the token).
+/// Without that header, the dashboard's session cookie (<see cref="SessionCookie"/>) carries the same token; such a
+/// request is marked with <see cref="SessionClaim"/> so that <see cref="CsrfMiddleware"/> checks it.
 /// </summary>
 internal sealed class TokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -22,13 +24,16 @@ internal sealed class TokenAuthenticationHandler(
     public const string SchemeName = "Bearer";
     public const string TokenIdClaim = "rewind:token";
     public const string FailureItem = "rewind:auth-failure";
+    public const string SessionClaim = "rewind:session";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
         if (header.Length == 0)
         {
-            return AuthenticateResult.NoResult();
+            return Request.Cookies[SessionCookie.Name] is { Length: > 0 } cookie
+                ? Result(await ValidateAsync(store, time, cookie, session: true, Context.RequestAborted))
+                : AuthenticateResult.NoResult();
         }
 
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header.Length > 512)
@@ -36,26 +41,39 @@ internal sealed class TokenAuthenticationHandler(
             return Fail("expected Authorization: Bearer TOKEN");
         }
 
-        var secret = header["Bearer ".Length..].Trim();
-        if (await store.FindTokenAsync(TokenSecret.Hash(secret), Context.RequestAborted) is not { } found)
+        return Result(await ValidateAsync(store, time, header["Bearer ".Length..].Trim(), session: false, Context.RequestAborted));
+    }
+
+    /// <summary>The user a token stands for, or why it does not count; also used by the dashboard's login.</summary>
+    internal static async Task<(ClaimsPrincipal? User, DateTimeOffset? ExpiresAt, string? Failure)> ValidateAsync(IStore store, TimeProvider time, string secret, bool session, CancellationToken cancellationToken = default)
+    {
+        if (secret.Length is 0 or > 512 || await store.FindTokenAsync(TokenSecret.Hash(secret), cancellationToken) is not { } found)
         {
-            return Fail("unknown token");
+            return (null, null, "unknown token");
         }
 
         if (found.Token.Refusal(time.GetUtcNow()) is { } refusal)
         {
-            return Fail(refusal);
+            return (null, null, refusal);
         }
 
         if (!found.User.IsActive)
         {
-            return Fail($"user {found.User.Name} is disabled");
+            return (null, null, $"user {found.User.Name} is disabled");
         }
 
         var claims = new List<Claim> { new(ClaimTypes.Name, found.User.Name), new(TokenIdClaim, found.Token.Id) };
         claims.AddRange(found.User.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
+        if (session)
+        {
+            claims.Add(new Claim(SessionClaim, "cookie"));
+        }
+
+        return (new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), found.Token.ExpiresAt, null);
     }
+
+    private AuthenticateResult Result((ClaimsPrincipal? User, DateTimeOffset? ExpiresAt, string? Failure) validated) =>
+        validated.User is { } user ? AuthenticateResult.Success(new AuthenticationTicket(user, SchemeName)) : Fail(validated.Failure!);
 
     private AuthenticateResult Fail(string reason)
     {

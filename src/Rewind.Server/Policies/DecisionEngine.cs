@@ -25,7 +25,8 @@ internal sealed partial class DecisionEngine(
     HealthBoard health,
     ControllerMetrics metrics,
     TimeProvider time,
-    ILogger<DecisionEngine> logger)
+    ILogger<DecisionEngine> logger,
+    Dashboard.ChangeFeed changes)
 {
     private const string Actor = "controller";
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
@@ -228,6 +229,9 @@ internal sealed partial class DecisionEngine(
         }
     }
 
-    private Task Timeline(string incidentId, string kind, string message, string actor, CancellationToken cancellationToken) =>
-        store.AppendTimelineAsync(new TimelineEvent(incidentId, time.GetUtcNow(), kind, message, actor), cancellationToken);
+    private async Task Timeline(string incidentId, string kind, string message, string actor, CancellationToken cancellationToken)
+    {
+        await store.AppendTimelineAsync(new TimelineEvent(incidentId, time.GetUtcNow(), kind, message, actor), cancellationToken);
+        changes.Poke(); // the dashboard shows an opened incident or a decision now, not at its next read of the store
+    }
 }

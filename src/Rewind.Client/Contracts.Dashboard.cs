@@ -1,0 +1,54 @@
+namespace Rewind.Client;
+
+/// <summary>
+/// One event of <c>GET /api/v1/events</c>: something changed, read it again. <see cref="Kind"/> is <c>hello</c> (the
+/// stream is up: read everything), <c>component</c>, <c>incident</c>, <c>rollback</c>, <c>signals</c> (new samples of a
+/// component) or <c>ping</c> (nothing happened; keeps proxies from closing a quiet stream). <see cref="Id"/> names what
+/// changed: a component's name, an incident or rollback ID; null for hello and ping.
+/// </summary>
+public sealed record ChangeDto(string Kind, string? Id, DateTimeOffset At);
+
+/// <summary>Answer of <c>POST /ui/login</c>: who the token belongs to. The token itself never comes back.</summary>
+public sealed record SessionDto(string Name, IReadOnlyList<string> Roles);
+
+/// <summary>Body of <c>POST /ui/login</c>.</summary>
+public sealed record LoginRequest(string Token);
+
+/// <summary>
+/// Answer of <c>GET /api/v1/components/{name}/samples</c>: recent probe samples (oldest first) and the error ratio and
+/// request rate of each recent scrape of the component's traffic (oldest first; empty without scrapes).
+/// </summary>
+public sealed record SignalHistoryDto(string Component, IReadOnlyList<ProbeSeriesDto> Probes, IReadOnlyList<TrafficPointDto> Traffic);
+
+public sealed record ProbeSeriesDto(string Probe, IReadOnlyList<ProbePointDto> Samples);
+
+public sealed record ProbePointDto(DateTimeOffset At, bool Success, double LatencyMs);
+
+public sealed record TrafficPointDto(DateTimeOffset At, string Scrape, double RequestRate, double ErrorRatio);
+
+/// <summary>
+/// Answer of <c>GET /api/v1/rollbacks/{id}/approvals</c>: the decisions made so far and, while the rollback awaits
+/// approval, the rule that covers it, what is still missing, and whether the caller may approve (and if not, why).
+/// </summary>
+public sealed record ApprovalStatusDto(
+    string RollbackId,
+    string Status,
+    string RequestedBy,
+    ApprovalRuleDto? Rule,
+    IReadOnlyList<ApprovalDto> Approvals,
+    string? Missing,
+    bool CallerMayApprove,
+    string? CallerRefusal);
+
+/// <summary>Who may approve: at least one of <see cref="AnyOf"/>, a different person for each of <see cref="AllOf"/>.</summary>
+public sealed record ApprovalRuleDto(IReadOnlyList<string> AnyOf, IReadOnlyList<string> AllOf, bool TwoPerson, bool SecondFactor, DateTimeOffset DecideBy);
+
+public sealed record ApprovalDto(string Approver, IReadOnlyList<string> Roles, bool Approved, DateTimeOffset At, string Note);
+
+/// <summary>
+/// Answer of <c>GET /api/v1/components/{name}/backup-sets</c>: the base backups in the component's repository (newest
+/// first), the archived WAL, and the recovery point: how far back the newest archived WAL is (<c>null</c> without WAL).
+/// </summary>
+public sealed record BackupSetsDto(string Component, IReadOnlyList<BackupSetDto> Sets, int WalSegments, DateTimeOffset? NewestWalAt, double? RecoveryPointSeconds, string Coverage);
+
+public sealed record BackupSetDto(string SetId, DateTimeOffset Finished, long TotalSize, long StoredSize, string WalStart, string WalStop, bool Encrypted);

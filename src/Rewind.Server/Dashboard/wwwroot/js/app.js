@@ -1,0 +1,65 @@
+import { api, csrf, toLogin } from './api.js';
+import { connect, onChange } from './live.js';
+import { h, replace } from './dom.js';
+
+const pages = {
+  overview: () => import('./overview.js'),
+  incidents: () => import('./incident.js'),
+  rollback: () => import('./rollback.js'),
+  rollbacks: () => import('./follow.js'),
+  releases: () => import('./releases.js'),
+  backups: () => import('./backups.js'),
+  audit: () => import('./audit.js'),
+};
+
+const view = document.getElementById('view');
+let current = null;
+let session = null;
+
+// What the role may do; the server refuses the rest anyway, this only keeps refused buttons off the screen.
+export const can = (role) => session.roles.includes('admin') || session.roles.includes(role) || role === 'viewer';
+
+let routed = 0;
+
+// Each visit renders into its own element: a slower, older visit finishing late writes into a detached one.
+async function route() {
+  const visit = ++routed;
+  const [path, query] = location.hash.replace(/^#\/?/, '').split('?');
+  const [page, ...rest] = path.split('/').map(decodeURIComponent);
+  const name = pages[page || 'overview'] ? (page || 'overview') : 'overview';
+  for (const a of document.querySelectorAll('[data-nav]')) {
+    a.toggleAttribute('aria-current', a.dataset.nav === name || (name === 'incidents' && a.dataset.nav === 'overview'));
+  }
+  current?.dispose?.();
+  current = null;
+  const mount = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
+  replace(view, mount);
+  const module = await pages[name]();
+  const ctx = { session, can, id: rest.join('/'), params: new URLSearchParams(query || '') };
+  try {
+    const shown = await module.render(mount, ctx);
+    if (visit === routed) current = shown;
+  } catch (error) {
+    replace(mount, h('p', { class: 'error', role: 'alert' }, error.message));
+  }
+}
+
+async function start() {
+  if (!csrf()) return toLogin();
+  session = await api('whoami');
+  document.getElementById('user').textContent = `${session.name} (${session.roles.join(', ')})`;
+  for (const el of document.querySelectorAll('[data-role]')) el.hidden = !can(el.dataset.role);
+  document.getElementById('logout').addEventListener('click', async () => {
+    await fetch('/ui/logout', { method: 'POST', headers: { 'X-Rewind-CSRF': csrf() }, credentials: 'same-origin' });
+    location.replace('/ui/login');
+  });
+  let queue = Promise.resolve(); // one change at a time, in order: a page never draws an older answer over a newer one
+  onChange((change) => {
+    queue = queue.then(() => current?.onChange?.(change)).catch((error) => console.warn(error));
+  });
+  connect(document.getElementById('live'));
+  window.addEventListener('hashchange', route);
+  await route();
+}
+
+start();
