@@ -66,10 +66,11 @@ public sealed class DecisionTests
     [Fact]
     public async Task Recover_NotifyModeEpisodeEnds_ResolvesWithoutRollback()
     {
-        await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: false);
-        // failing-for long enough that v2 is recorded before the policy fires: this test is about one release's episode.
-        await using var server = await ServerFixture.StartAsync(policies: AutoPolicy.Replace("mode: auto", "mode: notify", StringComparison.Ordinal).Replace("failing-for: 300ms", "failing-for: 1500ms", StringComparison.Ordinal), probeUrl: endpoint.Url);
+        // Healthy until v2 is recorded, however slow the machine: this test is about one release's episode.
+        await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: true);
+        await using var server = await ServerFixture.StartAsync(policies: AutoPolicy.Replace("mode: auto", "mode: notify", StringComparison.Ordinal), probeUrl: endpoint.Url);
         await server.Client.RecordReleaseAsync("web", new Client.RecordReleaseRequest("v2"));
+        endpoint.Healthy = false;
         var opened = await Eventually.WaitAsync(async () => (await server.Client.GetIncidentsAsync()) is [var i, ..] ? i : null, TimeSpan.FromSeconds(20), "an incident");
 
         endpoint.Healthy = true;
@@ -148,8 +149,11 @@ public sealed class DecisionTests
     [Fact]
     public async Task Fire_ShadowPolicy_RecordsWhatItWouldHaveDoneAndTouchesNothing()
     {
-        await using var server = await ServerFixture.StartAsync(policies: AutoPolicy.Replace("mode: auto", "mode: auto, shadow: true", StringComparison.Ordinal).Replace("failing-for: 300ms", "failing-for: 1500ms", StringComparison.Ordinal)); // the releases are recorded before it can fire
+        // Healthy until the releases are recorded, however slow the machine; then v2 fails.
+        await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: true);
+        await using var server = await ServerFixture.StartAsync(policies: AutoPolicy.Replace("mode: auto", "mode: auto, shadow: true", StringComparison.Ordinal), probeUrl: endpoint.Url);
         await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
+        endpoint.Healthy = false;
 
         var decision = await Eventually.WaitAsync(async () => (await server.Client.GetShadowDecisionsAsync("web")) is [var d, ..] ? d : null, TimeSpan.FromSeconds(20), "a shadow decision");
 
