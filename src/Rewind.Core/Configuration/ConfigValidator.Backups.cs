@@ -134,6 +134,11 @@ internal static partial class ConfigValidator
         {
             add(restore, "component", $"{at}.component: '{restore.Component}' is not a postgres component with backups");
         }
+        else if (PostgresUrl.TryParse(target.Provider.Postgres.Url, out var cluster) && PostgresUrl.TryParse(config.Store, out var store)
+            && string.Equals(cluster.Host, store.Host, StringComparison.OrdinalIgnoreCase) && cluster.Port == store.Port)
+        {
+            add(restore, "component", $"{at}.component: the store is in the cluster of {restore.Component} ({store.Host}:{store.Port}); a restore would stop the controller's own record and roll it back. Keep the store in another cluster");
+        }
         else if (!before.Any(s => s.Snapshot?.Component == restore.Component))
         {
             add(restore, null, $"{at}: a restore of {restore.Component} must come after a snapshot step of {restore.Component} in the same plan (nothing destructive without a way back)");

@@ -379,6 +379,29 @@ public sealed class SnapshotStepConfigTests
     }
 
     [Fact]
+    public void Parse_RestoreOfTheClusterHoldingTheStore_IsAnError()
+    {
+        var result = ConfigParser.Parse(
+            """
+            store: "postgres://rewind@127.0.0.1:5432/rewind"
+            components:
+              web:
+                provider: { release-dir: { path: /srv/web } }
+                probes: { up: { tcp: { host: 127.0.0.1, port: 80 } } }
+                plan: [ { snapshot: { component: db } }, { restore: { component: db } }, { switch: {} } ]
+              db:
+                provider: { postgres: { url: "postgres://postgres@127.0.0.1:5432/shop", data-directory: /var/lib/pg } }
+                backups: { repository: /var/backups/db }
+            """,
+            "rewind.yaml",
+            "/etc/rewind");
+
+        result.Errors.Select(e => e.Message).ShouldBe([
+            "components.web.plan[1].restore.component: the store is in the cluster of db (127.0.0.1:5432); a restore would stop the controller's own record and roll it back. Keep the store in another cluster",
+        ]);
+    }
+
+    [Fact]
     public void Plan_RestoreStep_GetsItsOwnApprovalGate_UnlessThePolicysPlanSaysOtherwise_AndHandlesTheSchema()
     {
         var result = ConfigParser.Parse(
