@@ -13,7 +13,11 @@ export function csrf() {
   return found ? decodeURIComponent(found.slice('rewind-csrf='.length)) : '';
 }
 
+let leaving = false;
+
 export function toLogin() {
+  if (leaving) return; // several requests may find the session gone at once: one navigation, not a second one racing the first
+  leaving = true;
   sessionStorage.setItem('rewind-return', location.hash);
   location.replace('/ui/login');
 }

@@ -29,7 +29,7 @@ export async function render(view, ctx) {
       h('header', {}, h('h2', {}, component.name), badge(component.health), component.maintenanceUntil ? badge('maintenance') : null),
       h('dl', { class: 'facts' },
         h('dt', {}, 'current'), h('dd', {}, component.currentVersion || '–', ' ', component.currentState ? badge(component.currentState) : null),
-        h('dt', {}, 'last known good'), h('dd', {}, component.lastKnownGood || 'none yet'),
+        h('dt', {}, 'last known good'), h('dd', {}, component.lastKnownGood || (component.currentState === 'stable' ? 'only the current release' : 'none yet')),
         h('dt', {}, 'since'), h('dd', {}, ago(component.currentSince))),
       component.openIncident ? h('p', { class: 'alert', 'data-testid': 'open-incident' }, 'Open incident ', link(`#/incidents/${component.openIncident}`, component.openIncident)) : null,
       component.activeRollback ? h('p', { class: 'notice', 'data-testid': 'active-rollback' }, 'Rollback ', link(`#/rollbacks/${component.activeRollback}`, component.activeRollback), ' in progress') : null,
