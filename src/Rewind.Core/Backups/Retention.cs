@@ -19,7 +19,6 @@ public static class Retention
     public static RetentionDecision Decide(IReadOnlyList<BackupManifest> sets, DateTimeOffset now, int count, TimeSpan age)
     {
         ArgumentNullException.ThrowIfNull(sets);
-        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         var keep = Kept(sets, set => set.SetId, set => set.Finished, now, count, age);
         var expire = sets.Except(keep).OrderBy(set => set.SetId, StringComparer.Ordinal).ToList();
         var oldestKept = keep.Count == 0 ? null : keep.MinBy(set => WalSegmentName.Parse(set.WalStart).Number(set.WalSegmentSize));

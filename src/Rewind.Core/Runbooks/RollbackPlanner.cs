@@ -56,7 +56,7 @@ public static class RollbackPlanner
 
         if (component.Provider.Postgres is not null)
         {
-            return Refuse($"{componentName} is a PostgreSQL cluster: it goes back with a point-in-time restore (`rewind backup restore {componentName}`), which replaces data and is never a rollback's switch");
+            return Refuse($"{componentName} is a PostgreSQL cluster: it goes back with a point-in-time restore (`rewind backup restore {componentName}`), which replaces data and is never a rollback's switch; inside a rollback of the application, a `restore` step in its plan does it after a snapshot and its own approval");
         }
 
         var current = state?.CurrentVersion;
