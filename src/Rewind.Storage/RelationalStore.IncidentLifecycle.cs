@@ -30,6 +30,13 @@ internal sealed partial class RelationalStore
             entry,
             cancellationToken);
 
+    public Task<bool> RaiseIncidentSeverityAsync(Severity severity, TimelineEvent entry, CancellationToken cancellationToken = default) =>
+        ChangeIncidentAsync(
+            "UPDATE incidents SET severity = @Severity WHERE id = @Id AND severity > @Severity AND status <> @Resolved",
+            new { Id = entry.IncidentId, Severity = DbValues.Text(severity), Resolved = DbValues.Text(IncidentStatus.Resolved) },
+            entry,
+            cancellationToken);
+
     public async Task<IReadOnlyList<Incident>> GetOpenIncidentsAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await _dialect.OpenAsync(cancellationToken);

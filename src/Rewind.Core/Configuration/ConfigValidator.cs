@@ -82,6 +82,11 @@ internal static partial class ConfigValidator
             add(component, "healthy-successes", $"{at}.healthy-successes: at least 1");
         }
 
+        if (component.DeployGrace <= TimeSpan.Zero)
+        {
+            add(component, "deploy-grace", $"{at}.deploy-grace: must be positive; a deploy in progress shields the component only for a while");
+        }
+
         if (component.BakeTime <= TimeSpan.Zero)
         {
             add(component, "bake-time", $"{at}.bake-time: must be positive; a release must run healthy for a while before it is known good");

@@ -79,6 +79,13 @@ public sealed class ComponentConfig
     /// <summary>At most this many automatic rollbacks of the component per window; then a human decides. Default 3 per 1h.</summary>
     public AutoRollbackLimitConfig AutoRollbackLimit { get; set; } = new();
 
+    /// <summary>
+    /// The longest a deploy in progress (a release recorded with <c>--deploying</c>) shields the component: until the
+    /// new release serves healthy or this much time has passed, restart gaps open no incident, page nobody and roll
+    /// nothing back, and no rollback starts. Default 1m.
+    /// </summary>
+    public TimeSpan DeployGrace { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How long a new release must run healthy before it becomes stable (last known good). Default 5m.</summary>
     public TimeSpan BakeTime { get; set; } = TimeSpan.FromMinutes(5);
 

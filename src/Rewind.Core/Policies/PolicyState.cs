@@ -46,9 +46,16 @@ public sealed record PolicyState(int ConsecutiveFailures, int ConsecutiveSuccess
 
         var failures = ConsecutiveFailures + 1;
         var since = FailingSince ?? at;
-        var fires = !Firing && failures >= condition.MinFailures && at - since >= holdFor;
+        var fires = !Firing && failures >= condition.MinFailures && at - since >= holdFor - JitterAllowance(holdFor);
         return (new PolicyState(failures, 0, since, Firing || fires), fires ? PolicyTransition.Fired : PolicyTransition.None);
     }
+
+    /// <summary>
+    /// A hold counts as met a tenth of its length early: probe runs are timed by a clock that jitters by milliseconds, so a
+    /// <c>failing-for: 2s</c> at 1 s probes is met by the third failure even when it lands 1.998 s after the first, instead
+    /// of waiting a whole extra interval for a fourth.
+    /// </summary>
+    public static TimeSpan JitterAllowance(TimeSpan holdFor) => holdFor / 10;
 
     /// <summary>For how long the condition has held, in an operator's words.</summary>
     public string HeldFor(DateTimeOffset now) => FailingSince is { } since

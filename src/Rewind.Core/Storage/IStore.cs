@@ -75,6 +75,12 @@ public interface IIncidentStore
     /// </summary>
     Task<bool> EscalateIncidentAsync(int level, TimelineEvent entry, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Raises the incident's severity to <paramref name="severity"/> (P0 is the highest) and appends <paramref name="entry"/>
+    /// in one transaction, only if the incident is open and less severe; otherwise returns false and writes nothing.
+    /// </summary>
+    Task<bool> RaiseIncidentSeverityAsync(Incidents.Severity severity, TimelineEvent entry, CancellationToken cancellationToken = default);
+
     /// <summary>Every incident not resolved, oldest first.</summary>
     Task<IReadOnlyList<Incident>> GetOpenIncidentsAsync(CancellationToken cancellationToken = default);
 

@@ -55,6 +55,11 @@ internal static class ReleaseEndpoints
             return Problems.Invalid("invalid schema", $"schema '{schema}' must be 1-128 characters of letters, digits, '.', '_', '+' or '-', starting with a letter or digit (the id of the release's newest migration)");
         }
 
+        if (await store.GetRollbacksAsync(1, name, cancellationToken) is [{ IsActive: true } active])
+        {
+            return Problems.Conflict("rollback in progress", $"rollback {active.Id} is acting on {name} ({active.FromVersion ?? "unknown"} -> {active.ToVersion}, {RollbackStatusText(active)}); a deploy and a rollback never act at once, so {request.Version} was not recorded. Record it after the rollback finishes, or stop the rollback first (`rewind abort {active.Id}`)");
+        }
+
         var existing = await store.GetReleaseAsync(name, request.Version, cancellationToken);
         if (existing is not null && ReleaseGate.Refuses(existing.State))
         {
@@ -142,6 +147,13 @@ internal static class ReleaseEndpoints
         release = (await store.GetReleaseAsync(name, version, cancellationToken))!;
         return TypedResults.Ok(release.ToDto(await LastKnownGoodAsync(store, name, cancellationToken)));
     }
+
+    private static string RollbackStatusText(Rollback rollback) => rollback.Status switch
+    {
+        RollbackStatus.Awaiting => "waiting for approval",
+        RollbackStatus.Pending => "about to start",
+        _ => "running",
+    };
 
     /// <summary>The authenticated user; a pipeline recording on behalf of someone (<c>--by</c>) is kept beside it, never instead of it.</summary>
     private static string Recorder(HttpContext context, string? recordedBy)

@@ -41,6 +41,15 @@ internal static partial class ServerLog
     [LoggerMessage(1010, LogLevel.Critical, "Could not write the audit entry for {Action}")]
     public static partial void AuditFailed(ILogger logger, Exception exception, string action);
 
+    [LoggerMessage(1020, LogLevel.Information, "Deploy of {Version} of {Component} finished: {How}; it bakes now")]
+    public static partial void DeployFinished(ILogger logger, string component, string version, string how);
+
+    [LoggerMessage(1021, LogLevel.Information, "Policy {Policy} of {Component} held: deploy of {Version} in progress until {Until}")]
+    public static partial void PolicyHeldByDeploy(ILogger logger, string component, string policy, string version, DateTimeOffset until);
+
+    [LoggerMessage(1022, LogLevel.Information, "Release {Version} of {Component} promoted to stable by {Actor}: {Reason}")]
+    public static partial void ReleasePromoted(ILogger logger, string component, string version, string actor, string reason);
+
     [LoggerMessage(2001, LogLevel.Warning, "Rollback {RollbackId} of {Component} started: {From} -> {To}")]
     public static partial void RollbackStarted(ILogger logger, string rollbackId, string component, string? from, string to);
 

@@ -86,7 +86,9 @@ internal sealed partial class DecisionEngine
     {
         foreach (var (name, component) in config.Current.Components)
         {
-            if (!component.Policies.Values.Any(p => p.When.Count is not null || p.When.Fraction is not null || p.When.Composite is not null))
+            var timed = component.Policies.Values.Any(p => p.When.Count is not null || p.When.Fraction is not null || p.When.Composite is not null);
+            // components without probes pass through the gate here, so a fix deployed to them is noticed too
+            if (!timed && !_held.ContainsKey(name) && !_awaitingRecovery.GetValueOrDefault(name) && (component.Probes.Count > 0 || component.Policies.Count == 0))
             {
                 continue;
             }
@@ -94,12 +96,20 @@ internal sealed partial class DecisionEngine
             await WithLockAsync(name, async () =>
             {
                 var (acting, _, version) = await GateAsync(name, component, cancellationToken);
-                if (acting)
+                if (!acting)
+                {
+                    return;
+                }
+
+                if (timed)
                 {
                     await EvaluateCountsAsync(name, component, _ => true, version, cancellationToken);
                     await EvaluateFractionsAsync(name, component, _ => true, version, cancellationToken);
                     await EvaluateCompositesAsync(name, component, version, cancellationToken);
                 }
+
+                await ActOnHeldAsync(name, component, version, cancellationToken);
+                await ResolveCarriedOverIncidentAsync(name, component, version, cancellationToken);
             });
         }
     }

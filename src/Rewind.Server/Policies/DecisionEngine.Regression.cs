@@ -26,8 +26,10 @@ internal sealed partial class DecisionEngine
         try
         {
             var version = (await store.GetComponentAsync(componentName, cancellationToken))?.CurrentVersion;
-            await traffic.RecordAsync(componentName, scrapeName, version, delta, cancellationToken);
-            if (version is null || await store.GetRollbacksAsync(1, componentName, cancellationToken) is [{ IsActive: true }]
+            // While a release is being deployed the serving one is not known: its traffic is charged to no release.
+            var deploying = version is not null && await DeployWindowAsync(componentName, cancellationToken) is not null;
+            await traffic.RecordAsync(componentName, scrapeName, deploying ? null : version, delta, cancellationToken);
+            if (version is null || deploying || await store.GetRollbacksAsync(1, componentName, cancellationToken) is [{ IsActive: true }]
                 || await InMaintenanceAsync(componentName, component, cancellationToken))
             {
                 return;

@@ -59,6 +59,7 @@ internal sealed partial class DecisionEngine(
     private async Task ObserveLockedAsync(ProbeSample sample, ComponentConfig component, CancellationToken cancellationToken)
     {
         RecordProbe(sample, component);
+        await DeployWindowAsync(sample.Component, cancellationToken); // a release deploying that now serves healthy starts to bake
         var (acting, tracking, version) = await GateAsync(sample.Component, component, cancellationToken);
         if (!tracking)
         {
@@ -131,6 +132,11 @@ internal sealed partial class DecisionEngine(
     /// <summary>A policy fired: open or join the incident, write the evidence, then act as the policy's mode says.</summary>
     private async Task FireAsync(string componentName, string policyName, PolicyConfig policy, string evidence, string? version, CancellationToken cancellationToken)
     {
+        if (!policy.Shadow && await HeldByDeployAsync(componentName, policyName, policy, version, cancellationToken))
+        {
+            return;
+        }
+
         var now = time.GetUtcNow();
         ServerLog.PolicyFired(logger, componentName, policyName, evidence);
         metrics.Decisions.Inc(componentName, policyName, policy.Shadow ? "shadow" : policy.Mode.ToString().ToLowerInvariant());
@@ -140,8 +146,7 @@ internal sealed partial class DecisionEngine(
             return;
         }
 
-        var incident = await store.GetOpenIncidentAsync(componentName, cancellationToken)
-            ?? await store.OpenIncidentAsync(componentName, policy.Severity, $"{componentName}: policy {policyName} fired on release {version ?? "unknown"}", policyName, version, now, $"policy:{policyName}", cancellationToken);
+        var incident = await JoinOrOpenIncidentAsync(componentName, policyName, policy, version, now, cancellationToken);
         await Timeline(incident.Id, TimelineKinds.Evidence, $"policy {policyName}: {evidence}", $"policy:{policyName}", cancellationToken);
 
         switch (policy.Mode)
@@ -156,26 +161,9 @@ internal sealed partial class DecisionEngine(
                 return;
         }
 
-        var recent = await store.GetRollbacksAsync(1, componentName, cancellationToken);
-        if (recent.Count > 0 && recent[0].RequestedBy.StartsWith("policy:", StringComparison.Ordinal) && now - recent[0].RequestedAt < policy.Cooldown)
+        if (await AutomaticRollbackRefusedAsync(componentName, policyName, policy, incident, version, now, cancellationToken))
         {
-            var message = $"automatic rollback suppressed: {recent[0].Id} ran {Durations.Format(now - recent[0].RequestedAt)} ago, inside the cooldown of {Durations.Format(policy.Cooldown)}; a human must decide";
-            await Timeline(incident.Id, TimelineKinds.Escalation, message, Actor, cancellationToken);
-            ServerLog.RollbackRefused(logger, componentName, message);
             return;
-        }
-
-        if (config.Component(componentName)?.AutoRollbackLimit is { } limit)
-        {
-            var automatic = (await store.GetRollbacksAsync(limit.Count + 1, componentName, cancellationToken))
-                .Count(r => r.RequestedBy.StartsWith("policy:", StringComparison.Ordinal) && now - r.RequestedAt < limit.Window);
-            if (automatic >= limit.Count)
-            {
-                var message = $"automatic rollback limit reached: {automatic} automatic rollbacks of {componentName} in the last {Durations.Format(limit.Window)}; no more without a human";
-                await Timeline(incident.Id, TimelineKinds.Escalation, message, Actor, cancellationToken);
-                ServerLog.RollbackRefused(logger, componentName, message);
-                return;
-            }
         }
 
         var outcome = await coordinator.RequestAsync(componentName, $"policy {policyName}: {evidence}", $"policy:{policyName}", incident.Id, new PlanOptions(Policy: policyName), null, cancellationToken);
@@ -188,6 +176,36 @@ internal sealed partial class DecisionEngine(
             await Timeline(incident.Id, TimelineKinds.Escalation, $"no rollback: {refusal}; nothing was touched; paging a human", Actor, cancellationToken);
             ServerLog.RollbackRefused(logger, componentName, refusal);
         }
+    }
+
+    /// <summary>No automatic rollback inside the cooldown (deferred to its end) or beyond the limit per window (a human decides).</summary>
+    private async Task<bool> AutomaticRollbackRefusedAsync(string componentName, string policyName, PolicyConfig policy, Incident incident, string? version, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var recent = await store.GetRollbacksAsync(1, componentName, cancellationToken);
+        if (recent.Count > 0 && recent[0].RequestedBy.StartsWith("policy:", StringComparison.Ordinal) && now - recent[0].RequestedAt < policy.Cooldown)
+        {
+            var until = recent[0].RequestedAt + policy.Cooldown;
+            var message = $"automatic rollback deferred: {recent[0].Id} ran {Durations.Format(now - recent[0].RequestedAt)} ago, inside the cooldown of {Durations.Format(policy.Cooldown)}; Rewind rolls back at {until:HH:mm:ss}Z if policy {policyName} still holds then; a human may decide sooner";
+            await Timeline(incident.Id, TimelineKinds.Escalation, message, Actor, cancellationToken);
+            ServerLog.RollbackRefused(logger, componentName, message);
+            Hold(componentName, policyName, version, until, "the cooldown ended");
+            return true;
+        }
+
+        if (config.Component(componentName)?.AutoRollbackLimit is { } limit)
+        {
+            var automatic = (await store.GetRollbacksAsync(limit.Count + 1, componentName, cancellationToken))
+                .Count(r => r.RequestedBy.StartsWith("policy:", StringComparison.Ordinal) && now - r.RequestedAt < limit.Window);
+            if (automatic >= limit.Count)
+            {
+                var message = $"automatic rollback limit reached: {automatic} automatic rollbacks of {componentName} in the last {Durations.Format(limit.Window)}; no more without a human";
+                await Timeline(incident.Id, TimelineKinds.Escalation, message, Actor, cancellationToken);
+                ServerLog.RollbackRefused(logger, componentName, message);
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async Task RecoverAsync(string componentName, string policyName, ComponentConfig component, string reason, CancellationToken cancellationToken)
@@ -216,7 +234,7 @@ internal sealed partial class DecisionEngine(
     private async Task ResolveCarriedOverIncidentAsync(string name, ComponentConfig component, string? version, CancellationToken cancellationToken)
     {
         if (!_awaitingRecovery.TryGetValue(name, out var awaiting) || !awaiting || component.Policies.Count == 0
-            || !component.Policies.All(p => StateOf(name, p.Key) is { Firing: false } state && state.ConsecutiveSuccesses >= p.Value.When.RecoverAfter))
+            || !component.Policies.All(p => p.Value.Shadow || HeldClean(name, p.Key, p.Value, version)))
         {
             return;
         }
@@ -227,6 +245,23 @@ internal sealed partial class DecisionEngine(
             await Timeline(incident.Id, TimelineKinds.Resolved, $"{name} is healthy on {version ?? "its current release"}: every policy has held clean since it was deployed; incident resolved", Actor, cancellationToken);
             await store.SetIncidentStatusAsync(incident.Id, IncidentStatus.Resolved, time.GetUtcNow(), cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Whether a policy has held clean on <paramref name="version"/>: a probe or signal condition has passed
+    /// <c>recover-after</c> evaluations in a row; a regression test has counted traffic of that release and not fired;
+    /// conditions evaluated only over windows (counts, fractions, trends, composites) are not firing.
+    /// </summary>
+    private bool HeldClean(string name, string policyName, PolicyConfig policy, string? version)
+    {
+        var state = StateOf(name, policyName);
+        return policy.When switch
+        {
+            { Regression: not null } => _regressions.TryGetValue((name, policyName), out var watch) && string.Equals(watch.Version, version, StringComparison.Ordinal)
+                && watch.Test.Verdict != Rewind.Core.Detectors.SequentialVerdict.Regressed && watch.Test.Events > 0,
+            { Kind: "probe" or "signal" } => !state.Firing && state.ConsecutiveSuccesses >= policy.When.RecoverAfter,
+            _ => !state.Firing,
+        };
     }
 
     private async Task Timeline(string incidentId, string kind, string message, string actor, CancellationToken cancellationToken)

@@ -22,6 +22,23 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
     public Task<RollbackOutcome> PlanAsync(string component, string? toVersion, bool emergency, CancellationToken cancellationToken = default) =>
         PlanAsync(component, new PlanOptions(toVersion, emergency), cancellationToken);
 
+    /// <summary>
+    /// Why no rollback may start while a release recorded with <c>--deploying</c> is within its <c>deploy-grace</c>: a
+    /// deploy and a rollback never act on one component at once. Null when no deploy is in progress.
+    /// </summary>
+    public async Task<string?> DeployInProgressAsync(string component, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        if (config.Component(component) is not { } componentConfig
+            || await store.GetComponentAsync(component, cancellationToken) is not { CurrentVersion: { } version }
+            || await store.GetReleaseAsync(component, version, cancellationToken) is not { State: Core.Releases.ReleaseState.Deploying } release
+            || now >= release.RecordedAt + componentConfig.DeployGrace)
+        {
+            return null;
+        }
+
+        return $"a deploy of {version} is in progress on {component} (recorded with --deploying at {release.RecordedAt:HH:mm:ss}Z); a deploy and a rollback never act at once. It ends when {version} serves healthy, when it is recorded without --deploying (`rewind release record {component} {version}`), or at {release.RecordedAt + componentConfig.DeployGrace:HH:mm:ss}Z";
+    }
+
     /// <summary>The plan for <paramref name="options"/>: a target, emergency, whose plan, a schema change allowed.</summary>
     public async Task<RollbackOutcome> PlanAsync(string component, PlanOptions options, CancellationToken cancellationToken = default)
     {
@@ -60,8 +77,13 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
             return new RollbackOutcome(null, null, null, active.Id);
         }
 
-        var planned = await PlanAsync(component, options, cancellationToken);
         var now = time.GetUtcNow();
+        if (await DeployInProgressAsync(component, now, cancellationToken) is { } deploying)
+        {
+            return new RollbackOutcome(null, null, deploying, null);
+        }
+
+        var planned = await PlanAsync(component, options, cancellationToken);
         if (planned.Refusal is not null || planned.Plan is not { Target: { } target } plan)
         {
             if (!planned.UnknownComponent && incidentId is null && await store.GetOpenIncidentAsync(component, cancellationToken) is { } open)

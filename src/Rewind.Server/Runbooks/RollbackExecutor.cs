@@ -234,6 +234,7 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         var where = at is null ? "after its last step" : $"{(interrupted ? "during" : "before")} step {at.Index + 1}/{rollback.Steps.Count} ({at.Plan.Kind})";
         var error = $"{who}; stopped {where}; steps done: {StepsDone(asked)}";
         await store.FinishRollbackAsync(rollback.Id, RollbackStatus.Cancelled, now, error, cancellationToken);
+        await MarkLeftReleaseBadAsync(rollback, "aborted", cancellationToken);
         ServerLog.RollbackFinished(logger, rollback.Id, "aborted");
         metrics.Rollbacks.Inc(rollback.Component, "aborted");
         await ReleaseDependentsAsync(rollback.Id);
@@ -279,9 +280,28 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
     private async Task FailAsync(Rollback rollback, string error, CancellationToken cancellationToken)
     {
         await store.FinishRollbackAsync(rollback.Id, RollbackStatus.Failed, time.GetUtcNow(), error, cancellationToken);
+        await MarkLeftReleaseBadAsync(rollback, "failed", cancellationToken);
         ServerLog.RollbackFinished(logger, rollback.Id, "failed");
         metrics.Rollbacks.Inc(rollback.Component, "failed");
         await Timeline(rollback, TimelineKinds.Escalation, $"{rollback.Id} failed: {error}; paging a human", TimelineMilestones.RollbackFailed, cancellationToken);
+    }
+
+    /// <summary>
+    /// A rollback that failed or was aborted still says the release it was leaving hurt: that release is marked bad, so
+    /// it is never the next rollback's target, never becomes stable by baking, and <c>release check</c> refuses it.
+    /// </summary>
+    private async Task MarkLeftReleaseBadAsync(Rollback rollback, string how, CancellationToken cancellationToken)
+    {
+        if (rollback.FromVersion is not { } from || string.Equals(from, rollback.ToVersion, StringComparison.Ordinal)
+            || await store.GetReleaseAsync(rollback.Component, from, cancellationToken) is not { } release || ReleaseGate.Refuses(release.State))
+        {
+            return;
+        }
+
+        if (await store.SetReleaseStateAsync(rollback.Component, from, ReleaseState.Bad, time.GetUtcNow(), rollback.IncidentId, cancellationToken))
+        {
+            await Timeline(rollback, TimelineKinds.Decision, $"{from} is marked bad: {rollback.Id} {how} while leaving it, so it is no rollback target and is not deployed again", cancellationToken);
+        }
     }
 
     private Task Timeline(Rollback rollback, string kind, string message, CancellationToken cancellationToken) =>
