@@ -14,6 +14,12 @@ public sealed record ComponentDto(
     string? ActiveRollback,
     DateTimeOffset? MaintenanceUntil = null)
 {
+    /// <summary>
+    /// For a release still deploying or baking: how far its traffic is from earning known good, e.g. "130 of about 410
+    /// requests: policy errors: …". Null for a stable, bad or rolled-back release.
+    /// </summary>
+    public string? Evidence { get; init; }
+
     /// <summary>The newest scheduled run of each kind (base-backup, verify, drill), for a component with backups; null otherwise.</summary>
     public IReadOnlyList<BackupRunDto>? Backups { get; init; }
 }

@@ -28,6 +28,12 @@ public sealed record RecordReleaseRequest(string Version, string? Commit = null,
 public sealed record MarkBadRequest(string? Reason = null, string? MarkedBy = null);
 
 /// <summary>
+/// Body of <c>POST /api/v1/components/{name}/releases/{version}/promote</c>: a person vouches for a baking release whose
+/// traffic is too little to earn known good by itself. The reason is required and kept in the audit log.
+/// </summary>
+public sealed record PromoteRequest(string Reason);
+
+/// <summary>
 /// Answer of <c>GET /api/v1/components/{name}/releases/{version}/check</c>: whether the version may be deployed.
 /// Not allowed for a release that is bad or rolled-back (for good: no state leads back to good, so fix forward with a
 /// new version); allowed for a version not recorded yet (State null) and for deploying, baking or stable releases.

@@ -53,6 +53,10 @@ public sealed class RewindClient(HttpClient http)
     public Task<ReleaseDto> MarkBadAsync(string component, string version, MarkBadRequest request, CancellationToken cancellationToken = default) =>
         PostAsync<ReleaseDto>($"api/v1/components/{Uri.EscapeDataString(component)}/releases/{Uri.EscapeDataString(version)}/mark-bad", request, cancellationToken);
 
+    /// <summary>Makes a baking release stable (known good) by a person's decision, with the reason, before its traffic has earned it.</summary>
+    public Task<ReleaseDto> PromoteAsync(string component, string version, PromoteRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync<ReleaseDto>($"api/v1/components/{Uri.EscapeDataString(component)}/releases/{Uri.EscapeDataString(version)}/promote", request, cancellationToken);
+
     /// <summary>Whether a version may be deployed; a refusal is an answer (Allowed false), not an exception.</summary>
     public Task<ReleaseCheckDto> CheckReleaseAsync(string component, string version, CancellationToken cancellationToken = default) =>
         GetAsync<ReleaseCheckDto>($"api/v1/components/{Uri.EscapeDataString(component)}/releases/{Uri.EscapeDataString(version)}/check", cancellationToken);

@@ -106,6 +106,7 @@ public static class RewindServer
         services.AddSingleton<ControllerMetrics>();
         services.AddSingleton<PublicStatusReader>();
         services.AddSingleton<TrafficBoard>();
+        services.AddSingleton<Releases.ReleaseEvidence>();
         services.AddSingleton<DecisionEngine>();
         services.AddSingleton<RollbackQueue>();
         services.AddSingleton<RollbackAborts>();

@@ -81,7 +81,7 @@ public sealed class DecisionTests
     }
 
     [Fact]
-    public async Task Fire_AgainInsideCooldown_SuppressesTheSecondAutomaticRollbackAndPages()
+    public async Task Fire_AgainInsideCooldown_DefersTheSecondAutomaticRollbackAndPages()
     {
         await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: false);
         await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: AutoPolicy.Replace("severity: P0", "cooldown: 1h", StringComparison.Ordinal), probeUrl: endpoint.Url);
@@ -97,7 +97,7 @@ public sealed class DecisionTests
             TimeSpan.FromSeconds(20),
             "a second, escalated incident");
 
-        second.Timeline.ShouldContain(e => e.Message.StartsWith($"automatic rollback suppressed: {first.Id} ran", StringComparison.Ordinal) && e.Message.Contains("inside the cooldown of 1h", StringComparison.Ordinal));
+        second.Timeline.ShouldContain(e => e.Message.StartsWith($"automatic rollback deferred: {first.Id} ran", StringComparison.Ordinal) && e.Message.Contains("inside the cooldown of 1h", StringComparison.Ordinal));
         (await server.Client.GetRollbacksAsync()).ShouldHaveSingleItem();
         server.CurrentTarget.ShouldEndWith(Path.Combine("releases", "v1"));
     }

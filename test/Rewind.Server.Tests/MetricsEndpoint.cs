@@ -27,6 +27,9 @@ public sealed class MetricsEndpoint : IAsyncDisposable
 
     public int Scrapes => Volatile.Read(ref _scrapes);
 
+    /// <summary>Requests counted per scrape, errors included. Default 50.</summary>
+    public int RequestsPerScrape { get; set; } = 50;
+
     /// <summary>Added to the <c>disk_used_bytes</c> gauge at every scrape.</summary>
     public double GaugeStepPerScrape { get; set; }
 
@@ -48,7 +51,7 @@ public sealed class MetricsEndpoint : IAsyncDisposable
     private string Next()
     {
         var errors = ErrorsPerScrape;
-        var ok = Interlocked.Add(ref _ok, 50 - errors);
+        var ok = Interlocked.Add(ref _ok, Math.Max(0, RequestsPerScrape - errors));
         var failed = Interlocked.Add(ref _errors, errors);
         var scrapes = Interlocked.Increment(ref _scrapes);
         return string.Create(CultureInfo.InvariantCulture, $$"""

@@ -10,9 +10,10 @@ internal static class ReleaseCommands
 {
     public static Command CreateRelease(CliContext context)
     {
-        var command = new Command("release", "Record releases, mark them bad, and check one before deploying it.");
+        var command = new Command("release", "Record releases, mark them bad, promote one by hand, and check one before deploying it.");
         command.Add(CreateRecord(context));
         command.Add(CreateMarkBad(context));
+        command.Add(CreatePromote(context));
         command.Add(CreateCheck(context));
         return command;
     }
@@ -58,6 +59,21 @@ internal static class ReleaseCommands
         command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
         {
             var release = await client.MarkBadAsync(parse.GetValue(component)!, parse.GetValue(version)!, new MarkBadRequest(parse.GetValue(reason), Environment.UserName), cancellationToken);
+            context.Console.MarkupLine($"{Markup.Escape(release.Component)} {Markup.Escape(release.Version)} is now {release.State}");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command CreatePromote(CliContext context)
+    {
+        var component = new Argument<string>("component") { Description = "The component of the release" };
+        var version = new Argument<string>("version") { Description = "The baking release to make known good" };
+        var reason = new Option<string>("--reason") { Description = "Why it is good without the evidence its traffic would give (required; audited)", Required = true };
+        var command = new Command("promote", "Make a baking release stable (a rollback target) by hand, when its traffic is too little to earn it; audited.") { component, version, reason, context.ServerOption };
+        command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
+        {
+            var release = await client.PromoteAsync(parse.GetValue(component)!, parse.GetValue(version)!, new PromoteRequest(parse.GetValue(reason)!), cancellationToken);
             context.Console.MarkupLine($"{Markup.Escape(release.Component)} {Markup.Escape(release.Version)} is now {release.State}");
             return ExitCodes.Ok;
         }));

@@ -15,6 +15,11 @@ internal static class StatusCommand
             context.Console.MarkupLine($"controller: [green]{Markup.Escape(health.Status)}[/] (store {Markup.Escape(health.Store)}, {health.StoreLatencyMs:0.0} ms; up since {Render.Time(health.StartedAt)})");
             var components = await client.GetComponentsAsync(cancellationToken);
             context.Console.Write(Render.Components(components));
+            foreach (var component in components.Where(c => c.Evidence is not null))
+            {
+                context.Console.MarkupLine($"{Markup.Escape(component.Name)} {Markup.Escape(component.CurrentVersion ?? "")} {Markup.Escape(component.CurrentState ?? "")}: {Markup.Escape(component.Evidence!)}");
+            }
+
             foreach (var component in components.Where(c => c.Backups is not null))
             {
                 var runs = component.Backups!.Count == 0

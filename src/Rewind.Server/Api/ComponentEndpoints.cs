@@ -26,23 +26,23 @@ internal static class ComponentEndpoints
 
     private static BackupRunDto ToDto(Core.Backups.BackupRun run) => new(run.Kind, run.StartedAt, run.FinishedAt, run.Succeeded, run.Summary);
 
-    private static async Task<Ok<List<ComponentDto>>> ListAsync(ConfigHolder config, IStore store, HealthBoard board, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Ok<List<ComponentDto>>> ListAsync(ConfigHolder config, IStore store, HealthBoard board, Releases.ReleaseEvidence evidence, TimeProvider time, CancellationToken cancellationToken)
     {
         var result = new List<ComponentDto>();
         foreach (var name in config.Current.Components.Keys.Order(StringComparer.Ordinal))
         {
-            result.Add(await DescribeAsync(name, config, store, board, time, cancellationToken));
+            result.Add(await DescribeAsync(name, config, store, board, evidence, time, cancellationToken));
         }
 
         return TypedResults.Ok(result);
     }
 
-    private static async Task<Results<Ok<ComponentDto>, ProblemHttpResult>> GetAsync(string name, ConfigHolder config, IStore store, HealthBoard board, TimeProvider time, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<ComponentDto>, ProblemHttpResult>> GetAsync(string name, ConfigHolder config, IStore store, HealthBoard board, Releases.ReleaseEvidence evidence, TimeProvider time, CancellationToken cancellationToken) =>
         config.Component(name) is null
             ? Problems.NotFound("unknown component", $"component {name} is not in the config")
-            : TypedResults.Ok(await DescribeAsync(name, config, store, board, time, cancellationToken));
+            : TypedResults.Ok(await DescribeAsync(name, config, store, board, evidence, time, cancellationToken));
 
-    internal static async Task<ComponentDto> DescribeAsync(string name, ConfigHolder config, IStore store, HealthBoard board, TimeProvider time, CancellationToken cancellationToken)
+    internal static async Task<ComponentDto> DescribeAsync(string name, ConfigHolder config, IStore store, HealthBoard board, Releases.ReleaseEvidence evidence, TimeProvider time, CancellationToken cancellationToken)
     {
         var component = config.Component(name)!;
         var state = await store.GetComponentAsync(name, cancellationToken);
@@ -74,6 +74,7 @@ internal static class ComponentEndpoints
             rollbacks.Count > 0 && rollbacks[0].IsActive ? rollbacks[0].Id : null,
             (await store.GetActiveMaintenanceAsync(name, time.GetUtcNow(), cancellationToken))?.EndsAt)
         {
+            Evidence = current is { State: ReleaseState.Baking or ReleaseState.Deploying } ? (await evidence.ForPromotionAsync(name, current, cancellationToken)).Summary : null,
             Backups = component.Backups is null ? null : [.. (await store.GetBackupRunsAsync(name, 50, cancellationToken)).GroupBy(r => r.Kind, StringComparer.Ordinal).Select(g => ToDto(g.First()))],
         };
     }

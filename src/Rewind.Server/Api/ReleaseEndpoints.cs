@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 using Rewind.Core.Access;
 using Rewind.Client;
 using Rewind.Core.Incidents;
@@ -23,6 +24,7 @@ internal static class ReleaseEndpoints
         api.MapGet("/components/{name}/releases/{version}/check", CheckAsync);
         api.MapPost("/components/{name}/releases", RecordAsync).RequireAuthorization(Roles.Operator);
         api.MapPost("/components/{name}/releases/{version}/mark-bad", MarkBadAsync).RequireAuthorization(Roles.Operator);
+        api.MapPost("/components/{name}/releases/{version}/promote", PromoteAsync).RequireAuthorization(Roles.Operator);
     }
 
     private static async Task<Results<Ok<List<ReleaseDto>>, ProblemHttpResult>> ListAsync(string name, ConfigHolder config, IStore store, CancellationToken cancellationToken)
@@ -154,6 +156,43 @@ internal static class ReleaseEndpoints
         RollbackStatus.Pending => "about to start",
         _ => "running",
     };
+
+    /// <summary>
+    /// A person makes a baking release stable before its traffic has earned it (a quiet service, a first release); the
+    /// reason and the evidence it had so far go to the audit log. Only a baking release: a bad or rolled-back one never
+    /// becomes good, and a deploy in progress must finish first.
+    /// </summary>
+    private static async Task<Results<Ok<ReleaseDto>, ProblemHttpResult>> PromoteAsync(string name, string version, PromoteRequest request, HttpContext context, ConfigHolder config, IStore store, ReleaseEvidence evidence, TimeProvider time, ILogger<ReleaseEvidence> logger, CancellationToken cancellationToken)
+    {
+        if (config.Component(name) is null)
+        {
+            return Problems.NotFound("unknown component", $"component {name} is not in the config");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Reason))
+        {
+            return Problems.Invalid("reason required", "a promotion by hand needs a reason (--reason): it stands in for the evidence the traffic did not give");
+        }
+
+        if (await store.GetReleaseAsync(name, version, cancellationToken) is not { } release)
+        {
+            return Problems.NotFound("unknown release", $"release {version} of {name} is not recorded");
+        }
+
+        if (release.State != ReleaseState.Baking)
+        {
+            return Problems.Conflict("release not baking", $"release {version} of {name} is {ReleaseStateMachine.Describe(release.State)}; only a baking release can be promoted by hand");
+        }
+
+        var so = await evidence.ForPromotionAsync(name, release, cancellationToken);
+        var actor = AccessPolicies.Actor(context);
+        var reason = request.Reason.Trim();
+        AuditMiddleware.AddDetail(context, $"promoted by hand: {reason}; evidence so far: {so.Summary}");
+        await store.SetReleaseStateAsync(name, version, ReleaseState.Stable, time.GetUtcNow(), cancellationToken: cancellationToken);
+        ServerLog.ReleasePromoted(logger, name, version, actor, reason);
+        release = (await store.GetReleaseAsync(name, version, cancellationToken))!;
+        return TypedResults.Ok(release.ToDto(await LastKnownGoodAsync(store, name, cancellationToken)));
+    }
 
     /// <summary>The authenticated user; a pipeline recording on behalf of someone (<c>--by</c>) is kept beside it, never instead of it.</summary>
     private static string Recorder(HttpContext context, string? recordedBy)

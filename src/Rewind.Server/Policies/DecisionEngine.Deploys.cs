@@ -1,20 +1,20 @@
 using Rewind.Core.Configuration;
 using Rewind.Core.Releases;
 using Rewind.Server.Hosting;
-using Rewind.Server.Signals;
 
 namespace Rewind.Server.Policies;
 
 /// <summary>
-/// A deploy is a state. From a release recorded with <c>--deploying</c> until it serves healthy (every probe has
-/// passed since it was recorded and none is failing) or <c>deploy-grace</c> has passed, the component is shielded:
-/// a probe-driven policy that fires is held until the grace ends (and acts then only if it still holds), a failing
-/// scrape counts nothing, and no rollback starts. A regression test is not held: it judges the new release's own
-/// traffic. When the release first serves healthy its deploy is over and it starts to bake.
+/// A deploy is a state. From a release recorded with <c>--deploying</c> until it is recorded again without the flag
+/// or <c>deploy-grace</c> has passed, the component is shielded: a probe-driven policy that fires is held until the
+/// grace ends (and acts then only if it still holds), a failing scrape counts nothing, no traffic is charged to any
+/// release, and no rollback starts. Without a source of the serving version a healthy answer cannot tell the new
+/// release from the old one still serving, so health does not end the deploy; when the grace ends without a record
+/// the deploy is taken as done and the release bakes.
 /// </summary>
 internal sealed partial class DecisionEngine
 {
-    /// <summary>The deploy in progress on the component, or null. Moves a release that serves healthy on to baking.</summary>
+    /// <summary>The deploy in progress on the component, or null. Moves a release whose grace has ended on to baking.</summary>
     public async Task<DeployWindow?> DeployWindowAsync(string componentName, CancellationToken cancellationToken = default)
     {
         if (config.Component(componentName) is not { } component
@@ -26,17 +26,18 @@ internal sealed partial class DecisionEngine
 
         var now = time.GetUtcNow();
         var until = release.RecordedAt + component.DeployGrace;
-        if (component.Probes.Count > 0 && health.HealthyFor(componentName, HealthBoard.Thresholds(component), release.RecordedAt, TimeSpan.Zero, now))
+        if (now < until)
         {
-            if (await store.SetReleaseStateAsync(componentName, version, ReleaseState.Baking, now, cancellationToken: cancellationToken))
-            {
-                ServerLog.DeployFinished(logger, componentName, version, "serves healthy");
-            }
-
-            return null;
+            return new DeployWindow(version, release.RecordedAt, until);
         }
 
-        return now < until ? new DeployWindow(version, release.RecordedAt, until) : null;
+        // Nobody recorded the end of the deploy: it is taken as done when its grace ends, and the release bakes from its record.
+        if (await store.SetReleaseStateAsync(componentName, version, ReleaseState.Baking, now, cancellationToken: cancellationToken))
+        {
+            ServerLog.DeployFinished(logger, componentName, version, $"its deploy grace of {Durations.Format(component.DeployGrace)} ended");
+        }
+
+        return null;
     }
 
     /// <summary>True when the policy's action waits for the deploy in progress; the hold acts when the grace ends.</summary>

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using Rewind.Core.Configuration;
 using Rewind.Core.Detectors;
 using Rewind.Core.Incidents;
@@ -43,17 +42,18 @@ internal sealed partial class DecisionEngine
                     watch = await StartWatchAsync(componentName, version, regression, cancellationToken);
                 }
 
-                if (watch.Test.Verdict == SequentialVerdict.Regressed)
+                if (watch.Test is not { } test || test.Verdict == SequentialVerdict.Regressed)
                 {
-                    continue; // fired once for this release already
+                    _regressions[(componentName, name)] = watch;
+                    continue; // a first release (nothing to compare with), or fired once for this release already
                 }
 
-                watch = watch with { Test = watch.Test.Observe((long)Math.Round(delta.Requests), (long)Math.Round(delta.Bad)) };
+                watch = watch with { Test = test.Observe((long)Math.Round(delta.Requests), (long)Math.Round(delta.Bad)) };
                 _regressions[(componentName, name)] = watch;
                 if (watch.Test.Verdict == SequentialVerdict.Regressed)
                 {
-                    var evidence = $"{watch.Test.Describe()}; baseline {watch.BaselineSource}; last scrape {scrapeName}: {delta.Describe()}";
-                    await FireAsync(componentName, name, policy, evidence, version, cancellationToken);
+                    var said = $"{watch.Test.Describe()}; baseline {watch.BaselineSource}; last scrape {scrapeName}: {delta.Describe()}";
+                    await FireAsync(componentName, name, policy, said, version, cancellationToken);
                 }
             }
         }
@@ -63,23 +63,20 @@ internal sealed partial class DecisionEngine
         }
     }
 
-    /// <summary>p0 is the last known good's own bad-event rate when it served enough requests here; else the configured rate.</summary>
+    /// <summary>
+    /// The test of <paramref name="version"/> against its baseline (see <see cref="Releases.ReleaseEvidence"/>); a first
+    /// release has none and is not tested: its watch is inert and says so.
+    /// </summary>
     private async Task<RegressionWatch> StartWatchAsync(string componentName, string version, RegressionConfig regression, CancellationToken cancellationToken)
     {
-        var releases = await store.GetReleasesAsync(componentName, cancellationToken);
-        var lkg = LastKnownGood.Select(releases, version);
-        var p0 = regression.BaselineRate;
-        var source = string.Create(CultureInfo.InvariantCulture, $"configured rate {100 * p0:0.###} % (the last known good has not served {regression.MinBaselineRequests} requests in Rewind's scrapes)");
-        if (lkg is not null && await traffic.OfAsync(componentName, lkg.Version, cancellationToken) is { } measured && measured.Requests >= regression.MinBaselineRequests)
+        if (await releaseEvidence.BaselineAsync(componentName, version, regression, cancellationToken) is not { } baseline)
         {
-            // A perfect baseline (no bad events) would make any single error decisive: floor it at 1 in 10,000.
-            p0 = Math.Clamp(measured.BadRatio, 0.0001, 0.4);
-            source = string.Create(CultureInfo.InvariantCulture, $"measured on {lkg.Version}: {measured.Bad:0} bad of {measured.Requests:0} requests");
+            return new RegressionWatch(version, null, "none: the first release of the component becomes the baseline");
         }
 
-        var p1 = Math.Min(0.5, p0 * regression.Factor);
-        return new RegressionWatch(version, SequentialRegressionTest.Start(p0, p1, regression.FalseAlarm, regression.Miss), source);
+        var p1 = Math.Min(0.5, baseline.Rate * regression.Factor);
+        return new RegressionWatch(version, SequentialRegressionTest.Start(baseline.Rate, p1, regression.FalseAlarm, regression.Miss), baseline.Source);
     }
 
-    private sealed record RegressionWatch(string Version, SequentialRegressionTest Test, string BaselineSource);
+    private sealed record RegressionWatch(string Version, SequentialRegressionTest? Test, string BaselineSource);
 }

@@ -22,6 +22,7 @@ internal sealed partial class DecisionEngine(
     IStore store,
     RollbackCoordinator coordinator,
     TrafficBoard traffic,
+    Releases.ReleaseEvidence releaseEvidence,
     HealthBoard health,
     ControllerMetrics metrics,
     TimeProvider time,
@@ -59,7 +60,7 @@ internal sealed partial class DecisionEngine(
     private async Task ObserveLockedAsync(ProbeSample sample, ComponentConfig component, CancellationToken cancellationToken)
     {
         RecordProbe(sample, component);
-        await DeployWindowAsync(sample.Component, cancellationToken); // a release deploying that now serves healthy starts to bake
+        await DeployWindowAsync(sample.Component, cancellationToken); // a deploy whose grace has ended is taken as done
         var (acting, tracking, version) = await GateAsync(sample.Component, component, cancellationToken);
         if (!tracking)
         {
@@ -258,7 +259,7 @@ internal sealed partial class DecisionEngine(
         return policy.When switch
         {
             { Regression: not null } => _regressions.TryGetValue((name, policyName), out var watch) && string.Equals(watch.Version, version, StringComparison.Ordinal)
-                && watch.Test.Verdict != Rewind.Core.Detectors.SequentialVerdict.Regressed && watch.Test.Events > 0,
+                && (watch.Test is null || (watch.Test.Verdict != Rewind.Core.Detectors.SequentialVerdict.Regressed && watch.Test.Events > 0)),
             { Kind: "probe" or "signal" } => !state.Firing && state.ConsecutiveSuccesses >= policy.When.RecoverAfter,
             _ => !state.Firing,
         };

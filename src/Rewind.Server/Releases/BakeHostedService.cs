@@ -9,14 +9,16 @@ namespace Rewind.Server.Releases;
 
 /// <summary>
 /// Promotes a baking release to stable (last known good) once it has run its whole bake time without a failed probe
-/// sample, every probe passed in that run (no data is not health), and no incident is open. A failed sample restarts
-/// the bake clock. Also prunes old samples.
+/// sample, every probe passed in that run (no data is not health), no incident is open, and its traffic rules out the
+/// configured regression of every regression policy (known good is earned by evidence, not by time alone). A failed
+/// sample restarts the bake clock. Also prunes old samples.
 /// </summary>
 internal sealed class BakeHostedService(
     ConfigHolder config,
     IStore store,
     HealthBoard board,
     TrafficBoard traffic,
+    ReleaseEvidence evidence,
     TimeProvider time,
     ILogger<BakeHostedService> logger) : BackgroundService
 {
@@ -69,6 +71,11 @@ internal sealed class BakeHostedService(
                 || await store.GetActiveMaintenanceAsync(name, now, cancellationToken) is not null)
             {
                 continue;
+            }
+
+            if (!(await evidence.ForPromotionAsync(name, release, cancellationToken)).Sufficient)
+            {
+                continue; // too little traffic to rule out the regression the policies look for: it keeps baking
             }
 
             if (await store.SetReleaseStateAsync(name, version, ReleaseState.Stable, now, cancellationToken: cancellationToken))

@@ -28,6 +28,35 @@ public sealed class PolicyStateTests
     }
 
     [Fact]
+    public void Observe_ThirdFailureJustUnderTheHold_FiresWithoutAFourthInterval()
+    {
+        var condition = new ConditionConfig { Probe = "health", FailingFor = TimeSpan.FromSeconds(2), MinFailures = 2 };
+        var state = PolicyState.Initial;
+        var transitions = new List<PolicyTransition>();
+        foreach (var step in new[] { 0, 1_003, 995 }) // 1 s probes whose timer jitters: the third lands 1.998 s after the first
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(step));
+            (state, var transition) = state.Observe(condition, Sample(success: false));
+            transitions.Add(transition);
+        }
+
+        transitions.ShouldBe([PolicyTransition.None, PolicyTransition.None, PolicyTransition.Fired]);
+    }
+
+    [Fact]
+    public void Observe_FailuresWellShortOfTheHold_DoNotFire()
+    {
+        var condition = new ConditionConfig { Probe = "health", FailingFor = TimeSpan.FromSeconds(2), MinFailures = 2 };
+        var state = PolicyState.Initial;
+        foreach (var step in new[] { 0, 1_000, 750 }) // 1.75 s: more than a tenth short of 2 s
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(step));
+            (state, var transition) = state.Observe(condition, Sample(success: false));
+            transition.ShouldBe(PolicyTransition.None);
+        }
+    }
+
+    [Fact]
     public void Observe_OnePassInsideTheWindow_RestartsTheClock()
     {
         var state = PolicyState.Initial;

@@ -1,0 +1,88 @@
+using System.Globalization;
+using Rewind.Core.Configuration;
+using Rewind.Core.Detectors;
+using Rewind.Core.Releases;
+using Rewind.Core.Storage;
+using Rewind.Server.Hosting;
+using Rewind.Server.Signals;
+
+namespace Rewind.Server.Releases;
+
+/// <summary>
+/// The baseline a release's regression test compares against, and whether its own traffic is enough evidence to make
+/// it known good. Both are computed from the per-release traffic totals in the store, so a restarted controller reaches
+/// the same answer.
+/// </summary>
+internal sealed class ReleaseEvidence(ConfigHolder config, IStore store, TrafficBoard traffic)
+{
+    /// <summary>
+    /// p0 for <paramref name="version"/>: the last known good's own bad-event rate when it served
+    /// <c>min-baseline-requests</c> here, else the configured rate. Null for a component's first release (no last known
+    /// good): there is nothing to compare it with, and it becomes the baseline of the next.
+    /// </summary>
+    public async Task<RegressionBaseline?> BaselineAsync(string component, string version, RegressionConfig regression, CancellationToken cancellationToken = default)
+    {
+        var releases = await store.GetReleasesAsync(component, cancellationToken);
+        if (LastKnownGood.Select(releases, version) is not { } lkg)
+        {
+            return null;
+        }
+
+        if (await traffic.OfAsync(component, lkg.Version, cancellationToken) is { } measured && measured.Requests >= regression.MinBaselineRequests)
+        {
+            // A perfect baseline (no bad events) would make any single error decisive: floor it at 1 in 10,000.
+            return new RegressionBaseline(Math.Clamp(measured.BadRatio, 0.0001, 0.4), lkg.Version, F($"measured on {lkg.Version}: {measured.Bad:0} bad of {measured.Requests:0} requests"));
+        }
+
+        return new RegressionBaseline(regression.BaselineRate, lkg.Version, F($"configured rate {100 * regression.BaselineRate:0.###} % (the last known good {lkg.Version} has not served {regression.MinBaselineRequests} requests in Rewind's scrapes)"));
+    }
+
+    /// <summary>
+    /// Whether the release's traffic rules out, for every regression policy of the component, the configured regression
+    /// at the configured miss rate β; with the counts for status ("130 of about 410 requests").
+    /// </summary>
+    public async Task<PromotionEvidence> ForPromotionAsync(string component, Release release, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(release);
+        var policies = config.Component(component)?.Policies.Where(p => p.Value.When.Regression is not null && !p.Value.Shadow).ToList() ?? [];
+        if (policies.Count == 0)
+        {
+            return PromotionEvidence.NotNeeded;
+        }
+
+        var served = await traffic.OfAsync(component, release.Version, cancellationToken);
+        var (requests, bad) = ((long)Math.Round(served?.Requests ?? 0), (long)Math.Round(served?.Bad ?? 0));
+        var waiting = new List<string>();
+        long needed = 0;
+        foreach (var (name, policy) in policies)
+        {
+            var regression = policy.When.Regression!;
+            if (await BaselineAsync(component, release.Version, regression, cancellationToken) is not { } baseline)
+            {
+                return new PromotionEvidence(true, requests, null, F($"first release of {component}: no last known good to compare with; its own traffic ({requests} requests) becomes the baseline of the next"));
+            }
+
+            var clearance = RegressionClearance.Of(baseline.Rate, regression, requests, bad);
+            needed = Math.Max(needed, clearance.RequestsNeeded);
+            if (!clearance.Cleared)
+            {
+                waiting.Add(F($"policy {name}: {clearance.Describe()}"));
+            }
+        }
+
+        return waiting.Count == 0
+            ? new PromotionEvidence(true, requests, needed, F($"{requests} requests rule out the configured regression of every policy"))
+            : new PromotionEvidence(false, requests, needed, F($"{requests} of about {needed} requests: ") + string.Join("; ", waiting));
+    }
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>p0 of a regression test, the release it was measured on, and where it came from in words.</summary>
+internal sealed record RegressionBaseline(double Rate, string Release, string Source);
+
+/// <summary>Whether a release has earned known good by its traffic, its request count, the count needed, and why in words.</summary>
+internal sealed record PromotionEvidence(bool Sufficient, long Requests, long? RequestsNeeded, string Summary)
+{
+    public static PromotionEvidence NotNeeded { get; } = new(true, 0, null, "no regression policy: bake time and probes decide");
+}

@@ -1,0 +1,66 @@
+using Rewind.Client;
+using Rewind.TestUtils;
+
+namespace Rewind.Server.Tests.Releases;
+
+/// <summary>A deploy is a state: from <c>release record --deploying</c> until the new release serves healthy or the deploy grace ends.</summary>
+public sealed class DeployTests
+{
+    private const string AutoPolicy = "{ down: { when: { probe: health, failing-for: 300ms, min-failures: 2 }, severity: P1, mode: auto } }";
+
+    [Fact]
+    public async Task Deploying_RestartGap_OpensNoIncidentAndRollsNothingBack()
+    {
+        await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: true);
+        await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: AutoPolicy, probeUrl: endpoint.Url);
+        await server.Store.RecordReleaseAsync(new Core.Releases.Release("web", "v1", Core.Releases.ReleaseState.Stable, DateTimeOffset.UtcNow, RecordedBy: "test"));
+        await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2", Deploying: true));
+
+        endpoint.Healthy = false; // the pipeline restarts the service: a gap far longer than failing-for
+        var gapStart = DateTimeOffset.UtcNow;
+        await Eventually.WaitAsync(async () => (await server.Client.GetComponentAsync("web")).Probes[0] is { Health: "failing", At: { } at } && at > gapStart.AddSeconds(1) ? (object)at : null, TimeSpan.FromSeconds(20), "a second of failed samples");
+        endpoint.Healthy = true;
+        await Eventually.WaitAsync(async () => (await server.Client.GetComponentAsync("web")).Health == "healthy" ? (object)true : null, TimeSpan.FromSeconds(20), "v2 to serve healthy");
+        var baking = await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2")); // the pipeline's last step
+
+        baking.State.ShouldBe("baking");
+        (await server.Client.GetIncidentsAsync()).ShouldBeEmpty();
+        (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();
+        server.CurrentTarget.ShouldEndWith(Path.Combine("releases", "v2"));
+    }
+
+    [Fact]
+    public async Task Deploying_StillDownWhenTheGraceEnds_RollsBackThen()
+    {
+        // failing-for 1.5 s: v1, current for the few milliseconds before v2 is recorded, never fires however busy the machine
+        await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: false);
+        await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: AutoPolicy.Replace("failing-for: 300ms", "failing-for: 1500ms", StringComparison.Ordinal), probeUrl: endpoint.Url, componentExtra: "deploy-grace: 3s");
+        await server.Store.RecordReleaseAsync(new Core.Releases.Release("web", "v1", Core.Releases.ReleaseState.Stable, DateTimeOffset.UtcNow, null, null, "test") { StableAt = DateTimeOffset.UtcNow });
+        var deploying = await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2", Deploying: true));
+
+        var rollback = await Eventually.WaitAsync(async () => (await server.Client.GetRollbacksAsync()) is [var r] ? r : null, TimeSpan.FromSeconds(20), "the rollback after the grace");
+
+        rollback.FromVersion.ShouldBe("v2");
+        rollback.ToVersion.ShouldBe("v1");
+        rollback.RequestedAt.ShouldBeGreaterThanOrEqualTo(deploying.RecordedAt.AddSeconds(3));
+        var incident = await server.Client.GetIncidentAsync((await server.Client.GetIncidentsAsync()).ShouldHaveSingleItem().Id);
+        incident.OpenedAt.ShouldBeGreaterThanOrEqualTo(deploying.RecordedAt.AddSeconds(3)); // nobody was paged inside the grace
+        incident.Timeline.ShouldContain(e => e.Message.Contains("after the deploy grace of v2 ended", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Rollback_WhileDeploying_IsRefusedNamingTheDeploy()
+    {
+        await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]");
+        await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v1"));
+        await server.Store.SetReleaseStateAsync("web", "v1", Core.Releases.ReleaseState.Stable, DateTimeOffset.UtcNow);
+        await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2", Deploying: true));
+
+        var error = await Should.ThrowAsync<RewindApiException>(() => server.Client.RequestRollbackAsync(new RollbackRequest("web", "looks bad")));
+
+        error.Status.ShouldBe(409);
+        error.Message.ShouldContain("a deploy of v2 is in progress on web");
+        error.Message.ShouldContain("rewind release record web v2");
+        (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();
+    }
+}
