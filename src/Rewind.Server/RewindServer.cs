@@ -123,6 +123,7 @@ public static class RewindServer
         services.AddRewindAuthorization();
         services.AddHostedService<ExecutorHostedService>();
         services.AddHostedService<MonitorHostedService>();
+        services.AddHostedService<VersionHostedService>();
         services.AddHostedService<BakeHostedService>();
         services.AddHostedService<Backups.BackupScheduleHostedService>();
         services.AddHostedService<Backups.BackupSignalsHostedService>();

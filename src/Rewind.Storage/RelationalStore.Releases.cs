@@ -92,6 +92,15 @@ internal sealed partial class RelationalStore
         return await ReadReleaseAsync(connection, null, component, version, cancellationToken);
     }
 
+    public async Task<bool> MarkReleaseServedAsync(string component, string version, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE releases SET first_served_at = @At WHERE component = @Component AND version = @Version AND first_served_at IS NULL",
+            new { Component = component, Version = version, At = DbValues.ToMs(at) },
+            cancellationToken: cancellationToken)) == 1;
+    }
+
     public async Task<bool> SetReleaseStateAsync(string component, string version, ReleaseState state, DateTimeOffset at, string? incident = null, CancellationToken cancellationToken = default)
     {
         const string Sql = """

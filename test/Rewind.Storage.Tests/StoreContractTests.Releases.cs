@@ -17,6 +17,22 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task MarkReleaseServedAsync_SetsTheFirstTimeOnce_AndARecordAgainKeepsIt()
+    {
+        var component = NewComponent();
+        await Store.RecordReleaseAsync(new Release(component, "1.0.0", ReleaseState.Deploying, T0));
+
+        var first = await Store.MarkReleaseServedAsync(component, "1.0.0", T0.AddSeconds(2));
+        var second = await Store.MarkReleaseServedAsync(component, "1.0.0", T0.AddSeconds(9));
+        var again = await Store.RecordReleaseAsync(new Release(component, "1.0.0", ReleaseState.Baking, T0.AddSeconds(5)));
+
+        first.ShouldBeTrue();
+        second.ShouldBeFalse();
+        again.FirstServedAt.ShouldBe(T0.AddSeconds(2));
+        (await Store.MarkReleaseServedAsync(component, "9.9.9", T0)).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task RecordReleaseAsync_NewComponent_BecomesCurrentWithUnknownProvider()
     {
         var component = NewComponent();

@@ -8,7 +8,8 @@ internal static class ConfigDefaults
 
     /// <summary>
     /// A <c>postgres</c> component without probes gets one: <c>up</c>, <c>select 1</c> on its provider's URL, so a
-    /// cluster declared only for its backups needs no probe written out.
+    /// cluster declared only for its backups needs no probe written out. An HTTP probe named by a <c>version-source</c>
+    /// reads the serving version from its answer.
     /// </summary>
     public static void Apply(RewindConfig config)
     {
@@ -17,6 +18,11 @@ internal static class ConfigDefaults
             if (component.Probes.Count == 0 && component.Provider.Postgres is { } postgres && PostgresUrl.TryParse(postgres.Url, out _))
             {
                 component.Probes[PostgresProbe] = new ProbeConfig { Postgres = new PostgresProbeConfig { Url = postgres.Url } };
+            }
+
+            if (component.VersionSource is { Probe: { } name, Field: { Length: > 0 } field } && component.Probes.TryGetValue(name, out var probe) && probe.Http is { } http)
+            {
+                http.VersionField = field; // the probe reads the serving version from the answer it gets anyway
             }
         }
     }

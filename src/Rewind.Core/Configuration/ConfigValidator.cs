@@ -76,6 +76,7 @@ internal static partial class ConfigValidator
         ValidatePolicies(name, at, component, add);
         ValidateScrapes(at, component, add);
         ValidateQueriesAndEvents(at, component, add);
+        ValidateVersionSource(at, component, add);
 
         if (component.HealthySuccesses < 1)
         {

@@ -79,6 +79,9 @@ public sealed class ComponentConfig
     /// <summary>At most this many automatic rollbacks of the component per window; then a human decides. Default 3 per 1h.</summary>
     public AutoRollbackLimitConfig AutoRollbackLimit { get; set; } = new();
 
+    /// <summary>Where the serving version is read (a release-dir link, a probe's JSON, a metric label, a command). Default: none, the recorded release is taken as serving.</summary>
+    public VersionSourceConfig? VersionSource { get; set; }
+
     /// <summary>
     /// The longest a deploy in progress (a release recorded with <c>--deploying</c>) shields the component: until the
     /// new release serves healthy or this much time has passed, restart gaps open no incident, page nobody and roll
@@ -193,6 +196,9 @@ public sealed class HttpProbeConfig
     /// error fails the probe. Expiry is still checked by <see cref="MinCertDays"/>.
     /// </summary>
     public bool InsecureSkipVerify { get; set; }
+
+    /// <summary>Set from the component's <c>version-source</c> (not a key of its own): the JSON path of the serving version in the answer.</summary>
+    public string? VersionField { get; internal set; }
 }
 
 public sealed class JsonFieldConfig

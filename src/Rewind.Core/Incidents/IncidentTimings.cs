@@ -57,6 +57,11 @@ public sealed record IncidentTimings(IncidentTiming Detect, IncidentTiming Decid
     private static IncidentTiming MeasureDetect(IncidentRecord record, string opened)
     {
         var incident = record.Incident;
+        if (record.Release is { FirstServedAt: { } served } seen && served <= incident.OpenedAt)
+        {
+            return new(DetectName, incident.OpenedAt - served, $"from {seen.Component} {seen.Version} first seen serving ({Time(served)}) to {opened}");
+        }
+
         if (record.Release is { } release && release.RecordedAt <= incident.OpenedAt)
         {
             return new(DetectName, incident.OpenedAt - release.RecordedAt, $"from {release.Component} {release.Version} recorded as deployed ({Time(release.RecordedAt)}) to {opened}");

@@ -15,6 +15,12 @@ public sealed record Release(
     /// <summary>The database schema the release runs on (the id of its newest migration), when its deploy said so.</summary>
     public string? Schema { get; init; }
 
+    /// <summary>
+    /// When the release was first seen serving: its version read from the component's version source, or the first
+    /// request counted for it. Null until then. Time to detect is measured from it.
+    /// </summary>
+    public DateTimeOffset? FirstServedAt { get; init; }
+
     /// <summary>True when this release may be the target of a rollback.</summary>
     public bool IsKnownGood => State == ReleaseState.Stable;
 }

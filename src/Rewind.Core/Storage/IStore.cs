@@ -37,6 +37,9 @@ public interface IReleaseStore
 
     Task<Release?> GetReleaseAsync(string component, string version, CancellationToken cancellationToken = default);
 
+    /// <summary>Sets when the release was first seen serving, once: false when it is not recorded or already set.</summary>
+    Task<bool> MarkReleaseServedAsync(string component, string version, DateTimeOffset at, CancellationToken cancellationToken = default);
+
     /// <summary>Moves a release to a new state; returns false when the state machine forbids the move.</summary>
     Task<bool> SetReleaseStateAsync(string component, string version, ReleaseState state, DateTimeOffset at, string? incident = null, CancellationToken cancellationToken = default);
 

@@ -65,15 +65,16 @@ public sealed class HttpProbe(TimeProvider? timeProvider = null, HttpClient? htt
             }
 
             using var response = await (certificates?.Client ?? _client).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
-            if (await CheckAsync(http, response, certificates, linked.Token) is { } mismatch)
+            var (mismatch, version) = await CheckAsync(http, response, certificates, linked.Token);
+            if (mismatch is not null)
             {
-                return Sample(false, mismatch);
+                return Sample(false, mismatch) with { Version = version };
             }
 
             var took = _timeProvider.GetElapsedTime(started);
-            return http.MaxLatency is { } limit && took > limit
+            return (http.MaxLatency is { } limit && took > limit
                 ? Sample(false, $"slow: {Durations.Format(took)}, at most {Durations.Format(limit)}")
-                : Sample(true, null);
+                : Sample(true, null)) with { Version = version };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -96,8 +97,23 @@ public sealed class HttpProbe(TimeProvider? timeProvider = null, HttpClient? htt
             new(component, probe, at, success, _timeProvider.GetElapsedTime(started).TotalMilliseconds, success ? null : error);
     }
 
-    /// <summary>Null when the response passes every check the probe asks for, else the first reason it does not.</summary>
-    private async ValueTask<string?> CheckAsync(HttpProbeConfig http, HttpResponseMessage response, CertificateClient? certificates, CancellationToken cancellationToken)
+    /// <summary>
+    /// Null when the response passes every check the probe asks for, else the first reason it does not; with the
+    /// serving version the answer names when the probe is its component's version source.
+    /// </summary>
+    private async ValueTask<(string? Mismatch, string? Version)> CheckAsync(HttpProbeConfig http, HttpResponseMessage response, CertificateClient? certificates, CancellationToken cancellationToken)
+    {
+        if (http.VersionField is null)
+        {
+            return (await CheckBodyAsync(http, response, certificates, null, cancellationToken), null);
+        }
+
+        var body = await ReadBoundedAsync(response.Content, cancellationToken);
+        var version = body is null ? null : JsonFieldCheck.Read(body, http.VersionField);
+        return (await CheckBodyAsync(http, response, certificates, body, cancellationToken), version);
+    }
+
+    private async ValueTask<string?> CheckBodyAsync(HttpProbeConfig http, HttpResponseMessage response, CertificateClient? certificates, byte[]? read, CancellationToken cancellationToken)
     {
         if (http.MinCertDays is { } minDays && certificates is not null)
         {
@@ -118,7 +134,7 @@ public sealed class HttpProbe(TimeProvider? timeProvider = null, HttpClient? htt
             return null;
         }
 
-        var body = await ReadBoundedAsync(response.Content, cancellationToken);
+        var body = read ?? await ReadBoundedAsync(response.Content, cancellationToken);
         if (body is null)
         {
             return "body over 1 MiB";

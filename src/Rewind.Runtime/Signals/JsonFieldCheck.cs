@@ -38,6 +38,29 @@ internal static class JsonFieldCheck
         }
     }
 
+    /// <summary>The field at the dotted path as text, or null when the body is not JSON or has no such field.</summary>
+    public static string? Read(ReadOnlyMemory<byte> body, string path)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var element = document.RootElement;
+            foreach (var segment in path.Split('.'))
+            {
+                if (!TryStep(element, segment, out element))
+                {
+                    return null;
+                }
+            }
+
+            return AsText(element);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private static bool TryStep(JsonElement element, string segment, out JsonElement next)
     {
         next = default;

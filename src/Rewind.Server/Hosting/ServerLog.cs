@@ -50,6 +50,12 @@ internal static partial class ServerLog
     [LoggerMessage(1022, LogLevel.Information, "Release {Version} of {Component} promoted to stable by {Actor}: {Reason}")]
     public static partial void ReleasePromoted(ILogger logger, string component, string version, string actor, string reason);
 
+    [LoggerMessage(1023, LogLevel.Warning, "Release {Version} of {Component} seen serving while {Recorded} was recorded: recorded as a deploy (on-drift: record)")]
+    public static partial void DriftRecorded(ILogger logger, string component, string version, string recorded);
+
+    [LoggerMessage(1024, LogLevel.Warning, "Version source of {Component} ({Source}) gave '{Value}', not a release version; ignored")]
+    public static partial void VersionUnreadable(ILogger logger, string component, string source, string value);
+
     [LoggerMessage(2001, LogLevel.Warning, "Rollback {RollbackId} of {Component} started: {From} -> {To}")]
     public static partial void RollbackStarted(ILogger logger, string rollbackId, string component, string? from, string to);
 

@@ -12,8 +12,15 @@ namespace Rewind.Server.Policies;
 internal sealed partial class DecisionEngine
 {
     private readonly ConcurrentDictionary<(string Component, string Policy), RegressionWatch> _regressions = new();
+    private readonly ConcurrentDictionary<(string Component, string Version), byte> _served = new();
 
-    public async Task ObserveTrafficAsync(string componentName, string scrapeName, TrafficDelta delta, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The traffic between two scrapes. It is charged to the release that served it: the version the scrape named
+    /// (<paramref name="servingVersion"/>), else the newest reading of the version source, else the recorded release;
+    /// without a version source, traffic during a deploy in progress is charged to no release. Only the recorded
+    /// release's own traffic feeds its regression tests.
+    /// </summary>
+    public async Task ObserveTrafficAsync(string componentName, string scrapeName, TrafficDelta delta, string? servingVersion = null, CancellationToken cancellationToken = default)
     {
         if (config.Component(componentName) is not { } component)
         {
@@ -24,11 +31,17 @@ internal sealed partial class DecisionEngine
         await gate.WaitAsync(cancellationToken);
         try
         {
-            var version = (await store.GetComponentAsync(componentName, cancellationToken))?.CurrentVersion;
-            // While a release is being deployed the serving one is not known: its traffic is charged to no release.
-            var deploying = version is not null && await DeployWindowAsync(componentName, cancellationToken) is not null;
-            await traffic.RecordAsync(componentName, scrapeName, deploying ? null : version, delta, cancellationToken);
-            if (version is null || deploying || await store.GetRollbacksAsync(1, componentName, cancellationToken) is [{ IsActive: true }]
+            var recorded = (await store.GetComponentAsync(componentName, cancellationToken))?.CurrentVersion;
+            var charged = ChargedVersion(componentName, recorded, servingVersion);
+            var unknown = component.VersionSource is null && recorded is not null && await DeployWindowAsync(componentName, cancellationToken) is not null;
+            await traffic.RecordAsync(componentName, scrapeName, unknown ? null : charged, delta, cancellationToken);
+            if (charged is not null && !unknown && delta.Requests > 0)
+            {
+                await MarkServedAsync(componentName, charged, time.GetUtcNow() - delta.Elapsed, cancellationToken);
+            }
+
+            if (recorded is not { } version || unknown || !string.Equals(charged, recorded, StringComparison.Ordinal) || Drifting(componentName)
+                || await store.GetRollbacksAsync(1, componentName, cancellationToken) is [{ IsActive: true }]
                 || await InMaintenanceAsync(componentName, component, cancellationToken))
             {
                 return;
@@ -60,6 +73,17 @@ internal sealed partial class DecisionEngine
         finally
         {
             gate.Release();
+        }
+    }
+
+    /// <summary>Records once when a release was first seen serving; a version not recorded yet is tried again later.</summary>
+    private async Task MarkServedAsync(string componentName, string version, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        if (_served.TryAdd((componentName, version), 0)
+            && !await store.MarkReleaseServedAsync(componentName, version, at, cancellationToken)
+            && await store.GetReleaseAsync(componentName, version, cancellationToken) is null)
+        {
+            _served.TryRemove((componentName, version), out _);
         }
     }
 

@@ -45,6 +45,11 @@ internal sealed partial class DecisionEngine(
             return;
         }
 
+        if (sample.Version is { } serving && component.VersionSource?.Probe == sample.Probe)
+        {
+            await ObserveVersionAsync(sample.Component, serving, sample.At, cancellationToken);
+        }
+
         var gate = _locks.GetOrAdd(sample.Component, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
         try
@@ -123,7 +128,7 @@ internal sealed partial class DecisionEngine(
         // While a rollback acts, policies are still evaluated, on the release being rolled back to, so its verify step
         // can tell whether they hold; they open, page and roll back nothing meanwhile.
         var rollbackActing = await store.GetRollbacksAsync(1, componentName, cancellationToken) is [{ IsActive: true }];
-        var tracking = !await InMaintenanceAsync(componentName, component, cancellationToken);
+        var tracking = !Drifting(componentName) && !await InMaintenanceAsync(componentName, component, cancellationToken);
         return (tracking && !rollbackActing, tracking, version);
     }
 

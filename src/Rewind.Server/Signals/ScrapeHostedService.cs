@@ -24,6 +24,7 @@ internal sealed class ScrapeHostedService(
     {
         var selector = new TrafficSelector(scrape.RequestsMetric, scrape.CodeLabel, scrape.DurationHistogram, scrape.LatencyObjective?.TotalSeconds);
         var signals = ScrapeSignals.Derived.Concat(scrape.Gauges.Keys).Select(s => $"{name}.{s}").ToList();
+        var source = config.Component(component)?.VersionSource is { Scrape: { } from } versions && string.Equals(from, name, StringComparison.Ordinal) ? versions : null;
         Scrape? previous = null;
         return PeriodicLoop.RunAsync(scrape.Interval, time, async cancellationToken =>
         {
@@ -40,10 +41,16 @@ internal sealed class ScrapeHostedService(
             }
 
             await engine.ObserveSourceSuccessAsync(component, "scrape", name, cancellationToken);
+            var serving = source is { Metric: { } metric } ? current.Exposition.Samples.FirstOrDefault(s => string.Equals(s.Name, metric, StringComparison.Ordinal) && s.Label(source.Label) is not null)?.Label(source.Label) : null;
+            if (serving is not null)
+            {
+                await engine.ObserveVersionAsync(component, serving, current.At, cancellationToken);
+            }
+
             if (previous is not null)
             {
                 var delta = Traffic.Between(previous, current, selector, scrape.Interval);
-                await engine.ObserveTrafficAsync(component, name, delta, cancellationToken);
+                await engine.ObserveTrafficAsync(component, name, delta, serving, cancellationToken);
                 foreach (var (signal, value) in ScrapeSignals.Of(name, previous, current, delta, selector, scrape.Gauges))
                 {
                     await engine.ObserveSignalAsync(new SignalPoint(component, signal, current.At, value), cancellationToken);

@@ -25,7 +25,7 @@ internal sealed class ReleaseRow
     public const string Columns = """
         component AS Component, version AS Version, state AS State, recorded_at AS RecordedAt, "commit" AS CommitId,
         artifact AS Artifact, recorded_by AS RecordedBy, stable_at AS StableAt, incident AS Incident,
-        schema_version AS SchemaVersion
+        schema_version AS SchemaVersion, first_served_at AS FirstServedAt
         """;
 
     public string Component { get; set; } = "";
@@ -48,6 +48,8 @@ internal sealed class ReleaseRow
 
     public string? SchemaVersion { get; set; }
 
+    public long? FirstServedAt { get; set; }
+
     public Release ToRelease() => new(
         Component,
         Version,
@@ -60,5 +62,6 @@ internal sealed class ReleaseRow
         Incident)
     {
         Schema = SchemaVersion,
+        FirstServedAt = DbValues.FromMs(FirstServedAt),
     };
 }
