@@ -9,7 +9,7 @@ namespace Rewind.Bench.Detection;
 /// </summary>
 internal sealed class DetectionBenchmark(bool quick, string repository)
 {
-    public static readonly string[] StepDetectors = ["rewind anytime", "old SPRT ×10", .. Peers.Names];
+    public static readonly string[] StepDetectors = ["rewind anytime", "old SPRT ×10", "exact SPRT", .. Peers.Names];
 
     private static readonly double[] Baselines = [0.005, 0.01];
     private static readonly int[] Rates = [5, 50];

@@ -9,13 +9,13 @@ namespace Rewind.Bench.Detection;
 /// </summary>
 internal static class HealthyStreams
 {
-    /// <summary>Whether each detector false-alarmed within the horizon: Rewind, the old SPRT, then <see cref="Peers.Names"/>.</summary>
+    /// <summary>Whether each detector false-alarmed within the horizon: Rewind, the old SPRT, the exact SPRT (never run here: no step), then <see cref="Peers.Names"/>.</summary>
     public static bool[] Run(double baseline, int rps, Random random, int horizonSeconds)
     {
         var rewind = AnytimeRegressionTest.Start(baseline, StepCell.ConfiguredFactor, StepCell.Alpha, StepCell.Beta);
         var old = SequentialRegressionTest.Start(baseline, Math.Min(0.5, StepCell.ConfiguredFactor * baseline), StepCell.Alpha, StepCell.Beta);
         var peers = Peers.For(baseline, rps);
-        var alarms = new bool[2 + peers.Length];
+        var alarms = new bool[3 + peers.Length];
         for (var second = 0; second < horizonSeconds; second++)
         {
             var bad = Binomial.Sample(random, rps, baseline);
@@ -27,7 +27,7 @@ internal static class HealthyStreams
 
             for (var d = 0; d < peers.Length; d++)
             {
-                alarms[2 + d] |= peers[d].Observe(second, rps, bad);
+                alarms[3 + d] |= peers[d].Observe(second, rps, bad);
             }
         }
 

@@ -9,17 +9,18 @@ namespace Rewind.Core.Detectors;
 public sealed record AnytimeTestDesign
 {
     /// <summary>
-    /// The default: factors 1.5, 2, 3, 5, 10 and 20 weighted 0.10, 0.10, 0.10, 0.15, 0.35, 0.20; 80 % of α for the test
-    /// from the deploy; a late-change test may restart every 0.5/p0 events (half a bad event expected at the baseline),
-    /// restart k spending α_late · k^-1.5 / ζ(1.5).
+    /// The default: factors 1.5, 2, 3, 5, 10 and 20 weighted 0.7 : 0.7 : 0.8 : 1 : 1.4 : 1.4 (large factors get more
+    /// because their evidence comes in big jumps, one bad event at a time, and overshoots); 90 % of α for the test from
+    /// the deploy; a late-change test may restart every 1/p0 events (one bad event expected at the baseline), restart k
+    /// spending α_late · k^-1.2 / ζ(1.2).
     /// </summary>
     public static AnytimeTestDesign Default { get; } = new()
     {
         Factors = [1.5, 2, 3, 5, 10, 20],
-        Weights = [0.10, 0.10, 0.10, 0.15, 0.35, 0.20],
-        FromDeployShare = 0.8,
-        RestartEveryExpectedBadEvents = 0.5,
-        SpendingExponent = 1.5,
+        Weights = [0.7, 0.7, 0.8, 1, 1.4, 1.4],
+        FromDeployShare = 0.9,
+        RestartEveryExpectedBadEvents = 1,
+        SpendingExponent = 1.2,
     };
 
     /// <summary>The alternatives p0 × factor (each above 1, capped halfway between p0 and 1) the e-value mixes.</summary>
