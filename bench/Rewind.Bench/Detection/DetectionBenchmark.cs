@@ -13,9 +13,9 @@ internal sealed class DetectionBenchmark(bool quick, string repository)
 
     private static readonly double[] Baselines = [0.005, 0.01];
     private static readonly int[] Rates = [5, 50];
-    private readonly int _stepRuns = quick ? 300 : 2_000;
+    private readonly int _stepRuns = quick ? 300 : 1_500;
     private readonly int _healthyStreams = quick ? 1_000 : 10_000;
-    private readonly int _healthySeconds = quick ? 3600 : 6 * 3600;
+    private readonly int _healthySeconds = quick ? 3600 : 3 * 3600;
     private readonly int _lateRuns = quick ? 200 : 1_000;
 
     public int Run()
