@@ -9,46 +9,54 @@ internal static class DetectionReport
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static int Write(List<Row> rows, string repository, bool quick, int rps, double alpha, double beta, double p1)
+    public static int Write(DetectionResults results, string repository)
     {
-        var minimum = SequentialRegressionTest.MinimumExpectedSampleSize(0.005, p1, alpha, beta);
-        Console.WriteLine(F($"detection benchmark{(quick ? " (quick)" : "")}: {rps} requests/s, baseline 0.5 % bad events, horizon 6 h"));
-        Console.WriteLine(F($"rewind sequential test: p0 = 0.5 %, p1 = {100 * p1} %, α = {alpha}, β = {beta}; Wald's minimum expected sample size for 0.5 % → 5 %: {minimum:0.0} requests"));
+        var design = AnytimeTestDesign.Default;
+        Console.WriteLine(F($"detection benchmark{(results.Quick ? " (quick)" : "")}: α = {StepCell.Alpha}, β = {StepCell.Beta}, configured factor {StepCell.ConfiguredFactor}"));
+        Console.WriteLine(F($"rewind anytime: mixture of factors {string.Join(", ", design.Factors)} weighted {string.Join(", ", design.Weights)}; {design.FromDeployShare:P0} of α from the deploy, late-change restarts every {design.RestartEveryExpectedBadEvents}/p0 events spending k^-{design.SpendingExponent}"));
+        Console.WriteLine("peers: threshold = 2 × p0 over each minute (1 failed check; Flagger's default: 5 failed); SRE burn-rate page with the error budget = p0 (SLO 1 − p0): 14.4× over 1 h and 5 min or 6× over 6 h and 30 min");
         Console.WriteLine();
-        Console.WriteLine("false alarms on healthy streams");
-        Console.WriteLine(F($"  {"scenario",-30} {"detector",-52} {"runs",8} {"alarms",7} {"rate",9}"));
-        foreach (var row in rows.Where(r => r.Healthy))
+        Console.WriteLine("steps from the deploy: mean delay; ratio = mean requests / oracle (Wald's expected sample size of an SPRT built for exactly that step); exact = that SPRT's own measured ratio");
+        Console.WriteLine(F($"  {"cell",-22} {"oracle",8} {"rewind req (s)",18} {"ratio",6} {"exact",6} {"old SPRT ×10",22} {"thr 1m",8} {"Flagger",8} {"burn rate",16}"));
+        foreach (var cell in results.Steps)
         {
-            Console.WriteLine(F($"  {row.Scenario,-30} {row.Detector,-52} {row.Runs,8} {row.Alarms,7} {(double)row.Alarms / row.Runs,9:0.00000}"));
+            var old = cell.Named("old SPRT");
+            var burn = cell.Named("SRE");
+            Console.WriteLine(F($"  {cell.Cell,-22} {cell.OracleRequests,8:0.0} {Requests(cell.Rewind, cell.Rps),18} {Ratio(cell.Rewind, cell),6:0.00} {Ratio(cell.Named("exact"), cell),6:0.00} {$"{old.DetectedShare:0%} {Requests(old, cell.Rps)}",22} {Seconds(cell.Named("threshold")),8} {Seconds(cell.Named("Flagger")),8} {$"{Seconds(burn)} ({burn.DetectedShare:0%})",16}"));
         }
 
         Console.WriteLine();
-        Console.WriteLine("detection delay after the deploy (requests at 50/s; seconds)");
-        Console.WriteLine(F($"  {"scenario",-34} {"detector",-52} {"detected",9} {"median",16} {"p95",16} {"mean req",9} {"min req",8} {"ratio",6}"));
-        foreach (var row in rows.Where(r => !r.Healthy))
+        Console.WriteLine("A/A streams at the baseline (per-second counts): false alarms");
+        Console.WriteLine(F($"  {"cell",-16} {"streams",8} {"hours",6} {string.Join(" ", results.Healthy[0].Detectors.Where(d => d != "exact SPRT").Select(d => $"{Short(d),14}"))}"));
+        foreach (var row in results.Healthy)
         {
-            var ratio = row.Detector.StartsWith("rewind", StringComparison.Ordinal) && row.MinimumRequests is { } min && row.Mean is { } mean ? F($"{mean * rps / min:0.00}") : "";
-            Console.WriteLine(F($"  {row.Scenario,-34} {row.Detector,-52} {(double)row.Alarms / row.Runs,9:0.0%} {Delay(row.Median, rps),16} {Delay(row.P95, rps),16} {(row.Mean is { } m ? F($"{m * rps:0.0}") : "-"),9} {(row.MinimumRequests is { } mr ? F($"{mr:0.0}") : "-"),8} {ratio,6}"));
+            Console.WriteLine(F($"  {row.Cell,-16} {row.Streams,8} {row.HorizonSeconds / 3600.0,6:0} {string.Join(" ", row.Alarms.Where((_, d) => row.Detectors[d] != "exact SPRT").Select(a => $"{a,5} {(double)a / row.Streams,8:0.00000}"))}"));
         }
 
-        var sequentialStep = rows.Single(r => r.Scenario == "step 0.5 % → 5 %" && r.Detector == "rewind sequential");
-        var flooredStep = rows.Single(r => r.Scenario == "step 0.5 % → 5 %" && r.Detector.StartsWith("rewind sequential, floor", StringComparison.Ordinal));
-        var thresholdStep = rows.Single(r => r.Scenario == "step 0.5 % → 5 %" && r.Detector.Contains("5 failed", StringComparison.Ordinal));
-        var burnStep = rows.Single(r => r.Scenario == "step 0.5 % → 5 %" && r.Detector.StartsWith("SRE", StringComparison.Ordinal));
-        var healthy = rows.Where(r => r.Healthy && r.Detector == "rewind sequential").ToList();
-        var flooredHealthy = rows.Where(r => r.Healthy && r.Detector.StartsWith("rewind sequential, floor", StringComparison.Ordinal)).ToList();
-        var flooredFalseAlarmRate = (double)flooredHealthy.Sum(r => r.Alarms) / flooredHealthy.Sum(r => r.Runs);
-        var falseAlarmRate = (double)healthy.Sum(r => r.Alarms) / healthy.Sum(r => r.Runs);
-        var delayRatio = sequentialStep.Mean!.Value * rps / minimum;
-        var thresholdRatio = thresholdStep.Median!.Value / sequentialStep.Median!.Value;
+        Console.WriteLine();
+        Console.WriteLine("late changes after a healthy hour: delay from the change start, seconds (mean; median; p95)");
+        Console.WriteLine(F($"  {"cell",-44} {"rewind",22} {"thr 1m",8} {"Flagger",8} {"burn rate",10} {"ratio vs thr",12}"));
+        foreach (var cell in results.Late)
+        {
+            Console.WriteLine(F($"  {cell.Cell,-44} {$"{cell.Rewind.MeanSeconds:0.0}; {cell.Rewind.MedianSeconds:0.0}; {cell.Rewind.P95Seconds:0.0}",22} {Seconds(cell.Named("threshold")),8} {Seconds(cell.Named("Flagger")),8} {Seconds(cell.Named("SRE")),10} {LateRatio(cell),12:0.00}"));
+        }
+
         Directory.CreateDirectory(Path.Combine(repository, "bench", "results"));
-        File.WriteAllText(Path.Combine(repository, "bench", "results", "detection.json"), JsonSerializer.Serialize(new { rps, alpha, beta, p1, minimum, rows }, Indented));
+        File.WriteAllText(Path.Combine(repository, "bench", "results", "detection.json"), JsonSerializer.Serialize(new { design, results }, Indented));
         Console.WriteLine();
-        Console.WriteLine(F($"seq_delay_ratio_to_min={delayRatio:0.00} seq_false_alarm_rate={falseAlarmRate:0.00000} threshold_delay_ratio={thresholdRatio:0.0} seq_mean_delay_requests={sequentialStep.Mean.Value * rps:0.0} min_expected_sample_size={minimum:0.0} floored_delay_ratio_to_min={flooredStep.Mean!.Value * rps / minimum:0.00} floored_false_alarm_rate_6h={flooredFalseAlarmRate:0.0000} seq_median_s={sequentialStep.Median.Value:0.00} threshold_median_s={thresholdStep.Median.Value:0} burn_rate_median_s={(burnStep.Median is { } b ? F($"{b:0}") : "none")}"));
+        Console.WriteLine(DetectionHeadline.Line(results));
         return 0;
     }
 
-    private static string Delay(double? seconds, int rps) => seconds is { } s ? F($"{s * rps:0} ({s:0.0}s)") : "-";
+    public static double Ratio(DelaySummary rewind, CellResult cell) => rewind.MeanSeconds!.Value * cell.Rps / cell.OracleRequests!.Value;
+
+    public static double LateRatio(CellResult cell) => cell.Rewind.MeanSeconds!.Value / cell.Named("threshold").MeanSeconds!.Value;
+
+    private static string Requests(DelaySummary summary, int rps) => summary.MeanSeconds is { } s ? F($"{s * rps:0.0} ({s:0.0}s)") : "-";
+
+    private static string Seconds(DelaySummary summary) => summary.MeanSeconds is { } s ? F($"{s:0}s") : "never";
+
+    private static string Short(string detector) => detector.Length <= 14 ? detector : detector[..14];
 
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
