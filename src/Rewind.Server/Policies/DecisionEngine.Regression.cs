@@ -55,7 +55,7 @@ internal sealed partial class DecisionEngine
                     watch = await StartWatchAsync(componentName, version, regression, cancellationToken);
                 }
 
-                if (watch.Test is not { } test || test.Verdict == SequentialVerdict.Regressed)
+                if (watch.Test is not { } test || test.Verdict == AnytimeVerdict.Regressed)
                 {
                     _regressions[(componentName, name)] = watch;
                     continue; // a first release (nothing to compare with), or fired once for this release already
@@ -63,7 +63,7 @@ internal sealed partial class DecisionEngine
 
                 watch = watch with { Test = test.Observe((long)Math.Round(delta.Requests), (long)Math.Round(delta.Bad)) };
                 _regressions[(componentName, name)] = watch;
-                if (watch.Test.Verdict == SequentialVerdict.Regressed)
+                if (watch.Test.Verdict == AnytimeVerdict.Regressed)
                 {
                     var said = $"{watch.Test.Describe()}; baseline {watch.BaselineSource}; last scrape {scrapeName}: {delta.Describe()}";
                     await FireAsync(componentName, name, policy, said, version, cancellationToken);
@@ -98,9 +98,8 @@ internal sealed partial class DecisionEngine
             return new RegressionWatch(version, null, "none: the first release of the component becomes the baseline");
         }
 
-        var p1 = Math.Min(0.5, baseline.Rate * regression.Factor);
-        return new RegressionWatch(version, SequentialRegressionTest.Start(baseline.Rate, p1, regression.FalseAlarm, regression.Miss), baseline.Source);
+        return new RegressionWatch(version, AnytimeRegressionTest.Start(baseline.Rate, regression.Factor, regression.FalseAlarm, regression.Miss), baseline.Source);
     }
 
-    private sealed record RegressionWatch(string Version, SequentialRegressionTest? Test, string BaselineSource);
+    private sealed record RegressionWatch(string Version, AnytimeRegressionTest? Test, string BaselineSource);
 }

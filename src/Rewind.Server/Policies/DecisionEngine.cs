@@ -264,7 +264,7 @@ internal sealed partial class DecisionEngine(
         return policy.When switch
         {
             { Regression: not null } => _regressions.TryGetValue((name, policyName), out var watch) && string.Equals(watch.Version, version, StringComparison.Ordinal)
-                && (watch.Test is null || (watch.Test.Verdict != Rewind.Core.Detectors.SequentialVerdict.Regressed && watch.Test.Events > 0)),
+                && (watch.Test is null || (watch.Test.Verdict != Rewind.Core.Detectors.AnytimeVerdict.Regressed && watch.Test.Events > 0)),
             { Kind: "probe" or "signal" } => !state.Firing && state.ConsecutiveSuccesses >= policy.When.RecoverAfter,
             _ => !state.Firing,
         };
