@@ -143,6 +143,8 @@ internal sealed partial class DecisionEngine(
         var incident = await store.GetOpenIncidentAsync(componentName, cancellationToken)
             ?? await store.OpenIncidentAsync(componentName, policy.Severity, $"{componentName}: policy {policyName} fired on release {version ?? "unknown"}", policyName, version, now, $"policy:{policyName}", cancellationToken);
         await Timeline(incident.Id, TimelineKinds.Evidence, $"policy {policyName}: {evidence}", $"policy:{policyName}", cancellationToken);
+        if (await HoldWhileInconclusiveAsync(incident.Id, componentName, policyName, policy, evidence, cancellationToken))
+            return; // the monitor cannot be believed now: paged, nothing rolled back (DecisionEngine.Overload.cs)
 
         switch (policy.Mode)
         {
