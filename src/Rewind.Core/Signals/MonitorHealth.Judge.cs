@@ -11,7 +11,7 @@ public sealed partial class MonitorHealth
     /// <paramref name="now"/>. Inconclusive when it is a kind of failure the controller can cause itself (a timeout, a
     /// slow answer, a connection or name failure, a command exit) and its own run started late or overran its timeout,
     /// or the controller is overloaded; and, whatever the kind, when most components fail the same way at once.
-    /// Conclusive when no failure of those probes is known.
+    /// Conclusive when no failure of those probes is known. The newest failure counts even when a pass followed it.
     /// </summary>
     public MonitorVerdict Judge(string component, IReadOnlyCollection<string> probes, DateTimeOffset now)
     {
@@ -19,9 +19,10 @@ public sealed partial class MonitorHealth
         lock (_lock)
         {
             Prune(now);
+            // The newest failure, even if a pass followed: a count of failures in a window fires on failures past.
             var failed = probes
-                .Select(p => _latest.GetValueOrDefault((component, p)))
-                .Where(r => r is { Success: false })
+                .Select(p => _lastFailed.GetValueOrDefault((component, p)))
+                .Where(r => r is not null)
                 .MaxBy(r => r!.Started);
             if (failed is null)
             {

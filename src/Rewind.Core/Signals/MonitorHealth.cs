@@ -13,7 +13,7 @@ public sealed partial class MonitorHealth(MonitorHealthOptions? options = null)
     private readonly Queue<(DateTimeOffset At, bool Late)> _runs = new();
     private readonly Queue<(DateTimeOffset At, TimeSpan Lag, TimeSpan Overrun)> _late = new();
     private readonly Queue<(DateTimeOffset At, TimeSpan Took)> _slowWrites = new();
-    private readonly Dictionary<(string Component, string Probe), ProbeRun> _latest = [];
+    private readonly Dictionary<(string Component, string Probe), ProbeRun> _lastFailed = [];
     private readonly Dictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Component, ProbeErrorKind Kind), DateTimeOffset> _lastFailure = [];
     private TimeSpan _lastLag;
@@ -39,10 +39,10 @@ public sealed partial class MonitorHealth(MonitorHealthOptions? options = null)
         lock (_lock)
         {
             RecordTiming(run.Started, run.Lag > Options.LateAfter(run.Interval), run.Lag, run.Overrun > Options.LateAfter(run.Timeout) ? run.Overrun : TimeSpan.Zero);
-            _latest[(run.Component, run.Probe)] = run;
             _seen[run.Component] = run.Started;
             if (!run.Success)
             {
+                _lastFailed[(run.Component, run.Probe)] = run;
                 _lastFailure[(run.Component, run.Kind)] = run.Started;
             }
 
@@ -108,9 +108,9 @@ public sealed partial class MonitorHealth(MonitorHealthOptions? options = null)
         foreach (var component in _seen.Where(s => s.Value < forget).Select(s => s.Key).ToList())
         {
             _seen.Remove(component);
-            foreach (var key in _latest.Keys.Where(k => string.Equals(k.Component, component, StringComparison.Ordinal)).ToList())
+            foreach (var key in _lastFailed.Keys.Where(k => string.Equals(k.Component, component, StringComparison.Ordinal)).ToList())
             {
-                _latest.Remove(key);
+                _lastFailed.Remove(key);
             }
         }
 

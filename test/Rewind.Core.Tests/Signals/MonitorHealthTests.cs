@@ -58,6 +58,16 @@ public sealed class MonitorHealthTests
     }
 
     [Fact]
+    public void Judge_TimeoutOnALateRunFollowedByAPass_IsStillInconclusive()
+    {
+        var health = new MonitorHealth();
+        health.Record(Run("c00", T0, lag: TimeSpan.FromMilliseconds(600), error: "timeout after 800ms"));
+        health.Record(Run("c00", T0.AddSeconds(1)));
+
+        health.Judge("c00", ["health"], T0.AddSeconds(1)).Conclusive.ShouldBeFalse();
+    }
+
+    [Fact]
     public void Judge_ControllerLateOnMostRuns_TimeoutIsInconclusiveWithTheLag()
     {
         var health = new MonitorHealth();
