@@ -30,8 +30,15 @@ public sealed record BackupRunDto(string Kind, DateTimeOffset StartedAt, DateTim
 /// <summary>The newest sample of one probe. Health is <c>healthy</c>, <c>failing</c> or <c>unknown</c> (no sample yet).</summary>
 public sealed record ProbeHealthDto(string Name, string Health, DateTimeOffset? At, double? LatencyMs, string? Error);
 
-/// <summary>The controller's own health: is it running, can it reach its store.</summary>
-public sealed record ControllerHealthDto(string Status, string Version, string Store, double StoreLatencyMs, DateTimeOffset StartedAt, int Components);
+/// <summary>The controller's own health: is it running, can it reach its store, does it run its probes on time.</summary>
+public sealed record ControllerHealthDto(string Status, string Version, string Store, double StoreLatencyMs, DateTimeOffset StartedAt, int Components, MonitorHealthDto Monitor);
+
+/// <summary>
+/// Whether the monitor can be believed: while <see cref="Overloaded"/> is true, timeouts and other failures the controller
+/// can cause itself hold automatic rollbacks (they page instead). <see cref="MaxLagMs"/> is the latest a probe run or timer
+/// tick started in the last window; <see cref="MaxStoreWriteMs"/> the slowest slow store write in it (0 when none).
+/// </summary>
+public sealed record MonitorHealthDto(bool Overloaded, string? Reason, double MaxLagMs, double MaxStoreWriteMs);
 
 /// <summary>Body of <c>POST /api/v1/components/{name}/maintenance</c>: no policy acts on the component for <see cref="Duration"/> (e.g. "30m").</summary>
 public sealed record MaintenanceRequest(string Duration, string Reason, string? DeclaredBy = null);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Rewind.Client;
 using Rewind.Core.Configuration;
+using Rewind.Core.Signals;
 using Rewind.Core.Storage;
 using Rewind.Core.Access;
 using Rewind.Server.Access;
@@ -41,6 +42,9 @@ public sealed class RewindServerOptions
 
     /// <summary>How often backup schedules are looked at. Default 30s.</summary>
     public TimeSpan BackupScheduleTick { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The rules by which the controller tells its own overload from the failure of a release (see <see cref="MonitorHealthOptions"/> for the defaults).</summary>
+    public MonitorHealthOptions MonitorHealth { get; init; } = new();
 
     /// <summary>How often the backup signals (<c>backup.rpo</c>…) are measured. Default 10s.</summary>
     public TimeSpan BackupSignalInterval { get; init; } = TimeSpan.FromSeconds(10);
@@ -102,6 +106,7 @@ public static class RewindServer
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new ConfigHolder(config));
         services.AddSingleton(new ServerClock(TimeProvider.System)); // created now: "up since" is the start, not the first question
+        services.AddSingleton(sp => new MonitorHealth(sp.GetRequiredService<RewindServerOptions>().MonitorHealth));
         services.AddSingleton<HealthBoard>();
         services.AddSingleton<ControllerMetrics>();
         services.AddSingleton<PublicStatusReader>();
@@ -124,6 +129,7 @@ public static class RewindServer
         services.AddHostedService<ExecutorHostedService>();
         services.AddHostedService<MonitorHostedService>();
         services.AddHostedService<VersionHostedService>();
+        services.AddHostedService<TimerLagHostedService>();
         services.AddHostedService<BakeHostedService>();
         services.AddHostedService<Backups.BackupScheduleHostedService>();
         services.AddHostedService<Backups.BackupSignalsHostedService>();

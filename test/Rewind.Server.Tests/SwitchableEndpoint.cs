@@ -4,10 +4,14 @@ using Rewind.TestUtils;
 
 namespace Rewind.Server.Tests;
 
-/// <summary>A real health endpoint on loopback whose answer the test switches between healthy (200) and failing (503).</summary>
+/// <summary>
+/// A real health endpoint on loopback whose answer the test switches between healthy (200) and failing (503), and
+/// which can be made slow (it answers after <see cref="Delay"/>, or when the caller gives up).
+/// </summary>
 public sealed class SwitchableEndpoint : IAsyncDisposable
 {
     private volatile bool _healthy;
+    private long _delayTicks;
     private LoopbackApp? _app;
 
     public string Url => _app!.BaseUrl + "/health";
@@ -18,18 +22,40 @@ public sealed class SwitchableEndpoint : IAsyncDisposable
         set => _healthy = value;
     }
 
+    public TimeSpan Delay
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _delayTicks));
+        set => Interlocked.Exchange(ref _delayTicks, value.Ticks);
+    }
+
     public static async Task<SwitchableEndpoint> StartAsync(bool healthy)
     {
         var endpoint = new SwitchableEndpoint { Healthy = healthy };
-        endpoint._app = await LoopbackApp.StartAsync(app => app.MapGet("/health", () => endpoint.Healthy ? Results.Ok(new { status = "ok" }) : Results.StatusCode(503)));
+        endpoint._app = await LoopbackApp.StartAsync(app => app.MapGet("/health", async (HttpContext context) =>
+        {
+            if (endpoint.Delay > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(endpoint.Delay, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    return Results.Empty; // the caller gave up
+                }
+            }
+
+            return endpoint.Healthy ? Results.Ok(new { status = "ok" }) : Results.StatusCode(503);
+        }));
         return endpoint;
     }
 
+    /// <summary>Stops answering: connections are refused from now on. Safe to call again.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        if (Interlocked.Exchange(ref _app, null) is { } app)
         {
-            await _app.DisposeAsync();
+            await app.DisposeAsync();
         }
     }
 }

@@ -13,6 +13,11 @@ internal static class StatusCommand
         {
             var health = await client.GetHealthAsync(cancellationToken);
             context.Console.MarkupLine($"controller: [green]{Markup.Escape(health.Status)}[/] (store {Markup.Escape(health.Store)}, {health.StoreLatencyMs:0.0} ms; up since {Render.Time(health.StartedAt)})");
+            if (health.Monitor.Overloaded)
+            {
+                context.Console.MarkupLine($"monitor: [yellow]overloaded[/]: {Markup.Escape(health.Monitor.Reason ?? "")}; automatic rollbacks on failures it can cause itself (timeouts…) are held");
+            }
+
             var components = await client.GetComponentsAsync(cancellationToken);
             context.Console.Write(Render.Components(components));
             foreach (var component in components.Where(c => c.Evidence is not null))

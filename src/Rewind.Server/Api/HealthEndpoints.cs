@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Rewind.Client;
 using Rewind.Core.Storage;
 using Rewind.Server.Hosting;
+using Rewind.Server.Signals;
 
 namespace Rewind.Server.Api;
 
@@ -16,14 +17,16 @@ internal static class HealthEndpoints
         api.MapGet("/health", GetHealthAsync).AllowAnonymous();
     }
 
-    private static async Task<Results<Ok<ControllerHealthDto>, ProblemHttpResult>> GetHealthAsync(IStore store, ConfigHolder config, ServerClock clock, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ControllerHealthDto>, ProblemHttpResult>> GetHealthAsync(IStore store, ConfigHolder config, ServerClock clock, HealthBoard board, TimeProvider time, CancellationToken cancellationToken)
     {
         var version = typeof(HealthEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev";
         var kind = config.Current.Store.StartsWith("sqlite:", StringComparison.Ordinal) ? "sqlite" : "postgres";
         try
         {
             var latency = await store.PingAsync(cancellationToken);
-            return TypedResults.Ok(new ControllerHealthDto("ok", version, kind, latency.TotalMilliseconds, clock.StartedAt, config.Current.Components.Count));
+            var monitor = board.Monitor.Status(time.GetUtcNow());
+            var monitorDto = new MonitorHealthDto(monitor.Overloaded, monitor.Reason, monitor.MaxLag.TotalMilliseconds, monitor.MaxStoreWrite.TotalMilliseconds);
+            return TypedResults.Ok(new ControllerHealthDto("ok", version, kind, latency.TotalMilliseconds, clock.StartedAt, config.Current.Components.Count, monitorDto));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

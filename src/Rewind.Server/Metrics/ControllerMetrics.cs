@@ -6,6 +6,7 @@ namespace Rewind.Server.Metrics;
 /// </summary>
 internal sealed class ControllerMetrics
 {
+    private static readonly double[] LagBounds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
     private static readonly double[] StepBounds = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900];
 
     public ControllerMetrics()
@@ -21,6 +22,10 @@ internal sealed class ControllerMetrics
         StoreUp = Registry.Gauge("rewind_store_up", "1 when the store answered the last ping, else 0.");
         StoreLatency = Registry.Gauge("rewind_store_latency_seconds", "Round trip of the last store ping; absent while the store does not answer.");
         Escalations = Registry.Counter("rewind_escalations_total", "Escalation levels reached, by component and level.", "component", "level");
+        ProbeScheduleLag = Registry.Histogram("rewind_probe_schedule_lag_seconds", "How late probe runs (loop=probe) and the controller's own 250ms timer ticks (loop=timer) started after they were due.", LagBounds, "loop");
+        StoreWriteDuration = Registry.Histogram("rewind_store_write_seconds", "How long writing a probe sample to the store took.", LagBounds);
+        MonitorOverloaded = Registry.Gauge("rewind_monitor_overloaded", "1 while the controller counts itself overloaded (timeouts it sees are not believed), else 0.");
+        RollbacksHeld = Registry.Counter("rewind_rollbacks_held_total", "Automatic rollbacks held because the failure was inconclusive (the controller overloaded, or most components failing alike).", "component", "policy");
         IncidentsOpen = Registry.Gauge("rewind_incidents_open", "Open incidents by severity.", "severity");
     }
 
@@ -49,4 +54,12 @@ internal sealed class ControllerMetrics
     public Gauge IncidentsOpen { get; }
 
     public Counter Escalations { get; }
+
+    public Histogram ProbeScheduleLag { get; }
+
+    public Histogram StoreWriteDuration { get; }
+
+    public Gauge MonitorOverloaded { get; }
+
+    public Counter RollbacksHeld { get; }
 }

@@ -154,6 +154,8 @@ internal sealed partial class DecisionEngine(
 
         var incident = await JoinOrOpenIncidentAsync(componentName, policyName, policy, version, now, cancellationToken);
         await Timeline(incident.Id, TimelineKinds.Evidence, $"policy {policyName}: {evidence}", $"policy:{policyName}", cancellationToken);
+        if (await HoldWhileInconclusiveAsync(incident.Id, componentName, policyName, policy, evidence, cancellationToken))
+            return; // the monitor cannot be believed now: paged, nothing rolled back (DecisionEngine.Overload.cs)
 
         switch (policy.Mode)
         {

@@ -5,7 +5,7 @@ using Rewind.Server.Policies;
 
 namespace Rewind.Server.Signals;
 
-/// <summary>Evaluates the time-based conditions (counts in a window, member fractions, composites) once a second, so a window that slides or a member that stays down is noticed without a new sample.</summary>
+/// <summary>Evaluates the time-based conditions (counts in a window, member fractions, composites) once a second, so a window that slides or a member that stays down is noticed without a new sample; and asks again about rollbacks held while the monitor could not be believed.</summary>
 internal sealed class ConditionTickHostedService(DecisionEngine engine, TimeProvider time, ILogger<ConditionTickHostedService> logger) : BackgroundService
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
@@ -20,6 +20,7 @@ internal sealed class ConditionTickHostedService(DecisionEngine engine, TimeProv
                 try
                 {
                     await engine.TickAsync(stoppingToken);
+                    await engine.RetryHeldAsync(stoppingToken);
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {

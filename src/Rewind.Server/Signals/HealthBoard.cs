@@ -6,14 +6,18 @@ namespace Rewind.Server.Signals;
 /// <summary>
 /// The newest sample of every probe, in memory, for health answers that never wait on the store. A probe counts as
 /// failing once it has failed its <c>failure-threshold</c> of runs in a row; fewer failures are blips, shown with
-/// their error but neither failing the component nor restarting its bake.
+/// their error but neither failing the component nor restarting its bake. Beside the health of the components it holds
+/// the monitor's own (<see cref="Monitor"/>): whether the controller runs its probes on time.
 /// </summary>
-internal sealed class HealthBoard
+internal sealed class HealthBoard(MonitorHealth monitor)
 {
     private readonly ConcurrentDictionary<(string Component, string Probe), ProbeSample> _latest = new();
     private readonly ConcurrentDictionary<(string Component, string Probe), int> _failuresInARow = new();
     private readonly ConcurrentDictionary<(string Component, string Probe), DateTimeOffset> _lastPass = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastFailure = new(StringComparer.Ordinal);
+
+    /// <summary>The controller's own health: how late its probes run, how slow its store writes are, which failures are shared.</summary>
+    public MonitorHealth Monitor => monitor;
 
     public void Update(ProbeSample sample, int failureThreshold = 1)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Rewind.Core.Configuration;
+using Rewind.Core.Signals;
 using Rewind.Core.Storage;
 using Rewind.Runtime.Signals;
 using Rewind.Server.Hosting;
@@ -29,16 +30,34 @@ internal sealed class MonitorHostedService(
     }
 
     private Task RunProbeAsync(string component, string name, ProbeConfig probeConfig, CancellationToken stoppingToken) =>
-        PeriodicLoop.RunAsync(probeConfig.Interval, time, async cancellationToken =>
+        PeriodicLoop.RunAsync(probeConfig.Interval, time, async (tick, cancellationToken) =>
         {
             var sample = await probe.RunAsync(component, name, probeConfig, cancellationToken);
+            board.Monitor.Record(ProbeRun.Of(sample, tick.Due, probeConfig.Interval, probeConfig.Timeout));
+            metrics.ProbeScheduleLag.Observe(tick.Lag.TotalSeconds, "probe");
             board.Update(sample, probeConfig.FailureThreshold);
             metrics.ProbeSamples.Inc(component, name, sample.Success ? "pass" : "fail");
-            await store.AddSampleAsync(sample, cancellationToken);
+            await WriteAsync(sample, cancellationToken);
             await DecideAsync(sample, cancellationToken);
         }, ex => ServerLog.MonitorLoopFailed(logger, ex, component, name), stoppingToken);
 
-    private async Task DecideAsync(Rewind.Core.Signals.ProbeSample sample, CancellationToken stoppingToken)
+    /// <summary>Writes the sample and tells the monitor's health how long the store took, also when it failed.</summary>
+    private async Task WriteAsync(ProbeSample sample, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        try
+        {
+            await store.AddSampleAsync(sample, cancellationToken);
+        }
+        finally
+        {
+            var took = time.GetElapsedTime(started);
+            board.Monitor.RecordStoreWrite(time.GetUtcNow(), took);
+            metrics.StoreWriteDuration.Observe(took.TotalSeconds);
+        }
+    }
+
+    private async Task DecideAsync(ProbeSample sample, CancellationToken stoppingToken)
     {
         try
         {

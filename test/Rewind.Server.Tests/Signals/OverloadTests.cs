@@ -1,0 +1,113 @@
+using Rewind.Client;
+using Rewind.TestUtils;
+
+namespace Rewind.Server.Tests.Signals;
+
+/// <summary>
+/// The overload gate on a real controller watching four components on loopback: failures shared by most of them hold
+/// the automatic rollback and page, one component down among healthy ones is rolled back as before.
+/// </summary>
+public sealed class OverloadTests : IAsyncDisposable
+{
+    private const string Policy = "{ down: { when: { probe: health, failing-for: 300ms, min-failures: 2 }, severity: P1, mode: auto } }";
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private static readonly string[] Others = ["api", "jobs", "auth"];
+    private readonly List<SwitchableEndpoint> _endpoints = [];
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var endpoint in _endpoints)
+        {
+            await endpoint.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Fire_AllComponentsTimeOutAtOnce_HoldsTheRollbackAndPages_ThenActsWhenOnlyOneStillFails()
+    {
+        await using var server = await StartAsync();
+        await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
+        foreach (var endpoint in _endpoints)
+        {
+            endpoint.Delay = TimeSpan.FromSeconds(5); // every probe times out (100ms) at once
+        }
+
+        var held = await Eventually.WaitAsync(() => HeldEscalationAsync(server), Deadline, "the rollback of web to be held");
+
+        held.Message.ShouldMatch(@"^automatic rollback held: (\d+ of 4 components failed within 1s with the same error \(timeout\)|the controller itself is overloaded|the failed run of probe health).*; a human must decide \(if the failure outlasts this, the policy acts then\)$");
+        (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();
+        server.CurrentTarget.ShouldEndWith(Path.Combine("releases", "v2"));
+
+        // The shared trouble passes for the others; web goes on timing out: now it is web's own failure.
+        foreach (var endpoint in _endpoints.Skip(1))
+        {
+            endpoint.Delay = TimeSpan.Zero;
+        }
+
+        var rollback = await Eventually.WaitAsync(async () => (await server.Client.GetRollbacksAsync()) is [var r, ..] ? r : null, Deadline, "the held rollback to act");
+        var incident = await server.Client.GetIncidentAsync(held.IncidentId);
+
+        rollback.Component.ShouldBe("web");
+        rollback.RequestedBy.ShouldBe("policy:down");
+        incident.Timeline.ShouldContain(e => e.Kind == "decision" && e.Message == "the monitor can be believed again and policy down still holds: acting on it");
+        incident.Timeline.Count(e => e.Message.StartsWith("automatic rollback held: ", StringComparison.Ordinal)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Fire_OneComponentHardDownAmongHealthyOnes_RollsBack()
+    {
+        await using var server = await StartAsync();
+        await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
+
+        await _endpoints[0].DisposeAsync(); // web refuses connections; api, jobs and auth answer
+        var rollback = await Eventually.WaitAsync(async () => (await server.Client.GetRollbacksAsync()) is [var r, ..] ? r : null, Deadline, "the automatic rollback of web");
+        var incident = await server.Client.GetIncidentAsync(rollback.IncidentId!);
+
+        rollback.Component.ShouldBe("web");
+        rollback.RequestedBy.ShouldBe("policy:down");
+        incident.Timeline.ShouldNotContain(e => e.Message.StartsWith("automatic rollback held", StringComparison.Ordinal));
+        (await server.Client.GetIncidentsAsync()).ShouldHaveSingleItem().Component.ShouldBe("web");
+    }
+
+    [Fact]
+    public async Task Health_ControllerOnTime_SaysTheMonitorIsNotOverloaded()
+    {
+        await using var server = await StartAsync();
+
+        var health = await server.Client.GetHealthAsync();
+        var metrics = await server.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+        health.Status.ShouldBe("ok");
+        health.Monitor.ShouldNotBeNull();
+        metrics.ShouldContain("# TYPE rewind_monitor_overloaded gauge");
+        metrics.ShouldContain("rewind_probe_schedule_lag_seconds_count{loop=\"timer\"}");
+    }
+
+    private async Task<ServerFixture> StartAsync()
+    {
+        for (var i = 0; i <= Others.Length; i++)
+        {
+            _endpoints.Add(await SwitchableEndpoint.StartAsync(healthy: true));
+        }
+
+        var others = string.Join("\n  ", Others.Select((name, i) =>
+            $$"""{{name}}: { provider: { release-dir: { path: {{name}}, restart: ["true"] } }, probes: { health: { http: { url: "{{_endpoints[i + 1].Url}}" }, interval: 200ms, timeout: 100ms } }, policies: {{Policy}} }"""));
+        return await ServerFixture.StartAsync(restart: "[\"true\"]", policies: Policy, probeUrl: _endpoints[0].Url, components: others);
+    }
+
+    private static async Task<HeldEscalation?> HeldEscalationAsync(ServerFixture server)
+    {
+        foreach (var incident in await server.Client.GetIncidentsAsync())
+        {
+            if (incident.Component == "web"
+                && (await server.Client.GetIncidentAsync(incident.Id)).Timeline.FirstOrDefault(e => e.Kind == "escalation" && e.Message.StartsWith("automatic rollback held: ", StringComparison.Ordinal)) is { } entry)
+            {
+                return new HeldEscalation(incident.Id, entry.Message);
+            }
+        }
+
+        return null;
+    }
+
+    private sealed record HeldEscalation(string IncidentId, string Message);
+}
