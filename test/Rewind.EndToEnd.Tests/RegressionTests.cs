@@ -48,7 +48,7 @@ public sealed class RegressionTests
         rollback.Status.ShouldBe("succeeded", rewind.Output);
         rollback.RequestedBy.ShouldBe("policy:regressed");
         var incident = await client.GetIncidentAsync(rollback.IncidentId!);
-        incident.Timeline.ShouldContain(e => e.Kind == "evidence" && e.Message.Contains("sequential test:", StringComparison.Ordinal));
+        incident.Timeline.ShouldContain(e => e.Kind == "evidence" && e.Message.Contains("against the last known good's", StringComparison.Ordinal));
         (await service.GetStringAsync(new Uri(deployment.ServiceUrl + "/health"))).ShouldContain("\"version\":\"v1\"");
     }
 
