@@ -12,6 +12,7 @@ public sealed class CommandTests
     [InlineData("rollback")]
     [InlineData("release record")]
     [InlineData("release check")]
+    [InlineData("release promote")]
     [InlineData("config check")]
     [InlineData("demo")]
     [InlineData("incident")]

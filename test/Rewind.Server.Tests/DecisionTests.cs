@@ -93,9 +93,9 @@ public sealed class DecisionTests
         endpoint.Healthy = false; // and now v1 fails too, minutes later: rolling back again would be flapping
 
         var second = await Eventually.WaitAsync(
-            async () => (await server.Client.GetIncidentsAsync()) is [var i, _, ..] ? await server.Client.GetIncidentAsync(i.Id) is { } full && full.Timeline.Any(e => e.Kind == "escalation") ? full : null : null,
+            async () => (await server.Client.GetIncidentsAsync()) is [var i, _, ..] ? await server.Client.GetIncidentAsync(i.Id) is { } full && full.Timeline.Any(e => e.Message.StartsWith("automatic rollback deferred", StringComparison.Ordinal)) ? full : null : null,
             TimeSpan.FromSeconds(20),
-            "a second, escalated incident");
+            "a second incident with the rollback deferred");
 
         second.Timeline.ShouldContain(e => e.Message.StartsWith($"automatic rollback deferred: {first.Id} ran", StringComparison.Ordinal) && e.Message.Contains("inside the cooldown of 1h", StringComparison.Ordinal));
         (await server.Client.GetRollbacksAsync()).ShouldHaveSingleItem();

@@ -51,11 +51,11 @@ public sealed record PolicyState(int ConsecutiveFailures, int ConsecutiveSuccess
     }
 
     /// <summary>
-    /// A hold counts as met a tenth of its length early: probe runs are timed by a clock that jitters by milliseconds, so a
-    /// <c>failing-for: 2s</c> at 1 s probes is met by the third failure even when it lands 1.998 s after the first, instead
-    /// of waiting a whole extra interval for a fourth.
+    /// A hold counts as met a tenth of its length early, at most 500 ms: probe runs are timed by a clock that jitters by
+    /// milliseconds, so a <c>failing-for: 2s</c> at 1 s probes is met by the third failure even when it lands 1.998 s
+    /// after the first, instead of waiting a whole extra interval for a fourth.
     /// </summary>
-    public static TimeSpan JitterAllowance(TimeSpan holdFor) => holdFor / 10;
+    public static TimeSpan JitterAllowance(TimeSpan holdFor) => TimeSpan.FromTicks(Math.Min(holdFor.Ticks / 10, TimeSpan.FromMilliseconds(500).Ticks));
 
     /// <summary>For how long the condition has held, in an operator's words.</summary>
     public string HeldFor(DateTimeOffset now) => FailingSince is { } since

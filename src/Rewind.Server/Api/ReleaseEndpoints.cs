@@ -40,7 +40,7 @@ internal static class ReleaseEndpoints
         return TypedResults.Ok(releases.OrderByDescending(r => r.RecordedAt).Select(r => r.ToDto(lkg)).ToList());
     }
 
-    private static async Task<Results<Created<ReleaseDto>, ProblemHttpResult>> RecordAsync(string name, RecordReleaseRequest request, HttpContext context, ConfigHolder config, IStore store, Backups.RestorePoints restorePoints, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<ReleaseDto>, ProblemHttpResult>> RecordAsync(string name, RecordReleaseRequest request, HttpContext context, ConfigHolder config, IStore store, Backups.RestorePoints restorePoints, Policies.DecisionEngine engine, TimeProvider time, CancellationToken cancellationToken)
     {
         if (config.Component(name) is not { } component)
         {
@@ -84,6 +84,11 @@ internal static class ReleaseEndpoints
 
         var state = existing?.State == ReleaseState.Stable ? ReleaseState.Stable : request.Deploying ? ReleaseState.Deploying : ReleaseState.Baking;
         var release = await store.RecordReleaseAsync(new Release(name, request.Version, state, time.GetUtcNow(), request.Commit, request.Artifact, Recorder(context, request.RecordedBy)) { Schema = request.Schema }, cancellationToken);
+        if (state == ReleaseState.Deploying)
+        {
+            engine.DeployStarted(name, release.Version, release.RecordedAt);
+        }
+
         return TypedResults.Created($"/api/v1/components/{name}/releases/{release.Version}", release.ToDto(await LastKnownGoodAsync(store, name, cancellationToken)));
     }
 

@@ -7,8 +7,8 @@ namespace Rewind.Server.Policies;
 
 /// <summary>
 /// A deploy is a state. From a release recorded with <c>--deploying</c> (or seen serving with <c>on-drift: record</c>)
-/// until it is recorded again without the flag, serves healthy as its version source says, or <c>deploy-grace</c>
-/// has passed, the component is shielded: a probe-driven policy that fires is held until the
+/// until it serves healthy (after it is recorded again without the flag, or as its version source says) or
+/// <c>deploy-grace</c> from the deploy's start has passed, the component is shielded: a probe-driven policy that fires is held until the
 /// grace ends (and acts then only if it still holds), a failing scrape counts nothing, no traffic is charged to any
 /// release unless a version source says which served it, and no rollback starts. Without a version source a healthy
 /// answer cannot tell the new release from the old one still serving, so health does not end the deploy; when the
@@ -16,17 +16,28 @@ namespace Rewind.Server.Policies;
 /// </summary>
 internal sealed partial class DecisionEngine
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Version, DateTimeOffset Since)> _deployStarts = new(StringComparer.Ordinal);
+
+    /// <summary>A deploy starts (<c>release record --deploying</c>): its grace counts from now, also after it is recorded done.</summary>
+    public void DeployStarted(string componentName, string version, DateTimeOffset at) => _deployStarts[componentName] = (version, at);
+
     /// <summary>The deploy in progress on the component, or null. Moves a release whose grace has ended on to baking.</summary>
     public async Task<DeployWindow?> DeployWindowAsync(string componentName, CancellationToken cancellationToken = default)
     {
         if (config.Component(componentName) is not { } component
             || await store.GetComponentAsync(componentName, cancellationToken) is not { CurrentVersion: { } version }
-            || await store.GetReleaseAsync(componentName, version, cancellationToken) is not { State: ReleaseState.Deploying } release)
+            || await store.GetReleaseAsync(componentName, version, cancellationToken) is not { } release)
         {
             return null;
         }
 
         var now = time.GetUtcNow();
+        if (release.State != ReleaseState.Deploying)
+        {
+            return RecordedDeploy(componentName, component, release, now);
+        }
+
+        _deployStarts[componentName] = (version, _deployStarts.TryGetValue(componentName, out var known) && string.Equals(known.Version, version, StringComparison.Ordinal) ? known.Since : release.RecordedAt);
         var until = release.RecordedAt + component.DeployGrace;
         if (now < until && !ServesHealthy(componentName, component, version, release.RecordedAt, now))
         {
@@ -53,6 +64,30 @@ internal sealed partial class DecisionEngine
     }
 
     /// <summary>
+    /// A deploy recorded as done (the release recorded again without <c>--deploying</c>) is still shielded until the new
+    /// release first serves healthy (every probe has passed since that record: the pipeline says the new release is in
+    /// place, so a healthy answer is its own) or the grace from the deploy's start ends: a pipeline may record before the
+    /// restarted process answers.
+    /// </summary>
+    private DeployWindow? RecordedDeploy(string componentName, ComponentConfig component, Core.Releases.Release release, DateTimeOffset now)
+    {
+        if (!_deployStarts.TryGetValue(componentName, out var started) || !string.Equals(started.Version, release.Version, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var until = started.Since + component.DeployGrace;
+        if (release.State == ReleaseState.Baking && now < until
+            && !(component.Probes.Count > 0 && health.HealthyFor(componentName, HealthBoard.Thresholds(component), release.RecordedAt, TimeSpan.Zero, now)))
+        {
+            return new DeployWindow(release.Version, started.Since, until, Recorded: true);
+        }
+
+        _deployStarts.TryRemove(componentName, out _);
+        return null;
+    }
+
+    /// <summary>
     /// With a version source, a deploy ends early once the source names the new release and every probe has passed
     /// since (and none is failing): then a healthy answer is known to come from the new release, not the old one.
     /// </summary>
@@ -75,5 +110,8 @@ internal sealed partial class DecisionEngine
     }
 }
 
-/// <summary>A deploy in progress: the release being deployed, when it was recorded, and when its grace ends.</summary>
-internal sealed record DeployWindow(string Version, DateTimeOffset Since, DateTimeOffset Until);
+/// <summary>
+/// A deploy in progress: the release being deployed, when the deploy started, when its grace ends, and whether the
+/// pipeline has recorded it as done (then the new release is in place and waits only to serve healthy).
+/// </summary>
+internal sealed record DeployWindow(string Version, DateTimeOffset Since, DateTimeOffset Until, bool Recorded = false);

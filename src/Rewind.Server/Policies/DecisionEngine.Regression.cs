@@ -33,7 +33,7 @@ internal sealed partial class DecisionEngine
         {
             var recorded = (await store.GetComponentAsync(componentName, cancellationToken))?.CurrentVersion;
             var charged = ChargedVersion(componentName, recorded, servingVersion);
-            var unknown = component.VersionSource is null && recorded is not null && await DeployWindowAsync(componentName, cancellationToken) is not null;
+            var unknown = component.VersionSource is null && recorded is not null && await DeployWindowAsync(componentName, cancellationToken) is { Recorded: false };
             await traffic.RecordAsync(componentName, scrapeName, unknown ? null : charged, delta, cancellationToken);
             if (charged is not null && !unknown && delta.Requests > 0)
             {

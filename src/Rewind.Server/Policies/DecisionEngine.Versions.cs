@@ -72,7 +72,12 @@ internal sealed partial class DecisionEngine
         if (source.OnDrift == DriftMode.Record && known is not { State: ReleaseState.Bad or ReleaseState.RolledBack })
         {
             var state = known?.State == ReleaseState.Stable ? ReleaseState.Stable : ReleaseState.Deploying;
-            await store.RecordReleaseAsync(new Release(componentName, seen.Version, state, time.GetUtcNow(), RecordedBy: $"controller (seen serving via {source.Describe()})"), cancellationToken);
+            var recordedNow = await store.RecordReleaseAsync(new Release(componentName, seen.Version, state, time.GetUtcNow(), RecordedBy: $"controller (seen serving via {source.Describe()})"), cancellationToken);
+            if (state == ReleaseState.Deploying)
+            {
+                DeployStarted(componentName, seen.Version, recordedNow.RecordedAt);
+            }
+
             await MarkServedAsync(componentName, seen.Version, seen.Since, cancellationToken);
             ServerLog.DriftRecorded(logger, componentName, seen.Version, recorded ?? "none");
             return;

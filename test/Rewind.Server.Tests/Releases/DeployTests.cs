@@ -49,6 +49,24 @@ public sealed class DeployTests
     }
 
     [Fact]
+    public async Task Deploying_RecordedDoneBeforeTheNewProcessAnswers_StillShieldedUntilItServes()
+    {
+        await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: true);
+        await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: AutoPolicy, probeUrl: endpoint.Url);
+        await server.Store.RecordReleaseAsync(new Core.Releases.Release("web", "v1", Core.Releases.ReleaseState.Stable, DateTimeOffset.UtcNow, RecordedBy: "test"));
+        await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2", Deploying: true));
+        endpoint.Healthy = false; // the restart
+        var done = await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2")); // the pipeline says done: the process does not answer yet
+
+        await Eventually.WaitAsync(async () => (await server.Client.GetComponentAsync("web")).Probes[0] is { Health: "failing", At: { } at } && at > done.RecordedAt.AddSeconds(1) ? (object)at : null, TimeSpan.FromSeconds(20), "a second of failures after the record");
+        endpoint.Healthy = true;
+        await Eventually.WaitAsync(async () => (await server.Client.GetComponentAsync("web")).Health == "healthy" ? (object)true : null, TimeSpan.FromSeconds(20), "v2 to answer");
+
+        (await server.Client.GetIncidentsAsync()).ShouldBeEmpty();
+        (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Rollback_WhileDeploying_IsRefusedNamingTheDeploy()
     {
         await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]");

@@ -1,0 +1,112 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Rewind.Client;
+using Rewind.TestUtils;
+
+namespace Rewind.Server.Tests.Releases;
+
+/// <summary>The serving version read from a probe's answer: drift paged or recorded, traffic charged to the release that served it.</summary>
+public sealed class VersionSourceTests
+{
+    private const string Health = "{ down: { when: { probe: health, failing-for: 300ms, min-failures: 2 }, severity: P1, mode: auto } }";
+
+    [Fact]
+    public async Task Drift_Paged_NoPolicyActsTrafficCountsForTheServingVersionUntilItIsRecorded()
+    {
+        await using var service = await VersionedEndpoint.StartAsync(""); // no version until the releases are recorded
+        await using var metrics = await MetricsEndpoint.StartAsync(errorsPerScrape: 0);
+        await using var server = await ServerFixture.StartAsync(policies: Health, probeUrl: service.Url, scrapes: $"{{ app: {{ url: \"{metrics.Url}\", interval: 200ms, timeout: 150ms }} }}", componentExtra: "version-source: { probe: health }");
+        await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
+        service.Version = "v3"; // deployed by hand, never recorded
+
+        var incident = await Eventually.WaitAsync(async () => (await server.Client.GetIncidentsAsync()) is [{ Policy: "drift" } i] ? await server.Client.GetIncidentAsync(i.Id) : null, TimeSpan.FromSeconds(20), "the drift incident");
+        var v2Before = (await server.Store.GetReleaseTrafficAsync("web", "v2"))?.Requests ?? 0; // what v2 served before v3 was seen
+        await Eventually.WaitAsync(async () => (await server.Store.GetReleaseTrafficAsync("web", "v3")) is { Requests: >= 100 } t ? t : null, TimeSpan.FromSeconds(20), "traffic charged to v3");
+
+        incident.Severity.ShouldBe("P3");
+        incident.Timeline.ShouldContain(e => e.Message == "drift: web serves v3 (read from probe health field version) while v2 is recorded");
+        incident.Timeline.ShouldContain(e => e.Kind == "escalation" && e.Message.Contains("until the serving release is recorded (`rewind release record web v3`)", StringComparison.Ordinal));
+        ((await server.Store.GetReleaseTrafficAsync("web", "v2"))?.Requests ?? 0).ShouldBeLessThanOrEqualTo(v2Before + 50); // at most the one scrape in flight when v3 was seen
+
+        service.Healthy = false; // v3 fails: not the recorded release's failure, so nothing is rolled back
+        await Eventually.WaitAsync(async () => (await server.Client.GetComponentAsync("web")).Health == "failing" ? (object)true : null, TimeSpan.FromSeconds(20), "v3 failing");
+        service.Healthy = true;
+        var recorded = await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v3"));
+        var resolved = await Eventually.WaitAsync(async () => await server.Client.GetIncidentAsync(incident.Id) is { Status: "resolved" } i ? i : null, TimeSpan.FromSeconds(20), "the drift to end");
+
+        resolved.Timeline[^1].Message.ShouldBe("web serves v3, the recorded release: the drift is over; incident resolved");
+        (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();
+        recorded.Version.ShouldBe("v3");
+        (await server.Store.GetReleaseAsync("web", "v3"))!.FirstServedAt.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task Drift_OnDriftRecord_RecordsTheServingVersionAsADeployThatEndsWhenItServesHealthy()
+    {
+        await using var service = await VersionedEndpoint.StartAsync(""); // no version until the releases are recorded
+        await using var server = await ServerFixture.StartAsync(policies: Health, probeUrl: service.Url, componentExtra: "version-source: { probe: health, on-drift: record }");
+        await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
+        service.Version = "v3"; // deployed by hand, never recorded
+
+        var v3 = await Eventually.WaitAsync(async () => (await server.Client.GetReleasesAsync("web")).FirstOrDefault(r => r.Version == "v3" && r.State == "baking"), TimeSpan.FromSeconds(20), "v3 recorded and baking");
+
+        v3.RecordedBy.ShouldBe("controller (seen serving via probe health field version)");
+        (await server.Client.GetComponentAsync("web")).CurrentVersion.ShouldBe("v3");
+        (await server.Client.GetIncidentsAsync()).ShouldBeEmpty();
+        (await server.Store.GetReleaseAsync("web", "v3"))!.FirstServedAt.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task Drift_ABadReleaseServesAgain_PagesEvenWithOnDriftRecord()
+    {
+        await using var service = await VersionedEndpoint.StartAsync("");
+        await using var server = await ServerFixture.StartAsync(probeUrl: service.Url, componentExtra: "version-source: { probe: health, on-drift: record }");
+        await server.Store.RecordReleaseAsync(new Core.Releases.Release("web", "v0", Core.Releases.ReleaseState.Bad, DateTimeOffset.UtcNow.AddHours(-1)));
+        await server.Store.RecordReleaseAsync(new Core.Releases.Release("web", "v1", Core.Releases.ReleaseState.Stable, DateTimeOffset.UtcNow));
+        service.Version = "v0"; // a host came back on the build that was marked bad
+
+        var incident = await Eventually.WaitAsync(async () => (await server.Client.GetIncidentsAsync()) is [{ Policy: "drift" } i] ? i : null, TimeSpan.FromSeconds(20), "the drift incident");
+
+        incident.Severity.ShouldBe("P2");
+        (await server.Client.GetReleasesAsync("web")).Single(r => r.Version == "v0").State.ShouldBe("bad");
+    }
+
+    /// <summary>A health endpoint answering <c>{"status":"ok","version":V}</c> (or 503 with the version) on loopback.</summary>
+    private sealed class VersionedEndpoint : IAsyncDisposable
+    {
+        private LoopbackApp? _app;
+        private volatile string _version = "";
+        private volatile bool _healthy = true;
+
+        public string Url => _app!.BaseUrl + "/health";
+
+        public string Version
+        {
+            get => _version;
+            set => _version = value;
+        }
+
+        public bool Healthy
+        {
+            get => _healthy;
+            set => _healthy = value;
+        }
+
+        public static async Task<VersionedEndpoint> StartAsync(string version)
+        {
+            var endpoint = new VersionedEndpoint { Version = version };
+            endpoint._app = await LoopbackApp.StartAsync(app => app.MapGet("/health", () => endpoint.Healthy
+                ? Results.Json(new { status = "ok", version = endpoint.Version })
+                : Results.Json(new { status = "failing", version = endpoint.Version }, statusCode: 503)));
+            return endpoint;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_app is not null)
+            {
+                await _app.DisposeAsync();
+            }
+        }
+    }
+}
