@@ -55,26 +55,31 @@ internal sealed class DeployPipeline(Fleet fleet, FleetMember member, BenchContr
         await watching;
     }
 
-    /// <summary>Polls <c>/health</c> until the new release answers, then until it answers ok (or gives up: a down release never does).</summary>
+    /// <summary>
+    /// Polls <c>/health</c> until the new release answers, then until it answers ok (a down release never does). On an
+    /// overloaded host a start can take many seconds and a poll can time out, so the traffic's first answer counts too.
+    /// </summary>
     private async Task WatchStartAsync(DeployRecord record, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var limit = TimeSpan.FromMilliseconds(record.Planned.StartupDelayMs) + TimeSpan.FromSeconds(15);
-        while (clock.Elapsed < limit && record.HealthyAt is null)
+        var delay = TimeSpan.FromMilliseconds(record.Planned.StartupDelayMs);
+        while (clock.Elapsed < settings.JudgeWindow && record.HealthyAt is null)
         {
             var (version, ok) = await ServiceHealth.ReadAsync(member, cancellationToken);
             var now = DateTimeOffset.UtcNow;
-            if (version == record.Planned.Version)
+            var seen = load.MarkerSeenAt is { } marker && marker >= record.RestartAt ? marker : (DateTimeOffset?)null;
+            if (version == record.Planned.Version || seen is not null)
             {
-                record.UpAt ??= load.MarkerSeenAt is { } seen && seen < now && seen >= record.RestartAt ? seen : now;
-                if (ok)
-                {
-                    record.HealthyAt = now;
-                }
-                else if (record.Planned.Kind == ReleaseKind.Down && now - record.UpAt > TimeSpan.FromMilliseconds(record.Planned.StartupDelayMs) + TimeSpan.FromSeconds(1))
-                {
-                    return;
-                }
+                record.UpAt ??= seen is { } first && first < now ? first : now;
+            }
+
+            if (version == record.Planned.Version && ok)
+            {
+                record.HealthyAt = now;
+            }
+            else if (record.Planned.Kind == ReleaseKind.Down && record.UpAt is { } up && now - up > delay + TimeSpan.FromSeconds(1))
+            {
+                return;
             }
 
             await Task.Delay(record.UpAt is null ? 10 : 50, cancellationToken);
@@ -101,7 +106,7 @@ internal sealed class DeployPipeline(Fleet fleet, FleetMember member, BenchContr
                 return;
             }
 
-            await Task.Delay(1000, cancellationToken);
+            await Task.Delay(2000, cancellationToken);
         }
     }
 

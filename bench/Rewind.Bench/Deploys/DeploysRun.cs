@@ -57,7 +57,8 @@ internal sealed class DeploysRun(IReadOnlyDictionary<ControllerRole, Fleet> flee
                 loads.Add(load);
                 return (Pipeline: new DeployPipeline(f.Value, m, controllers[f.Key], load, settings), Load: load);
             }).ToList());
-            await WaitAsync(() => AllStableAsync(controllers.Values, DeployPlan.FirstVersion), "v01 to become stable everywhere");
+            await WarmUpAsync(controllers.Values);
+
             Console.Error.WriteLine("v01 is stable on every component of both fleets; deploying");
             await DeployAllAsync(pipelines.ToDictionary(p => p.Key, p => p.Value.Select(x => x.Pipeline).ToList()));
             foreach (var (role, list) in pipelines)
@@ -129,6 +130,39 @@ internal sealed class DeploysRun(IReadOnlyDictionary<ControllerRole, Fleet> flee
         }
 
         return true;
+    }
+
+    private static async Task WarmUpAsync(IReadOnlyCollection<BenchController> controllers)
+    {
+        try
+        {
+            await WaitAsync(() => AllStableAsync(controllers, DeployPlan.FirstVersion), "v01 to become stable everywhere");
+        }
+        catch (TimeoutException)
+        {
+            await DescribeAsync(controllers);
+            throw;
+        }
+    }
+
+    /// <summary>Why a warm-up did not end: each component's release and the timelines of the open incidents.</summary>
+    private static async Task DescribeAsync(IEnumerable<BenchController> controllers)
+    {
+        foreach (var controller in controllers)
+        {
+            foreach (var component in await controller.Client.GetComponentsAsync())
+            {
+                Console.Error.WriteLine($"{controller.Role} {component.Name}: {component.CurrentVersion} {component.CurrentState}");
+            }
+
+            foreach (var incident in (await controller.IncidentsAsync()).Take(4))
+            {
+                foreach (var entry in (await controller.Client.GetIncidentAsync(incident.Id)).Timeline.Take(8))
+                {
+                    Console.Error.WriteLine($"  {controller.Role} {incident.Id} {incident.Component} {entry.At:HH:mm:ss.fff} {entry.Kind}: {entry.Message}");
+                }
+            }
+        }
     }
 
     private static async Task WaitAsync(Func<Task<bool>> condition, string what)

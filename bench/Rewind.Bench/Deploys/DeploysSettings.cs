@@ -8,7 +8,7 @@ internal sealed record DeploysSettings(
     TimeSpan HogOff,
     TimeSpan JudgeWindow)
 {
-    public const double RequestsPerSecond = 30;
+    public const double RequestsPerSecond = 20;
     public const double BaselineErrorFraction = 0.01;
     public const double BadErrorFraction = 0.03;
     public const int SlowAddedLatencyMs = 800;
@@ -19,5 +19,5 @@ internal sealed record DeploysSettings(
     /// <summary>Every deploy is judged within this after its restart, then the component's next deploy starts.</summary>
     public static DeploysSettings Quick { get; } = new(10, 2, TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(50));
 
-    public static DeploysSettings Full { get; } = new(12, 7, TimeSpan.FromSeconds(35), TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(55));
+    public static DeploysSettings Full { get; } = new(10, 7, TimeSpan.FromSeconds(35), TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(55));
 }

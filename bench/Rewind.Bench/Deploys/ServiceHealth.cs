@@ -5,8 +5,8 @@ namespace Rewind.Bench.Deploys;
 /// <summary>The benchmark's own look at a service's <c>/health</c>: which version answers, and whether it says ok.</summary>
 internal static class ServiceHealth
 {
-    /// <summary>A short timeout, so a connection the stopping release accepted but never answers cannot delay the new one's timestamp.</summary>
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromMilliseconds(500) };
+    /// <summary>Long enough for an answer on an overloaded host; a connection the stopping release accepted is given up after it.</summary>
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(2) };
 
     public static async Task<(string? Version, bool Ok)> ReadAsync(FleetMember member, CancellationToken cancellationToken = default)
     {
