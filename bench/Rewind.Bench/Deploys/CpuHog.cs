@@ -11,13 +11,16 @@ internal sealed class CpuHog : IAsyncDisposable
     public const string Binary = "/usr/bin/stress-ng";
     private readonly CancellationTokenSource _stop = new();
     private readonly List<(DateTimeOffset From, DateTimeOffset? To)> _periods = [];
+    private readonly List<double> _loads = [];
     private readonly string _log;
     private readonly Task _loop;
+    private readonly Task _sampler;
 
     public CpuHog(string root, TimeSpan on, TimeSpan off)
     {
         _log = Path.Combine(root, "stress-ng.log");
         _loop = Task.Run(() => CycleAsync(on, off, _stop.Token));
+        _sampler = Task.Run(() => SampleLoadAsync(_stop.Token));
     }
 
     /// <summary>When the hog ran: each period from its start to its end (null while it still runs).</summary>
@@ -32,12 +35,25 @@ internal sealed class CpuHog : IAsyncDisposable
         }
     }
 
+    /// <summary>The host's 1-minute load average, read every 5 s while the hog cycles (other work on the host counts too).</summary>
+    public IReadOnlyList<double> LoadAverages
+    {
+        get
+        {
+            lock (_loads)
+            {
+                return [.. _loads];
+            }
+        }
+    }
+
     public bool WasOn(DateTimeOffset at) => Periods.Any(p => p.From <= at && (p.To is not { } to || at <= to));
 
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
         await _loop;
+        await _sampler;
         _stop.Dispose();
     }
 
@@ -66,6 +82,21 @@ internal sealed class CpuHog : IAsyncDisposable
                 lock (_periods)
                 {
                     _periods[^1] = (_periods[^1].From, DateTimeOffset.UtcNow);
+                }
+            }
+        }
+    }
+
+    private async Task SampleLoadAsync(CancellationToken cancellationToken)
+    {
+        while (await DelayAsync(TimeSpan.FromSeconds(5), cancellationToken))
+        {
+            var fields = (await File.ReadAllTextAsync("/proc/loadavg", CancellationToken.None)).Split(' ');
+            if (double.TryParse(fields[0], System.Globalization.CultureInfo.InvariantCulture, out var load))
+            {
+                lock (_loads)
+                {
+                    _loads.Add(load);
                 }
             }
         }

@@ -39,6 +39,12 @@ internal sealed class DeploysReport(string repository, DeploysSettings settings,
             Console.WriteLine(F($"  traffic {role.ToString().ToLowerInvariant()}: {traffic.Ok + traffic.ServerErrors} answered, {traffic.ServerErrors} of them 5xx, {traffic.Failed} unanswered, {traffic.Dropped} dropped"));
         }
 
+        foreach (var note in run.WarmUpNotes)
+        {
+            Console.WriteLine("  warm-up: " + note);
+        }
+
+        Console.WriteLine(F($"  host load average (1 min) during the deploys: min {run.LoadAverages.DefaultIfEmpty().Min():0.0}, median {Median(run.LoadAverages):0.0}, max {run.LoadAverages.DefaultIfEmpty().Max():0.0} on {Environment.ProcessorCount} cores"));
         foreach (var verdict in verdicts)
         {
             Console.WriteLine($"  pipeline answers ({verdict.Role.ToString().ToLowerInvariant()}): " + string.Join(", ", verdict.Outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => F($"{o.Key} x{o.Value}"))));
@@ -56,6 +62,8 @@ internal sealed class DeploysReport(string repository, DeploysSettings settings,
             benchmark = "deploys",
             settings = new { settings.Components, settings.DeploysPerComponent, hogOnSeconds = settings.HogOn.TotalSeconds, hogOffSeconds = settings.HogOff.TotalSeconds, judgeWindowSeconds = settings.JudgeWindow.TotalSeconds, DeploysSettings.RequestsPerSecond, DeploysSettings.BaselineErrorFraction, DeploysSettings.BadErrorFraction, DeploysSettings.SlowAddedLatencyMs, DeploysSettings.LatencyObjective, DeploysSettings.BakeTime, DeploysSettings.DeployGrace },
             wallSeconds = wall.TotalSeconds,
+            warmUp = run.WarmUpNotes,
+            loadAverages = run.LoadAverages,
             deploySeconds = run.DeploySeconds,
             hogPeriods = run.HogPeriods.Select(p => new { from = p.From, to = p.To }),
             verdicts = verdicts.Select(v => new { v.Role, v.Deploys, v.BadDeploys, v.Rollbacks, v.FalseRollbacks, v.BadReleasesBlessed, v.MissedBadReleases, v.Pages, v.FalsePages, v.FalseIncidents, v.MedianDetect, v.P90Detect, detectSeconds = v.DetectSecondsFromFirstRequest, v.Outcomes, v.Findings }),
@@ -86,6 +94,8 @@ internal sealed class DeploysReport(string repository, DeploysSettings settings,
             }
         }
     }
+
+    private static double Median(IReadOnlyList<double> values) => values.Count == 0 ? 0 : Stats.Of(values).Median;
 
     private static void Row(string name, object rewind, object naive) => Console.WriteLine(F($"  {name,-44} {rewind,12} {naive,12}"));
 
