@@ -34,9 +34,14 @@ internal sealed class DeployPipeline(Fleet fleet, FleetMember member, BenchContr
     {
         var deploy = record.Planned;
         fleet.Install(member, deploy.Version, deploy.Kind, deploy.StartupDelayMs);
+        await WaitForRollbackAsync(record, cancellationToken);
         if (controller.Role == ControllerRole.Rewind)
         {
-            await CallAsync(record, "record --deploying", () => controller.Client.RecordReleaseAsync(member.Component, new RecordReleaseRequest(deploy.Version, Deploying: true), cancellationToken));
+            // A rollback that started since answers 409: the pipeline waits for it and tries again, as a careful script would.
+            for (var attempt = 0; attempt < 30 && await CallAsync(record, "record --deploying", () => controller.Client.RecordReleaseAsync(member.Component, new RecordReleaseRequest(deploy.Version, Deploying: true), cancellationToken)) == 409; attempt++)
+            {
+                await WaitForRollbackAsync(record, cancellationToken);
+            }
         }
 
         load.WatchFor("sample service " + deploy.Version);
@@ -136,20 +141,41 @@ internal sealed class DeployPipeline(Fleet fleet, FleetMember member, BenchContr
         }
     }
 
-    private static async Task CallAsync(DeployRecord record, string what, Func<Task<ReleaseDto>> call)
+    /// <summary>Before touching the deployment, the pipeline lets a running rollback of the component finish (at most a minute and a half).</summary>
+    private async Task WaitForRollbackAsync(DeployRecord record, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        if (!await RollbackRunningAsync(cancellationToken))
+        {
+            return;
+        }
+
+        while (await RollbackRunningAsync(cancellationToken) && clock.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            await Task.Delay(1000, cancellationToken);
+        }
+
+        record.Outcomes.Add(FormattableString.Invariant($"waited {clock.Elapsed.TotalSeconds:0} s for a rollback to finish"));
+    }
+
+    /// <summary>Calls the API and notes the answer; returns the status (200 or 201 as 0, a refusal's status, -1 for no answer).</summary>
+    private static async Task<int> CallAsync(DeployRecord record, string what, Func<Task<ReleaseDto>> call)
     {
         try
         {
             var release = await call();
             record.Outcomes.Add($"{what}: ok ({release.State})");
+            return 0;
         }
         catch (RewindApiException ex)
         {
             record.Outcomes.Add($"{what}: {ex.Status} {ex.Message}");
+            return ex.Status;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
             record.Outcomes.Add($"{what}: no answer ({ex.GetType().Name})");
+            return -1;
         }
     }
 }

@@ -17,7 +17,7 @@ internal sealed record DeploysSettings(
     public const string DeployGrace = "15s";
 
     /// <summary>Every deploy is judged within this after its restart, then the component's next deploy starts.</summary>
-    public static DeploysSettings Quick { get; } = new(10, 2, TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(50));
+    public static DeploysSettings Quick { get; } = new(10, 2, TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(55));
 
-    public static DeploysSettings Full { get; } = new(10, 7, TimeSpan.FromSeconds(35), TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(55));
+    public static DeploysSettings Full { get; } = new(10, 7, TimeSpan.FromSeconds(35), TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(60));
 }

@@ -121,6 +121,11 @@ internal static class Judge
     /// <summary>"record: 409 Conflict: …" → "record: 409"; "record --deploying: ok (deploying)" → "record --deploying: ok".</summary>
     private static string Outcome(string outcome)
     {
+        if (outcome.StartsWith("waited ", StringComparison.Ordinal))
+        {
+            return "waited for a rollback before deploying";
+        }
+
         var colon = outcome.IndexOf(": ", StringComparison.Ordinal);
         if (colon < 0)
         {
