@@ -33,7 +33,8 @@ internal sealed class DeploysReport(string repository, DeploysSettings settings,
         Row("false incidents", rewind.FalseIncidents, naive.FalseIncidents);
         Row("detect from first request, median s", Number(rewind.MedianDetect), Number(naive.MedianDetect));
         Row("detect from first request, p90 s", Number(rewind.P90Detect), Number(naive.P90Detect));
-        Row("bad releases detected", rewind.DetectSecondsFromFirstRequest.Count, naive.DetectSecondsFromFirstRequest.Count);
+        Row("bad releases detected after their first answer", rewind.DetectSecondsFromFirstRequest.Count, naive.DetectSecondsFromFirstRequest.Count);
+        Row("bad releases rolled back for the restart gap", rewind.BadCaughtInRestartGap, naive.BadCaughtInRestartGap);
         foreach (var (role, traffic) in run.Traffic)
         {
             Console.WriteLine(F($"  traffic {role.ToString().ToLowerInvariant()}: {traffic.Ok + traffic.ServerErrors} answered, {traffic.ServerErrors} of them 5xx, {traffic.Failed} unanswered, {traffic.Dropped} dropped"));
@@ -66,13 +67,13 @@ internal sealed class DeploysReport(string repository, DeploysSettings settings,
             loadAverages = run.LoadAverages,
             deploySeconds = run.DeploySeconds,
             hogPeriods = run.HogPeriods.Select(p => new { from = p.From, to = p.To }),
-            verdicts = verdicts.Select(v => new { v.Role, v.Deploys, v.BadDeploys, v.Rollbacks, v.FalseRollbacks, v.BadReleasesBlessed, v.MissedBadReleases, v.Pages, v.FalsePages, v.FalseIncidents, v.MedianDetect, v.P90Detect, detectSeconds = v.DetectSecondsFromFirstRequest, v.Outcomes, v.Findings }),
+            verdicts = verdicts.Select(v => new { v.Role, v.Deploys, v.BadDeploys, v.Rollbacks, v.FalseRollbacks, v.BadReleasesBlessed, v.MissedBadReleases, v.Pages, v.BadCaughtInRestartGap, v.FalsePages, v.FalseIncidents, v.MedianDetect, v.P90Detect, detectSeconds = v.DetectSecondsFromFirstRequest, v.Outcomes, v.Findings }),
             traffic = run.Traffic.ToDictionary(t => t.Key.ToString().ToLowerInvariant(), t => new { ok = t.Value.Ok, serverErrors = t.Value.ServerErrors, failed = t.Value.Failed, dropped = t.Value.Dropped }, StringComparer.Ordinal),
             deploys = run.Pipelines.ToDictionary(p => p.Key.ToString().ToLowerInvariant(), p => p.Value.SelectMany(x => x.Records), StringComparer.Ordinal),
         }, Indented);
         Directory.CreateDirectory(Path.Combine(repository, "bench", "results"));
         File.WriteAllText(Path.Combine(repository, "bench", "results", "deploys.json"), json);
-        Console.WriteLine(F($"false_rollbacks={rewind.FalseRollbacks} bad_releases_blessed={rewind.BadReleasesBlessed} missed_bad_releases={rewind.MissedBadReleases} false_pages={rewind.FalsePages} median_detect_s_from_first_request={Number(rewind.MedianDetect)} naive_false_rollbacks={naive.FalseRollbacks} naive_bad_releases_blessed={naive.BadReleasesBlessed} naive_missed_bad_releases={naive.MissedBadReleases} naive_false_pages={naive.FalsePages} naive_median_detect_s_from_first_request={Number(naive.MedianDetect)} deploys={rewind.Deploys} bad_deploys={rewind.BadDeploys} components={settings.Components} hog_on_s={hogSeconds:0} wall_s={wall.TotalSeconds:0}"));
+        Console.WriteLine(F($"false_rollbacks={rewind.FalseRollbacks} bad_releases_blessed={rewind.BadReleasesBlessed} missed_bad_releases={rewind.MissedBadReleases} false_pages={rewind.FalsePages} median_detect_s_from_first_request={Number(rewind.MedianDetect)} naive_false_rollbacks={naive.FalseRollbacks} naive_bad_releases_blessed={naive.BadReleasesBlessed} naive_missed_bad_releases={naive.MissedBadReleases} naive_false_pages={naive.FalsePages} naive_median_detect_s_from_first_request={Number(naive.MedianDetect)} bad_caught_in_restart_gap={rewind.BadCaughtInRestartGap} naive_bad_caught_in_restart_gap={naive.BadCaughtInRestartGap} deploys={rewind.Deploys} bad_deploys={rewind.BadDeploys} components={settings.Components} hog_on_s={hogSeconds:0} wall_s={wall.TotalSeconds:0}"));
     }
 
     private static void WriteFindings(Verdict verdict)

@@ -19,11 +19,11 @@ internal static class Judge
         var incidents = record.Incidents.ToDictionary(i => i.Id, StringComparer.Ordinal);
 
         var falseRollbacks = FalseRollbacks(record, truths, incidents, hogOn, findings);
-        var (blessed, missed, delays) = BadReleases(record, deploys, truths, hogOn, findings);
+        var (blessed, missed, inGap, delays) = BadReleases(record, deploys, truths, hogOn, findings);
         var (pages, falsePages, falseIncidents) = Pages(record, truths, hogOn, findings);
         var outcomes = deploys.SelectMany(d => d.Outcomes).GroupBy(Outcome, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         return new Verdict(record.Role, deploys.Count, deploys.Count(d => d.Planned.IsBad), record.Rollbacks.Count, falseRollbacks, blessed, missed, falsePages,
-            falseIncidents, pages, delays, outcomes, [.. findings.OrderBy(f => f.At)]);
+            falseIncidents, pages, inGap, delays, outcomes, [.. findings.OrderBy(f => f.At)]);
     }
 
     private static int FalseRollbacks(ControllerRecord record, Dictionary<string, GroundTruth> truths, Dictionary<string, IncidentDto> incidents, Func<DateTimeOffset, bool> hogOn, List<Finding> findings)
@@ -44,10 +44,10 @@ internal static class Judge
         return falseRollbacks;
     }
 
-    private static (int Blessed, int Missed, List<double> Delays) BadReleases(
+    private static (int Blessed, int Missed, int InGap, List<double> Delays) BadReleases(
         ControllerRecord record, IReadOnlyList<DeployRecord> deploys, Dictionary<string, GroundTruth> truths, Func<DateTimeOffset, bool> hogOn, List<Finding> findings)
     {
-        var (blessed, missed) = (0, 0);
+        var (blessed, missed, inGap) = (0, 0, 0);
         var delays = new List<double>();
         foreach (var deploy in deploys.Where(d => d.Planned.IsBad))
         {
@@ -74,13 +74,19 @@ internal static class Judge
                 .Where(i => i.Component == component && i.OpenedAt >= deploy.RestartAt && i.OpenedAt <= deploy.EndAt + Slack && truth.At(i.OpenedAt).Version == version)
                 .Select(i => (DateTimeOffset?)i.OpenedAt).Min();
             var detectedAt = new[] { opened, rollback?.RequestedAt }.Where(t => t is not null).Min();
-            if (detectedAt is { } at && deploy.UpAt is { } up)
+            if (detectedAt is { } at && deploy.UpAt is { } up && at < up)
             {
-                delays.Add((at - up).TotalSeconds);
+                // Acted before the release answered at all: the restart gap fired a probe policy, the fault was not seen.
+                inGap++;
+                findings.Add(new Finding("bad release rolled back for its restart gap", component, version, at, hogOn(at), Describe(deploy), Window(record, deploy)));
+            }
+            else if (detectedAt is { } detected && deploy.UpAt is { } first)
+            {
+                delays.Add((detected - first).TotalSeconds);
             }
         }
 
-        return (blessed, missed, delays);
+        return (blessed, missed, inGap, delays);
     }
 
     private static (int Pages, int FalsePages, int FalseIncidents) Pages(ControllerRecord record, Dictionary<string, GroundTruth> truths, Func<DateTimeOffset, bool> hogOn, List<Finding> findings)

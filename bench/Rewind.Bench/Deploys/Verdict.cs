@@ -15,6 +15,7 @@ internal sealed record Verdict(
     int FalsePages,
     int FalseIncidents,
     int Pages,
+    int BadCaughtInRestartGap,
     IReadOnlyList<double> DetectSecondsFromFirstRequest,
     IReadOnlyDictionary<string, int> Outcomes,
     IReadOnlyList<Finding> Findings)
