@@ -9,6 +9,7 @@ var names = new Dictionary<string, string>(StringComparer.Ordinal)
     ["restore"] = "point-in-time restore of a generated 1.5 GB pgbench database: rewind vs pgbackrest restore vs pg_restore -j 2, until the restored server is out of recovery",
     ["verify"] = "backup verification throughput on a base backup of the generated database: rewind's quick verification vs sha256sum over the same files",
     ["dashboard"] = "the dashboard in Chromium: first paint of the overview vs a one-line page from bare Kestrel, and a change on screen vs the same change as a raw server-sent event",
+    ["deploys"] = "ordinary deploys of 10+ components (healthy, 3x errors, slow, down; restart gaps, late or missing records) while stress-ng overloads the host: rewind vs a naive threshold watcher on a twin fleet, wrong decisions and detection",
     ["recovery"] = "release-dir: fault -> detection, and decision -> back on the last known good and healthy, against the bare operations and a hand-written script; a full plan restoring traffic 25/50/75/100 % behind HAProxy against the same operations done bare",
 };
 
@@ -32,6 +33,7 @@ return args[0] switch
     "restore" => await new Rewind.Bench.Backups.RestoreBenchmark(quick, RecoveryBenchmark.FindRepository()).RunAsync(),
     "verify" => await new Rewind.Bench.Backups.VerifyBenchmark(quick, RecoveryBenchmark.FindRepository()).RunAsync(),
     "dashboard" => await new Rewind.Bench.Dashboard.DashboardBenchmark(quick, RecoveryBenchmark.FindRepository()).RunAsync(),
+    "deploys" => await new Rewind.Bench.Deploys.DeploysBenchmark(quick, RecoveryBenchmark.FindRepository()).RunAsync(),
     "detection" => new Rewind.Bench.Detection.DetectionBenchmark(quick, RecoveryBenchmark.FindRepository()).Run(),
     _ => Fail($"unknown benchmark '{args[0]}'; bench/run --list names them"),
 };
