@@ -7,7 +7,7 @@ namespace Rewind.Bench.Deploys;
 /// <summary>Which of the two controllers a config is for.</summary>
 internal enum ControllerRole
 {
-    /// <summary>Rewind as it is meant to run: deploy state, probe and regression policies in auto mode, paging on every incident.</summary>
+    /// <summary>Rewind as it is meant to run: deploy state, the serving version read from /health, probe and regression policies in auto mode, paging on every incident.</summary>
     Rewind,
 
     /// <summary>
@@ -71,6 +71,7 @@ internal static class DeploysConfig
 
     private static string RewindPolicies(string origin) => F($$"""
                 deploy-grace: {{DeploysSettings.DeployGrace}}
+                version-source: { probe: health, on-drift: record }
                 scrapes:
                   app: { url: "{{origin}}/metrics", interval: 1s, timeout: 800ms, latency-objective: {{DeploysSettings.LatencyObjective}} }
                 policies:

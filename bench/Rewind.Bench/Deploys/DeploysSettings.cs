@@ -14,7 +14,7 @@ internal sealed record DeploysSettings(
     public const int SlowAddedLatencyMs = 800;
     public const string LatencyObjective = "500ms";
     public const string BakeTime = "20s";
-    public const string DeployGrace = "15s";
+    public const string DeployGrace = "30s";
 
     /// <summary>Every deploy is judged within this after its restart, then the component's next deploy starts.</summary>
     public static DeploysSettings Quick { get; } = new(10, 2, TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(55));

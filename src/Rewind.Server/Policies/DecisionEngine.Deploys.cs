@@ -10,7 +10,8 @@ namespace Rewind.Server.Policies;
 /// until it serves healthy (after it is recorded again without the flag, or as its version source says) or
 /// <c>deploy-grace</c> from the deploy's start has passed, the component is shielded: a probe-driven policy that fires is held until the
 /// grace ends (and acts then only if it still holds), a failing scrape counts nothing, no traffic is charged to any
-/// release unless a version source says which served it, and no rollback starts. Without a version source a healthy
+/// release unless a version source says which served it, and no rollback starts. A regression policy is held only until
+/// the deploy is recorded done: from then it judges the new release's own traffic. Without a version source a healthy
 /// answer cannot tell the new release from the old one still serving, so health does not end the deploy; when the
 /// grace ends without a record the deploy is taken as done and the release bakes.
 /// </summary>
@@ -99,7 +100,9 @@ internal sealed partial class DecisionEngine
     /// <summary>True when the policy's action waits for the deploy in progress; the hold acts when the grace ends.</summary>
     private async Task<bool> HeldByDeployAsync(string componentName, string policyName, PolicyConfig policy, string? version, CancellationToken cancellationToken)
     {
-        if (policy.When.Regression is not null || await DeployWindowAsync(componentName, cancellationToken) is not { } window)
+        // A regression test judges the new release's own traffic: it acts once the pipeline has recorded the deploy done,
+        // and waits while the switch and restart may still be under way (a rollback would be refused then anyway).
+        if (await DeployWindowAsync(componentName, cancellationToken) is not { } window || (policy.When.Regression is not null && window.Recorded))
         {
             return false;
         }

@@ -57,10 +57,10 @@ internal sealed partial class DecisionEngine
             return;
         }
 
-        if (recorded is not null && await store.GetReleaseAsync(componentName, recorded, cancellationToken) is { State: ReleaseState.Deploying } deploying
-            && await store.GetReleaseAsync(componentName, seen.Version, cancellationToken) is { RecordedAt: var before } && before < deploying.RecordedAt)
+        if (recorded is not null && (await store.GetReleaseAsync(componentName, recorded, cancellationToken) is { State: ReleaseState.Deploying }
+            || (_deployStarts.TryGetValue(componentName, out var started) && string.Equals(started.Version, recorded, StringComparison.Ordinal))))
         {
-            return; // a deploy is recorded and the older release still serves: the switch has not happened yet
+            return; // a deploy of the recorded release is in progress: another version serving is the switch not yet done
         }
 
         if (_drifting.TryGetValue(componentName, out var flagged) && string.Equals(flagged, seen.Version, StringComparison.Ordinal))
