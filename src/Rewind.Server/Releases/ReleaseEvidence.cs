@@ -17,7 +17,8 @@ internal sealed class ReleaseEvidence(ConfigHolder config, IStore store, Traffic
 {
     /// <summary>
     /// p0 for <paramref name="version"/>: the last known good's own bad-event rate when it served
-    /// <c>min-baseline-requests</c> here, else the configured rate. Null for a component's first release (no last known
+    /// <c>min-baseline-requests</c> here (its 99 % upper bound for alarms, its lower bound for clearance; see
+    /// <see cref="RateBounds"/>), else the configured rate. Null for a component's first release (no last known
     /// good): there is nothing to compare it with, and it becomes the baseline of the next.
     /// </summary>
     public async Task<RegressionBaseline?> BaselineAsync(string component, string version, RegressionConfig regression, CancellationToken cancellationToken = default)
@@ -30,8 +31,14 @@ internal sealed class ReleaseEvidence(ConfigHolder config, IStore store, Traffic
 
         if (await traffic.OfAsync(component, lkg.Version, cancellationToken) is { } measured && measured.Requests >= regression.MinBaselineRequests)
         {
-            // A perfect baseline (no bad events) would make any single error decisive: floor it at 1 in 10,000.
-            return new RegressionBaseline(Math.Clamp(measured.BadRatio, 0.0001, 0.4), lkg.Version, F($"measured on {lkg.Version}: {measured.Bad:0} bad of {measured.Requests:0} requests"));
+            // The measured rate is an estimate: alarms test against its 99 % upper bound, promotion clears against its lower
+            // bound, each floored at 1 in 10,000 (a perfect baseline would make any single error decisive).
+            var upper = Math.Clamp(RateBounds.Upper(measured.Bad, measured.Requests), 0.0001, 0.4);
+            var lower = Math.Clamp(RateBounds.Lower(measured.Bad, measured.Requests), 0.0001, 0.4);
+            return new RegressionBaseline(upper, lkg.Version, F($"measured on {lkg.Version}: {measured.Bad:0} bad of {measured.Requests:0} requests ({100 * measured.BadRatio:0.###} %; between {100 * lower:0.###} % and {100 * upper:0.###} % with 99 % confidence, alarms test against {100 * upper:0.###} %)"))
+            {
+                ClearingRate = lower,
+            };
         }
 
         return new RegressionBaseline(regression.BaselineRate, lkg.Version, F($"configured rate {100 * regression.BaselineRate:0.###} % (the last known good {lkg.Version} has not served {regression.MinBaselineRequests} requests in Rewind's scrapes)"));
@@ -62,7 +69,7 @@ internal sealed class ReleaseEvidence(ConfigHolder config, IStore store, Traffic
                 return new PromotionEvidence(true, requests, null, F($"first release of {component}: no last known good to compare with; its own traffic ({requests} requests) becomes the baseline of the next"));
             }
 
-            var clearance = RegressionClearance.Of(baseline.Rate, regression, requests, bad);
+            var clearance = RegressionClearance.Of(baseline.ClearingRate, regression, requests, bad);
             needed = Math.Max(needed, clearance.RequestsNeeded);
             if (!clearance.Cleared)
             {
@@ -79,7 +86,11 @@ internal sealed class ReleaseEvidence(ConfigHolder config, IStore store, Traffic
 }
 
 /// <summary>p0 of a regression test, the release it was measured on, and where it came from in words.</summary>
-internal sealed record RegressionBaseline(double Rate, string Release, string Source);
+internal sealed record RegressionBaseline(double Rate, string Release, string Source)
+{
+    /// <summary>p0 promotion clears against: the lower bound of a measured rate, else the configured rate.</summary>
+    public double ClearingRate { get; init; } = Rate;
+}
 
 /// <summary>Whether a release has earned known good by its traffic, its request count, the count needed, and why in words.</summary>
 internal sealed record PromotionEvidence(bool Sufficient, long Requests, long? RequestsNeeded, string Summary)
