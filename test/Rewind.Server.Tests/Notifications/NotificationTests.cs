@@ -25,10 +25,10 @@ public sealed class NotificationTests
         }
 
         var failing = await Eventually.WaitAsync(
-            async () => await server.Client.GetNotificationsAsync("pending") is { Count: 3 } pending && pending.Any(n => n.Attempts > 0) ? pending : null,
+            async () => await server.Client.GetNotificationsAsync("pending") is { Count: 3 } pending && pending.Any(n => n.Attempts > 0 && n.LastError is not null) ? pending : null,
             Deadline,
             "the first attempt to fail");
-        failing.First(n => n.Attempts > 0).LastError.ShouldBe("connection refused");
+        failing.First(n => n.Attempts > 0 && n.LastError is not null).LastError.ShouldBe("connection refused");
         await receiver.StartAsync();
         await Eventually.WaitAsync(async () => (await server.Client.GetNotificationsAsync("sent")).Count == 3, Deadline, "every message to be sent");
 
