@@ -88,10 +88,11 @@ http_ok() { python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.a
 
 prom_dir=""
 prom_pid=""
-start_prometheus() {
+prom_taken=""
+start_prometheus_from() {
   local port=""
   prom_dir="$(mktemp -d /tmp/rewind-test-prom.XXXXXX)"
-  for p in $(seq 59090 59190); do
+  for p in $(seq "$1" 59190); do
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
   done
   [ -n "$port" ] || { log "no free port for Prometheus in 59090-59190"; return 1; }
@@ -118,7 +119,20 @@ YAML
     kill -0 "$prom_pid" 2>/dev/null || break
     sleep 0.5
   done
+  if grep -q "address already in use" "$prom_dir/prometheus.log"; then prom_taken="$port"; return 2; fi
   tail -20 "$prom_dir/prometheus.log" >&2
+  return 1
+}
+
+# A port that looked free can still be held (a Prometheus of an earlier run shutting down): then the next one is tried.
+start_prometheus() {
+  local first=59090 rc
+  for _ in 1 2 3; do
+    start_prometheus_from "$first"; rc=$?
+    [ "$rc" = 2 ] || return "$rc"
+    rm -rf "$prom_dir"
+    first=$((prom_taken + 1))
+  done
   return 1
 }
 

@@ -19,7 +19,8 @@ public sealed record ReleaseDto(
 
 /// <summary>
 /// Body of <c>POST /api/v1/components/{name}/releases</c>: a release now serves. With <see cref="Deploying"/> it is still
-/// rolling out and its bake time has not started; recording it again without the flag starts the bake.
+/// rolling out: the component is shielded (no incident, page or rollback for restart gaps) until it serves healthy or
+/// its deploy-grace ends, and its bake time has not started; recording it again without the flag starts the bake.
 /// Re-recording a stable release (a redeploy of a known-good version) keeps it stable.
 /// </summary>
 public sealed record RecordReleaseRequest(string Version, string? Commit = null, string? Artifact = null, string? RecordedBy = null, bool Deploying = false, string? Schema = null);

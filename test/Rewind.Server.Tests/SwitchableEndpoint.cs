@@ -5,12 +5,13 @@ using Rewind.TestUtils;
 namespace Rewind.Server.Tests;
 
 /// <summary>
-/// A real health endpoint on loopback whose answer the test switches between healthy (200) and failing (503), and
-/// which can be made slow (it answers after <see cref="Delay"/>, or when the caller gives up).
+/// A real health endpoint on loopback whose answer the test switches between healthy (200) and failing (503), that can
+/// name a serving version, and which can be made slow (it answers after <see cref="Delay"/>, or when the caller gives up).
 /// </summary>
 public sealed class SwitchableEndpoint : IAsyncDisposable
 {
     private volatile bool _healthy;
+    private volatile string? _version;
     private long _delayTicks;
     private LoopbackApp? _app;
 
@@ -20,6 +21,13 @@ public sealed class SwitchableEndpoint : IAsyncDisposable
     {
         get => _healthy;
         set => _healthy = value;
+    }
+
+    /// <summary>When set, both answers carry it as <c>version</c>, as a service that names its release does. Default none.</summary>
+    public string? Version
+    {
+        get => _version;
+        set => _version = value;
     }
 
     public TimeSpan Delay
@@ -45,7 +53,13 @@ public sealed class SwitchableEndpoint : IAsyncDisposable
                 }
             }
 
-            return endpoint.Healthy ? Results.Ok(new { status = "ok" }) : Results.StatusCode(503);
+            return (endpoint.Healthy, endpoint.Version) switch
+            {
+                (true, null) => Results.Ok(new { status = "ok" }),
+                (false, null) => Results.StatusCode(503),
+                (true, { } version) => Results.Json(new { status = "ok", version }),
+                (false, { } version) => Results.Json(new { status = "failing", version }, statusCode: 503),
+            };
         }));
         return endpoint;
     }

@@ -75,11 +75,7 @@ internal static class DeploysConfig
                 scrapes:
                   app: { url: "{{origin}}/metrics", interval: 1s, timeout: 800ms, latency-objective: {{DeploysSettings.LatencyObjective}} }
                 policies:
-                  health-down:
-                    when: { probe: health, failing-for: 2s, min-failures: 2 }
-                    severity: P1
-                    mode: auto
-                    cooldown: 5s
+            {{HealthDown}}
                   regression:
                     when: { regression: { scrape: app, baseline-rate: {{DeploysSettings.BaselineErrorFraction}}, factor: 3, min-baseline-requests: 500 } }
                     severity: P1
@@ -93,11 +89,7 @@ internal static class DeploysConfig
                 scrapes:
                   app: { url: "{{origin}}/metrics", interval: 5s, timeout: 800ms, latency-objective: {{DeploysSettings.LatencyObjective}} }
                 policies:
-                  health-down:
-                    when: { probe: health, failing-for: 2s, min-failures: 2 }
-                    severity: P1
-                    mode: auto
-                    cooldown: 5s
+            {{HealthDown}}
                   error-rate:
                     when: { signal: { name: app.bad-ratio, above: 2%, for: 10s } }
                     severity: P1
@@ -105,6 +97,15 @@ internal static class DeploysConfig
                     cooldown: 5s
 
             """);
+
+    /// <summary>The same probe rule on both fleets, so that only the deploy handling and the traffic test differ.</summary>
+    private const string HealthDown = """
+              health-down:
+                when: { probe: health, failing-for: 2s, min-failures: 2 }
+                severity: P1
+                mode: auto
+                cooldown: 5s
+        """;
 
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

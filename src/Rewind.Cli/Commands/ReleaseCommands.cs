@@ -37,7 +37,7 @@ internal static class ReleaseCommands
         var commit = new Option<string?>("--commit") { Description = "The source commit of the release" };
         var artifact = new Option<string?>("--artifact") { Description = "The artifact reference (image, archive, path)" };
         var by = new Option<string?>("--by") { Description = "Who deployed it (default: $USER)" };
-        var deploying = new Option<bool>("--deploying") { Description = "The release is still rolling out: its bake starts when it is recorded again without this flag" };
+        var deploying = new Option<bool>("--deploying") { Description = "Record before the switch: until the release serves healthy or its deploy-grace ends, restart gaps page nobody and roll nothing back; record it again without this flag when the deploy is done" };
         var schema = new Option<string?>("--schema") { Description = "The database schema the release runs on (the id of its newest migration); a rollback past a schema change then needs a plan that handles the database" };
         var command = new Command("record", "Record that a release was deployed; it bakes, then becomes stable (last known good).") { component, version, commit, artifact, by, deploying, schema, context.ServerOption };
         command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>

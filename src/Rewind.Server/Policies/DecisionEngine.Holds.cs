@@ -14,9 +14,6 @@ internal sealed partial class DecisionEngine
 {
     private readonly ConcurrentDictionary<string, HeldAction> _held = new(StringComparer.Ordinal);
 
-    /// <summary>The automatic rollbacks waiting for their hold to end, by component.</summary>
-    public IReadOnlyDictionary<string, HeldAction> HeldActions => _held;
-
     private void Hold(string componentName, string policyName, string? version, DateTimeOffset until, string why) =>
         _held[componentName] = new HeldAction(policyName, version, until, why);
 

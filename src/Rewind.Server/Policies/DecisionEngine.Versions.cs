@@ -22,9 +22,6 @@ internal sealed partial class DecisionEngine
     private readonly ConcurrentDictionary<string, ServingVersion> _serving = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _drifting = new(StringComparer.Ordinal);
 
-    /// <summary>The version the component's source last named, and since when; null without a source or a reading.</summary>
-    public ServingVersion? Serving(string component) => _serving.GetValueOrDefault(component);
-
     /// <summary>A reading of the serving version (a probe's answer, a scrape, the release-dir link, a command).</summary>
     public async Task ObserveVersionAsync(string componentName, string version, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
@@ -52,7 +49,6 @@ internal sealed partial class DecisionEngine
         if (string.Equals(recorded, seen.Version, StringComparison.Ordinal))
         {
             await MarkServedAsync(componentName, seen.Version, seen.Since, cancellationToken);
-
             await EndDriftAsync(componentName, seen.Version, cancellationToken);
             return;
         }

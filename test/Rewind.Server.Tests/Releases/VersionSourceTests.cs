@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Rewind.Client;
 using Rewind.TestUtils;
 
@@ -13,7 +11,7 @@ public sealed class VersionSourceTests
     [Fact]
     public async Task Drift_Paged_NoPolicyActsTrafficCountsForTheServingVersionUntilItIsRecorded()
     {
-        await using var service = await VersionedEndpoint.StartAsync(""); // no version until the releases are recorded
+        await using var service = await SwitchableEndpoint.StartAsync(healthy: true); // no version until the releases are recorded
         await using var metrics = await MetricsEndpoint.StartAsync(errorsPerScrape: 0);
         await using var server = await ServerFixture.StartAsync(policies: Health, probeUrl: service.Url, scrapes: $"{{ app: {{ url: \"{metrics.Url}\", interval: 200ms, timeout: 150ms }} }}", componentExtra: "version-source: { probe: health }");
         await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
@@ -43,7 +41,7 @@ public sealed class VersionSourceTests
     [Fact]
     public async Task Drift_OnDriftRecord_RecordsTheServingVersionAsADeployThatEndsWhenItServesHealthy()
     {
-        await using var service = await VersionedEndpoint.StartAsync(""); // no version until the releases are recorded
+        await using var service = await SwitchableEndpoint.StartAsync(healthy: true); // no version until the releases are recorded
         await using var server = await ServerFixture.StartAsync(policies: Health, probeUrl: service.Url, componentExtra: "version-source: { probe: health, on-drift: record }");
         await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
         service.Version = "v3"; // deployed by hand, never recorded
@@ -59,7 +57,7 @@ public sealed class VersionSourceTests
     [Fact]
     public async Task Drift_ABadReleaseServesAgain_PagesEvenWithOnDriftRecord()
     {
-        await using var service = await VersionedEndpoint.StartAsync("");
+        await using var service = await SwitchableEndpoint.StartAsync(healthy: true);
         await using var server = await ServerFixture.StartAsync(probeUrl: service.Url, componentExtra: "version-source: { probe: health, on-drift: record }");
         await server.Store.RecordReleaseAsync(new Core.Releases.Release("web", "v0", Core.Releases.ReleaseState.Bad, DateTimeOffset.UtcNow.AddHours(-1)));
         await server.Store.RecordReleaseAsync(new Core.Releases.Release("web", "v1", Core.Releases.ReleaseState.Stable, DateTimeOffset.UtcNow));
@@ -69,44 +67,5 @@ public sealed class VersionSourceTests
 
         incident.Severity.ShouldBe("P2");
         (await server.Client.GetReleasesAsync("web")).Single(r => r.Version == "v0").State.ShouldBe("bad");
-    }
-
-    /// <summary>A health endpoint answering <c>{"status":"ok","version":V}</c> (or 503 with the version) on loopback.</summary>
-    private sealed class VersionedEndpoint : IAsyncDisposable
-    {
-        private LoopbackApp? _app;
-        private volatile string _version = "";
-        private volatile bool _healthy = true;
-
-        public string Url => _app!.BaseUrl + "/health";
-
-        public string Version
-        {
-            get => _version;
-            set => _version = value;
-        }
-
-        public bool Healthy
-        {
-            get => _healthy;
-            set => _healthy = value;
-        }
-
-        public static async Task<VersionedEndpoint> StartAsync(string version)
-        {
-            var endpoint = new VersionedEndpoint { Version = version };
-            endpoint._app = await LoopbackApp.StartAsync(app => app.MapGet("/health", () => endpoint.Healthy
-                ? Results.Json(new { status = "ok", version = endpoint.Version })
-                : Results.Json(new { status = "failing", version = endpoint.Version }, statusCode: 503)));
-            return endpoint;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_app is not null)
-            {
-                await _app.DisposeAsync();
-            }
-        }
     }
 }
