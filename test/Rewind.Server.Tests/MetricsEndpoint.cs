@@ -33,6 +33,13 @@ public sealed class MetricsEndpoint : IAsyncDisposable
     /// <summary>Added to the <c>disk_used_bytes</c> gauge at every scrape.</summary>
     public double GaugeStepPerScrape { get; set; }
 
+    /// <summary>The process restarted: its counters start again from zero, as a real one's do.</summary>
+    public void Restart()
+    {
+        Interlocked.Exchange(ref _ok, 0);
+        Interlocked.Exchange(ref _errors, 0);
+    }
+
     public static async Task<MetricsEndpoint> StartAsync(int errorsPerScrape)
     {
         var endpoint = new MetricsEndpoint { ErrorsPerScrape = errorsPerScrape };

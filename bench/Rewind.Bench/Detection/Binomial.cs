@@ -35,4 +35,18 @@ internal static class Binomial
 
         return x;
     }
+
+    /// <summary>P(X ≥ k) for X ~ Binomial(n, p), summed from the pmf (n·p small).</summary>
+    public static double UpperTail(int n, double p, int k)
+    {
+        var below = 0.0;
+        var term = Math.Pow(1 - p, n);
+        for (var x = 0; x < k; x++)
+        {
+            below += term;
+            term *= (double)(n - x) / (x + 1) * p / (1 - p);
+        }
+
+        return Math.Max(0, 1 - below);
+    }
 }

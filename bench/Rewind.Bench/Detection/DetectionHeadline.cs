@@ -21,9 +21,9 @@ internal static class DetectionHeadline
         var oldMissed = results.Steps.Where(c => c.Named("old SPRT").DetectedShare < 0.99).Select(c => c.Cell).ToList();
         return string.Create(CultureInfo.InvariantCulture,
             $"worst_step_ratio_to_oracle={DetectionReport.Ratio(worst.Rewind, worst):0.00} seq_delay_ratio_to_min={designedMean / minimum:0.00} aa_false_alarm_rate={Rate(0):0.00000} late_change_ratio_vs_threshold={DetectionReport.LateRatio(lateWorst):0.00} " +
-            $"late_ratio_vs_threshold_50rps={LateWorst(50):0.00} late_ratio_vs_threshold_5rps={LateWorst(5):0.00} late_ratio_vs_flagger={lateVsFlagger:0.00} " +
+            $"late_ratio_vs_threshold_50rps={LateWorst(50):0.00} late_ratio_vs_threshold_5rps={LateWorst(5):0.00} late_ratio_vs_2x_threshold={results.Late.Max(DetectionReport.LateRatioVsDoubleThreshold):0.00} late_ratio_vs_flagger={lateVsFlagger:0.00} " +
             $"worst_step_cell=\"{worst.Cell}\" worst_late_cell=\"{lateWorst.Cell}\" seq_mean_delay_requests={designedMean:0.0} min_expected_sample_size={minimum:0.0} " +
-            $"aa_streams={streams} aa_false_alarms={results.Healthy.Sum(h => h.Alarms[0])} aa_old_sprt_rate={Rate(1):0.00000} aa_threshold_1m_rate={Rate(3):0.0000} aa_flagger_rate={Rate(4):0.0000} aa_burn_rate_rate={Rate(5):0.0000} " +
+            $"aa_streams={streams} aa_false_alarms={results.Healthy.Sum(h => h.Alarms[0])} aa_old_sprt_rate={Rate(1):0.00000} aa_threshold_1m_rate={Rate(3):0.0000} aa_flagger_rate={Rate(4):0.0000} aa_burn_rate_rate={Rate(5):0.0000} aa_matched_threshold_rate={Rate(6):0.00000} " +
             $"exact_sprt_worst_ratio={exactWorst:0.00} old_sprt_cells_missed={oldMissed.Count} wall_s={results.WallSeconds:0}");
     }
 }

@@ -24,6 +24,12 @@ namespace Rewind.Core.Detectors;
 /// price of an alarm rate bounded over any horizon, which grows with the log of how long the release was healthy.
 /// </para>
 /// <para>
+/// <b>Alarm levels.</b> Each test alarms at the level <see cref="AlarmLevels"/> computes for its baseline and share of α,
+/// not at Ville's 1/α_k: the e-value rises in jumps, one bad event at a time, and overshoots 1/α_k, so Ville's level is
+/// reached with probability near 0.6 α_k. The computed level is about half a nat lower and still reached with
+/// probability at most α_k (an upper bound computed exactly for the Bernoulli stream, not a simulation).
+/// </para>
+/// <para>
 /// <b>Clearance</b> (evidence for promotion) is Wald's lower boundary for the configured alternative alone; see
 /// <see cref="IsCleared"/>.
 /// </para>
@@ -31,6 +37,7 @@ namespace Rewind.Core.Detectors;
 public sealed partial record AnytimeRegressionTest
 {
     private readonly AlternativeGrid _grid;
+    private readonly AlarmLevels _levels;
     private readonly long _restartEvery;
     private readonly double _logLateShare;
     private readonly double _logZeta;
@@ -50,7 +57,9 @@ public sealed partial record AnytimeRegressionTest
         _configuredBadWeight = Math.Log(ConfiguredAlternativeRate / p0);
         _configuredGoodWeight = Math.Log((1 - ConfiguredAlternativeRate) / (1 - p0));
         ClearanceBound = Math.Log(beta / (1 - alpha));
-        FromDeploy = new MixtureEvidence(_grid, 0, 0, Math.Log(design.FromDeployShare * alpha));
+        _levels = AlarmLevels.For(_grid, design);
+        var logShare = Math.Log(design.FromDeployShare * alpha);
+        FromDeploy = new MixtureEvidence(_grid, 0, 0, logShare, _levels.LogLevel(logShare));
     }
 
     /// <summary>p0, the last known good's bad-event rate.</summary>
@@ -161,7 +170,7 @@ public sealed partial record AnytimeRegressionTest
 
         var restart = (LateChange?.Restart ?? 0) + 1;
         var logShare = _logLateShare - (Design.SpendingExponent * Math.Log(restart)) - _logZeta;
-        return this with { LateChange = new MixtureEvidence(_grid, restart, Events, logShare) };
+        return this with { LateChange = new MixtureEvidence(_grid, restart, Events, logShare, _levels.LateLogLevel(logShare, -FromDeploy.LogFalseAlarmShare - FromDeploy.LogAlarmLevel)) };
     }
 
     /// <summary>An upper bound of ζ(s) = Σ k^-s: the first 1,000 terms plus the integral of the tail.</summary>

@@ -3,19 +3,21 @@ namespace Rewind.Core.Detectors;
 /// <summary>
 /// One running test of an <see cref="AnytimeRegressionTest"/>: the test from the deploy (<see cref="Restart"/> 0) or
 /// late-change test k, started on a restart boundary. Its e-value is a nonnegative martingale with mean 1 at its start
-/// while the release is as good as its baseline, so it reaches <see cref="AlarmLevel"/> = 1/α_k with probability at most
-/// α_k (Ville's inequality).
+/// while the release is as good as its baseline, so it reaches 1/α_k with probability at most α_k (Ville's inequality);
+/// its <see cref="AlarmLevel"/> is the lower level computed for its baseline by <see cref="AlarmLevels"/>, reached with
+/// probability at most α_k as well.
 /// </summary>
 public sealed record MixtureEvidence
 {
     private readonly AlternativeGrid _grid;
 
-    internal MixtureEvidence(AlternativeGrid grid, int restart, long firstEvent, double logFalseAlarmShare)
+    internal MixtureEvidence(AlternativeGrid grid, int restart, long firstEvent, double logFalseAlarmShare, double logAlarmLevel)
     {
         _grid = grid;
         Restart = restart;
         FirstEvent = firstEvent;
         LogFalseAlarmShare = logFalseAlarmShare;
+        LogAlarmLevel = logAlarmLevel;
     }
 
     /// <summary>0 for the test from the deploy; k ≥ 1 for the k-th late-change test.</summary>
@@ -36,8 +38,11 @@ public sealed record MixtureEvidence
     /// <summary>α_k, this test's share of the false-alarm rate.</summary>
     public double FalseAlarmShare => Math.Exp(LogFalseAlarmShare);
 
-    /// <summary>1/α_k: the e-value at which this test raises the alarm.</summary>
-    public double AlarmLevel => Math.Exp(-LogFalseAlarmShare);
+    /// <summary>ln of <see cref="AlarmLevel"/>; at most ln(1/α_k).</summary>
+    public double LogAlarmLevel { get; }
+
+    /// <summary>The e-value at which this test raises the alarm: at most 1/α_k, lower by what the overshoot of its jumps wastes.</summary>
+    public double AlarmLevel => Math.Exp(LogAlarmLevel);
 
     /// <summary>ln of the e-value, the mixture of the alternatives' likelihood ratios over this test's events.</summary>
     public double LogEValue => _grid.LogEValue(Events, BadEvents);
@@ -49,10 +54,10 @@ public sealed record MixtureEvidence
     public double EstimatedFactor => Events == 0 ? 1 : BadEvents / (Events * _grid.BaselineRate);
 
     /// <summary>Whether the e-value has reached the alarm level.</summary>
-    public bool IsAlarm => LogEValue >= -LogFalseAlarmShare;
+    public bool IsAlarm => LogEValue >= LogAlarmLevel;
 
     /// <summary>How far below its alarm level (in nats; negative once past it) this test is.</summary>
-    internal double Distance => -LogFalseAlarmShare - LogEValue;
+    internal double Distance => LogAlarmLevel - LogEValue;
 
     internal MixtureEvidence Add(long events, long badEvents) => this with { Events = Events + events, BadEvents = BadEvents + badEvents };
 }

@@ -13,11 +13,13 @@ internal sealed partial class DecisionEngine
 {
     private readonly ConcurrentDictionary<(string Component, string Policy), RegressionWatch> _regressions = new();
     private readonly ConcurrentDictionary<(string Component, string Version), byte> _served = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _restartSeen = new(StringComparer.Ordinal);
 
     /// <summary>
     /// The traffic between two scrapes. It is charged to the release that served it: the version the scrape named
     /// (<paramref name="servingVersion"/>), else the newest reading of the version source, else the recorded release;
-    /// without a version source, traffic during a deploy in progress is charged to no release. Only the recorded
+    /// without a version source, traffic during a deploy in progress is charged to no release, and with one, traffic from a
+    /// restarted process until the version source has read it again. Only the recorded
     /// release's own traffic feeds its regression tests.
     /// </summary>
     public async Task ObserveTrafficAsync(string componentName, string scrapeName, TrafficDelta delta, string? servingVersion = null, CancellationToken cancellationToken = default)
@@ -33,7 +35,8 @@ internal sealed partial class DecisionEngine
         {
             var recorded = (await store.GetComponentAsync(componentName, cancellationToken))?.CurrentVersion;
             var charged = ChargedVersion(componentName, recorded, servingVersion);
-            var unknown = component.VersionSource is null && recorded is not null && await DeployWindowAsync(componentName, cancellationToken) is { Recorded: false };
+            var unknown = (component.VersionSource is null && recorded is not null && await DeployWindowAsync(componentName, cancellationToken) is { Recorded: false })
+                || (servingVersion is null && RestartNotYetRead(componentName, component, delta));
             await traffic.RecordAsync(componentName, scrapeName, unknown ? null : charged, delta, cancellationToken);
             if (charged is not null && !unknown && delta.Requests > 0)
             {
@@ -74,6 +77,30 @@ internal sealed partial class DecisionEngine
         {
             gate.Release();
         }
+    }
+
+    /// <summary>
+    /// True from a scrape that shows the process restarted (its counters went back) until the version source has been
+    /// read again: whatever served since the restart may be another release (a deploy nobody recorded yet, the errors of
+    /// its first seconds), so its traffic is charged to no release rather than to the one read before the restart. At
+    /// most for the component's deploy grace: a source that cannot be read leaves the recorded release charged as before.
+    /// </summary>
+    private bool RestartNotYetRead(string componentName, ComponentConfig component, TrafficDelta delta)
+    {
+        if (component.VersionSource is null)
+        {
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        if (delta.Reset)
+        {
+            _restartSeen[componentName] = now;
+        }
+
+        return _restartSeen.TryGetValue(componentName, out var restarted)
+            && !(_versionReadAt.TryGetValue(componentName, out var read) && read > restarted)
+            && now - restarted < component.DeployGrace; // a source that never reads again cannot blind the tests for longer
     }
 
     /// <summary>Records once when a release was first seen serving; a version not recorded yet is tried again later.</summary>

@@ -21,6 +21,7 @@ internal sealed partial class DecisionEngine
 
     private readonly ConcurrentDictionary<string, ServingVersion> _serving = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _drifting = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _versionReadAt = new(StringComparer.Ordinal);
 
     /// <summary>A reading of the serving version (a probe's answer, a scrape, the release-dir link, a command).</summary>
     public async Task ObserveVersionAsync(string componentName, string version, DateTimeOffset at, CancellationToken cancellationToken = default)
@@ -36,6 +37,7 @@ internal sealed partial class DecisionEngine
             return;
         }
 
+        _versionReadAt[componentName] = at;
         await WithLockAsync(componentName, async () =>
         {
             var seen = _serving.AddOrUpdate(componentName, _ => new ServingVersion(version, at), (_, old) => string.Equals(old.Version, version, StringComparison.Ordinal) ? old : new ServingVersion(version, at));

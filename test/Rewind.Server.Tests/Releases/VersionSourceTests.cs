@@ -68,4 +68,33 @@ public sealed class VersionSourceTests
         incident.Severity.ShouldBe("P2");
         (await server.Client.GetReleasesAsync("web")).Single(r => r.Version == "v0").State.ShouldBe("bad");
     }
+    [Fact]
+    public async Task Restart_ErrorsServedBeforeTheVersionIsReadAgain_AreChargedToNoRelease()
+    {
+        const string regression = "{ regressed: { when: { regression: { scrape: app, baseline-rate: 0.005, factor: 10 } }, severity: P1, mode: auto } }";
+        await using var service = await SwitchableEndpoint.StartAsync(healthy: true);
+        await using var metrics = await MetricsEndpoint.StartAsync(errorsPerScrape: 0);
+        await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: regression, probeUrl: service.Url, scrapes: $"{{ app: {{ url: \"{metrics.Url}\", interval: 200ms, timeout: 150ms }} }}", componentExtra: "version-source: { probe: health }");
+        await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
+        service.Version = "v2";
+        await Eventually.WaitAsync(async () => (await server.Store.GetReleaseTrafficAsync("web", "v2")) is { Requests: >= 100 } t ? t : null, TimeSpan.FromSeconds(20), "v2 serving");
+
+        // The process restarts (a deploy nobody recorded yet) and its first requests fail while its probe names no version.
+        (service.Healthy, service.Version) = (false, null);
+        var v2Before = (await server.Store.GetReleaseTrafficAsync("web", "v2"))!.Requests;
+        var scrapes = metrics.Scrapes;
+        (metrics.ErrorsPerScrape, metrics.RequestsPerScrape) = (20, 50); // 40 %: eighty times the baseline
+        metrics.Restart();
+        await Eventually.WaitAsync(() => Task.FromResult(metrics.Scrapes >= scrapes + 10 ? (object)true : null), TimeSpan.FromSeconds(20), "ten scrapes of the restarted process");
+
+        ((await server.Store.GetReleaseTrafficAsync("web", "v2"))!.Requests).ShouldBeLessThanOrEqualTo(v2Before + 50); // at most the scrape in flight
+        (await server.Client.GetIncidentsAsync()).ShouldBeEmpty();
+        (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();
+
+        // Once the source reads the version again, the traffic is charged to the release that serves it.
+        (service.Healthy, service.Version) = (true, "v3");
+        metrics.ErrorsPerScrape = 0;
+        await Eventually.WaitAsync(async () => (await server.Store.GetReleaseTrafficAsync("web", "v3")) is { Requests: >= 100 } t ? t : null, TimeSpan.FromSeconds(20), "traffic charged to v3");
+        (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();
+    }
 }
