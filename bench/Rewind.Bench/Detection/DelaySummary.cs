@@ -25,4 +25,4 @@ internal sealed record CellResult(string Cell, double Baseline, int Rps, double 
 }
 
 /// <summary>False alarms of every detector on the A/A streams of one baseline and rate.</summary>
-internal sealed record HealthyResult(string Cell, int Streams, int HorizonSeconds, IReadOnlyList<string> Detectors, IReadOnlyList<int> Alarms);
+internal sealed record HealthyResult(string Cell, double Baseline, int Rps, int Streams, int HorizonSeconds, IReadOnlyList<string> Detectors, IReadOnlyList<int> Alarms);

@@ -34,7 +34,7 @@ internal sealed class DetectionBenchmark(bool quick, string repository)
             var runs = Parallel(_healthyStreams, 2_000 + c, random => HealthyStreams.Run(cell.baseline, cell.rps, random, _healthySeconds));
             var name = FormattableString.Invariant($"{100 * cell.baseline:0.0} % at {cell.rps}/s");
             Console.Error.WriteLine($"A/A {name}: {runs.Count} streams");
-            return new HealthyResult(name, runs.Count, _healthySeconds, StepDetectors, [.. StepDetectors.Select((_, d) => runs.Count(r => r[d]))]);
+            return new HealthyResult(name, cell.baseline, cell.rps, runs.Count, _healthySeconds, StepDetectors, [.. StepDetectors.Select((_, d) => runs.Count(r => r[d]))]);
         }).ToList();
 
         string[] lateDetectors = ["rewind anytime", .. Peers.Names];

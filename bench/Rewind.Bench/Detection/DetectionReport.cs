@@ -16,7 +16,7 @@ internal static class DetectionReport
         Console.WriteLine(F($"rewind anytime: mixture of factors {string.Join(", ", design.Factors)} weighted {string.Join(", ", design.Weights)}; {design.FromDeployShare:P0} of α from the deploy, late-change restarts every {design.RestartEveryExpectedBadEvents}/p0 events spending k^-{design.SpendingExponent}"));
         Console.WriteLine("peers: threshold = 2 × p0 over each minute (1 failed check; Flagger's default: 5 failed); SRE burn-rate page with the error budget = p0 (SLO 1 − p0): 14.4× over 1 h and 5 min or 6× over 6 h and 30 min");
         Console.WriteLine(F($"       α-matched threshold: k bad events in one minute, the least k a release at its baseline reaches with probability ≤ α over {Peers.MatchedHours} h: ") +
-            string.Join(", ", from baseline in new[] { 0.005, 0.01 } from rps in new[] { 5, 50 } select F($"{100 * baseline:0.0} % at {rps}/s: {Peers.MatchedCount(baseline, rps)} of {60 * rps}")));
+            string.Join(", ", results.Healthy.Select(h => F($"{h.Cell}: {Peers.MatchedCount(h.Baseline, h.Rps)} of {60 * h.Rps}"))));
         Console.WriteLine();
         Console.WriteLine("steps from the deploy: mean delay; ratio = mean requests / oracle (Wald's expected sample size of an SPRT built for exactly that step); exact = that SPRT's own measured ratio");
         Console.WriteLine(F($"  {"cell",-22} {"oracle",8} {"rewind req (s)",18} {"ratio",6} {"exact",6} {"old SPRT ×10",22} {"thr 1m",8} {"Flagger",8} {"burn rate",16} {"α-thr 1m",9}"));

@@ -13,7 +13,7 @@ namespace Rewind.Core.Detectors;
 /// </para>
 /// <list type="bullet">
 /// <item>A dynamic program carries the distribution of the bad count of paths that have not alarmed, in blocks of m
-/// events (m · p0 ≤ 0.02). A block is counted as an alarm when its end count, placed as early as it could have come,
+/// events (m · p0 ≤ 0.005). A block is counted as an alarm when its end count, placed as early as it could have come,
 /// reaches c: a superset of the real alarms, since the e-value rises with each bad event and falls with each good one.
 /// More than <see cref="MaxBadPerBlock"/> bad events in one block count as an alarm too.</item>
 /// <item>The program stops when the paths still alive carry little e-value; Ville's inequality from that point on bounds
@@ -27,12 +27,15 @@ namespace Rewind.Core.Detectors;
 internal sealed class AlarmLevels
 {
     /// <summary>Spacing of the levels tried, in nats: the most evidence a level can waste over the exact one.</summary>
-    public const double Step = 0.02;
+    public const double Step = 0.01;
 
     /// <summary>How far below Ville's level (in nats) a level is looked for: the gain is about half a nat.</summary>
     private const double Reach = 1.5;
 
     private const int MaxBadPerBlock = 8;
+
+    /// <summary>Bad events a block of the dynamic program expects at the baseline: smaller is tighter and slower.</summary>
+    private const double BlockBadEvents = 0.005;
 
     /// <summary>Late-change tests' α_k are rounded down to multiples of this many nats.</summary>
     private const double LateResolution = 0.1;
@@ -160,10 +163,10 @@ internal sealed class AlarmLevels
         }
     }
 
-    /// <summary>The block of m events (m · p0 ≤ 0.02), the law of its bad count up to <see cref="MaxBadPerBlock"/>, and the rest.</summary>
+    /// <summary>The block of m events (m · p0 ≤ 0.005), the law of its bad count up to <see cref="MaxBadPerBlock"/>, and the rest.</summary>
     private static (int Block, double[] Pmf, double Tail) BlockLaw(double p0)
     {
-        var block = Math.Max(1, (int)Math.Floor(0.02 / p0));
+        var block = Math.Max(1, (int)Math.Floor(BlockBadEvents / p0));
         var pmf = new double[Math.Min(block, MaxBadPerBlock) + 1];
         for (var j = 0; j < pmf.Length; j++)
         {

@@ -6,7 +6,7 @@ public sealed partial record AnytimeRegressionTest
 {
     /// <summary>
     /// What was measured and how sure, for an incident timeline, e.g. "12 bad in 230 requests (5.2 %) against the last
-    /// known good's 0.5 %: about 10× the baseline; e-value 1,540 ≥ 692 (false-alarm rate α = 0.001)".
+    /// known good's 0.5 %: about 10× the baseline; e-value 1,540 ≥ 639 (false-alarm rate α = 0.001)".
     /// </summary>
     public string Describe()
     {

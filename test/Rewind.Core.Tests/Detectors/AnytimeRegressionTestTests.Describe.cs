@@ -10,7 +10,7 @@ public sealed partial class AnytimeRegressionTestTests
         var test = AnytimeRegressionTest.Start(0.005, 10, Alpha, Beta).Observe(230, 12);
 
         test.Verdict.ShouldBe(AnytimeVerdict.Regressed);
-        test.Describe().ShouldBe("12 bad in 230 requests (5.2 %) against the last known good's 0.5 %: about 10× the baseline; e-value 1.0e7 ≥ 692 (false-alarm rate α = 0.001)");
+        test.Describe().ShouldBe("12 bad in 230 requests (5.2 %) against the last known good's 0.5 %: about 10× the baseline; e-value 1.6e7 ≥ 639 (false-alarm rate α = 0.001)");
     }
 
     [Fact]
@@ -18,7 +18,7 @@ public sealed partial class AnytimeRegressionTestTests
     {
         var test = AnytimeRegressionTest.Start(0.005, 10, Alpha, Beta).Observe(40, 0);
 
-        test.Describe().ShouldBe("0 bad in 40 requests (0.0 %) against the last known good's 0.5 %: not above the baseline; e-value 0.4 (alarm at 692) (false-alarm rate α = 0.001)");
+        test.Describe().ShouldBe("0 bad in 40 requests (0.0 %) against the last known good's 0.5 %: not above the baseline; e-value 0.36 (alarm at 639) (false-alarm rate α = 0.001)");
     }
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed partial class AnytimeRegressionTestTests
         var test = AnytimeRegressionTest.Start(0.005, 10, Alpha, Beta).Observe(10_000, 50).Observe(100, 20);
 
         test.Verdict.ShouldBe(AnytimeVerdict.Regressed);
-        test.Describe().ShouldBe("since request 10,001 (late-change test 1): 20 bad in 100 requests (20.0 %) against the last known good's 0.5 %: about 40× the baseline; e-value 8.0e21 ≥ 37,798 (false-alarm rate α = 0.001)");
+        test.Describe().ShouldBe("since request 10,001 (late-change test 1): 20 bad in 100 requests (20.0 %) against the last known good's 0.5 %: about 40× the baseline; e-value 6.5e21 ≥ 34,544 (false-alarm rate α = 0.001)");
     }
 
     [Fact]
