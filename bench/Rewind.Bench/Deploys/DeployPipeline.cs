@@ -91,10 +91,10 @@ internal sealed class DeployPipeline(Fleet fleet, FleetMember member, BenchContr
         }
     }
 
-    /// <summary>Waits until the controller has judged the release (stable, bad or rolled back, no rollback running) or the window passed.</summary>
+    /// <summary>Waits until the controller has judged the release (stable, bad or rolled back, no rollback running) or the limit passed.</summary>
     private async Task JudgeAsync(DeployRecord record, CancellationToken cancellationToken)
     {
-        var windowEnd = record.RestartAt + settings.JudgeWindow;
+        var windowEnd = record.RestartAt + settings.JudgeLimit;
         while (true)
         {
             var running = await RollbackRunningAsync(cancellationToken);

@@ -61,7 +61,7 @@ internal sealed class DeploysReport(string repository, DeploysSettings settings,
         var json = JsonSerializer.Serialize(new
         {
             benchmark = "deploys",
-            settings = new { settings.Components, settings.DeploysPerComponent, hogOnSeconds = settings.HogOn.TotalSeconds, hogOffSeconds = settings.HogOff.TotalSeconds, judgeWindowSeconds = settings.JudgeWindow.TotalSeconds, DeploysSettings.RequestsPerSecond, DeploysSettings.BaselineErrorFraction, DeploysSettings.BadErrorFraction, DeploysSettings.SlowAddedLatencyMs, DeploysSettings.LatencyObjective, DeploysSettings.BakeTime, DeploysSettings.DeployGrace },
+            settings = new { settings.Components, settings.DeploysPerComponent, hogOnSeconds = settings.HogOn.TotalSeconds, hogOffSeconds = settings.HogOff.TotalSeconds, judgeWindowSeconds = settings.JudgeWindow.TotalSeconds, judgeLimitSeconds = settings.JudgeLimit.TotalSeconds, DeploysSettings.RequestsPerSecond, DeploysSettings.BaselineErrorFraction, DeploysSettings.BadErrorFraction, DeploysSettings.SlowAddedLatencyMs, DeploysSettings.LatencyObjective, DeploysSettings.BakeTime, DeploysSettings.DeployGrace },
             wallSeconds = wall.TotalSeconds,
             warmUp = run.WarmUpNotes,
             loadAverages = run.LoadAverages,

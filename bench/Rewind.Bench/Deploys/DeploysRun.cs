@@ -97,7 +97,7 @@ internal sealed class DeploysRun(IReadOnlyDictionary<ControllerRole, Fleet> flee
         try
         {
             var clock = Stopwatch.StartNew();
-            using var limit = new CancellationTokenSource(settings.JudgeWindow * (settings.DeploysPerComponent + 4) * 2);
+            using var limit = new CancellationTokenSource(settings.JudgeLimit * (settings.DeploysPerComponent + 2) * 2);
             var tasks = new List<Task>();
             foreach (var (role, list) in pipelines)
             {

@@ -6,7 +6,8 @@ internal sealed record DeploysSettings(
     int DeploysPerComponent,
     TimeSpan HogOn,
     TimeSpan HogOff,
-    TimeSpan JudgeWindow)
+    TimeSpan JudgeWindow,
+    TimeSpan JudgeLimit)
 {
     public const double RequestsPerSecond = 20;
     public const double BaselineErrorFraction = 0.01;
@@ -16,8 +17,12 @@ internal sealed record DeploysSettings(
     public const string BakeTime = "20s";
     public const string DeployGrace = "30s";
 
-    /// <summary>Every deploy is judged within this after its restart, then the component's next deploy starts.</summary>
-    public static DeploysSettings Quick { get; } = new(10, 2, TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(55));
+    /// <summary>
+    /// A release's start is watched for <see cref="JudgeWindow"/> after its restart; the pipeline then waits until the
+    /// controller has judged it (stable, bad or rolled back), at most <see cref="JudgeLimit"/> after the restart, as a
+    /// pipeline that waits for its analysis does, and the component's next deploy starts.
+    /// </summary>
+    public static DeploysSettings Quick { get; } = new(10, 2, TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(55), TimeSpan.FromSeconds(180));
 
-    public static DeploysSettings Full { get; } = new(10, 7, TimeSpan.FromSeconds(35), TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(60));
+    public static DeploysSettings Full { get; } = new(10, 7, TimeSpan.FromSeconds(35), TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(240));
 }

@@ -21,8 +21,9 @@ namespace Rewind.Core.Detectors;
 /// <item>A release whose rate is below p0 alarms less often (couple the two streams: its bad events are a subset), and
 /// a batch is checked at its end, a point of the same path: both only lower the real rate.</item>
 /// </list>
-/// Levels sit on a grid of <see cref="Step"/> nats and are cached per baseline and design, so a component's tests share
-/// them; computing one costs milliseconds to a few tens of milliseconds.
+/// Levels sit on a grid of <see cref="Step"/> nats and are cached per baseline, configured factor and design, so a
+/// component's tests share them; computing the level of a test from the deploy takes up to about a second at the
+/// smallest baselines (the program's horizon grows as 1/p0), a late-change level usually a single evaluation.
 /// </summary>
 internal sealed class AlarmLevels
 {
@@ -40,7 +41,7 @@ internal sealed class AlarmLevels
     /// <summary>Late-change tests' α_k are rounded down to multiples of this many nats.</summary>
     private const double LateResolution = 0.1;
 
-    private static readonly ConcurrentDictionary<(double P0, AnytimeTestDesign Design), AlarmLevels> Cache = new();
+    private static readonly ConcurrentDictionary<(double P0, double? Factor, AnytimeTestDesign Design), AlarmLevels> Cache = new();
 
     private readonly AlternativeGrid _grid;
     private readonly ConcurrentDictionary<long, double> _bounds = new();
@@ -50,7 +51,7 @@ internal sealed class AlarmLevels
     private AlarmLevels(AlternativeGrid grid) => _grid = grid;
 
     public static AlarmLevels For(AlternativeGrid grid, AnytimeTestDesign design) =>
-        Cache.GetOrAdd((grid.BaselineRate, design), _ => new AlarmLevels(grid));
+        Cache.GetOrAdd((grid.BaselineRate, grid.ConfiguredFactor, design), _ => new AlarmLevels(grid));
 
     /// <summary>
     /// ln c: the lowest level on the grid whose false-alarm bound is at most e^<paramref name="logAlpha"/>; Ville's

@@ -4,7 +4,8 @@ namespace Rewind.Core.Detectors;
 /// The alternatives of an <see cref="AnytimeRegressionTest"/>: rates p_i = p0 × factor_i (capped halfway between p0 and
 /// 1, equal rates merged) with prior weights w_i summing to 1. The e-value of n events with x bad is the mixture of
 /// likelihood ratios Σ w_i (p_i/p0)^x ((1-p_i)/(1-p0))^(n-x), computed from the counts alone, so a test's state is two
-/// numbers and a batch is the same evidence as its events one by one.
+/// numbers and a batch is the same evidence as its events one by one. The configured factor gets the design's extra
+/// weight.
 /// </summary>
 internal sealed class AlternativeGrid
 {
@@ -12,11 +13,14 @@ internal sealed class AlternativeGrid
     private readonly double[] _badWeights;
     private readonly double[] _goodWeights;
 
-    public AlternativeGrid(double baselineRate, AnytimeTestDesign design)
+    public AlternativeGrid(double baselineRate, AnytimeTestDesign design, double? configuredFactor = null)
     {
         BaselineRate = baselineRate;
-        var total = design.Weights.Sum();
-        var merged = design.Factors.Zip(design.Weights)
+        ConfiguredFactor = configuredFactor;
+        var extra = configuredFactor is { } f && design.ConfiguredFactorWeight > 0 ? new[] { (First: f, Second: design.ConfiguredFactorWeight) } : [];
+        var alternatives = design.Factors.Zip(design.Weights).Concat(extra).ToList();
+        var total = alternatives.Sum(a => a.Second);
+        var merged = alternatives
             .GroupBy(fw => Alternative(baselineRate, fw.First))
             .OrderBy(g => g.Key)
             .Select(g => (Rate: g.Key, Weight: g.Sum(fw => fw.Second) / total))
@@ -28,6 +32,9 @@ internal sealed class AlternativeGrid
     }
 
     public double BaselineRate { get; }
+
+    /// <summary>The policy's configured factor, which the design may weight more; null for none.</summary>
+    public double? ConfiguredFactor { get; }
 
     /// <summary>The distinct alternative rates, ascending.</summary>
     public IReadOnlyList<double> Rates { get; }

@@ -49,7 +49,7 @@ public sealed partial record AnytimeRegressionTest
         FalseAlarmRate = alpha;
         MissRate = beta;
         Design = design;
-        _grid = new AlternativeGrid(p0, design);
+        _grid = new AlternativeGrid(p0, design, factor);
         _restartEvery = (long)Math.Ceiling(design.RestartEveryExpectedBadEvents / p0);
         _logLateShare = design.FromDeployShare < 1 ? Math.Log((1 - design.FromDeployShare) * alpha) : double.NegativeInfinity;
         _logZeta = Math.Log(ZetaUpperBound(design.SpendingExponent));

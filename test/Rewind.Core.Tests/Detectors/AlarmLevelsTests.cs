@@ -29,7 +29,7 @@ public sealed class AlarmLevelsTests
         const double p0 = 0.05;
         const double alpha = 0.02;
         const int streams = 20_000;
-        var grid = new AlternativeGrid(p0, AnytimeTestDesign.Default);
+        var grid = new AlternativeGrid(p0, AnytimeTestDesign.Default, 10);
         var level = AlarmLevels.For(grid, AnytimeTestDesign.Default).LogLevel(Math.Log(alpha));
         var random = new Random(20261206);
         var alarms = 0;
@@ -65,5 +65,5 @@ public sealed class AlarmLevelsTests
         second.LogLevel(Math.Log(0.0009)).ShouldBe(first.LogLevel(Math.Log(0.0009)));
     }
 
-    private static AlarmLevels LevelsFor(double p0) => AlarmLevels.For(new AlternativeGrid(p0, AnytimeTestDesign.Default), AnytimeTestDesign.Default);
+    private static AlarmLevels LevelsFor(double p0) => AlarmLevels.For(new AlternativeGrid(p0, AnytimeTestDesign.Default, 10), AnytimeTestDesign.Default);
 }
