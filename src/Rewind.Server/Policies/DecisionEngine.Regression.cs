@@ -19,8 +19,10 @@ internal sealed partial class DecisionEngine
     /// The traffic between two scrapes. It is charged to the release that served it: the version the scrape named
     /// (<paramref name="servingVersion"/>), else the newest reading of the version source, else the recorded release;
     /// without a version source, traffic during a deploy in progress is charged to no release, and with one, traffic from a
-    /// restarted process until the version source has read it again. Only the recorded
-    /// release's own traffic feeds its regression tests.
+    /// restarted process until the version source has read it again. The new release's traffic before its probes first
+    /// pass (a deploy still in its window: the process answers but is not ready) is the restart's, not the release's: it
+    /// marks the release served but is charged to no release and judged by no test. Only the recorded release's own
+    /// traffic feeds its regression tests.
     /// </summary>
     public async Task ObserveTrafficAsync(string componentName, string scrapeName, TrafficDelta delta, string? servingVersion = null, CancellationToken cancellationToken = default)
     {
@@ -35,15 +37,17 @@ internal sealed partial class DecisionEngine
         {
             var recorded = (await store.GetComponentAsync(componentName, cancellationToken))?.CurrentVersion;
             var charged = ChargedVersion(componentName, recorded, servingVersion);
-            var unknown = (component.VersionSource is null && recorded is not null && await DeployWindowAsync(componentName, cancellationToken) is { Recorded: false })
+            var window = recorded is null ? null : await DeployWindowAsync(componentName, cancellationToken);
+            var unknown = (component.VersionSource is null && window is { Recorded: false })
                 || (servingVersion is null && RestartNotYetRead(componentName, component, delta));
-            await traffic.RecordAsync(componentName, scrapeName, unknown ? null : charged, delta, cancellationToken);
+            var starting = !unknown && component.Probes.Count > 0 && window is { } deploy && string.Equals(charged, deploy.Version, StringComparison.Ordinal);
+            await traffic.RecordAsync(componentName, scrapeName, unknown || starting ? null : charged, delta, cancellationToken);
             if (charged is not null && !unknown && delta.Requests > 0)
             {
                 await MarkServedAsync(componentName, charged, time.GetUtcNow() - delta.Elapsed, cancellationToken);
             }
 
-            if (recorded is not { } version || unknown || !string.Equals(charged, recorded, StringComparison.Ordinal) || Drifting(componentName)
+            if (recorded is not { } version || unknown || starting || !string.Equals(charged, recorded, StringComparison.Ordinal) || Drifting(componentName)
                 || await store.GetRollbacksAsync(1, componentName, cancellationToken) is [{ IsActive: true }]
                 || await InMaintenanceAsync(componentName, component, cancellationToken))
             {

@@ -67,6 +67,58 @@ public sealed class DeployTests
     }
 
     [Fact]
+    public async Task Deploying_NewProcessFailsRequestsWhileStarting_ChargedToNoReleaseAndNothingRolledBack()
+    {
+        const string regression = "{ regressed: { when: { regression: { scrape: app, baseline-rate: 0.005, factor: 10 } }, severity: P1, mode: auto } }";
+        await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: true);
+        await using var metrics = await MetricsEndpoint.StartAsync(errorsPerScrape: 0);
+        await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: regression, probeUrl: endpoint.Url, scrapes: $"{{ app: {{ url: \"{metrics.Url}\", interval: 200ms, timeout: 150ms }} }}");
+        await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
+        await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v3", Deploying: true));
+
+        // The new process answers, but its health says it is still starting, and 40 % of what it counts fails (its
+        // health check's own 503s, requests it cannot serve yet): the restart's, not the release's. The pipeline has
+        // already recorded the deploy done.
+        endpoint.Healthy = false;
+        (metrics.ErrorsPerScrape, metrics.RequestsPerScrape) = (20, 50);
+        metrics.Restart();
+        var done = await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v3"));
+        var scrapes = metrics.Scrapes;
+        await Eventually.WaitAsync(() => Task.FromResult(metrics.Scrapes >= scrapes + 10 ? (object)true : null), TimeSpan.FromSeconds(20), "ten scrapes while v3 starts");
+
+        ((await server.Store.GetReleaseTrafficAsync("web", "v3"))?.Requests ?? 0).ShouldBe(0);
+        (await server.Client.GetIncidentsAsync()).ShouldBeEmpty();
+        (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();
+
+        // Ready: from its first healthy answer its traffic is its own, and a clean one rolls nothing back.
+        metrics.ErrorsPerScrape = 0;
+        endpoint.Healthy = true;
+        await Eventually.WaitAsync(async () => (await server.Store.GetReleaseTrafficAsync("web", "v3")) is { Requests: >= 100 } t ? t : null, TimeSpan.FromSeconds(20), "traffic charged to v3");
+        (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();
+        done.State.ShouldBe("baking");
+    }
+
+    [Fact]
+    public async Task Deploying_NewProcessFailsRequestsOnceReady_IsRolledBack()
+    {
+        const string regression = "{ regressed: { when: { regression: { scrape: app, baseline-rate: 0.005, factor: 10 } }, severity: P1, mode: auto } }";
+        await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: true);
+        await using var metrics = await MetricsEndpoint.StartAsync(errorsPerScrape: 0);
+        await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: regression, probeUrl: endpoint.Url, scrapes: $"{{ app: {{ url: \"{metrics.Url}\", interval: 200ms, timeout: 150ms }} }}");
+        await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
+        await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v3", Deploying: true));
+        metrics.Restart();
+        await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v3"));
+        await Eventually.WaitAsync(async () => (await server.Store.GetReleaseTrafficAsync("web", "v3")) is { Requests: > 0 } t ? t : null, TimeSpan.FromSeconds(20), "v3 serving healthy");
+
+        metrics.ErrorsPerScrape = 20; // the release itself fails once ready: its test judges it
+
+        var rollback = await Eventually.WaitAsync(async () => (await server.Client.GetRollbacksAsync()) is [var r] ? r : null, TimeSpan.FromSeconds(20), "the rollback of v3");
+        rollback.FromVersion.ShouldBe("v3");
+        rollback.ToVersion.ShouldBe("v1");
+    }
+
+    [Fact]
     public async Task Rollback_WhileDeploying_IsRefusedNamingTheDeploy()
     {
         await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]");
