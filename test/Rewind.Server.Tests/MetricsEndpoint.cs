@@ -16,6 +16,9 @@ public sealed class MetricsEndpoint : IAsyncDisposable
     private long _errors;
     private int _scrapes;
     private int _errorsPerScrape;
+    private int _slowPerScrape = -1;
+    private long _fast;
+    private long _slow;
 
     public string Url => _app!.BaseUrl + "/metrics";
 
@@ -30,6 +33,16 @@ public sealed class MetricsEndpoint : IAsyncDisposable
     /// <summary>Requests counted per scrape, errors included. Default 50.</summary>
     public int RequestsPerScrape { get; set; } = 50;
 
+    /// <summary>
+    /// With a value, a duration histogram is exposed: of each scrape's requests, this many took 100–250 ms and the
+    /// rest under 100 ms. Null (the default): no histogram.
+    /// </summary>
+    public int? SlowPerScrape
+    {
+        get => _slowPerScrape < 0 ? null : _slowPerScrape;
+        set => Volatile.Write(ref _slowPerScrape, value ?? -1);
+    }
+
     /// <summary>Added to the <c>disk_used_bytes</c> gauge at every scrape.</summary>
     public double GaugeStepPerScrape { get; set; }
 
@@ -38,6 +51,8 @@ public sealed class MetricsEndpoint : IAsyncDisposable
     {
         Interlocked.Exchange(ref _ok, 0);
         Interlocked.Exchange(ref _errors, 0);
+        Interlocked.Exchange(ref _fast, 0);
+        Interlocked.Exchange(ref _slow, 0);
     }
 
     public static async Task<MetricsEndpoint> StartAsync(int errorsPerScrape)
@@ -61,12 +76,28 @@ public sealed class MetricsEndpoint : IAsyncDisposable
         var ok = Interlocked.Add(ref _ok, Math.Max(0, RequestsPerScrape - errors));
         var failed = Interlocked.Add(ref _errors, errors);
         var scrapes = Interlocked.Increment(ref _scrapes);
-        return string.Create(CultureInfo.InvariantCulture, $$"""
+        var text = string.Create(CultureInfo.InvariantCulture, $$"""
             # TYPE http_requests_total counter
             http_requests_total{route="/",code="200"} {{ok}}
             http_requests_total{route="/",code="500"} {{failed}}
             # TYPE disk_used_bytes gauge
             disk_used_bytes {{1000 + (scrapes * GaugeStepPerScrape)}}
+
+            """);
+        if (SlowPerScrape is not { } slowNow)
+        {
+            return text;
+        }
+
+        var slow = Interlocked.Add(ref _slow, Math.Min(slowNow, RequestsPerScrape));
+        var fast = Interlocked.Add(ref _fast, Math.Max(0, RequestsPerScrape - slowNow));
+        return text + string.Create(CultureInfo.InvariantCulture, $$"""
+            # TYPE http_request_duration_seconds histogram
+            http_request_duration_seconds_bucket{route="/",le="0.1"} {{fast}}
+            http_request_duration_seconds_bucket{route="/",le="0.25"} {{fast + slow}}
+            http_request_duration_seconds_bucket{route="/",le="0.5"} {{fast + slow}}
+            http_request_duration_seconds_bucket{route="/",le="+Inf"} {{fast + slow}}
+            http_request_duration_seconds_count{route="/"} {{fast + slow}}
 
             """);
     }

@@ -71,4 +71,20 @@ public abstract partial class StoreContractTests
 
         (await Store.GetReleaseTrafficAsync(component, "v1")).ShouldBe(new ReleaseTraffic(200, 20));
     }
+
+    [Fact]
+    public async Task AddReleaseLatencyAsync_Repeatedly_AddsUpPerBucketAndReadsBackAscending()
+    {
+        var component = NewComponent();
+        (await Store.GetReleaseLatencyAsync(component, "v1")).ShouldBeEmpty();
+
+        await Store.AddReleaseLatencyAsync(component, "v1", [(0.005, 3), (0.1, 9), (2.5, 10), (double.PositiveInfinity, 10)]);
+        await Store.AddReleaseLatencyAsync(component, "v1", [(0.005, 1.5), (0.1, 2), (2.5, 2), (double.PositiveInfinity, 4)]);
+        await Store.AddReleaseLatencyAsync(component, "v2", [(0.1, 1), (double.PositiveInfinity, 1)]);
+        await Store.AddReleaseLatencyAsync(component, "v3", []);
+
+        (await Store.GetReleaseLatencyAsync(component, "v1")).ShouldBe([(0.005, 4.5), (0.1, 11), (2.5, 12), (double.PositiveInfinity, 14)]);
+        (await Store.GetReleaseLatencyAsync(component, "v2")).ShouldBe([(0.1, 1), (double.PositiveInfinity, 1)]);
+        (await Store.GetReleaseLatencyAsync(component, "v3")).ShouldBeEmpty();
+    }
 }

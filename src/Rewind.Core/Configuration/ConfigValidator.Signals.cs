@@ -94,5 +94,19 @@ internal static partial class ConfigValidator
         {
             add(regression, "min-baseline-requests", $"{at}.regression.min-baseline-requests: zero or more");
         }
+
+        if (regression.LatencyQuantile is { } quantile && quantile is < 0.5 or > 0.999)
+        {
+            add(regression, "latency-quantile", $"{at}.regression.latency-quantile: a quantile between 0.5 and 0.999, e.g. 0.95 for p95");
+        }
+        else if (regression.LatencyQuantile is not null && component.Scrapes.TryGetValue(regression.Scrape, out var scrape) && string.IsNullOrWhiteSpace(scrape.DurationHistogram))
+        {
+            add(regression, "latency-quantile", $"{at}.regression.latency-quantile: scrape '{regression.Scrape}' names no duration-histogram to read the quantile from");
+        }
+
+        if (regression.LatencyFactor <= 1)
+        {
+            add(regression, "latency-factor", $"{at}.regression.latency-factor: greater than 1 (the share above the bound grown from 1 − q by this factor)");
+        }
     }
 }

@@ -184,4 +184,14 @@ public sealed class RegressionConfig
 
     /// <summary>Requests the last known good must have served before its own rate is trusted as p0. Default 1000.</summary>
     public int MinBaselineRequests { get; set; } = 1000;
+
+    /// <summary>
+    /// A latency quantile to watch for a shift (0.95 for p95), from the scrape's duration histogram; none by default.
+    /// The release is tested on the share of its requests slower than the histogram bound the last known good kept that
+    /// quantile under: a release whose quantile moved above it has more than 1 − q of its requests there.
+    /// </summary>
+    public double? LatencyQuantile { get; set; }
+
+    /// <summary>The shift the latency test is designed for: the share above the bound grown from 1 − q by this factor. Default 2.</summary>
+    public double LatencyFactor { get; set; } = 2;
 }

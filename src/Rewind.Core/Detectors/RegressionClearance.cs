@@ -15,14 +15,19 @@ public sealed record RegressionClearance(bool Cleared, long Requests, long Bad, 
     public static RegressionClearance Of(double baselineRate, RegressionConfig regression, long requests, long bad)
     {
         ArgumentNullException.ThrowIfNull(regression);
+        return Of(baselineRate, regression.Factor, regression.FalseAlarm, regression.Miss, requests, bad);
+    }
+
+    public static RegressionClearance Of(double baselineRate, double factor, double falseAlarm, double miss, long requests, long bad)
+    {
         var p0 = baselineRate;
-        var p1 = Math.Min(0.5, p0 * regression.Factor);
+        var p1 = Math.Min(0.5, p0 * factor);
         var llr = (bad * Math.Log(p1 / p0)) + ((requests - bad) * Math.Log((1 - p1) / (1 - p0)));
-        var lower = Math.Log(regression.Miss / (1 - regression.FalseAlarm));
+        var lower = Math.Log(miss / (1 - falseAlarm));
         var perRequest = SequentialRegressionTest.KullbackLeibler(p0, p1); // the mean fall of the ratio per request at p0
         var cleared = llr <= lower;
         var needed = cleared ? requests : requests + (long)Math.Ceiling((llr - lower) / perRequest);
-        return new RegressionClearance(cleared, requests, bad, needed, p0, p1 / p0, regression.Miss);
+        return new RegressionClearance(cleared, requests, bad, needed, p0, p1 / p0, miss);
     }
 
     /// <summary>In an operator's words: what is ruled out, or how many requests are still needed.</summary>

@@ -188,6 +188,12 @@ public interface ISampleStore
     /// <summary>The release's traffic totals, or null when no scrape has counted any.</summary>
     Task<ReleaseTraffic?> GetReleaseTrafficAsync(string component, string version, CancellationToken cancellationToken = default);
 
+    /// <summary>Adds a scrape's latency histogram increase (cumulative per bucket bound) to the release's totals.</summary>
+    Task AddReleaseLatencyAsync(string component, string version, IReadOnlyList<(double UpperBound, double CumulativeCount)> buckets, CancellationToken cancellationToken = default);
+
+    /// <summary>The release's latency histogram totals, cumulative per bucket bound in ascending order (+Inf last); empty when none was counted.</summary>
+    Task<IReadOnlyList<(double UpperBound, double CumulativeCount)>> GetReleaseLatencyAsync(string component, string version, CancellationToken cancellationToken = default);
+
     Task AddSampleAsync(ProbeSample sample, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<ProbeSample>> GetRecentSamplesAsync(string component, string probe, int limit, CancellationToken cancellationToken = default);

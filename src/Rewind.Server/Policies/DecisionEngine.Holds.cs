@@ -38,7 +38,7 @@ internal sealed partial class DecisionEngine
 
     private bool StillHolds(string componentName, string policyName, PolicyConfig policy, string? version) =>
         policy.When.Regression is not null
-            ? _regressions.TryGetValue((componentName, policyName), out var watch) && string.Equals(watch.Version, version, StringComparison.Ordinal) && watch.Test?.Verdict == AnytimeVerdict.Regressed
+            ? _regressions.TryGetValue((componentName, policyName), out var watch) && string.Equals(watch.Version, version, StringComparison.Ordinal) && watch.Fired
             : StateOf(componentName, policyName).Firing;
 
     /// <summary>

@@ -54,32 +54,49 @@ internal sealed partial class DecisionEngine
                 return;
             }
 
-            foreach (var (name, policy) in component.Policies.Where(p => p.Value.When.Regression?.Scrape == scrapeName))
-            {
-                var regression = policy.When.Regression!;
-                if (!_regressions.TryGetValue((componentName, name), out var watch) || watch.Version != version)
-                {
-                    watch = await StartWatchAsync(componentName, version, regression, cancellationToken);
-                }
-
-                if (watch.Test is not { } test || test.Verdict == AnytimeVerdict.Regressed)
-                {
-                    _regressions[(componentName, name)] = watch;
-                    continue; // a first release (nothing to compare with), or fired once for this release already
-                }
-
-                watch = watch with { Test = test.Observe((long)Math.Round(delta.Requests), (long)Math.Round(delta.Bad)) };
-                _regressions[(componentName, name)] = watch;
-                if (watch.Test.Verdict == AnytimeVerdict.Regressed)
-                {
-                    var said = $"{watch.Test.Describe()}; baseline {watch.BaselineSource}; last scrape {scrapeName}: {delta.Describe()}";
-                    await FireAsync(componentName, name, policy, said, version, cancellationToken);
-                }
-            }
+            await JudgeAsync(componentName, component, version, scrapeName, delta, cancellationToken);
         }
         finally
         {
             gate.Release();
+        }
+    }
+
+    /// <summary>Feeds the recorded release's traffic to every regression policy on the scrape; fires a policy whose test alarms.</summary>
+    private async Task JudgeAsync(string componentName, ComponentConfig component, string version, string scrapeName, TrafficDelta delta, CancellationToken cancellationToken)
+    {
+        foreach (var (name, policy) in component.Policies.Where(p => p.Value.When.Regression?.Scrape == scrapeName))
+        {
+            var regression = policy.When.Regression!;
+            if (!_regressions.TryGetValue((componentName, name), out var watch) || watch.Version != version)
+            {
+                watch = await StartWatchAsync(componentName, version, regression, cancellationToken);
+            }
+
+            if (watch.Fired || (watch.Test is null && watch.Latency is null))
+            {
+                _regressions[(componentName, name)] = watch;
+                continue; // a first release (nothing to compare with), or fired once for this release already
+            }
+
+            string? said = null;
+            if (watch.Test is { } test)
+            {
+                watch = watch with { Test = test.Observe((long)Math.Round(delta.Requests), (long)Math.Round(delta.Bad)) };
+                said = watch.Test.Verdict == AnytimeVerdict.Regressed ? $"{watch.Test.Describe()}; baseline {watch.BaselineSource}; last scrape {scrapeName}: {delta.Describe()}" : null;
+            }
+
+            if (said is null && watch.Latency is { } latency)
+            {
+                watch = watch with { Latency = latency.Observe(delta.Latency) };
+                said = watch.Latency.Test.Verdict == AnytimeVerdict.Regressed ? $"{watch.Latency.Describe()}; last scrape {scrapeName}: {delta.Describe()}" : null;
+            }
+
+            _regressions[(componentName, name)] = watch;
+            if (said is not null)
+            {
+                await FireAsync(componentName, name, policy, said, version, cancellationToken);
+            }
         }
     }
 
@@ -119,8 +136,9 @@ internal sealed partial class DecisionEngine
     }
 
     /// <summary>
-    /// The test of <paramref name="version"/> against its baseline (see <see cref="Releases.ReleaseEvidence"/>); a first
-    /// release has none and is not tested: its watch is inert and says so.
+    /// The tests of <paramref name="version"/> against its baseline (see <see cref="Releases.ReleaseEvidence"/>): the
+    /// bad-event rate, and with <c>latency-quantile</c> the quantile's shift, each at α/2 so that the policy's false-alarm
+    /// rate stays α. A first release has no baseline and is not tested: its watch is inert and says so.
     /// </summary>
     private async Task<RegressionWatch> StartWatchAsync(string componentName, string version, RegressionConfig regression, CancellationToken cancellationToken)
     {
@@ -129,8 +147,17 @@ internal sealed partial class DecisionEngine
             return new RegressionWatch(version, null, "none: the first release of the component becomes the baseline");
         }
 
-        return new RegressionWatch(version, AnytimeRegressionTest.Start(baseline.Rate, regression.Factor, regression.FalseAlarm, regression.Miss), baseline.Source);
+        var alpha = regression.LatencyQuantile is null ? regression.FalseAlarm : regression.FalseAlarm / 2;
+        var latency = await releaseEvidence.LatencyShiftAsync(componentName, version, regression, alpha, cancellationToken);
+        return new RegressionWatch(version, AnytimeRegressionTest.Start(baseline.Rate, regression.Factor, alpha, regression.Miss), baseline.Source) { Latency = latency };
     }
 
-    private sealed record RegressionWatch(string Version, AnytimeRegressionTest? Test, string BaselineSource);
+    private sealed record RegressionWatch(string Version, AnytimeRegressionTest? Test, string BaselineSource)
+    {
+        /// <summary>The latency-quantile test; null without <c>latency-quantile</c> or a bound from the last known good.</summary>
+        public LatencyShiftTest? Latency { get; init; }
+
+        /// <summary>Either test has fired: final for this release.</summary>
+        public bool Fired => Test?.Verdict == AnytimeVerdict.Regressed || Latency?.Test.Verdict == AnytimeVerdict.Regressed;
+    }
 }

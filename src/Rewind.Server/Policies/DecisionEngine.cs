@@ -266,7 +266,7 @@ internal sealed partial class DecisionEngine(
         return policy.When switch
         {
             { Regression: not null } => _regressions.TryGetValue((name, policyName), out var watch) && string.Equals(watch.Version, version, StringComparison.Ordinal)
-                && (watch.Test is null || (watch.Test.Verdict != Rewind.Core.Detectors.AnytimeVerdict.Regressed && watch.Test.Events > 0)),
+                && !watch.Fired && (watch.Test is null || watch.Test.Events > 0),
             { Kind: "probe" or "signal" } => !state.Firing && state.ConsecutiveSuccesses >= policy.When.RecoverAfter,
             _ => !state.Firing,
         };

@@ -45,8 +45,27 @@ internal sealed class ReleaseEvidence(ConfigHolder config, IStore store, Traffic
     }
 
     /// <summary>
+    /// The latency-quantile test of <paramref name="version"/> (<c>latency-quantile</c>): against the bound its last
+    /// known good kept that quantile under, from the last known good's histogram totals in the store. Null without
+    /// <c>latency-quantile</c>, for a first release, or when the last known good gives no bound (too few requests in its
+    /// histogram, or its quantile beyond the highest bound).
+    /// </summary>
+    public async Task<LatencyShiftTest?> LatencyShiftAsync(string component, string version, RegressionConfig regression, double falseAlarm, CancellationToken cancellationToken = default)
+    {
+        if (regression.LatencyQuantile is not { } quantile
+            || LastKnownGood.Select(await store.GetReleasesAsync(component, cancellationToken), version) is not { } lkg)
+        {
+            return null;
+        }
+
+        var buckets = await traffic.LatencyOfAsync(component, lkg.Version, cancellationToken);
+        return LatencyShiftTest.Start(buckets, lkg.Version, quantile, regression.LatencyFactor, falseAlarm, regression.Miss, regression.MinBaselineRequests, out _);
+    }
+
+    /// <summary>
     /// Whether the release's traffic rules out, for every regression policy of the component, the configured regression
-    /// at the configured miss rate β; with the counts for status ("130 of about 410 requests").
+    /// at the configured miss rate β (and with <c>latency-quantile</c> the configured shift of the share slower than the
+    /// last known good's bound); with the counts for status ("130 of about 410 requests").
     /// </summary>
     public async Task<PromotionEvidence> ForPromotionAsync(string component, Release release, CancellationToken cancellationToken = default)
     {
@@ -74,6 +93,17 @@ internal sealed class ReleaseEvidence(ConfigHolder config, IStore store, Traffic
             if (!clearance.Cleared)
             {
                 waiting.Add(F($"policy {name}: {clearance.Describe()}"));
+            }
+
+            if (await LatencyShiftAsync(component, release.Version, regression, regression.FalseAlarm / 2, cancellationToken) is { } latency)
+            {
+                var (measured, slower) = LatencyShiftTest.Slower(await traffic.LatencyOfAsync(component, release.Version, cancellationToken), latency.Bound);
+                var shift = RegressionClearance.Of(1 - latency.Quantile, latency.Test.ConfiguredFactor, regression.FalseAlarm / 2, regression.Miss, measured, slower);
+                needed = Math.Max(needed, shift.RequestsNeeded);
+                if (!shift.Cleared)
+                {
+                    waiting.Add(F($"policy {name}, {LatencyShiftTest.Name(latency.Quantile)} latency: {shift.Describe()} (requests slower than {1000 * latency.Bound:0.##} ms)"));
+                }
             }
         }
 

@@ -6,9 +6,9 @@ using Rewind.Core.Storage;
 namespace Rewind.Server.Signals;
 
 /// <summary>
-/// Per-release traffic totals (the baseline of the regression test, and "no data is not health" for bake), kept in
-/// the store so a restarted controller still knows what its last known good served; the newest delta of every scrape;
-/// and, in memory for the dashboard's charts, the last <see cref="HistoryLength"/> deltas of each component.
+/// Per-release traffic totals and latency histograms (the baselines of the regression tests, and "no data is not
+/// health" for bake), kept in the store so a restarted controller still knows what its last known good served; the
+/// newest delta of every scrape; and, in memory for the dashboard's charts, the last <see cref="HistoryLength"/> deltas of each component.
 /// </summary>
 internal sealed class TrafficBoard(IStore store, TimeProvider time)
 {
@@ -35,7 +35,16 @@ internal sealed class TrafficBoard(IStore store, TimeProvider time)
         {
             await store.AddReleaseTrafficAsync(component, version, delta.Requests, delta.Bad, time.GetUtcNow(), cancellationToken);
         }
+
+        if (version is not null && delta.Latency is [.., (_, > 0)])
+        {
+            await store.AddReleaseLatencyAsync(component, version, delta.Latency, cancellationToken);
+        }
     }
+
+    /// <summary>The release's latency histogram totals, cumulative per bucket bound, ascending; empty when none was counted.</summary>
+    public Task<IReadOnlyList<(double UpperBound, double CumulativeCount)>> LatencyOfAsync(string component, string version, CancellationToken cancellationToken = default) =>
+        store.GetReleaseLatencyAsync(component, version, cancellationToken);
 
     public Task<ReleaseTraffic?> OfAsync(string component, string version, CancellationToken cancellationToken = default) =>
         store.GetReleaseTrafficAsync(component, version, cancellationToken);

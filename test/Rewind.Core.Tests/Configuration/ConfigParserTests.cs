@@ -168,7 +168,7 @@ public sealed class ConfigParserTests
                   app: { url: "http://127.0.0.1/metrics", interval: 1s, timeout: 500ms, latency-objective: 250ms }
                 policies:
                   regressed:
-                    when: { regression: { scrape: app, baseline-rate: 0.002, factor: 5, false-alarm: 0.0001 } }
+                    when: { regression: { scrape: app, baseline-rate: 0.002, factor: 5, false-alarm: 0.0001, latency-quantile: 0.99 } }
                 bake-min-requests: 500
             """;
 
@@ -178,6 +178,8 @@ public sealed class ConfigParserTests
         var web = result.Config!.Components["web"];
         web.Scrapes["app"].LatencyObjective.ShouldBe(TimeSpan.FromMilliseconds(250));
         web.Policies["regressed"].When.Regression!.Factor.ShouldBe(5);
+        web.Policies["regressed"].When.Regression!.LatencyQuantile.ShouldBe(0.99);
+        web.Policies["regressed"].When.Regression!.LatencyFactor.ShouldBe(2);
         web.BakeMinRequests.ShouldBe(500);
     }
 
@@ -195,7 +197,7 @@ public sealed class ConfigParserTests
                   app: { url: "ftp://x", interval: 1s, timeout: 2s }
                 policies:
                   both:
-                    when: { probe: health, regression: { scrape: nope, baseline-rate: 2, factor: 1, miss: 0 } }
+                    when: { probe: health, regression: { scrape: nope, baseline-rate: 2, factor: 1, miss: 0, latency-quantile: 0.3, latency-factor: 1 } }
             """;
 
         var messages = ConfigParser.Parse(text, "r.yaml", "/").Errors.Select(e => e.Message).ToList();
@@ -207,6 +209,8 @@ public sealed class ConfigParserTests
         messages.ShouldContain(m => m.StartsWith("components.web.policies.both.when.regression.baseline-rate:", StringComparison.Ordinal));
         messages.ShouldContain(m => m.StartsWith("components.web.policies.both.when.regression.factor:", StringComparison.Ordinal));
         messages.ShouldContain(m => m.StartsWith("components.web.policies.both.when.regression.miss:", StringComparison.Ordinal));
+        messages.ShouldContain("components.web.policies.both.when.regression.latency-quantile: a quantile between 0.5 and 0.999, e.g. 0.95 for p95");
+        messages.ShouldContain(m => m.StartsWith("components.web.policies.both.when.regression.latency-factor:", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -35,6 +35,26 @@ public sealed class PromotionTests
     }
 
     [Fact]
+    public async Task Bake_WithALatencyQuantile_WaitsUntilTheShiftIsRuledOutToo()
+    {
+        const string latency = "{ regressed: { when: { regression: { scrape: app, baseline-rate: 0.005, factor: 10, latency-quantile: 0.95, min-baseline-requests: 1000 } }, severity: P1, mode: notify } }";
+        await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: true);
+        await using var metrics = await MetricsEndpoint.StartAsync(errorsPerScrape: 0);
+        (metrics.RequestsPerScrape, metrics.SlowPerScrape) = (1, 0); // a quiet service, every request under 100 ms
+        await using var server = await ServerFixture.StartAsync(policies: latency, scrapes: Scrapes(metrics.Url), probeUrl: endpoint.Url, componentExtra: "bake-time: 1s");
+        await server.Store.AddReleaseLatencyAsync("web", "v1", [(0.1, 4900), (0.25, 5000), (double.PositiveInfinity, 5000)]);
+        await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
+
+        var baking = await Eventually.WaitAsync(async () => await server.Client.GetComponentAsync("web") is { Evidence: { } e } c && e.Contains("p95 latency", StringComparison.Ordinal) && metrics.Scrapes >= 15 ? c : null, TimeSpan.FromSeconds(20), "latency evidence counted past the bake time");
+
+        baking.CurrentState.ShouldBe("baking");
+        // Needed at a release's baseline: about 131 requests to rule out 10× errors at 0.5 %, about 275 to rule out a
+        // doubled share over 100 ms (5 % → 10 %, ln(0.01 / 0.9995) / KL(5 % ‖ 10 %)).
+        baking.Evidence!.ShouldMatch(@"^\d+ of about 2[5-8]\d requests: .*; policy regressed, p95 latency: \d+ of about 2[5-8]\d requests needed to rule out a 2× regression \(miss rate β = 0\.01\); 0 bad so far \(0 %\) against a baseline of 5 % \(requests slower than 100 ms\)$");
+        await Eventually.WaitAsync(async () => (await server.Client.GetReleasesAsync("web")).FirstOrDefault(r => r.Version == "v2" && r.State == "stable"), TimeSpan.FromSeconds(60), "v2 to become stable");
+    }
+
+    [Fact]
     public async Task Bake_EnoughCleanTraffic_BecomesStable()
     {
         await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: true);

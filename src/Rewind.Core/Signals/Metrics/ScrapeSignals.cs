@@ -25,7 +25,7 @@ public static class ScrapeSignals
             ($"{scrape}.bad-ratio", served ? delta.BadRatio : null),
         };
 
-        var buckets = selector.DurationHistogram is { } histogram ? IntervalBuckets(previous, current, histogram, delta.Reset) : [];
+        var buckets = selector.DurationHistogram is { } histogram ? Traffic.LatencyIncrease(previous, current, histogram, delta.Reset) : [];
         foreach (var (label, q) in new[] { ("latency-p50", 0.5), ("latency-p90", 0.9), ("latency-p99", 0.99) })
         {
             signals.Add(($"{scrape}.{label}", HistogramQuantile.Of(q, buckets)));
@@ -37,18 +37,5 @@ public static class ScrapeSignals
         }
 
         return signals;
-    }
-
-    /// <summary>The buckets' increase between two scrapes; after a restart the new process' buckets from zero.</summary>
-    private static List<(double UpperBound, double CumulativeCount)> IntervalBuckets(Scrape previous, Scrape current, string histogram, bool reset)
-    {
-        var now = HistogramQuantile.Buckets(current.Exposition, histogram).ToList();
-        if (reset)
-        {
-            return now;
-        }
-
-        var before = HistogramQuantile.Buckets(previous.Exposition, histogram).ToDictionary(b => b.UpperBound, b => b.CumulativeCount);
-        return now.Select(b => (b.UpperBound, Math.Max(0, b.CumulativeCount - before.GetValueOrDefault(b.UpperBound)))).ToList();
     }
 }

@@ -20,6 +20,12 @@ public sealed record TrafficSelector(
 /// </summary>
 public sealed record TrafficDelta(TimeSpan Elapsed, double Requests, double Errors, double Slow, bool Reset, bool Gap)
 {
+    /// <summary>
+    /// The duration histogram's increase, cumulative per bucket bound in ascending order (+Inf last, the histogram's
+    /// count); empty without a histogram.
+    /// </summary>
+    public IReadOnlyList<(double UpperBound, double CumulativeCount)> Latency { get; init; } = [];
+
     /// <summary>Errors or slow requests; a request both slow and failed cannot be told apart, so the sum is capped.</summary>
     public double Bad => Math.Min(Requests, Errors + Slow);
 
@@ -54,7 +60,26 @@ public static class Traffic
         }
 
         var elapsed = current.At - previous.At;
-        return new TrafficDelta(elapsed, requests.Value, errors.Value, slow, restarted || requests.Reset || errors.Reset, elapsed > expectedInterval * 2.5);
+        var reset = restarted || requests.Reset || errors.Reset;
+        return new TrafficDelta(elapsed, requests.Value, errors.Value, slow, reset, elapsed > expectedInterval * 2.5)
+        {
+            Latency = selector.DurationHistogram is { } name ? LatencyIncrease(previous, current, name, reset) : [],
+        };
+    }
+
+    /// <summary>The histogram buckets' increase between two scrapes, ascending; after a restart the new process' buckets from zero.</summary>
+    public static IReadOnlyList<(double UpperBound, double CumulativeCount)> LatencyIncrease(Scrape previous, Scrape current, string histogram, bool reset)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(current);
+        var now = HistogramQuantile.Buckets(current.Exposition, histogram).OrderBy(b => b.UpperBound).ToList();
+        if (reset)
+        {
+            return now;
+        }
+
+        var before = HistogramQuantile.Buckets(previous.Exposition, histogram).ToDictionary(b => b.UpperBound, b => b.CumulativeCount);
+        return [.. now.Select(b => (b.UpperBound, before.TryGetValue(b.UpperBound, out var old) && old <= b.CumulativeCount ? b.CumulativeCount - old : b.CumulativeCount))];
     }
 
     private static (double Value, bool Reset) Increase(Scrape previous, Scrape current, string name, Func<MetricSample, bool>? filter, bool restarted)
