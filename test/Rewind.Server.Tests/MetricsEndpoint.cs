@@ -17,6 +17,7 @@ public sealed class MetricsEndpoint : IAsyncDisposable
     private int _scrapes;
     private int _errorsPerScrape;
     private int _slowPerScrape = -1;
+    private bool _unavailable;
     private long _fast;
     private long _slow;
 
@@ -43,6 +44,20 @@ public sealed class MetricsEndpoint : IAsyncDisposable
         set => Volatile.Write(ref _slowPerScrape, value ?? -1);
     }
 
+    /// <summary>While true, <c>/metrics</c> answers 503 and the counters do not move (a scrape lost to a busy process).</summary>
+    public bool Unavailable
+    {
+        get => Volatile.Read(ref _unavailable);
+        set => Volatile.Write(ref _unavailable, value);
+    }
+
+    /// <summary>Counts requests now, between scrapes: the next successful scrape reports them.</summary>
+    public void Count(int ok, int errors)
+    {
+        Interlocked.Add(ref _ok, ok);
+        Interlocked.Add(ref _errors, errors);
+    }
+
     /// <summary>Added to the <c>disk_used_bytes</c> gauge at every scrape.</summary>
     public double GaugeStepPerScrape { get; set; }
 
@@ -58,7 +73,9 @@ public sealed class MetricsEndpoint : IAsyncDisposable
     public static async Task<MetricsEndpoint> StartAsync(int errorsPerScrape)
     {
         var endpoint = new MetricsEndpoint { ErrorsPerScrape = errorsPerScrape };
-        endpoint._app = await LoopbackApp.StartAsync(app => app.MapGet("/metrics", () => Results.Text(endpoint.Next(), "text/plain; version=0.0.4")));
+        endpoint._app = await LoopbackApp.StartAsync(app => app.MapGet("/metrics", () => endpoint.Unavailable
+            ? Results.StatusCode(StatusCodes.Status503ServiceUnavailable)
+            : Results.Text(endpoint.Next(), "text/plain; version=0.0.4")));
         return endpoint;
     }
 

@@ -1,5 +1,6 @@
 using Rewind.Core.Configuration;
 using Rewind.Core.Releases;
+using Rewind.Core.Signals.Metrics;
 using Rewind.Server.Hosting;
 using Rewind.Server.Signals;
 
@@ -18,6 +19,9 @@ namespace Rewind.Server.Policies;
 internal sealed partial class DecisionEngine
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Version, DateTimeOffset Since)> _deployStarts = new(StringComparer.Ordinal);
+
+    /// <summary>When a deployed release was first seen serving healthy: traffic counted before then is its start's, not its own.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Version, DateTimeOffset At)> _readySince = new(StringComparer.Ordinal);
 
     /// <summary>A deploy starts (<c>release record --deploying</c>): its grace counts from now, also after it is recorded done.</summary>
     public void DeployStarted(string componentName, string version, DateTimeOffset at) => _deployStarts[componentName] = (version, at);
@@ -47,6 +51,7 @@ internal sealed partial class DecisionEngine
 
         if (now < until)
         {
+            _readySince[componentName] = (version, now);
             if (await store.SetReleaseStateAsync(componentName, version, ReleaseState.Baking, now, cancellationToken: cancellationToken))
             {
                 ServerLog.DeployFinished(logger, componentName, version, "it serves healthy");
@@ -84,8 +89,34 @@ internal sealed partial class DecisionEngine
             return new DeployWindow(release.Version, started.Since, until, Recorded: true);
         }
 
+        if (now < until)
+        {
+            _readySince[componentName] = (release.Version, now);
+        }
+
         _deployStarts.TryRemove(componentName, out _);
         return null;
+    }
+
+    /// <summary>
+    /// True when traffic charged to <paramref name="version"/> began before that release was first seen serving healthy
+    /// after its deploy: a scrape interval that straddles the moment the new process became ready still holds the
+    /// errors of its start (a health check's own 503s while "starting").
+    /// </summary>
+    private bool CountedBeforeReady(string componentName, string? version, TrafficDelta delta)
+    {
+        if (!_readySince.TryGetValue(componentName, out var ready) || !string.Equals(ready.Version, version, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (time.GetUtcNow() - delta.Elapsed < ready.At)
+        {
+            return true;
+        }
+
+        _readySince.TryRemove(componentName, out _); // every later scrape starts after it
+        return false;
     }
 
     /// <summary>

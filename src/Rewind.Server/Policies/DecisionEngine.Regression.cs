@@ -20,8 +20,9 @@ internal sealed partial class DecisionEngine
     /// (<paramref name="servingVersion"/>), else the newest reading of the version source, else the recorded release;
     /// without a version source, traffic during a deploy in progress is charged to no release, and with one, traffic from a
     /// restarted process until the version source has read it again. The new release's traffic before its probes first
-    /// pass (a deploy still in its window: the process answers but is not ready) is the restart's, not the release's: it
-    /// marks the release served but is charged to no release and judged by no test. Only the recorded release's own
+    /// pass (a deploy still in its window: the process answers but is not ready), up to the first scrape that began
+    /// after, is the restart's, not the release's: it marks the release served but is charged to no release and judged
+    /// by no test. Only the recorded release's own
     /// traffic feeds its regression tests.
     /// </summary>
     public async Task ObserveTrafficAsync(string componentName, string scrapeName, TrafficDelta delta, string? servingVersion = null, CancellationToken cancellationToken = default)
@@ -40,7 +41,8 @@ internal sealed partial class DecisionEngine
             var window = recorded is null ? null : await DeployWindowAsync(componentName, cancellationToken);
             var unknown = (component.VersionSource is null && window is { Recorded: false })
                 || (servingVersion is null && RestartNotYetRead(componentName, component, delta));
-            var starting = !unknown && component.Probes.Count > 0 && window is { } deploy && string.Equals(charged, deploy.Version, StringComparison.Ordinal);
+            var starting = !unknown && component.Probes.Count > 0
+                && ((window is { } deploy && string.Equals(charged, deploy.Version, StringComparison.Ordinal)) || CountedBeforeReady(componentName, charged, delta));
             await traffic.RecordAsync(componentName, scrapeName, unknown || starting ? null : charged, delta, cancellationToken);
             if (charged is not null && !unknown && delta.Requests > 0)
             {

@@ -99,6 +99,35 @@ public sealed class DeployTests
     }
 
     [Fact]
+    public async Task Deploying_ScrapeStraddlesTheMomentTheNewProcessBecameReady_ItsStartingErrorsAreNotCharged()
+    {
+        const string regression = "{ regressed: { when: { regression: { scrape: app, baseline-rate: 0.005, factor: 10 } }, severity: P1, mode: auto } }";
+        await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: true);
+        await using var metrics = await MetricsEndpoint.StartAsync(errorsPerScrape: 0);
+        await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: regression, probeUrl: endpoint.Url, scrapes: $"{{ app: {{ url: \"{metrics.Url}\", interval: 200ms, timeout: 150ms }} }}");
+        await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
+        await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v3", Deploying: true));
+        endpoint.Healthy = false;
+        metrics.Restart();
+        await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v3"));
+        var scrapes = metrics.Scrapes;
+        await Eventually.WaitAsync(() => Task.FromResult(metrics.Scrapes >= scrapes + 2 ? (object)true : null), TimeSpan.FromSeconds(20), "v3 scraped while starting");
+
+        // The errors of its start are counted, but no scrape reads them before the process is seen ready: the next scrape
+        // that succeeds spans the moment it became ready.
+        metrics.Unavailable = true;
+        metrics.Count(ok: 30, errors: 20);
+        endpoint.Healthy = true;
+        var healthyAt = await Eventually.WaitAsync(async () => (await server.Client.GetComponentAsync("web")) is { Health: "healthy", Probes: [{ At: { } at }] } ? (object)at : null, TimeSpan.FromSeconds(20), "v3 seen healthy");
+        await Eventually.WaitAsync(async () => (await server.Client.GetComponentAsync("web")).Probes[0].At > ((DateTimeOffset)healthyAt).AddMilliseconds(300) ? (object)true : null, TimeSpan.FromSeconds(20), "two more samples: the deploy is over");
+        metrics.Unavailable = false;
+        await Eventually.WaitAsync(async () => (await server.Store.GetReleaseTrafficAsync("web", "v3")) is { Requests: >= 100 } t ? t : null, TimeSpan.FromSeconds(20), "traffic charged to v3");
+
+        (await server.Store.GetReleaseTrafficAsync("web", "v3"))!.Bad.ShouldBe(0);
+        (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Deploying_NewProcessFailsRequestsOnceReady_IsRolledBack()
     {
         const string regression = "{ regressed: { when: { regression: { scrape: app, baseline-rate: 0.005, factor: 10 } }, severity: P1, mode: auto } }";
