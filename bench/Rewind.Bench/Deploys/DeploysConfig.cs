@@ -77,7 +77,7 @@ internal static class DeploysConfig
                 policies:
             {{HealthDown}}
                   regression:
-                    when: { regression: { scrape: app, baseline-rate: {{DeploysSettings.BaselineErrorFraction}}, factor: 3, min-baseline-requests: 500 } }
+                    when: { regression: { scrape: app, baseline-rate: {{DeploysSettings.BaselineErrorFraction}}, factor: 3, min-baseline-requests: 2000 } }
                     severity: P1
                     mode: auto
                     cooldown: 5s

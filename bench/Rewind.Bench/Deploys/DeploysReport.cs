@@ -51,7 +51,7 @@ internal sealed class DeploysReport(string repository, DeploysSettings settings,
             Console.WriteLine($"  pipeline answers ({verdict.Role.ToString().ToLowerInvariant()}): " + string.Join(", ", verdict.Outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => F($"{o.Key} x{o.Value}"))));
         }
 
-        Console.WriteLine("  rewind: deploy state (--deploying, deploy-grace " + DeploysSettings.DeployGrace + "), health-down (failing-for 2s, min-failures 2) and regression (factor 3, baseline 1 %) in auto mode, bake " + DeploysSettings.BakeTime + " + evidence");
+        Console.WriteLine("  rewind: deploy state (--deploying, deploy-grace " + DeploysSettings.DeployGrace + "), health-down (failing-for 2s, min-failures 2) and regression (factor 3, baseline 1 % until the last known good has served 2,000 requests) in auto mode, bake " + DeploysSettings.BakeTime + " + evidence");
         Console.WriteLine("  naive: the same probe rule, bad-ratio above 2 % for 10 s on 5 s scrapes, auto mode, no deploy state (recorded when the pipeline is done), bake by time");
         foreach (var verdict in verdicts)
         {
