@@ -62,19 +62,19 @@ public sealed class RegressionTests
         await server.Store.AddReleaseLatencyAsync("web", "v1", V1Latency); // v1 served 5,000 requests, 2 % of them over 100 ms: its p95 is within 100 ms
         await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
         await Eventually.WaitAsync(async () => (await server.Store.GetReleaseLatencyAsync("web", "v2")) is [.., (_, >= 500)] ? (object)true : null, TimeSpan.FromSeconds(20), "500 requests of v2 like v1's");
-        (await server.Client.GetIncidentsAsync()).ShouldBeEmpty();
+        (await server.Client.GetIncidentsAsync()).ShouldNotContain(i => i.Policy == "slow-tail"); // a scrape timing out under load may open an inconclusive one
 
         metrics.SlowPerScrape = 10; // 20 % over 100 ms: v2's p95 moved above it
 
         var incident = await Eventually.WaitAsync(
-            async () => (await server.Client.GetIncidentsAsync()) is [var i, ..] ? await server.Client.GetIncidentAsync(i.Id) is { } full && full.Rollbacks.Count > 0 ? full : null : null,
+            async () => (await server.Client.GetIncidentsAsync()) is [var i, ..] ? await server.Client.GetIncidentAsync(i.Id) is { } full && full.Rollbacks.Count > 0 && full.Timeline.Any(e => e.Message.StartsWith("policy slow-tail: ", StringComparison.Ordinal)) ? full : null : null,
             TimeSpan.FromSeconds(30),
             "an incident with a rollback");
-        var evidence = incident.Timeline.First(e => e.Kind == "evidence").Message;
+        var evidence = incident.Timeline.First(e => e.Kind == "evidence" && e.Message.StartsWith("policy slow-tail: ", StringComparison.Ordinal)).Message;
         evidence.ShouldStartWith("policy slow-tail: p95 latency shifted: ");
         evidence.ShouldMatch(@"\d+ slower than 100 ms in \d+ requests \([\d.]+ %\) against the 5\.0 % a p95 within 100 ms allows: about [\d.]+× the baseline; e-value ");
         evidence.ShouldContain("(false-alarm rate α = 0.0005)"); // α split between the error and latency tests
-        evidence.ShouldContain("100 ms is the bound the last known good v1 kept its p95 under (2.0 % of its 5,000 requests slower)");
+        evidence.ShouldMatch(@"100 ms is the bound the last known good v1 kept its p95 under \(2\.0 % of its 5,\d{3} requests slower\)"); // v1 may serve a scrape before v2 is recorded
         (await server.Client.GetRollbackAsync(incident.Rollbacks[0])).ToVersion.ShouldBe("v1");
     }
 
@@ -92,7 +92,7 @@ public sealed class RegressionTests
         await Eventually.WaitAsync(async () => (await server.Client.GetReleasesAsync("web")).FirstOrDefault(r => r.Version == "v2" && r.State == "stable"), TimeSpan.FromSeconds(30), "v2 to become stable");
         await Eventually.WaitAsync(async () => (await server.Store.GetReleaseLatencyAsync("web", "v2")) is [.., (_, >= 2000)] ? (object)true : null, TimeSpan.FromSeconds(30), "2,000 requests of v2");
 
-        (await server.Client.GetIncidentsAsync()).ShouldBeEmpty();
+        (await server.Client.GetIncidentsAsync()).ShouldNotContain(i => i.Policy == "slow-tail");
         // Ruling out a doubled share over 100 ms (5 % → 10 %) at 2 % takes more requests than ruling out 10× errors at 0 %.
         var (requests, slower) = Core.Detectors.LatencyShiftTest.Slower(await server.Store.GetReleaseLatencyAsync("web", "v2"), 0.1);
         Core.Detectors.RegressionClearance.Of(0.05, 2, 0.0005, 0.01, requests, slower).Cleared.ShouldBeTrue();

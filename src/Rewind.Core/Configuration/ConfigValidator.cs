@@ -88,6 +88,11 @@ internal static partial class ConfigValidator
             add(component, "deploy-grace", $"{at}.deploy-grace: must be positive; a deploy in progress shields the component only for a while");
         }
 
+        if (component.WarmUp < TimeSpan.Zero)
+        {
+            add(component, "warm-up", $"{at}.warm-up: zero or more; 0s judges a new release from its first request");
+        }
+
         if (component.BakeTime <= TimeSpan.Zero)
         {
             add(component, "bake-time", $"{at}.bake-time: must be positive; a release must run healthy for a while before it is known good");

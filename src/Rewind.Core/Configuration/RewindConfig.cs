@@ -89,6 +89,13 @@ public sealed class ComponentConfig
     /// </summary>
     public TimeSpan DeployGrace { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long after its first counted request a new release's traffic, while its probes have not passed yet, is taken
+    /// as its warm-up (a health check answering 503 "starting", requests it cannot serve yet) and judged by no regression
+    /// test. Past it, a release that still fails is judged on what it serves. Default 10s.
+    /// </summary>
+    public TimeSpan WarmUp { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a new release must run healthy before it becomes stable (last known good). Default 5m.</summary>
     public TimeSpan BakeTime { get; set; } = TimeSpan.FromMinutes(5);
 

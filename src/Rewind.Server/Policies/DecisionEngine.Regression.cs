@@ -14,15 +14,17 @@ internal sealed partial class DecisionEngine
     private readonly ConcurrentDictionary<(string Component, string Policy), RegressionWatch> _regressions = new();
     private readonly ConcurrentDictionary<(string Component, string Version), byte> _served = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _restartSeen = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Version, DateTimeOffset DeploySince, DateTimeOffset First)> _firstTraffic = new(StringComparer.Ordinal);
 
     /// <summary>
     /// The traffic between two scrapes. It is charged to the release that served it: the version the scrape named
     /// (<paramref name="servingVersion"/>), else the newest reading of the version source, else the recorded release;
     /// without a version source, traffic during a deploy in progress is charged to no release, and with one, traffic from a
     /// restarted process until the version source has read it again. The new release's traffic before its probes first
-    /// pass (a deploy still in its window: the process answers but is not ready), up to the first scrape that began
-    /// after, is the restart's, not the release's: it marks the release served but is charged to no release and judged
-    /// by no test. Only the recorded release's own
+    /// pass (a deploy still in its window: the process answers but is not ready), within <c>warm-up</c> of its first
+    /// request and up to the first scrape that began after, is the restart's, not the release's: it marks the release served but is charged to no release and judged
+    /// by no test. So is traffic while a rollback of the component acts, up to the first scrape that began after it
+    /// ended (the restarted release's own start). Only the recorded release's own
     /// traffic feeds its regression tests.
     /// </summary>
     public async Task ObserveTrafficAsync(string componentName, string scrapeName, TrafficDelta delta, string? servingVersion = null, CancellationToken cancellationToken = default)
@@ -41,16 +43,16 @@ internal sealed partial class DecisionEngine
             var window = recorded is null ? null : await DeployWindowAsync(componentName, cancellationToken);
             var unknown = (component.VersionSource is null && window is { Recorded: false })
                 || (servingVersion is null && RestartNotYetRead(componentName, component, delta));
-            var starting = !unknown && component.Probes.Count > 0
-                && ((window is { } deploy && string.Equals(charged, deploy.Version, StringComparison.Ordinal)) || CountedBeforeReady(componentName, charged, delta));
-            await traffic.RecordAsync(componentName, scrapeName, unknown || starting ? null : charged, delta, cancellationToken);
+            var starting = !unknown && component.Probes.Count > 0 && (WarmingUp(componentName, component, charged, window, delta) || CountedBeforeReady(componentName, charged, delta));
+            var rollback = await store.GetRollbacksAsync(1, componentName, cancellationToken) is [var latest] ? latest : null;
+            var rollingBack = rollback is { IsActive: true } || (rollback?.FinishedAt is { } finished && time.GetUtcNow() - delta.Elapsed < finished);
+            await traffic.RecordAsync(componentName, scrapeName, unknown || starting || rollingBack ? null : charged, delta, cancellationToken);
             if (charged is not null && !unknown && delta.Requests > 0)
             {
                 await MarkServedAsync(componentName, charged, time.GetUtcNow() - delta.Elapsed, cancellationToken);
             }
 
-            if (recorded is not { } version || unknown || starting || !string.Equals(charged, recorded, StringComparison.Ordinal) || Drifting(componentName)
-                || await store.GetRollbacksAsync(1, componentName, cancellationToken) is [{ IsActive: true }]
+            if (recorded is not { } version || unknown || starting || rollingBack || !string.Equals(charged, recorded, StringComparison.Ordinal) || Drifting(componentName)
                 || await InMaintenanceAsync(componentName, component, cancellationToken))
             {
                 return;
@@ -62,6 +64,25 @@ internal sealed partial class DecisionEngine
         {
             gate.Release();
         }
+    }
+
+    /// <summary>
+    /// True for traffic of the release being deployed while its deploy window is open (its probes have not passed yet)
+    /// and within the component's <c>warm-up</c> of its first counted request.
+    /// </summary>
+    private bool WarmingUp(string componentName, ComponentConfig component, string? charged, DeployWindow? window, TrafficDelta delta)
+    {
+        if (window is null || charged is null || !string.Equals(charged, window.Version, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        var seen = _firstTraffic.AddOrUpdate(
+            componentName,
+            _ => (charged, window.Since, now - delta.Elapsed),
+            (_, old) => string.Equals(old.Version, charged, StringComparison.Ordinal) && old.DeploySince == window.Since ? old : (charged, window.Since, now - delta.Elapsed));
+        return now - seen.First < component.WarmUp;
     }
 
     /// <summary>Feeds the recorded release's traffic to every regression policy on the scrape; fires a policy whose test alarms.</summary>

@@ -128,6 +128,28 @@ public sealed class DeployTests
     }
 
     [Fact]
+    public async Task Deploying_NewProcessStillFailingPastItsWarmUp_IsJudgedOnItsTrafficBeforeTheGraceEnds()
+    {
+        const string regression = "{ regressed: { when: { regression: { scrape: app, baseline-rate: 0.005, factor: 10 } }, severity: P1, mode: auto } }";
+        await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: true);
+        await using var metrics = await MetricsEndpoint.StartAsync(errorsPerScrape: 0);
+        await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: regression, probeUrl: endpoint.Url, scrapes: $"{{ app: {{ url: \"{metrics.Url}\", interval: 200ms, timeout: 150ms }} }}", componentExtra: "deploy-grace: 5m\n    warm-up: 1s");
+        await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
+        await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v3", Deploying: true));
+
+        // v3 is broken, not warming up: its health never passes and 40 % of its requests fail.
+        endpoint.Healthy = false;
+        (metrics.ErrorsPerScrape, metrics.RequestsPerScrape) = (20, 50);
+        metrics.Restart();
+        var done = await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v3"));
+
+        var rollback = await Eventually.WaitAsync(async () => (await server.Client.GetRollbacksAsync()) is [var r] ? r : null, TimeSpan.FromSeconds(30), "the rollback of v3");
+        rollback.FromVersion.ShouldBe("v3");
+        rollback.RequestedBy.ShouldBe("policy:regressed"); // its traffic, not the probe held by the 5-minute grace
+        rollback.RequestedAt.ShouldBeGreaterThan(done.RecordedAt.AddSeconds(1)); // not within the warm-up
+    }
+
+    [Fact]
     public async Task Deploying_NewProcessFailsRequestsOnceReady_IsRolledBack()
     {
         const string regression = "{ regressed: { when: { regression: { scrape: app, baseline-rate: 0.005, factor: 10 } }, severity: P1, mode: auto } }";
