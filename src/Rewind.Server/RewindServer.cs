@@ -100,14 +100,27 @@ public static class RewindServer
         return app;
     }
 
+    /// <summary>
+    /// The monitor's own health, the board of probe results, the store's write health, the reserve kept on a SQLite
+    /// store's disk, and the writes that never stop a decision.
+    /// </summary>
+    private static void AddHealthServices(IServiceCollection services, RewindConfig config)
+    {
+        services.AddSingleton(sp => new MonitorHealth(sp.GetRequiredService<RewindServerOptions>().MonitorHealth));
+        services.AddSingleton<HealthBoard>();
+        services.AddSingleton<StoreHealth>();
+        services.AddSingleton(new StoreReserve(StoreFactory.SqliteFile(config.Store)));
+        services.AddSingleton<StoreWrites>();
+        services.AddHostedService<StoreSpaceHostedService>();
+    }
+
     private static void AddControllerServices(IServiceCollection services, RewindConfig config, IStore store)
     {
         services.AddSingleton(_ => store); // a factory registration, so the container disposes the store (its connection pool) at shutdown
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new ConfigHolder(config));
         services.AddSingleton(new ServerClock(TimeProvider.System)); // created now: "up since" is the start, not the first question
-        services.AddSingleton(sp => new MonitorHealth(sp.GetRequiredService<RewindServerOptions>().MonitorHealth));
-        services.AddSingleton<HealthBoard>();
+        AddHealthServices(services, config);
         services.AddSingleton<ControllerMetrics>();
         services.AddSingleton<PublicStatusReader>();
         services.AddSingleton<TrafficBoard>();

@@ -33,6 +33,23 @@ public static class StoreFactory
         throw new ArgumentException("store must be sqlite:/path/to/rewind.db or postgres://user:pass@host:port/database", nameof(store));
     }
 
+    /// <summary>The full path of a <c>sqlite:</c> store's file; null for another store.</summary>
+    public static string? SqliteFile(string store)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(store);
+        return store.StartsWith(SqlitePrefix, StringComparison.OrdinalIgnoreCase) ? SqlitePath(store[SqlitePrefix.Length..]) : null;
+    }
+
+    /// <summary>True when <paramref name="error"/> says the store's disk is full (SQLite's SQLITE_FULL, ENOSPC, PostgreSQL's disk_full).</summary>
+    public static bool IsDiskFull(Exception? error) => error switch
+    {
+        null => false,
+        Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 13 } => true, // SQLITE_FULL
+        PostgresException { SqlState: PostgresErrorCodes.DiskFull } => true,
+        IOException io when (io.HResult & 0xFFFF) == 28 => true, // ENOSPC
+        _ => IsDiskFull(error.InnerException),
+    };
+
     /// <summary>The Npgsql connection string of a postgres:// store URL; unknown URL options are an error here, at start.</summary>
     internal static string ConnectionString(string url)
     {

@@ -17,13 +17,18 @@ internal static class HealthEndpoints
         api.MapGet("/health", GetHealthAsync).AllowAnonymous();
     }
 
-    private static async Task<Results<Ok<ControllerHealthDto>, ProblemHttpResult>> GetHealthAsync(IStore store, ConfigHolder config, ServerClock clock, HealthBoard board, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ControllerHealthDto>, ProblemHttpResult>> GetHealthAsync(IStore store, StoreHealth storeHealth, ConfigHolder config, ServerClock clock, HealthBoard board, TimeProvider time, CancellationToken cancellationToken)
     {
         var version = typeof(HealthEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev";
         var kind = config.Current.Store.StartsWith("sqlite:", StringComparison.Ordinal) ? "sqlite" : "postgres";
         try
         {
             var latency = await store.PingAsync(cancellationToken);
+            if (storeHealth.Status().Describe() is { } refused)
+            {
+                return TypedResults.Problem($"the {kind} store answers but refuses writes: {refused}", statusCode: StatusCodes.Status503ServiceUnavailable, title: "store not writable");
+            }
+
             var monitor = board.Monitor.Status(time.GetUtcNow());
             var monitorDto = new MonitorHealthDto(monitor.Overloaded, monitor.Reason, monitor.MaxLag.TotalMilliseconds, monitor.MaxStoreWrite.TotalMilliseconds);
             return TypedResults.Ok(new ControllerHealthDto("ok", version, kind, latency.TotalMilliseconds, clock.StartedAt, config.Current.Components.Count, monitorDto));

@@ -41,6 +41,18 @@ internal static partial class ServerLog
     [LoggerMessage(1010, LogLevel.Critical, "Could not write the audit entry for {Action}")]
     public static partial void AuditFailed(ILogger logger, Exception exception, string action);
 
+    [LoggerMessage(1011, LogLevel.Critical, "The store refuses writes: {Status}")]
+    public static partial void StoreWritesFailing(ILogger logger, string status);
+
+    [LoggerMessage(1012, LogLevel.Warning, "The store takes writes again")]
+    public static partial void StoreWritesBack(ILogger logger);
+
+    [LoggerMessage(1013, LogLevel.Critical, "The store's disk is full: {Reserve}; samples and traffic totals are kept in memory only until there is room again")]
+    public static partial void StoreDiskFull(ILogger logger, string reserve);
+
+    [LoggerMessage(1014, LogLevel.Error, "Could not take the store's reserve; trying again")]
+    public static partial void StoreReserveFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(1020, LogLevel.Information, "Deploy of {Version} of {Component} finished: {How}; it bakes now")]
     public static partial void DeployFinished(ILogger logger, string component, string version, string how);
 

@@ -25,6 +25,7 @@ internal sealed class ControllerMetrics
         ProbeScheduleLag = Registry.Histogram("rewind_probe_schedule_lag_seconds", "How late probe runs (loop=probe) and the controller's own 250ms timer ticks (loop=timer) started after they were due.", LagBounds, "loop");
         StoreWriteDuration = Registry.Histogram("rewind_store_write_seconds", "How long writing a probe sample to the store took.", LagBounds);
         MonitorOverloaded = Registry.Gauge("rewind_monitor_overloaded", "1 while the controller counts itself overloaded (timeouts it sees are not believed), else 0.");
+        StoreWritable = Registry.Gauge("rewind_store_writable", "1 while the store takes the controller's writes (samples, traffic), 0 while it refuses them (its disk full, say).");
         RollbacksHeld = Registry.Counter("rewind_rollbacks_held_total", "Automatic rollbacks held because the failure was inconclusive (the controller overloaded, or most components failing alike).", "component", "policy");
         IncidentsOpen = Registry.Gauge("rewind_incidents_open", "Open incidents by severity.", "severity");
     }
@@ -48,6 +49,8 @@ internal sealed class ControllerMetrics
     public Gauge OutboxFailed { get; }
 
     public Gauge StoreUp { get; }
+
+    public Gauge StoreWritable { get; }
 
     public Gauge StoreLatency { get; }
 

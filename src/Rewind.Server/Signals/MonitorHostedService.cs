@@ -15,6 +15,7 @@ internal sealed class MonitorHostedService(
     ConfigHolder config,
     IProbe probe,
     IStore store,
+    StoreWrites writes,
     HealthBoard board,
     DecisionEngine engine,
     ControllerMetrics metrics,
@@ -41,13 +42,16 @@ internal sealed class MonitorHostedService(
             await DecideAsync(sample, cancellationToken);
         }, ex => ServerLog.MonitorLoopFailed(logger, ex, component, name), stoppingToken);
 
-    /// <summary>Writes the sample and tells the monitor's health how long the store took, also when it failed.</summary>
+    /// <summary>
+    /// Writes the sample and tells the monitor's health how long the store took, also when it failed. A sample the store
+    /// refuses (its disk full, say) is kept in memory only: the decision never waits on it (see <see cref="StoreWrites"/>).
+    /// </summary>
     private async Task WriteAsync(ProbeSample sample, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         try
         {
-            await store.AddSampleAsync(sample, cancellationToken);
+            await writes.TryAsync("samples", () => store.AddSampleAsync(sample, cancellationToken), cancellationToken);
         }
         finally
         {

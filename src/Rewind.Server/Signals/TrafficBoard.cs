@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Rewind.Core.Signals;
 using Rewind.Core.Signals.Metrics;
 using Rewind.Core.Storage;
+using Rewind.Server.Hosting;
 
 namespace Rewind.Server.Signals;
 
@@ -10,7 +11,7 @@ namespace Rewind.Server.Signals;
 /// health" for bake), kept in the store so a restarted controller still knows what its last known good served; the
 /// newest delta of every scrape; and, in memory for the dashboard's charts, the last <see cref="HistoryLength"/> deltas of each component.
 /// </summary>
-internal sealed class TrafficBoard(IStore store, TimeProvider time)
+internal sealed class TrafficBoard(IStore store, StoreWrites writes, TimeProvider time)
 {
     /// <summary>Deltas kept per component for charts. Default 240 (two minutes of 500 ms scrapes).</summary>
     public const int HistoryLength = 240;
@@ -31,15 +32,24 @@ internal sealed class TrafficBoard(IStore store, TimeProvider time)
             }
         }
 
-        if (version is not null && delta.Requests > 0)
+        if (version is null)
         {
-            await store.AddReleaseTrafficAsync(component, version, delta.Requests, delta.Bad, time.GetUtcNow(), cancellationToken);
+            return;
         }
 
-        if (version is not null && delta.Latency is [.., (_, > 0)])
+        // A total the store refuses is lost for the baseline, not for the decision: the test in memory has the delta.
+        await writes.TryAsync("traffic totals", async () =>
         {
-            await store.AddReleaseLatencyAsync(component, version, delta.Latency, cancellationToken);
-        }
+            if (delta.Requests > 0)
+            {
+                await store.AddReleaseTrafficAsync(component, version, delta.Requests, delta.Bad, time.GetUtcNow(), cancellationToken);
+            }
+
+            if (delta.Latency is [.., (_, > 0)])
+            {
+                await store.AddReleaseLatencyAsync(component, version, delta.Latency, cancellationToken);
+            }
+        }, cancellationToken);
     }
 
     /// <summary>The release's latency histogram totals, cumulative per bucket bound, ascending; empty when none was counted.</summary>
