@@ -59,15 +59,14 @@ public static class OutsideText
                 continue;
             }
 
-            _ = c switch
+            if (Escape(c) is { } escape)
             {
-                '\\' => builder.Append(@"\\"),
-                '\n' => builder.Append(@"\n"),
-                '\r' => builder.Append(@"\r"),
-                '\t' => builder.Append(@"\t"),
-                _ when IsInvisible(c) => builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}"),
-                _ => builder.Append(c),
-            };
+                builder.Append(escape);
+            }
+            else
+            {
+                builder.Append(c);
+            }
         }
 
         return builder.ToString();
@@ -80,6 +79,16 @@ public static class OutsideText
     /// <summary>A field of the message document: the excerpt on one line and the omission, no quotes (the JSON string is the quote).</summary>
     public static string? Capped(string? value) =>
         value is null ? null : OneLine(Excerpt(value, out var omitted)) + Omission(omitted);
+
+    private static string? Escape(char c) => c switch
+    {
+        '\\' => @"\\",
+        '\n' => @"\n",
+        '\r' => @"\r",
+        '\t' => @"\t",
+        _ when IsInvisible(c) => string.Create(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}"),
+        _ => null,
+    };
 
     private static bool IsInvisible(char c) =>
         char.IsControl(c) || char.IsSurrogate(c) || CharUnicodeInfo.GetUnicodeCategory(c)

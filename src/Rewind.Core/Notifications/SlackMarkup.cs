@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Rewind.Core.Notifications;
 
 /// <summary>
@@ -13,19 +11,7 @@ internal sealed class SlackMarkup : TextMarkup
     public override string Own(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var builder = new StringBuilder(value.Length);
-        foreach (var c in value)
-        {
-            _ = c switch
-            {
-                '&' => builder.Append("&amp;"),
-                '<' => builder.Append("&lt;"),
-                '>' => builder.Append("&gt;"),
-                _ => builder.Append(c),
-            };
-        }
-
-        return builder.ToString();
+        return value.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
     }
 
     protected override string Quote(string oneLine) => $"`{Own(oneLine.Replace('`', 'ˋ').Replace('@', '＠'))}`";
