@@ -4,8 +4,9 @@ namespace Rewind.Core.Notifications;
 
 /// <summary>
 /// A message text with <c>{{name}}</c> placeholders, e.g. <c>{{incident.id}}</c>. Deliberately tiny: no logic, no
-/// escapes, no filters. A placeholder the event cannot fill is an error when the template is parsed, never a blank at
-/// 3 a.m. A value missing at render time (a release nobody recorded) renders as <c>-</c>.
+/// filters. A placeholder the event cannot fill is an error when the template is parsed, never a blank at 3 a.m. A value
+/// missing at render time (a release nobody recorded) renders as <c>-</c>. Values are escaped for the channel's
+/// <see cref="TextMarkup"/> as they are put in; the template's own text is sent as written.
 /// </summary>
 public sealed class NotificationTemplate
 {
@@ -24,6 +25,16 @@ public sealed class NotificationTemplate
     [
         "escalation.policy", "escalation.level", "escalation.contacts",
     ];
+
+    /// <summary>
+    /// The placeholders whose values Rewind did not write: the monitored system's words (evidence and step output in
+    /// messages and errors, versions) and people's (reasons, notes, names). They are shown as <see cref="OutsideText"/>.
+    /// </summary>
+    private static readonly HashSet<string> Outside = new(StringComparer.Ordinal)
+    {
+        "incident.title", "incident.release", "entry.message", "entry.actor",
+        "rollback.from", "rollback.to", "rollback.requested-by", "rollback.error",
+    };
 
     private readonly IReadOnlyList<(string Literal, string? Placeholder)> _parts;
 
@@ -80,16 +91,26 @@ public sealed class NotificationTemplate
     public static NotificationTemplate Parse(string text, NotificationEvent kind) =>
         TryParse(text, kind, out var template, out var error) ? template : throw new FormatException(error);
 
-    public string Render(IReadOnlyDictionary<string, string?> values)
+    /// <summary>Whether the value of <paramref name="placeholder"/> comes from outside Rewind.</summary>
+    public static bool IsOutside(string placeholder) => Outside.Contains(placeholder);
+
+    /// <summary>The text with every placeholder replaced by its value as <paramref name="markup"/> shows it.</summary>
+    public string Render(IReadOnlyDictionary<string, string?> values, TextMarkup markup)
     {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(markup);
         var builder = new StringBuilder();
         foreach (var (literal, placeholder) in _parts)
         {
             builder.Append(literal);
-            if (placeholder is not null)
+            if (placeholder is null)
             {
-                builder.Append(values.TryGetValue(placeholder, out var value) && !string.IsNullOrEmpty(value) ? value : "-");
+                continue;
             }
+
+            builder.Append(values.TryGetValue(placeholder, out var value) && !string.IsNullOrEmpty(value)
+                ? IsOutside(placeholder) ? markup.Outside(value) : markup.Own(value)
+                : "-");
         }
 
         return builder.ToString();

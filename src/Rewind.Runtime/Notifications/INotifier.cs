@@ -16,7 +16,11 @@ public interface INotifier
 /// <param name="Payload">The JSON document of the message (webhook body, command stdin).</param>
 public sealed record Notification(string DeliveryId, string Event, string Text, string Payload)
 {
-    public string Subject => Text.Split('\n', 2)[0].Trim();
+    /// <summary>
+    /// The first line, with any control character left in it (a carriage return from a template) as a space: a
+    /// subject never breaks its header line, so it can neither add a header nor make the relay refuse the message.
+    /// </summary>
+    public string Subject => string.Concat(Text.Split('\n', 2)[0].Select(c => char.IsControl(c) ? ' ' : c)).Trim();
 }
 
 /// <summary>Delivered, or why not (<c>status 503</c>, <c>connection refused</c>, <c>timeout after 10s</c>).</summary>

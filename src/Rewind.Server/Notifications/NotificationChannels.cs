@@ -15,6 +15,9 @@ namespace Rewind.Server.Notifications;
 internal sealed record NotificationChannel(string Name, ChannelConfig Config, INotifier Notifier, RateLimiter RateLimiter, IReadOnlyDictionary<NotificationEvent, NotificationTemplate> Templates)
 {
     public bool Wants(NotificationEvent kind, Severity severity) => Config.Events.Contains(kind) && severity <= Config.MinSeverity;
+
+    /// <summary>Slack's mrkdwn for a Slack-compatible webhook; plain text for webhooks, commands and email.</summary>
+    public TextMarkup Markup => Config.Slack is null ? TextMarkup.Plain : TextMarkup.Slack;
 }
 
 /// <summary>The channels of the config in force and their templates, built once at start.</summary>

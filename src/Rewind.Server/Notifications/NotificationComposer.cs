@@ -13,6 +13,10 @@ namespace Rewind.Server.Notifications;
 /// Turns one timeline entry into the outbox messages of the channels that want it: the event, the text rendered from
 /// its template with the incident (and rollback) as they are now, and the JSON document webhooks and commands get.
 /// </summary>
+/// <remarks>
+/// The text is escaped for each channel's markup as it is rendered (<see cref="TextMarkup"/>). The document's fields
+/// that come from outside Rewind carry <see cref="OutsideText.Capped"/> excerpts: the JSON string is their quote.
+/// </remarks>
 internal sealed class NotificationComposer(IStore store, NotificationChannels channels, ConfigHolder config)
 {
     public async Task<IReadOnlyList<NewNotification>> ComposeAsync(SequencedTimelineEvent item, DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -38,7 +42,7 @@ internal sealed class NotificationComposer(IStore store, NotificationChannels ch
         return [.. targets.Select(channel =>
         {
             var deliveryId = Guid.NewGuid().ToString();
-            var text = channel.Templates[kind].Render(values);
+            var text = channel.Templates[kind].Render(values, channel.Markup);
             var payload = Payload(deliveryId, channel.Name, kind, text, incident, rollback, level, item);
             return new NewNotification(deliveryId, channel.Name, item.Seq, incident.Id, kind, text, payload, now);
         })];
@@ -88,19 +92,19 @@ internal sealed class NotificationComposer(IStore store, NotificationChannels ch
                 ["component"] = incident.Component,
                 ["severity"] = incident.Severity.ToString(),
                 ["status"] = incident.Status.ToString().ToLowerInvariant(),
-                ["title"] = incident.Title,
+                ["title"] = OutsideText.Capped(incident.Title),
                 ["policy"] = incident.Policy,
-                ["release"] = incident.Release,
+                ["release"] = OutsideText.Capped(incident.Release),
                 ["openedAt"] = Time(incident.OpenedAt),
             },
             ["rollback"] = rollback is null ? null : new JsonObject
             {
                 ["id"] = rollback.Id,
-                ["from"] = rollback.FromVersion,
-                ["to"] = rollback.ToVersion,
+                ["from"] = OutsideText.Capped(rollback.FromVersion),
+                ["to"] = OutsideText.Capped(rollback.ToVersion),
                 ["status"] = rollback.Status.ToString().ToLowerInvariant(),
-                ["requestedBy"] = rollback.RequestedBy,
-                ["error"] = rollback.Error,
+                ["requestedBy"] = OutsideText.Capped(rollback.RequestedBy),
+                ["error"] = OutsideText.Capped(rollback.Error),
             },
             ["escalation"] = level is null ? null : new JsonObject
             {
@@ -113,8 +117,8 @@ internal sealed class NotificationComposer(IStore store, NotificationChannels ch
                 ["seq"] = item.Seq,
                 ["at"] = Time(item.Entry.At),
                 ["kind"] = item.Entry.Kind,
-                ["message"] = item.Entry.Message,
-                ["actor"] = item.Entry.Actor,
+                ["message"] = OutsideText.Capped(item.Entry.Message),
+                ["actor"] = OutsideText.Capped(item.Entry.Actor),
             },
         };
         return document.ToJsonString(RewindJson.Options);

@@ -1,10 +1,26 @@
 using Rewind.Core.Incidents;
 using Rewind.Core.Notifications;
+using Rewind.TestUtils;
 
 namespace Rewind.Core.Tests.Notifications;
 
 public sealed class NotificationTemplateTests
 {
+    private static readonly string Project = Repository.TestProject("Rewind.Core.Tests");
+
+    /// <summary>A failed rollback whose every outside value is hostile: a reason, a name, a version and a health body.</summary>
+    private static readonly Dictionary<string, string?> Hostile = new(StringComparer.Ordinal)
+    {
+        ["incident.id"] = "INC-2026-03-14-0001",
+        ["incident.component"] = "web",
+        ["incident.severity"] = "P1",
+        ["incident.title"] = "web: manual rollback requested by <@U024BE7LH>: <!channel> <http://evil.example/ack|Click here to acknowledge> & more",
+        ["rollback.id"] = "RB-2026-03-14-0001",
+        ["rollback.from"] = "v2`<!here>`",
+        ["rollback.to"] = "v1",
+        ["rollback.error"] = "step 3 (http) failed: POST http://web/drain: status 500\n" + "line1\n[P1] ESCALATION forged\n" + new string('x', 10_000),
+    };
+
     private static readonly Dictionary<string, string?> Values = new(StringComparer.Ordinal)
     {
         ["incident.id"] = "INC-2026-03-14-0001",
@@ -18,7 +34,7 @@ public sealed class NotificationTemplateTests
     {
         var template = NotificationTemplate.Parse("{{incident.component}}: {{ incident.id }} } {not a placeholder}", NotificationEvent.Opened);
 
-        template.Render(Values).ShouldBe("web: INC-2026-03-14-0001 } {not a placeholder}");
+        template.Render(Values, TextMarkup.Plain).ShouldBe("web: INC-2026-03-14-0001 } {not a placeholder}");
     }
 
     [Fact]
@@ -26,7 +42,64 @@ public sealed class NotificationTemplateTests
     {
         var template = NotificationTemplate.Parse("{{rollback.id}} error: {{rollback.error}}; release {{incident.release}}", NotificationEvent.RollbackFailed);
 
-        template.Render(Values).ShouldBe("RB-2026-03-14-0001 error: -; release -");
+        template.Render(Values, TextMarkup.Plain).ShouldBe("RB-2026-03-14-0001 error: -; release -");
+    }
+
+    [Fact]
+    public void Render_Slack_TemplateTextAsWrittenAndValuesEscaped()
+    {
+        var template = NotificationTemplate.Parse("<!here> *{{incident.component}}* ({{rollback.from}} -> {{rollback.to}}): {{incident.title}}", NotificationEvent.RollbackFailed);
+
+        var text = template.Render(Hostile, TextMarkup.Slack);
+
+        text.ShouldStartWith("<!here> *web* (`v2ˋ&lt;!here&gt;ˋ` -> v1): `web: manual rollback requested by &lt;＠U024BE7LH&gt;: &lt;!channel&gt; ");
+        text.ShouldEndWith("&lt;http://evil.example/ack|Click here to acknowledge&gt; &amp; more`");
+    }
+
+    [Fact]
+    public void Render_Plain_OutsideValuesQuotedOnOneLineOwnValuesAsTheyAre()
+    {
+        var template = NotificationTemplate.Parse("{{incident.component}} {{rollback.to}}\nError: {{rollback.error}}", NotificationEvent.RollbackFailed);
+
+        var lines = template.Render(Hostile, TextMarkup.Plain).Split('\n');
+
+        lines.Length.ShouldBe(2);
+        lines[0].ShouldBe("web v1");
+        lines[1].ShouldStartWith("Error: \"step 3 (http) failed: POST http://web/drain: status 500\\nline1\\n[P1] ESCALATION forged\\nxxx");
+        lines[1].ShouldEndWith("x\"… (9,785 more characters)");
+    }
+
+    [Theory]
+    [InlineData("incident.title", true)]
+    [InlineData("incident.release", true)]
+    [InlineData("entry.message", true)]
+    [InlineData("entry.actor", true)]
+    [InlineData("rollback.from", true)]
+    [InlineData("rollback.to", true)]
+    [InlineData("rollback.requested-by", true)]
+    [InlineData("rollback.error", true)]
+    [InlineData("incident.id", false)]
+    [InlineData("incident.component", false)]
+    [InlineData("escalation.contacts", false)]
+    public void IsOutside_Placeholder_TrueForTextRewindDidNotWrite(string placeholder, bool expected)
+    {
+        NotificationTemplate.IsOutside(placeholder).ShouldBe(expected);
+    }
+
+    [Fact]
+    public void DefaultRollbackFailed_HostileValues_IsTheApprovedSlackText()
+    {
+        var template = NotificationTemplate.Parse(DefaultTemplates.For(NotificationEvent.RollbackFailed), NotificationEvent.RollbackFailed);
+
+        Approved.Verify("notification-rollback-failed-slack", template.Render(Hostile, TextMarkup.Slack), Project);
+    }
+
+    [Fact]
+    public void DefaultRollbackFailed_HostileValues_IsTheApprovedPlainText()
+    {
+        var template = NotificationTemplate.Parse(DefaultTemplates.For(NotificationEvent.RollbackFailed), NotificationEvent.RollbackFailed);
+
+        Approved.Verify("notification-rollback-failed-plain", template.Render(Hostile, TextMarkup.Plain), Project);
     }
 
     [Fact]
@@ -34,7 +107,7 @@ public sealed class NotificationTemplateTests
     {
         NotificationTemplate.TryParse("all quiet", NotificationEvent.Resolved, out var template, out _).ShouldBeTrue();
 
-        template.Render(Values).ShouldBe("all quiet");
+        template.Render(Values, TextMarkup.Plain).ShouldBe("all quiet");
     }
 
     [Theory]
@@ -54,7 +127,7 @@ public sealed class NotificationTemplateTests
     {
         foreach (var kind in NotificationEvents.All)
         {
-            var text = NotificationTemplate.Parse(DefaultTemplates.For(kind), kind).Render(Values);
+            var text = NotificationTemplate.Parse(DefaultTemplates.For(kind), kind).Render(Values, TextMarkup.Plain);
 
             text.Split('\n')[0].ShouldContain("web");
             text.ShouldContain("rewind ");

@@ -35,6 +35,30 @@ public sealed class NotifierTests
     }
 
     [Fact]
+    public async Task EmailNotifier_CarriageReturnInTheFirstLine_IsSentWithASubjectOnOneLine()
+    {
+        await using var sink = await SmtpSink.StartAsync();
+        var notifier = new EmailNotifier(new EmailSettings("127.0.0.1", sink.Port, false, "rewind@example.org", ["oncall@example.org"]), TimeSpan.FromSeconds(10), TimeProvider.System);
+
+        var result = await notifier.SendAsync(Message with { Text = "[P1] web down\rBcc: evil@example.org\u2028X-Forged: 1\nbody" });
+
+        result.ShouldBe(NotifyResult.Ok);
+        var received = sink.Messages().ShouldHaveSingleItem();
+        received.GetProperty("subject").GetString().ShouldBe("[P1] web down Bcc: evil@example.org\u2028X-Forged: 1");
+        received.GetProperty("to").EnumerateArray().Select(e => e.GetString()).ShouldBe(["oncall@example.org"]);
+    }
+
+    [Theory]
+    [InlineData("[P1] web: down\nmore", "[P1] web: down")]
+    [InlineData("[P1] web: down\r\nmore", "[P1] web: down")]
+    [InlineData("a\rBcc: evil@example.org\nmore", "a Bcc: evil@example.org")]
+    [InlineData("tab\there\u0000nul", "tab here nul")]
+    public void Subject_Text_IsTheFirstLineWithoutControlCharacters(string text, string subject)
+    {
+        (Message with { Text = text }).Subject.ShouldBe(subject);
+    }
+
+    [Fact]
     public async Task EmailNotifier_NothingListening_FailsAsAValue()
     {
         var notifier = new EmailNotifier(new EmailSettings("127.0.0.1", Rewind.Runtime.Samples.SampleRelease.FreeLoopbackPort(), false, "rewind@example.org", ["oncall@example.org"]), TimeSpan.FromSeconds(5), TimeProvider.System);

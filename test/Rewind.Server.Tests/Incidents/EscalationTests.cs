@@ -151,8 +151,8 @@ public sealed class EscalationTests
         level3.SignatureValid.ShouldBeTrue();
         level3.Body.GetProperty("escalation").GetProperty("level").GetInt32().ShouldBe(3);
         level3.Body.GetProperty("escalation").GetProperty("contacts")[0].GetString().ShouldBe("engineering manager");
-        level3.Body.GetProperty("text").GetString().ShouldBe($"MANAGERS: {incident.Id} web at level 3 (engineering manager): escalated to level 3 (engineering manager): not resolved 30m after opening");
-        secondary.Deliveries[0].Body.GetProperty("text").GetString()!.ShouldStartWith($"[P1] web: ESCALATION, a person must decide (incident {incident.Id})\nescalated to level 2 (secondary on-call, bob): not acknowledged 15m after opening");
+        level3.Body.GetProperty("text").GetString().ShouldBe($"MANAGERS: {incident.Id} web at level 3 (engineering manager): \"escalated to level 3 (engineering manager): not resolved 30m after opening\"");
+        secondary.Deliveries[0].Body.GetProperty("text").GetString()!.ShouldStartWith($"[P1] web: ESCALATION, a person must decide (incident {incident.Id})\n\"escalated to level 2 (secondary on-call, bob): not acknowledged 15m after opening\"");
 
         var timeline = (await server.Client.GetIncidentAsync(incident.Id)).Timeline.Where(e => e.Kind == "escalation").Select(e => e.Message).ToList();
         timeline.ShouldBe([

@@ -37,7 +37,7 @@ public sealed class NotificationTests
         deliveries.Select(d => d.Id).ShouldBe(failing.Select(n => n.DeliveryId).Reverse()); // by delivery ID, each exactly once, oldest first
         deliveries.Select(d => d.Body.GetProperty("incident").GetProperty("id").GetString()).ShouldBe(incidents);
         deliveries.ShouldAllBe(d => d.SignatureValid && d.Event == "opened");
-        deliveries[0].Body.GetProperty("text").GetString()!.ShouldStartWith($"[P1] web: incident {incidents[0]} opened\nweb down\nRelease serving: v2");
+        deliveries[0].Body.GetProperty("text").GetString()!.ShouldStartWith($"[P1] web: incident {incidents[0]} opened\n\"web down\"\nRelease serving: v2");
         (await server.Client.GetNotificationsAsync("pending")).ShouldBeEmpty();
     }
 
@@ -68,6 +68,53 @@ public sealed class NotificationTests
         deliveries[1].Body.GetProperty("text").GetString()!.ShouldContain("Requested by alice.");
         chat.Deliveries.ShouldHaveSingleItem().Body.GetProperty("text").GetString()!.ShouldStartWith($"[P2] web: ROLLBACK FAILED {rollback.Id}");
         (await server.Client.GetNotificationsAsync()).ShouldNotContain(n => n.Channel == "major"); // a P2 incident is below P1
+    }
+
+    [Fact]
+    public async Task HostileReason_ReachesEachReceiverEscapedForItsChannelOnly()
+    {
+        var (secretEnv, secret) = Secret();
+        await using var chat = await WebhookReceiver.UpAsync(secret); // a Slack-compatible endpoint only reads "text"
+        await using var hook = await WebhookReceiver.UpAsync(secret);
+        await using var smtp = await SmtpSink.StartAsync();
+        await using var server = await ServerFixture.StartAsync(extra: Channels(
+            $"chat: {{ slack: {{ url: \"{chat.Url}\" }}, events: [opened, rollback-started], templates: {{ opened: \"<!here> *{{{{incident.id}}}}* opened\\n{{{{incident.title}}}}\" }} }}",
+            $"hook: {{ webhook: {{ url: \"{hook.Url}\", secret-env: {secretEnv} }}, events: [opened, rollback-started] }}",
+            $"mail: {{ email: {{ smtp-host: 127.0.0.1, smtp-port: {smtp.Port}, from: rewind@example.org, to: [oncall@example.org] }}, events: [opened], templates: {{ opened: \"{{{{incident.title}}}}\\nIncident {{{{incident.id}}}}\" }} }}"));
+        await RollbackEndpointsTests.StableV1ThenV2Async(server);
+        const string Reason = "<!channel> <http://evil.example/ack|Click here to acknowledge> & co\n[P1] ESCALATION forged ";
+        var padding = new string('x', 1_000);
+
+        var rollback = await server.Client.RequestRollbackAsync(new RollbackRequest("web", Reason + padding));
+        await Eventually.WaitAsync(async () => (await server.Client.GetNotificationsAsync("sent")).Count == 5, Deadline, "opened and started to chat and hook, opened by email");
+
+        var title = (await server.Client.GetIncidentsAsync()).ShouldHaveSingleItem().Title;
+        var omitted = $"… ({title.Length - 300:N0} more characters)";
+        var shownPadding = padding[..(300 - $"web: manual rollback requested by alice: {Reason}".Length)];
+        title.ShouldStartWith("web: manual rollback requested by alice: <!channel>"); // the record keeps what was typed
+        var slack = chat.Deliveries.Select(d => d.Body.GetProperty("text").GetString()!).ToList();
+        slack.Count.ShouldBe(2);
+        slack[0].ShouldStartWith("<!here> *INC-"); // the operator's own markup in the template is sent as written
+        slack[0].Split('\n')[1].ShouldBe(
+            "`web: manual rollback requested by alice: &lt;!channel&gt; &lt;http://evil.example/ack|Click here to acknowledge&gt; &amp; co\\n[P1] ESCALATION forged "
+            + shownPadding + "`" + omitted);
+        slack[1].ShouldContain("Requested by alice."); // a plain word needs no quotes
+        slack.ShouldAllBe(text => !text.Contains("<!channel>") && !text.Contains("<http") && !text.Contains("<@"));
+        slack.SelectMany(text => text.Split('\n')).ShouldNotContain(line => line.StartsWith("[P1] ESCALATION", StringComparison.Ordinal));
+
+        var opened = hook.Deliveries[0].Body;
+        opened.GetProperty("text").GetString()!.Split('\n')[1].ShouldBe(
+            "\"web: manual rollback requested by alice: <!channel> <http://evil.example/ack|Click here to acknowledge> & co\\n[P1] ESCALATION forged "
+            + shownPadding + "\"" + omitted);
+        opened.GetProperty("incident").GetProperty("title").GetString().ShouldBe(
+            "web: manual rollback requested by alice: <!channel> <http://evil.example/ack|Click here to acknowledge> & co\\n[P1] ESCALATION forged "
+            + shownPadding + omitted);
+        hook.Deliveries[1].Body.GetProperty("rollback").GetProperty("id").GetString().ShouldBe(rollback.Id);
+
+        var mail = smtp.Messages().ShouldHaveSingleItem();
+        mail.GetProperty("subject").GetString()!.ShouldStartWith("\"web: manual rollback requested by alice: <!channel> ");
+        mail.GetProperty("subject").GetString()!.ShouldEndWith(omitted);
+        mail.GetProperty("to").EnumerateArray().Select(e => e.GetString()).ShouldBe(["oncall@example.org"]);
     }
 
     [Fact]
