@@ -124,7 +124,7 @@ public static partial class ConfigFileCopies
         try
         {
             File.CreateSymbolicLink(temporary, target);
-            File.Move(temporary, destination, overwrite: true);
+            ReleaseDirectory.Rename(temporary, destination);
         }
         finally
         {
