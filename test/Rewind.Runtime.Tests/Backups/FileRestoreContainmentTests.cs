@@ -85,6 +85,18 @@ public sealed class FileRestoreContainmentTests : IDisposable
         Directory.Exists(Destination).ShouldBeFalse();
     }
 
+    [Fact]
+    public async Task VerifyAsync_ManifestPathClimbingOut_IsAnErrorFinding_AndIsNotRead()
+    {
+        var set = await BackUpAsync();
+        var (entry, _) = await TamperAsync(set, "a path climbing out");
+
+        var report = await new BackupVerifier(_repository).VerifyAsync(new VerificationRequest { RequireBaseBackup = false });
+
+        report.Findings.Select(f => f.ToString()).ShouldBe([$"error: files/{set.SetId}/{entry}: the manifest entry climbs out with '..': the set is corrupt; not read"]);
+        report.FilesChecked.ShouldBe(set.Files.Count);
+    }
+
     private async Task<FileSetManifest> BackUpAsync()
     {
         var backup = await new FileBackup(_repository).RunAsync(new FileBackupRequest([Source]));
