@@ -11,7 +11,7 @@ public static partial class ConfigFileCopies
     private static (int Replaced, int Unchanged, int Removed) Apply(string copyDirectory, IReadOnlyList<FileCopyPlacement> placements)
     {
         int replaced = 0, unchanged = 0, removed = 0;
-        var wanted = placements.Where(p => p.Relative is not null).Select(p => p.Entry.Path).ToHashSet(StringComparer.Ordinal);
+        var wanted = placements.Where(p => p.Entry.Kind is FileCopyEntry.File or FileCopyEntry.Link).Select(p => p.Entry.Path).ToHashSet(StringComparer.Ordinal);
         foreach (var placement in placements)
         {
             var entry = placement.Entry;

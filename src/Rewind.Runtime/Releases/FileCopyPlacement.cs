@@ -89,6 +89,7 @@ internal sealed record FileCopyPlacement(FileCopyEntry Entry, string Root, strin
         return null;
     }
 
+    /// <summary>A path is listed twice only when declared paths overlap (a file and the directory holding it), then alike but for where its copy is kept.</summary>
     private static string? Twice(FileCopyEntry entry, Dictionary<string, FileCopyEntry> seen) =>
-        seen.TryAdd(entry.Path, entry) || seen[entry.Path] == entry ? null : "is listed twice, differently";
+        seen.TryAdd(entry.Path, entry) || seen[entry.Path] with { Copy = entry.Copy } == entry ? null : "is listed twice, differently";
 }

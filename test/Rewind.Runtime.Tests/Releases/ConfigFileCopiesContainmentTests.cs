@@ -115,6 +115,21 @@ public sealed class ConfigFileCopiesContainmentTests : IDisposable
         TreeSnapshot.Of(Outside).ShouldBe(outside);
     }
 
+    [Fact]
+    public void Restore_OverlappingDeclaredPaths_RestoresTheFileHeldTwiceWithoutRemovingIt()
+    {
+        var a = Path.Combine(ConfD, "a.conf");
+        string[] paths = [ConfD, a];
+        ConfigFileCopies.Take(paths, Copy, "v1", T0);
+        Write(a, "a v2\n");
+
+        var result = ConfigFileCopies.Restore(Copy, paths, FilesRestoreStep.UndoDirectory(Store, "RB-4"), "RB-4", T0);
+
+        result.Succeeded.ShouldBeTrue(result.Message);
+        (result.Replaced, result.Unchanged, result.Removed).ShouldBe((1, 1, 0));
+        File.ReadAllText(a).ShouldBe("a v1\n");
+    }
+
     /// <summary>Rewrites the manifest of v1 as a tamperer would (checksums still matching); returns the entry and the problem expected.</summary>
     private (string Entry, string Problem) Tamper(string tampering)
     {
