@@ -3,8 +3,9 @@ using System.Text.Json.Serialization;
 namespace Rewind.Core.Runbooks;
 
 /// <summary>
-/// Restores the configuration files of the target release from the copy recorded with it: the copy is checked first,
-/// the current files are kept in <see cref="UndoDirectory"/>, then each file is replaced with one atomic rename.
+/// Restores the configuration files of the target release from the copy recorded with it: the copy is checked first
+/// (every entry one of <see cref="Paths"/> or beneath a declared directory, reached without a symbolic link, every file
+/// whole), the current files are kept in <see cref="UndoDirectory"/>, then each file is replaced with one atomic rename.
 /// Idempotent: a re-run keeps the first undo copy and replaces only files that still differ.
 /// </summary>
 public sealed record FilesRestoreStep(string Store, IReadOnlyList<string> Paths, string TargetVersion, string? FromVersion) : PlanStep
@@ -26,7 +27,8 @@ public sealed record FilesRestoreStep(string Store, IReadOnlyList<string> Paths,
 
     public override string Describe() =>
         $"restore files [{string.Join(", ", Paths)}] from {CopyDirectory} (copy of {TargetVersion}, checked against its manifest first; "
-        + $"was {FromVersion ?? "unknown"}): the current files kept in {Path.Combine(Store, "undo")}/<rollback>, then each file replaced by one atomic rename";
+        + $"was {FromVersion ?? "unknown"}): touches only these paths and what lies beneath them, following no symbolic link (a copy naming anything else is refused as corrupt); "
+        + $"the current files kept in {Path.Combine(Store, "undo")}/<rollback>, then each file replaced by one atomic rename";
 }
 
 /// <summary>Where a files provider keeps its copies.</summary>

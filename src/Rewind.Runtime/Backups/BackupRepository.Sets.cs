@@ -28,7 +28,10 @@ public sealed partial class BackupRepository
 
     /// <summary>Where a backed-up file is stored: <c>files/&lt;id&gt;/data/&lt;path&gt;[.gz][.enc]</c>.</summary>
     internal string FileSetFilePath(string setId, ManifestFile file) =>
-        Path.Combine(SetDirectory(SetKind.Files, setId), StoredFilesFolder, StoredName(file.Path, file.Compression, file.Encrypted));
+        Path.Combine(FileSetDataDirectory(setId), StoredName(file.Path, file.Compression, file.Encrypted));
+
+    /// <summary>Where a file set's files are stored: <c>files/&lt;id&gt;/data</c>.</summary>
+    internal string FileSetDataDirectory(string setId) => Path.Combine(SetDirectory(SetKind.Files, setId), StoredFilesFolder);
 
     /// <summary>Every complete dump set, oldest first; one whose manifest cannot be read is left out (verification reports it).</summary>
     public async Task<IReadOnlyList<DumpManifest>> ListDumpsAsync(CancellationToken cancellationToken = default) =>

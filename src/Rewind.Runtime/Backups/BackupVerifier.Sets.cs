@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Rewind.Core.Backups;
+using Rewind.Runtime.Paths;
 
 namespace Rewind.Runtime.Backups;
 
@@ -25,7 +26,7 @@ public sealed partial class BackupVerifier
             else if (KeyUsable($"dumps/{id}", dump.KeyId, findings))
             {
                 dumps.Add(id);
-                work.AddRange(dump.Files.Select(file => ($"dumps/{id}/{file.Path}", _repository.DumpFilePath(id, file), file.Size, file.Sha256, file.StoredSize, file.Compression, file.Encrypted)));
+                work.AddRange(Contained($"dumps/{id}", dump.Files, findings).Select(file => ($"dumps/{id}/{file.Path}", _repository.DumpFilePath(id, file), file.Size, file.Sha256, file.StoredSize, file.Compression, file.Encrypted)));
             }
         }
 
@@ -39,11 +40,30 @@ public sealed partial class BackupVerifier
             else if (KeyUsable($"files/{id}", set.KeyId, findings))
             {
                 fileSets.Add(id);
-                work.AddRange(set.Files.Select(file => ($"files/{id}/{file.Path}", _repository.FileSetFilePath(id, file), file.Size, file.Sha256, file.StoredSize, file.Compression, file.Encrypted)));
+                work.AddRange(Contained($"files/{id}", set.Files, findings).Select(file => ($"files/{id}/{file.Path}", _repository.FileSetFilePath(id, file), file.Size, file.Sha256, file.StoredSize, file.Compression, file.Encrypted)));
             }
         }
 
         return (dumps, fileSets);
+    }
+
+    /// <summary>
+    /// The files of a manifest whose paths stay beneath the set's directory; any other (a tampered manifest) is an error
+    /// finding and is never read.
+    /// </summary>
+    private static IEnumerable<ManifestFile> Contained(string subject, IEnumerable<ManifestFile> files, ConcurrentQueue<VerificationFinding> findings)
+    {
+        foreach (var file in files)
+        {
+            if (ContainedPath.TextProblem(file.Path) is { } problem)
+            {
+                findings.Enqueue(new VerificationFinding(FindingSeverity.Error, $"{subject}/{file.Path}", $"the manifest entry {problem}: the set is corrupt; not read"));
+            }
+            else
+            {
+                yield return file;
+            }
+        }
     }
 
     /// <summary>Every set of <paramref name="kind"/>, or only <paramref name="only"/> when it is one of that kind.</summary>

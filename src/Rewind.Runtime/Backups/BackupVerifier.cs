@@ -68,7 +68,7 @@ public sealed partial class BackupVerifier
         foreach (var set in sets.Where(set => KeyUsable(set.SetId, set.KeyId, findings)))
         {
             var directory = _repository.SetDirectory(set.SetId);
-            work.AddRange(set.Files.Select(file => ($"{set.SetId}/{file.Path}", BackupRepository.StoredFilePath(directory, file), file.Size, file.Sha256, file.StoredSize, file.Compression, file.Encrypted)));
+            work.AddRange(Contained(set.SetId, set.Files, findings).Select(file => ($"{set.SetId}/{file.Path}", BackupRepository.StoredFilePath(directory, file), file.Size, file.Sha256, file.StoredSize, file.Compression, file.Encrypted)));
         }
 
         foreach (var entry in wal.Where(entry => KeyUsable($"wal/{entry.Name}", entry.KeyId, findings)))

@@ -1,4 +1,5 @@
 using Rewind.Core.Backups;
+using Rewind.Runtime.Paths;
 
 namespace Rewind.Runtime.Backups;
 
@@ -6,9 +7,9 @@ namespace Rewind.Runtime.Backups;
 /// Restores a file backup set into a new directory, never over the live files: everything is written into a hidden
 /// directory beside the destination, each file checked against its size and SHA-256 and fsynced, modes and modification
 /// times as recorded, links recreated as links; then it is renamed to the destination. A failed restore leaves the
-/// destination as it was.
+/// destination as it was. Every path of the manifest stays beneath the destination (<see cref="CheckPaths"/>).
 /// </summary>
-public sealed class FileRestore
+public sealed partial class FileRestore
 {
     private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
@@ -61,6 +62,10 @@ public sealed class FileRestore
                 Duration = _timeProvider.GetElapsedTime(started),
             };
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Fail($"restoring file set {set.SetId} into {destination} failed: {ex.Message}; {destination} is as it was", set.SetId);
+        }
         finally
         {
             FileSystem.DeleteDirectory(staging);
@@ -83,25 +88,19 @@ public sealed class FileRestore
         return Directory.Exists(Path.GetDirectoryName(destination)) ? null : $"the parent of {destination} does not exist";
     }
 
-    /// <summary>Refuses a manifest whose paths could leave the destination (absolute, '..', empty parts).</summary>
-    private static string? CheckPaths(FileSetManifest set) =>
-        set.Directories.Select(d => d.Path).Concat(set.Files.Select(f => f.Path)).Concat(set.Links.Select(l => l.Path))
-            .FirstOrDefault(path => path.Length == 0 || path.StartsWith('/') || path.Split('/').Any(part => part is "" or "." or ".."))
-            is { } bad ? $"file set {set.SetId} holds the path '{bad}', which would leave the destination: refused" : null;
-
     /// <summary>Directories, then files in parallel (checked, fsynced, mode and time set), then links, then directory modes deepest first.</summary>
     private async Task<string?> WriteAsync(FileSetManifest set, string root, CancellationToken cancellationToken)
     {
         foreach (var directory in set.Directories)
         {
-            FileSystem.CreateDirectory(Path.Combine(root, directory.Path), Private);
+            FileSystem.CreateDirectory(ContainedPath.Resolve(root, directory.Path), Private);
         }
 
         var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _repository.Options.Parallelism), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(set.Files.OrderByDescending(file => file.Size), parallel, (file, token) =>
         {
-            if (WriteFile(set.SetId, file, Path.Combine(root, file.Path), token) is { } error)
+            if (WriteFile(set.SetId, file, root, token) is { } error)
             {
                 errors.Enqueue(error);
             }
@@ -116,28 +115,32 @@ public sealed class FileRestore
 
         foreach (var link in set.Links)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(root, link.Path))!);
-            File.CreateSymbolicLink(Path.Combine(root, link.Path), link.Target);
+            var path = ContainedPath.Resolve(root, link.Path);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.CreateSymbolicLink(path, link.Target);
         }
 
         foreach (var directory in set.Directories.OrderByDescending(d => d.Path.Length))
         {
-            FileSystem.SetMode(Path.Combine(root, directory.Path), (UnixFileMode)directory.Mode);
-            FileSystem.SyncDirectory(Path.Combine(root, directory.Path));
+            var path = ContainedPath.Resolve(root, directory.Path, followsLast: true);
+            FileSystem.SetMode(path, (UnixFileMode)directory.Mode);
+            FileSystem.SyncDirectory(path);
         }
 
         return null;
     }
 
-    private string? WriteFile(string setId, ManifestFile file, string path, CancellationToken cancellationToken)
+    private string? WriteFile(string setId, ManifestFile file, string root, CancellationToken cancellationToken)
     {
         try
         {
+            var path = ContainedPath.Resolve(root, file.Path);
+            var stored = ContainedPath.Resolve(_repository.FileSetDataDirectory(setId), BackupRepository.StoredName(file.Path, file.Compression, file.Encrypted), followsLast: true);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             (long Size, string Sha256) actual;
             using (var output = new FileStream(path, FileSystem.NewFile(file.Size, UnixFileMode.UserRead | UnixFileMode.UserWrite)))
             {
-                actual = StoredFile.Read(_repository.FileSetFilePath(setId, file), file.Compression, file.Encrypted, _repository.Options.Key, output, cancellationToken);
+                actual = StoredFile.Read(stored, file.Compression, file.Encrypted, _repository.Options.Key, output, cancellationToken);
                 output.Flush(flushToDisk: true);
             }
 

@@ -1,4 +1,5 @@
 using Rewind.Core.Backups;
+using Rewind.Runtime.Paths;
 
 namespace Rewind.Runtime.Backups;
 
@@ -8,16 +9,25 @@ public sealed partial class PointInTimeRestore
 
     /// <summary>
     /// Recreates the set's directories and files in <paramref name="restoring"/>, largest files first and in parallel,
-    /// each checked against its size and SHA-256 as it is written and flushed to disk. Returns the bytes written.
+    /// each checked against its size and SHA-256 as it is written and flushed to disk. Returns the bytes written. Every
+    /// path of the manifest is checked before anything is written and resolved beneath <paramref name="restoring"/> as it
+    /// is used (<see cref="ContainedPath"/>): a tampered manifest never writes outside it.
     /// </summary>
     private async Task<long> RestoreFilesAsync(BackupManifest manifest, string restoring, UnixOwner? owner, CancellationToken cancellationToken)
     {
+        if (manifest.Directories.Select(d => d.Path).Concat(manifest.Files.Select(f => f.Path))
+            .Select(path => ContainedPath.TextProblem(path) is { } problem ? $"the manifest entry '{path}' {problem}" : null)
+            .FirstOrDefault(problem => problem is not null) is { } corrupt)
+        {
+            throw new BackupIntegrityException($"{corrupt}: the set is corrupt, refused before anything was written");
+        }
+
         var setDirectory = _repository.SetDirectory(manifest.SetId);
         FileSystem.CreateDirectory(restoring, DirectoryMode);
         var directories = new List<string> { restoring };
         foreach (var directory in manifest.Directories.OrderBy(d => d.Path, StringComparer.Ordinal))
         {
-            var path = Resolve(restoring, directory.Path);
+            var path = ContainedPath.Resolve(restoring, directory.Path);
             FileSystem.CreateDirectory(path, (UnixFileMode)directory.Mode);
             directories.Add(path);
         }
@@ -46,9 +56,9 @@ public sealed partial class PointInTimeRestore
 
     private void RestoreFile(string setDirectory, string restoring, ManifestFile file, UnixOwner? owner, CancellationToken cancellationToken)
     {
-        var destination = Resolve(restoring, file.Path);
+        var destination = ContainedPath.Resolve(restoring, file.Path);
         var options = FileSystem.NewFile(file.Size, (UnixFileMode)file.Mode);
-        var stored = BackupRepository.StoredFilePath(setDirectory, file);
+        var stored = ContainedPath.Resolve(Path.Combine(setDirectory, BackupRepository.DataFolder), BackupRepository.StoredName(file.Path, file.Compression, file.Encrypted), followsLast: true);
         if (!File.Exists(stored))
         {
             throw new BackupIntegrityException($"{file.Path}: the stored file {stored} is missing");
@@ -70,14 +80,5 @@ public sealed partial class PointInTimeRestore
         {
             FileSystem.Chown(destination, user);
         }
-    }
-
-    /// <summary>A manifest path inside <paramref name="root"/>; a path that climbs out (a tampered manifest) is refused.</summary>
-    private static string Resolve(string root, string relativePath)
-    {
-        var full = Path.GetFullPath(Path.Combine(root, relativePath));
-        return full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)
-            ? full
-            : throw new BackupIntegrityException($"the manifest names a path outside the data directory: {relativePath}");
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Rewind.Runtime.Paths;
 
 namespace Rewind.Runtime.Releases;
 
@@ -8,10 +9,12 @@ public sealed record FilesRestoreResult(bool Succeeded, string Message, int Repl
 public static partial class ConfigFileCopies
 {
     /// <summary>
-    /// Puts the files of the copy in <paramref name="copyDirectory"/> in place. The copy is checked against its manifest
-    /// before anything changes; the current files are kept in <paramref name="undoDirectory"/> first (a re-run keeps the
-    /// first undo copy); then each file is written beside its place and renamed over it, and files under a declared
-    /// directory that the copy does not hold are removed. A failure part-way puts the undo copy back and says both.
+    /// Puts the files of the copy in <paramref name="copyDirectory"/> in place. Before anything changes, every entry of the
+    /// manifest is placed: it must be one of the declared <paramref name="paths"/> or a file or link beneath a declared
+    /// directory, reached without a symbolic link on the way (a manifest naming anything else is corrupt), and the copy is
+    /// checked against its manifest. The current files are kept in <paramref name="undoDirectory"/> first (a re-run keeps
+    /// the first undo copy); then each file is written beside its place and renamed over it, and files and links under a
+    /// declared directory that the copy does not hold are removed. A failure part-way puts the undo copy back and says both.
     /// </summary>
     public static FilesRestoreResult Restore(string copyDirectory, IReadOnlyList<string> paths, string undoDirectory, string label, DateTimeOffset now)
     {
@@ -21,23 +24,23 @@ public static partial class ConfigFileCopies
             return new FilesRestoreResult(false, $"no stored copy in {copyDirectory} (no {FileCopyManifest.FileName}); nothing was changed");
         }
 
-        if (Check(copyDirectory, manifest) is { Count: > 0 } problems)
+        if (Refusal(copyDirectory, "stored copy", manifest, paths, out var placements) is { } refused)
         {
-            return new FilesRestoreResult(false, $"the stored copy in {copyDirectory} is not whole: {string.Join("; ", problems)}; nothing was changed");
-        }
-
-        if (paths.Except(manifest.Entries.Select(e => e.Path), StringComparer.Ordinal).ToList() is { Count: > 0 } unknown)
-        {
-            return new FilesRestoreResult(false, $"the stored copy in {copyDirectory} does not cover {string.Join(", ", unknown)} (the paths changed since it was taken); nothing was changed");
+            return refused;
         }
 
         var undo = FileCopyManifest.Read(undoDirectory) ?? Take(paths, undoDirectory, label, now);
+        if (Refusal(undoDirectory, "undo copy", undo, paths, out var undoPlacements) is { } undoRefused)
+        {
+            return undoRefused;
+        }
+
         try
         {
-            var (replaced, unchanged, removed) = Apply(copyDirectory, manifest);
+            var (replaced, unchanged, removed) = Apply(copyDirectory, placements);
             return new FilesRestoreResult(
                 true,
-                string.Create(CultureInfo.InvariantCulture, $"restored {manifest.Files.Count()} file(s) of {manifest.Label} from {copyDirectory}: {replaced} replaced, {unchanged} unchanged, {removed} removed; the previous files ({undo.Files.Count()}) are kept in {undoDirectory}"),
+                string.Create(CultureInfo.InvariantCulture, $"restored {Described(manifest)} of {manifest.Label} from {copyDirectory}: {replaced} replaced, {unchanged} unchanged, {removed} removed; the previous files ({undo.Files.Count()}) are kept in {undoDirectory}"),
                 replaced,
                 unchanged,
                 removed);
@@ -46,7 +49,7 @@ public static partial class ConfigFileCopies
         {
             try
             {
-                Apply(undoDirectory, undo);
+                Apply(undoDirectory, undoPlacements);
                 return new FilesRestoreResult(false, $"restoring {manifest.Label} failed: {ex.Message}; the previous files were put back from {undoDirectory}");
             }
             catch (Exception back) when (back is IOException or UnauthorizedAccessException)
@@ -56,66 +59,24 @@ public static partial class ConfigFileCopies
         }
     }
 
-    private static (int Replaced, int Unchanged, int Removed) Apply(string copyDirectory, FileCopyManifest manifest)
+    /// <summary>Why the copy in <paramref name="directory"/> cannot be restored, or <see langword="null"/> with where each entry goes.</summary>
+    private static FilesRestoreResult? Refusal(string directory, string what, FileCopyManifest manifest, IReadOnlyList<string> paths, out IReadOnlyList<FileCopyPlacement> placements)
     {
-        int replaced = 0, unchanged = 0, removed = 0;
-        var wanted = manifest.Files.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
-        foreach (var entry in manifest.Entries)
-        {
-            switch (entry.Kind)
-            {
-                case FileCopyEntry.File when File.Exists(entry.Path) && new FileInfo(entry.Path).Length == entry.Size && Sha256(entry.Path) == entry.Sha256:
-                    SetMode(entry.Path, entry.Mode);
-                    unchanged++;
-                    break;
-                case FileCopyEntry.File:
-                    Replace(Path.Combine(copyDirectory, entry.Copy!), entry.Path, (UnixFileMode)entry.Mode);
-                    replaced++;
-                    break;
-                case FileCopyEntry.Directory:
-                    Directory.CreateDirectory(entry.Path);
-                    foreach (var extra in Directory.EnumerateFiles(entry.Path, "*", SearchOption.AllDirectories).Where(f => !wanted.Contains(f)).ToList())
-                    {
-                        File.Delete(extra);
-                        removed++;
-                    }
-
-                    break;
-                case FileCopyEntry.Absent when File.Exists(entry.Path):
-                    File.Delete(entry.Path);
-                    removed++;
-                    break;
-                case FileCopyEntry.Absent when Directory.Exists(entry.Path):
-                    removed += Directory.EnumerateFiles(entry.Path, "*", SearchOption.AllDirectories).Count();
-                    Directory.Delete(entry.Path, recursive: true);
-                    break;
-            }
-        }
-
-        return (replaced, unchanged, removed);
+        (placements, var corrupt) = FileCopyPlacement.Place(manifest, paths);
+        var problem = corrupt is not null
+            ? $"the {what} in {directory} is corrupt: {corrupt}; a restore touches only the declared paths"
+            : Check(directory, manifest) is { Count: > 0 } problems
+                ? $"the {what} in {directory} is not whole: {string.Join("; ", problems)}"
+                : paths.Except(manifest.Entries.Select(e => e.Path), StringComparer.Ordinal).ToList() is { Count: > 0 } unknown
+                    ? $"the {what} in {directory} does not cover {string.Join(", ", unknown)} (the paths changed since it was taken)"
+                    : FileCopyPlacement.DiskProblem(placements) is { } link
+                        ? $"the {what} in {directory} cannot be restored: {link}; a restore never writes through a symbolic link"
+                        : null;
+        return problem is null ? null : new FilesRestoreResult(false, $"{problem}; nothing was changed");
     }
 
-    /// <summary>Writes the new content beside the file, flushed to disk, then renames it over the file: a reader sees the old or the new file, never half of one.</summary>
-    private static void Replace(string source, string destination, UnixFileMode mode)
-    {
-        var directory = Path.GetDirectoryName(destination)!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(destination)}.rewind-{Guid.NewGuid():N}");
-        try
-        {
-            using (var from = File.OpenRead(source))
-            using (var to = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            {
-                from.CopyTo(to);
-                to.Flush(flushToDisk: true);
-            }
-
-            SetMode(temporary, (int)mode);
-            File.Move(temporary, destination, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-    }
+    private static string Described(FileCopyManifest manifest) =>
+        manifest.Links.Count() is var links and > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{manifest.Files.Count()} file(s) and {links} link(s)")
+            : string.Create(CultureInfo.InvariantCulture, $"{manifest.Files.Count()} file(s)");
 }

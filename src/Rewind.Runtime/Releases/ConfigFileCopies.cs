@@ -1,4 +1,6 @@
+using System.IO.Enumeration;
 using System.Security.Cryptography;
+using Rewind.Runtime.Paths;
 
 namespace Rewind.Runtime.Releases;
 
@@ -12,6 +14,8 @@ public static partial class ConfigFileCopies
     /// <summary>
     /// Takes a copy of <paramref name="paths"/> into <paramref name="destination"/> (which must not exist yet): files,
     /// directories with everything under them, and paths that do not exist (recorded as absent, so a restore removes them).
+    /// A declared path is taken as the config names it; beneath a declared directory no symbolic link is followed: a link
+    /// is recorded as a link with its target.
     /// </summary>
     public static FileCopyManifest Take(IReadOnlyList<string> paths, string destination, string label, DateTimeOffset now)
     {
@@ -32,9 +36,9 @@ public static partial class ConfigFileCopies
                 else if (Directory.Exists(path))
                 {
                     entries.Add(new FileCopyEntry(path, FileCopyEntry.Directory, Mode: ModeOf(path)));
-                    foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                    foreach (var file in Beneath(path).Order(StringComparer.Ordinal))
                     {
-                        entries.Add(CopyIn(file, staging, entries.Count));
+                        entries.Add(new FileInfo(file).LinkTarget is { } target ? new FileCopyEntry(file, FileCopyEntry.Link, Target: target) : CopyIn(file, staging, entries.Count));
                     }
                 }
                 else
@@ -55,15 +59,22 @@ public static partial class ConfigFileCopies
         }
     }
 
-    /// <summary>The problems of a stored copy (a file missing, or not matching its checksum); empty when it is whole.</summary>
+    /// <summary>
+    /// The problems of a stored copy (a file missing, kept outside the copy's directory or through a link, or not matching
+    /// its checksum); empty when it is whole.
+    /// </summary>
     public static IReadOnlyList<string> Check(string directory, FileCopyManifest manifest)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         var problems = new List<string>();
         foreach (var entry in manifest.Files)
         {
-            var copy = Path.Combine(directory, entry.Copy!);
-            if (!File.Exists(copy))
+            var copy = Path.Join(directory, entry.Copy);
+            if (ContainedPath.DiskProblem(directory, entry.Copy ?? "", followsLast: true) is { } outside)
+            {
+                problems.Add($"the copy of {entry.Path} ({entry.Copy}) {outside}");
+            }
+            else if (!File.Exists(copy))
             {
                 problems.Add($"the copy of {entry.Path} ({entry.Copy}) is missing");
             }
@@ -88,6 +99,16 @@ public static partial class ConfigFileCopies
 
         return new FileCopyEntry(path, FileCopyEntry.File, new FileInfo(target).Length, Sha256(target), ModeOf(path), copy);
     }
+
+    /// <summary>The files and links beneath <paramref name="directory"/>, walked without following a link.</summary>
+    private static FileSystemEnumerable<string> Beneath(string directory) =>
+        new FileSystemEnumerable<string>(directory, (ref FileSystemEntry entry) => entry.ToFullPath(), new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.None })
+        {
+            ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.IsDirectory || IsLink(ref entry),
+            ShouldRecursePredicate = (ref FileSystemEntry entry) => !IsLink(ref entry),
+        };
+
+    private static bool IsLink(ref FileSystemEntry entry) => entry.Attributes.HasFlag(FileAttributes.ReparsePoint);
 
     internal static string Sha256(string path)
     {

@@ -73,7 +73,7 @@ public static partial class ReleaseDirectory
         string.Equals(Path.TrimEndingDirectorySeparator(left), Path.TrimEndingDirectorySeparator(right), StringComparison.Ordinal);
 
     // File.Move refuses a symlink whose target is a directory, and would not replace one atomically; rename(2) does both.
-    private static void Rename(string from, string to)
+    internal static void Rename(string from, string to)
     {
         if (RenameNative(from, to) != 0)
         {

@@ -61,6 +61,7 @@ public sealed class ProviderConfigTests
         restore.Paths.ShouldBe(["/etc/rewind/conf/app.env", "/etc/shop/conf.d"]);
         plan.Steps[0].Describe().ShouldBe(
             "restore files [/etc/rewind/conf/app.env, /etc/shop/conf.d] from /var/lib/rewind/files/api/releases/v1 (copy of v1, checked against its manifest first; was v2): "
+            + "touches only these paths and what lies beneath them, following no symbolic link (a copy naming anything else is refused as corrupt); "
             + "the current files kept in /var/lib/rewind/files/api/undo/<rollback>, then each file replaced by one atomic rename");
     }
 
