@@ -36,10 +36,9 @@ internal sealed class YamlScan(string file)
         {
             return Syntax(file, ex);
         }
-#pragma warning disable CA1031 // Any other exception is a YamlDotNet bug on input it cannot read; the user gets the place, not a stack trace.
         catch (Exception ex)
-#pragma warning restore CA1031
         {
+            // YamlDotNet's scanner throws InvalidOperationException on some unclosed flow collections: its bug, the user's place.
             return scan.Unreadable(scanner.CurrentPosition, ex);
         }
     }
