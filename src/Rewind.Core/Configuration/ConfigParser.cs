@@ -1,6 +1,9 @@
 namespace Rewind.Core.Configuration;
 
-/// <summary>Turns the text of <c>rewind.yaml</c> into a validated config, or into every error with file, line and column.</summary>
+/// <summary>
+/// Turns the text of <c>rewind.yaml</c> into a validated config, or into every error with file, line and column. Text
+/// past <see cref="ConfigLimits"/> or with a YAML syntax error is one error: nothing after it can be read.
+/// </summary>
 public static class ConfigParser
 {
     public static ConfigResult Parse(string text, string file, string baseDirectory)
