@@ -35,6 +35,12 @@ public sealed class RewindServerOptions
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
 
     /// <summary>
+    /// Loggers besides the console (a log shipper, or a test reading what was logged); they get what the console gets.
+    /// Default none.
+    /// </summary>
+    public IReadOnlyList<ILoggerProvider> LoggerProviders { get; init; } = [];
+
+    /// <summary>
     /// The config file's path, given to <c>rewind wal fetch</c> when a scheduled restore drill replays WAL. Default null:
     /// scheduled drills say they cannot run (quick verification and base backups still do).
     /// </summary>
@@ -66,6 +72,11 @@ public static class RewindServer
             o.UseUtcTimestamp = true;
             o.IncludeScopes = true; // RollbackId and IncidentId on every line a rollback writes
         });
+        foreach (var provider in options.LoggerProviders)
+        {
+            builder.Logging.AddProvider(provider);
+        }
+
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = RewindJson.Options.PropertyNamingPolicy);

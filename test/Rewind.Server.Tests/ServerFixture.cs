@@ -55,7 +55,7 @@ public sealed class ServerFixture : IAsyncDisposable
 
     public string CurrentTarget => File.ResolveLinkTarget(Path.Combine(AppRoot, "current"), returnFinalTarget: false)!.FullName;
 
-    public static async Task<ServerFixture> StartAsync(string restart = "[sleep, \"2\"]", string policies = "{}", string probeUrl = "http://127.0.0.1:9/health", string store = "sqlite:rewind.db", string scrapes = "{}", string componentExtra = "", string serverExtra = "", string probesExtra = "", string extra = "", string components = "")
+    public static async Task<ServerFixture> StartAsync(string restart = "[sleep, \"2\"]", string policies = "{}", string probeUrl = "http://127.0.0.1:9/health", string store = "sqlite:rewind.db", string scrapes = "{}", string componentExtra = "", string serverExtra = "", string probesExtra = "", string extra = "", string components = "", RewindServerOptions? options = null)
     {
         var root = Directory.CreateTempSubdirectory("rewind-server-").FullName;
         foreach (var version in new[] { "v1", "v2" })
@@ -90,7 +90,7 @@ public sealed class ServerFixture : IAsyncDisposable
             """);
         var parsed = ConfigParser.Parse(yaml, "rewind.yaml", root);
         parsed.Errors.ShouldBeEmpty();
-        var app = await RewindServer.CreateAsync(parsed.Config!, new RewindServerOptions { MinimumLogLevel = LogLevel.Warning });
+        var app = await RewindServer.CreateAsync(parsed.Config!, options ?? new RewindServerOptions { MinimumLogLevel = LogLevel.Warning });
         var token = await Access.AccessBootstrap.AdminTokenAsync(app.Services, "alice", "test"); // before the start, so no policy runs meanwhile
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

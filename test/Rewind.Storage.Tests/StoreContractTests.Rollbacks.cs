@@ -44,6 +44,28 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task CreateRollbackAsync_StepsWithUrlPasswords_AreStoredWithThePasswordsWithheld()
+    {
+        var component = NewComponent();
+        var probes = new Dictionary<string, ProbeConfig>(StringComparer.Ordinal)
+        {
+            ["db"] = new() { Postgres = new PostgresProbeConfig { Url = "postgres://app:hunter2@db.internal/orders" } },
+            ["site"] = new() { Http = new HttpProbeConfig { Url = "https://ops:hunter2@example.com/health" } },
+        };
+        var deploy = new HttpStep("POST", "https://deploy:hunter2@paas.example/deploys", new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase), "{}", [201], TimeSpan.FromSeconds(30));
+        PlanStep[] steps = [new ParallelStep([deploy]), new WaitHealthyStep(component, ["db", "site"], 1, TimeSpan.FromMinutes(1), probes)];
+
+        var created = (await CreateRollbackAsync(component, steps: steps)).Created.ShouldNotBeNull();
+
+        var stored = (await Store.GetRollbackAsync(created.Id)).ShouldNotBeNull();
+        ((HttpStep)((ParallelStep)stored.Steps[0].Plan).Steps[0]).Url.ShouldBe("https://deploy:***@paas.example/deploys");
+        var definitions = ((WaitHealthyStep)stored.Steps[1].Plan).Definitions.ShouldNotBeNull();
+        (definitions["db"].Postgres!.Url, definitions["site"].Http!.Url).ShouldBe(("postgres://app:***@db.internal:5432/orders", "https://ops:***@example.com/health"));
+        stored.Steps.Select(s => s.Plan.Describe()).ShouldBe(steps.Select(s => s.Describe())); // what people read is unchanged
+        probes["db"].Postgres!.Url.ShouldBe("postgres://app:hunter2@db.internal/orders"); // the config is not touched
+    }
+
+    [Fact]
     public async Task CreateRollbackAsync_WhileAnotherIsActive_RefusesWithActiveIdAndWritesNothing()
     {
         var component = NewComponent();

@@ -1,11 +1,12 @@
 namespace Rewind.Core.Configuration;
 
-/// <summary>Removes secrets from what Rewind shows: dry runs, step descriptions, timelines and logs.</summary>
+/// <summary>Removes secrets from what Rewind shows and keeps: dry runs, step descriptions, stored plans, timelines and logs.</summary>
 public static class Redaction
 {
     /// <summary>
-    /// The URL with any password replaced by <c>***</c>: <c>https://ops:***@host/health</c>, or a postgres:// URL as
-    /// <see cref="PostgresUrl.ToString"/> writes it. A text that does not parse but holds user information is withheld whole.
+    /// The URL with any password replaced by <c>***</c>: <c>https://ops:***@host/health</c>, the rest as written, or a
+    /// postgres:// URL as <see cref="PostgresUrl.ToString"/> writes it. A text that does not parse but holds user
+    /// information is withheld whole.
     /// </summary>
     public static string Url(string url)
     {
@@ -20,7 +21,16 @@ public static class Redaction
             return url.Contains('@', StringComparison.Ordinal) ? "(a URL that does not parse)" : url;
         }
 
-        var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
-        return colon < 0 ? url : new UriBuilder(uri) { Password = "***" }.Uri.ToString();
+        if (!uri.UserInfo.Contains(':', StringComparison.Ordinal))
+        {
+            return url;
+        }
+
+        // Only the password changes, so that a stored URL still asks for exactly what was planned.
+        var start = url.IndexOf("://", StringComparison.Ordinal);
+        var end = start < 0 ? -1 : url.IndexOfAny(['/', '?', '#'], start + 3);
+        var at = start < 0 ? -1 : url.LastIndexOf('@', (end < 0 ? url.Length : end) - 1);
+        var colon = at <= start ? -1 : url.IndexOf(':', start + 3, at - start - 3);
+        return colon < 0 ? new UriBuilder(uri) { Password = "***" }.Uri.ToString() : url[..(colon + 1)] + "***" + url[at..];
     }
 }

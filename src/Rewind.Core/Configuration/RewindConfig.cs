@@ -174,6 +174,18 @@ public sealed class ProbeConfig
 
     /// <summary>Failed runs in a row before the probe counts as failing (health, bake, member fractions). Default 1.</summary>
     public int FailureThreshold { get; set; } = 1;
+
+    /// <summary>The URL of an http or postgres probe; <see langword="null"/> for the other kinds.</summary>
+    public string? Url() => Http?.Url ?? Postgres?.Url;
+
+    /// <summary>A copy with the http or postgres probe's URL replaced; this probe is left as it is.</summary>
+    public ProbeConfig WithUrl(string url)
+    {
+        var copy = (ProbeConfig)MemberwiseClone();
+        copy.Http = Http?.WithUrl(url);
+        copy.Postgres = Postgres?.WithUrl(url);
+        return copy;
+    }
 }
 
 public sealed class HttpProbeConfig
@@ -206,6 +218,13 @@ public sealed class HttpProbeConfig
 
     /// <summary>Set from the component's <c>version-source</c> (not a key of its own): the JSON path of the serving version in the answer.</summary>
     public string? VersionField { get; internal set; }
+
+    internal HttpProbeConfig WithUrl(string url)
+    {
+        var copy = (HttpProbeConfig)MemberwiseClone();
+        copy.Url = url;
+        return copy;
+    }
 }
 
 public sealed class JsonFieldConfig
@@ -305,4 +324,11 @@ public sealed class PostgresProbeConfig
 
     /// <summary>Optional: the first column of the first row must equal this, compared as text. Without it, any result passes.</summary>
     public string? Expect { get; set; }
+
+    internal PostgresProbeConfig WithUrl(string url)
+    {
+        var copy = (PostgresProbeConfig)MemberwiseClone();
+        copy.Url = url;
+        return copy;
+    }
 }

@@ -32,8 +32,21 @@ public abstract record PlanStep
     [JsonIgnore]
     public virtual bool IsSwitch => false;
 
+    /// <summary>
+    /// The templates filled when a call is made (argv, environment, headers, body): where a step may name a
+    /// <c>{{secret.NAME}}</c>, whose value <see cref="SecretRedactor"/> then keeps out of what the step reports.
+    /// </summary>
+    [JsonIgnore]
+    public virtual IEnumerable<string> CallTemplates => [];
+
     /// <summary>One line saying exactly what the step does, for dry runs and records.</summary>
     public abstract string Describe();
+
+    /// <summary>
+    /// The step as the store keeps it: the password of every URL in it replaced by <c>***</c>
+    /// (<see cref="Redaction.Url"/>). The step that runs takes a withheld password back from the config in force.
+    /// </summary>
+    public virtual PlanStep WithoutUrlPasswords() => this;
 }
 
 /// <summary>Points <c>current</c> at <c>releases/&lt;version&gt;</c> with one atomic rename. Idempotent.</summary>
@@ -80,6 +93,11 @@ public sealed record WaitHealthyStep(string Component, IReadOnlyList<string> Pro
 
     [JsonIgnore]
     public override string Kind => KindName;
+
+    public override PlanStep WithoutUrlPasswords() => Definitions is null ? this : this with
+    {
+        Definitions = Definitions.ToDictionary(d => d.Key, d => d.Value.Url() is { } url && Redaction.Url(url) != url ? d.Value.WithUrl(Redaction.Url(url)) : d.Value, StringComparer.Ordinal),
+    };
 
     public override string Describe() =>
         $"wait-healthy probes [{string.Join(", ", Probes.Select(DescribeProbe))}]: {Successes} consecutive passes within {Durations.Format(Timeout)}";

@@ -28,6 +28,9 @@ public sealed record CommandStep(
 
     public StepRetry? Retry { get; init; }
 
+    [JsonIgnore]
+    public override IEnumerable<string> CallTemplates => Argv.Concat(Env.Values);
+
     public override string Describe() =>
         $"{(Label is null ? "" : Label + ": ")}{(Switches ? "switch by " : "")}argv [{StepText.Argv(Argv)}]{StepText.Env(Env)} in {WorkingDirectory} (timeout {Durations.Format(Timeout)}, accept exit {string.Join(", ", AcceptExit)}{StepRetry.Describe(Retry)})";
 }
@@ -72,6 +75,11 @@ public sealed record HttpStep(
 
     public StepRetry? Retry { get; init; }
 
+    [JsonIgnore]
+    public override IEnumerable<string> CallTemplates => Body is null ? Headers.Values : Headers.Values.Append(Body);
+
+    public override PlanStep WithoutUrlPasswords() => this with { Url = Redaction.Url(Url) };
+
     public override string Describe() =>
         $"{(Label is null ? "" : Label + ": ")}{(Switches ? "switch by " : "")}{Method} {Redaction.Url(Url)}"
         + (Headers.Count == 0 ? "" : " headers {" + string.Join(", ", Headers.Select(h => $"{h.Key}: {h.Value}")) + "}")
@@ -110,6 +118,9 @@ public sealed record BatchStep(
     /// <summary>Rolling every member back is moving the component to the target.</summary>
     [JsonIgnore]
     public override bool IsSwitch => true;
+
+    [JsonIgnore]
+    public override IEnumerable<string> CallTemplates => Argv.Concat(Env.Values).Concat(Members.Command ?? []);
 
     public override string Describe() =>
         string.Create(
@@ -173,6 +184,11 @@ public sealed record ParallelStep(IReadOnlyList<PlanStep> Steps, string? Label =
 
     [JsonIgnore]
     public override string Kind => KindName;
+
+    [JsonIgnore]
+    public override IEnumerable<string> CallTemplates => Steps.SelectMany(s => s.CallTemplates);
+
+    public override PlanStep WithoutUrlPasswords() => this with { Steps = [.. Steps.Select(s => s.WithoutUrlPasswords())] };
 
     public override string Describe() =>
         $"{(Label is null ? "" : Label + ": ")}in parallel: " + string.Join("; ", Steps.Select((s, i) => $"({i + 1}) {s.Describe()}"));

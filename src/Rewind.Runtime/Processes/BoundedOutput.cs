@@ -1,9 +1,13 @@
 using System.Text;
+using Rewind.Core.Runbooks;
 
 namespace Rewind.Runtime.Processes;
 
-/// <summary>Keeps the tail of a process's output: a runaway command must not grow the controller's memory.</summary>
-internal sealed class BoundedOutput(int limit)
+/// <summary>
+/// Keeps the tail of a process's output: a runaway command must not grow the controller's memory. Secrets are replaced
+/// in the whole text kept before any of it is dropped, so that no cut leaves part of one behind.
+/// </summary>
+internal sealed class BoundedOutput(int limit, SecretRedactor? secrets = null)
 {
     private readonly StringBuilder _text = new();
     private readonly Lock _lock = new();
@@ -17,8 +21,12 @@ internal sealed class BoundedOutput(int limit)
             // Trim in large steps so appending stays amortised O(1).
             if (_text.Length > 2 * limit)
             {
-                _text.Remove(0, _text.Length - limit);
-                _truncated = true;
+                Redact();
+                if (_text.Length > limit)
+                {
+                    _text.Remove(0, _text.Length - limit);
+                    _truncated = true;
+                }
             }
         }
     }
@@ -27,12 +35,25 @@ internal sealed class BoundedOutput(int limit)
     {
         lock (_lock)
         {
-            if (!_truncated && _text.Length <= limit)
-            {
-                return _text.ToString();
-            }
+            Redact();
+            var dropped = _truncated || _text.Length > limit;
+            var tail = _text.Length <= limit ? _text.ToString() : _text.ToString(_text.Length - limit, limit);
+            return dropped ? "[earlier output dropped]\n" + tail : tail;
+        }
+    }
 
-            return "[earlier output dropped]\n" + _text.ToString(_text.Length - limit, limit);
+    private void Redact()
+    {
+        if (secrets is null)
+        {
+            return;
+        }
+
+        var text = _text.ToString();
+        var redacted = secrets.Redact(text);
+        if (!ReferenceEquals(redacted, text))
+        {
+            _text.Clear().Append(redacted);
         }
     }
 }

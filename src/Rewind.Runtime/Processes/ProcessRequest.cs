@@ -1,3 +1,5 @@
+using Rewind.Core.Runbooks;
+
 namespace Rewind.Runtime.Processes;
 
 /// <summary>
@@ -13,4 +15,10 @@ public sealed record ProcessRequest(IReadOnlyList<string> Argv, string? WorkingD
 
     /// <summary>Text written to the process's stdin, which is then closed; <see langword="null"/> closes stdin at once.</summary>
     public string? StandardInput { get; init; }
+
+    /// <summary>
+    /// The secrets filled into the argv or environment: replaced in the captured output (before any of it is dropped)
+    /// and in what is logged or reported about the process. Default none.
+    /// </summary>
+    public SecretRedactor Secrets { get; init; } = SecretRedactor.None;
 }

@@ -35,8 +35,8 @@ public sealed partial class ProcessRunner
             throw new ArgumentException("The argument vector is empty.", nameof(request));
         }
 
-        var executable = request.Argv[0];
-        var output = new BoundedOutput(OutputLimit);
+        var executable = request.Secrets.Redact(request.Argv[0]);
+        var output = new BoundedOutput(OutputLimit, request.Secrets);
         var started = _timeProvider.GetTimestamp();
         using var process = new Process { StartInfo = CreateStartInfo(request) };
         try
@@ -45,8 +45,9 @@ public sealed partial class ProcessRunner
         }
         catch (Exception ex) when (ex is Win32Exception or IOException)
         {
-            LogNotStarted(_logger, executable, ex.Message);
-            return new ProcessResult(null, "", _timeProvider.GetElapsedTime(started), TimedOut: false, $"cannot start {executable}: {ex.Message}");
+            var reason = request.Secrets.Redact(ex.Message);
+            LogNotStarted(_logger, executable, reason);
+            return new ProcessResult(null, "", _timeProvider.GetElapsedTime(started), TimedOut: false, $"cannot start {executable}: {reason}");
         }
 
         var pumps = Task.WhenAll(PumpAsync(process.StandardOutput, output), PumpAsync(process.StandardError, output));

@@ -28,6 +28,7 @@ public sealed class BatchStepRunner(ProcessRunner processRunner, TimeProvider ti
     {
         ArgumentNullException.ThrowIfNull(context);
         var step = StepRunnerGuard.Expect<BatchStep>(planStep);
+        context = context with { Secrets = context.SecretsOf(step) }; // worked out once, not per member
         var started = time.GetTimestamp();
         using var stepTimeout = new CancellationTokenSource(step.StepTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stepTimeout.Token);
@@ -113,7 +114,7 @@ public sealed class BatchStepRunner(ProcessRunner processRunner, TimeProvider ti
         ProcessResult result;
         try
         {
-            var request = Calls.Request(step.Argv, step.Env, step.WorkingDirectory, step.CallTimeout, member, context.Environment);
+            var request = Calls.Request(step.Argv, step.Env, step.WorkingDirectory, step.CallTimeout, member, context.Environment) with { Secrets = context.SecretsOf(step) };
             result = await pipeline.ExecuteAsync(
                 async token =>
                 {
@@ -137,7 +138,7 @@ public sealed class BatchStepRunner(ProcessRunner processRunner, TimeProvider ti
         }
 
         var succeeded = Calls.Accepted(result, step.AcceptExit);
-        var output = result.Describe() + (attempts > 1 ? string.Create(CultureInfo.InvariantCulture, $" (attempt {attempts}{(quota > 0 ? $", {quota} quota back-off(s)" : "")})") : "") + (result.Output.Length == 0 ? "" : ": " + result.Output.Trim());
+        var output = context.SecretsOf(step).Redact(result.Describe() + (attempts > 1 ? string.Create(CultureInfo.InvariantCulture, $" (attempt {attempts}{(quota > 0 ? $", {quota} quota back-off(s)" : "")})") : "") + (result.Output.Length == 0 ? "" : ": " + result.Output.Trim()));
         await context.Ledger.MarkMemberFinishedAsync(context.RollbackId, context.StepIndex, member, succeeded ? MemberStatus.Succeeded : MemberStatus.Failed, time.GetUtcNow(), output, cancellationToken);
         return new MemberCall(member, succeeded, attempts, quota, output);
     }
@@ -209,7 +210,7 @@ public sealed class BatchStepRunner(ProcessRunner processRunner, TimeProvider ti
         }
         else
         {
-            var request = Calls.Request(step.Members.Command!, step.Env, step.WorkingDirectory, step.CallTimeout, null, context.Environment);
+            var request = Calls.Request(step.Members.Command!, step.Env, step.WorkingDirectory, step.CallTimeout, null, context.Environment) with { Secrets = context.SecretsOf(step) };
             var result = await processRunner.RunAsync(request, cancellationToken);
             if (!result.Succeeded)
             {

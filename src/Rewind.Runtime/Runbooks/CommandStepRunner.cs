@@ -15,10 +15,11 @@ public sealed class CommandStepRunner(ProcessRunner processRunner) : IStepRunner
     {
         ArgumentNullException.ThrowIfNull(context);
         var planned = StepRunnerGuard.Expect<CommandStep>(planStep);
+        var secrets = context.SecretsOf(planned);
         ProcessRequest request;
         try
         {
-            request = Calls.Request(planned.Argv, planned.Env, planned.WorkingDirectory, planned.Timeout, null, context.Environment);
+            request = Calls.Request(planned.Argv, planned.Env, planned.WorkingDirectory, planned.Timeout, null, context.Environment) with { Secrets = secrets };
         }
         catch (InvalidOperationException ex)
         {
@@ -28,7 +29,7 @@ public sealed class CommandStepRunner(ProcessRunner processRunner) : IStepRunner
         var result = await processRunner.RunAsync(request, cancellationToken);
         var accepted = Calls.Accepted(result, planned.AcceptExit);
         var output = result.Output.Length == 0 ? result.Describe() : result.Describe() + "\n" + result.Output.TrimEnd();
-        return new StepOutcome(accepted, output);
+        return new StepOutcome(accepted, secrets.Redact(output));
     }
 }
 

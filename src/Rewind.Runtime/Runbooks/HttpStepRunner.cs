@@ -19,6 +19,7 @@ public sealed class HttpStepRunner(HttpClient http, TimeProvider time) : IStepRu
     {
         ArgumentNullException.ThrowIfNull(context);
         var planned = StepRunnerGuard.Expect<HttpStep>(planStep);
+        var secrets = context.SecretsOf(planned);
         using var request = new HttpRequestMessage(new HttpMethod(planned.Method), new Uri(planned.Url));
         try
         {
@@ -48,7 +49,8 @@ public sealed class HttpStepRunner(HttpClient http, TimeProvider time) : IStepRu
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            var text = await response.Content.ReadAsStringAsync(timeout.Token);
+            // The whole answer is redacted before it is cut to an excerpt, so that no cut leaves part of a secret behind.
+            var text = secrets.Redact(await response.Content.ReadAsStringAsync(timeout.Token));
             var status = (int)response.StatusCode;
             var ok = planned.ExpectStatus.Count == 0 ? status is >= 200 and < 300 : planned.ExpectStatus.Contains(status);
             var excerpt = text.Length > BodyExcerpt ? text[..BodyExcerpt] + " [truncated]" : text;
@@ -60,7 +62,7 @@ public sealed class HttpStepRunner(HttpClient http, TimeProvider time) : IStepRu
         }
         catch (HttpRequestException ex)
         {
-            return StepOutcome.Failure($"{planned.Method} {Redaction.Url(planned.Url)}: {ex.Message}");
+            return StepOutcome.Failure($"{planned.Method} {Redaction.Url(planned.Url)}: {secrets.Redact(ex.Message)}");
         }
     }
 }

@@ -54,7 +54,12 @@ public sealed partial class WaitHealthyStepRunner : IStepRunner
             return StepOutcome.Success($"{planned.Component} has no probes; nothing to wait for");
         }
 
-        var configs = planned.Definitions ?? _probesOf(planned.Component);
+        var (configs, withheld) = planned.Definitions is { } definitions ? ProbePasswords.Restore(definitions, _probesOf(planned.Component)) : (_probesOf(planned.Component), null);
+        if (withheld is not null)
+        {
+            return StepOutcome.Failure(withheld);
+        }
+
         var missing = planned.Probes.Where(name => configs is null || !configs.ContainsKey(name)).ToList();
         if (configs is null || missing.Count > 0)
         {

@@ -122,7 +122,10 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         var started = time.GetTimestamp();
         try
         {
-            outcome = await RunStepAsync(step.Plan, new StepContext(rollback.Id, step.Index, store, StepContext.ProcessEnvironment), running);
+            // Every secret the rollback's plan names, for every step: a command may print one that another step filled in.
+            var secrets = SecretRedactor.For(rollback.Steps.Select(s => s.Plan), StepContext.ProcessEnvironment);
+            outcome = await RunStepAsync(step.Plan, new StepContext(rollback.Id, step.Index, store, StepContext.ProcessEnvironment, secrets), running);
+            outcome = outcome with { Output = secrets.Redact(outcome.Output) }; // the one way out of a step: to the store, the log, the timeline and the channels
             metrics.StepDuration.Observe(time.GetElapsedTime(started).TotalSeconds, step.Plan.Kind);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

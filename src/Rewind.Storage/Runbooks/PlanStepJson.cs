@@ -6,7 +6,8 @@ namespace Rewind.Storage.Runbooks;
 
 /// <summary>
 /// Planned steps as stored in <c>rollback_steps.spec</c>: polymorphic JSON with a <c>kind</c> discriminator.
-/// PostgreSQL's jsonb reorders keys, so the discriminator may come anywhere in the object.
+/// PostgreSQL's jsonb reorders keys, so the discriminator may come anywhere in the object. A URL is stored without its
+/// password (<see cref="PlanStep.WithoutUrlPasswords"/>).
 /// </summary>
 internal static class PlanStepJson
 {
@@ -17,7 +18,7 @@ internal static class PlanStepJson
         TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { DropKindProperty } },
     };
 
-    public static string Serialize(PlanStep step) => JsonSerializer.Serialize(step, s_options);
+    public static string Serialize(PlanStep step) => JsonSerializer.Serialize(step.WithoutUrlPasswords(), s_options);
 
     public static PlanStep Deserialize(string json) =>
         JsonSerializer.Deserialize<PlanStep>(json, s_options)

@@ -58,6 +58,9 @@ public sealed class PostgresUrlTests
 
     [Theory]
     [InlineData("https://ops:hunter2@example.com/health", "https://ops:***@example.com/health")]
+    [InlineData("https://ops:hunter2@example.com", "https://ops:***@example.com")]
+    [InlineData("https://ops:hun%40ter2@example.com:8443/a%20b?x=%2F#top", "https://ops:***@example.com:8443/a%20b?x=%2F#top")]
+    [InlineData("https://ops@example.com/health", "https://ops@example.com/health")]
     [InlineData("https://example.com/health", "https://example.com/health")]
     [InlineData("postgres://app:hunter2@db/orders", "postgres://app:***@db:5432/orders")]
     [InlineData("sqlite:/var/lib/rewind/rewind.db", "sqlite:/var/lib/rewind/rewind.db")]

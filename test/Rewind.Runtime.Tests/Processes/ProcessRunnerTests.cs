@@ -1,4 +1,5 @@
 using System.Globalization;
+using Rewind.Core.Runbooks;
 using Rewind.Runtime.Processes;
 using Rewind.Runtime.Tests.Support;
 using Rewind.TestUtils;
@@ -21,6 +22,28 @@ public sealed class ProcessRunnerTests
         result.Output.ShouldContain("hello");
         result.Output.ShouldContain("oops");
         result.Describe().ShouldStartWith("exit 0 in ");
+    }
+
+    [Fact]
+    public async Task RunAsync_SecretsInMoreOutputThanIsKept_NoPartOfOneSurvivesTheCuts()
+    {
+        const string Secret = "s3cr3t-v4lue-xyz";
+        // 17,647 lines of the secret (300 KB): the head is dropped at places that fall inside a line, and the last line is whole.
+        var request = new ProcessRequest(["/bin/sh", "-c", "yes \"$TOKEN\" 2>/dev/null | head -c 299999"], null, Generous)
+        {
+            Environment = new Dictionary<string, string?>(StringComparer.Ordinal) { ["TOKEN"] = Secret },
+            Secrets = new SecretRedactor([KeyValuePair.Create("TOKEN", Secret)]),
+        };
+
+        var result = await _runner.RunAsync(request);
+
+        result.Succeeded.ShouldBeTrue();
+        result.Output.ShouldStartWith("[earlier output dropped]\n");
+        result.Output.ShouldEndWith("\n[secret TOKEN]\n");
+        foreach (var part in Enumerable.Range(0, Secret.Length - 3).Select(i => Secret.Substring(i, 4)))
+        {
+            result.Output.ShouldNotContain(part);
+        }
     }
 
     [Fact]

@@ -128,6 +128,24 @@ public sealed class BatchStepRunnerTests : IDisposable
         CallCount().ShouldBe(1); // init only: not even the member list ran
     }
 
+    [Fact]
+    public async Task Run_MembersPrintingTheirSecret_LedgerAndOutcomeShowOnlyItsName()
+    {
+        var step = Step(retries: 0, maxFailed: 1) with
+        {
+            Members = new BatchMembers(["fn-001", "fn-002"], null, null),
+            Argv = ["/bin/sh", "-c", "echo \"$0 has $KEY\"; exit 1", "{{member}}"],
+            Env = new Dictionary<string, string>(StringComparer.Ordinal) { ["KEY"] = "{{secret.BATCH_KEY}}" },
+        };
+
+        var outcome = await new BatchStepRunner(new ProcessRunner(), TimeProvider.System).RunAsync(step, new StepContext("RB-3", 1, _ledger, name => name == "BATCH_KEY" ? "b4tch-s3cret" : null));
+
+        outcome.Output.ShouldContain("fn-001: exit 1 in ");
+        outcome.Output.ShouldContain("fn-002 has [secret BATCH_KEY]");
+        outcome.Output.ShouldNotContain("b4tch-s3cret");
+        _ledger.Members.Values.Select(m => m.Output).ShouldAllBe(output => output!.EndsWith(" has [secret BATCH_KEY]", StringComparison.Ordinal));
+    }
+
     private async Task<StepOutcome> RunAsync(BatchStep step) =>
         await new BatchStepRunner(new ProcessRunner(), TimeProvider.System).RunAsync(step, new StepContext("RB-1", 1, _ledger, _ => null));
 

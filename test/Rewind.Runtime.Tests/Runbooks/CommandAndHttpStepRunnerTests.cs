@@ -25,6 +25,31 @@ public sealed class CommandAndHttpStepRunnerTests
         step.Describe().ShouldNotContain("s3cr3t");
     }
 
+    [Fact]
+    public async Task Command_PrintingItsSecret_DirectlyOrThroughAnEnvironmentVariable_ReportsOnlyItsName()
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal) { ["TOKEN"] = "{{secret.DEPLOY_TOKEN}}" };
+        var step = new CommandStep(["/bin/sh", "-c", "echo \"argv $0\"; echo \"env $TOKEN\" >&2; exit 3", "{{secret.DEPLOY_TOKEN}}"], env, "/", TimeSpan.FromSeconds(10), [0]);
+
+        var outcome = await Run(step);
+
+        outcome.Succeeded.ShouldBeFalse();
+        outcome.Output.ShouldContain("argv [secret DEPLOY_TOKEN]");
+        outcome.Output.ShouldContain("env [secret DEPLOY_TOKEN]");
+        outcome.Output.ShouldNotContain("s3cr3t");
+    }
+
+    [Fact]
+    public async Task Command_PrintingASecretAnotherStepOfTheRollbackNames_ReportsOnlyItsName()
+    {
+        var rollbackSecrets = new SecretRedactor([KeyValuePair.Create("HOOK_TOKEN", "h00k-t0ken")]);
+        var context = new StepContext("RB-1", 1, NoLedger.Instance, Secrets, rollbackSecrets);
+
+        var outcome = await new CommandStepRunner(new ProcessRunner()).RunAsync(new CommandStep(["/bin/echo", "h00k-t0ken"], new Dictionary<string, string>(StringComparer.Ordinal), "/", TimeSpan.FromSeconds(10), [0]), context);
+
+        outcome.Output.ShouldEndWith("\n[secret HOOK_TOKEN]");
+    }
+
     [Theory]
     [InlineData(3, new[] { 0, 3 }, true)]
     [InlineData(3, new[] { 0 }, false)]
@@ -71,6 +96,21 @@ public sealed class CommandAndHttpStepRunnerTests
         broken.Succeeded.ShouldBeFalse();
         broken.Output.ShouldContain(": status 503 in ");
         broken.Output.ShouldContain(", expected 200");
+    }
+
+    [Fact]
+    public async Task Http_AnswerEchoingTheSecretWhereTheExcerptIsCut_KeepsNoPartOfIt()
+    {
+        // The secret starts 4 characters before the excerpt's end: cutting first would keep "s3cr".
+        await using var app = await LoopbackApp.StartAsync(web => web.MapPost("/echo", (HttpContext context) =>
+            Results.Text(new string('.', 2044) + context.Request.Headers.Authorization.ToString()["Bearer ".Length..] + new string('.', 100))));
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Authorization"] = "Bearer {{secret.DEPLOY_TOKEN}}" };
+
+        var outcome = await Run(new HttpStep("POST", app.BaseUrl + "/echo", headers, null, [], TimeSpan.FromSeconds(10)));
+
+        outcome.Succeeded.ShouldBeTrue(outcome.Output);
+        outcome.Output.ShouldEndWith("....[sec [truncated]");
+        outcome.Output.ShouldNotContain("s3cr");
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Rewind.Core.Configuration;
 using Rewind.Core.Runbooks;
+using Rewind.Core.Signals;
 using Rewind.Runtime.Runbooks;
 using Rewind.Runtime.Signals;
 using Rewind.Runtime.Tests.Signals;
@@ -74,9 +75,66 @@ public sealed class WaitHealthyStepRunnerTests : IAsyncLifetime
             () => runner.RunAsync(new WaitHealthyStep("api", ["health"], 1, TimeSpan.FromMinutes(5)), cancellation.Token));
     }
 
+    [Fact]
+    public async Task RunAsync_PlannedProbeStoredWithoutItsPassword_TakesItFromTheConfigInForce()
+    {
+        var full = "postgres://app:hunter2@db.internal/orders";
+        var planned = new WaitHealthyStep("api", ["db"], 1, TimeSpan.FromSeconds(5), Probes("db", full)).WithoutUrlPasswords();
+        var probe = new RecordingProbe();
+
+        var outcome = await new WaitHealthyStepRunner(probe, _ => Probes("db", full)).RunAsync(planned);
+
+        outcome.Succeeded.ShouldBeTrue(outcome.Output);
+        probe.Urls.ShouldAllBe(url => url == full);
+    }
+
+    [Theory]
+    [InlineData("postgres://app:hunter2@db2.internal/orders")]
+    [InlineData(null)]
+    public async Task RunAsync_PlannedProbeWithoutItsPasswordAndNoSuchProbeInForce_FailsWithoutProbing(string? inForce)
+    {
+        var planned = new WaitHealthyStep("api", ["db"], 1, TimeSpan.FromSeconds(5), Probes("db", "postgres://app:hunter2@db.internal/orders")).WithoutUrlPasswords();
+        var probe = new RecordingProbe();
+
+        var outcome = await new WaitHealthyStepRunner(probe, _ => inForce is null ? null : Probes("db", inForce)).RunAsync(planned);
+
+        outcome.ShouldBe(StepOutcome.Failure("probe db: the store keeps postgres://app:***@db.internal:5432/orders without its password, and the config in force has no probe db with that URL to take it from"));
+        probe.Urls.ShouldBeEmpty();
+    }
+
+    private static Dictionary<string, ProbeConfig> Probes(string name, string postgresUrl) =>
+        new(StringComparer.Ordinal) { [name] = new ProbeConfig { Postgres = new PostgresProbeConfig { Url = postgresUrl } } };
+
     private WaitHealthyStepRunner Runner(params (string Name, string Path)[] probes)
     {
         var configs = probes.ToDictionary(p => p.Name, p => HttpProbeTests.Probe(_server.BaseUrl + p.Path), StringComparer.Ordinal);
         return new WaitHealthyStepRunner(new HttpProbe(), component => component == "api" ? configs : null);
+    }
+
+    /// <summary>Passes every run and keeps the URL it was given.</summary>
+    private sealed class RecordingProbe : IProbe
+    {
+        private readonly List<string> _urls = [];
+
+        public IReadOnlyList<string> Urls
+        {
+            get
+            {
+                lock (_urls)
+                {
+                    return [.. _urls];
+                }
+            }
+        }
+
+        public Task<ProbeSample> RunAsync(string component, string probe, ProbeConfig config, CancellationToken cancellationToken = default)
+        {
+            lock (_urls)
+            {
+                _urls.Add(config.Url()!);
+            }
+
+            return Task.FromResult(new ProbeSample(component, probe, DateTimeOffset.UnixEpoch, true, 1));
+        }
     }
 }
