@@ -69,12 +69,9 @@ public sealed class DeployTests
     [Fact]
     public async Task Deploying_NewProcessFailsRequestsWhileStarting_ChargedToNoReleaseAndNothingRolledBack()
     {
-        const string regression = "{ regressed: { when: { regression: { scrape: app, baseline-rate: 0.005, factor: 10 } }, severity: P1, mode: auto } }";
         await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: true);
         await using var metrics = await MetricsEndpoint.StartAsync(errorsPerScrape: 0);
-        await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: regression, probeUrl: endpoint.Url, scrapes: $"{{ app: {{ url: \"{metrics.Url}\", interval: 200ms, timeout: 150ms }} }}");
-        await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
-        await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v3", Deploying: true));
+        await using var server = await DeployingV3Async(endpoint, metrics);
 
         // The new process answers, but its health says it is still starting, and 40 % of what it counts fails (its
         // health check's own 503s, requests it cannot serve yet): the restart's, not the release's. The pipeline has
@@ -101,12 +98,9 @@ public sealed class DeployTests
     [Fact]
     public async Task Deploying_ScrapeStraddlesTheMomentTheNewProcessBecameReady_ItsStartingErrorsAreNotCharged()
     {
-        const string regression = "{ regressed: { when: { regression: { scrape: app, baseline-rate: 0.005, factor: 10 } }, severity: P1, mode: auto } }";
         await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: true);
         await using var metrics = await MetricsEndpoint.StartAsync(errorsPerScrape: 0);
-        await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: regression, probeUrl: endpoint.Url, scrapes: $"{{ app: {{ url: \"{metrics.Url}\", interval: 200ms, timeout: 150ms }} }}");
-        await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
-        await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v3", Deploying: true));
+        await using var server = await DeployingV3Async(endpoint, metrics);
         endpoint.Healthy = false;
         metrics.Restart();
         await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v3"));
@@ -130,12 +124,9 @@ public sealed class DeployTests
     [Fact]
     public async Task Deploying_NewProcessStillFailingPastItsWarmUp_IsJudgedOnItsTrafficBeforeTheGraceEnds()
     {
-        const string regression = "{ regressed: { when: { regression: { scrape: app, baseline-rate: 0.005, factor: 10 } }, severity: P1, mode: auto } }";
         await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: true);
         await using var metrics = await MetricsEndpoint.StartAsync(errorsPerScrape: 0);
-        await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: regression, probeUrl: endpoint.Url, scrapes: $"{{ app: {{ url: \"{metrics.Url}\", interval: 200ms, timeout: 150ms }} }}", componentExtra: "deploy-grace: 5m\n    warm-up: 1s");
-        await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
-        await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v3", Deploying: true));
+        await using var server = await DeployingV3Async(endpoint, metrics, "deploy-grace: 5m\n    warm-up: 1s");
 
         // v3 is broken, not warming up: its health never passes and 40 % of its requests fail.
         endpoint.Healthy = false;
@@ -152,12 +143,9 @@ public sealed class DeployTests
     [Fact]
     public async Task Deploying_NewProcessFailsRequestsOnceReady_IsRolledBack()
     {
-        const string regression = "{ regressed: { when: { regression: { scrape: app, baseline-rate: 0.005, factor: 10 } }, severity: P1, mode: auto } }";
         await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: true);
         await using var metrics = await MetricsEndpoint.StartAsync(errorsPerScrape: 0);
-        await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: regression, probeUrl: endpoint.Url, scrapes: $"{{ app: {{ url: \"{metrics.Url}\", interval: 200ms, timeout: 150ms }} }}");
-        await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
-        await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v3", Deploying: true));
+        await using var server = await DeployingV3Async(endpoint, metrics);
         metrics.Restart();
         await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v3"));
         await Eventually.WaitAsync(async () => (await server.Store.GetReleaseTrafficAsync("web", "v3")) is { Requests: > 0 } t ? t : null, TimeSpan.FromSeconds(20), "v3 serving healthy");
@@ -167,6 +155,16 @@ public sealed class DeployTests
         var rollback = await Eventually.WaitAsync(async () => (await server.Client.GetRollbacksAsync()) is [var r] ? r : null, TimeSpan.FromSeconds(20), "the rollback of v3");
         rollback.FromVersion.ShouldBe("v3");
         rollback.ToVersion.ShouldBe("v1");
+    }
+
+    /// <summary>A controller with a regression policy on the metrics endpoint, v1 stable, v2 recorded and v3 being deployed.</summary>
+    private static async Task<ServerFixture> DeployingV3Async(SwitchableEndpoint endpoint, MetricsEndpoint metrics, string componentExtra = "")
+    {
+        const string regression = "{ regressed: { when: { regression: { scrape: app, baseline-rate: 0.005, factor: 10 } }, severity: P1, mode: auto } }";
+        var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: regression, probeUrl: endpoint.Url, scrapes: $"{{ app: {{ url: \"{metrics.Url}\", interval: 200ms, timeout: 150ms }} }}", componentExtra: componentExtra);
+        await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
+        await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v3", Deploying: true));
+        return server;
     }
 
     [Fact]
