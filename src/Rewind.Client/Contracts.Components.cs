@@ -34,6 +34,12 @@ public sealed record ProbeHealthDto(string Name, string Health, DateTimeOffset? 
 public sealed record ControllerHealthDto(string Status, string Version, string Store, double StoreLatencyMs, DateTimeOffset StartedAt, int Components, MonitorHealthDto Monitor);
 
 /// <summary>
+/// One fault of the controller itself, listed under <c>faults</c> in the health endpoint's 503 problem details:
+/// <c>store-unreachable</c>, <c>store-not-writable</c>, <c>store-disk-nearly-full</c> or <c>executor-crash-loop</c>.
+/// </summary>
+public sealed record ControllerFaultDto(string Kind, string Severity, string Title, string Message, DateTimeOffset Since);
+
+/// <summary>
 /// Whether the monitor can be believed: while <see cref="Overloaded"/> is true, timeouts and other failures the controller
 /// can cause itself hold automatic rollbacks (they page instead). <see cref="MaxLagMs"/> is the latest a probe run or timer
 /// tick started in the last window; <see cref="MaxStoreWriteMs"/> the slowest slow store write in it (0 when none).

@@ -81,6 +81,7 @@ public static class RewindServer
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = RewindJson.Options.PropertyNamingPolicy);
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<StoreOutageAnswers>();
         builder.Services.AddSingleton(options);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
@@ -113,7 +114,7 @@ public static class RewindServer
 
     /// <summary>
     /// The monitor's own health, the board of probe results, the store's write health, the reserve kept on a SQLite
-    /// store's disk, and the writes that never stop a decision.
+    /// store's disk, the writes that never stop a decision, and the controller's own faults with their watch.
     /// </summary>
     private static void AddHealthServices(IServiceCollection services, RewindConfig config)
     {
@@ -123,6 +124,9 @@ public static class RewindServer
         services.AddSingleton(new StoreReserve(StoreFactory.SqliteFile(config.Store)));
         services.AddSingleton<StoreWrites>();
         services.AddHostedService<StoreSpaceHostedService>();
+        services.AddSingleton<ControllerFaults>();
+        services.AddSingleton<ExecutorCrashes>();
+        services.AddHostedService<FaultWatch>();
     }
 
     private static void AddControllerServices(IServiceCollection services, RewindConfig config, IStore store)
@@ -175,6 +179,8 @@ public static class RewindServer
         services.AddSingleton<NotificationComposer>();
         services.AddHostedService<NotificationTailHostedService>();
         services.AddHostedService<NotificationDispatchHostedService>();
+        services.AddSingleton<ControllerPageDelivery>();
+        services.AddHostedService(sp => sp.GetRequiredService<ControllerPageDelivery>());
     }
 
     private static void MapApi(RouteGroupBuilder api)

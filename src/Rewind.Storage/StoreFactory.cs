@@ -40,6 +40,23 @@ public static class StoreFactory
         return store.StartsWith(SqlitePrefix, StringComparison.OrdinalIgnoreCase) ? SqlitePath(store[SqlitePrefix.Length..]) : null;
     }
 
+    /// <summary>
+    /// True when <paramref name="error"/> says the store itself cannot serve (unreachable, shut down, out of disk or
+    /// connections, its file unreadable or read-only), as opposed to a fault of the request or of Rewind's code: the
+    /// API answers 503 <c>store unavailable</c> and background loops log it once, not on every tick.
+    /// </summary>
+    public static bool IsUnavailable(Exception? error) => error switch
+    {
+        null => false,
+        PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal) // connection exception
+            || pg.SqlState.StartsWith("53", StringComparison.Ordinal) // insufficient resources: disk full, out of memory, too many connections
+            || pg.SqlState.StartsWith("57P", StringComparison.Ordinal) // admin or crash shutdown, cannot connect now
+            || pg.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction, // a standby, or a primary demoted under us
+        NpgsqlException => true, // not a PostgresException: the server was never reached or the connection broke
+        Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 8 or 10 or 13 or 14 } => true, // READONLY, IOERR, FULL, CANTOPEN
+        _ => IsUnavailable(error.InnerException),
+    };
+
     /// <summary>True when <paramref name="error"/> says the store's disk is full (SQLite's SQLITE_FULL, ENOSPC, PostgreSQL's disk_full).</summary>
     public static bool IsDiskFull(Exception? error) => error switch
     {

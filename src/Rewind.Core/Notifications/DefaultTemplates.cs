@@ -6,7 +6,7 @@ namespace Rewind.Core.Notifications;
 /// </summary>
 public static class DefaultTemplates
 {
-    public static string For(NotificationEvent kind) => kind switch
+    public static string For(NotificationEvent kind) => NotificationEvents.IsController(kind) ? ForController(kind) : kind switch
     {
         NotificationEvent.Opened => """
             [{{incident.severity}}] {{incident.component}}: incident {{incident.id}} opened
@@ -55,6 +55,22 @@ public static class DefaultTemplates
             [{{incident.severity}}] {{incident.component}}: incident {{incident.id}} resolved
             {{entry.message}}
             Nothing more to do now. The record: rewind incident show {{incident.id}}
+            """,
+    };
+
+    /// <summary>About the controller itself: what failed in Rewind, what that means for the services it watches, where to look.</summary>
+    private static string ForController(NotificationEvent kind) => kind switch
+    {
+        NotificationEvent.ControllerFault => """
+            [{{fault.severity}}] REWIND ITSELF on {{controller.host}}: {{fault.kind}}
+            {{fault.message}}
+            Since {{fault.since}}. While this lasts Rewind may not record, decide or roll back as configured: watch your services yourself.
+            Check: curl the controller's /api/v1/health; the store ({{controller.store}}), its disk and the controller's log.
+            """,
+        _ => """
+            [{{fault.severity}}] Rewind on {{controller.host}}: {{fault.kind}} is over after {{fault.duration}}
+            {{fault.message}}
+            Rewind records, decides and rolls back as configured again. Its health: /api/v1/health
             """,
     };
 }

@@ -17,6 +17,8 @@ public static class NotificationEvents
         NotificationEvent.ApprovalNeeded => TimelineMilestones.ApprovalNeeded,
         NotificationEvent.Escalation => "escalation",
         NotificationEvent.Notice => TimelineMilestones.Notice,
+        NotificationEvent.ControllerFault => "controller-fault",
+        NotificationEvent.ControllerRecovered => "controller-recovered",
         _ => "resolved",
     };
 
@@ -54,6 +56,10 @@ public static class NotificationEvents
             _ => null,
         },
     };
+
+    /// <summary>Whether the event is about the controller itself, not an incident: <c>{{fault.*}}</c> placeholders instead of <c>{{incident.*}}</c>.</summary>
+    public static bool IsController(NotificationEvent value) =>
+        value is NotificationEvent.ControllerFault or NotificationEvent.ControllerRecovered;
 
     /// <summary>Whether the event is about a rollback, so <c>{{rollback.*}}</c> placeholders have values.</summary>
     public static bool IsRollback(NotificationEvent value) =>

@@ -21,6 +21,11 @@ public sealed class NotificationTemplate
         "rollback.id", "rollback.from", "rollback.to", "rollback.status", "rollback.requested-by", "rollback.error",
     ];
 
+    private static readonly string[] ControllerOnly =
+    [
+        "event", "fault.kind", "fault.severity", "fault.message", "fault.since", "fault.duration", "controller.host", "controller.store",
+    ];
+
     private static readonly string[] EscalationOnly =
     [
         "escalation.policy", "escalation.level", "escalation.contacts",
@@ -33,7 +38,7 @@ public sealed class NotificationTemplate
     private static readonly HashSet<string> Outside = new(StringComparer.Ordinal)
     {
         "incident.title", "incident.release", "entry.message", "entry.actor",
-        "rollback.from", "rollback.to", "rollback.requested-by", "rollback.error",
+        "rollback.from", "rollback.to", "rollback.requested-by", "rollback.error", "fault.message",
     };
 
     private readonly IReadOnlyList<(string Literal, string? Placeholder)> _parts;
@@ -45,7 +50,8 @@ public sealed class NotificationTemplate
 
     /// <summary>The placeholders a template for <paramref name="kind"/> may use.</summary>
     public static IReadOnlyList<string> Placeholders(NotificationEvent kind) =>
-        NotificationEvents.IsRollback(kind) ? [.. Common, .. RollbackOnly]
+        NotificationEvents.IsController(kind) ? ControllerOnly
+        : NotificationEvents.IsRollback(kind) ? [.. Common, .. RollbackOnly]
         : kind == NotificationEvent.Escalation ? [.. Common, .. EscalationOnly]
         : Common;
 

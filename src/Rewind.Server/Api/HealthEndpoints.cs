@@ -17,7 +17,7 @@ internal static class HealthEndpoints
         api.MapGet("/health", GetHealthAsync).AllowAnonymous();
     }
 
-    private static async Task<Results<Ok<ControllerHealthDto>, ProblemHttpResult>> GetHealthAsync(IStore store, StoreHealth storeHealth, ConfigHolder config, ServerClock clock, HealthBoard board, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ControllerHealthDto>, ProblemHttpResult>> GetHealthAsync(IStore store, StoreHealth storeHealth, ControllerFaults faults, ConfigHolder config, ServerClock clock, HealthBoard board, TimeProvider time, CancellationToken cancellationToken)
     {
         var version = typeof(HealthEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev";
         var kind = config.Current.Store.StartsWith("sqlite:", StringComparison.Ordinal) ? "sqlite" : "postgres";
@@ -26,7 +26,12 @@ internal static class HealthEndpoints
             var latency = await store.PingAsync(cancellationToken);
             if (storeHealth.Status().Describe() is { } refused)
             {
-                return TypedResults.Problem($"the {kind} store answers but refuses writes: {refused}", statusCode: StatusCodes.Status503ServiceUnavailable, title: "store not writable");
+                return TypedResults.Problem($"the {kind} store answers but refuses writes: {refused}", statusCode: StatusCodes.Status503ServiceUnavailable, title: "store not writable", extensions: Extensions(faults));
+            }
+
+            if (faults.Active() is [var worst, ..] all)
+            {
+                return TypedResults.Problem(string.Join("; ", all.Select(f => f.Message)), statusCode: StatusCodes.Status503ServiceUnavailable, title: worst.Title, extensions: Extensions(faults));
             }
 
             var monitor = board.Monitor.Status(time.GetUtcNow());
@@ -35,7 +40,13 @@ internal static class HealthEndpoints
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return TypedResults.Problem($"the {kind} store does not answer: {ex.Message}", statusCode: StatusCodes.Status503ServiceUnavailable, title: "store unavailable");
+            return TypedResults.Problem($"the {kind} store does not answer: {ex.Message}", statusCode: StatusCodes.Status503ServiceUnavailable, title: "store unavailable", extensions: Extensions(faults));
         }
     }
+
+    /// <summary>Every fault of the controller raised now, for a client that shows them all (the dashboard's banner).</summary>
+    private static Dictionary<string, object?> Extensions(ControllerFaults faults) => new(StringComparer.Ordinal)
+    {
+        ["faults"] = faults.Active().Select(f => new ControllerFaultDto(f.Kind, f.Severity.ToString(), f.Title, f.Message, f.Since)).ToList(),
+    };
 }

@@ -13,6 +13,8 @@ namespace Rewind.Server.Dashboard;
 /// </summary>
 internal sealed class ChangeFeedHostedService(ChangeFeed feed, IStore store, ConfigHolder config, HealthBoard board, TimeProvider time, ILogger<ChangeFeedHostedService> logger) : BackgroundService
 {
+    private readonly StoreOutageLog _outage = new(time);
+
     /// <summary>How often the store is read while streams are open. Default 250 ms: a change is on screen well within 1 s.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
@@ -49,7 +51,10 @@ internal sealed class ChangeFeedHostedService(ChangeFeed feed, IStore store, Con
             }
             catch (Exception ex)
             {
-                DashboardLog.ChangeFeedFailed(logger, ex);
+                if (_outage.Filter(ex) is { } shown)
+                {
+                    DashboardLog.ChangeFeedFailed(logger, shown);
+                }
             }
         }
     }

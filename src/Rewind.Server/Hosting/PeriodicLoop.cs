@@ -10,7 +10,8 @@ internal sealed record LoopTick(DateTimeOffset Due, DateTimeOffset Started)
 /// The loop every watcher runs: once now, then on every tick, until the host stops; one failed run is reported and the
 /// next tick comes anyway. Ticks fall on a fixed grid from the start (no drift); a run that overran its interval is
 /// followed at once by one run for the ticks it missed, as a <see cref="PeriodicTimer"/> would. Each run is told when
-/// its tick was due, so a watcher can measure how late the controller itself runs.
+/// its tick was due, so a watcher can measure how late the controller itself runs. While the store is unavailable a
+/// failed run is reported once a minute, in one line (<see cref="StoreOutageLog"/>).
 /// </summary>
 internal static class PeriodicLoop
 {
@@ -20,12 +21,14 @@ internal static class PeriodicLoop
     public static async Task RunAsync(TimeSpan interval, TimeProvider time, Func<LoopTick, CancellationToken, Task> body, Action<Exception> onError, CancellationToken stoppingToken)
     {
         var due = time.GetUtcNow();
+        var outage = new StoreOutageLog(time);
         while (!stoppingToken.IsCancellationRequested)
         {
             var started = time.GetUtcNow();
             try
             {
                 await body(new LoopTick(due, started), stoppingToken);
+                outage.Succeeded();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -33,7 +36,10 @@ internal static class PeriodicLoop
             }
             catch (Exception ex)
             {
-                onError(ex);
+                if (outage.Filter(ex) is { } shown)
+                {
+                    onError(shown);
+                }
             }
 
             due = NextDue(due, started, interval);

@@ -53,6 +53,30 @@ internal static partial class ServerLog
     [LoggerMessage(1014, LogLevel.Error, "Could not take the store's reserve; trying again")]
     public static partial void StoreReserveFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(1041, LogLevel.Critical, "Controller fault {Kind}: {Message}")]
+    public static partial void ControllerFaultRaised(ILogger logger, string kind, string message);
+
+    [LoggerMessage(1042, LogLevel.Warning, "Controller fault {Kind} is over after {Lasted}")]
+    public static partial void ControllerFaultCleared(ILogger logger, string kind, string lasted);
+
+    [LoggerMessage(1043, LogLevel.Information, "Sent {Event} about the controller itself to {Channel} (attempt {Attempt})")]
+    public static partial void ControllerPageSent(ILogger logger, string channel, string @event, int attempt);
+
+    [LoggerMessage(1044, LogLevel.Warning, "Could not send {Event} about the controller itself to {Channel}: {Error}; retrying from memory")]
+    public static partial void ControllerPageRetry(ILogger logger, string channel, string @event, string error);
+
+    [LoggerMessage(1045, LogLevel.Error, "Gave up sending {Event} about the controller itself to {Channel}: {Error}")]
+    public static partial void ControllerPageGaveUp(ILogger logger, string channel, string @event, string error);
+
+    [LoggerMessage(1046, LogLevel.Error, "Sending the controller's pages about itself failed; continuing")]
+    public static partial void ControllerPageFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1047, LogLevel.Error, "Watching the controller's own health failed; continuing")]
+    public static partial void FaultWatchFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1048, LogLevel.Error, "The store is unavailable for {Request}: {Error}; answered 503 (logged once a minute while it lasts)")]
+    public static partial void ApiStoreUnavailable(ILogger logger, string request, string error);
+
     [LoggerMessage(1020, LogLevel.Information, "Deploy of {Version} of {Component} finished: {How}; it bakes now")]
     public static partial void DeployFinished(ILogger logger, string component, string version, string how);
 

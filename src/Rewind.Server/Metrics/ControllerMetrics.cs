@@ -26,6 +26,7 @@ internal sealed class ControllerMetrics
         StoreWriteDuration = Registry.Histogram("rewind_store_write_seconds", "How long writing a probe sample to the store took.", LagBounds);
         MonitorOverloaded = Registry.Gauge("rewind_monitor_overloaded", "1 while the controller counts itself overloaded (timeouts it sees are not believed), else 0.");
         StoreWritable = Registry.Gauge("rewind_store_writable", "1 while the store takes the controller's writes (samples, traffic), 0 while it refuses them (its disk full, say).");
+        ControllerFault = Registry.Gauge("rewind_controller_fault", "1 while the controller has this fault of its own (store-unreachable, store-not-writable, store-disk-nearly-full, executor-crash-loop), else 0.", "kind");
         RollbacksHeld = Registry.Counter("rewind_rollbacks_held_total", "Automatic rollbacks held because the failure was inconclusive (the controller overloaded, or most components failing alike).", "component", "policy");
         IncidentsOpen = Registry.Gauge("rewind_incidents_open", "Open incidents by severity.", "severity");
     }
@@ -51,6 +52,8 @@ internal sealed class ControllerMetrics
     public Gauge StoreUp { get; }
 
     public Gauge StoreWritable { get; }
+
+    public Gauge ControllerFault { get; }
 
     public Gauge StoreLatency { get; }
 

@@ -30,7 +30,7 @@ internal static class MetricsEndpoints
         }
     }
 
-    private static async Task<IResult> GetMetricsAsync(ControllerMetrics metrics, ConfigHolder config, HealthBoard board, DecisionEngine engine, IStore store, StoreHealth storeHealth, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> GetMetricsAsync(ControllerMetrics metrics, ConfigHolder config, HealthBoard board, DecisionEngine engine, IStore store, StoreHealth storeHealth, ControllerFaults faults, TimeProvider time, CancellationToken cancellationToken)
     {
         var components = config.Current.Components;
         metrics.ProbeUp.Replace(
@@ -45,6 +45,8 @@ internal static class MetricsEndpoints
             select (engine.StateOf(c.Key, p.Key).Firing ? 1d : 0d, new[] { c.Key, p.Key }));
         metrics.MonitorOverloaded.Set(board.Monitor.Status(time.GetUtcNow()).Overloaded ? 1 : 0);
         metrics.StoreWritable.Set(storeHealth.Status().Writable ? 1 : 0);
+        var active = faults.Active();
+        metrics.ControllerFault.Replace(ControllerFaultKinds.All.Select(kind => (active.Any(f => f.Kind == kind) ? 1d : 0d, new[] { kind })));
         await ReadStoreAsync(metrics, config, store, cancellationToken);
         return Results.Text(metrics.Registry.Write(), ExpositionFormat.ContentType);
     }

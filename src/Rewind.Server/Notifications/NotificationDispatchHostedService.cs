@@ -33,6 +33,7 @@ internal sealed class NotificationDispatchHostedService(
 
     private async Task RunAsync(NotificationChannel channel, CancellationToken stoppingToken)
     {
+        var outage = new StoreOutageLog(time);
         while (!stoppingToken.IsCancellationRequested)
         {
             var pulse = signal.Next;
@@ -40,6 +41,7 @@ internal sealed class NotificationDispatchHostedService(
             try
             {
                 wait = await DispatchAsync(channel, stoppingToken);
+                outage.Succeeded();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -47,7 +49,10 @@ internal sealed class NotificationDispatchHostedService(
             }
             catch (Exception ex)
             {
-                ServerLog.NotificationDispatchFailed(logger, ex, channel.Name);
+                if (outage.Filter(ex) is { } shown)
+                {
+                    ServerLog.NotificationDispatchFailed(logger, shown, channel.Name);
+                }
             }
 
             if (wait > TimeSpan.Zero)

@@ -35,12 +35,14 @@ internal sealed class NotificationTailHostedService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var outage = new StoreOutageLog(time);
         while (!stoppingToken.IsCancellationRequested)
         {
             var more = false;
             try
             {
                 more = await TailOnceAsync(stoppingToken);
+                outage.Succeeded();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -48,7 +50,10 @@ internal sealed class NotificationTailHostedService(
             }
             catch (Exception ex)
             {
-                ServerLog.NotificationTailFailed(logger, ex);
+                if (outage.Filter(ex) is { } shown)
+                {
+                    ServerLog.NotificationTailFailed(logger, shown);
+                }
             }
 
             if (!more)

@@ -25,6 +25,8 @@ internal sealed class BakeHostedService(
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
 
+    private readonly StoreOutageLog _outage = new(time);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Tick, time);
@@ -48,7 +50,10 @@ internal sealed class BakeHostedService(
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
-                    ServerLog.BakeFailed(logger, ex);
+                    if (_outage.Filter(ex) is { } shown)
+                    {
+                        ServerLog.BakeFailed(logger, shown);
+                    }
                 }
             }
         }

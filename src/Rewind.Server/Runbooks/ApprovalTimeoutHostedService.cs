@@ -21,6 +21,8 @@ internal sealed class ApprovalTimeoutHostedService(ConfigHolder config, IStore s
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
 
+    private readonly StoreOutageLog _outage = new(time);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Period, time);
@@ -34,7 +36,10 @@ internal sealed class ApprovalTimeoutHostedService(ConfigHolder config, IStore s
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
-                    ServerLog.DecisionFailed(logger, ex, "(approvals)");
+                    if (_outage.Filter(ex) is { } shown)
+                    {
+                        ServerLog.DecisionFailed(logger, shown, "(approvals)");
+                    }
                 }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));

@@ -2,11 +2,12 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Rewind.Core.Storage;
 using Rewind.Server.Hosting;
+using Rewind.Storage;
 
 namespace Rewind.Server.Runbooks;
 
 /// <summary>Resumes the rollbacks a previous controller left unfinished, then runs new ones as they are requested.</summary>
-internal sealed class ExecutorHostedService(IStore store, RollbackQueue queue, RollbackExecutor executor, TimeProvider time, ILogger<ExecutorHostedService> logger) : BackgroundService
+internal sealed class ExecutorHostedService(IStore store, RollbackQueue queue, RollbackExecutor executor, ExecutorCrashes crashes, TimeProvider time, ILogger<ExecutorHostedService> logger) : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
@@ -52,6 +53,7 @@ internal sealed class ExecutorHostedService(IStore store, RollbackQueue queue, R
             {
                 // A crash (the store briefly unreachable, say) must not leave the rollback holding its lease until the
                 // next restart: try again from the store's record, which says exactly where it stopped.
+                var outage = new StoreOutageLog(time);
                 while (true)
                 {
                     try
@@ -61,7 +63,13 @@ internal sealed class ExecutorHostedService(IStore store, RollbackQueue queue, R
                     }
                     catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                     {
-                        ServerLog.RollbackCrashed(logger, ex, id);
+                        // A store outage in one line a minute; another crash in full, the first and then every 30th.
+                        var count = crashes.Crashed(id, ex, time.GetUtcNow());
+                        if (outage.Filter(ex) is { } shown && (StoreFactory.IsUnavailable(ex) || count == 1 || count % 30 == 0))
+                        {
+                            ServerLog.RollbackCrashed(logger, shown, id);
+                        }
+
                         await Task.Delay(RetryDelay, time, stoppingToken);
                     }
                 }
@@ -72,6 +80,7 @@ internal sealed class ExecutorHostedService(IStore store, RollbackQueue queue, R
             }
             finally
             {
+                crashes.Ended(id);
                 lock (_running)
                 {
                     _running.Remove(id);

@@ -10,6 +10,8 @@ internal sealed class ConditionTickHostedService(DecisionEngine engine, TimeProv
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
 
+    private readonly StoreOutageLog _outage = new(time);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Period, time);
@@ -24,7 +26,10 @@ internal sealed class ConditionTickHostedService(DecisionEngine engine, TimeProv
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
-                    ServerLog.DecisionFailed(logger, ex, "(tick)");
+                    if (_outage.Filter(ex) is { } shown)
+                    {
+                        ServerLog.DecisionFailed(logger, shown, "(tick)");
+                    }
                 }
             }
         }

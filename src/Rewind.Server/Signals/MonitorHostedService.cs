@@ -22,6 +22,8 @@ internal sealed class MonitorHostedService(
     TimeProvider time,
     ILogger<MonitorHostedService> logger) : BackgroundService
 {
+    private readonly StoreOutageLog _outage = new(time);
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var loops = config.Current.Components
@@ -69,7 +71,10 @@ internal sealed class MonitorHostedService(
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
-            ServerLog.DecisionFailed(logger, ex, sample.Component);
+            if (_outage.Filter(ex) is { } shown)
+            {
+                ServerLog.DecisionFailed(logger, shown, sample.Component);
+            }
         }
     }
 }

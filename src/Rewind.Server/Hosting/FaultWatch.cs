@@ -1,0 +1,111 @@
+using System.Globalization;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Rewind.Core.Incidents;
+using Rewind.Core.Storage;
+using Rewind.Server.Notifications;
+using Rewind.Storage;
+
+namespace Rewind.Server.Hosting;
+
+/// <summary>
+/// Looks at the controller's own health every <see cref="Every"/>: whether the store answers, whether it takes writes
+/// (<see cref="StoreHealth"/>), how full a SQLite store's disk is. Raises and clears <see cref="ControllerFaults"/>
+/// (the executor raises its own), and hands the pages due (<see cref="ControllerPager"/>) to the delivery that does not
+/// need the store.
+/// </summary>
+internal sealed class FaultWatch(
+    IStore store,
+    StoreHealth storeHealth,
+    ControllerFaults faults,
+    ControllerPageDelivery delivery,
+    ConfigHolder config,
+    TimeProvider time,
+    ILogger<FaultWatch> logger) : BackgroundService
+{
+    public static readonly TimeSpan Every = TimeSpan.FromSeconds(2);
+
+    /// <summary>A SQLite store's disk with less than this share of its space free is nearly full.</summary>
+    public const double NearlyFullBelow = 0.10;
+
+    /// <summary>How long the store may take to answer the watch's ping before it counts as unreachable.</summary>
+    private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly ControllerPager _pager = new();
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicLoop.RunAsync(Every, time, LookAsync, ex => ServerLog.FaultWatchFailed(logger, ex), stoppingToken);
+
+    /// <summary>One look: the faults brought up to date, the pages due handed over.</summary>
+    internal async Task LookAsync(CancellationToken cancellationToken)
+    {
+        var reachable = await PingAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var writes = storeHealth.Status();
+        Set(ControllerFaultKinds.StoreNotWritable, reachable && !writes.Writable, Severity.P1, "store not writable", writes.Describe(), now);
+        var disk = reachable && writes.Writable ? DiskNearlyFull() : null;
+        Set(ControllerFaultKinds.StoreDiskNearlyFull, disk is not null, Severity.P2, "store disk nearly full", disk, now);
+
+        foreach (var page in _pager.Review(faults.Active(), now))
+        {
+            delivery.Enqueue(page, now);
+        }
+    }
+
+    private async Task<bool> PingAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(PingTimeout);
+        string? error;
+        try
+        {
+            await store.PingAsync(timeout.Token);
+            error = null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            error = $"no answer within {PingTimeout.TotalSeconds:0} s";
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            error = ex.Message;
+        }
+
+        var kind = StoreKind(config.Current.Store);
+        Set(ControllerFaultKinds.StoreUnreachable, error is not null, Severity.P1, "store unavailable", $"the {kind} store does not answer: {error}; samples are kept in memory, decisions go on, but nothing is recorded and no rollback can start or move on until it answers", time.GetUtcNow());
+        return error is null;
+    }
+
+    private void Set(string kind, bool raised, Severity severity, string title, string? message, DateTimeOffset now)
+    {
+        if (raised && faults.Raise(kind, severity, title, message ?? title, now))
+        {
+            ServerLog.ControllerFaultRaised(logger, kind, message ?? title);
+        }
+        else if (!raised && faults.Clear(kind) is { } ended)
+        {
+            ServerLog.ControllerFaultCleared(logger, kind, Core.Configuration.Durations.Format(now - ended.Since));
+        }
+    }
+
+    /// <summary>What is left on a SQLite store's disk when that is less than <see cref="NearlyFullBelow"/>; null otherwise, and for PostgreSQL (its disk is not the controller's to see).</summary>
+    private string? DiskNearlyFull()
+    {
+        if (StoreFactory.SqliteFile(config.Current.Store) is not { } file || Path.GetDirectoryName(file) is not { } directory)
+        {
+            return null;
+        }
+
+        var drive = new DriveInfo(directory);
+        if (drive.TotalSize <= 0 || (double)drive.AvailableFreeSpace / drive.TotalSize >= NearlyFullBelow)
+        {
+            return null;
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"the disk of the store {file} has {Mib(drive.AvailableFreeSpace)} MiB of {Mib(drive.TotalSize)} MiB free ({100.0 * drive.AvailableFreeSpace / drive.TotalSize:0.#} %, below {NearlyFullBelow * 100:0} %): free space before it fills, or the controller keeps samples in memory only");
+    }
+
+    private static long Mib(long bytes) => bytes / (1024 * 1024);
+
+    internal static string StoreKind(string store) => store.StartsWith("sqlite:", StringComparison.Ordinal) ? "sqlite" : "postgres";
+}
