@@ -54,6 +54,12 @@ public sealed class RewindServerOptions
 
     /// <summary>How often the backup signals (<c>backup.rpo</c>…) are measured. Default 10s.</summary>
     public TimeSpan BackupSignalInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a fault of the controller itself lasts before it is paged. Default 10s.</summary>
+    public TimeSpan FaultPageAfter { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a paged fault of the controller itself must stay away before its end is paged. Default 30s.</summary>
+    public TimeSpan FaultQuietFor { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>Builds the one process that runs Rewind: API, monitor, decision engine and executor as hosted services.</summary>

@@ -30,13 +30,23 @@ internal static class AccessPolicies
     public static string Actor(HttpContext context) => context.User.Identity?.Name ?? "anonymous";
 }
 
-/// <summary>401 and 403 as problem details that say what is missing, instead of an empty body.</summary>
+/// <summary>
+/// 401 and 403 as problem details that say what is missing, instead of an empty body; 503 <c>store unavailable</c> when
+/// the token could not be checked because the store does not answer.
+/// </summary>
 internal sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
+        if (authorizeResult.Challenged && context.Items.ContainsKey(TokenAuthenticationHandler.StoreUnavailableItem))
+        {
+            context.Response.Headers.RetryAfter = Api.StoreOutageAnswers.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await Results.Problem("the store does not answer, so the token cannot be checked now; GET /api/v1/health says when it is back", statusCode: StatusCodes.Status503ServiceUnavailable, title: "store unavailable").ExecuteAsync(context);
+            return;
+        }
+
         if (authorizeResult.Challenged)
         {
             var reason = context.Items.TryGetValue(TokenAuthenticationHandler.FailureItem, out var failure) ? (string)failure! : "no token: send Authorization: Bearer TOKEN (rewind token create, or REWIND_TOKEN for the CLI)";

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Rewind.Core.Access;
 using Rewind.Core.Storage;
+using Rewind.Storage;
 
 namespace Rewind.Server.Access;
 
@@ -26,7 +27,25 @@ internal sealed class TokenAuthenticationHandler(
     public const string FailureItem = "rewind:auth-failure";
     public const string SessionClaim = "rewind:session";
 
+    /// <summary>Set when the store could not be asked about the token: a request that needs a user then answers 503, not 401.</summary>
+    public const string StoreUnavailableItem = "rewind:auth-store-unavailable";
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        try
+        {
+            return await AuthenticateWithStoreAsync();
+        }
+        catch (Exception ex) when (StoreFactory.IsUnavailable(ex))
+        {
+            // Not the caller's fault: anonymous endpoints (health, metrics) still answer; the rest answer 503, not 401
+            // (ProblemAuthorizationResultHandler).
+            Context.Items[StoreUnavailableItem] = true;
+            return AuthenticateResult.NoResult();
+        }
+    }
+
+    private async Task<AuthenticateResult> AuthenticateWithStoreAsync()
     {
         var header = Request.Headers.Authorization.ToString();
         if (header.Length == 0)

@@ -11,18 +11,12 @@ internal sealed record ControllerPage(ControllerFault Fault, TimeSpan? Duration)
 
 /// <summary>
 /// Decides when the controller pages about itself, from the faults raised now (<see cref="ControllerFaults"/>): a fault
-/// is paged once it has lasted <see cref="PageAfter"/> (a blip is not a page), and its end once it has stayed away for
-/// <see cref="QuietFor"/>. A fault that comes back within that time is the same fault going on, so a store that
-/// flaps pages once, not on every flap. Time comes from the caller; one caller at a time.
+/// is paged once it has lasted <paramref name="pageAfter"/> (a blip is not a page), and its end once it has stayed away
+/// for <paramref name="quietFor"/>. A fault that comes back within that time is the same fault going on, so a store
+/// that flaps pages once, not on every flap. Time comes from the caller; one caller at a time.
 /// </summary>
-internal sealed class ControllerPager
+internal sealed class ControllerPager(TimeSpan pageAfter, TimeSpan quietFor)
 {
-    /// <summary>How long a fault lasts before it is paged.</summary>
-    public static readonly TimeSpan PageAfter = TimeSpan.FromSeconds(10);
-
-    /// <summary>How long a paged fault must stay away before its end is paged.</summary>
-    public static readonly TimeSpan QuietFor = TimeSpan.FromSeconds(30);
-
     private readonly Dictionary<string, Paged> _paged = new(StringComparer.Ordinal);
 
     /// <summary>The pages due at <paramref name="now"/> given the faults raised now.</summary>
@@ -36,7 +30,7 @@ internal sealed class ControllerPager
             {
                 _paged[fault.Kind] = paged with { Latest = fault, ClearedAt = null };
             }
-            else if (now - fault.Since >= PageAfter)
+            else if (now - fault.Since >= pageAfter)
             {
                 _paged[fault.Kind] = new Paged(fault, fault, null);
                 pages.Add(new ControllerPage(fault, null));
@@ -51,7 +45,7 @@ internal sealed class ControllerPager
             }
 
             var cleared = paged.ClearedAt ?? now;
-            if (now - cleared >= QuietFor)
+            if (now - cleared >= quietFor)
             {
                 _paged.Remove(kind);
                 pages.Add(new ControllerPage(paged.Latest, cleared - paged.First.Since));

@@ -20,6 +20,7 @@ internal sealed class FaultWatch(
     ControllerFaults faults,
     ControllerPageDelivery delivery,
     ConfigHolder config,
+    RewindServerOptions options,
     TimeProvider time,
     ILogger<FaultWatch> logger) : BackgroundService
 {
@@ -31,7 +32,7 @@ internal sealed class FaultWatch(
     /// <summary>How long the store may take to answer the watch's ping before it counts as unreachable.</summary>
     private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly ControllerPager _pager = new();
+    private readonly ControllerPager _pager = new(options.FaultPageAfter, options.FaultQuietFor);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         PeriodicLoop.RunAsync(Every, time, LookAsync, ex => ServerLog.FaultWatchFailed(logger, ex), stoppingToken);

@@ -10,23 +10,39 @@ public sealed class StoreDiskFullTests
     private const string AutoPolicy = "{ down: { when: { probe: health, failing-for: 300ms, min-failures: 2 }, severity: P1, mode: auto } }";
 
     [Fact]
-    public async Task DiskFull_HealthSaysSo_ABrokenReleaseIsStillRolledBack_AndTheReserveIsTakenBackWithRoom()
+    public async Task DiskFull_HealthSaysSo_APageArrives_ABrokenReleaseIsStillRolledBack_AndTheReserveIsTakenBackWithRoom()
     {
         await using var disk = await SmallDisk.MountAsync(megabytes: 32);
         await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: true);
-        await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: AutoPolicy, probeUrl: endpoint.Url, store: $"sqlite:{disk.Path}/rewind.db");
+        var secretEnv = $"REWIND_TEST_HOOK_SECRET_{Guid.NewGuid():N}";
+        Environment.SetEnvironmentVariable(secretEnv, "disk-full-test");
+        await using var receiver = await Notifications.WebhookReceiver.UpAsync("disk-full-test");
+        await using var server = await ServerFixture.StartAsync(
+            restart: "[\"true\"]",
+            policies: AutoPolicy,
+            probeUrl: endpoint.Url,
+            store: $"sqlite:{disk.Path}/rewind.db",
+            extra: $"notifications: {{ channels: {{ hook: {{ webhook: {{ url: \"{receiver.Url}\", secret-env: {secretEnv} }}, events: [controller-fault, controller-recovered] }} }} }}");
         await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
         var reserve = Path.Combine(disk.Path, "rewind.db.reserve");
         await Eventually.WaitAsync(() => Task.FromResult(File.Exists(reserve) && new FileInfo(reserve).Length == 8 << 20 ? (object)true : null), TimeSpan.FromSeconds(20), "the reserve taken");
 
         var filler = disk.Fill(); // whatever else shares the disk takes every byte left
+        var filled = Stopwatch.StartNew();
         var unhealthy = await Eventually.WaitAsync(async () => await server.Http.GetAsync("api/v1/health") is { StatusCode: HttpStatusCode.ServiceUnavailable } r ? await r.Content.ReadAsStringAsync() : null, TimeSpan.FromSeconds(20), "the health answer to say so");
         unhealthy.ShouldContain("store not writable");
         unhealthy.ShouldContain("disk is full");
         File.Exists(reserve).ShouldBeFalse();
         (await server.Http.GetStringAsync("metrics")).ShouldContain("rewind_store_writable 0");
 
+        // The page about the store, sent without it, in the fault's page-after time (10 s) and a watch tick.
+        var page = await Eventually.WaitAsync(() => Task.FromResult(receiver.Deliveries.FirstOrDefault(d => d.Event == "controller-fault")), TimeSpan.FromSeconds(40), "the page about the full disk");
+        var pagedAfter = filled.Elapsed;
+        page.Body.GetProperty("fault").GetProperty("kind").GetString().ShouldBe("store-not-writable");
+        page.Body.GetProperty("fault").GetProperty("message").GetString()!.ShouldContain("disk is full");
+
         // v2 breaks while the disk is full; the service answers as the release `current` points to (v1 is healthy).
+        var broken = Stopwatch.StartNew();
         using var stop = new CancellationTokenSource();
         var service = Task.Run(async () =>
         {
@@ -37,14 +53,16 @@ public sealed class StoreDiskFullTests
             }
         });
         var rollback = await Eventually.WaitAsync(async () => (await server.Client.GetRollbacksAsync()) is [{ Status: "succeeded" } r] ? r : null, TimeSpan.FromSeconds(30), "the rollback to succeed on a full disk");
+        var rolledBackAfter = broken.Elapsed;
         await stop.CancelAsync();
         await service;
         rollback.ToVersion.ShouldBe("v1");
         server.CurrentTarget.ShouldEndWith(Path.Combine("releases", "v1"));
-        (await server.Client.GetIncidentsAsync()).ShouldHaveSingleItem().Status.ShouldBe("resolved"); // its timeline was written on the full disk
+        (await server.Client.GetIncidentAsync(rollback.IncidentId!)).Status.ShouldBe("resolved"); // its timeline was written on the full disk
 
         File.Delete(filler); // room again: the reserve is taken back and samples are written again
         await Eventually.WaitAsync(async () => (await server.Http.GetAsync("api/v1/health")).IsSuccessStatusCode && File.Exists(reserve) ? (object)true : null, TimeSpan.FromSeconds(30), "the store writable again");
+        Console.WriteLine($"disk full: paged {pagedAfter.TotalSeconds:0.0} s after the disk filled; broken release rolled back {rolledBackAfter.TotalSeconds:0.0} s after it broke (failing-for 300ms)");
     }
 
     /// <summary>A real tmpfs of a few megabytes, mounted for the test and unmounted after it (needs root, as the suite runs).</summary>

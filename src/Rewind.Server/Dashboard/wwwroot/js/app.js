@@ -1,6 +1,6 @@
 import { api, csrf, toLogin } from './api.js';
 import { connect, onChange } from './live.js';
-import { h, replace } from './dom.js';
+import { h, replace, time } from './dom.js';
 
 const pages = {
   overview: () => import('./overview.js'),
@@ -44,6 +44,25 @@ async function route() {
   }
 }
 
+// The controller's own faults (its store down or refusing writes, its disk nearly full, its executor crash-looping), from
+// the health answer every few seconds: while one lasts, what this page shows may be stale and rollbacks may not run.
+async function watchFaults() {
+  const banner = document.getElementById('faults');
+  let faults = [];
+  try {
+    const response = await fetch('/api/v1/health', { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+    if (response.status === 503) {
+      const problem = await response.json().catch(() => ({}));
+      faults = problem.faults?.length ? problem.faults : [{ title: problem.title || 'controller unhealthy', message: problem.detail || '' }];
+    }
+  } catch {
+    faults = [{ title: 'controller unreachable', message: 'the dashboard cannot reach the controller' }];
+  }
+  banner.hidden = faults.length === 0;
+  replace(banner, h('strong', {}, 'Rewind itself has a fault: '), ...faults.map((f) => h('span', { class: 'fault', 'data-kind': f.kind || '' },
+    `${f.title}${f.since ? ` since ${time(f.since)}` : ''}: ${f.message}`)));
+}
+
 async function start() {
   if (!csrf()) return toLogin();
   session = await api('whoami');
@@ -58,6 +77,8 @@ async function start() {
     queue = queue.then(() => current?.onChange?.(change)).catch((error) => console.warn(error));
   });
   connect(document.getElementById('live'));
+  watchFaults();
+  setInterval(watchFaults, 5000);
   window.addEventListener('hashchange', route);
   await route();
 }
