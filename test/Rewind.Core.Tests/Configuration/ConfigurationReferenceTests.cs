@@ -28,9 +28,10 @@ public sealed class ConfigurationReferenceTests
     public void Reference_NamesEveryConfigKey_InTheSectionOfItsTopLevelKey()
     {
         var missing = new List<string>();
+        var topLevelWords = CodeWordsOf(TopLevel);
         foreach (var top in KeysOf(typeof(RewindConfig)))
         {
-            if (!CodeWordsOf(TopLevel).Contains(top.Key))
+            if (!topLevelWords.Contains(top.Key))
             {
                 missing.Add($"{top.Key} (in \"{TopLevel}\")");
             }

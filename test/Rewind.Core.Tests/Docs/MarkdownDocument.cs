@@ -8,10 +8,12 @@ namespace Rewind.Core.Tests.Docs;
 /// </summary>
 internal sealed partial class MarkdownDocument
 {
-    private MarkdownDocument(IReadOnlyList<Section> sections) => Sections = sections;
+    private readonly List<Section> _sections;
+
+    private MarkdownDocument(List<Section> sections) => _sections = sections;
 
     /// <summary>Every heading with the lines under it up to the next heading of any level; the text before the first heading has level 0.</summary>
-    public IReadOnlyList<Section> Sections { get; }
+    public IReadOnlyList<Section> Sections => _sections;
 
     public static MarkdownDocument Load(string path)
     {
@@ -45,9 +47,9 @@ internal sealed partial class MarkdownDocument
     /// <summary>A section with the sections nested under it (up to the next heading of its level or higher).</summary>
     public IEnumerable<Section> WithSubsections(Section section)
     {
-        var index = Sections.ToList().IndexOf(section);
+        var index = _sections.IndexOf(section);
         yield return section;
-        foreach (var next in Sections.Skip(index + 1))
+        foreach (var next in _sections.Skip(index + 1))
         {
             if (next.Level <= section.Level)
             {
