@@ -41,7 +41,10 @@ public sealed record TimelineEventDto(DateTimeOffset At, string Kind, string Mes
 /// </summary>
 public sealed record ResolveIncidentRequest(string Note, string? ResolvedBy = null, bool FalsePositive = false);
 
-/// <summary>Body of <c>POST /api/v1/incidents/{id}/acknowledge</c>: someone is on it. <c>By</c> defaults to <c>api</c>.</summary>
+/// <summary>
+/// Body of <c>POST /api/v1/incidents/{id}/acknowledge</c>: someone is on it, the authenticated user. <c>By</c> (like
+/// <c>by</c> and <c>resolvedBy</c> in the other bodies) is accepted and ignored, for older clients.
+/// </summary>
 public sealed record AcknowledgeIncidentRequest(string? By = null);
 
 /// <summary>Body of <c>POST /api/v1/incidents/{id}/notes</c>: a line for the timeline, at most 4000 characters.</summary>
