@@ -80,7 +80,7 @@ public sealed class NotificationConfigTests
 
         result.Errors.Select(e => e.ToString()).ShouldBe([
             "rewind.yaml:9:5: notifications.templates.escalation: unknown placeholder {{rollback.id}} for escalation; known: event, incident.id, incident.component, incident.severity, incident.status, incident.title, incident.release, incident.policy, incident.opened-at, entry.message, entry.actor, entry.at, escalation.policy, escalation.level, escalation.contacts",
-            "rewind.yaml:10:5: notifications.templates.approval: not an event; expected one of: opened, rollback-started, rollback-finished, rollback-failed, approval-needed, escalation, resolved, notice",
+            "rewind.yaml:10:5: notifications.templates.approval: not an event; expected one of: opened, rollback-started, rollback-finished, rollback-failed, approval-needed, escalation, resolved, notice, controller-fault, controller-recovered",
             "rewind.yaml:11:5: notifications.templates.resolved: '{{' at character 6 is never closed with '}}'",
         ]);
     }
@@ -111,7 +111,7 @@ public sealed class NotificationConfigTests
             "rewind.yaml:13:51: notifications.channels.pager.events: empty, and no escalation level pages this channel, so it would receive nothing; leave it out to send every event",
             "rewind.yaml:13:76: notifications.channels.pager.rate-limit.count: at least 1",
             "rewind.yaml:13:84: notifications.channels.pager.rate-limit.per: must be positive",
-            "rewind.yaml:14:68: notifications.channels.chat.events[1]: expected one of opened, rollback-started, rollback-finished, rollback-failed, approval-needed, escalation, resolved, notice, found 'paged'",
+            "rewind.yaml:14:68: notifications.channels.chat.events[1]: expected one of opened, rollback-started, rollback-finished, rollback-failed, approval-needed, escalation, resolved, notice, controller-fault, controller-recovered, found 'paged'",
         ]);
     }
 }

@@ -125,13 +125,38 @@ public sealed class NotificationTemplateTests
     [Fact]
     public void DefaultTemplates_EveryEvent_ParseAndSayWhatWhereAndWhatNext()
     {
-        foreach (var kind in NotificationEvents.All)
+        foreach (var kind in NotificationEvents.All.Where(k => !NotificationEvents.IsController(k)))
         {
             var text = NotificationTemplate.Parse(DefaultTemplates.For(kind), kind).Render(Values, TextMarkup.Plain);
 
             text.Split('\n')[0].ShouldContain("web");
             text.ShouldContain("rewind ");
         }
+    }
+
+    [Theory]
+    [InlineData(NotificationEvent.ControllerFault, "[P1] REWIND ITSELF on ctl-1: store-unreachable")]
+    [InlineData(NotificationEvent.ControllerRecovered, "[P1] Rewind on ctl-1: store-unreachable is over after 2m")]
+    public void DefaultTemplates_ControllerEvents_NameTheFaultAndTheHost_AndWhereToLook(NotificationEvent kind, string firstLine)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["fault.kind"] = "store-unreachable",
+            ["fault.severity"] = "P1",
+            ["fault.message"] = "the postgres store does not answer: connection refused",
+            ["fault.since"] = "2026-12-06T03:00:00Z",
+            ["fault.duration"] = "2m",
+            ["controller.host"] = "ctl-1",
+            ["controller.store"] = "postgres",
+        };
+
+        var text = NotificationTemplate.Parse(DefaultTemplates.For(kind), kind).Render(values, TextMarkup.Plain);
+
+        text.Split('\n')[0].ShouldBe(firstLine);
+        text.ShouldContain("\"the postgres store does not answer: connection refused\""); // quoted: it carries a driver's words
+        text.ShouldContain("/api/v1/health");
+        NotificationTemplate.TryParse("{{incident.id}}", kind, out _, out var error).ShouldBeFalse(); // no incident behind it
+        error.ShouldContain("unknown placeholder");
     }
 
     [Theory]
