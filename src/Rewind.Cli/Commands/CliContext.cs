@@ -23,6 +23,7 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter output, TextWr
 
     public Option<string?> CaOption { get; } = new("--ca")
     {
+        HelpName = "file",
         Description = "PEM file of the CA that signed an https:// server's certificate: only it is trusted (default: $REWIND_CA, else the system's trust store)",
     };
 
