@@ -19,11 +19,12 @@ public sealed class LogoutTests(DashboardWorld world, Browser browser)
             """);
 
         var logout = await vera.Page.RunAndWaitForResponseAsync(
-            () => vera.Page.GotoAsync(hostile.Url),
+            () => vera.Page.GotoAsync(hostile.Url, new PageGotoOptions { WaitUntil = WaitUntilState.Commit }),
             response => response.Url == $"{world.Url}/ui/logout");
 
         logout.Status.ShouldBe(403);
         (await logout.HeaderValuesAsync("set-cookie")).ShouldBeEmpty();
+        await vera.Page.WaitForURLAsync($"{world.Url}/ui/logout"); // the refusal is shown, and nothing else is loading
         (await vera.Context.CookiesAsync()).Select(c => c.Name).Order(StringComparer.Ordinal).ShouldBe(["rewind-csrf", "rewind-session"]);
         await vera.Page.GotoAsync("/ui/");
         await Assertions.Expect(vera.Page.Locator("#user")).ToHaveTextAsync("vera (viewer)");
@@ -37,8 +38,9 @@ public sealed class LogoutTests(DashboardWorld world, Browser browser)
         await vera.Page.GotoAsync("/ui/");
         await Assertions.Expect(vera.Page.Locator("#user")).ToHaveTextAsync("vera (viewer)");
 
-        await vera.Page.Locator("#logout").ClickAsync();
+        var logout = await vera.Page.RunAndWaitForResponseAsync(() => vera.Page.Locator("#logout").ClickAsync(), $"{world.Url}/ui/logout");
 
+        logout.Status.ShouldBe(204);
         await vera.Page.WaitForURLAsync($"{world.Url}/ui/login");
         (await vera.Context.CookiesAsync()).ShouldBeEmpty();
         (await vera.Context.APIRequest.GetAsync("/api/v1/whoami")).Status.ShouldBe(401);
