@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
@@ -58,6 +61,24 @@ public sealed class TlsTests : IDisposable
 
         run.ExitCode.ShouldBe(3);
         run.Error.ShouldBe($"error: cannot verify the Rewind server at {server.Url}: its certificate is not for 127.0.0.1 (it names rewind.example){Environment.NewLine}");
+    }
+
+    [Fact]
+    public async Task Status_ServerWithAnExpiredCertificate_IsRefusedSayingWhenItExpired()
+    {
+        var (certificate, key) = _certificates.Issue("expired", validFrom: -10, validDays: 5);
+        using var served = X509Certificate2.CreateFromPemFile(certificate, key); // a bare TLS server: the controller itself refuses to start with it
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var url = string.Create(CultureInfo.InvariantCulture, $"https://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
+        var serving = ServeOnceAsync(listener, served);
+
+        var run = await CliRun.RunAsync(NoCaVariable, "status", "--server", url, "--ca", _certificates.CaPath);
+
+        run.ExitCode.ShouldBe(3);
+        run.Error.ShouldBe($"error: cannot verify the Rewind server at {url}: its certificate (CN=expired) expired on {served.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC{Environment.NewLine}");
+        await serving;
+        listener.Stop();
     }
 
     [Fact]
@@ -159,6 +180,20 @@ public sealed class TlsTests : IDisposable
             provider: { release-dir: { path: app, restart: ["true"] } }
             probes: { health: { http: { url: "http://127.0.0.1:9/health" } } }
         """;
+
+    private static async Task ServeOnceAsync(TcpListener listener, X509Certificate2 certificate)
+    {
+        using var client = await listener.AcceptTcpClientAsync();
+        await using var tls = new SslStream(client.GetStream());
+        try
+        {
+            await tls.AuthenticateAsServerAsync(certificate);
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException)
+        {
+            // the client refused the certificate, as it should
+        }
+    }
 
     /// <summary>A controller on https://127.0.0.1:PORT with the certificate and key named relative to the config's directory.</summary>
     private async Task<Controller> StartAsync(string certificate, string key)
