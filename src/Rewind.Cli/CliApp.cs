@@ -49,6 +49,7 @@ internal static class CliApp
             root.Add(decision);
         }
 
+        AddCaOption(root, context);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
         {
@@ -63,5 +64,19 @@ internal static class CliApp
 
         var invocation = new InvocationConfiguration { Output = output, Error = error };
         return await parse.InvokeAsync(invocation, cancellationToken);
+    }
+
+    /// <summary>Every command that talks to a server (has --server) also takes --ca, the CA that server's certificate is checked against.</summary>
+    private static void AddCaOption(Command command, CliContext context)
+    {
+        if (command.Options.Contains(context.ServerOption))
+        {
+            command.Options.Add(context.CaOption);
+        }
+
+        foreach (var subcommand in command.Subcommands)
+        {
+            AddCaOption(subcommand, context);
+        }
     }
 }

@@ -28,7 +28,7 @@ namespace Rewind.Server;
 /// <summary>Options of one controller process beyond the config file.</summary>
 public sealed class RewindServerOptions
 {
-    /// <summary>Overrides <c>server.listen</c> from the config.</summary>
+    /// <summary>Overrides <c>server.listen</c> from the config; https:// only with <c>server.tls</c>, http:// only without.</summary>
     public string? Listen { get; init; }
 
     /// <summary>The least severe log level written. Default Information.</summary>
@@ -69,7 +69,7 @@ public static class RewindServer
     {
         options ??= new RewindServerOptions();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.WebHost.UseUrls(options.Listen ?? config.Server.Listen);
+        Listener.Configure(builder.WebHost, config, options.Listen ?? config.Server.Listen, TimeProvider.System.GetUtcNow());
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {

@@ -21,6 +21,12 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter output, TextWr
         Description = "URL of the Rewind server (default: $REWIND_SERVER or http://127.0.0.1:7878)",
     };
 
+    public Option<string?> CaOption { get; } = new("--ca")
+    {
+        HelpName = "file",
+        Description = "PEM file of the CA that signed an https:// server's certificate: only it is trusted (default: $REWIND_CA, else the system's trust store)",
+    };
+
     /// <summary>Runs an API call, turning problem details and connection failures into a message and an exit code.</summary>
     public async Task<int> CallAsync(ParseResult parse, Func<RewindClient, Task<int>> action)
     {
@@ -32,7 +38,12 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter output, TextWr
             return ExitCodes.Invalid;
         }
 
-        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (await TrustAsync(parse, baseAddress) is not { } trust)
+        {
+            return ExitCodes.Invalid;
+        }
+
+        using var http = new HttpClient(trust.CreateHandler(server, baseAddress)) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
         if (_environment("REWIND_TOKEN") is { Length: > 0 } token)
         {
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Trim());
@@ -54,6 +65,11 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter output, TextWr
 
             return ex.Status == 400 ? ExitCodes.Invalid : ExitCodes.Failed;
         }
+        catch (HttpRequestException) when (trust.Refusal is { } refusal)
+        {
+            await Error.WriteLineAsync($"error: {refusal}");
+            return ExitCodes.Unreachable;
+        }
         catch (HttpRequestException ex)
         {
             await Error.WriteLineAsync($"error: cannot reach the Rewind server at {server}: {ex.Message}");
@@ -64,5 +80,25 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter output, TextWr
             await Error.WriteLineAsync($"error: the Rewind server at {server} did not answer in time");
             return ExitCodes.Unreachable;
         }
+    }
+
+    /// <summary>The system's trust store, or the CA of --ca / REWIND_CA for an https:// server; null after saying why the file is unusable.</summary>
+    private async Task<ServerTrust?> TrustAsync(ParseResult parse, Uri server)
+    {
+        var (file, source) = parse.GetValue(CaOption) is { Length: > 0 } option ? (option, "--ca")
+            : _environment("REWIND_CA") is { Length: > 0 } variable ? (variable, "REWIND_CA")
+            : (null, null);
+        if (file is null || server.Scheme != Uri.UriSchemeHttps)
+        {
+            return ServerTrust.SystemStore();
+        }
+
+        var trust = ServerTrust.FromFile(file, source!, out var error);
+        if (trust is null)
+        {
+            await Error.WriteLineAsync($"error: {error}");
+        }
+
+        return trust;
     }
 }

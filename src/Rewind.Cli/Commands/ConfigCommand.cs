@@ -9,11 +9,11 @@ internal static class ConfigCommand
     public static Command Create(CliContext context)
     {
         var file = new Argument<string>("file") { Description = "The config file to check", DefaultValueFactory = _ => "rewind.yaml" };
-        var check = new Command("check", "Validate a config file; print every error with file:line:column and exit 2 if there is any.") { file };
+        var check = new Command("check", "Validate a config file, and read the TLS certificate and key it names; print every error with file:line:column and exit 2 if there is any.") { file };
         check.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(file)!;
-            var result = await ConfigFile.LoadAsync(path, cancellationToken);
+            var result = ServerFiles.Check(await ConfigFile.LoadAsync(path, cancellationToken));
             if (result.IsValid)
             {
                 var config = result.Config!;

@@ -12,12 +12,12 @@ internal static class ServeCommand
     public static Command Create(CliContext context)
     {
         var config = new Option<string>("--config", "-c") { Description = "The config file", DefaultValueFactory = _ => "rewind.yaml" };
-        var listen = new Option<string?>("--listen") { Description = "Override server.listen, e.g. http://127.0.0.1:7878" };
+        var listen = new Option<string?>("--listen") { Description = "Override server.listen, e.g. http://127.0.0.1:7878 (https:// only with server.tls in the config)" };
         var command = new Command("serve", "Run the controller: API, dashboard (at /ui/), monitor, decision engine and executor. Resumes unfinished rollbacks at start.") { config, listen };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(config)!;
-            var result = await ConfigFile.LoadAsync(path, cancellationToken);
+            var result = ServerFiles.Check(await ConfigFile.LoadAsync(path, cancellationToken));
             if (!result.IsValid)
             {
                 foreach (var error in result.Errors)

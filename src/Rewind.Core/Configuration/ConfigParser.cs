@@ -25,7 +25,19 @@ public static class ConfigParser
             return new ConfigResult(null, errors);
         }
 
+        if (config.Server.Tls is { } tls)
+        {
+            tls.CertificatePosition = Position(file, positions, tls, "certificate");
+            tls.KeyPosition = Position(file, positions, tls, "key");
+        }
+
         ConfigPaths.Resolve(config);
         return new ConfigResult(config, []);
+    }
+
+    private static ConfigPosition Position(string file, ConfigPositions positions, object owner, string key)
+    {
+        var mark = positions.Of(owner, key);
+        return new ConfigPosition(file, (int)mark.Line, (int)mark.Column);
     }
 }

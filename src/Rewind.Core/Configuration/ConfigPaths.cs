@@ -10,6 +10,12 @@ internal static class ConfigPaths
             config.Store = "sqlite:" + Path.GetFullPath(config.Store["sqlite:".Length..], config.BaseDirectory);
         }
 
+        if (config.Server.Tls is { } tls)
+        {
+            tls.Certificate = Path.GetFullPath(tls.Certificate, config.BaseDirectory);
+            tls.Key = Path.GetFullPath(tls.Key, config.BaseDirectory);
+        }
+
         foreach (var component in config.Components.Values)
         {
             if (component.Provider.ReleaseDir is { } releaseDir)

@@ -24,6 +24,8 @@ internal static partial class ConfigValidator
             Add(config.Server, "listen", "server.listen: expected an http:// or https:// URL");
         }
 
+        ValidateTls(config.Server, listen, Add);
+
         ValidateApprovals(config, Add);
         foreach (var (tokenName, hash) in config.Server.PushTokens)
         {

@@ -54,6 +54,9 @@ public sealed class ServerConfig
     /// secrets, and are anonymous like any exporter.
     /// </summary>
     public bool MetricsRequireToken { get; set; }
+
+    /// <summary>The certificate and key of an <c>https://</c> listener; required with one, refused without. Default none.</summary>
+    public TlsConfig? Tls { get; set; }
 }
 
 public sealed class ComponentConfig

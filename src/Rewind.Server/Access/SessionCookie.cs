@@ -36,7 +36,8 @@ internal static class SessionCookie
 
     public static void Clear(HttpResponse response)
     {
-        response.Cookies.Delete(Name, new CookieOptions { Path = "/", SameSite = SameSiteMode.Strict });
-        response.Cookies.Delete(CsrfName, new CookieOptions { Path = "/", SameSite = SameSiteMode.Strict });
+        var secure = response.HttpContext.Request.IsHttps;
+        response.Cookies.Delete(Name, new CookieOptions { Path = "/", SameSite = SameSiteMode.Strict, Secure = secure });
+        response.Cookies.Delete(CsrfName, new CookieOptions { Path = "/", SameSite = SameSiteMode.Strict, Secure = secure });
     }
 }

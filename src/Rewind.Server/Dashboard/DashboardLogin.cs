@@ -32,13 +32,17 @@ internal static class DashboardLogin
         return TypedResults.Ok(new SessionDto(name, AccessPolicies.RolesOf(user)));
     }
 
-    /// <summary>Ends the session: both cookies go. With a session cookie present, the CSRF header must match it.</summary>
+    /// <summary>
+    /// Ends the session: both cookies go. The session cookie and its CSRF header must both come with the request, so a
+    /// cross-site form (which carries neither, the cookies being SameSite) gets a 403 without a Set-Cookie and cannot end
+    /// an operator's session.
+    /// </summary>
     public static IResult Logout(HttpContext context)
     {
-        if (context.Request.Cookies[SessionCookie.Name] is { Length: > 0 } token
-            && !SessionCookie.CsrfMatches(token, context.Request.Headers[SessionCookie.CsrfHeader].ToString()))
+        if (context.Request.Cookies[SessionCookie.Name] is not { Length: > 0 } token
+            || !SessionCookie.CsrfMatches(token, context.Request.Headers[SessionCookie.CsrfHeader].ToString()))
         {
-            return Results.Problem($"logout needs the {SessionCookie.CsrfHeader} header of the session", statusCode: StatusCodes.Status403Forbidden, title: "CSRF check failed");
+            return Results.Problem($"logout needs the session cookie and the {SessionCookie.CsrfHeader} header of the session; the session, if any, goes on", statusCode: StatusCodes.Status403Forbidden, title: "CSRF check failed");
         }
 
         SessionCookie.Clear(context.Response);

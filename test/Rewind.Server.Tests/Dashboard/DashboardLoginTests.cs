@@ -82,6 +82,31 @@ public sealed class DashboardLoginTests
     }
 
     [Fact]
+    public async Task Logout_WithoutTheSessionCookieOrWithAWrongHeader_Is403WithoutSetCookie_AndTheSessionGoesOn()
+    {
+        await using var server = await ServerFixture.StartAsync();
+        using var browser = Browser(server, out var cookies);
+        var csrf = await LogInAsync(server, browser, cookies);
+        using var crossSite = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = server.Http.BaseAddress };
+
+        using var noCookie = await crossSite.PostAsync(new Uri("ui/logout", UriKind.Relative), new FormUrlEncodedContent([]));
+        using var noCookieWithHeader = await Send(crossSite, "ui/logout", null, csrf);
+        using var wrongHeader = await Send(browser, "ui/logout", null, "AAAA");
+        using var after = await browser.GetAsync(new Uri("api/v1/whoami", UriKind.Relative));
+
+        foreach (var refused in new[] { noCookie, noCookieWithHeader, wrongHeader })
+        {
+            refused.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+            refused.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+            (await refused.Content.ReadAsStringAsync()).ShouldContain("CSRF check failed");
+            refused.Headers.Contains("Set-Cookie").ShouldBeFalse();
+        }
+
+        after.StatusCode.ShouldBe(HttpStatusCode.OK);
+        cookies.GetCookies(server.Http.BaseAddress!).Count.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task Pages_RootRedirects_FilesCarryETagsAndAStrictContentSecurityPolicy()
     {
         await using var server = await ServerFixture.StartAsync();
