@@ -65,6 +65,30 @@ public sealed class StoreDiskFullTests
         Console.WriteLine($"disk full: paged {pagedAfter.TotalSeconds:0.0} s after the disk filled; broken release rolled back {rolledBackAfter.TotalSeconds:0.0} s after it broke (failing-for 300ms)");
     }
 
+    [Fact]
+    public async Task DiskNearlyFull_IsAFaultOfTheController_UntilThereIsRoomAgain_WhileWritesStillGoThrough()
+    {
+        await using var disk = await SmallDisk.MountAsync(megabytes: 32);
+        await using var server = await ServerFixture.StartAsync(store: $"sqlite:{disk.Path}/rewind.db");
+        (await server.Http.GetAsync("api/v1/health")).IsSuccessStatusCode.ShouldBeTrue();
+
+        var filler = disk.Fill();
+        using (var file = new FileStream(filler, FileMode.Open, FileAccess.Write))
+        {
+            file.SetLength(file.Length - (2 << 20)); // 2 MiB of 32 left: below a tenth, yet every write fits
+        }
+
+        var answer = await Eventually.WaitAsync(async () => await server.Http.GetAsync("api/v1/health") is { StatusCode: HttpStatusCode.ServiceUnavailable } r ? await r.Content.ReadAsStringAsync() : null, TimeSpan.FromSeconds(20), "the health answer to say the disk is nearly full");
+        answer.ShouldContain("\"title\":\"store disk nearly full\"");
+        answer.ShouldContain("\"kind\":\"store-disk-nearly-full\"");
+        answer.ShouldContain("MiB free");
+        (await server.Http.GetStringAsync("metrics")).ShouldContain("rewind_controller_fault{kind=\"store-disk-nearly-full\"} 1");
+        (await server.Http.GetStringAsync("metrics")).ShouldContain("rewind_store_writable 1"); // a warning ahead of the full disk, not a refused write
+
+        File.Delete(filler);
+        await Eventually.WaitAsync(async () => (await server.Http.GetAsync("api/v1/health")).IsSuccessStatusCode ? (object)true : null, TimeSpan.FromSeconds(20), "the fault to clear once there is room");
+    }
+
     /// <summary>A real tmpfs of a few megabytes, mounted for the test and unmounted after it (needs root, as the suite runs).</summary>
     private sealed class SmallDisk : IAsyncDisposable
     {
