@@ -48,6 +48,11 @@ public sealed partial class ProcessRunner
             return NotStarted(executable, missing!, started);
         }
 
+        if (request.WorkingDirectory is { Length: > 0 } directory && !Directory.Exists(directory))
+        {
+            return NotStarted(executable, $"working directory {directory} does not exist", started);
+        }
+
         using var process = new Process { StartInfo = CreateStartInfo(request, path) };
         try
         {
