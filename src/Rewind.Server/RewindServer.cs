@@ -149,6 +149,7 @@ public static class RewindServer
         services.AddSingleton<DecisionEngine>();
         services.AddSingleton<RollbackQueue>();
         services.AddSingleton<RollbackAborts>();
+        services.AddSingleton<StepLeftovers>();
         services.AddSingleton<GroupCoordinator>();
         services.AddSingleton<Runtime.Runbooks.IStepRunner, NotifyStepRunner>();
         services.AddSingleton<Runtime.Runbooks.IStepRunner>(sp => new ParallelStepRunner(sp, sp.GetRequiredService<TimeProvider>()));

@@ -13,7 +13,7 @@ namespace Rewind.Core.Storage;
 /// Rewind's durable record and the source of truth: every decision and every step is written here before it is acted on.
 /// Implemented once relationally, with a SQLite and a PostgreSQL dialect; both pass the same contract tests.
 /// </summary>
-public interface IStore : IReleaseStore, IIncidentStore, IRollbackStore, IMemberLedger, ISampleStore, IShadowStore, IAccessStore, IAuditStore, INotificationStore, IBackupRunStore
+public interface IStore : IReleaseStore, IIncidentStore, IRollbackStore, IMemberLedger, IStepProcessLedger, ISampleStore, IShadowStore, IAccessStore, IAuditStore, INotificationStore, IBackupRunStore
 {
     /// <summary>Applies the shipped migrations that are not yet applied. Safe to call from several processes at once.</summary>
     Task MigrateAsync(CancellationToken cancellationToken = default);
@@ -120,6 +120,22 @@ public interface IMemberLedger
 
     /// <summary>How many members of each batch step of a rollback are in each status, by step index: progress at a glance.</summary>
     Task<IReadOnlyDictionary<int, MemberCounts>> GetMemberCountsAsync(string rollbackId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// The process groups a step has running, recorded right after each starts and cleared when it is gone: what a
+/// controller resuming the step, or aborting it, must end first.
+/// </summary>
+public interface IStepProcessLedger
+{
+    /// <summary>Records a process group of the step; recording the same group again changes nothing.</summary>
+    Task AddStepProcessAsync(string rollbackId, int stepIndex, StepProcess process, CancellationToken cancellationToken = default);
+
+    /// <summary>Clears the record of a group that is gone.</summary>
+    Task RemoveStepProcessAsync(string rollbackId, int stepIndex, StepProcess process, CancellationToken cancellationToken = default);
+
+    /// <summary>The groups recorded for the step and not cleared, oldest first.</summary>
+    Task<IReadOnlyList<StepProcess>> GetStepProcessesAsync(string rollbackId, int stepIndex, CancellationToken cancellationToken = default);
 }
 
 public interface IRollbackStore

@@ -7,7 +7,7 @@ namespace Rewind.Runtime.Processes;
 /// </summary>
 /// <param name="Argv">The executable and its arguments, passed one by one; nothing is split or expanded.</param>
 /// <param name="WorkingDirectory">The directory the process starts in; <see langword="null"/> keeps the controller's.</param>
-/// <param name="Timeout">How long the process may run before its whole tree is killed.</param>
+/// <param name="Timeout">How long the process may run before its whole process group is ended.</param>
 public sealed record ProcessRequest(IReadOnlyList<string> Argv, string? WorkingDirectory, TimeSpan Timeout)
 {
     /// <summary>Variables added to (or, with a <see langword="null"/> value, removed from) the inherited environment.</summary>
@@ -21,4 +21,10 @@ public sealed record ProcessRequest(IReadOnlyList<string> Argv, string? WorkingD
     /// and in what is logged or reported about the process. Default none.
     /// </summary>
     public SecretRedactor Secrets { get; init; } = SecretRedactor.None;
+
+    /// <summary>
+    /// Keeps a durable record of the process group while it runs (a rollback step's, in the store); <see langword="null"/>
+    /// (the default) records nothing.
+    /// </summary>
+    public IProcessRecorder? Recorder { get; init; }
 }

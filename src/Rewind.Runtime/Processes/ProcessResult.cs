@@ -7,7 +7,7 @@ namespace Rewind.Runtime.Processes;
 /// <param name="ExitCode">The exit code; <see langword="null"/> when the process did not start.</param>
 /// <param name="Output">The last <see cref="ProcessRunner.OutputLimit"/> characters of stdout and stderr, interleaved as they arrived.</param>
 /// <param name="Duration">From start to exit (or to the kill).</param>
-/// <param name="TimedOut">The process ran past its timeout and its tree was killed.</param>
+/// <param name="TimedOut">The process ran past its timeout and its process group was ended.</param>
 /// <param name="StartError">Why the process could not start (missing executable or working directory), else <see langword="null"/>.</param>
 public sealed record ProcessResult(int? ExitCode, string Output, TimeSpan Duration, bool TimedOut, string? StartError = null)
 {
@@ -18,7 +18,7 @@ public sealed record ProcessResult(int? ExitCode, string Output, TimeSpan Durati
     public string Describe() => this switch
     {
         { StartError: { } error } => "did not start: " + error,
-        { TimedOut: true } => "timed out after " + Durations.Format(Duration) + "; process tree killed",
+        { TimedOut: true } => "timed out after " + Durations.Format(Duration) + "; process group ended",
         _ => string.Create(CultureInfo.InvariantCulture, $"exit {ExitCode} in {Durations.Format(Duration)}"),
     };
 }

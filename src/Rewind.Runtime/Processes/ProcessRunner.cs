@@ -6,14 +6,18 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Rewind.Runtime.Processes;
 
 /// <summary>
-/// Runs an argument vector as a child process (never through a shell), with a timeout that kills the whole process tree,
-/// and captures the tail of its output. Expected failures (non-zero exit, timeout, missing executable) are values;
-/// only the caller's cancellation throws, after the tree is killed.
+/// Runs an argument vector as a child process (never through a shell) in a session and process group of its own, with a
+/// timeout that ends the whole group (SIGTERM, then SIGKILL after <see cref="StopGrace"/>), and captures the tail of its
+/// output. Expected failures (non-zero exit, timeout, missing executable) are values; only the caller's cancellation
+/// throws, after the group is ended.
 /// </summary>
 public sealed partial class ProcessRunner
 {
     /// <summary>How many characters of combined stdout and stderr are kept: the last 64 KiB.</summary>
     public const int OutputLimit = 64 * 1024;
+
+    /// <summary>How long a process group has between SIGTERM and SIGKILL when it is ended: 5 seconds.</summary>
+    public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
 
     /// <summary>How long to keep reading output after the process exited, for grandchildren that still hold the pipes.</summary>
     private static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(2);
@@ -38,52 +42,85 @@ public sealed partial class ProcessRunner
         var executable = request.Secrets.Redact(request.Argv[0]);
         var output = new BoundedOutput(OutputLimit, request.Secrets);
         var started = _timeProvider.GetTimestamp();
-        using var process = new Process { StartInfo = CreateStartInfo(request) };
+        var (path, missing) = Executables.Resolve(request.Argv[0]);
+        if (path is null)
+        {
+            return NotStarted(executable, missing!, started);
+        }
+
+        if (request.WorkingDirectory is { Length: > 0 } directory && !Directory.Exists(directory))
+        {
+            return NotStarted(executable, $"working directory {directory} does not exist", started);
+        }
+
+        using var process = new Process { StartInfo = CreateStartInfo(request, path) };
         try
         {
             process.Start();
         }
         catch (Exception ex) when (ex is Win32Exception or IOException)
         {
-            var reason = request.Secrets.Redact(ex.Message);
-            LogNotStarted(_logger, executable, reason);
-            return new ProcessResult(null, "", _timeProvider.GetElapsedTime(started), TimedOut: false, $"cannot start {executable}: {reason}");
+            return NotStarted(executable, request.Secrets.Redact(ex.Message), started);
         }
 
         var pumps = Task.WhenAll(PumpAsync(process.StandardOutput, output), PumpAsync(process.StandardError, output));
+        var group = await RecordStartedAsync(request, process, executable, cancellationToken);
         using var timeout = new CancellationTokenSource(request.Timeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var input = FeedAsync(process.StandardInput, request.StandardInput, linked.Token);
-        var timedOut = false;
+        var (timedOut, gone) = await WaitAsync(process, request, group, executable, linked.Token, cancellationToken);
+        var duration = _timeProvider.GetElapsedTime(started);
+        await input;
+        await DrainAsync(pumps, output);
+        if (gone)
+        {
+            await RecordEndedAsync(request, group);
+        }
+
+        return new ProcessResult(process.HasExited ? process.ExitCode : null, output.ToString(), duration, timedOut);
+    }
+
+    /// <summary>Waits for the exit; on timeout ends the group (true, and whether it is gone); on the caller's cancellation ends it and throws.</summary>
+    private async Task<(bool TimedOut, bool Gone)> WaitAsync(Process process, ProcessRequest request, Core.Runbooks.StepProcess? group, string executable, CancellationToken limit, CancellationToken cancellationToken)
+    {
         try
         {
-            await process.WaitForExitAsync(linked.Token);
+            await process.WaitForExitAsync(limit);
+            return (false, true);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            timedOut = true;
             if (_logger.IsEnabled(LogLevel.Warning))
             {
                 LogTimedOut(_logger, executable, Rewind.Core.Configuration.Durations.Format(request.Timeout));
             }
 
-            await KillTreeAsync(process);
+            return (true, await EndGroupAsync(process, executable));
         }
         catch (OperationCanceledException)
         {
-            await KillTreeAsync(process);
+            if (await EndGroupAsync(process, executable))
+            {
+                await RecordEndedAsync(request, group);
+            }
+
             throw;
         }
-
-        var duration = _timeProvider.GetElapsedTime(started);
-        await input;
-        await DrainAsync(pumps, output);
-        return new ProcessResult(process.HasExited ? process.ExitCode : null, output.ToString(), duration, timedOut);
     }
 
-    private static ProcessStartInfo CreateStartInfo(ProcessRequest request)
+    private ProcessResult NotStarted(string executable, string reason, long started)
     {
-        var startInfo = new ProcessStartInfo(request.Argv[0])
+        LogNotStarted(_logger, executable, reason);
+        return new ProcessResult(null, "", _timeProvider.GetElapsedTime(started), TimedOut: false, $"cannot start {executable}: {reason}");
+    }
+
+    /// <summary>
+    /// <c>setsid</c> with the resolved program and its arguments after it: started by this process (not a group leader),
+    /// setsid makes a new session and group and execs the program in place, so the group id is the pid.
+    /// </summary>
+    private static ProcessStartInfo CreateStartInfo(ProcessRequest request, string path)
+    {
+        var startInfo = new ProcessStartInfo(ProcessGroups.Setsid)
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
@@ -92,6 +129,7 @@ public sealed partial class ProcessRunner
             RedirectStandardError = true,
             WorkingDirectory = request.WorkingDirectory ?? "",
         };
+        startInfo.ArgumentList.Add(path);
         for (var i = 1; i < request.Argv.Count; i++)
         {
             startInfo.ArgumentList.Add(request.Argv[i]);
@@ -170,23 +208,9 @@ public sealed partial class ProcessRunner
         }
     }
 
-    private static async Task KillTreeAsync(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or Win32Exception)
-        {
-            // Exited on its own between the timeout and the kill.
-        }
-
-        await process.WaitForExitAsync(CancellationToken.None);
-    }
-
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Process {Executable} did not start: {Reason}")]
     private static partial void LogNotStarted(ILogger logger, string executable, string reason);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Process {Executable} ran past its timeout of {Timeout}; killing its process tree")]
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Process {Executable} ran past its timeout of {Timeout}; ending its process group")]
     private static partial void LogTimedOut(ILogger logger, string executable, string timeout);
 }

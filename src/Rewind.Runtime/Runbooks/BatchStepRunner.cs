@@ -114,7 +114,7 @@ public sealed class BatchStepRunner(ProcessRunner processRunner, TimeProvider ti
         ProcessResult result;
         try
         {
-            var request = Calls.Request(step.Argv, step.Env, step.WorkingDirectory, step.CallTimeout, member, context.Environment) with { Secrets = context.SecretsOf(step) };
+            var request = context.Recorded(Calls.Request(step.Argv, step.Env, step.WorkingDirectory, step.CallTimeout, member, context.Environment) with { Secrets = context.SecretsOf(step) });
             result = await pipeline.ExecuteAsync(
                 async token =>
                 {
@@ -210,7 +210,7 @@ public sealed class BatchStepRunner(ProcessRunner processRunner, TimeProvider ti
         }
         else
         {
-            var request = Calls.Request(step.Members.Command!, step.Env, step.WorkingDirectory, step.CallTimeout, null, context.Environment) with { Secrets = context.SecretsOf(step) };
+            var request = context.Recorded(Calls.Request(step.Members.Command!, step.Env, step.WorkingDirectory, step.CallTimeout, null, context.Environment) with { Secrets = context.SecretsOf(step) });
             var result = await processRunner.RunAsync(request, cancellationToken);
             if (!result.Succeeded)
             {

@@ -19,7 +19,7 @@ public sealed class CommandStepRunner(ProcessRunner processRunner) : IStepRunner
         ProcessRequest request;
         try
         {
-            request = Calls.Request(planned.Argv, planned.Env, planned.WorkingDirectory, planned.Timeout, null, context.Environment) with { Secrets = secrets };
+            request = context.Recorded(Calls.Request(planned.Argv, planned.Env, planned.WorkingDirectory, planned.Timeout, null, context.Environment) with { Secrets = secrets });
         }
         catch (InvalidOperationException ex)
         {

@@ -8,10 +8,14 @@ public sealed class RestartStepRunner(ProcessRunner processRunner) : IStepRunner
 {
     public string Kind => RestartStep.KindName;
 
-    public async Task<StepOutcome> RunAsync(PlanStep planStep, CancellationToken cancellationToken = default)
+    public Task<StepOutcome> RunAsync(PlanStep planStep, CancellationToken cancellationToken = default) =>
+        RunAsync(planStep, StepContext.Detached, cancellationToken);
+
+    public async Task<StepOutcome> RunAsync(PlanStep planStep, StepContext context, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var planned = StepRunnerGuard.Expect<RestartStep>(planStep);
-        var result = await processRunner.RunAsync(new ProcessRequest(planned.Argv, planned.WorkingDirectory, planned.Timeout), cancellationToken);
+        var result = await processRunner.RunAsync(context.Recorded(new ProcessRequest(planned.Argv, planned.WorkingDirectory, planned.Timeout)), cancellationToken);
         var output = result.Output.Length == 0 ? result.Describe() : result.Describe() + "\n" + result.Output.TrimEnd();
         return new StepOutcome(result.Succeeded, output);
     }

@@ -13,9 +13,10 @@ namespace Rewind.Server.Runbooks;
 /// <summary>
 /// Runs one rollback, write-ahead: each step is recorded as started before it acts and as finished after. A rollback
 /// interrupted at any instant resumes at its first step not recorded as finished; steps are idempotent, so a step that
-/// acted but was not recorded acts again harmlessly (a switch already on its target does nothing).
+/// acted but was not recorded acts again harmlessly (a switch already on its target does nothing). Process groups a killed
+/// controller left running for the step are ended before it runs again (<see cref="StepLeftovers"/>).
 /// </summary>
-internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> runners, RollbackAborts aborts, RollbackQueue queue, Backups.RestorePoints restorePoints, ControllerMetrics metrics, TimeProvider time, ILogger<RollbackExecutor> logger)
+internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> runners, RollbackAborts aborts, StepLeftovers leftovers, RollbackQueue queue, Backups.RestorePoints restorePoints, ControllerMetrics metrics, TimeProvider time, ILogger<RollbackExecutor> logger)
 {
     private readonly Dictionary<string, IStepRunner> _runners = runners.ToDictionary(r => r.Kind, StringComparer.Ordinal);
 
@@ -117,6 +118,11 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
             return false;
         }
 
+        if (await leftovers.EndAsync(rollback, step, "before the step runs again", cancellationToken) is { } blocked)
+        {
+            return await NotRunAgainAsync(rollback, step, blocked, cancellationToken);
+        }
+
         await store.MarkStepStartedAsync(rollback.Id, step.Index, time.GetUtcNow(), cancellationToken);
         StepOutcome outcome;
         var started = time.GetTimestamp();
@@ -124,7 +130,7 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         {
             // Every secret the rollback's plan names, for every step: a command may print one that another step filled in.
             var secrets = SecretRedactor.For(rollback.Steps.Select(s => s.Plan), StepContext.ProcessEnvironment);
-            outcome = await RunStepAsync(step.Plan, new StepContext(rollback.Id, step.Index, store, StepContext.ProcessEnvironment, secrets), running);
+            outcome = await RunStepAsync(step.Plan, new StepContext(rollback.Id, step.Index, store, StepContext.ProcessEnvironment, secrets) { Processes = store }, running);
             outcome = outcome with { Output = secrets.Redact(outcome.Output) }; // the one way out of a step: to the store, the log, the timeline and the channels
             metrics.StepDuration.Observe(time.GetElapsedTime(started).TotalSeconds, step.Plan.Kind);
         }
@@ -164,6 +170,15 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         }
 
         return true;
+    }
+
+    /// <summary>A process group of the step's last run outlived SIGKILL: running the step over it could overlap, so the rollback fails and pages.</summary>
+    private async Task<bool> NotRunAgainAsync(Rollback rollback, RollbackStep step, string why, CancellationToken cancellationToken)
+    {
+        await store.MarkStepFinishedAsync(rollback.Id, step.Index, StepStatus.Failed, time.GetUtcNow(), why, cancellationToken);
+        await FailAsync(rollback, $"step {step.Index + 1} ({step.Plan.Kind}) not run again: {why}", cancellationToken);
+        await ReleaseDependentsAsync(rollback.Id);
+        return false;
     }
 
     /// <summary>Ends the rollback here when a person aborted it or the plan's time ran out; false when neither happened.</summary>
@@ -226,6 +241,11 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
     /// </summary>
     private async Task AbortAsync(Rollback rollback, RollbackStep? at, CancellationToken cancellationToken, bool interrupted = false)
     {
+        if (at is not null)
+        {
+            await leftovers.EndAsync(rollback, at, "before the rollback is aborted", cancellationToken);
+        }
+
         var now = time.GetUtcNow();
         var asked = await store.GetRollbackAsync(rollback.Id, cancellationToken) ?? rollback;
         var who = $"aborted by {asked.AbortRequestedBy ?? "a person"}: {asked.AbortReason ?? "no reason given"}";
@@ -263,6 +283,7 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
     private async Task TimedOutAsync(Rollback rollback, RollbackStep step, bool interrupted, CancellationToken cancellationToken)
     {
         var limit = Durations.Format(rollback.PlanTimeout ?? TimeSpan.Zero);
+        await leftovers.EndAsync(rollback, step, "before the rollback fails on its plan timeout", cancellationToken);
         if (interrupted)
         {
             await store.MarkStepFinishedAsync(rollback.Id, step.Index, StepStatus.Failed, time.GetUtcNow(), $"interrupted: the plan's time ({limit}) ran out", cancellationToken);

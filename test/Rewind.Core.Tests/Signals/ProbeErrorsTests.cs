@@ -7,7 +7,7 @@ public sealed class ProbeErrorsTests
     [Theory]
     [InlineData(null, ProbeErrorKind.None)]
     [InlineData("timeout after 800ms", ProbeErrorKind.Timeout)]
-    [InlineData("timed out after 5s; process tree killed", ProbeErrorKind.Timeout)]
+    [InlineData("timed out after 5s; process group ended", ProbeErrorKind.Timeout)]
     [InlineData("TimedOut", ProbeErrorKind.Timeout)]
     [InlineData("slow: 1.2s, at most 500ms", ProbeErrorKind.Slow)]
     [InlineData("connection refused", ProbeErrorKind.ConnectionRefused)]

@@ -70,6 +70,15 @@ public sealed class ProcessRunnerTests
     }
 
     [Fact]
+    public async Task RunAsync_MissingWorkingDirectory_ReportsStartErrorNamingIt()
+    {
+        var result = await _runner.RunAsync(new ProcessRequest(["true"], "/nonexistent/rewind-no-such-dir", Generous));
+
+        result.ExitCode.ShouldBeNull();
+        result.Describe().ShouldBe("did not start: cannot start true: working directory /nonexistent/rewind-no-such-dir does not exist");
+    }
+
+    [Fact]
     public async Task RunAsync_ArgumentsAreNeverInterpretedByAShell()
     {
         var result = await _runner.RunAsync(new ProcessRequest(

@@ -55,7 +55,7 @@ public sealed class TcpAndCommandProbeTests
 
         sample.Success.ShouldBeFalse();
         sample.Error!.ShouldStartWith("timed out after");
-        sample.Error.ShouldEndWith("process tree killed");
+        sample.Error.ShouldEndWith("process group ended");
         sample.LatencyMs.ShouldBeLessThan(10_000);
     }
 
