@@ -24,6 +24,7 @@ internal static partial class ConfigValidator
             Add(config.Server, "listen", "server.listen: expected an http:// or https:// URL");
         }
 
+        ValidateLimits(config.Server.Limits, Add);
         ValidateApprovals(config, Add);
         foreach (var (tokenName, hash) in config.Server.PushTokens)
         {

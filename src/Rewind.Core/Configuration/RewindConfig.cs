@@ -54,6 +54,9 @@ public sealed class ServerConfig
     /// secrets, and are anonymous like any exporter.
     /// </summary>
     public bool MetricsRequireToken { get; set; }
+
+    /// <summary>Rate limits, event-stream limits and how refused requests are counted in the audit log.</summary>
+    public LimitsConfig Limits { get; set; } = new();
 }
 
 public sealed class ComponentConfig

@@ -27,6 +27,12 @@ internal sealed class ControllerMetrics
         MonitorOverloaded = Registry.Gauge("rewind_monitor_overloaded", "1 while the controller counts itself overloaded (timeouts it sees are not believed), else 0.");
         StoreWritable = Registry.Gauge("rewind_store_writable", "1 while the store takes the controller's writes (samples, traffic), 0 while it refuses them (its disk full, say).");
         RollbacksHeld = Registry.Counter("rewind_rollbacks_held_total", "Automatic rollbacks held because the failure was inconclusive (the controller overloaded, or most components failing alike).", "component", "policy");
+        Refused = Registry.Counter("rewind_requests_refused_total", "Requests refused, by reason: unauthenticated (401), forbidden (403) or rate_limited (429).", "reason");
+        foreach (var reason in new[] { "unauthenticated", "forbidden", "rate_limited" })
+        {
+            Refused.Touch(reason);
+        }
+
         IncidentsOpen = Registry.Gauge("rewind_incidents_open", "Open incidents by severity.", "severity");
     }
 
@@ -65,4 +71,6 @@ internal sealed class ControllerMetrics
     public Gauge MonitorOverloaded { get; }
 
     public Counter RollbacksHeld { get; }
+
+    public Counter Refused { get; }
 }
