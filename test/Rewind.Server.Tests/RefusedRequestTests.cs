@@ -14,9 +14,18 @@ public sealed class RefusedRequestTests
     private const int Flood = 10_000;
 
     [Fact]
-    public async Task AnonymousFlood_LeavesAHandfulOfEntriesWithTheTotal_AndTheOperatorIsStillServed()
+    public Task AnonymousFlood_LeavesAHandfulOfEntriesWithTheTotal_AndTheOperatorIsStillServed() => FloodAsync("sqlite:rewind.db");
+
+    [Fact]
+    public async Task AnonymousFlood_OnPostgres_LeavesAHandfulOfEntriesWithTheTotal_AndTheOperatorIsStillServed()
     {
-        await using var server = await ServerFixture.StartAsync(serverExtra: "limits: { refusal-window: 2s }");
+        await using var database = await PostgresDatabase.CreateAsync();
+        await FloodAsync(database.Url);
+    }
+
+    private static async Task FloodAsync(string store)
+    {
+        await using var server = await ServerFixture.StartAsync(store: store, serverExtra: "limits: { refusal-window: 2s }");
         using var anonymous = new HttpClient { BaseAddress = server.Http.BaseAddress };
         var codes = new int[600];
         string? retryAfter = null;
