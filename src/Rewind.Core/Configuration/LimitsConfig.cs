@@ -18,9 +18,9 @@ public sealed class LimitsConfig
 
     /// <summary>
     /// Requests per minute to <c>/api/v1/health</c> and <c>/metrics</c> from one client address, counted apart from
-    /// everything else so that no flood starves monitoring. Default 600.
+    /// everything else so that no flood starves monitoring. Default 6000.
     /// </summary>
-    public int MonitoringRequestsPerMinute { get; set; } = 600;
+    public int MonitoringRequestsPerMinute { get; set; } = 6000;
 
     /// <summary>Event streams (<c>GET /api/v1/events</c>) open at once, all users together. Default 200.</summary>
     public int EventStreams { get; set; } = 200;

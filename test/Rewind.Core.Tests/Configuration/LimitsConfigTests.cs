@@ -23,7 +23,7 @@ public sealed class LimitsConfigTests
         limits.RequestsPerMinute.ShouldBe(6000);
         limits.AnonymousRequestsPerMinute.ShouldBe(120);
         limits.LoginAttemptsPerMinute.ShouldBe(10);
-        limits.MonitoringRequestsPerMinute.ShouldBe(600);
+        limits.MonitoringRequestsPerMinute.ShouldBe(6000);
         limits.EventStreams.ShouldBe(200);
         limits.EventStreamsPerUser.ShouldBe(5);
         limits.RefusalWindow.ShouldBe(TimeSpan.FromMinutes(1));
