@@ -21,8 +21,11 @@ public sealed record TotpEnrolmentDto(string User, string Secret, string Provisi
 /// <summary>Who the caller is.</summary>
 public sealed record WhoAmIDto(string Name, IReadOnlyList<string> Roles, string? TokenId);
 
-/// <summary>One audit entry with its place in the hash chain.</summary>
-public sealed record AuditEntryDto(long Seq, DateTimeOffset At, string Actor, string Action, string Target, string Source, string Result, string Detail, string PreviousHash, string Hash);
+/// <summary>
+/// One audit entry with its place in the hash chain. <c>Count</c>: how many requests it stands for, 1 except for refused
+/// requests counted over a window (<c>server.limits.refusal-window</c>).
+/// </summary>
+public sealed record AuditEntryDto(long Seq, DateTimeOffset At, string Actor, string Action, string Target, string Source, string Result, string Detail, string PreviousHash, string Hash, long Count = 1);
 
 /// <summary>The result of checking the audit log's hash chain from its first entry.</summary>
 public sealed record AuditVerificationDto(long Entries, bool Intact, IReadOnlyList<string> Problems, string? LastHash);

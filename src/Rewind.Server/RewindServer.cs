@@ -108,6 +108,7 @@ public static class RewindServer
         app.UseRouting();
         app.UseMiddleware<AuditMiddleware>();
         app.UseAuthentication();
+        app.UseRateLimiter(); // after authentication: a user is counted by name, anyone else by address
         app.UseMiddleware<CsrfMiddleware>();
         app.UseMiddleware<ChangeNoticeMiddleware>();
         app.UseAuthorization();
@@ -161,6 +162,7 @@ public static class RewindServer
         services.AddSingleton<RollbackExecutor>();
         services.AddRewindRuntime();
         services.AddRewindAuthorization();
+        services.AddRewindLimits();
         services.AddHostedService<ExecutorHostedService>();
         services.AddHostedService<MonitorHostedService>();
         services.AddHostedService<VersionHostedService>();

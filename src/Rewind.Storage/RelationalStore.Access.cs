@@ -132,13 +132,13 @@ internal sealed partial class RelationalStore
                     var hash = AuditChain.HashOf(seq, previous, record);
                     await connection.ExecuteAsync(new CommandDefinition(
                         """
-                        INSERT INTO audit_log (seq, at, actor, action, target, source, result, detail, previous_hash, hash)
-                        VALUES (@Seq, @At, @Actor, @Action, @Target, @Source, @Result, @Detail, @PreviousHash, @Hash)
+                        INSERT INTO audit_log (seq, at, actor, action, target, source, result, detail, previous_hash, hash, count)
+                        VALUES (@Seq, @At, @Actor, @Action, @Target, @Source, @Result, @Detail, @PreviousHash, @Hash, @Count)
                         """,
-                        new { Seq = seq, At = DbValues.ToMs(record.At), record.Actor, record.Action, record.Target, record.Source, record.Result, record.Detail, PreviousHash = previous, Hash = hash },
+                        new { Seq = seq, At = DbValues.ToMs(record.At), record.Actor, record.Action, record.Target, record.Source, record.Result, record.Detail, PreviousHash = previous, Hash = hash, record.Count },
                         transaction,
                         cancellationToken: cancellationToken));
-                    return new AuditEntry(seq, DbValues.FromMs(DbValues.ToMs(record.At)), record.Actor, record.Action, record.Target, record.Source, record.Result, record.Detail, previous, hash);
+                    return new AuditEntry(seq, DbValues.FromMs(DbValues.ToMs(record.At)), record.Actor, record.Action, record.Target, record.Source, record.Result, record.Detail, previous, hash, record.Count);
                 }, cancellationToken);
             }
             catch (Exception ex) when (_dialect.IsUniqueViolation(ex) && attempt < AuditAppendAttempts)

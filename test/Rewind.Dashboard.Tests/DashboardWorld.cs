@@ -116,6 +116,7 @@ public sealed class DashboardWorld : IAsyncLifetime
         store: "sqlite:rewind.db"
         server:
           listen: {{Url}}
+          limits: { login-attempts-per-minute: 10000, anonymous-requests-per-minute: 10000, event-streams-per-user: 100 } # every test logs fresh browsers in from 127.0.0.1, as alice
         components:
         {{Component("web", _web)}}
         {{Component("shop", _shop)}}

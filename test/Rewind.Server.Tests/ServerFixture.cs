@@ -53,6 +53,9 @@ public sealed class ServerFixture : IAsyncDisposable
         return http;
     }
 
+    /// <summary>Stops the controller as a shutdown would, keeping its store open for the test to read.</summary>
+    internal Task StopAsync() => _app.StopAsync();
+
     public string CurrentTarget => File.ResolveLinkTarget(Path.Combine(AppRoot, "current"), returnFinalTarget: false)!.FullName;
 
     public static async Task<ServerFixture> StartAsync(string restart = "[sleep, \"2\"]", string policies = "{}", string probeUrl = "http://127.0.0.1:9/health", string store = "sqlite:rewind.db", string scrapes = "{}", string componentExtra = "", string serverExtra = "", string probesExtra = "", string extra = "", string components = "", RewindServerOptions? options = null)

@@ -71,6 +71,23 @@ public abstract partial class StoreContractTests
         await ((IAsyncDisposable)store).DisposeAsync();
     }
 
+    [Fact]
+    public async Task AppendAuditAsync_CountedEntry_KeepsItsCountInTheChain()
+    {
+        var store = Fixture.Open(await Fixture.CreateEmptyLocationAsync());
+        await store.MigrateAsync();
+
+        await store.AppendAuditAsync(new AuditRecord(T0, "alice", "POST /api/v1/rollbacks", "web", "127.0.0.1", "202"));
+        await store.AppendAuditAsync(new AuditRecord(T0.AddMinutes(1), "anonymous", "GET /api/v1/components", "", "10.0.0.7", "401", "unknown token; 9999 refused", 9999));
+        await store.AppendAuditAsync(new AuditRecord(T0.AddMinutes(2), "alice", "POST /api/v1/rollbacks", "web", "127.0.0.1", "202"));
+        var entries = await store.GetAuditAsync(0, 100);
+
+        entries.Select(e => e.Count).ShouldBe([1L, 9999, 1]);
+        AuditChain.Verify(entries).ShouldBeEmpty();
+        AuditChain.Verify([entries[0], entries[1] with { Count = 1 }, entries[2]]).ShouldBe(["entry 2 was edited: its content does not match its hash"]);
+        await ((IAsyncDisposable)store).DisposeAsync();
+    }
+
     private sealed class UserComparer : IEqualityComparer<User>
     {
         public bool Equals(User? x, User? y) => x is not null && y is not null && x.Name == y.Name && x.Roles.SequenceEqual(y.Roles) && x.CreatedAt == y.CreatedAt && x.CreatedBy == y.CreatedBy && x.DisabledAt == y.DisabledAt;

@@ -70,7 +70,7 @@ internal sealed class DashboardWorld : IAsyncDisposable
             File.CreateSymbolicLink(Path.Combine(root, $"app{i}", "current"), Path.Combine("releases", "v1"));
         }
 
-        var parsed = ConfigParser.Parse($"store: \"sqlite:rewind.db\"\nserver: {{ listen: \"http://127.0.0.1:0\" }}\ncomponents:\n{components}", "rewind.yaml", root);
+        var parsed = ConfigParser.Parse($"store: \"sqlite:rewind.db\"\nserver: {{ listen: \"http://127.0.0.1:0\", limits: {{ login-attempts-per-minute: 10000 }} }}\ncomponents:\n{components}", "rewind.yaml", root);
         if (parsed.Config is null)
         {
             throw new InvalidOperationException(string.Join("; ", parsed.Errors));

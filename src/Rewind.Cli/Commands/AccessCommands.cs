@@ -102,7 +102,7 @@ internal static class AccessCommands
     public static Command CreateAudit(CliContext context)
     {
         var limit = new Option<int>("--limit") { Description = "How many entries, newest last", DefaultValueFactory = _ => 50 };
-        var list = new Command("audit", "Show the audit log (admin only): who did what, when, from where, with what result.") { limit, context.ServerOption };
+        var list = new Command("audit", "Show the audit log (admin only): who did what, when, from where, with what result; COUNT is how many refused requests an entry stands for.") { limit, context.ServerOption };
         list.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
         {
             var entries = new List<AuditEntryDto>();
@@ -118,10 +118,10 @@ internal static class AccessCommands
                 after = page[^1].Seq;
             }
 
-            var table = new Table().AddColumns("SEQ", "AT", "ACTOR", "ACTION", "TARGET", "FROM", "RESULT", "DETAIL");
+            var table = new Table().AddColumns("SEQ", "AT", "ACTOR", "ACTION", "TARGET", "FROM", "RESULT", "COUNT", "DETAIL");
             foreach (var e in entries.TakeLast(parse.GetValue(limit)))
             {
-                table.AddRow(e.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture), Render.Time(e.At), Markup.Escape(e.Actor), Markup.Escape(e.Action), Markup.Escape(e.Target), Markup.Escape(e.Source), Markup.Escape(e.Result), Markup.Escape(e.Detail));
+                table.AddRow(e.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture), Render.Time(e.At), Markup.Escape(e.Actor), Markup.Escape(e.Action), Markup.Escape(e.Target), Markup.Escape(e.Source), Markup.Escape(e.Result), e.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(e.Detail));
             }
 
             context.Console.Write(table);

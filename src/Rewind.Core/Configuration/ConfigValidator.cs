@@ -25,6 +25,7 @@ internal static partial class ConfigValidator
         }
 
         ValidateTls(config.Server, listen, Add);
+        ValidateLimits(config.Server.Limits, Add);
 
         ValidateApprovals(config, Add);
         foreach (var (tokenName, hash) in config.Server.PushTokens)

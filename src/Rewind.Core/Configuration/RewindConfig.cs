@@ -57,6 +57,9 @@ public sealed class ServerConfig
 
     /// <summary>The certificate and key of an <c>https://</c> listener; required with one, refused without. Default none.</summary>
     public TlsConfig? Tls { get; set; }
+
+    /// <summary>Rate limits, event-stream limits and how refused requests are counted in the audit log.</summary>
+    public LimitsConfig Limits { get; set; } = new();
 }
 
 public sealed class ComponentConfig

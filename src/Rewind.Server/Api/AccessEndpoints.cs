@@ -47,7 +47,7 @@ internal static class AccessEndpoints
         api.MapDelete("/tokens/{id}", RevokeAsync);
         api.MapGet("/audit", async (long? after, int? limit, IStore store, CancellationToken cancellationToken) =>
             TypedResults.Ok((await store.GetAuditAsync(after ?? 0, Math.Clamp(limit ?? 100, 1, 1000), cancellationToken)).Select(e =>
-                new AuditEntryDto(e.Seq, e.At, e.Actor, e.Action, e.Target, e.Source, e.Result, e.Detail, e.PreviousHash, e.Hash)).ToList()))
+                new AuditEntryDto(e.Seq, e.At, e.Actor, e.Action, e.Target, e.Source, e.Result, e.Detail, e.PreviousHash, e.Hash, e.Count)).ToList()))
             .RequireAuthorization(Roles.Admin);
         api.MapGet("/audit/verify", VerifyAsync).RequireAuthorization(Roles.Admin);
     }

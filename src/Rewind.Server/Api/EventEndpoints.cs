@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Rewind.Client;
+using Rewind.Server.Access;
 using Rewind.Server.Dashboard;
+using Rewind.Server.Hosting;
 
 namespace Rewind.Server.Api;
 
@@ -21,11 +23,22 @@ internal static class EventEndpoints
 
     public static void MapEventEndpoints(this IEndpointRouteBuilder api) => api.MapGet("/events", Stream);
 
-    private static Results<ServerSentEventsResult<ChangeDto>, ProblemHttpResult> Stream(HttpContext context, ChangeFeed feed, TimeProvider time)
+    private static Results<ServerSentEventsResult<ChangeDto>, ProblemHttpResult> Stream(HttpContext context, ChangeFeed feed, ConfigHolder config, TimeProvider time)
     {
-        if (feed.Subscribe() is not { } subscription)
+        var limits = config.Current.Server.Limits;
+        var user = AccessPolicies.Actor(context);
+        var (subscription, refusal) = feed.Subscribe(user, limits);
+        if (subscription is null)
         {
-            return TypedResults.Problem($"{ChangeFeed.MaxSubscribers} event streams are open already; try again later", statusCode: StatusCodes.Status503ServiceUnavailable, title: "too many streams");
+            context.Response.Headers.RetryAfter = "5";
+            if (refusal == StreamRefusal.UserLimit)
+            {
+                AuditMiddleware.AddDetail(context, "over server.limits.event-streams-per-user");
+            }
+
+            return refusal == StreamRefusal.UserLimit
+                ? TypedResults.Problem($"{user} has {limits.EventStreamsPerUser} event streams open already (server.limits.event-streams-per-user); close one (a dashboard tab) first", statusCode: StatusCodes.Status429TooManyRequests, title: "too many streams of this user")
+                : TypedResults.Problem($"{limits.EventStreams} event streams are open already (server.limits.event-streams); try again later", statusCode: StatusCodes.Status503ServiceUnavailable, title: "too many streams");
         }
 
         context.Response.Headers.CacheControl = "no-cache";

@@ -72,7 +72,7 @@ internal static class SignalEndpoints
     }
 
     /// <summary>The push token's name when the bearer token hashes to one of the configured hashes (compared in fixed time).</summary>
-    private static string? Authenticate(HttpRequest http, ConfigHolder config)
+    internal static string? Authenticate(HttpRequest http, ConfigHolder config)
     {
         var header = http.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header.Length > 512)

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Rewind.Client;
+using Rewind.Core.Configuration;
 
 namespace Rewind.Server.Dashboard;
 
@@ -11,13 +12,11 @@ namespace Rewind.Server.Dashboard;
 /// </summary>
 internal sealed class ChangeFeed(TimeProvider time) : IDisposable
 {
-    /// <summary>Streams open at once at most; more are refused so a stuck client cannot exhaust the server. Default 200.</summary>
-    public const int MaxSubscribers = 200;
-
     private const int QueueLength = 256;
 
     private readonly Lock _gate = new();
     private readonly List<Channel<ChangeDto>> _subscribers = [];
+    private readonly Dictionary<string, int> _perUser = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _poked = new(0, 1);
 
     public bool HasSubscribers
@@ -31,22 +30,34 @@ internal sealed class ChangeFeed(TimeProvider time) : IDisposable
         }
     }
 
-    /// <summary>A queue of notices from now on, or null when <see cref="MaxSubscribers"/> are open; dispose to leave.</summary>
-    public Subscription? Subscribe()
+    /// <summary>
+    /// A queue of notices from now on for <paramref name="user"/> (dispose to leave), or why not: the user holds
+    /// <c>server.limits.event-streams-per-user</c> streams already (another user is not affected), or all users together
+    /// hold <c>server.limits.event-streams</c>, so that no client can exhaust the server.
+    /// </summary>
+    public (Subscription? Subscription, StreamRefusal Refusal) Subscribe(string user, LimitsConfig limits)
     {
+        ArgumentNullException.ThrowIfNull(limits);
         var channel = Channel.CreateBounded<ChangeDto>(new BoundedChannelOptions(QueueLength) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
         lock (_gate)
         {
-            if (_subscribers.Count >= MaxSubscribers)
+            var held = _perUser.GetValueOrDefault(user);
+            if (held >= limits.EventStreamsPerUser)
             {
-                return null;
+                return (null, StreamRefusal.UserLimit);
+            }
+
+            if (_subscribers.Count >= limits.EventStreams)
+            {
+                return (null, StreamRefusal.TotalLimit);
             }
 
             _subscribers.Add(channel);
+            _perUser[user] = held + 1;
         }
 
         Poke();
-        return new Subscription(this, channel);
+        return (new Subscription(this, channel, user), StreamRefusal.None);
     }
 
     public void Publish(string kind, string? id)
@@ -94,20 +105,31 @@ internal sealed class ChangeFeed(TimeProvider time) : IDisposable
 
     public void Dispose() => _poked.Dispose();
 
-    private void Leave(Channel<ChangeDto> channel)
+    private void Leave(Channel<ChangeDto> channel, string user)
     {
         lock (_gate)
         {
-            _subscribers.Remove(channel);
+            if (_subscribers.Remove(channel) && (_perUser[user] -= 1) == 0)
+            {
+                _perUser.Remove(user);
+            }
         }
 
         channel.Writer.TryComplete();
     }
 
-    public sealed class Subscription(ChangeFeed feed, Channel<ChangeDto> channel) : IDisposable
+    public sealed class Subscription(ChangeFeed feed, Channel<ChangeDto> channel, string user) : IDisposable
     {
         public ChannelReader<ChangeDto> Reader => channel.Reader;
 
-        public void Dispose() => feed.Leave(channel);
+        public void Dispose() => feed.Leave(channel, user);
     }
+}
+
+/// <summary>Why an event stream was not opened.</summary>
+internal enum StreamRefusal
+{
+    None,
+    UserLimit,
+    TotalLimit,
 }

@@ -10,17 +10,26 @@ namespace Rewind.Server.Dashboard;
 
 /// <summary>
 /// Login with an API token: a valid one becomes the session cookie (see <see cref="SessionCookie"/>). The body must be
-/// JSON, which a cross-site form cannot send, so no other site can log a browser in under its own token. Every login,
-/// good or refused, is in the audit log; the token never is.
+/// JSON, which a cross-site form cannot send, so no other site can log a browser in under its own token. Every login
+/// is in the audit log, refused ones counted like any refused request (<see cref="RefusalAudit"/>); the token never is.
 /// </summary>
 internal static class DashboardLogin
 {
-    public static async Task<Results<Ok<SessionDto>, ProblemHttpResult>> LoginAsync(LoginRequest request, HttpContext context, IStore store, TimeProvider time, ILoggerFactory logs, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<SessionDto>, ProblemHttpResult>> LoginAsync(LoginRequest request, HttpContext context, IStore store, RefusalAudit refusals, TimeProvider time, ILoggerFactory logs, CancellationToken cancellationToken)
     {
         var (user, expiresAt, failure) = await TokenAuthenticationHandler.ValidateAsync(store, time, (request.Token ?? "").Trim(), session: true, cancellationToken);
         var now = time.GetUtcNow();
         var name = user?.Identity?.Name ?? "anonymous";
-        await store.AppendAuditAsync(new AuditRecord(now, name, "POST /ui/login", "", context.Connection.RemoteIpAddress?.ToString() ?? "unknown", user is null ? "401" : "200", failure ?? "dashboard session started"), CancellationToken.None);
+        var source = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (user is null)
+        {
+            await refusals.RecordAsync(new Refusal(source, name, "401", failure!, "POST /ui/login", "", failure!), CancellationToken.None);
+        }
+        else
+        {
+            await store.AppendAuditAsync(new AuditRecord(now, name, "POST /ui/login", "", source, "200", "dashboard session started"), CancellationToken.None);
+        }
+
         DashboardLog.Login(logs.CreateLogger(typeof(DashboardLogin).FullName!), name, failure ?? "ok");
         if (user is null)
         {

@@ -28,6 +28,12 @@ internal sealed class ControllerMetrics
         StoreWritable = Registry.Gauge("rewind_store_writable", "1 while the store takes the controller's writes (samples, traffic), 0 while it refuses them (its disk full, say).");
         ControllerFault = Registry.Gauge("rewind_controller_fault", "1 while the controller has this fault of its own (store-unreachable, store-not-writable, store-disk-nearly-full, executor-crash-loop), else 0.", "kind");
         RollbacksHeld = Registry.Counter("rewind_rollbacks_held_total", "Automatic rollbacks held because the failure was inconclusive (the controller overloaded, or most components failing alike).", "component", "policy");
+        Refused = Registry.Counter("rewind_requests_refused_total", "Requests refused, by reason: unauthenticated (401), forbidden (403) or rate_limited (429).", "reason");
+        foreach (var reason in new[] { "unauthenticated", "forbidden", "rate_limited" })
+        {
+            Refused.Touch(reason);
+        }
+
         IncidentsOpen = Registry.Gauge("rewind_incidents_open", "Open incidents by severity.", "severity");
     }
 
@@ -68,4 +74,6 @@ internal sealed class ControllerMetrics
     public Gauge MonitorOverloaded { get; }
 
     public Counter RollbacksHeld { get; }
+
+    public Counter Refused { get; }
 }

@@ -45,7 +45,7 @@ internal sealed class TokenRow
 /// <summary>An <c>audit_log</c> row as Dapper reads it.</summary>
 internal sealed class AuditRow
 {
-    public const string Columns = "seq AS Seq, at AS At, actor AS Actor, action AS Action, target AS Target, source AS Source, result AS Result, detail AS Detail, previous_hash AS PreviousHash, hash AS Hash";
+    public const string Columns = "seq AS Seq, at AS At, actor AS Actor, action AS Action, target AS Target, source AS Source, result AS Result, detail AS Detail, previous_hash AS PreviousHash, hash AS Hash, count AS Count";
 
     public long Seq { get; set; }
 
@@ -67,5 +67,7 @@ internal sealed class AuditRow
 
     public string Hash { get; set; } = "";
 
-    public AuditEntry ToEntry() => new(Seq, DbValues.FromMs(At), Actor, Action, Target, Source, Result, Detail, PreviousHash, Hash);
+    public long Count { get; set; } = 1;
+
+    public AuditEntry ToEntry() => new(Seq, DbValues.FromMs(At), Actor, Action, Target, Source, Result, Detail, PreviousHash, Hash, Count);
 }

@@ -67,6 +67,21 @@ public sealed class AuditChainTests
     }
 
     [Fact]
+    public void HashOf_CountOfOne_IsTheHashWithoutACount_AndAnEditedCountIsNamed()
+    {
+        var record = new AuditRecord(T0, "anonymous", "GET /api/v1/components", "", "10.0.0.7", "401", "unknown token");
+        var entries = Chain(3);
+        var counted = record with { Count = 9999 };
+        var hash = AuditChain.HashOf(4, entries[2].Hash, counted);
+        entries.Add(new AuditEntry(4, counted.At, counted.Actor, counted.Action, counted.Target, counted.Source, counted.Result, counted.Detail, entries[2].Hash, hash, counted.Count));
+
+        AuditChain.HashOf(1, AuditChain.Genesis, record).ShouldBe("sha256:2367a497b7ce4add14dd5c9460c57f8f5f6f82b4eabbb554448c4806e7c2226b"); // as before counts existed
+        AuditChain.Verify(entries).ShouldBeEmpty();
+        entries[3] = entries[3] with { Count = 1 };
+        AuditChain.Verify(entries).ShouldBe(["entry 4 was edited: its content does not match its hash"]);
+    }
+
+    [Fact]
     public void Roles_AdminGrantsAllAndEveryRoleReads()
     {
         Roles.Grants([Roles.Admin], Roles.Approver).ShouldBeTrue();

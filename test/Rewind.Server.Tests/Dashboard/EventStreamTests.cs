@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Rewind.Client;
+using Rewind.TestUtils;
 
 namespace Rewind.Server.Tests.Dashboard;
 
@@ -43,6 +44,51 @@ public sealed class EventStreamTests
         history.Probes[0].Samples.ShouldAllBe(s => !s.Success); // the probe points at a closed port
         history.Probes[0].Samples.Select(s => s.At).ShouldBeInOrder();
         history.Traffic.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Events_UserAtItsLimit_IsRefusedOneMore_WhileAnotherUserStillGetsAStream()
+    {
+        await using var server = await ServerFixture.StartAsync(serverExtra: "limits: { event-streams-per-user: 2 }");
+        await server.Client.CreateUserAsync(new CreateUserRequest("vera", [Rewind.Core.Access.Roles.Viewer]));
+        var vera = await server.Client.CreateTokenAsync("vera", new CreateTokenRequest("laptop"));
+        using var asVera = server.HttpAs(vera.Token);
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var held = new List<HttpResponseMessage>();
+        for (var i = 0; i < 2; i++)
+        {
+            var open = await asVera.GetAsync(new Uri("api/v1/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, limit.Token);
+            held.Add(open);
+            (await NextAsync(new StreamReader(await open.Content.ReadAsStreamAsync(limit.Token)), limit.Token)).Kind.ShouldBe("hello");
+        }
+
+        using var third = await asVera.GetAsync(new Uri("api/v1/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, limit.Token);
+        using var alices = await server.Http.GetAsync(new Uri("api/v1/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, limit.Token);
+        var alicesFirst = await NextAsync(new StreamReader(await alices.Content.ReadAsStreamAsync(limit.Token)), limit.Token);
+        held[0].Dispose(); // vera closes a tab: the stream is hers again
+        var again = await Eventually.WaitAsync(
+            async () =>
+            {
+                var response = await asVera.GetAsync(new Uri("api/v1/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, limit.Token);
+                if (response.StatusCode == System.Net.HttpStatusCode.OK)
+                {
+                    return response;
+                }
+
+                response.Dispose();
+                return null;
+            },
+            TimeSpan.FromSeconds(10),
+            "a stream for vera once she closed one");
+
+        third.StatusCode.ShouldBe(System.Net.HttpStatusCode.TooManyRequests);
+        third.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await third.Content.ReadAsStringAsync(limit.Token)).ShouldContain("vera has 2 event streams open already");
+        third.Headers.RetryAfter.ShouldNotBeNull();
+        alices.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        alicesFirst.Kind.ShouldBe("hello");
+        again.Dispose();
+        held[1].Dispose();
     }
 
     private static async Task<ChangeDto> NextAsync(StreamReader reader, CancellationToken cancellationToken)

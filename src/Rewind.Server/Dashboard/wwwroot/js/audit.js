@@ -12,7 +12,7 @@ export async function render(view, ctx) {
     const entries = await api(`audit?after=${Math.max(0, check.entries - 100)}&limit=100`);
     replace(view, h('h1', {}, 'Audit log'),
       h('p', {}, badge(check.intact ? 'intact' : 'broken'), ` hash chain of ${check.entries} entries`, check.problems.length ? `: ${check.problems.join('; ')}` : ''),
-      table(['#', 'at', 'actor', 'action', 'target', 'result', 'detail'], entries.reverse().map((e) => [e.seq, time(e.at), e.actor, e.action, e.target, badge(e.result, /^2/.test(e.result) ? 'ok' : 'refused'), e.detail])));
+      table(['#', 'at', 'actor', 'action', 'target', 'from', 'result', 'count', 'detail'], entries.reverse().map((e) => [e.seq, time(e.at), e.actor, e.action, e.target, e.source, badge(e.result, /^2/.test(e.result) ? 'ok' : 'refused'), e.count, e.detail])));
   };
   await draw();
   return {};

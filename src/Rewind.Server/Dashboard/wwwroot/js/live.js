@@ -19,7 +19,10 @@ export function connect(status) {
     for (const listener of listeners) listener(change);
   });
   source.addEventListener('error', () => {
-    status.textContent = source.readyState === EventSource.CLOSED ? 'offline' : 'reconnecting…';
+    const closed = source.readyState === EventSource.CLOSED;
+    status.textContent = closed ? 'offline' : 'reconnecting…';
     status.className = 'live off';
+    // Refused (the user's streams are all in use in other tabs, say): the browser gives up, so try again later.
+    if (closed) setTimeout(() => connect(status), 5000);
   });
 }
