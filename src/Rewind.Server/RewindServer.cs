@@ -176,6 +176,12 @@ public static class RewindServer
         services.AddHostedService<ApprovalTimeoutHostedService>();
         services.AddSingleton<Escalator>();
         services.AddHostedService<EscalationHostedService>();
+        AddDashboardServices(services);
+    }
+
+    /// <summary>The dashboard's assets and the feed of changes its pages follow.</summary>
+    private static void AddDashboardServices(IServiceCollection services)
+    {
         services.AddSingleton<ChangeFeed>();
         services.AddSingleton<DashboardAssets>();
         services.AddHostedService<ChangeFeedHostedService>();
