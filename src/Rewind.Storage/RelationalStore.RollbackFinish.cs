@@ -26,20 +26,14 @@ internal sealed partial class RelationalStore
                     return false;
                 }
 
-                if (finish.LeftRelease is { } move)
-                {
-                    await MoveLeftReleaseAsync(connection, transaction, finish, move, cancellationToken);
-                }
-
-                foreach (var entry in finish.Entries)
+                // Every row changed first, the entries last: on PostgreSQL an entry's number stays unseen only for the commit.
+                var released = finish.LeftRelease is { } move && await MoveLeftReleaseAsync(connection, transaction, finish, move, cancellationToken);
+                var resolved = finish.Resolution is { } resolution
+                    && await SetIncidentStatusAsync(connection, transaction, resolution.IncidentId, IncidentStatus.Resolved, resolution.At, cancellationToken);
+                IEnumerable<TimelineEvent?> entries = [released ? finish.LeftRelease!.Entry : null, .. finish.Entries, resolved ? finish.Resolution : null];
+                foreach (var entry in entries.OfType<TimelineEvent>())
                 {
                     await InsertTimelineAsync(connection, transaction, entry, cancellationToken);
-                }
-
-                if (finish.Resolution is { } resolution
-                    && await SetIncidentStatusAsync(connection, transaction, resolution.IncidentId, IncidentStatus.Resolved, resolution.At, cancellationToken))
-                {
-                    await InsertTimelineAsync(connection, transaction, resolution, cancellationToken);
                 }
 
                 return true;
@@ -47,23 +41,15 @@ internal sealed partial class RelationalStore
             cancellationToken);
     }
 
-    /// <summary>The release the rollback left takes the state of <paramref name="move"/>, unless it is the target or refused already.</summary>
-    private static async Task MoveLeftReleaseAsync(DbConnection connection, DbTransaction transaction, RollbackFinish finish, ReleaseMove move, CancellationToken cancellationToken)
+    /// <summary>The release the rollback left takes the state of <paramref name="move"/>, unless it is the target or refused already; false when it did not move.</summary>
+    private static async Task<bool> MoveLeftReleaseAsync(DbConnection connection, DbTransaction transaction, RollbackFinish finish, ReleaseMove move, CancellationToken cancellationToken)
     {
         var rollback = await connection.QuerySingleAsync<(string Component, string? IncidentId, string? FromVersion, string ToVersion)>(new CommandDefinition(
             "SELECT component, incident_id, from_version, to_version FROM rollbacks WHERE id = @Id",
             new { Id = finish.RollbackId },
             transaction,
             cancellationToken: cancellationToken));
-        if (rollback.FromVersion is not { } from || string.Equals(from, rollback.ToVersion, StringComparison.Ordinal))
-        {
-            return;
-        }
-
-        if (await MoveReleaseAsync(connection, transaction, rollback.Component, from, move.State, finish.At, rollback.IncidentId, state => !ReleaseGate.Refuses(state), cancellationToken)
-            && move.Entry is { } entry)
-        {
-            await InsertTimelineAsync(connection, transaction, entry, cancellationToken);
-        }
+        return rollback.FromVersion is { } from && !string.Equals(from, rollback.ToVersion, StringComparison.Ordinal)
+            && await MoveReleaseAsync(connection, transaction, rollback.Component, from, move.State, finish.At, rollback.IncidentId, state => !ReleaseGate.Refuses(state), cancellationToken);
     }
 }
