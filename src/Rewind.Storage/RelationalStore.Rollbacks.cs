@@ -139,7 +139,10 @@ internal sealed partial class RelationalStore
             new { RollbackId = rollbackId, Index = index, At = DbValues.ToMs(at) },
             cancellationToken);
 
-    public Task<bool> MarkStepFinishedAsync(string rollbackId, int index, StepStatus status, DateTimeOffset at, string? output, TimelineEvent? entry = null, CancellationToken cancellationToken = default) =>
+    public Task<bool> MarkStepFinishedAsync(string rollbackId, int index, StepStatus status, DateTimeOffset at, string? output, CancellationToken cancellationToken = default) =>
+        MarkStepFinishedAsync(rollbackId, index, status, at, output, null, cancellationToken);
+
+    public Task<bool> MarkStepFinishedAsync(string rollbackId, int index, StepStatus status, DateTimeOffset at, string? output, TimelineEvent? entry, CancellationToken cancellationToken = default) =>
         ChangeWithEntryAsync(
             "UPDATE rollback_steps SET status = @Status, finished_at = @At, output = @Output WHERE rollback_id = @RollbackId AND idx = @Index AND status = 'running'",
             new { RollbackId = rollbackId, Index = index, Status = DbValues.Text(status), At = DbValues.ToMs(at), Output = StepOutput.Bound(output) },

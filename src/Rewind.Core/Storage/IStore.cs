@@ -198,11 +198,14 @@ public interface IRollbackStore
     /// <summary>Write-ahead: recorded before the step acts. Increments the attempt count.</summary>
     Task MarkStepStartedAsync(string rollbackId, int index, DateTimeOffset at, CancellationToken cancellationToken = default);
 
+    /// <summary>Records a running step's end; false, with nothing written, when the step is not running (finished already).</summary>
+    Task<bool> MarkStepFinishedAsync(string rollbackId, int index, StepStatus status, DateTimeOffset at, string? output, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Records a running step's end and appends <paramref name="entry"/>, when given, in one transaction; false, with
     /// nothing written, when the step is not running (finished already).
     /// </summary>
-    Task<bool> MarkStepFinishedAsync(string rollbackId, int index, StepStatus status, DateTimeOffset at, string? output, TimelineEvent? entry = null, CancellationToken cancellationToken = default);
+    Task<bool> MarkStepFinishedAsync(string rollbackId, int index, StepStatus status, DateTimeOffset at, string? output, TimelineEvent? entry, CancellationToken cancellationToken = default);
 }
 
 public interface ISampleStore

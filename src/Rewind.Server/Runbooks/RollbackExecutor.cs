@@ -234,7 +234,7 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         var who = $"aborted by {asked.AbortRequestedBy ?? "a person"}: {asked.AbortReason ?? "no reason given"}";
         if (at is not null && interrupted)
         {
-            await store.MarkStepFinishedAsync(rollback.Id, at.Index, StepStatus.Failed, now, $"interrupted: {who}", cancellationToken: cancellationToken);
+            await store.MarkStepFinishedAsync(rollback.Id, at.Index, StepStatus.Failed, now, $"interrupted: {who}", cancellationToken);
         }
 
         var where = at is null ? "after its last step" : $"{(interrupted ? "during" : "before")} step {at.Index + 1}/{rollback.Steps.Count} ({at.Plan.Kind})";
@@ -274,7 +274,7 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         var limit = Durations.Format(rollback.PlanTimeout ?? TimeSpan.Zero);
         if (interrupted)
         {
-            await store.MarkStepFinishedAsync(rollback.Id, step.Index, StepStatus.Failed, time.GetUtcNow(), $"interrupted: the plan's time ({limit}) ran out", cancellationToken: cancellationToken);
+            await store.MarkStepFinishedAsync(rollback.Id, step.Index, StepStatus.Failed, time.GetUtcNow(), $"interrupted: the plan's time ({limit}) ran out", cancellationToken);
         }
 
         var stored = await store.GetRollbackAsync(rollback.Id, cancellationToken) ?? rollback;
