@@ -1,5 +1,6 @@
 using Dapper;
 using Rewind.Core.Approvals;
+using Rewind.Core.Incidents;
 using Rewind.Core.Runbooks;
 using Rewind.Storage.Sql;
 
@@ -51,14 +52,33 @@ internal sealed partial class RelationalStore
         return [.. rows.Select(r => new Approval(r.RollbackId, r.Approver, r.Roles.Split(',', StringSplitOptions.RemoveEmptyEntries), r.Approved != 0, DbValues.FromMs(r.At), r.Note))];
     }
 
-    public async Task<bool> DecideAwaitingRollbackAsync(string id, RollbackStatus status, DateTimeOffset at, string? note, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await _dialect.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            status == RollbackStatus.Pending
-                ? "UPDATE rollbacks SET status = 'pending' WHERE id = @Id AND status = 'awaiting'"
-                : "UPDATE rollbacks SET status = @Status, finished_at = @At, error = @Note WHERE id = @Id AND status = 'awaiting'",
-            new { Id = id, Status = DbValues.Text(status), At = DbValues.ToMs(at), Note = note },
-            cancellationToken: cancellationToken)) > 0;
-    }
+    public Task<bool> DecideAwaitingRollbackAsync(string id, RollbackStatus status, DateTimeOffset at, string? note, TimelineEvent? entry = null, CancellationToken cancellationToken = default) =>
+        InTransactionAsync(
+            async (connection, transaction) =>
+            {
+                var decided = await connection.ExecuteAsync(new CommandDefinition(
+                    status == RollbackStatus.Pending
+                        ? "UPDATE rollbacks SET status = 'pending' WHERE id = @Id AND status = 'awaiting'"
+                        : "UPDATE rollbacks SET status = @Status, finished_at = @At, error = @Note WHERE id = @Id AND status = 'awaiting'",
+                    new { Id = id, Status = DbValues.Text(status), At = DbValues.ToMs(at), Note = note },
+                    transaction,
+                    cancellationToken: cancellationToken));
+                if (decided == 0)
+                {
+                    return false;
+                }
+
+                if (entry is not null)
+                {
+                    if (status == RollbackStatus.Pending)
+                    {
+                        await SetIncidentStatusAsync(connection, transaction, entry.IncidentId, IncidentStatus.Mitigating, at, cancellationToken);
+                    }
+
+                    await InsertTimelineAsync(connection, transaction, entry, cancellationToken);
+                }
+
+                return true;
+            },
+            cancellationToken);
 }

@@ -8,14 +8,14 @@ namespace Rewind.Storage;
 internal sealed partial class RelationalStore
 {
     public Task<bool> AcknowledgeIncidentAsync(TimelineEvent entry, CancellationToken cancellationToken = default) =>
-        ChangeIncidentAsync(
+        ChangeWithEntryAsync(
             "UPDATE incidents SET acknowledged_at = @At, acknowledged_by = @By WHERE id = @Id AND acknowledged_at IS NULL",
             new { Id = entry.IncidentId, At = DbValues.ToMs(entry.At), By = entry.Actor },
             entry,
             cancellationToken);
 
     public Task<bool> MoveIncidentAsync(IncidentStatus expected, IncidentStatus status, TimelineEvent entry, bool falsePositive = false, CancellationToken cancellationToken = default) =>
-        ChangeIncidentAsync(
+        ChangeWithEntryAsync(
             status == IncidentStatus.Resolved
                 ? "UPDATE incidents SET status = @To, resolved_at = @At, false_positive = @FalsePositive WHERE id = @Id AND status = @From"
                 : "UPDATE incidents SET status = @To WHERE id = @Id AND status = @From",
@@ -24,14 +24,14 @@ internal sealed partial class RelationalStore
             cancellationToken);
 
     public Task<bool> EscalateIncidentAsync(int level, TimelineEvent entry, CancellationToken cancellationToken = default) =>
-        ChangeIncidentAsync(
+        ChangeWithEntryAsync(
             "UPDATE incidents SET escalation_level = @Level WHERE id = @Id AND escalation_level < @Level AND status <> @Resolved",
             new { Id = entry.IncidentId, Level = level, Resolved = DbValues.Text(IncidentStatus.Resolved) },
             entry,
             cancellationToken);
 
     public Task<bool> RaiseIncidentSeverityAsync(Severity severity, TimelineEvent entry, CancellationToken cancellationToken = default) =>
-        ChangeIncidentAsync(
+        ChangeWithEntryAsync(
             "UPDATE incidents SET severity = @Severity WHERE id = @Id AND severity > @Severity AND status <> @Resolved",
             new { Id = entry.IncidentId, Severity = DbValues.Text(severity), Resolved = DbValues.Text(IncidentStatus.Resolved) },
             entry,
@@ -46,19 +46,4 @@ internal sealed partial class RelationalStore
             cancellationToken: cancellationToken));
         return [.. rows.Select(r => r.ToIncident())];
     }
-
-    /// <summary>A conditional update of one incident and its timeline entry, together or not at all.</summary>
-    private Task<bool> ChangeIncidentAsync(string update, object parameters, TimelineEvent entry, CancellationToken cancellationToken) =>
-        InTransactionAsync(
-            async (connection, transaction) =>
-            {
-                if (await connection.ExecuteAsync(new CommandDefinition(update, parameters, transaction, cancellationToken: cancellationToken)) == 0)
-                {
-                    return false;
-                }
-
-                await InsertTimelineAsync(connection, transaction, entry, cancellationToken);
-                return true;
-            },
-            cancellationToken);
 }

@@ -73,19 +73,23 @@ internal sealed partial class RelationalStore
         return [.. rows.Select(r => r.ToIncident())];
     }
 
-    public async Task SetIncidentStatusAsync(string id, IncidentStatus status, DateTimeOffset at, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await _dialect.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE incidents SET status = @Status, resolved_at = @ResolvedAt WHERE id = @Id",
-            new
+    public Task<bool> SetIncidentStatusAsync(string id, IncidentStatus status, DateTimeOffset at, TimelineEvent? entry = null, CancellationToken cancellationToken = default) =>
+        InTransactionAsync(
+            async (connection, transaction) =>
             {
-                Id = id,
-                Status = DbValues.Text(status),
-                ResolvedAt = status == IncidentStatus.Resolved ? DbValues.ToMs(at) : (long?)null,
+                if (!await SetIncidentStatusAsync(connection, transaction, id, status, at, cancellationToken))
+                {
+                    return false;
+                }
+
+                if (entry is not null)
+                {
+                    await InsertTimelineAsync(connection, transaction, entry, cancellationToken);
+                }
+
+                return true;
             },
-            cancellationToken: cancellationToken));
-    }
+            cancellationToken);
 
     public async Task AppendTimelineAsync(TimelineEvent entry, CancellationToken cancellationToken = default)
     {
@@ -102,6 +106,19 @@ internal sealed partial class RelationalStore
             cancellationToken: cancellationToken));
         return [.. rows.Select(r => r.ToEvent())];
     }
+
+    /// <summary>Moves the incident to <paramref name="status"/> inside the caller's transaction; false when it is in that status already.</summary>
+    private static async Task<bool> SetIncidentStatusAsync(DbConnection connection, DbTransaction transaction, string id, IncidentStatus status, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE incidents SET status = @Status, resolved_at = @ResolvedAt WHERE id = @Id AND status <> @Status",
+            new
+            {
+                Id = id,
+                Status = DbValues.Text(status),
+                ResolvedAt = status == IncidentStatus.Resolved ? DbValues.ToMs(at) : (long?)null,
+            },
+            transaction,
+            cancellationToken: cancellationToken)) > 0;
 
     private static async Task InsertTimelineAsync(DbConnection connection, DbTransaction? transaction, TimelineEvent entry, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(

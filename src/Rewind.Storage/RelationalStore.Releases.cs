@@ -1,4 +1,5 @@
 using Dapper;
+using Rewind.Core.Incidents;
 using Rewind.Core.Releases;
 using Rewind.Storage.Releases;
 using Rewind.Storage.Sql;
@@ -101,7 +102,39 @@ internal sealed partial class RelationalStore
             cancellationToken: cancellationToken)) == 1;
     }
 
-    public async Task<bool> SetReleaseStateAsync(string component, string version, ReleaseState state, DateTimeOffset at, string? incident = null, CancellationToken cancellationToken = default)
+    public Task<bool> SetReleaseStateAsync(string component, string version, ReleaseState state, DateTimeOffset at, string? incident = null, TimelineEvent? entry = null, CancellationToken cancellationToken = default) =>
+        InTransactionAsync(
+            async (connection, transaction) =>
+            {
+                if (!await MoveReleaseAsync(connection, transaction, component, version, state, at, incident, null, cancellationToken))
+                {
+                    return false;
+                }
+
+                if (entry is not null)
+                {
+                    await InsertTimelineAsync(connection, transaction, entry, cancellationToken);
+                }
+
+                return true;
+            },
+            cancellationToken);
+
+    public Task SetCurrentReleaseAsync(string component, string version, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        InTransactionAsync(
+            async (connection, transaction) =>
+            {
+                await UpsertCurrentAsync(connection, transaction, component, version, at, cancellationToken);
+                return true;
+            },
+            cancellationToken);
+
+    /// <summary>
+    /// Moves a release to <paramref name="state"/> inside the caller's transaction when the state machine allows it from
+    /// the state read; the update is conditional on that state, so a concurrent move makes this one a no-op instead of
+    /// skipping the state machine. <paramref name="allowed"/> may refuse the move from the state read.
+    /// </summary>
+    private static async Task<bool> MoveReleaseAsync(DbConnection connection, DbTransaction transaction, string component, string version, ReleaseState state, DateTimeOffset at, string? incident, Func<ReleaseState, bool>? allowed, CancellationToken cancellationToken)
     {
         const string Sql = """
             UPDATE releases
@@ -110,14 +143,12 @@ internal sealed partial class RelationalStore
                 incident = COALESCE(@Incident, incident)
             WHERE component = @Component AND version = @Version AND state = @From
             """;
-        await using var connection = await _dialect.OpenAsync(cancellationToken);
-        var current = await ReadReleaseAsync(connection, null, component, version, cancellationToken);
-        if (current is null || !ReleaseStateMachine.CanMove(current.State, state))
+        var current = await ReadReleaseAsync(connection, transaction, component, version, cancellationToken);
+        if (current is null || !ReleaseStateMachine.CanMove(current.State, state) || (allowed is not null && !allowed(current.State)))
         {
             return false;
         }
 
-        // Conditional on the state just read: a concurrent move makes this one a no-op instead of skipping the state machine.
         var changed = await connection.ExecuteAsync(new CommandDefinition(
             Sql,
             new
@@ -129,18 +160,10 @@ internal sealed partial class RelationalStore
                 At = DbValues.ToMs(at),
                 Incident = incident,
             },
+            transaction,
             cancellationToken: cancellationToken));
         return changed == 1;
     }
-
-    public Task SetCurrentReleaseAsync(string component, string version, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        InTransactionAsync(
-            async (connection, transaction) =>
-            {
-                await UpsertCurrentAsync(connection, transaction, component, version, at, cancellationToken);
-                return true;
-            },
-            cancellationToken);
 
     private static async Task UpsertCurrentAsync(DbConnection connection, DbTransaction transaction, string component, string version, DateTimeOffset at, CancellationToken cancellationToken)
     {

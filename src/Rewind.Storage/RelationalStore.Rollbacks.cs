@@ -16,9 +16,9 @@ internal sealed partial class RelationalStore
     private const string ActiveStatuses = "('pending', 'running', 'awaiting')";
 
     public Task<RollbackCreation> CreateRollbackAsync(string component, string? incidentId, string? fromVersion, string toVersion, string reason, string requestedBy, IReadOnlyList<PlanStep> steps, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        CreateRollbackAsync(component, incidentId, fromVersion, toVersion, reason, requestedBy, steps, at, awaitingApproval: false, null, null, cancellationToken);
+        CreateRollbackAsync(component, incidentId, fromVersion, toVersion, reason, requestedBy, steps, at, awaitingApproval: false, null, null, null, cancellationToken);
 
-    public async Task<RollbackCreation> CreateRollbackAsync(string component, string? incidentId, string? fromVersion, string toVersion, string reason, string requestedBy, IReadOnlyList<PlanStep> steps, DateTimeOffset at, bool awaitingApproval, RollbackLink? link = null, PlanLimits? limits = null, CancellationToken cancellationToken = default)
+    public async Task<RollbackCreation> CreateRollbackAsync(string component, string? incidentId, string? fromVersion, string toVersion, string reason, string requestedBy, IReadOnlyList<PlanStep> steps, DateTimeOffset at, bool awaitingApproval, RollbackLink? link = null, PlanLimits? limits = null, Func<Rollback, TimelineEvent>? decision = null, CancellationToken cancellationToken = default)
     {
         var requestedAt = DbValues.FromMs(DbValues.ToMs(at));
         for (var attempt = 1; ; attempt++)
@@ -45,6 +45,16 @@ internal sealed partial class RelationalStore
                             PlanPolicy = limits?.Policy,
                         };
                         await InsertRollbackAsync(connection, transaction, rollback, cancellationToken);
+                        if (decision?.Invoke(rollback) is { } entry)
+                        {
+                            if (!awaitingApproval)
+                            {
+                                await SetIncidentStatusAsync(connection, transaction, entry.IncidentId, IncidentStatus.Mitigating, at, cancellationToken);
+                            }
+
+                            await InsertTimelineAsync(connection, transaction, entry, cancellationToken);
+                        }
+
                         return new RollbackCreation(rollback, null);
                     },
                     cancellationToken);
@@ -88,16 +98,11 @@ internal sealed partial class RelationalStore
             null,
             cancellationToken);
 
-    public Task MarkRollbackRunningAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(
-            "UPDATE rollbacks SET status = 'running', started_at = COALESCE(started_at, @At) WHERE id = @Id AND status IN ('pending', 'running')",
+    public Task<bool> MarkRollbackRunningAsync(string id, DateTimeOffset at, TimelineEvent? entry = null, CancellationToken cancellationToken = default) =>
+        ChangeWithEntryAsync(
+            "UPDATE rollbacks SET status = 'running', started_at = COALESCE(started_at, @At) WHERE id = @Id AND status = 'pending'",
             new { Id = id, At = DbValues.ToMs(at) },
-            cancellationToken);
-
-    public Task FinishRollbackAsync(string id, RollbackStatus status, DateTimeOffset at, string? failure, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(
-            "UPDATE rollbacks SET status = @Status, finished_at = @At, error = @Error WHERE id = @Id",
-            new { Id = id, Status = DbValues.Text(status), At = DbValues.ToMs(at), Error = failure },
+            entry,
             cancellationToken);
 
     public async Task<bool> CancelUnstartedRollbackAsync(string id, DateTimeOffset at, string note, CancellationToken cancellationToken = default)
@@ -134,10 +139,14 @@ internal sealed partial class RelationalStore
             new { RollbackId = rollbackId, Index = index, At = DbValues.ToMs(at) },
             cancellationToken);
 
-    public Task MarkStepFinishedAsync(string rollbackId, int index, StepStatus status, DateTimeOffset at, string? output, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(
-            "UPDATE rollback_steps SET status = @Status, finished_at = @At, output = @Output WHERE rollback_id = @RollbackId AND idx = @Index",
+    public Task<bool> MarkStepFinishedAsync(string rollbackId, int index, StepStatus status, DateTimeOffset at, string? output, CancellationToken cancellationToken = default) =>
+        MarkStepFinishedAsync(rollbackId, index, status, at, output, null, cancellationToken);
+
+    public Task<bool> MarkStepFinishedAsync(string rollbackId, int index, StepStatus status, DateTimeOffset at, string? output, TimelineEvent? entry, CancellationToken cancellationToken = default) =>
+        ChangeWithEntryAsync(
+            "UPDATE rollback_steps SET status = @Status, finished_at = @At, output = @Output WHERE rollback_id = @RollbackId AND idx = @Index AND status = 'running'",
             new { RollbackId = rollbackId, Index = index, Status = DbValues.Text(status), At = DbValues.ToMs(at), Output = StepOutput.Bound(output) },
+            entry,
             cancellationToken);
 
     private async Task ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken)

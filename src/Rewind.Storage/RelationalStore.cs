@@ -76,6 +76,29 @@ internal sealed partial class RelationalStore : IStore, IAsyncDisposable
         return result;
     }
 
+    /// <summary>
+    /// A conditional update and the timeline entry that records it, together or not at all: false, with nothing written,
+    /// when the update changes no row. The entry is inserted last, just before the commit, so the notification tail
+    /// never sees its sequence number held open for long by this transaction.
+    /// </summary>
+    private Task<bool> ChangeWithEntryAsync(string update, object parameters, Core.Incidents.TimelineEvent? entry, CancellationToken cancellationToken) =>
+        InTransactionAsync(
+            async (connection, transaction) =>
+            {
+                if (await connection.ExecuteAsync(new CommandDefinition(update, parameters, transaction, cancellationToken: cancellationToken)) == 0)
+                {
+                    return false;
+                }
+
+                if (entry is not null)
+                {
+                    await InsertTimelineAsync(connection, transaction, entry, cancellationToken);
+                }
+
+                return true;
+            },
+            cancellationToken);
+
     /// <summary>The next number of <paramref name="prefix"/>'s day, counted atomically inside the caller's transaction.</summary>
     private static async Task<string> NextDailyIdAsync(DbConnection connection, DbTransaction transaction, string prefix, DateTimeOffset at, CancellationToken cancellationToken)
     {

@@ -17,7 +17,7 @@ public abstract partial class StoreContractTests
         var first = (await Store.CreateRollbackAsync(component, incident.Id, "1.1.0", "1.0.0", "down", "policy:down", DefaultPlan(component), T0.AddSeconds(1))).Created!;
         await Store.MarkStepStartedAsync(first.Id, 0, T0.AddSeconds(2));
         await Store.MarkStepFinishedAsync(first.Id, 0, StepStatus.Succeeded, T0.AddSeconds(3), "switched");
-        await Store.FinishRollbackAsync(first.Id, RollbackStatus.Failed, T0.AddSeconds(4), "restart failed");
+        await Store.FinishRollbackAsync(new RollbackFinish(first.Id, RollbackStatus.Failed, T0.AddSeconds(4), "restart failed"));
         var second = (await Store.CreateRollbackAsync(component, incident.Id, "1.1.0", "1.0.0", "again", "alice", DefaultPlan(component), T0.AddSeconds(10))).Created!;
         await Store.CreateRollbackAsync(NewComponent(), null, "1.1.0", "1.0.0", "elsewhere", "alice", DefaultPlan(component), T0.AddSeconds(10));
 

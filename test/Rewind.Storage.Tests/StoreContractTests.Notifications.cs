@@ -52,6 +52,21 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task EnqueueNotificationsAsync_FailsMidBatch_KeepsTheCursorAndNoMessage_SoTheEntriesAreReadAgain()
+    {
+        var store = await FreshStoreAsync();
+        var hook = Message("hook", 9);
+
+        // The second row breaks the outbox's unique delivery ID: the transaction stops after the first row was inserted.
+        await Should.ThrowAsync<System.Data.Common.DbException>(() => store.EnqueueNotificationsAsync([hook, Message("mail", 9) with { DeliveryId = hook.DeliveryId }], 9));
+
+        (await store.GetNotificationCursorAsync()).ShouldBe(0);
+        (await store.GetPendingNotificationsAsync("hook", 10)).ShouldBeEmpty();
+        (await store.EnqueueNotificationsAsync([hook, Message("mail", 9)], 9)).ShouldBe(2);
+        (await store.GetNotificationCursorAsync()).ShouldBe(9);
+    }
+
+    [Fact]
     public async Task ClaimNotificationAsync_TwoDispatchers_OnlyOneGetsTheMessageAndTheAttemptIsCounted()
     {
         var store = await FreshStoreAsync();

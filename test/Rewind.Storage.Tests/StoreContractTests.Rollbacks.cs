@@ -88,7 +88,7 @@ public abstract partial class StoreContractTests
         var first = (await CreateRollbackAsync(component, day)).Created.ShouldNotBeNull();
         (await CreateRollbackAsync(component, day)).IsCreated.ShouldBeFalse();
 
-        await Store.FinishRollbackAsync(first.Id, RollbackStatus.Succeeded, day.AddMinutes(1), null);
+        await Store.FinishRollbackAsync(new RollbackFinish(first.Id, RollbackStatus.Succeeded, day.AddMinutes(1), null));
         var next = await CreateRollbackAsync(component, day.AddMinutes(2));
 
         // The only test that creates rollbacks on 2026-12-24: the refused request consumed no number.
@@ -154,6 +154,7 @@ public abstract partial class StoreContractTests
     {
         var rollback = (await CreateRollbackAsync(NewComponent())).Created.ShouldNotBeNull();
         var output = new string('x', 100_000) + "\0fatal: disk full";
+        await Store.MarkStepStartedAsync(rollback.Id, 0, T0);
 
         await Store.MarkStepFinishedAsync(rollback.Id, 0, StepStatus.Failed, T0.AddSeconds(1), output);
 
@@ -163,12 +164,12 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
-    public async Task MarkRollbackRunningAsync_Resumed_KeepsFirstStartedAt()
+    public async Task MarkRollbackRunningAsync_Again_WritesNothingAndKeepsFirstStartedAt()
     {
         var rollback = (await CreateRollbackAsync(NewComponent())).Created.ShouldNotBeNull();
 
-        await Store.MarkRollbackRunningAsync(rollback.Id, T0.AddSeconds(1));
-        await Store.MarkRollbackRunningAsync(rollback.Id, T0.AddMinutes(5));
+        (await Store.MarkRollbackRunningAsync(rollback.Id, T0.AddSeconds(1))).ShouldBeTrue();
+        (await Store.MarkRollbackRunningAsync(rollback.Id, T0.AddMinutes(5))).ShouldBeFalse();
 
         var stored = (await Store.GetRollbackAsync(rollback.Id)).ShouldNotBeNull();
         stored.Status.ShouldBe(RollbackStatus.Running);
@@ -182,7 +183,7 @@ public abstract partial class StoreContractTests
         var rollback = (await CreateRollbackAsync(component)).Created.ShouldNotBeNull();
         await Store.MarkRollbackRunningAsync(rollback.Id, T0.AddSeconds(1));
 
-        await Store.FinishRollbackAsync(rollback.Id, RollbackStatus.Failed, T0.AddSeconds(40), "step 2 (wait-healthy) timed out");
+        await Store.FinishRollbackAsync(new RollbackFinish(rollback.Id, RollbackStatus.Failed, T0.AddSeconds(40), "step 2 (wait-healthy) timed out"));
 
         var stored = (await Store.GetRollbackAsync(rollback.Id)).ShouldNotBeNull();
         stored.Status.ShouldBe(RollbackStatus.Failed);
@@ -199,7 +200,7 @@ public abstract partial class StoreContractTests
         var finished = (await CreateRollbackAsync(NewComponent("c"))).Created.ShouldNotBeNull();
         await Store.MarkRollbackRunningAsync(running.Id, T0.AddSeconds(1));
         await Store.MarkStepStartedAsync(running.Id, 0, T0.AddSeconds(1));
-        await Store.FinishRollbackAsync(finished.Id, RollbackStatus.Succeeded, T0.AddSeconds(2), null);
+        await Store.FinishRollbackAsync(new RollbackFinish(finished.Id, RollbackStatus.Succeeded, T0.AddSeconds(2), null));
 
         var active = (await Store.GetActiveRollbacksAsync())
             .Where(r => r.Id == pending.Id || r.Id == running.Id || r.Id == finished.Id)
@@ -219,7 +220,7 @@ public abstract partial class StoreContractTests
     {
         var component = NewComponent();
         var older = (await CreateRollbackAsync(component, T0)).Created.ShouldNotBeNull();
-        await Store.FinishRollbackAsync(older.Id, RollbackStatus.Succeeded, T0.AddMinutes(1), null);
+        await Store.FinishRollbackAsync(new RollbackFinish(older.Id, RollbackStatus.Succeeded, T0.AddMinutes(1), null));
         var newer = (await CreateRollbackAsync(component, T0.AddMinutes(2))).Created.ShouldNotBeNull();
         await CreateRollbackAsync(NewComponent());
 

@@ -38,19 +38,29 @@ public sealed class PostgresDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await ExecuteAsync($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)");
 
+    /// <summary>Runs <paramref name="sql"/> in this database, as a test that breaks the store on purpose does; returns the first column of the first row, if any.</summary>
+    public async Task<object?> ExecuteInsideAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString(Name));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+
     private async Task ExecuteAsync(string sql)
     {
-        var builder = new NpgsqlConnectionStringBuilder
-        {
-            Host = _admin.Host,
-            Port = _admin.Port > 0 ? _admin.Port : 5432,
-            Username = Uri.UnescapeDataString(_admin.UserInfo.Split(':')[0]),
-            Database = _admin.AbsolutePath.Trim('/'),
-            Pooling = false,
-        };
-        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await using var connection = new NpgsqlConnection(ConnectionString(_admin.AbsolutePath.Trim('/')));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
     }
+
+    private string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
+    {
+        Host = _admin.Host,
+        Port = _admin.Port > 0 ? _admin.Port : 5432,
+        Username = Uri.UnescapeDataString(_admin.UserInfo.Split(':')[0]),
+        Database = database,
+        Pooling = false,
+    }.ConnectionString;
 }

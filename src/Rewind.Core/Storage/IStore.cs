@@ -40,8 +40,11 @@ public interface IReleaseStore
     /// <summary>Sets when the release was first seen serving, once: false when it is not recorded or already set.</summary>
     Task<bool> MarkReleaseServedAsync(string component, string version, DateTimeOffset at, CancellationToken cancellationToken = default);
 
-    /// <summary>Moves a release to a new state; returns false when the state machine forbids the move.</summary>
-    Task<bool> SetReleaseStateAsync(string component, string version, ReleaseState state, DateTimeOffset at, string? incident = null, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Moves a release to a new state and appends <paramref name="entry"/>, when given, in one transaction; false, with
+    /// nothing written, when the release is not recorded or the state machine forbids the move.
+    /// </summary>
+    Task<bool> SetReleaseStateAsync(string component, string version, ReleaseState state, DateTimeOffset at, string? incident = null, TimelineEvent? entry = null, CancellationToken cancellationToken = default);
 
     Task SetCurrentReleaseAsync(string component, string version, DateTimeOffset at, CancellationToken cancellationToken = default);
 }
@@ -57,7 +60,11 @@ public interface IIncidentStore
 
     Task<IReadOnlyList<Incident>> GetIncidentsAsync(int limit, CancellationToken cancellationToken = default);
 
-    Task SetIncidentStatusAsync(string id, IncidentStatus status, DateTimeOffset at, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Moves the incident to <paramref name="status"/> (resolved sets <c>resolved_at</c>) and appends <paramref name="entry"/>,
+    /// when given, in one transaction; false, with nothing written, when the incident is in that status already.
+    /// </summary>
+    Task<bool> SetIncidentStatusAsync(string id, IncidentStatus status, DateTimeOffset at, TimelineEvent? entry = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Records the acknowledgement once: <c>acknowledged_at</c> and <c>acknowledged_by</c> from the entry's time and
@@ -146,9 +153,14 @@ public interface IRollbackStore
     /// </summary>
     Task<RollbackCreation> CreateRollbackAsync(string component, string? incidentId, string? fromVersion, string toVersion, string reason, string requestedBy, IReadOnlyList<PlanStep> steps, DateTimeOffset at, CancellationToken cancellationToken = default);
 
-    /// <summary>As <c>CreateRollbackAsync</c>; with <paramref name="awaitingApproval"/> the rollback holds the lease but waits for approvals.</summary>
-    /// <paramref name="link"/> places it in a group rollback: it runs after the rollback it waits for succeeded.
-    Task<RollbackCreation> CreateRollbackAsync(string component, string? incidentId, string? fromVersion, string toVersion, string reason, string requestedBy, IReadOnlyList<PlanStep> steps, DateTimeOffset at, bool awaitingApproval, RollbackLink? link = null, PlanLimits? limits = null, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// As <c>CreateRollbackAsync</c>; with <paramref name="awaitingApproval"/> the rollback holds the lease but waits for
+    /// approvals. <paramref name="link"/> places it in a group rollback: it runs after the rollback it waits for succeeded.
+    /// <paramref name="decision"/> makes the timeline entry that records the decision from the created rollback (its ID is
+    /// known only then); it is appended in the same transaction, and a rollback that runs at once (not awaiting) moves
+    /// the entry's incident to mitigating in it too.
+    /// </summary>
+    Task<RollbackCreation> CreateRollbackAsync(string component, string? incidentId, string? fromVersion, string toVersion, string reason, string requestedBy, IReadOnlyList<PlanStep> steps, DateTimeOffset at, bool awaitingApproval, RollbackLink? link = null, PlanLimits? limits = null, Func<Rollback, TimelineEvent>? decision = null, CancellationToken cancellationToken = default);
 
     /// <summary>Cancels a pending rollback that never started (frees its lease); false when it started or is not pending.</summary>
     Task<bool> CancelUnstartedRollbackAsync(string id, DateTimeOffset at, string note, CancellationToken cancellationToken = default);
@@ -176,8 +188,12 @@ public interface IRollbackStore
     /// <summary>The decisions given at the approval step <paramref name="stepIndex"/>, oldest first.</summary>
     Task<IReadOnlyList<Rewind.Core.Approvals.Approval>> GetGateApprovalsAsync(string rollbackId, int stepIndex, CancellationToken cancellationToken = default);
 
-    /// <summary>Moves an awaiting rollback to <paramref name="status"/> (pending to run it, cancelled when denied); false when it no longer awaits.</summary>
-    Task<bool> DecideAwaitingRollbackAsync(string id, RollbackStatus status, DateTimeOffset at, string? note, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Moves an awaiting rollback to <paramref name="status"/> (pending to run it, cancelled when denied) and appends
+    /// <paramref name="entry"/>, when given, in one transaction; a rollback released to run moves the entry's incident to
+    /// mitigating in it too. False, with nothing written, when it no longer awaits.
+    /// </summary>
+    Task<bool> DecideAwaitingRollbackAsync(string id, RollbackStatus status, DateTimeOffset at, string? note, TimelineEvent? entry = null, CancellationToken cancellationToken = default);
 
     Task<Rollback?> GetRollbackAsync(string id, CancellationToken cancellationToken = default);
 
@@ -186,14 +202,26 @@ public interface IRollbackStore
     /// <summary>Pending and running rollbacks: the work a (re)started controller must finish.</summary>
     Task<IReadOnlyList<Rollback>> GetActiveRollbacksAsync(CancellationToken cancellationToken = default);
 
-    Task MarkRollbackRunningAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Moves a pending rollback to running, from <paramref name="at"/>, and appends <paramref name="entry"/>, when given, in
+    /// one transaction; false, with nothing written, when it is not pending (started already, or cancelled).
+    /// </summary>
+    Task<bool> MarkRollbackRunningAsync(string id, DateTimeOffset at, TimelineEvent? entry = null, CancellationToken cancellationToken = default);
 
-    Task FinishRollbackAsync(string id, RollbackStatus status, DateTimeOffset at, string? failure, CancellationToken cancellationToken = default);
+    /// <summary>Finishes a pending or running rollback with everything that ends with it, in one transaction; false, with nothing written, when it is not active.</summary>
+    Task<bool> FinishRollbackAsync(RollbackFinish finish, CancellationToken cancellationToken = default);
 
     /// <summary>Write-ahead: recorded before the step acts. Increments the attempt count.</summary>
     Task MarkStepStartedAsync(string rollbackId, int index, DateTimeOffset at, CancellationToken cancellationToken = default);
 
-    Task MarkStepFinishedAsync(string rollbackId, int index, StepStatus status, DateTimeOffset at, string? output, CancellationToken cancellationToken = default);
+    /// <summary>Records a running step's end; false, with nothing written, when the step is not running (finished already).</summary>
+    Task<bool> MarkStepFinishedAsync(string rollbackId, int index, StepStatus status, DateTimeOffset at, string? output, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records a running step's end and appends <paramref name="entry"/>, when given, in one transaction; false, with
+    /// nothing written, when the step is not running (finished already).
+    /// </summary>
+    Task<bool> MarkStepFinishedAsync(string rollbackId, int index, StepStatus status, DateTimeOffset at, string? output, TimelineEvent? entry, CancellationToken cancellationToken = default);
 }
 
 public interface ISampleStore

@@ -96,10 +96,10 @@ internal static class ApprovalEndpoints
 
     private static async Task DenyAsync(Rollback rollback, string actor, IReadOnlyList<string> roles, string said, IStore store, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (await store.DecideAwaitingRollbackAsync(rollback.Id, RollbackStatus.Cancelled, now, $"denied by {actor}{said}", cancellationToken) && rollback.IncidentId is { } incident)
-        {
-            await store.AppendTimelineAsync(new TimelineEvent(incident, now, TimelineKinds.Decision, $"{rollback.Id} denied by {actor} ({string.Join(", ", roles)}){said}; nothing was touched", actor), cancellationToken);
-        }
+        var entry = rollback.IncidentId is { } incident
+            ? new TimelineEvent(incident, now, TimelineKinds.Decision, $"{rollback.Id} denied by {actor} ({string.Join(", ", roles)}){said}; nothing was touched", actor)
+            : null;
+        await store.DecideAwaitingRollbackAsync(rollback.Id, RollbackStatus.Cancelled, now, $"denied by {actor}{said}", entry, cancellationToken);
     }
 
     /// <summary>Whoever asked may withdraw their own request; anyone else needs a role the rule counts, and a second factor where it asks.</summary>

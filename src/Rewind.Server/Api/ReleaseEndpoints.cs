@@ -142,13 +142,10 @@ internal static class ReleaseEndpoints
         var incident = await store.GetOpenIncidentAsync(name, cancellationToken);
         if (release.State != ReleaseState.Bad)
         {
-            await store.SetReleaseStateAsync(name, version, ReleaseState.Bad, now, incident?.Id, cancellationToken);
-            if (incident is not null)
-            {
-                var by = AccessPolicies.Actor(context);
-                var why = string.IsNullOrWhiteSpace(request.Reason) ? "no reason given" : request.Reason.Trim();
-                await store.AppendTimelineAsync(new TimelineEvent(incident.Id, now, TimelineKinds.Decision, $"release {version} marked bad by {by}: {why}", by), cancellationToken);
-            }
+            var by = AccessPolicies.Actor(context);
+            var why = string.IsNullOrWhiteSpace(request.Reason) ? "no reason given" : request.Reason.Trim();
+            var entry = incident is null ? null : new TimelineEvent(incident.Id, now, TimelineKinds.Decision, $"release {version} marked bad by {by}: {why}", by);
+            await store.SetReleaseStateAsync(name, version, ReleaseState.Bad, now, incident?.Id, entry, cancellationToken);
         }
 
         release = (await store.GetReleaseAsync(name, version, cancellationToken))!;

@@ -87,14 +87,12 @@ internal static class RollbackEndpoints
         var reason = request.Reason.Trim();
         if (rollback.Status == RollbackStatus.Awaiting)
         {
-            if (!await store.DecideAwaitingRollbackAsync(id, RollbackStatus.Cancelled, time.GetUtcNow(), $"aborted by {by}: {reason}; nothing was touched", cancellationToken))
+            var entry = rollback.IncidentId is { } incident
+                ? new TimelineEvent(incident, time.GetUtcNow(), TimelineKinds.Decision, $"{id} aborted by {by} while waiting for approval: {reason}; nothing was touched", by)
+                : null;
+            if (!await store.DecideAwaitingRollbackAsync(id, RollbackStatus.Cancelled, time.GetUtcNow(), $"aborted by {by}: {reason}; nothing was touched", entry, cancellationToken))
             {
                 return Problems.Conflict("rollback changed", $"rollback {id} is no longer waiting for approval; read it again");
-            }
-
-            if (rollback.IncidentId is { } incident)
-            {
-                await store.AppendTimelineAsync(new TimelineEvent(incident, time.GetUtcNow(), TimelineKinds.Decision, $"{id} aborted by {by} while waiting for approval: {reason}; nothing was touched", by), cancellationToken);
             }
 
             return TypedResults.Ok((await store.GetRollbackAsync(id, cancellationToken))!.ToDto());

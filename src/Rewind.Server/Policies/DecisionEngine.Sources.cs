@@ -53,8 +53,7 @@ internal sealed partial class DecisionEngine
             await Timeline(incident.Id, TimelineKinds.Evidence, $"{kind} {name} answers again after {failures} failures", source, cancellationToken);
             if (incident.Policy == source)
             {
-                await Timeline(incident.Id, TimelineKinds.Resolved, $"signal {name} is back; incident resolved", Actor, cancellationToken);
-                await store.SetIncidentStatusAsync(incident.Id, IncidentStatus.Resolved, time.GetUtcNow(), cancellationToken);
+                await ResolveAsync(incident.Id, $"signal {name} is back; incident resolved", cancellationToken);
             }
         }
     }

@@ -106,8 +106,7 @@ internal sealed partial class DecisionEngine
 
         if (await store.GetOpenIncidentAsync(componentName, cancellationToken) is { Policy: DriftPolicy } incident)
         {
-            await Timeline(incident.Id, TimelineKinds.Resolved, $"{componentName} serves {version}, the recorded release: the drift is over; incident resolved", Actor, cancellationToken);
-            await store.SetIncidentStatusAsync(incident.Id, IncidentStatus.Resolved, time.GetUtcNow(), cancellationToken);
+            await ResolveAsync(incident.Id, $"{componentName} serves {version}, the recorded release: the drift is over; incident resolved", cancellationToken);
         }
     }
 

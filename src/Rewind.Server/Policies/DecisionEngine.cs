@@ -231,8 +231,7 @@ internal sealed partial class DecisionEngine(
         }
 
         // The episode is over without a rollback acting (notify or approve mode, or a fix deployed by people).
-        await Timeline(incident.Id, TimelineKinds.Resolved, $"every policy of {componentName} has recovered; incident resolved without a rollback", Actor, cancellationToken);
-        await store.SetIncidentStatusAsync(incident.Id, IncidentStatus.Resolved, time.GetUtcNow(), cancellationToken);
+        await ResolveAsync(incident.Id, $"every policy of {componentName} has recovered; incident resolved without a rollback", cancellationToken);
     }
 
     /// <summary>
@@ -250,8 +249,7 @@ internal sealed partial class DecisionEngine(
         _awaitingRecovery[name] = false;
         if (await store.GetOpenIncidentAsync(name, cancellationToken) is { } incident)
         {
-            await Timeline(incident.Id, TimelineKinds.Resolved, $"{name} is healthy on {version ?? "its current release"}: every policy has held clean since it was deployed; incident resolved", Actor, cancellationToken);
-            await store.SetIncidentStatusAsync(incident.Id, IncidentStatus.Resolved, time.GetUtcNow(), cancellationToken);
+            await ResolveAsync(incident.Id, $"{name} is healthy on {version ?? "its current release"}: every policy has held clean since it was deployed; incident resolved", cancellationToken);
         }
     }
 
@@ -270,6 +268,14 @@ internal sealed partial class DecisionEngine(
             { Kind: "probe" or "signal" } => !state.Firing && state.ConsecutiveSuccesses >= policy.When.RecoverAfter,
             _ => !state.Firing,
         };
+    }
+
+    /// <summary>Resolves the incident and appends the entry saying why, in one transaction; nothing when it is resolved already.</summary>
+    private async Task ResolveAsync(string incidentId, string message, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await store.SetIncidentStatusAsync(incidentId, IncidentStatus.Resolved, now, new TimelineEvent(incidentId, now, TimelineKinds.Resolved, message, Actor), cancellationToken);
+        changes.Poke();
     }
 
     private async Task Timeline(string incidentId, string kind, string message, string actor, CancellationToken cancellationToken)

@@ -99,29 +99,36 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
             ?? (await store.OpenIncidentAsync(component, Severity.P2, $"{component}: manual rollback requested by {requestedBy}: {reason}", null, state?.CurrentVersion, now, requestedBy, cancellationToken)).Id;
         var severity = (await store.GetIncidentAsync(incidentId, cancellationToken))?.Severity ?? Severity.P2;
         var rule = ApprovalMatrix.RuleFor(config.Current.Approvals, component, severity, requestedBy);
-        var creation = await store.CreateRollbackAsync(component, incidentId, state?.CurrentVersion, target.Version, reason, requestedBy, plan.Steps, now, awaitingApproval: rule is not null, link, new PlanLimits(plan.Timeout, plan.Policy), cancellationToken);
+        var incident = incidentId;
+        string What(Rollback rollback) => $"{(emergency ? "EMERGENCY " : "")}rollback {rollback.Id} requested by {requestedBy}: {state?.CurrentVersion ?? "unknown"} -> {target.Version} ({(toVersion is null ? "last known good" : "requested target, stable")}{(plan.Policy is { } planOf ? $", the plan of policy {planOf}" : "")}); reason: {reason}{(plan.SchemaChange is { } change ? $"; back over schema change {change}{(options.AllowSchemaChange ? ", allowed by " + requestedBy : ", handled by the plan's migrate-down step")}" : "")}{(emergency ? "; emergency mode: pauses are skipped, health is still verified" : "")}";
+        TimelineEvent Decision(Rollback created) => rule is { } matched
+            ? new(incident, now, TimelineKinds.Decision, $"{What(created)}; {Awaiting(matched, requestedBy, component, created.Id)}", requestedBy, TimelineMilestones.ApprovalNeeded)
+            : new(incident, now, TimelineKinds.Decision, What(created) + (link is null ? "" : $"; part of group {link.Group}{(link.WaitsFor is null ? "" : $", after {link.WaitsFor}")}"), requestedBy);
+
+        // The rollback, its incident moving to mitigating and the decision entry: one transaction, all or none.
+        var creation = await store.CreateRollbackAsync(component, incidentId, state?.CurrentVersion, target.Version, reason, requestedBy, plan.Steps, now, awaitingApproval: rule is not null, link, new PlanLimits(plan.Timeout, plan.Policy), Decision, cancellationToken);
         if (creation.Created is not { } rollback)
         {
             return new RollbackOutcome(null, plan, null, creation.ActiveRollbackId);
         }
 
-        var what = $"{(emergency ? "EMERGENCY " : "")}rollback {rollback.Id} requested by {requestedBy}: {state?.CurrentVersion ?? "unknown"} -> {target.Version} ({(toVersion is null ? "last known good" : "requested target, stable")}{(plan.Policy is { } planOf ? $", the plan of policy {planOf}" : "")}); reason: {reason}{(plan.SchemaChange is { } change ? $"; back over schema change {change}{(options.AllowSchemaChange ? ", allowed by " + requestedBy : ", handled by the plan's migrate-down step")}" : "")}{(emergency ? "; emergency mode: pauses are skipped, health is still verified" : "")}";
-        if (rule is { } matched)
+        if (rule is not null)
         {
-            var needs = ApprovalMatrix.Evaluate(matched.Rule, requestedBy, []).Missing;
-            await store.AppendTimelineAsync(
-                new TimelineEvent(incidentId, now, TimelineKinds.Decision, $"{what}; it waits for {needs} (approval rule {matched.Index + 1}{(matched.Rule.TwoPerson ? ", two-person" : "")}): `rewind approve {rollback.Id}` or `rewind deny {rollback.Id}`; decide within {Durations.Format(matched.Rule.DecideWithin)}, then {(ApprovalMatrix.ProceedsOnTimeout(matched.Rule, requestedBy, config.Component(component)) ? "it proceeds" : "it escalates")}", requestedBy, TimelineMilestones.ApprovalNeeded),
-                cancellationToken);
-            return new RollbackOutcome(rollback, plan, null, null);
+            return new RollbackOutcome(rollback, plan, null, null); // it waits for its approvers
         }
 
-        await store.SetIncidentStatusAsync(incidentId, IncidentStatus.Mitigating, now, cancellationToken);
-        await store.AppendTimelineAsync(new TimelineEvent(incidentId, now, TimelineKinds.Decision, what + (link is null ? "" : $"; part of group {link.Group}{(link.WaitsFor is null ? "" : $", after {link.WaitsFor}")}"), requestedBy), cancellationToken);
         if (link is null)
         {
             queue.Enqueue(rollback.Id); // a group starts its first member once every member holds its lease
         }
         return new RollbackOutcome(rollback, plan, null, null);
+    }
+
+    /// <summary>What the decision entry of a rollback that waits for approvals adds: who must decide, how, and by when.</summary>
+    private string Awaiting((ApprovalRuleConfig Rule, int Index) matched, string requestedBy, string component, string rollbackId)
+    {
+        var needs = ApprovalMatrix.Evaluate(matched.Rule, requestedBy, []).Missing;
+        return $"it waits for {needs} (approval rule {matched.Index + 1}{(matched.Rule.TwoPerson ? ", two-person" : "")}): `rewind approve {rollbackId}` or `rewind deny {rollbackId}`; decide within {Durations.Format(matched.Rule.DecideWithin)}, then {(ApprovalMatrix.ProceedsOnTimeout(matched.Rule, requestedBy, config.Component(component)) ? "it proceeds" : "it escalates")}";
     }
 
     /// <summary>Hands a created rollback to the executor (the first member of a group, once all are created).</summary>
@@ -131,15 +138,11 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
     public async Task ReleaseAsync(Rollback rollback, string message, string actor, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
-        if (!await store.DecideAwaitingRollbackAsync(rollback.Id, RollbackStatus.Pending, now, null, cancellationToken))
+        // released, its incident mitigating and the decision entry in one transaction
+        var entry = rollback.IncidentId is { } incidentId ? new TimelineEvent(incidentId, now, TimelineKinds.Decision, message, actor) : null;
+        if (!await store.DecideAwaitingRollbackAsync(rollback.Id, RollbackStatus.Pending, now, null, entry, cancellationToken))
         {
             return;
-        }
-
-        if (rollback.IncidentId is { } incidentId)
-        {
-            await store.SetIncidentStatusAsync(incidentId, IncidentStatus.Mitigating, now, cancellationToken);
-            await store.AppendTimelineAsync(new TimelineEvent(incidentId, now, TimelineKinds.Decision, message, actor), cancellationToken);
         }
 
         queue.Enqueue(rollback.Id);
@@ -205,7 +208,7 @@ internal sealed class GroupCoordinator(ConfigHolder config, IStore store, Rollba
                 // none was handed to the executor: cancelling frees its lease, nothing was touched
                 var note = $"group {group} refused: {why}; nothing was touched";
                 _ = unstarted.Status == RollbackStatus.Awaiting
-                    ? await store.DecideAwaitingRollbackAsync(unstarted.Id, RollbackStatus.Cancelled, time.GetUtcNow(), note, cancellationToken)
+                    ? await store.DecideAwaitingRollbackAsync(unstarted.Id, RollbackStatus.Cancelled, time.GetUtcNow(), note, cancellationToken: cancellationToken)
                     : await store.CancelUnstartedRollbackAsync(unstarted.Id, time.GetUtcNow(), note, cancellationToken);
             }
 

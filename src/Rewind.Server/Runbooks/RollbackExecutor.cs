@@ -46,9 +46,13 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
 
         if (rollback.Status == RollbackStatus.Pending)
         {
-            await store.MarkRollbackRunningAsync(rollback.Id, time.GetUtcNow(), cancellationToken);
+            var started = Entry(rollback, TimelineKinds.Rollback, $"{rollback.Id} started: {rollback.Component} {rollback.FromVersion ?? "unknown"} -> {rollback.ToVersion}, {rollback.Steps.Count} step(s)", TimelineMilestones.RollbackStarted);
+            if (!await store.MarkRollbackRunningAsync(rollback.Id, time.GetUtcNow(), started, cancellationToken))
+            {
+                return; // no longer pending: cancelled meanwhile
+            }
+
             ServerLog.RollbackStarted(logger, rollback.Id, rollback.Component, rollback.FromVersion, rollback.ToVersion);
-            await Timeline(rollback, TimelineKinds.Rollback, $"{rollback.Id} started: {rollback.Component} {rollback.FromVersion ?? "unknown"} -> {rollback.ToVersion}, {rollback.Steps.Count} step(s)", TimelineMilestones.RollbackStarted, cancellationToken);
             if (restorePoints.Any)
             {
                 // the databases as they were just before this rollback stay reachable by a point-in-time restore
@@ -94,9 +98,11 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         }
 
         var error = $"not run: {before} ({prior?.Component ?? "unknown"}), before it in group {rollback.Group}, ended {prior?.Status.ToString().ToLowerInvariant() ?? "missing"}; {rollback.Component} was not touched";
-        await store.FinishRollbackAsync(rollback.Id, RollbackStatus.Cancelled, time.GetUtcNow(), error, cancellationToken);
-        ServerLog.RollbackFinished(logger, rollback.Id, "cancelled");
-        await Timeline(rollback, TimelineKinds.Escalation, $"{rollback.Id} {error}", cancellationToken);
+        if (await store.FinishRollbackAsync(new RollbackFinish(rollback.Id, RollbackStatus.Cancelled, time.GetUtcNow(), error) { Entries = Entries(Entry(rollback, TimelineKinds.Escalation, $"{rollback.Id} {error}")) }, cancellationToken))
+        {
+            ServerLog.RollbackFinished(logger, rollback.Id, "cancelled");
+        }
+
         await ReleaseDependentsAsync(rollback.Id);
         return false;
     }
@@ -159,9 +165,9 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         }
 
         var status = outcome.Succeeded ? StepStatus.Succeeded : StepStatus.Failed;
-        await store.MarkStepFinishedAsync(rollback.Id, step.Index, status, time.GetUtcNow(), outcome.Output, cancellationToken);
+        var finished = Entry(rollback, TimelineKinds.Step, $"{rollback.Id} step {step.Index + 1}/{rollback.Steps.Count} {step.Plan.Kind} {status.ToString().ToLowerInvariant()}: {outcome.Output}");
+        await store.MarkStepFinishedAsync(rollback.Id, step.Index, status, time.GetUtcNow(), outcome.Output, finished, cancellationToken);
         ServerLog.StepFinished(logger, step.Index + 1, step.Plan.Kind, status.ToString().ToLowerInvariant(), outcome.Output);
-        await Timeline(rollback, TimelineKinds.Step, $"{rollback.Id} step {step.Index + 1}/{rollback.Steps.Count} {step.Plan.Kind} {status.ToString().ToLowerInvariant()}: {outcome.Output}", cancellationToken);
         if (!outcome.Succeeded)
         {
             await FailAsync(rollback, $"step {step.Index + 1} ({step.Plan.Kind}) failed: {outcome.Output}", cancellationToken);
@@ -218,20 +224,17 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
 
     private async Task SucceedAsync(Rollback rollback, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        if (rollback.FromVersion is { } from)
+        // The release left, the rollback, its milestone and the incident's resolution: one transaction, all or none.
+        var finish = new RollbackFinish(rollback.Id, RollbackStatus.Succeeded, time.GetUtcNow(), null)
         {
-            await store.SetReleaseStateAsync(rollback.Component, from, ReleaseState.RolledBack, now, rollback.IncidentId, cancellationToken);
-        }
-
-        await store.FinishRollbackAsync(rollback.Id, RollbackStatus.Succeeded, now, null, cancellationToken);
-        ServerLog.RollbackFinished(logger, rollback.Id, "succeeded");
-        metrics.Rollbacks.Inc(rollback.Component, "succeeded");
-        await Timeline(rollback, TimelineKinds.Rollback, $"{rollback.Id} succeeded: {rollback.Component} is on {rollback.ToVersion} and healthy; {rollback.FromVersion ?? "the release left"} is rolled back", TimelineMilestones.RollbackFinished, cancellationToken);
-        if (rollback.IncidentId is { } incidentId)
+            LeftRelease = new ReleaseMove(ReleaseState.RolledBack),
+            Entries = Entries(Entry(rollback, TimelineKinds.Rollback, $"{rollback.Id} succeeded: {rollback.Component} is on {rollback.ToVersion} and healthy; {rollback.FromVersion ?? "the release left"} is rolled back", TimelineMilestones.RollbackFinished)),
+            Resolution = Entry(rollback, TimelineKinds.Resolved, $"{rollback.Component} is healthy on {rollback.ToVersion} after {rollback.Id}; incident resolved"),
+        };
+        if (await store.FinishRollbackAsync(finish, cancellationToken))
         {
-            await Timeline(rollback, TimelineKinds.Resolved, $"{rollback.Component} is healthy on {rollback.ToVersion} after {rollback.Id}; incident resolved", cancellationToken);
-            await store.SetIncidentStatusAsync(incidentId, IncidentStatus.Resolved, now, cancellationToken);
+            ServerLog.RollbackFinished(logger, rollback.Id, "succeeded");
+            metrics.Rollbacks.Inc(rollback.Component, "succeeded");
         }
     }
 
@@ -256,12 +259,18 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
 
         var where = at is null ? "after its last step" : $"{(interrupted ? "during" : "before")} step {at.Index + 1}/{rollback.Steps.Count} ({at.Plan.Kind})";
         var error = $"{who}; stopped {where}; steps done: {StepsDone(asked)}";
-        await store.FinishRollbackAsync(rollback.Id, RollbackStatus.Cancelled, now, error, cancellationToken);
-        await MarkLeftReleaseBadAsync(rollback, "aborted", cancellationToken);
-        ServerLog.RollbackFinished(logger, rollback.Id, "aborted");
-        metrics.Rollbacks.Inc(rollback.Component, "aborted");
+        var finish = new RollbackFinish(rollback.Id, RollbackStatus.Cancelled, now, error)
+        {
+            LeftRelease = LeftReleaseBad(rollback, "aborted"),
+            Entries = Entries(Entry(rollback, TimelineKinds.Escalation, $"{rollback.Id} {error}. {rollback.Component} may be between {rollback.FromVersion ?? "its release"} and {rollback.ToVersion}: a person decides what comes next (`rewind incident show`, `rewind rollback {rollback.Component} --dry-run`)")),
+        };
+        if (await store.FinishRollbackAsync(finish, cancellationToken))
+        {
+            ServerLog.RollbackFinished(logger, rollback.Id, "aborted");
+            metrics.Rollbacks.Inc(rollback.Component, "aborted");
+        }
+
         await ReleaseDependentsAsync(rollback.Id);
-        await Timeline(rollback, TimelineKinds.Escalation, $"{rollback.Id} {error}. {rollback.Component} may be between {rollback.FromVersion ?? "its release"} and {rollback.ToVersion}: a person decides what comes next (`rewind incident show`, `rewind rollback {rollback.Component} --dry-run`)", cancellationToken);
     }
 
     /// <summary>
@@ -303,36 +312,32 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
 
     private async Task FailAsync(Rollback rollback, string error, CancellationToken cancellationToken)
     {
-        await store.FinishRollbackAsync(rollback.Id, RollbackStatus.Failed, time.GetUtcNow(), error, cancellationToken);
-        await MarkLeftReleaseBadAsync(rollback, "failed", cancellationToken);
-        ServerLog.RollbackFinished(logger, rollback.Id, "failed");
-        metrics.Rollbacks.Inc(rollback.Component, "failed");
-        await Timeline(rollback, TimelineKinds.Escalation, $"{rollback.Id} failed: {error}; paging a human", TimelineMilestones.RollbackFailed, cancellationToken);
+        var finish = new RollbackFinish(rollback.Id, RollbackStatus.Failed, time.GetUtcNow(), error)
+        {
+            LeftRelease = LeftReleaseBad(rollback, "failed"),
+            Entries = Entries(Entry(rollback, TimelineKinds.Escalation, $"{rollback.Id} failed: {error}; paging a human", TimelineMilestones.RollbackFailed)),
+        };
+        if (await store.FinishRollbackAsync(finish, cancellationToken))
+        {
+            ServerLog.RollbackFinished(logger, rollback.Id, "failed");
+            metrics.Rollbacks.Inc(rollback.Component, "failed");
+        }
     }
 
     /// <summary>
-    /// A rollback that failed or was aborted still says the release it was leaving hurt: that release is marked bad, so
-    /// it is never the next rollback's target, never becomes stable by baking, and <c>release check</c> refuses it.
+    /// A rollback that failed or was aborted still says the release it was leaving hurt: that release is marked bad (the
+    /// store skips one already bad or rolled back), so it is never the next rollback's target, never becomes stable by
+    /// baking, and <c>release check</c> refuses it.
     /// </summary>
-    private async Task MarkLeftReleaseBadAsync(Rollback rollback, string how, CancellationToken cancellationToken)
-    {
-        if (rollback.FromVersion is not { } from || string.Equals(from, rollback.ToVersion, StringComparison.Ordinal)
-            || await store.GetReleaseAsync(rollback.Component, from, cancellationToken) is not { } release || ReleaseGate.Refuses(release.State))
-        {
-            return;
-        }
+    private ReleaseMove LeftReleaseBad(Rollback rollback, string how) =>
+        new(ReleaseState.Bad, Entry(rollback, TimelineKinds.Decision, $"{rollback.FromVersion} is marked bad: {rollback.Id} {how} while leaving it, so it is no rollback target and is not deployed again"));
 
-        if (await store.SetReleaseStateAsync(rollback.Component, from, ReleaseState.Bad, time.GetUtcNow(), rollback.IncidentId, cancellationToken))
-        {
-            await Timeline(rollback, TimelineKinds.Decision, $"{from} is marked bad: {rollback.Id} {how} while leaving it, so it is no rollback target and is not deployed again", cancellationToken);
-        }
-    }
+    private static IReadOnlyList<TimelineEvent> Entries(TimelineEvent? entry) => entry is null ? [] : [entry];
+
+    /// <summary>The entry for the rollback's incident, stamped now; null for a rollback without an incident.</summary>
+    private TimelineEvent? Entry(Rollback rollback, string kind, string message, string? milestone = null) =>
+        rollback.IncidentId is { } id ? new TimelineEvent(id, time.GetUtcNow(), kind, message, "executor", milestone) : null;
 
     private Task Timeline(Rollback rollback, string kind, string message, CancellationToken cancellationToken) =>
-        Timeline(rollback, kind, message, null, cancellationToken);
-
-    private Task Timeline(Rollback rollback, string kind, string message, string? milestone, CancellationToken cancellationToken) =>
-        rollback.IncidentId is { } id
-            ? store.AppendTimelineAsync(new TimelineEvent(id, time.GetUtcNow(), kind, message, "executor", milestone), cancellationToken)
-            : Task.CompletedTask;
+        Entry(rollback, kind, message) is { } entry ? store.AppendTimelineAsync(entry, cancellationToken) : Task.CompletedTask;
 }
