@@ -36,10 +36,12 @@ public sealed class SchemaChangeTests
     [Fact]
     public async Task AutoPolicy_BackOverASchemaChange_PagesAHumanAndTouchesNothing()
     {
-        await using var server = await ServerFixture.StartAsync(policies: "{ down: { when: { probe: health, failing-for: 1500ms, min-failures: 2 }, mode: auto } }");
+        await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: true); // healthy until both releases are recorded, however slow the start
+        await using var server = await ServerFixture.StartAsync(probeUrl: endpoint.Url, policies: "{ down: { when: { probe: health, failing-for: 1500ms, min-failures: 2 }, mode: auto } }");
         await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v1", Schema: "0041_carts"));
         await server.Store.SetReleaseStateAsync("web", "v1", ReleaseState.Stable, DateTimeOffset.UtcNow);
         await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2", Schema: "0042_orders_index"));
+        endpoint.Healthy = false;
 
         var incident = await Eventually.WaitAsync(
             async () => await server.Client.GetIncidentsAsync() is [var i, ..] && await server.Client.GetIncidentAsync(i.Id) is { } full && full.Timeline.Any(e => e.Kind == "escalation") ? full : null,
