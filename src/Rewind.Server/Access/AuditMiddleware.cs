@@ -18,6 +18,8 @@ internal sealed class AuditMiddleware(RequestDelegate next, IStore store, Refusa
     /// <summary>Where an endpoint leaves words for its audit entry (never a secret, never a body).</summary>
     public const string DetailItem = "rewind.audit-detail";
 
+    private readonly StoreOutageLog _outage = new(time);
+
     /// <summary>Adds <paramref name="detail"/> to the request's audit entry, e.g. that a rollback was an emergency.</summary>
     public static void AddDetail(HttpContext context, string detail)
     {
@@ -67,7 +69,10 @@ internal sealed class AuditMiddleware(RequestDelegate next, IStore store, Refusa
         }
         catch (Exception ex)
         {
-            ServerLog.AuditFailed(logger, ex, action);
+            if (_outage.Filter(ex) is { } shown) // a store outage in one line a minute, not a stack trace per request
+            {
+                ServerLog.AuditFailed(logger, shown, action);
+            }
         }
     }
 }

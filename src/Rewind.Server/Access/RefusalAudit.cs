@@ -3,6 +3,7 @@ using Rewind.Core.Audit;
 using Rewind.Core.Storage;
 using Rewind.Server.Hosting;
 using Rewind.Server.Metrics;
+using Rewind.Storage;
 
 namespace Rewind.Server.Access;
 
@@ -18,6 +19,7 @@ internal sealed class RefusalAudit(ConfigHolder config, IStore store, Controller
 
     private readonly RefusalTally _tally = new(new RefusalTallyOptions(config.Current.Server.Limits.RefusalWindow, config.Current.Server.Limits.RefusalSources), time);
     private readonly SemaphoreSlim _flushing = new(1, 1);
+    private readonly StoreOutageLog _outage = new(time);
     private List<AuditRecord> _unwritten = [];
 
     /// <summary>Counts <paramref name="refusal"/>, and writes it at once when it is its refuser's first in a window.</summary>
@@ -35,7 +37,10 @@ internal sealed class RefusalAudit(ConfigHolder config, IStore store, Controller
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            ServerLog.AuditFailed(logger, ex, first.Action);
+            if (_outage.Filter(ex) is { } shown)
+            {
+                ServerLog.AuditFailed(logger, shown, first.Action);
+            }
         }
     }
 
@@ -78,7 +83,7 @@ internal sealed class RefusalAudit(ConfigHolder config, IStore store, Controller
 
     private void Keep(Exception exception, List<AuditRecord> left)
     {
-        AccessLog.RefusalsNotWritten(logger, exception, left.Count);
+        AccessLog.RefusalsNotWritten(logger, StoreFactory.IsUnavailable(exception) ? new StoreUnavailableException($"the store is unavailable: {exception.Message}") : exception, left.Count);
         if (left.Count > MaxUnwritten)
         {
             var dropped = left[..^MaxUnwritten];
