@@ -67,6 +67,12 @@ internal static class RateLimits
             return new RatePartition($"user {actor}", "requests-per-minute", limits.RequestsPerMinute, actor);
         }
 
+        if (context.Items.ContainsKey(TokenAuthenticationHandler.StoreUnavailableItem))
+        {
+            // A token the store could not check: answered 503 without touching the store, counted as a user would be.
+            return new RatePartition($"unchecked {address}", "requests-per-minute", limits.RequestsPerMinute, $"client {address} whose token cannot be checked while the store is down");
+        }
+
         if (request.Path.Equals("/api/v1/signals", StringComparison.Ordinal) && SignalEndpoints.Authenticate(request, context.RequestServices.GetRequiredService<ConfigHolder>()) is { } pusher)
         {
             return new RatePartition($"push {pusher}", "requests-per-minute", limits.RequestsPerMinute, pusher);

@@ -225,11 +225,12 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
     private async Task SucceedAsync(Rollback rollback, CancellationToken cancellationToken)
     {
         // The release left, the rollback, its milestone and the incident's resolution: one transaction, all or none.
-        var finish = new RollbackFinish(rollback.Id, RollbackStatus.Succeeded, time.GetUtcNow(), null)
+        var now = time.GetUtcNow(); // the rollback's end is the incident's resolution: one moment
+        var finish = new RollbackFinish(rollback.Id, RollbackStatus.Succeeded, now, null)
         {
             LeftRelease = new ReleaseMove(ReleaseState.RolledBack),
-            Entries = Entries(Entry(rollback, TimelineKinds.Rollback, $"{rollback.Id} succeeded: {rollback.Component} is on {rollback.ToVersion} and healthy; {rollback.FromVersion ?? "the release left"} is rolled back", TimelineMilestones.RollbackFinished)),
-            Resolution = Entry(rollback, TimelineKinds.Resolved, $"{rollback.Component} is healthy on {rollback.ToVersion} after {rollback.Id}; incident resolved"),
+            Entries = Entries(Entry(rollback, TimelineKinds.Rollback, $"{rollback.Id} succeeded: {rollback.Component} is on {rollback.ToVersion} and healthy; {rollback.FromVersion ?? "the release left"} is rolled back", TimelineMilestones.RollbackFinished, now)),
+            Resolution = Entry(rollback, TimelineKinds.Resolved, $"{rollback.Component} is healthy on {rollback.ToVersion} after {rollback.Id}; incident resolved", at: now),
         };
         if (await store.FinishRollbackAsync(finish, cancellationToken))
         {
@@ -334,9 +335,9 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
 
     private static IReadOnlyList<TimelineEvent> Entries(TimelineEvent? entry) => entry is null ? [] : [entry];
 
-    /// <summary>The entry for the rollback's incident, stamped now; null for a rollback without an incident.</summary>
-    private TimelineEvent? Entry(Rollback rollback, string kind, string message, string? milestone = null) =>
-        rollback.IncidentId is { } id ? new TimelineEvent(id, time.GetUtcNow(), kind, message, "executor", milestone) : null;
+    /// <summary>The entry for the rollback's incident, stamped <paramref name="at"/> (default now); null for a rollback without an incident.</summary>
+    private TimelineEvent? Entry(Rollback rollback, string kind, string message, string? milestone = null, DateTimeOffset? at = null) =>
+        rollback.IncidentId is { } id ? new TimelineEvent(id, at ?? time.GetUtcNow(), kind, message, "executor", milestone) : null;
 
     private Task Timeline(Rollback rollback, string kind, string message, CancellationToken cancellationToken) =>
         Entry(rollback, kind, message) is { } entry ? store.AppendTimelineAsync(entry, cancellationToken) : Task.CompletedTask;
