@@ -11,14 +11,14 @@ internal sealed partial class RelationalStore
     /// <summary>Gate of the authorisation matrix's approvals in <c>rollback_approvals.gate</c>; approval steps use their index.</summary>
     private const int MatrixGate = -1;
 
-    public Task<bool> AddApprovalAsync(Approval approval, CancellationToken cancellationToken = default) =>
-        AddApprovalAsync(MatrixGate, approval, cancellationToken);
+    public Task<bool> AddApprovalAsync(Approval approval, TimelineEvent? entry, CancellationToken cancellationToken = default) =>
+        AddApprovalAsync(MatrixGate, approval, entry, cancellationToken);
 
     public Task<IReadOnlyList<Approval>> GetApprovalsAsync(string rollbackId, CancellationToken cancellationToken = default) =>
         GetApprovalsAsync(rollbackId, MatrixGate, cancellationToken);
 
-    public Task<bool> AddGateApprovalAsync(int stepIndex, Approval approval, CancellationToken cancellationToken = default) =>
-        AddApprovalAsync(ValidGate(stepIndex), approval, cancellationToken);
+    public Task<bool> AddGateApprovalAsync(int stepIndex, Approval approval, TimelineEvent? entry, CancellationToken cancellationToken = default) =>
+        AddApprovalAsync(ValidGate(stepIndex), approval, entry, cancellationToken);
 
     public Task<IReadOnlyList<Approval>> GetGateApprovalsAsync(string rollbackId, int stepIndex, CancellationToken cancellationToken = default) =>
         GetApprovalsAsync(rollbackId, ValidGate(stepIndex), cancellationToken);
@@ -26,15 +26,26 @@ internal sealed partial class RelationalStore
     private static int ValidGate(int stepIndex) =>
         stepIndex >= 0 ? stepIndex : throw new ArgumentOutOfRangeException(nameof(stepIndex), stepIndex, "a step index is never negative");
 
-    private async Task<bool> AddApprovalAsync(int gate, Approval approval, CancellationToken cancellationToken)
+    private async Task<bool> AddApprovalAsync(int gate, Approval approval, TimelineEvent? entry, CancellationToken cancellationToken)
     {
         try
         {
-            await ExecuteAsync(
-                "INSERT INTO rollback_approvals (rollback_id, gate, approver, roles, approved, at, note) VALUES (@RollbackId, @Gate, @Approver, @Roles, @Approved, @At, @Note)",
-                new { approval.RollbackId, Gate = gate, approval.Approver, Roles = string.Join(',', approval.Roles), Approved = approval.Approved ? 1 : 0, At = DbValues.ToMs(approval.At), approval.Note },
+            return await InTransactionAsync(
+                async (connection, transaction) =>
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(
+                        "INSERT INTO rollback_approvals (rollback_id, gate, approver, roles, approved, at, note) VALUES (@RollbackId, @Gate, @Approver, @Roles, @Approved, @At, @Note)",
+                        new { approval.RollbackId, Gate = gate, approval.Approver, Roles = string.Join(',', approval.Roles), Approved = approval.Approved ? 1 : 0, At = DbValues.ToMs(approval.At), approval.Note },
+                        transaction,
+                        cancellationToken: cancellationToken));
+                    if (entry is not null)
+                    {
+                        await InsertTimelineAsync(connection, transaction, entry, cancellationToken);
+                    }
+
+                    return true;
+                },
                 cancellationToken);
-            return true;
         }
         catch (Exception ex) when (_dialect.IsUniqueViolation(ex))
         {

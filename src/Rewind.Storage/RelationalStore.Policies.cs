@@ -1,4 +1,5 @@
 using Dapper;
+using Rewind.Core.Incidents;
 using Rewind.Core.Policies;
 using Rewind.Storage.Policies;
 using Rewind.Storage.Sql;
@@ -28,10 +29,22 @@ internal sealed partial class RelationalStore
         return [.. rows.Select(r => r.ToDecision())];
     }
 
-    public Task DeclareMaintenanceAsync(MaintenanceWindow window, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(
-            "INSERT INTO maintenance_windows (component, starts_at, ends_at, reason, declared_by) VALUES (@Component, @StartsAt, @EndsAt, @Reason, @DeclaredBy)",
-            new { window.Component, StartsAt = DbValues.ToMs(window.StartsAt), EndsAt = DbValues.ToMs(window.EndsAt), window.Reason, window.DeclaredBy },
+    public Task DeclareMaintenanceAsync(MaintenanceWindow window, TimelineEvent? entry, CancellationToken cancellationToken = default) =>
+        InTransactionAsync(
+            async (connection, transaction) =>
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "INSERT INTO maintenance_windows (component, starts_at, ends_at, reason, declared_by) VALUES (@Component, @StartsAt, @EndsAt, @Reason, @DeclaredBy)",
+                    new { window.Component, StartsAt = DbValues.ToMs(window.StartsAt), EndsAt = DbValues.ToMs(window.EndsAt), window.Reason, window.DeclaredBy },
+                    transaction,
+                    cancellationToken: cancellationToken));
+                if (entry is not null)
+                {
+                    await InsertTimelineAsync(connection, transaction, entry, cancellationToken);
+                }
+
+                return true;
+            },
             cancellationToken);
 
     public async Task<MaintenanceWindow?> GetActiveMaintenanceAsync(string component, DateTimeOffset at, CancellationToken cancellationToken = default)

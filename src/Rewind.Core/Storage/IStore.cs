@@ -175,7 +175,14 @@ public interface IRollbackStore
     Task<bool> RequestAbortAsync(string id, string by, string reason, CancellationToken cancellationToken = default);
 
     /// <summary>Records one person's decision on a rollback; false when they decided already.</summary>
-    Task<bool> AddApprovalAsync(Rewind.Core.Approvals.Approval approval, CancellationToken cancellationToken = default);
+    Task<bool> AddApprovalAsync(Rewind.Core.Approvals.Approval approval, CancellationToken cancellationToken = default) =>
+        AddApprovalAsync(approval, null, cancellationToken);
+
+    /// <summary>
+    /// Records one person's decision on a rollback and, in the same transaction, the timeline entry that says so; false,
+    /// with nothing written, when they decided already.
+    /// </summary>
+    Task<bool> AddApprovalAsync(Rewind.Core.Approvals.Approval approval, TimelineEvent? entry, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<Rewind.Core.Approvals.Approval>> GetApprovalsAsync(string rollbackId, CancellationToken cancellationToken = default);
 
@@ -183,7 +190,11 @@ public interface IRollbackStore
     /// Records one person's decision at the approval step <paramref name="stepIndex"/> of a rollback; false when they
     /// decided at that gate already. Kept apart from the decisions on the whole rollback (the authorisation matrix).
     /// </summary>
-    Task<bool> AddGateApprovalAsync(int stepIndex, Rewind.Core.Approvals.Approval approval, CancellationToken cancellationToken = default);
+    Task<bool> AddGateApprovalAsync(int stepIndex, Rewind.Core.Approvals.Approval approval, CancellationToken cancellationToken = default) =>
+        AddGateApprovalAsync(stepIndex, approval, null, cancellationToken);
+
+    /// <summary>As <see cref="AddGateApprovalAsync(int, Approvals.Approval, CancellationToken)"/>, with the timeline entry that says so in the same transaction.</summary>
+    Task<bool> AddGateApprovalAsync(int stepIndex, Rewind.Core.Approvals.Approval approval, TimelineEvent? entry, CancellationToken cancellationToken = default);
 
     /// <summary>The decisions given at the approval step <paramref name="stepIndex"/>, oldest first.</summary>
     Task<IReadOnlyList<Rewind.Core.Approvals.Approval>> GetGateApprovalsAsync(string rollbackId, int stepIndex, CancellationToken cancellationToken = default);
@@ -253,7 +264,11 @@ public interface IShadowStore
     /// <summary>Newest first; all components when <paramref name="component"/> is null.</summary>
     Task<IReadOnlyList<ShadowDecision>> GetShadowDecisionsAsync(int limit, string? component = null, CancellationToken cancellationToken = default);
 
-    Task DeclareMaintenanceAsync(MaintenanceWindow window, CancellationToken cancellationToken = default);
+    Task DeclareMaintenanceAsync(MaintenanceWindow window, CancellationToken cancellationToken = default) =>
+        DeclareMaintenanceAsync(window, null, cancellationToken);
+
+    /// <summary>Declares <paramref name="window"/> and, in the same transaction, the open incident's entry that says so.</summary>
+    Task DeclareMaintenanceAsync(MaintenanceWindow window, TimelineEvent? entry, CancellationToken cancellationToken = default);
 
     /// <summary>The window of the component active at <paramref name="at"/> that ends last, if any.</summary>
     Task<MaintenanceWindow?> GetActiveMaintenanceAsync(string component, DateTimeOffset at, CancellationToken cancellationToken = default);

@@ -67,25 +67,25 @@ internal static class ApprovalEndpoints
             return TypedResults.Problem(refusal, statusCode: StatusCodes.Status403Forbidden, title: "not allowed to decide");
         }
 
-        if (!await store.AddApprovalAsync(new Approval(id, actor, roles, approve, now, note?.Trim() ?? ""), cancellationToken))
+        var said = string.IsNullOrWhiteSpace(note) ? "" : $": {note.Trim()}";
+        var approval = new Approval(id, actor, roles, approve, now, note?.Trim() ?? "");
+        var (satisfied, missing) = ApprovalMatrix.Evaluate(matched.Rule, requester, [.. await store.GetApprovalsAsync(id, cancellationToken), approval]);
+        var entry = approve && rollback.IncidentId is { } incident
+            ? new TimelineEvent(incident, now, TimelineKinds.Decision, $"{id} approved by {actor} ({string.Join(", ", roles)}){said}{(satisfied ? "" : $"; still waiting for {missing}")}", actor)
+            : null; // a denial's entry goes with the rollback's cancellation
+        if (!await store.AddApprovalAsync(approval, entry, cancellationToken))
         {
             return Problems.Conflict("already decided", $"{actor} has decided on {id} already");
         }
 
-        var said = string.IsNullOrWhiteSpace(note) ? "" : $": {note.Trim()}";
         if (!approve)
         {
             await DenyAsync(rollback, actor, roles, said, store, now, cancellationToken);
             return TypedResults.Ok((await store.GetRollbackAsync(id, cancellationToken))!.ToDto());
         }
 
-        var approvals = await store.GetApprovalsAsync(id, cancellationToken);
-        var (satisfied, missing) = ApprovalMatrix.Evaluate(matched.Rule, requester, approvals);
-        if (rollback.IncidentId is { } incident)
-        {
-            await store.AppendTimelineAsync(new TimelineEvent(incident, now, TimelineKinds.Decision, $"{id} approved by {actor} ({string.Join(", ", roles)}){said}{(satisfied ? "" : $"; still waiting for {missing}")}", actor), cancellationToken);
-        }
-
+        var approvals = await store.GetApprovalsAsync(id, cancellationToken); // as stored now: another approver may have decided meanwhile
+        satisfied = ApprovalMatrix.Evaluate(matched.Rule, requester, approvals).Satisfied;
         if (satisfied)
         {
             await coordinator.ReleaseAsync(rollback, $"{id} has every approval it needs ({string.Join(", ", approvals.Where(a => a.Approved).Select(a => a.Approver))}); it runs now", actor, cancellationToken);

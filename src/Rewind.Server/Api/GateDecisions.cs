@@ -40,19 +40,16 @@ internal static class GateDecisions
         }
 
         var note = request?.Note?.Trim() ?? "";
-        if (!await store.AddGateApprovalAsync(gate.Index, new Approval(rollback.Id, actor, roles, approve, now, note), cancellationToken))
-        {
-            return Problems.Conflict("already decided", $"{actor} has decided on {at} already");
-        }
-
         var said = note.Length == 0 ? "" : $": {note}";
-        var (satisfied, missing) = ApprovalMatrix.Evaluate(rule, rollback.RequestedBy, await store.GetGateApprovalsAsync(rollback.Id, gate.Index, cancellationToken));
+        var approval = new Approval(rollback.Id, actor, roles, approve, now, note);
+        var (satisfied, missing) = ApprovalMatrix.Evaluate(rule, rollback.RequestedBy, [.. await store.GetGateApprovalsAsync(rollback.Id, gate.Index, cancellationToken), approval]);
         var message = approve
             ? $"{at} (approval) approved by {actor} ({string.Join(", ", roles)}){said}{(satisfied ? "; the gate passes" : $"; still waiting for {missing}")}"
             : $"{at} (approval) denied by {actor} ({string.Join(", ", roles)}){said}; the rollback stops at this gate";
-        if (rollback.IncidentId is { } incident)
+        var entry = rollback.IncidentId is { } incident ? new TimelineEvent(incident, now, TimelineKinds.Decision, message, actor) : null;
+        if (!await store.AddGateApprovalAsync(gate.Index, approval, entry, cancellationToken))
         {
-            await store.AppendTimelineAsync(new TimelineEvent(incident, now, TimelineKinds.Decision, message, actor), cancellationToken);
+            return Problems.Conflict("already decided", $"{actor} has decided on {at} already");
         }
 
         return TypedResults.Ok((await store.GetRollbackAsync(rollback.Id, cancellationToken))!.ToDto());

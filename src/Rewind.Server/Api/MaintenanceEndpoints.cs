@@ -43,11 +43,10 @@ internal static class MaintenanceEndpoints
         var now = time.GetUtcNow();
         var by = AccessPolicies.Actor(context);
         var window = new MaintenanceWindow(name, now, now + duration, request.Reason.Trim(), by);
-        await store.DeclareMaintenanceAsync(window, cancellationToken);
-        if (await store.GetOpenIncidentAsync(name, cancellationToken) is { } incident)
-        {
-            await store.AppendTimelineAsync(new TimelineEvent(incident.Id, now, TimelineKinds.Suppressed, $"maintenance declared by {by} until {window.EndsAt:u}: {window.Reason}; policies do not act meanwhile", by), cancellationToken);
-        }
+        var entry = await store.GetOpenIncidentAsync(name, cancellationToken) is { } incident
+            ? new TimelineEvent(incident.Id, now, TimelineKinds.Suppressed, $"maintenance declared by {by} until {window.EndsAt:u}: {window.Reason}; policies do not act meanwhile", by)
+            : null;
+        await store.DeclareMaintenanceAsync(window, entry, cancellationToken);
 
         return TypedResults.Created($"/api/v1/components/{name}/maintenance", new MaintenanceDto(name, window.StartsAt, window.EndsAt, window.Reason, window.DeclaredBy));
     }

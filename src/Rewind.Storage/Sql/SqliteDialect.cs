@@ -12,6 +12,8 @@ internal sealed class SqliteDialect : ISqlDialect
 
     /// <summary>SQLITE_CONSTRAINT: the primary result code of unique, primary key and foreign key violations.</summary>
     private const int SqliteConstraint = 19;
+    private const int SqliteConstraintPrimaryKey = 1555;
+    private const int SqliteConstraintUnique = 2067;
 
     private readonly string _connectionString;
 
@@ -57,8 +59,9 @@ internal sealed class SqliteDialect : ISqlDialect
 
     public string InList(string column, string parameter) => $"{column} IN {parameter}";
 
+    /// <summary>A unique or primary key constraint, not any constraint: a foreign key that fails is an error, not a repeat.</summary>
     public bool IsUniqueViolation(Exception exception) =>
-        exception is SqliteException { SqliteErrorCode: SqliteConstraint };
+        exception is SqliteException { SqliteErrorCode: SqliteConstraint, SqliteExtendedErrorCode: SqliteConstraintUnique or SqliteConstraintPrimaryKey };
 
     public ValueTask DisposeAsync()
     {
