@@ -70,21 +70,7 @@ public static class RewindServer
         options ??= new RewindServerOptions();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         Listener.Configure(builder.WebHost, config, options.Listen ?? config.Server.Listen, TimeProvider.System.GetUtcNow());
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-            o.UseUtcTimestamp = true;
-            o.IncludeScopes = true; // RollbackId and IncidentId on every line a rollback writes
-        });
-        foreach (var provider in options.LoggerProviders)
-        {
-            builder.Logging.AddProvider(provider);
-        }
-
-        builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        ConfigureLogging(builder.Logging, options);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = RewindJson.Options.PropertyNamingPolicy);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<StoreOutageAnswers>();
@@ -92,17 +78,20 @@ public static class RewindServer
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
         var secrets = NotificationSecrets.Read(config.Notifications); // before anything is opened: a missing secret stops the start
-        var store = StoreFactory.Open(config.Store);
-        await store.MigrateAsync(cancellationToken);
-        foreach (var (name, component) in config.Components)
-        {
-            await store.EnsureComponentAsync(name, component.Provider.Kind, cancellationToken);
-        }
-
+        var (store, controllerLock) = await OpenStoreAsync(config, cancellationToken);
         AddControllerServices(builder.Services, config, store);
         AddNotificationServices(builder.Services, config, secrets);
+        if (controllerLock is not null)
+        {
+            builder.Services.AddSingleton(_ => controllerLock); // a factory registration, so the container disposes it
+        }
 
         var app = builder.Build();
+        if (controllerLock is not null)
+        {
+            app.Services.GetRequiredService<ControllerLock>(); // held by the container from now on: released when the app is disposed
+            app.Lifetime.ApplicationStopped.Register(controllerLock.Dispose); // or stopped
+        }
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
@@ -117,6 +106,51 @@ public static class RewindServer
         app.MapStatusPageEndpoints();
         app.MapDashboardEndpoints();
         return app;
+    }
+
+    /// <summary>One line per entry on the console, UTC, with the rollback's and incident's IDs; and the extra loggers.</summary>
+    private static void ConfigureLogging(ILoggingBuilder logging, RewindServerOptions options)
+    {
+        logging.ClearProviders();
+        logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+            o.UseUtcTimestamp = true;
+            o.IncludeScopes = true; // RollbackId and IncidentId on every line a rollback writes
+        });
+        foreach (var provider in options.LoggerProviders)
+        {
+            logging.AddProvider(provider);
+        }
+
+        logging.SetMinimumLevel(options.MinimumLogLevel);
+        logging.AddFilter("Microsoft", LogLevel.Warning);
+    }
+
+    /// <summary>
+    /// Opens and migrates the store; a SQLite store first takes its <see cref="ControllerLock"/>, so a second controller on
+    /// the same file is refused before it touches anything.
+    /// </summary>
+    private static async Task<(IStore Store, ControllerLock? Lock)> OpenStoreAsync(RewindConfig config, CancellationToken cancellationToken)
+    {
+        var store = StoreFactory.Open(config.Store); // creates a SQLite store's directory
+        var controllerLock = StoreFactory.SqliteFile(config.Store) is { } file ? ControllerLock.Take(file, TimeProvider.System.GetUtcNow()) : null;
+        try
+        {
+            await store.MigrateAsync(cancellationToken);
+            foreach (var (name, component) in config.Components)
+            {
+                await store.EnsureComponentAsync(name, component.Provider.Kind, cancellationToken);
+            }
+
+            return (store, controllerLock);
+        }
+        catch
+        {
+            controllerLock?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
