@@ -74,7 +74,7 @@ internal static partial class ServerLog
     [LoggerMessage(1047, LogLevel.Error, "Watching the controller's own health failed; continuing")]
     public static partial void FaultWatchFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(1048, LogLevel.Error, "The store is unavailable for {Request}: {Error}; answered 503 (logged once a minute while it lasts)")]
+    [LoggerMessage(1048, LogLevel.Error, "{Request} answered 503: {Error}")]
     public static partial void ApiStoreUnavailable(ILogger logger, string request, string error);
 
     [LoggerMessage(1020, LogLevel.Information, "Deploy of {Version} of {Component} finished: {How}; it bakes now")]
