@@ -44,6 +44,7 @@ internal sealed partial class RelationalStore : IStore, IAsyncDisposable
                 cancellationToken: cancellationToken));
         }
 
+        await _dialect.FinishMigrationAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

@@ -33,6 +33,28 @@ public static class StoreFactory
         throw new ArgumentException("store must be sqlite:/path/to/rewind.db or postgres://user:pass@host:port/database", nameof(store));
     }
 
+    /// <summary>
+    /// The leader lease of the store at <paramref name="store"/>, held in the name of <paramref name="replica"/>: shared by
+    /// every replica of a PostgreSQL store (<paramref name="ttl"/> long per taking or renewal); a SQLite store's is
+    /// always its one controller's.
+    /// </summary>
+    public static Core.Leadership.ILeaderLease OpenLease(string store, string replica, TimeSpan ttl, TimeProvider? timeProvider = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(store);
+        return PostgresUrl.HasScheme(store)
+            ? new PostgresLease(ConnectionString(store), replica, ttl)
+            : new SoleLease(replica, timeProvider ?? TimeProvider.System);
+    }
+
+    /// <summary>True when <paramref name="error"/> is a write refused because its leader's term is over (the fence).</summary>
+    public static bool IsStaleLeader(Exception? error) => error switch
+    {
+        null => false,
+        Core.Leadership.StaleLeaderException => true,
+        PostgresException { SqlState: "RW001" } => true,
+        _ => IsStaleLeader(error.InnerException),
+    };
+
     /// <summary>The full path of a <c>sqlite:</c> store's file; null for another store.</summary>
     public static string? SqliteFile(string store)
     {

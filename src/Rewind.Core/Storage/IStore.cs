@@ -13,7 +13,7 @@ namespace Rewind.Core.Storage;
 /// Rewind's durable record and the source of truth: every decision and every step is written here before it is acted on.
 /// Implemented once relationally, with a SQLite and a PostgreSQL dialect; both pass the same contract tests.
 /// </summary>
-public interface IStore : IReleaseStore, IIncidentStore, IRollbackStore, IMemberLedger, IStepProcessLedger, ISampleStore, IShadowStore, IAccessStore, IAuditStore, INotificationStore, IBackupRunStore
+public interface IStore : IReleaseStore, IIncidentStore, IRollbackStore, IMemberLedger, IStepProcessLedger, ISampleStore, IShadowStore, IAccessStore, IAuditStore, INotificationStore, IBackupRunStore, IReplicaStore
 {
     /// <summary>Applies the shipped migrations that are not yet applied. Safe to call from several processes at once.</summary>
     Task MigrateAsync(CancellationToken cancellationToken = default);
@@ -330,4 +330,20 @@ public interface IBackupRunStore
 
     /// <summary>The component's runs of one kind (<c>drill</c>…), newest first: other kinds, however frequent, never crowd them out.</summary>
     Task<IReadOnlyList<Backups.BackupRun>> GetBackupRunsOfKindAsync(string component, string kind, int limit, CancellationToken cancellationToken = default);
+}
+
+/// <summary>One controller process using the store, as it last said it was alive.</summary>
+public sealed record ReplicaRecord(string Name, string Host, int Pid, string Version, string? Listen, DateTimeOffset StartedAt, DateTimeOffset SeenAt);
+
+/// <summary>The controller processes using the store. Not fenced: every replica, leader or not, says it is alive.</summary>
+public interface IReplicaStore
+{
+    /// <summary>Records <paramref name="replica"/> (by name), replacing what it said before.</summary>
+    Task SaveReplicaAsync(ReplicaRecord replica, CancellationToken cancellationToken = default);
+
+    /// <summary>Every replica recorded, by name.</summary>
+    Task<IReadOnlyList<ReplicaRecord>> GetReplicasAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets a replica: one that stopped cleanly, or one not seen for long.</summary>
+    Task RemoveReplicaAsync(string name, CancellationToken cancellationToken = default);
 }

@@ -20,6 +20,9 @@ internal interface ISqlDialect : IAsyncDisposable
     /// <summary>Serialises concurrent migrators for the rest of <paramref name="transaction"/>.</summary>
     Task LockMigrationsAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
 
+    /// <summary>Runs at the end of every migration, in its transaction (PostgreSQL: fences the tables that lack it).</summary>
+    Task FinishMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
+
     /// <summary>The SQL expression that stores the JSON text in <paramref name="parameter"/>.</summary>
     string JsonValue(string parameter);
 

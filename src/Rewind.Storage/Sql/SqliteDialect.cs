@@ -55,6 +55,9 @@ internal sealed class SqliteDialect : ISqlDialect
     public Task LockMigrationsAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
         Task.CompletedTask;
 
+    public Task FinishMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+        Task.CompletedTask; // one controller: nothing to fence
+
     public string JsonValue(string parameter) => parameter;
 
     public string InList(string column, string parameter) => $"{column} IN {parameter}";
