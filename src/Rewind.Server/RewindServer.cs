@@ -55,6 +55,12 @@ public sealed class RewindServerOptions
     /// <summary>How often the backup signals (<c>backup.rpo</c>…) are measured. Default 10s.</summary>
     public TimeSpan BackupSignalInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// This controller's name among the replicas of its store, unique among them. Default <c>HOST:PORT</c> of the
+    /// machine and the listening port, which stays the same across restarts.
+    /// </summary>
+    public string? Replica { get; init; }
+
     /// <summary>How long a fault of the controller itself lasts before it is paged. Default 10s.</summary>
     public TimeSpan FaultPageAfter { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -79,6 +85,8 @@ public static class RewindServer
 
         var secrets = NotificationSecrets.Read(config.Notifications); // before anything is opened: a missing secret stops the start
         var (store, controllerLock) = await OpenStoreAsync(config, cancellationToken);
+        var replica = options.Replica ?? DefaultReplica(options.Listen ?? config.Server.Listen);
+        AddLeadershipServices(builder.Services, replica, StoreFactory.OpenLease(config.Store, replica, config.Server.LeaderLease));
         AddControllerServices(builder.Services, config, store);
         AddNotificationServices(builder.Services, config, secrets);
         if (controllerLock is not null)
@@ -106,6 +114,22 @@ public static class RewindServer
         app.MapStatusPageEndpoints();
         app.MapDashboardEndpoints();
         return app;
+    }
+
+    /// <summary><c>HOST:PORT</c>: stable across restarts, and two replicas on one host listen on two ports.</summary>
+    private static string DefaultReplica(string listen) =>
+        Uri.TryCreate(listen, UriKind.Absolute, out var uri) ? $"{Environment.MachineName}:{uri.Port}" : $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    /// <summary>
+    /// The lease, this replica's part in it, the election (registered before every loop it starts, and stopped last) and
+    /// the heartbeat that lists the replica in the store.
+    /// </summary>
+    private static void AddLeadershipServices(IServiceCollection services, string replica, Core.Leadership.ILeaderLease lease)
+    {
+        services.AddSingleton(_ => lease); // a factory registration, so the container disposes it (its session ends)
+        services.AddSingleton(new Leadership(replica, lease.IsShared, lease.Ttl));
+        services.AddHostedService<LeaderElection>();
+        services.AddHostedService<ReplicaHeartbeat>();
     }
 
     /// <summary>One line per entry on the console, UTC, with the rollback's and incident's IDs; and the extra loggers.</summary>

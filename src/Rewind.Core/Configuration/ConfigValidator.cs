@@ -25,6 +25,10 @@ internal static partial class ConfigValidator
         }
 
         ValidateTls(config.Server, listen, Add);
+        if (config.Server.LeaderLease < TimeSpan.FromSeconds(1) || config.Server.LeaderLease > TimeSpan.FromSeconds(60))
+        {
+            Add(config.Server, "leader-lease", $"server.leader-lease: {Durations.Format(config.Server.LeaderLease)} is outside 1s..60s");
+        }
         ValidateLimits(config.Server.Limits, Add);
 
         ValidateApprovals(config, Add);

@@ -16,11 +16,11 @@ namespace Rewind.Server.Backups;
 /// controller started, for one never run), so a controller that was down runs a missed schedule once when it is back.
 /// After each successful base backup, logical dump or file backup, retention (<c>backups.retention</c>) is applied and recorded as an <c>expire</c> run.
 /// </summary>
-internal sealed partial class BackupScheduleHostedService(ConfigHolder config, IStore store, RewindServerOptions options, TimeProvider time, ILogger<BackupScheduleHostedService> logger) : BackgroundService
+internal sealed partial class BackupScheduleHostedService(ConfigHolder config, IStore store, RewindServerOptions options, TimeProvider time, ILogger<BackupScheduleHostedService> logger, Leadership leadership) : LeaderService(leadership)
 {
     private readonly DateTimeOffset _started = time.GetUtcNow();
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+    protected override Task RunAsLeaderAsync(CancellationToken stoppingToken) =>
         config.Current.Components.Values.Any(c => c.Backups is not null)
             ? PeriodicLoop.RunAsync(options.BackupScheduleTick, time, RunDueAsync, ex => LogTickFailed(logger, ex), stoppingToken)
             : Task.CompletedTask;

@@ -13,12 +13,12 @@ namespace Rewind.Server.Backups;
 /// and hands them to the decision engine like any other signal, so a policy pages when the RPO or the last passing
 /// restore drill runs out. A repository that cannot be read is a failing source (inconclusive, pages), never a zero.
 /// </summary>
-internal sealed partial class BackupSignalsHostedService(ConfigHolder config, IStore store, DecisionEngine engine, RewindServerOptions options, TimeProvider time, ILogger<BackupSignalsHostedService> logger) : BackgroundService
+internal sealed partial class BackupSignalsHostedService(ConfigHolder config, IStore store, DecisionEngine engine, RewindServerOptions options, TimeProvider time, ILogger<BackupSignalsHostedService> logger, Leadership leadership) : LeaderService(leadership)
 {
     private const string Kind = "backups";
     private const string Source = "repository";
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+    protected override Task RunAsLeaderAsync(CancellationToken stoppingToken) =>
         config.Current.Components.Values.Any(c => c.Backups is not null)
             ? PeriodicLoop.RunAsync(options.BackupSignalInterval, time, MeasureAllAsync, ex => LogFailed(logger, ex), stoppingToken)
             : Task.CompletedTask;

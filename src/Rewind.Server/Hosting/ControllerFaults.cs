@@ -17,7 +17,10 @@ internal static class ControllerFaultKinds
     /// <summary>A rollback's run crashed <see cref="Runbooks.ExecutorCrashes.LoopAfter"/> times in a row and is being tried again.</summary>
     public const string ExecutorCrashLoop = "executor-crash-loop";
 
-    public static IReadOnlyList<string> All { get; } = [StoreUnreachable, StoreNotWritable, StoreDiskNearlyFull, ExecutorCrashLoop];
+    /// <summary>With replicas: no replica has held the leader lease for longer than the lease; nothing acts.</summary>
+    public const string NoLeader = "no-leader";
+
+    public static IReadOnlyList<string> All { get; } = [StoreUnreachable, StoreNotWritable, StoreDiskNearlyFull, ExecutorCrashLoop, NoLeader];
 }
 
 /// <summary>

@@ -18,7 +18,7 @@ internal sealed class NotificationDispatchHostedService(
     NotificationChannels channels,
     OutboxSignal signal,
     TimeProvider time,
-    ILogger<NotificationDispatchHostedService> logger) : BackgroundService
+    ILogger<NotificationDispatchHostedService> logger, Leadership leadership) : LeaderService(leadership)
 {
     private const int Batch = 50;
 
@@ -28,7 +28,7 @@ internal sealed class NotificationDispatchHostedService(
     /// <summary>How long past its timeout a claimed message stays with its dispatcher before another may take it.</summary>
     private static readonly TimeSpan ClaimMargin = TimeSpan.FromSeconds(30);
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+    protected override Task RunAsLeaderAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(channels.All.Select(c => RunAsync(c, stoppingToken)));
 
     private async Task RunAsync(NotificationChannel channel, CancellationToken stoppingToken)

@@ -23,7 +23,7 @@ internal sealed class NotificationTailHostedService(
     NotificationComposer composer,
     OutboxSignal signal,
     TimeProvider time,
-    ILogger<NotificationTailHostedService> logger) : BackgroundService
+    ILogger<NotificationTailHostedService> logger, Leadership leadership) : LeaderService(leadership)
 {
     private const int Batch = 200;
 
@@ -33,7 +33,7 @@ internal sealed class NotificationTailHostedService(
 
     private (long Seq, DateTimeOffset Since)? _gap;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsLeaderAsync(CancellationToken stoppingToken)
     {
         var outage = new StoreOutageLog(time);
         while (!stoppingToken.IsCancellationRequested)

@@ -20,14 +20,14 @@ internal sealed class BakeHostedService(
     TrafficBoard traffic,
     ReleaseEvidence evidence,
     TimeProvider time,
-    ILogger<BakeHostedService> logger) : BackgroundService
+    ILogger<BakeHostedService> logger, Leadership leadership) : LeaderService(leadership)
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
 
     private readonly StoreOutageLog _outage = new(time);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsLeaderAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Tick, time);
         var lastPrune = time.GetUtcNow();

@@ -17,13 +17,13 @@ namespace Rewind.Server.Runbooks;
 /// next level of its escalation policy (or to the channels taking escalations when none covers it).
 /// Driven by the store's record, so a restarted controller picks up where it stopped.
 /// </summary>
-internal sealed class ApprovalTimeoutHostedService(ConfigHolder config, IStore store, RollbackCoordinator coordinator, Escalator escalator, TimeProvider time, ILogger<ApprovalTimeoutHostedService> logger) : BackgroundService
+internal sealed class ApprovalTimeoutHostedService(ConfigHolder config, IStore store, RollbackCoordinator coordinator, Escalator escalator, TimeProvider time, ILogger<ApprovalTimeoutHostedService> logger, Leadership leadership) : LeaderService(leadership)
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
 
     private readonly StoreOutageLog _outage = new(time);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsLeaderAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Period, time);
         try

@@ -7,20 +7,25 @@ using Rewind.Storage;
 namespace Rewind.Server.Runbooks;
 
 /// <summary>Resumes the rollbacks a previous controller left unfinished, then runs new ones as they are requested.</summary>
-internal sealed class ExecutorHostedService(IStore store, RollbackQueue queue, RollbackExecutor executor, ExecutorCrashes crashes, TimeProvider time, ILogger<ExecutorHostedService> logger) : BackgroundService
+internal sealed class ExecutorHostedService(IStore store, RollbackQueue queue, RollbackExecutor executor, ExecutorCrashes crashes, TimeProvider time, ILogger<ExecutorHostedService> logger, Leadership leadership) : LeaderService(leadership)
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often the leader of several replicas looks in the store for rollbacks started through another replica.</summary>
+    private static readonly TimeSpan ScanEvery = TimeSpan.FromSeconds(1);
 
     private readonly HashSet<string> _running = new(StringComparer.Ordinal);
     private readonly List<Task> _tasks = [];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsLeaderAsync(CancellationToken stoppingToken)
     {
         foreach (var rollback in (await store.GetActiveRollbacksAsync(stoppingToken)).Where(r => r.Status != Rewind.Core.Runbooks.RollbackStatus.Awaiting))
         {
             Start(rollback.Id, stoppingToken);
         }
 
+        // With replicas a rollback may be started or approved through another replica's API: the store says so.
+        var scan = Leadership.Shared ? PeriodicLoop.RunAsync(ScanEvery, time, ct => ScanAsync(stoppingToken, ct), ex => ServerLog.RollbackCrashed(logger, ex, "scan"), stoppingToken) : Task.CompletedTask;
         try
         {
             await foreach (var id in queue.ReadAllAsync(stoppingToken))
@@ -30,10 +35,25 @@ internal sealed class ExecutorHostedService(IStore store, RollbackQueue queue, R
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // shutting down: running rollbacks observe the same token and pause where the store says
+            // shutting down, or the term ended: running rollbacks observe the same token and pause where the store says
         }
 
-        await Task.WhenAll(_tasks);
+        await scan;
+        Task[] tasks;
+        lock (_running)
+        {
+            tasks = [.. _tasks];
+        }
+
+        await Task.WhenAll(tasks);
+    }
+
+    private async Task ScanAsync(CancellationToken stoppingToken, CancellationToken cancellationToken)
+    {
+        foreach (var rollback in (await store.GetActiveRollbacksAsync(cancellationToken)).Where(r => r.Status != Rewind.Core.Runbooks.RollbackStatus.Awaiting))
+        {
+            Start(rollback.Id, stoppingToken);
+        }
     }
 
     private void Start(string id, CancellationToken stoppingToken)
@@ -44,10 +64,14 @@ internal sealed class ExecutorHostedService(IStore store, RollbackQueue queue, R
             {
                 return;
             }
-        }
 
-        _tasks.RemoveAll(t => t.IsCompleted); // a long-lived controller must not keep every finished rollback's task
-        _tasks.Add(Task.Run(async () =>
+            _tasks.RemoveAll(t => t.IsCompleted); // a long-lived controller must not keep every finished rollback's task
+            _tasks.Add(Run(id, stoppingToken));
+        }
+    }
+
+    private Task Run(string id, CancellationToken stoppingToken) =>
+        Task.Run(async () =>
         {
             try
             {
@@ -86,6 +110,5 @@ internal sealed class ExecutorHostedService(IStore store, RollbackQueue queue, R
                     _running.Remove(id);
                 }
             }
-        }, CancellationToken.None));
-    }
+        }, CancellationToken.None);
 }

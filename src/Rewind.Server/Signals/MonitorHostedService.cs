@@ -20,11 +20,11 @@ internal sealed class MonitorHostedService(
     DecisionEngine engine,
     ControllerMetrics metrics,
     TimeProvider time,
-    ILogger<MonitorHostedService> logger) : BackgroundService
+    ILogger<MonitorHostedService> logger, Leadership leadership) : LeaderService(leadership)
 {
     private readonly StoreOutageLog _outage = new(time);
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task RunAsLeaderAsync(CancellationToken stoppingToken)
     {
         var loops = config.Current.Components
             .SelectMany(c => c.Value.Probes.Select(p => RunProbeAsync(c.Key, p.Key, p.Value, stoppingToken)))

@@ -17,11 +17,11 @@ internal sealed class QueryHostedService(
     PromQlClient client,
     DecisionEngine engine,
     TimeProvider time,
-    ILogger<QueryHostedService> logger) : BackgroundService
+    ILogger<QueryHostedService> logger, Leadership leadership) : LeaderService(leadership)
 {
     private const string Kind = "query";
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+    protected override Task RunAsLeaderAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(config.Current.Components.SelectMany(c => c.Value.Queries.Select(q => RunAsync(c.Key, q.Key, q.Value, stoppingToken))));
 
     private Task RunAsync(string component, string name, QueryConfig query, CancellationToken stoppingToken) =>

@@ -15,9 +15,9 @@ internal sealed class ScrapeHostedService(
     MetricsScraper scraper,
     DecisionEngine engine,
     TimeProvider time,
-    ILogger<ScrapeHostedService> logger) : BackgroundService
+    ILogger<ScrapeHostedService> logger, Leadership leadership) : LeaderService(leadership)
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+    protected override Task RunAsLeaderAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(config.Current.Components.SelectMany(c => c.Value.Scrapes.Select(s => RunAsync(c.Key, s.Key, s.Value, stoppingToken))));
 
     private Task RunAsync(string component, string name, ScrapeConfig scrape, CancellationToken stoppingToken)

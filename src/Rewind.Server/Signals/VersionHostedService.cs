@@ -17,9 +17,9 @@ internal sealed class VersionHostedService(
     DecisionEngine engine,
     ProcessRunner processes,
     TimeProvider time,
-    ILogger<VersionHostedService> logger) : BackgroundService
+    ILogger<VersionHostedService> logger, Leadership leadership) : LeaderService(leadership)
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+    protected override Task RunAsLeaderAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(config.Current.Components
             .Where(c => c.Value.VersionSource is { ReleaseDir: true } or { Command: not null })
             .Select(c => PeriodicLoop.RunAsync(c.Value.VersionSource!.Interval, time, async cancellationToken =>

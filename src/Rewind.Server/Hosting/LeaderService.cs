@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Hosting;
+using Rewind.Core.Leadership;
+
+namespace Rewind.Server.Hosting;
+
+/// <summary>
+/// A loop that only the leader runs (probes, decisions, rollbacks, schedules, escalations, notifications): it waits
+/// for this replica's term, runs in it with every store write fenced by the term's epoch, and stops when the term ends;
+/// then it waits for the next one. With SQLite the one controller's term lasts as long as the process.
+/// </summary>
+internal abstract class LeaderService(Leadership leadership) : BackgroundService
+{
+    /// <summary>This replica's part in the leadership.</summary>
+    protected Leadership Leadership { get; } = leadership;
+
+    protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            LeaderTerm term;
+            try
+            {
+                term = await Leadership.WaitForTermAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            using var acting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, term.Ended);
+            WriteFence.Enter(term); // this flow and every task it starts write as this term, and only while it lasts
+            try
+            {
+                await RunAsLeaderAsync(acting.Token);
+            }
+            catch (Exception) when (acting.IsCancellationRequested)
+            {
+                // the term ended or the process stops: what was under way is refused by the fence, not half-written
+            }
+        }
+    }
+
+    /// <summary>The loop's work while this replica leads; it must return (or throw) soon after <paramref name="cancellationToken"/> is cancelled.</summary>
+    protected abstract Task RunAsLeaderAsync(CancellationToken cancellationToken);
+}
