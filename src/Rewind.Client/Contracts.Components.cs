@@ -31,7 +31,21 @@ public sealed record BackupRunDto(string Kind, DateTimeOffset StartedAt, DateTim
 public sealed record ProbeHealthDto(string Name, string Health, DateTimeOffset? At, double? LatencyMs, string? Error);
 
 /// <summary>The controller's own health: is it running, can it reach its store, does it run its probes on time.</summary>
-public sealed record ControllerHealthDto(string Status, string Version, string Store, double StoreLatencyMs, DateTimeOffset StartedAt, int Components, MonitorHealthDto Monitor);
+public sealed record ControllerHealthDto(string Status, string Version, string Store, double StoreLatencyMs, DateTimeOffset StartedAt, int Components, MonitorHealthDto Monitor)
+{
+    /// <summary>Who leads the store's controllers, and which replicas there are; null from a controller that does not say.</summary>
+    public LeadershipDto? Leadership { get; init; }
+}
+
+/// <summary>
+/// The leadership among the controllers of one store, as the answering replica sees it: its own name and role
+/// (<c>leader</c>, <c>follower</c>, or <c>sole</c> for the one controller of a SQLite store), the lease's holder and
+/// epoch, how long ago the lease was renewed and how long one renewal holds it (null for <c>sole</c>), and the replicas.
+/// </summary>
+public sealed record LeadershipDto(string Replica, string Role, string? Leader, long Epoch, double? LeaseAgeMs, double? LeaseMs, IReadOnlyList<ReplicaDto> Replicas);
+
+/// <summary>One controller process of the store, as it last said it was alive; <see cref="Alive"/> when within three heartbeats.</summary>
+public sealed record ReplicaDto(string Name, string Host, int Pid, string Version, string? Listen, DateTimeOffset StartedAt, DateTimeOffset SeenAt, bool Leader, bool Alive);
 
 /// <summary>
 /// One fault of the controller itself, listed under <c>faults</c> in the health endpoint's 503 problem details:

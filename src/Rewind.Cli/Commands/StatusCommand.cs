@@ -13,6 +13,11 @@ internal static class StatusCommand
         {
             var health = await client.GetHealthAsync(cancellationToken);
             context.Console.MarkupLine($"controller: [green]{Markup.Escape(health.Status)}[/] (store {Markup.Escape(health.Store)}, {health.StoreLatencyMs:0.0} ms; up since {Render.Time(health.StartedAt)})");
+            if (health.Leadership is { } leadership)
+            {
+                WriteLeadership(context, leadership);
+            }
+
             if (health.Monitor.Overloaded)
             {
                 context.Console.MarkupLine($"monitor: [yellow]overloaded[/]: {Markup.Escape(health.Monitor.Reason ?? "")}; automatic rollbacks on failures it can cause itself (timeouts…) are held");
@@ -36,5 +41,25 @@ internal static class StatusCommand
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    /// <summary>Who leads and which replicas there are; one line for the one controller of a SQLite store.</summary>
+    private static void WriteLeadership(CliContext context, Client.LeadershipDto leadership)
+    {
+        if (leadership.Role == "sole")
+        {
+            context.Console.MarkupLine($"leader: {Markup.Escape(leadership.Replica)} (the one controller of this store)");
+            return;
+        }
+
+        var lease = leadership.LeaseAgeMs is { } age && leadership.LeaseMs is { } ttl ? $"renewed {age / 1000:0.0} s ago, lease {ttl / 1000:0.#} s" : "lease not read yet";
+        context.Console.MarkupLine(leadership.Leader is { } leader
+            ? $"leader: [green]{Markup.Escape(leader)}[/] (epoch {leadership.Epoch}, {lease}); this answer from {Markup.Escape(leadership.Replica)} ({leadership.Role})"
+            : $"leader: [red]none[/] (epoch {leadership.Epoch}, {lease}): nothing probes, decides or rolls back until a replica takes the lease");
+        foreach (var replica in leadership.Replicas)
+        {
+            var state = replica.Leader ? "[green]leader[/]" : replica.Alive ? "follower" : "[yellow]not seen[/]";
+            context.Console.MarkupLine($"  replica {Markup.Escape(replica.Name)}: {state}, {Markup.Escape(replica.Host)} pid {replica.Pid}, {Markup.Escape(replica.Listen ?? "-")}, version {Markup.Escape(replica.Version)}, seen {Render.Time(replica.SeenAt)}");
+        }
     }
 }

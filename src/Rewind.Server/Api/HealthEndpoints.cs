@@ -17,7 +17,7 @@ internal static class HealthEndpoints
         api.MapGet("/health", GetHealthAsync).AllowAnonymous();
     }
 
-    private static async Task<Results<Ok<ControllerHealthDto>, ProblemHttpResult>> GetHealthAsync(IStore store, StoreHealth storeHealth, ControllerFaults faults, ConfigHolder config, ServerClock clock, HealthBoard board, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ControllerHealthDto>, ProblemHttpResult>> GetHealthAsync(IStore store, StoreHealth storeHealth, ControllerFaults faults, ConfigHolder config, ServerClock clock, HealthBoard board, Leadership leadership, TimeProvider time, CancellationToken cancellationToken)
     {
         var version = typeof(HealthEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev";
         var kind = config.Current.Store.StartsWith("sqlite:", StringComparison.Ordinal) ? "sqlite" : "postgres";
@@ -36,7 +36,10 @@ internal static class HealthEndpoints
 
             var monitor = board.Monitor.Status(time.GetUtcNow());
             var monitorDto = new MonitorHealthDto(monitor.Overloaded, monitor.Reason, monitor.MaxLag.TotalMilliseconds, monitor.MaxStoreWrite.TotalMilliseconds);
-            return TypedResults.Ok(new ControllerHealthDto("ok", version, kind, latency.TotalMilliseconds, clock.StartedAt, config.Current.Components.Count, monitorDto));
+            return TypedResults.Ok(new ControllerHealthDto("ok", version, kind, latency.TotalMilliseconds, clock.StartedAt, config.Current.Components.Count, monitorDto)
+            {
+                Leadership = await LeadershipView.ReadAsync(leadership, store, time, cancellationToken),
+            });
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

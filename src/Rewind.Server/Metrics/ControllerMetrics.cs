@@ -26,7 +26,7 @@ internal sealed class ControllerMetrics
         StoreWriteDuration = Registry.Histogram("rewind_store_write_seconds", "How long writing a probe sample to the store took.", LagBounds);
         MonitorOverloaded = Registry.Gauge("rewind_monitor_overloaded", "1 while the controller counts itself overloaded (timeouts it sees are not believed), else 0.");
         StoreWritable = Registry.Gauge("rewind_store_writable", "1 while the store takes the controller's writes (samples, traffic), 0 while it refuses them (its disk full, say).");
-        ControllerFault = Registry.Gauge("rewind_controller_fault", "1 while the controller has this fault of its own (store-unreachable, store-not-writable, store-disk-nearly-full, executor-crash-loop), else 0.", "kind");
+        ControllerFault = Registry.Gauge("rewind_controller_fault", "1 while the controller has this fault of its own (store-unreachable, store-not-writable, store-disk-nearly-full, executor-crash-loop, no-leader), else 0.", "kind");
         RollbacksHeld = Registry.Counter("rewind_rollbacks_held_total", "Automatic rollbacks held because the failure was inconclusive (the controller overloaded, or most components failing alike).", "component", "policy");
         Refused = Registry.Counter("rewind_requests_refused_total", "Requests refused, by reason: unauthenticated (401), forbidden (403) or rate_limited (429).", "reason");
         foreach (var reason in new[] { "unauthenticated", "forbidden", "rate_limited" })
@@ -35,6 +35,11 @@ internal sealed class ControllerMetrics
         }
 
         IncidentsOpen = Registry.Gauge("rewind_incidents_open", "Open incidents by severity.", "severity");
+        StepsFoundInPlace = Registry.Counter("rewind_rollback_steps_found_in_place_total", "Steps interrupted after they started (a stop, a crash, a takeover) whose effect was read back already in place, so they were not run again; by step kind.", "kind");
+        Leader = Registry.Gauge("rewind_leader", "1 while this replica leads (probes, decides, rolls back), else 0; labelled with its name.", "replica");
+        LeaderEpoch = Registry.Gauge("rewind_leader_epoch", "The epoch of the leader lease as this replica last read it; it grows at every change of leader.");
+        LeaseAge = Registry.Gauge("rewind_leader_lease_age_seconds", "How long ago the leader last renewed the lease, on the database's clock, as this replica last read it.");
+        Replicas = Registry.Gauge("rewind_replicas", "Controller processes of this store seen alive within the last three heartbeats.");
     }
 
     public MetricsRegistry Registry { get; } = new();
@@ -76,4 +81,14 @@ internal sealed class ControllerMetrics
     public Counter RollbacksHeld { get; }
 
     public Counter Refused { get; }
+
+    public Counter StepsFoundInPlace { get; }
+
+    public Gauge Leader { get; }
+
+    public Gauge LeaderEpoch { get; }
+
+    public Gauge LeaseAge { get; }
+
+    public Gauge Replicas { get; }
 }

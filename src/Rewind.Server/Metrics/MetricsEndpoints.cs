@@ -30,7 +30,7 @@ internal static class MetricsEndpoints
         }
     }
 
-    private static async Task<IResult> GetMetricsAsync(ControllerMetrics metrics, ConfigHolder config, HealthBoard board, DecisionEngine engine, IStore store, StoreHealth storeHealth, ControllerFaults faults, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> GetMetricsAsync(ControllerMetrics metrics, ConfigHolder config, HealthBoard board, DecisionEngine engine, IStore store, StoreHealth storeHealth, ControllerFaults faults, Leadership leadership, TimeProvider time, CancellationToken cancellationToken)
     {
         var components = config.Current.Components;
         metrics.ProbeUp.Replace(
@@ -47,8 +47,29 @@ internal static class MetricsEndpoints
         metrics.StoreWritable.Set(storeHealth.Status().Writable ? 1 : 0);
         var active = faults.Active();
         metrics.ControllerFault.Replace(ControllerFaultKinds.All.Select(kind => (active.Any(f => f.Kind == kind) ? 1d : 0d, new[] { kind })));
+        metrics.Leader.Replace([(leadership.IsLeader ? 1d : 0d, new[] { leadership.Replica })]);
+        if (leadership.Lease is { } lease)
+        {
+            metrics.LeaderEpoch.Set(lease.Epoch);
+            metrics.LeaseAge.Replace(leadership.Shared && lease.Age is { } age ? [(age.TotalSeconds, [])] : []);
+        }
+
         await ReadStoreAsync(metrics, config, store, cancellationToken);
+        metrics.Replicas.Replace(await CountReplicasAsync(store, time, cancellationToken));
         return Results.Text(metrics.Registry.Write(), ExpositionFormat.ContentType);
+    }
+
+    private static async Task<IEnumerable<(double, string[])>> CountReplicasAsync(IStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var now = time.GetUtcNow();
+            return [((await store.GetReplicasAsync(cancellationToken)).Count(r => now - r.SeenAt <= LeadershipView.AliveWithin), [])];
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return []; // the store's own gauge says it is down
+        }
     }
 
     // One failing query must not blank the page: the store's own gauge says it is down and the rest is still written.

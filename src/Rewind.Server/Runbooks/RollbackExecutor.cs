@@ -129,6 +129,13 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
             return await NotRunAgainAsync(rollback, step, blocked, cancellationToken);
         }
 
+        if (step.Status == StepStatus.Running && _runners.GetValueOrDefault(step.Plan.Kind) is IStepStateReader reader && reader.InPlace(step.Plan) is { } inPlace)
+        {
+            // interrupted after it started (a stop, a crash, another replica taking over), and its effect is there
+            metrics.StepsFoundInPlace.Inc(step.Plan.Kind);
+            return await FinishAsync(rollback, step, new StepOutcome(true, $"found in place after an interruption, not run again: {inPlace}"), cancellationToken);
+        }
+
         await store.MarkStepStartedAsync(rollback.Id, step.Index, time.GetUtcNow(), cancellationToken);
         StepOutcome outcome;
         var started = time.GetTimestamp();
@@ -157,6 +164,12 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
             return false;
         }
 
+        return await FinishAsync(rollback, step, outcome, cancellationToken);
+    }
+
+    /// <summary>Records the step's outcome; false when it failed, and the rollback with it.</summary>
+    private async Task<bool> FinishAsync(Rollback rollback, RollbackStep step, StepOutcome outcome, CancellationToken cancellationToken)
+    {
         if (outcome.Succeeded && step.Plan.IsSwitch)
         {
             // Recorded before the step is marked finished: a crash in between re-runs the (idempotent) switch and

@@ -51,6 +51,7 @@ async function watchFaults() {
   let faults = [];
   try {
     const response = await fetch('/api/v1/health', { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+    if (response.ok) showLeader((await response.json()).leadership);
     if (response.status === 503) {
       const problem = await response.json().catch(() => ({}));
       faults = problem.faults?.length ? problem.faults : [{ title: problem.title || 'controller unhealthy', message: problem.detail || '' }];
@@ -61,6 +62,22 @@ async function watchFaults() {
   banner.hidden = faults.length === 0;
   replace(banner, h('strong', {}, 'Rewind itself has a fault: '), ...faults.map((f) => h('span', { class: 'fault', 'data-kind': f.kind || '' },
     `${f.title}${f.since ? ` since ${time(f.since)}` : ''}: ${f.message}`)));
+}
+
+// Who leads the store's controllers (replicas on PostgreSQL), and which replica this page talks to.
+function showLeader(leadership) {
+  const el = document.getElementById('leader');
+  if (!leadership) return;
+  if (leadership.role === 'sole') {
+    el.textContent = `controller ${leadership.replica}`;
+    el.title = 'the one controller of this store';
+    return;
+  }
+  const age = leadership.leaseAgeMs == null ? '' : `, renewed ${(leadership.leaseAgeMs / 1000).toFixed(1)} s ago`;
+  el.textContent = leadership.leader
+    ? `leader ${leadership.leader} (epoch ${leadership.epoch}${age}) · via ${leadership.replica}`
+    : `no leader (epoch ${leadership.epoch}) · via ${leadership.replica}`;
+  el.title = leadership.replicas.map((r) => `${r.name}: ${r.leader ? 'leader' : r.alive ? 'follower' : 'not seen'}, ${r.host} pid ${r.pid}, seen ${time(r.seenAt)}`).join('\n');
 }
 
 async function start() {
