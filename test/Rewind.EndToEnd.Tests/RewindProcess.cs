@@ -65,14 +65,17 @@ internal sealed class RewindProcess : IDisposable
     }
 
     /// <summary>SIGTERM, as a service manager or Ctrl+C would stop it: shutdown hooks run.</summary>
-    public void Terminate()
+    public void Terminate() => Signal("TERM");
+
+    /// <summary>Sends <paramref name="signal"/> (<c>STOP</c>, <c>CONT</c>, <c>TERM</c>) to the process: STOP freezes it as a hung host or a long GC pause would.</summary>
+    public void Signal(string signal)
     {
         if (_process.HasExited)
         {
             return;
         }
 
-        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })!;
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { $"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })!;
         kill.WaitForExit(5_000);
     }
 

@@ -13,7 +13,8 @@ internal static class ServeCommand
     {
         var config = new Option<string>("--config", "-c") { Description = "The config file", DefaultValueFactory = _ => "rewind.yaml" };
         var listen = new Option<string?>("--listen") { Description = "Override server.listen, e.g. http://127.0.0.1:7878 (https:// only with server.tls in the config)" };
-        var command = new Command("serve", "Run the controller: API, dashboard (at /ui/), monitor, decision engine and executor. Resumes unfinished rollbacks at start.") { config, listen };
+        var replica = new Option<string?>("--replica") { Description = "This controller's name among the replicas of a PostgreSQL store (default HOST:PORT of the listener); unique among them" };
+        var command = new Command("serve", "Run the controller: API, dashboard (at /ui/), monitor, decision engine and executor. On PostgreSQL several may run: one leads (probes, decides, rolls back), the others serve the API and take over when it goes. Resumes unfinished rollbacks when it starts leading.") { config, listen, replica };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(config)!;
@@ -31,7 +32,7 @@ internal static class ServeCommand
             WebApplication app;
             try
             {
-                app = await RewindServer.CreateAsync(result.Config!, new RewindServerOptions { Listen = parse.GetValue(listen), ConfigPath = Path.GetFullPath(path) }, cancellationToken);
+                app = await RewindServer.CreateAsync(result.Config!, new RewindServerOptions { Listen = parse.GetValue(listen), ConfigPath = Path.GetFullPath(path), Replica = parse.GetValue(replica) }, cancellationToken);
             }
             catch (RewindStartException ex)
             {
