@@ -36,6 +36,12 @@ public sealed record GroupRollbackDto(string Group, IReadOnlyList<RollbackDto> R
 public sealed record AbortRollbackRequest(string Reason);
 
 /// <summary>
+/// Body of <c>POST /api/v1/rollbacks/{id}/approve</c> and <c>/deny</c>: an optional note for the record (at most 2000
+/// characters), and a TOTP code where the approval rule asks for a second factor.
+/// </summary>
+public sealed record RollbackDecisionRequest(string? Note, string? Code = null);
+
+/// <summary>
 /// One step of a rollback. <see cref="AwaitingApproval"/> is true while the rollback is held at this approval step: the
 /// description says what is asked and who may approve; <c>POST /rollbacks/{id}/approve</c> (or deny) decides it.
 /// </summary>

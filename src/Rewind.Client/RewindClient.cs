@@ -165,13 +165,13 @@ public sealed class RewindClient(HttpClient http)
 
     /// <summary>Approves with a TOTP code, for rules that ask for a second factor.</summary>
     public Task<RollbackDto> ApproveRollbackAsync(string id, string? note, string? code, CancellationToken cancellationToken = default) =>
-        PostAsync<RollbackDto>($"api/v1/rollbacks/{Uri.EscapeDataString(id)}/approve", new { note, code }, cancellationToken);
+        PostAsync<RollbackDto>($"api/v1/rollbacks/{Uri.EscapeDataString(id)}/approve", new RollbackDecisionRequest(note, code), cancellationToken);
 
     public Task<TotpEnrolmentDto> EnrolTotpAsync(string user, CancellationToken cancellationToken = default) =>
         PostAsync<TotpEnrolmentDto>($"api/v1/users/{Uri.EscapeDataString(user)}/totp", new { }, cancellationToken);
 
     public Task<RollbackDto> DenyRollbackAsync(string id, string? note = null, CancellationToken cancellationToken = default) =>
-        PostAsync<RollbackDto>($"api/v1/rollbacks/{Uri.EscapeDataString(id)}/deny", new { note }, cancellationToken);
+        PostAsync<RollbackDto>($"api/v1/rollbacks/{Uri.EscapeDataString(id)}/deny", new RollbackDecisionRequest(note), cancellationToken);
 
     public Task<WhoAmIDto> WhoAmIAsync(CancellationToken cancellationToken = default) =>
         GetAsync<WhoAmIDto>("api/v1/whoami", cancellationToken);

@@ -5,10 +5,19 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Rewind.Client;
+using Rewind.Core.Access;
 using Rewind.Core.Configuration;
 using Rewind.Core.Signals;
 using Rewind.Core.Storage;
-using Rewind.Core.Access;
+using Rewind.Engine;
+using Rewind.Engine.Hosting;
+using Rewind.Engine.Incidents;
+using Rewind.Engine.Metrics;
+using Rewind.Engine.Notifications;
+using Rewind.Engine.Policies;
+using Rewind.Engine.Releases;
+using Rewind.Engine.Runbooks;
+using Rewind.Engine.Signals;
 using Rewind.Server.Access;
 using Rewind.Server.Api;
 using Rewind.Server.Dashboard;
@@ -16,7 +25,6 @@ using Rewind.Server.Hosting;
 using Rewind.Server.Incidents;
 using Rewind.Server.Metrics;
 using Rewind.Server.Notifications;
-using Rewind.Server.Policies;
 using Rewind.Server.Releases;
 using Rewind.Server.Runbooks;
 using Rewind.Server.Signals;
@@ -83,18 +91,22 @@ public static class RewindServer
         builder.Services.AddSingleton(options);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
-        var secrets = NotificationSecrets.Read(config.Notifications); // before anything is opened: a missing secret stops the start
+        builder.Services.AddSingleton<TimeProvider>(TimeProvider.System);
+        builder.Services.AddSingleton<ChangeFeed>();
+        builder.Services.AddSingleton<IChangeNotice>(sp => sp.GetRequiredService<ChangeFeed>());
+        builder.Services.AddRewindEngine(config, EngineOptions(config, options)); // reads the notification secrets: a missing one stops the start before anything is opened
         var (store, controllerLock) = await OpenStoreAsync(config, cancellationToken);
         var replica = options.Replica ?? DefaultReplica(options.Listen ?? config.Server.Listen);
         AddLeadershipServices(builder.Services, replica, StoreFactory.OpenLease(config.Store, replica, config.Server.LeaderLease));
-        AddControllerServices(builder.Services, config, store);
-        AddNotificationServices(builder.Services, config, secrets);
+        AddControllerServices(builder.Services, store);
+        AddNotificationServices(builder.Services);
         if (controllerLock is not null)
         {
             builder.Services.AddSingleton(_ => controllerLock); // a factory registration, so the container disposes it
         }
 
         var app = builder.Build();
+        app.Services.GetRequiredService<ServerClock>(); // created now: "up since" is the start, not the first question
         if (controllerLock is not null)
         {
             app.Services.GetRequiredService<ControllerLock>(); // held by the container from now on: released when the app is disposed
@@ -177,48 +189,21 @@ public static class RewindServer
         }
     }
 
-    /// <summary>
-    /// The monitor's own health, the board of probe results, the store's write health, the reserve kept on a SQLite
-    /// store's disk, the writes that never stop a decision, and the controller's own faults with their watch.
-    /// </summary>
-    private static void AddHealthServices(IServiceCollection services, RewindConfig config)
+    private static RewindEngineOptions EngineOptions(RewindConfig config, RewindServerOptions options) => new()
     {
-        services.AddSingleton(sp => new MonitorHealth(sp.GetRequiredService<RewindServerOptions>().MonitorHealth));
-        services.AddSingleton<HealthBoard>();
-        services.AddSingleton<StoreHealth>();
-        services.AddSingleton(new StoreReserve(StoreFactory.SqliteFile(config.Store)));
-        services.AddSingleton<StoreWrites>();
-        services.AddHostedService<StoreSpaceHostedService>();
-        services.AddSingleton<ControllerFaults>();
-        services.AddSingleton<ExecutorCrashes>();
-        services.AddHostedService<FaultWatch>();
-    }
+        ConfigPath = options.ConfigPath,
+        MonitorHealth = options.MonitorHealth,
+        StoreFile = StoreFactory.SqliteFile(config.Store),
+        IsDiskFull = StoreFactory.IsDiskFull,
+    };
 
-    private static void AddControllerServices(IServiceCollection services, RewindConfig config, IStore store)
+    /// <summary>The store, and the hosted loops that run the engine: monitor, executor, schedules, escalation, faults.</summary>
+    private static void AddControllerServices(IServiceCollection services, IStore store)
     {
         services.AddSingleton(_ => store); // a factory registration, so the container disposes the store (its connection pool) at shutdown
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new ConfigHolder(config));
-        services.AddSingleton(new ServerClock(TimeProvider.System)); // created now: "up since" is the start, not the first question
-        AddHealthServices(services, config);
-        services.AddSingleton<ControllerMetrics>();
+        services.AddHostedService<StoreSpaceHostedService>();
+        services.AddHostedService<FaultWatch>();
         services.AddSingleton<PublicStatusReader>();
-        services.AddSingleton<TrafficBoard>();
-        services.AddSingleton<Releases.ReleaseEvidence>();
-        services.AddSingleton<DecisionEngine>();
-        services.AddSingleton<RollbackQueue>();
-        services.AddSingleton<RollbackAborts>();
-        services.AddSingleton<StepLeftovers>();
-        services.AddSingleton<GroupCoordinator>();
-        services.AddSingleton<Runtime.Runbooks.IStepRunner, NotifyStepRunner>();
-        services.AddSingleton<Runtime.Runbooks.IStepRunner>(sp => new ParallelStepRunner(sp, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<Runtime.Runbooks.IStepRunner, PolicyHoldStepRunner>();
-        services.AddSingleton<RollbackCoordinator>();
-        services.AddSingleton<Backups.RestorePoints>();
-        services.AddSingleton<Runtime.Runbooks.IStepRunner, Backups.SnapshotStepRunner>();
-        services.AddSingleton<Runtime.Runbooks.IStepRunner, Backups.DatabaseRestoreStepRunner>();
-        services.AddSingleton<RollbackExecutor>();
-        services.AddRewindRuntime();
         services.AddRewindAuthorization();
         services.AddRewindLimits();
         services.AddHostedService<ExecutorHostedService>();
@@ -232,7 +217,6 @@ public static class RewindServer
         services.AddHostedService<QueryHostedService>();
         services.AddHostedService<ConditionTickHostedService>();
         services.AddHostedService<ApprovalTimeoutHostedService>();
-        services.AddSingleton<Escalator>();
         services.AddHostedService<EscalationHostedService>();
         AddDashboardServices(services);
     }
@@ -240,16 +224,13 @@ public static class RewindServer
     /// <summary>The dashboard's assets and the feed of changes its pages follow.</summary>
     private static void AddDashboardServices(IServiceCollection services)
     {
-        services.AddSingleton<ChangeFeed>();
         services.AddSingleton<DashboardAssets>();
         services.AddHostedService<ChangeFeedHostedService>();
     }
 
-    private static void AddNotificationServices(IServiceCollection services, RewindConfig config, NotificationSecrets secrets)
+    /// <summary>The loops that turn the timeline into notifications and deliver them, and the controller's pages about itself.</summary>
+    private static void AddNotificationServices(IServiceCollection services)
     {
-        services.AddSingleton(sp => new NotificationChannels(config.Notifications, secrets, sp.GetRequiredService<Runtime.Processes.ProcessRunner>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<OutboxSignal>();
-        services.AddSingleton<NotificationComposer>();
         services.AddHostedService<NotificationTailHostedService>();
         services.AddHostedService<NotificationDispatchHostedService>();
         services.AddSingleton<ControllerPageDelivery>();

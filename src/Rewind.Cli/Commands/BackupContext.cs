@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Rewind.Engine.Hosting;
 using Rewind.Runtime.Backups;
 using Rewind.Server.Hosting;
 

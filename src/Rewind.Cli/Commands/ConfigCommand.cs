@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Rewind.Engine.Hosting;
 using Rewind.Server.Hosting;
 using Spectre.Console;
 

@@ -2,6 +2,8 @@ using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using Rewind.Core.Configuration;
+using Rewind.Engine;
+using Rewind.Engine.Hosting;
 using Rewind.Server;
 using Rewind.Server.Hosting;
 

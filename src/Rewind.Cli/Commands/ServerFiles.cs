@@ -1,4 +1,5 @@
 using Rewind.Core.Configuration;
+using Rewind.Engine.Hosting;
 using Rewind.Server.Hosting;
 
 namespace Rewind.Cli.Commands;

@@ -6,10 +6,11 @@ using Microsoft.Extensions.Logging;
 using Rewind.Cli.Commands;
 using Rewind.Client;
 using Rewind.Core.Runbooks;
+using Rewind.Engine.Hosting;
 using Rewind.Runtime.Processes;
 using Rewind.Runtime.Releases;
-using Rewind.Server.Access;
 using Rewind.Server;
+using Rewind.Server.Access;
 using Rewind.Server.Hosting;
 using Spectre.Console;
 

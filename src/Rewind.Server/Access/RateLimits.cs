@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Rewind.Core.Configuration;
+using Rewind.Engine.Hosting;
 using Rewind.Server.Api;
 using Rewind.Server.Hosting;
 

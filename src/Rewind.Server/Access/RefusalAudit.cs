@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Rewind.Core.Audit;
 using Rewind.Core.Storage;
+using Rewind.Engine.Hosting;
+using Rewind.Engine.Metrics;
 using Rewind.Server.Hosting;
 using Rewind.Server.Metrics;
 using Rewind.Storage;

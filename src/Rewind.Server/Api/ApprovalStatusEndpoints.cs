@@ -7,6 +7,7 @@ using Rewind.Core.Approvals;
 using Rewind.Core.Incidents;
 using Rewind.Core.Runbooks;
 using Rewind.Core.Storage;
+using Rewind.Engine.Hosting;
 using Rewind.Server.Access;
 using Rewind.Server.Hosting;
 

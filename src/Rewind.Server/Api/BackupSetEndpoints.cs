@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Rewind.Client;
 using Rewind.Core.Backups;
+using Rewind.Engine.Hosting;
 using Rewind.Runtime.Backups;
 using Rewind.Server.Hosting;
 

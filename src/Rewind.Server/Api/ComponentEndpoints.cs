@@ -5,6 +5,11 @@ using Microsoft.AspNetCore.Routing;
 using Rewind.Client;
 using Rewind.Core.Releases;
 using Rewind.Core.Storage;
+using Rewind.Engine.Backups;
+using Rewind.Engine.Hosting;
+using Rewind.Engine.Policies;
+using Rewind.Engine.Releases;
+using Rewind.Engine.Signals;
 using Rewind.Server.Hosting;
 using Rewind.Server.Signals;
 
@@ -26,7 +31,7 @@ internal static class ComponentEndpoints
 
     private static BackupRunDto ToDto(Core.Backups.BackupRun run) => new(run.Kind, run.StartedAt, run.FinishedAt, run.Succeeded, run.Summary);
 
-    private static async Task<Ok<List<ComponentDto>>> ListAsync(ConfigHolder config, IStore store, HealthBoard board, Releases.ReleaseEvidence evidence, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Ok<List<ComponentDto>>> ListAsync(ConfigHolder config, IStore store, HealthBoard board, ReleaseEvidence evidence, TimeProvider time, CancellationToken cancellationToken)
     {
         var result = new List<ComponentDto>();
         foreach (var name in config.Current.Components.Keys.Order(StringComparer.Ordinal))
@@ -37,12 +42,12 @@ internal static class ComponentEndpoints
         return TypedResults.Ok(result);
     }
 
-    private static async Task<Results<Ok<ComponentDto>, ProblemHttpResult>> GetAsync(string name, ConfigHolder config, IStore store, HealthBoard board, Releases.ReleaseEvidence evidence, TimeProvider time, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<ComponentDto>, ProblemHttpResult>> GetAsync(string name, ConfigHolder config, IStore store, HealthBoard board, ReleaseEvidence evidence, TimeProvider time, CancellationToken cancellationToken) =>
         config.Component(name) is null
             ? Problems.NotFound("unknown component", $"component {name} is not in the config")
             : TypedResults.Ok(await DescribeAsync(name, config, store, board, evidence, time, cancellationToken));
 
-    internal static async Task<ComponentDto> DescribeAsync(string name, ConfigHolder config, IStore store, HealthBoard board, Releases.ReleaseEvidence evidence, TimeProvider time, CancellationToken cancellationToken)
+    internal static async Task<ComponentDto> DescribeAsync(string name, ConfigHolder config, IStore store, HealthBoard board, ReleaseEvidence evidence, TimeProvider time, CancellationToken cancellationToken)
     {
         var component = config.Component(name)!;
         var state = await store.GetComponentAsync(name, cancellationToken);

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Rewind.Client;
+using Rewind.Engine.Hosting;
 using Rewind.Server.Access;
 using Rewind.Server.Dashboard;
 using Rewind.Server.Hosting;

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Rewind.Client;
 using Rewind.Core.Storage;
+using Rewind.Engine.Hosting;
+using Rewind.Engine.Signals;
 using Rewind.Server.Hosting;
 using Rewind.Server.Signals;
 

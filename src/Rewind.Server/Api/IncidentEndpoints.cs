@@ -2,11 +2,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Rewind.Core.Access;
 using Rewind.Client;
+using Rewind.Core.Access;
 using Rewind.Core.Incidents;
 using Rewind.Core.Storage;
-
+using Rewind.Engine.Hosting;
+using Rewind.Engine.Incidents;
 using Rewind.Server.Access;
 using Rewind.Server.Hosting;
 
@@ -35,45 +36,15 @@ internal static class IncidentEndpoints
         TypedResults.Ok((await store.GetShadowDecisionsAsync(Math.Clamp(limit, 1, 1000), component, cancellationToken))
             .Select(d => new ShadowDecisionDto(d.Component, d.Policy, d.Release, d.At, d.Action, d.Evidence)).ToList());
 
-    private static async Task<Results<Ok<IncidentDto>, ProblemHttpResult>> ResolveAsync(string id, ResolveIncidentRequest request, HttpContext context, IStore store, ConfigHolder config, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IncidentDto>, ProblemHttpResult>> ResolveAsync(string id, ResolveIncidentRequest request, HttpContext context, ResolveWorkflow resolutions, IStore store, ConfigHolder config, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Note) || request.Note.Length > 4000)
         {
             return Problems.Invalid("invalid resolution", "note is required (at most 4000 characters): the record must say why the incident is over");
         }
 
-        var by = AccessPolicies.Actor(context);
-        var verdict = request.FalsePositive ? " as a false positive" : "";
-
-        // Any open status may be resolved; if the controller moved the incident meanwhile, decide again on what it is now.
-        for (var attempt = 1; ; attempt++)
-        {
-            if (await store.GetIncidentAsync(id, cancellationToken) is not { } incident)
-            {
-                return Problems.NotFound("unknown incident", $"incident {id} does not exist");
-            }
-
-            if (!incident.IsOpen)
-            {
-                return Problems.Conflict("already resolved", $"incident {id} was resolved at {incident.ResolvedAt:O}");
-            }
-
-            if (await store.GetRollbacksAsync(1, incident.Component, cancellationToken) is [{ IsActive: true } active] && active.IncidentId == id)
-            {
-                return Problems.Conflict("rollback still running", $"rollback {active.Id} is still acting for {id}; resolve it when the rollback has finished");
-            }
-
-            var entry = new TimelineEvent(id, time.GetUtcNow(), TimelineKinds.Resolved, $"resolved by {by}{verdict}: {request.Note.Trim()}", by);
-            if (await store.MoveIncidentAsync(incident.Status, IncidentStatus.Resolved, entry, request.FalsePositive, cancellationToken))
-            {
-                return await GetAsync(id, store, config, cancellationToken);
-            }
-
-            if (attempt == 3)
-            {
-                return Problems.Conflict("incident changed", $"incident {id} kept changing while it was being resolved; try again");
-            }
-        }
+        var outcome = await resolutions.ResolveAsync(id, AccessPolicies.Actor(context), request.Note.Trim(), request.FalsePositive, cancellationToken);
+        return outcome.Refusal is { } refusal ? Problems.From(refusal) : await GetAsync(id, store, config, cancellationToken);
     }
 
     /// <summary>Who acted, as the request says; no authentication yet.</summary>

@@ -3,10 +3,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Rewind.Client;
+using Rewind.Core.Access;
 using Rewind.Core.Incidents;
 using Rewind.Core.Storage;
-
-using Rewind.Core.Access;
+using Rewind.Engine.Hosting;
+using Rewind.Engine.Incidents;
 using Rewind.Server.Access;
 using Rewind.Server.Hosting;
 using Rewind.Server.Incidents;

@@ -2,12 +2,13 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Rewind.Core.Access;
 using Rewind.Client;
+using Rewind.Core.Access;
 using Rewind.Core.Configuration;
 using Rewind.Core.Incidents;
 using Rewind.Core.Policies;
 using Rewind.Core.Storage;
+using Rewind.Engine.Hosting;
 using Rewind.Server.Access;
 using Rewind.Server.Hosting;
 

@@ -3,6 +3,7 @@ using Rewind.Core.Configuration;
 using Rewind.Core.Incidents;
 using Rewind.Core.Releases;
 using Rewind.Core.Runbooks;
+using Rewind.Engine.Approvals;
 
 namespace Rewind.Server.Api;
 

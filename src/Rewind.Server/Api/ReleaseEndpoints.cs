@@ -3,12 +3,16 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
-using Rewind.Core.Access;
 using Rewind.Client;
+using Rewind.Core.Access;
 using Rewind.Core.Incidents;
 using Rewind.Core.Releases;
 using Rewind.Core.Runbooks;
 using Rewind.Core.Storage;
+using Rewind.Engine.Backups;
+using Rewind.Engine.Hosting;
+using Rewind.Engine.Policies;
+using Rewind.Engine.Releases;
 using Rewind.Server.Access;
 using Rewind.Server.Hosting;
 using Rewind.Server.Releases;
@@ -40,7 +44,7 @@ internal static class ReleaseEndpoints
         return TypedResults.Ok(releases.OrderByDescending(r => r.RecordedAt).Select(r => r.ToDto(lkg)).ToList());
     }
 
-    private static async Task<Results<Created<ReleaseDto>, ProblemHttpResult>> RecordAsync(string name, RecordReleaseRequest request, HttpContext context, ConfigHolder config, IStore store, Backups.RestorePoints restorePoints, Policies.DecisionEngine engine, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<ReleaseDto>, ProblemHttpResult>> RecordAsync(string name, RecordReleaseRequest request, HttpContext context, ConfigHolder config, IStore store, RestorePoints restorePoints, DecisionEngine engine, TimeProvider time, CancellationToken cancellationToken)
     {
         if (config.Component(name) is not { } component)
         {

@@ -2,16 +2,18 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Rewind.Core.Access;
 using Rewind.Client;
+using Rewind.Core.Access;
 using Rewind.Core.Incidents;
 using Rewind.Core.Runbooks;
 using Rewind.Core.Storage;
-using Rewind.Server.Releases;
-using Rewind.Server.Runbooks;
-
+using Rewind.Engine.Hosting;
+using Rewind.Engine.Releases;
+using Rewind.Engine.Runbooks;
 using Rewind.Server.Access;
 using Rewind.Server.Hosting;
+using Rewind.Server.Releases;
+using Rewind.Server.Runbooks;
 
 namespace Rewind.Server.Api;
 
@@ -67,52 +69,21 @@ internal static class RollbackEndpoints
         return TypedResults.Accepted($"/api/v1/rollbacks/{outcome.Rollbacks[0].Id}", new GroupRollbackDto(name, [.. outcome.Rollbacks.Select(r => r.ToDto())]));
     }
 
-    /// <summary>
-    /// Stops a rollback: one waiting for approval is cancelled at once; a pending or running one is asked to stop, durably,
-    /// and interrupted now if this controller runs it. The executor records where it stopped and pages a human.
-    /// </summary>
-    private static async Task<Results<Accepted<RollbackDto>, Ok<RollbackDto>, ProblemHttpResult>> AbortAsync(string id, AbortRollbackRequest request, HttpContext context, IStore store, RollbackAborts aborts, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>Stops a rollback (<see cref="AbortWorkflow"/>): 200 when one waiting for approval was cancelled, 202 when a running one was asked to stop.</summary>
+    private static async Task<Results<Accepted<RollbackDto>, Ok<RollbackDto>, ProblemHttpResult>> AbortAsync(string id, AbortRollbackRequest request, HttpContext context, AbortWorkflow aborts, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 2000)
         {
             return Problems.Invalid("invalid abort", "reason is required (at most 2000 characters): the record must say why the rollback was stopped");
         }
 
-        if (await store.GetRollbackAsync(id, cancellationToken) is not { } rollback)
+        var outcome = await aborts.AbortAsync(id, AccessPolicies.Actor(context), request.Reason.Trim(), cancellationToken);
+        return outcome switch
         {
-            return Problems.NotFound("unknown rollback", $"rollback {id} does not exist");
-        }
-
-        var by = AccessPolicies.Actor(context);
-        var reason = request.Reason.Trim();
-        if (rollback.Status == RollbackStatus.Awaiting)
-        {
-            var entry = rollback.IncidentId is { } incident
-                ? new TimelineEvent(incident, time.GetUtcNow(), TimelineKinds.Decision, $"{id} aborted by {by} while waiting for approval: {reason}; nothing was touched", by)
-                : null;
-            if (!await store.DecideAwaitingRollbackAsync(id, RollbackStatus.Cancelled, time.GetUtcNow(), $"aborted by {by}: {reason}; nothing was touched", entry, cancellationToken))
-            {
-                return Problems.Conflict("rollback changed", $"rollback {id} is no longer waiting for approval; read it again");
-            }
-
-            return TypedResults.Ok((await store.GetRollbackAsync(id, cancellationToken))!.ToDto());
-        }
-
-        if (!rollback.IsActive)
-        {
-            return Problems.Conflict("rollback finished", $"rollback {id} is {rollback.Status.ToString().ToLowerInvariant()} already; there is nothing to stop");
-        }
-
-        if (!await store.RequestAbortAsync(id, by, reason, cancellationToken))
-        {
-            var now = await store.GetRollbackAsync(id, cancellationToken);
-            return now is { AbortRequestedBy: { } asker }
-                ? Problems.Conflict("abort already requested", $"{asker} asked to abort {id} already: {now.AbortReason}")
-                : Problems.Conflict("rollback finished", $"rollback {id} finished meanwhile ({now?.Status.ToString().ToLowerInvariant()})");
-        }
-
-        aborts.Signal(id);
-        return TypedResults.Accepted($"/api/v1/rollbacks/{id}", (await store.GetRollbackAsync(id, cancellationToken))!.ToDto());
+            { Refusal: { } refusal } => Problems.From(refusal),
+            { Value.Interrupted: true } => TypedResults.Accepted($"/api/v1/rollbacks/{id}", outcome.Value.Rollback.ToDto()),
+            _ => TypedResults.Ok(outcome.Value!.Rollback.ToDto()),
+        };
     }
 
     private static async Task<Ok<List<RollbackDto>>> ListAsync(IStore store, CancellationToken cancellationToken, string? component = null, int limit = 50) =>

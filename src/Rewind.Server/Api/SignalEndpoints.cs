@@ -7,8 +7,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Rewind.Client;
+using Rewind.Engine.Hosting;
+using Rewind.Engine.Policies;
 using Rewind.Server.Hosting;
-using Rewind.Server.Policies;
 
 namespace Rewind.Server.Api;
 

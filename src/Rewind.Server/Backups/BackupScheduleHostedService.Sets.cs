@@ -1,5 +1,6 @@
 using Rewind.Core.Backups;
 using Rewind.Core.Configuration;
+using Rewind.Engine.Backups;
 
 namespace Rewind.Server.Backups;
 

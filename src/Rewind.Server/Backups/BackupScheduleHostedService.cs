@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using Rewind.Core.Backups;
 using Rewind.Core.Configuration;
 using Rewind.Core.Storage;
+using Rewind.Engine.Backups;
+using Rewind.Engine.Hosting;
 using Rewind.Runtime.Backups;
 using Rewind.Server.Hosting;
 

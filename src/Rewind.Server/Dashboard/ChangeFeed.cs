@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Rewind.Client;
 using Rewind.Core.Configuration;
+using Rewind.Engine.Hosting;
 
 namespace Rewind.Server.Dashboard;
 
@@ -10,7 +11,7 @@ namespace Rewind.Server.Dashboard;
 /// Writers that know they changed something publish at once; <see cref="ChangeFeedHostedService"/> finds the rest by
 /// reading the store, and reads it at once after <see cref="Poke"/>.
 /// </summary>
-internal sealed class ChangeFeed(TimeProvider time) : IDisposable
+internal sealed class ChangeFeed(TimeProvider time) : IChangeNotice, IDisposable
 {
     private const int QueueLength = 256;
 

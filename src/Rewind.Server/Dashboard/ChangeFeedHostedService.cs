@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Rewind.Core.Storage;
+using Rewind.Engine.Hosting;
+using Rewind.Engine.Signals;
 using Rewind.Server.Hosting;
 using Rewind.Server.Signals;
 

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using Rewind.Core.Runbooks;
 using Rewind.Core.Storage;
+using Rewind.Engine.Hosting;
+using Rewind.Engine.Signals;
 using Rewind.Server.Hosting;
 using Rewind.Server.Signals;
 

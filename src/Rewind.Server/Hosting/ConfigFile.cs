@@ -1,5 +1,6 @@
 using System.Text;
 using Rewind.Core.Configuration;
+using Rewind.Engine.Hosting;
 
 namespace Rewind.Server.Hosting;
 

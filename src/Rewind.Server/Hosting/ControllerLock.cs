@@ -1,4 +1,6 @@
 using System.Globalization;
+using Rewind.Engine;
+using Rewind.Engine.Hosting;
 
 namespace Rewind.Server.Hosting;
 

@@ -1,3 +1,5 @@
+using Rewind.Engine.Hosting;
+
 namespace Rewind.Server.Hosting;
 
 /// <summary>

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using Rewind.Core.Incidents;
 using Rewind.Core.Leadership;
 
+using Rewind.Engine.Hosting;
+
 namespace Rewind.Server.Hosting;
 
 /// <summary>

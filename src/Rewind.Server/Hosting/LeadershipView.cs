@@ -1,6 +1,8 @@
 using Rewind.Client;
 using Rewind.Core.Storage;
 
+using Rewind.Engine.Hosting;
+
 namespace Rewind.Server.Hosting;
 
 /// <summary>The leadership as the health answer, <c>rewind status</c> and the dashboard show it.</summary>

@@ -1,3 +1,5 @@
+using Rewind.Engine.Hosting;
+
 namespace Rewind.Server.Hosting;
 
 /// <summary>When a run's tick was due and when the run started: how late the loop itself is.</summary>

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Rewind.Core.Storage;
 
+using Rewind.Engine.Hosting;
+
 namespace Rewind.Server.Hosting;
 
 /// <summary>

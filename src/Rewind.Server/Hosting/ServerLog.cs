@@ -1,25 +1,11 @@
 using Microsoft.Extensions.Logging;
+using Rewind.Engine.Hosting;
 
 namespace Rewind.Server.Hosting;
 
 /// <summary>Every log line the server writes, with stable event ids. Secrets never reach these parameters.</summary>
 internal static partial class ServerLog
 {
-    private static readonly Func<ILogger, string, string, IDisposable?> RollbackScopeDefinition =
-        LoggerMessage.DefineScope<string, string>("RollbackId:{RollbackId} IncidentId:{IncidentId}");
-
-    /// <summary>Every line written while a rollback runs carries its rollback and incident IDs.</summary>
-    public static IDisposable? RollbackScope(ILogger logger, string rollbackId, string incidentId) => RollbackScopeDefinition(logger, rollbackId, incidentId);
-
-    [LoggerMessage(1001, LogLevel.Warning, "Policy {Policy} of {Component} fired: {Evidence}")]
-    public static partial void PolicyFired(ILogger logger, string component, string policy, string evidence);
-
-    [LoggerMessage(1002, LogLevel.Information, "Policy {Policy} of {Component} recovered")]
-    public static partial void PolicyRecovered(ILogger logger, string component, string policy);
-
-    [LoggerMessage(1003, LogLevel.Critical, "No rollback for {Component}: {Reason}; a human must decide")]
-    public static partial void RollbackRefused(ILogger logger, string component, string reason);
-
     [LoggerMessage(1004, LogLevel.Information, "Release {Version} of {Component} is stable after its bake time")]
     public static partial void ReleaseStable(ILogger logger, string component, string version);
 
@@ -40,15 +26,6 @@ internal static partial class ServerLog
 
     [LoggerMessage(1010, LogLevel.Critical, "Could not write the audit entry for {Action}")]
     public static partial void AuditFailed(ILogger logger, Exception exception, string action);
-
-    [LoggerMessage(1011, LogLevel.Critical, "The store refuses writes: {Status}")]
-    public static partial void StoreWritesFailing(ILogger logger, string status);
-
-    [LoggerMessage(1012, LogLevel.Warning, "The store takes writes again")]
-    public static partial void StoreWritesBack(ILogger logger);
-
-    [LoggerMessage(1013, LogLevel.Critical, "The store's disk is full: {Reserve}; samples and traffic totals are kept in memory only until there is room again")]
-    public static partial void StoreDiskFull(ILogger logger, string reserve);
 
     [LoggerMessage(1014, LogLevel.Error, "Could not take the store's reserve; trying again")]
     public static partial void StoreReserveFailed(ILogger logger, Exception exception);
@@ -77,38 +54,11 @@ internal static partial class ServerLog
     [LoggerMessage(1048, LogLevel.Error, "{Request} answered 503: {Error}")]
     public static partial void ApiStoreUnavailable(ILogger logger, string request, string error);
 
-    [LoggerMessage(1020, LogLevel.Information, "Deploy of {Version} of {Component} finished: {How}; it bakes now")]
-    public static partial void DeployFinished(ILogger logger, string component, string version, string how);
-
-    [LoggerMessage(1021, LogLevel.Information, "Policy {Policy} of {Component} held: deploy of {Version} in progress until {Until}")]
-    public static partial void PolicyHeldByDeploy(ILogger logger, string component, string policy, string version, DateTimeOffset until);
-
     [LoggerMessage(1022, LogLevel.Information, "Release {Version} of {Component} promoted to stable by {Actor}: {Reason}")]
     public static partial void ReleasePromoted(ILogger logger, string component, string version, string actor, string reason);
 
-    [LoggerMessage(1023, LogLevel.Warning, "Release {Version} of {Component} seen serving while {Recorded} was recorded: recorded as a deploy (on-drift: record)")]
-    public static partial void DriftRecorded(ILogger logger, string component, string version, string recorded);
-
-    [LoggerMessage(1024, LogLevel.Warning, "Version source of {Component} ({Source}) gave '{Value}', not a release version; ignored")]
-    public static partial void VersionUnreadable(ILogger logger, string component, string source, string value);
-
-    [LoggerMessage(2001, LogLevel.Warning, "Rollback {RollbackId} of {Component} started: {From} -> {To}")]
-    public static partial void RollbackStarted(ILogger logger, string rollbackId, string component, string? from, string to);
-
-    [LoggerMessage(2002, LogLevel.Information, "Step {Index} ({Kind}) {Status}: {Output}")]
-    public static partial void StepFinished(ILogger logger, int index, string kind, string status, string output);
-
-    [LoggerMessage(2003, LogLevel.Warning, "Rollback {RollbackId} finished: {Status}")]
-    public static partial void RollbackFinished(ILogger logger, string rollbackId, string status);
-
-    [LoggerMessage(2004, LogLevel.Information, "Resuming rollback {RollbackId} at its first unfinished step")]
-    public static partial void RollbackResumed(ILogger logger, string rollbackId);
-
     [LoggerMessage(2005, LogLevel.Error, "Rollback {RollbackId} crashed in the executor")]
     public static partial void RollbackCrashed(ILogger logger, Exception exception, string rollbackId);
-
-    [LoggerMessage(2006, LogLevel.Information, "Rollback {RollbackId} paused by shutdown; it resumes at the next start")]
-    public static partial void RollbackPaused(ILogger logger, string rollbackId);
 
     [LoggerMessage(4001, LogLevel.Error, "Notification tail failed; retrying")]
     public static partial void NotificationTailFailed(ILogger logger, Exception exception);
@@ -130,9 +80,6 @@ internal static partial class ServerLog
 
     [LoggerMessage(4007, LogLevel.Error, "Notification dispatch of {Channel} failed; continuing")]
     public static partial void NotificationDispatchFailed(ILogger logger, Exception exception, string channel);
-
-    [LoggerMessage(4101, LogLevel.Warning, "Incident {IncidentId} escalated to level {Level} of {Policy}: {Message}")]
-    public static partial void Escalated(ILogger logger, string incidentId, int level, string policy, string message);
 
     [LoggerMessage(4102, LogLevel.Error, "Escalation check failed; retrying at the next tick")]
     public static partial void EscalationFailed(ILogger logger, Exception exception);

@@ -1,3 +1,4 @@
+using Rewind.Engine.Hosting;
 using Rewind.Storage;
 
 namespace Rewind.Server.Hosting;

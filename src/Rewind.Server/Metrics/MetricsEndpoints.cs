@@ -4,8 +4,11 @@ using Microsoft.AspNetCore.Routing;
 using Rewind.Core.Access;
 using Rewind.Core.Incidents;
 using Rewind.Core.Storage;
+using Rewind.Engine.Hosting;
+using Rewind.Engine.Metrics;
+using Rewind.Engine.Policies;
+using Rewind.Engine.Signals;
 using Rewind.Server.Hosting;
-using Rewind.Server.Policies;
 using Rewind.Server.Signals;
 
 namespace Rewind.Server.Metrics;

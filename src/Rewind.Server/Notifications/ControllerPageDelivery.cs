@@ -6,6 +6,8 @@ using Rewind.Client;
 using Rewind.Core.Audit;
 using Rewind.Core.Notifications;
 using Rewind.Core.Storage;
+using Rewind.Engine.Hosting;
+using Rewind.Engine.Notifications;
 using Rewind.Runtime.Notifications;
 using Rewind.Server.Hosting;
 

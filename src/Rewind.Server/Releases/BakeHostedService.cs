@@ -2,6 +2,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Rewind.Core.Releases;
 using Rewind.Core.Storage;
+using Rewind.Engine.Hosting;
+using Rewind.Engine.Releases;
+using Rewind.Engine.Signals;
 using Rewind.Server.Hosting;
 using Rewind.Server.Signals;
 

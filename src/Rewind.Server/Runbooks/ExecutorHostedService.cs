@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Rewind.Core.Storage;
+using Rewind.Engine.Hosting;
+using Rewind.Engine.Runbooks;
 using Rewind.Server.Hosting;
 using Rewind.Storage;
 
@@ -100,7 +102,7 @@ internal sealed class ExecutorHostedService(IStore store, RollbackQueue queue, R
             }
             catch (OperationCanceledException)
             {
-                ServerLog.RollbackPaused(logger, id);
+                EngineLog.RollbackPaused(logger, id);
             }
             finally
             {

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Rewind.Engine.Hosting;
+using Rewind.Engine.Policies;
+using Rewind.Engine.Signals;
 using Rewind.Server.Hosting;
-using Rewind.Server.Policies;
 
 namespace Rewind.Server.Signals;
 

@@ -3,10 +3,13 @@ using Microsoft.Extensions.Logging;
 using Rewind.Core.Configuration;
 using Rewind.Core.Signals;
 using Rewind.Core.Storage;
+using Rewind.Engine.Hosting;
+using Rewind.Engine.Metrics;
+using Rewind.Engine.Policies;
+using Rewind.Engine.Signals;
 using Rewind.Runtime.Signals;
 using Rewind.Server.Hosting;
 using Rewind.Server.Metrics;
-using Rewind.Server.Policies;
 
 namespace Rewind.Server.Signals;
 

@@ -3,9 +3,11 @@ using Microsoft.Extensions.Logging;
 using Rewind.Core.Configuration;
 using Rewind.Core.Signals;
 using Rewind.Core.Signals.Metrics;
+using Rewind.Engine.Hosting;
+using Rewind.Engine.Policies;
+using Rewind.Engine.Signals;
 using Rewind.Runtime.Signals;
 using Rewind.Server.Hosting;
-using Rewind.Server.Policies;
 
 namespace Rewind.Server.Signals;
 

@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Rewind.Core.Configuration;
+using Rewind.Engine.Hosting;
+using Rewind.Engine.Policies;
+using Rewind.Engine.Signals;
 using Rewind.Runtime.Processes;
 using Rewind.Runtime.Releases;
 using Rewind.Server.Hosting;
-using Rewind.Server.Policies;
 
 namespace Rewind.Server.Signals;
 

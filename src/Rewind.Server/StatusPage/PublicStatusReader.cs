@@ -2,6 +2,8 @@ using Rewind.Client;
 using Rewind.Core.Incidents;
 using Rewind.Core.StatusPage;
 using Rewind.Core.Storage;
+using Rewind.Engine.Hosting;
+using Rewind.Engine.Signals;
 using Rewind.Server.Hosting;
 using Rewind.Server.Signals;
 

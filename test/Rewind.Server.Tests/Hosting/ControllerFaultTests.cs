@@ -1,6 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Rewind.Core.Incidents;
+using Rewind.Engine.Hosting;
+using Rewind.Engine.Runbooks;
 using Rewind.Server.Hosting;
 using Rewind.Server.Runbooks;
 using Rewind.Storage;

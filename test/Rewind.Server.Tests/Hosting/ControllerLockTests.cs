@@ -1,3 +1,4 @@
+using Rewind.Engine;
 using Rewind.TestUtils;
 
 namespace Rewind.Server.Tests.Hosting;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Rewind.Engine.Hosting;
 using Rewind.Server.Hosting;
 using Rewind.TestUtils;
 

@@ -1,6 +1,7 @@
 using Rewind.Client;
 using Rewind.Core.Access;
 using Rewind.Core.Incidents;
+using Rewind.Engine.Incidents;
 using Rewind.Server.Incidents;
 using Rewind.Server.Tests.Notifications;
 using Rewind.TestUtils;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Rewind.Client;
 using Rewind.Core.Configuration;
 using Rewind.Core.Incidents;
+using Rewind.Engine;
 using Rewind.Server.Tests.Api;
 using Rewind.TestUtils;
 

@@ -1,3 +1,4 @@
+using Rewind.Engine.Backups;
 using Rewind.Server.Backups;
 using Rewind.TestUtils;
 

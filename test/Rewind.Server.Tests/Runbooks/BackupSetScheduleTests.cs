@@ -1,4 +1,5 @@
 using Rewind.Core.Backups;
+using Rewind.Engine.Backups;
 using Rewind.Runtime.Backups;
 using Rewind.Server.Backups;
 using Rewind.TestUtils;

@@ -1,0 +1,43 @@
+using System.Globalization;
+using Rewind.Core.Backups;
+using Rewind.Core.Configuration;
+using Rewind.Runtime.Backups;
+
+namespace Rewind.Engine.Backups;
+
+/// <summary>One scheduled job of a component's backups: what it did, in one line for the record.</summary>
+internal static partial class BackupJobs
+{
+    public static async Task<(bool Succeeded, string Summary)> RunAsync(BackupTarget target, string kind, string? configPath, CancellationToken cancellationToken)
+    {
+        switch (kind)
+        {
+            case BackupRun.BaseBackup when target.Tools is { } tools:
+                var backup = await new BaseBackup(target.Repository, tools).RunAsync(new BaseBackupRequest(target.Url), cancellationToken);
+                return (backup.Succeeded, backup.Manifest is { } set ? $"set {set.SetId}: {set.Files.Count} files, {Sizes.Format(set.TotalSize)} ({Sizes.Format(set.TotalStoredSize)} stored), WAL {set.WalStart}..{set.WalStop}" : backup.Message);
+            case BackupRun.LogicalDump or BackupRun.FileBackup:
+                return await RunSetAsync(target, kind, cancellationToken);
+            case BackupRun.Verify:
+                var report = await new BackupVerifier(target.Repository).VerifyAsync(target.Verification(), cancellationToken);
+                var errors = report.Findings.Where(f => f.Severity == FindingSeverity.Error).Select(f => f.ToString()).ToList();
+                return (report.Passed, string.Create(CultureInfo.InvariantCulture, $"{report.SetsChecked.Count} set(s), {report.FilesChecked} file(s), {report.WalFilesChecked} WAL file(s), {Sizes.Format(report.BytesChecked)} checked in {Durations.Format(report.Duration)}{(errors.Count == 0 ? "" : "; " + string.Join("; ", errors))}"));
+            case BackupRun.Drill when target.Tools is not null && configPath is not null:
+                var drill = await target.DrillAsync(configPath, cancellationToken);
+                return (drill.Succeeded, drill.Describe());
+            case BackupRun.Expire:
+                try
+                {
+                    return (true, (await target.ExpireAsync(cancellationToken: cancellationToken)).Describe());
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    return (false, $"expiry stopped: {ex.Message}");
+                }
+
+            case BackupRun.Drill:
+                return (false, "a scheduled restore drill needs the controller started with its config file (rewind serve --config) and a postgres component");
+            default:
+                return (false, $"{kind} needs a postgres component");
+        }
+    }
+}
