@@ -142,6 +142,7 @@ public static class RewindServer
         services.AddSingleton(new Leadership(replica, lease.IsShared, lease.Ttl));
         services.AddHostedService<LeaderElection>();
         services.AddHostedService<ReplicaHeartbeat>();
+        services.AddHostedService<Signals.FollowerBoardHostedService>();
     }
 
     /// <summary>One line per entry on the console, UTC, with the rollback's and incident's IDs; and the extra loggers.</summary>

@@ -19,4 +19,7 @@ internal static partial class LeadershipLog
 
     [LoggerMessage(1064, LogLevel.Error, "Replica {Replica} could not say it is alive; trying again")]
     public static partial void HeartbeatFailed(ILogger logger, Exception exception, string replica);
+
+    [LoggerMessage(1065, LogLevel.Error, "Replica {Replica} could not read the leader's probe samples; trying again")]
+    public static partial void FollowerBoardFailed(ILogger logger, Exception exception, string replica);
 }
