@@ -10,6 +10,7 @@ var names = new Dictionary<string, string>(StringComparer.Ordinal)
     ["verify"] = "backup verification throughput on a base backup of the generated database: rewind's quick verification vs sha256sum over the same files",
     ["dashboard"] = "the dashboard in Chromium: first paint of the overview vs a one-line page from bare Kestrel, and a change on screen vs the same change as a raw server-sent event",
     ["deploys"] = "ordinary deploys of 10+ components (healthy, 3x errors, slow, down; restart gaps, late or missing records) while stress-ng overloads the host: rewind vs a naive threshold watcher on a twin fleet, wrong decisions and detection",
+    ["failover"] = "three replicas on one PostgreSQL, a rollback in progress: the leader SIGKILLed, SIGTERMed, SIGSTOPped then thawed; time to the next step under the new leader, stale writes, duplicates, steps run twice; beside Argo Rollouts', Flagger's, Quartz's and Rundeck's takeover",
     ["recovery"] = "release-dir: fault -> detection, and decision -> back on the last known good and healthy, against the bare operations and a hand-written script; a full plan restoring traffic 25/50/75/100 % behind HAProxy against the same operations done bare",
 };
 
@@ -27,6 +28,7 @@ var quick = args.Contains("--quick", StringComparer.Ordinal);
 return args[0] switch
 {
     "recovery" => await new RecoveryBenchmark(quick).RunAsync(),
+    "failover" => await new Rewind.Bench.Failover.FailoverBenchmark(quick, RecoveryBenchmark.FindRepository()).RunAsync(),
     "batch" => await new Rewind.Bench.Batch.BatchBenchmark(quick, RecoveryBenchmark.FindRepository()).RunAsync(),
     "pipeline" => await new Rewind.Bench.Pipeline.PipelineBenchmark(quick, RecoveryBenchmark.FindRepository()).RunAsync(),
     "probes" => await new ProbesBenchmark(quick, RecoveryBenchmark.FindRepository()).RunAsync(),

@@ -143,6 +143,7 @@ public static class RewindServer
         services.AddHostedService<LeaderElection>();
         services.AddHostedService<ReplicaHeartbeat>();
         services.AddHostedService<Signals.FollowerBoardHostedService>();
+        services.AddHostedService<StandbyWarmup>();
     }
 
     /// <summary>One line per entry on the console, UTC, with the rollback's and incident's IDs; and the extra loggers.</summary>

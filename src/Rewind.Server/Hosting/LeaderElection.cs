@@ -86,9 +86,9 @@ internal sealed class LeaderElection(
 
         var renewEvery = lease.Ttl / 4;
         var actFor = lease.Ttl * 3 / 4;
-        var renewed = taken;
-        using var deadline = time.CreateTimer(_ => term.End(), null, actFor, Timeout.InfiniteTimeSpan); // ends the term even while a renewal hangs
+        var renewed = new Renewal(taken);
         using var acting = CancellationTokenSource.CreateLinkedTokenSource(stop, term.Ended);
+        var watchdog = WatchAsync(term, renewed, actFor, acting.Token); // ends the term even while a renewal hangs
         while (!term.IsOver)
         {
             try
@@ -108,8 +108,12 @@ internal sealed class LeaderElection(
                     return "another replica holds the lease now";
                 }
 
-                renewed = attempt;
-                deadline.Change(actFor - time.GetElapsedTime(attempt), Timeout.InfiniteTimeSpan);
+                renewed.At = attempt;
+                if (time.GetElapsedTime(attempt) > renewEvery)
+                {
+                    LeadershipLog.SlowRenewal(logger, leadership.Replica, term.Epoch, Core.Configuration.Durations.Format(time.GetElapsedTime(attempt)));
+                }
+
                 await ObserveAsync(stop);
             }
             catch (Exception ex) when (!stop.IsCancellationRequested && !term.IsOver)
@@ -122,9 +126,34 @@ internal sealed class LeaderElection(
             }
         }
 
+        await watchdog;
+        var since = time.GetElapsedTime(renewed.At);
         return stop.IsCancellationRequested
             ? "the controller stops; the lease is released for another replica"
-            : $"no renewal for {Core.Configuration.Durations.Format(time.GetElapsedTime(renewed))}, three quarters of the {Core.Configuration.Durations.Format(lease.Ttl)} lease: it stops acting before the lease can run out";
+            : $"no renewal for {Core.Configuration.Durations.Format(since)}, three quarters of the {Core.Configuration.Durations.Format(lease.Ttl)} lease: it stops acting before the lease can run out";
+    }
+
+    /// <summary>Ends <paramref name="term"/> once <paramref name="actFor"/> has passed since the start of its last successful renewal.</summary>
+    private async Task WatchAsync(LeaderTerm term, Renewal renewed, TimeSpan actFor, CancellationToken acting)
+    {
+        while (!acting.IsCancellationRequested)
+        {
+            var left = actFor - time.GetElapsedTime(renewed.At);
+            if (left <= TimeSpan.Zero)
+            {
+                term.End();
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(left, time, acting);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
     }
 
     private async Task ReleaseAsync(long epoch)
@@ -206,6 +235,18 @@ internal sealed class LeaderElection(
         catch (OperationCanceledException)
         {
             // stopping
+        }
+    }
+
+    /// <summary>When the last successful renewal started (a timestamp of the controller's clock), shared with the watchdog.</summary>
+    private sealed class Renewal(long at)
+    {
+        private long _at = at;
+
+        public long At
+        {
+            get => Volatile.Read(ref _at);
+            set => Volatile.Write(ref _at, value);
         }
     }
 }

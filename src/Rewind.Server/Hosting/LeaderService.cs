@@ -10,6 +10,13 @@ namespace Rewind.Server.Hosting;
 /// </summary>
 internal abstract class LeaderService(Leadership leadership) : BackgroundService
 {
+    /// <summary>
+    /// How long after a replica of several starts leading this loop waits before it runs: a second by default, so that
+    /// the executor, which does not wait, resumes the rollbacks the last leader left before probes, schedules and
+    /// deliveries crowd a host that is busy taking over.
+    /// </summary>
+    protected virtual TimeSpan AfterTakeover => TimeSpan.FromSeconds(1);
+
     /// <summary>This replica's part in the leadership.</summary>
     protected Leadership Leadership { get; } = leadership;
 
@@ -31,6 +38,11 @@ internal abstract class LeaderService(Leadership leadership) : BackgroundService
             WriteFence.Enter(term); // this flow and every task it starts write as this term, and only while it lasts
             try
             {
+                if (Leadership.Shared && AfterTakeover > TimeSpan.Zero)
+                {
+                    await Task.Delay(AfterTakeover, acting.Token); // the rollbacks the last leader left go first
+                }
+
                 await RunAsLeaderAsync(acting.Token);
             }
             catch (Exception) when (acting.IsCancellationRequested)

@@ -13,6 +13,9 @@ internal sealed class ExecutorHostedService(IStore store, RollbackQueue queue, R
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
+    /// <summary>The executor resumes the last leader's rollbacks at once.</summary>
+    protected override TimeSpan AfterTakeover => TimeSpan.Zero;
+
     /// <summary>How often the leader of several replicas looks in the store for rollbacks started through another replica.</summary>
     private static readonly TimeSpan ScanEvery = TimeSpan.FromSeconds(1);
 

@@ -13,17 +13,26 @@ internal sealed class PostgresLease : ILeaderLease
 {
     private const string Channel = "rewind_lease";
 
-    private const string TakeSql = """
+    // Released, run out, or its holder's session ended (its process died).
+    private const string Free = """
+        (holder IS NULL OR expires_at IS NULL OR expires_at <= clock_timestamp()
+            OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = controller_lease.backend_pid AND a.backend_start = controller_lease.backend_start))
+        """;
+
+    // Looked at without a lock first: followers asking five times a second must not queue on the row the leader renews.
+    private const string IsFreeSql = $"SELECT {Free} FROM controller_lease WHERE id = 1";
+
+    private const string TakeSql = $"""
+        SET LOCAL lock_timeout = '1s';
         UPDATE controller_lease SET holder = @Replica, epoch = epoch + 1, backend_pid = pg_backend_pid(),
             backend_start = (SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()),
             acquired_at = clock_timestamp(), renewed_at = clock_timestamp(),
             expires_at = clock_timestamp() + make_interval(secs => @TtlMs / 1000.0)
-        WHERE id = 1 AND (holder IS NULL OR expires_at IS NULL OR expires_at <= clock_timestamp()
-            OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = controller_lease.backend_pid AND a.backend_start = controller_lease.backend_start))
+        WHERE id = 1 AND {Free}
         RETURNING epoch
         """;
 
-    // Ends the sessions of earlier terms that are inside a transaction: a paused leader's holds the lease row FOR SHARE
+    // Ends the sessions of earlier terms that are inside a transaction: a paused leader's holds the lease row FOR KEY SHARE
     // and may be about to commit. Idle ones are left alone: the fence refuses whatever they are asked to write next.
     private const string EndOldSessionsSql = """
         SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
@@ -78,8 +87,19 @@ internal sealed class PostgresLease : ILeaderLease
         OnSessionAsync(
             async session =>
             {
-                var epoch = await session.ExecuteScalarAsync<long?>(new CommandDefinition(
-                    $"SET lock_timeout = '1s'; {TakeSql}", new { Replica = _replica, TtlMs = Ttl.TotalMilliseconds }, cancellationToken: cancellationToken));
+                if (!await session.ExecuteScalarAsync<bool>(new CommandDefinition(IsFreeSql, cancellationToken: cancellationToken)))
+                {
+                    return null;
+                }
+
+                long? epoch;
+                await using (var transaction = await session.BeginTransactionAsync(cancellationToken))
+                {
+                    epoch = await session.ExecuteScalarAsync<long?>(new CommandDefinition(
+                        TakeSql, new { Replica = _replica, TtlMs = Ttl.TotalMilliseconds }, transaction, cancellationToken: cancellationToken));
+                    await transaction.CommitAsync(cancellationToken);
+                }
+
                 if (epoch is { } taken)
                 {
                     await EndOldSessionsAsync(session, taken, cancellationToken);

@@ -17,7 +17,7 @@ internal sealed class PostgresDialect : ISqlDialect
 
     /// <summary>
     /// A fenced session idle inside a transaction this long is ended by the server: a leader paused mid-transaction
-    /// (SIGSTOP, a frozen VM) holds the lease row FOR SHARE, and a takeover must not wait for it for ever.
+    /// (SIGSTOP, a frozen VM) holds the lease row FOR KEY SHARE, and a takeover must not wait for it for ever.
     /// </summary>
     private const int FencedIdleInTransactionMs = 3000;
 
@@ -105,7 +105,11 @@ internal sealed class PostgresDialect : ISqlDialect
             var builder = new NpgsqlConnectionStringBuilder(_connectionString);
             builder.ApplicationName = LeaderSessions.ApplicationName(term.Epoch, term.Replica);
             builder.Options = $"{builder.Options} -c rewind.epoch={term.Epoch} -c idle_in_transaction_session_timeout={FencedIdleInTransactionMs}".Trim();
-            var source = NpgsqlDataSource.Create(builder.ConnectionString);
+            var sourceBuilder = new NpgsqlDataSourceBuilder(builder.ConnectionString);
+            // The store's columns are all of built-in types: skip reading the server's type catalogue, which a new
+            // leader's first write would otherwise wait for, on a host that is busy taking over.
+            sourceBuilder.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
+            var source = sourceBuilder.Build();
             _fenced = (term.Epoch, source);
             return source;
         }

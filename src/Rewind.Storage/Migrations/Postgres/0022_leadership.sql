@@ -12,6 +12,9 @@ CREATE TABLE controller_lease (
     expires_at timestamptz
 );
 INSERT INTO controller_lease (id) VALUES (1);
+-- The epoch is a key, so that changing it (a takeover) conflicts with the fence's FOR KEY SHARE, while a renewal (its
+-- times only) does not wait for the leader's own writes.
+CREATE UNIQUE INDEX controller_lease_epoch ON controller_lease (epoch);
 
 -- Every controller process using the store, as it last said it was alive (milliseconds, each on its own clock).
 CREATE TABLE controller_replicas (
@@ -26,8 +29,8 @@ CREATE TABLE controller_replicas (
 
 -- The fence. A session opened by a leader for its writes carries its epoch in the setting rewind.epoch (a startup
 -- option, kept across pool resets). Every statement that writes a table of the store checks it against the lease row
--- in the statement's own transaction, holding that row FOR SHARE until the commit: a takeover (which updates the row)
--- waits for the write, and a write after a takeover is refused. Sessions without the setting (the API's, for a
+-- in the statement's own transaction, holding that row FOR KEY SHARE until the commit: a takeover (which changes the
+-- epoch, a key) waits for the write, and a write after a takeover is refused; a renewal does not wait. Sessions without the setting (the API's, for a
 -- person's request on any replica) are not fenced.
 CREATE FUNCTION rewind_fence() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -37,7 +40,7 @@ BEGIN
     IF wanted IS NULL OR wanted = '' THEN
         RETURN NULL;
     END IF;
-    SELECT epoch, expires_at INTO lease FROM controller_lease WHERE id = 1 FOR SHARE;
+    SELECT epoch, expires_at INTO lease FROM controller_lease WHERE id = 1 FOR KEY SHARE;
     IF lease.epoch IS DISTINCT FROM wanted::bigint THEN
         RAISE EXCEPTION 'stale leader: this write carries epoch %, the lease is at epoch %', wanted, lease.epoch
             USING ERRCODE = 'RW001';
