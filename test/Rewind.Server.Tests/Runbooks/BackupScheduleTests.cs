@@ -15,7 +15,7 @@ public sealed class BackupScheduleTests
         {
             var db = $$"""db: { provider: { postgres: { url: "{{PostgresDatabase.ServerUrl()}}", data-directory: /var/lib/postgresql/15/main } }, backups: { repository: "{{repository}}", verify: { schedule: "* * * * * ?", full-schedule: "0 0 3 1 1 ? 2099" } }, probes: { up: { tcp: { host: 127.0.0.1, port: 9 } } } }""";
             await using var server = await ServerFixture.StartAsync(components: db);
-            var schedule = server.HostedService<BackupScheduleHostedService>();
+            var schedule = server.Service<BackupSchedule>();
 
             await Task.Delay(1100); // the every-second cron falls due after the controller started
             var before = (await server.Store.GetBackupRunsAsync("db", 100)).Count; // the controller's own loop may have run it already
@@ -58,7 +58,7 @@ public sealed class BackupScheduleTests
             var runAs = PostgresCluster.RunAsUser is { } user ? ", run-as: " + user : "";
             var db = $$"""db: { provider: { postgres: { url: "postgres://postgres@127.0.0.1:{{cluster.Port}}/postgres", data-directory: "{{cluster.DataDirectory}}", bin: {{PostgresCluster.BinDirectory}}{{runAs}} } }, backups: { repository: "{{repository}}", schedule: "* * * * * ?", retention: { count: 1, age: 1s } }, probes: { up: { tcp: { host: 127.0.0.1, port: {{cluster.Port}} } } } }""";
             await using var server = await ServerFixture.StartAsync(components: db);
-            var schedule = server.HostedService<BackupScheduleHostedService>();
+            var schedule = server.Service<BackupSchedule>();
 
             await Task.Delay(1100);
             var runs = await Eventually.WaitAsync(

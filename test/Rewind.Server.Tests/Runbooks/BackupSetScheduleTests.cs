@@ -24,7 +24,7 @@ public sealed class BackupSetScheduleTests
             var db = $$"""db: { provider: { postgres: { url: "{{database.Url}}", data-directory: /var/lib/postgresql/15/main, bin: {{PostgresCluster.BinDirectory}}{{runAs}} } }, backups: { repository: "{{root}}/db", logical: { schedule: "* * * * * ?" } }, probes: { up: { tcp: { host: 127.0.0.1, port: 9 } } } }""";
             var web = $$"""backups: { repository: "{{root}}/web", files: { paths: ["{{uploads}}"], schedule: "* * * * * ?" } }""";
             await using var server = await ServerFixture.StartAsync(components: db, componentExtra: web);
-            var schedule = server.HostedService<BackupScheduleHostedService>();
+            var schedule = server.Service<BackupSchedule>();
 
             await Task.Delay(1100); // the every-second crons fall due after the controller started
             var runs = await Eventually.WaitAsync(
