@@ -10,8 +10,6 @@ using Rewind.Engine;
 using Rewind.Engine.Hosting;
 using Rewind.Engine.Incidents;
 using Rewind.Server.Access;
-using Rewind.Server.Hosting;
-using Rewind.Server.Incidents;
 
 namespace Rewind.Server.Api;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Rewind.Engine.Hosting;
 
 namespace Rewind.Server.Hosting;
 

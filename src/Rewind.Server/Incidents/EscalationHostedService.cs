@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Rewind.Engine.Hosting;
 using Rewind.Engine.Incidents;
 using Rewind.Server.Hosting;
 

@@ -8,8 +8,6 @@ using Rewind.Engine.Hosting;
 using Rewind.Engine.Metrics;
 using Rewind.Engine.Policies;
 using Rewind.Engine.Signals;
-using Rewind.Server.Hosting;
-using Rewind.Server.Signals;
 
 namespace Rewind.Server.Metrics;
 

@@ -2,7 +2,6 @@ using Rewind.Client;
 using Rewind.Core.Access;
 using Rewind.Core.Incidents;
 using Rewind.Engine.Incidents;
-using Rewind.Server.Incidents;
 using Rewind.Server.Tests.Notifications;
 using Rewind.TestUtils;
 

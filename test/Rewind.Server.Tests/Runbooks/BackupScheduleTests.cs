@@ -1,5 +1,4 @@
 using Rewind.Engine.Backups;
-using Rewind.Server.Backups;
 using Rewind.TestUtils;
 
 namespace Rewind.Server.Tests.Runbooks;

@@ -1,7 +1,6 @@
 using Rewind.Core.Backups;
 using Rewind.Engine.Backups;
 using Rewind.Runtime.Backups;
-using Rewind.Server.Backups;
 using Rewind.TestUtils;
 
 namespace Rewind.Server.Tests.Runbooks;
