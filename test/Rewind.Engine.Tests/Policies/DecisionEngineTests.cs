@@ -181,4 +181,74 @@ public sealed class DecisionEngineTests
         (await engine.TimelineAsync(escalated.Id))[^1].Message.ShouldBe("web is healthy on v3: every policy has held clean since it was deployed; incident resolved");
         (await engine.RollbacksAsync()).ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task Cooldown_PolicyStillHoldsWhenItEnds_RollsBackThen()
+    {
+        await using var engine = await EngineFixture.StartAsync(policies: AutoPolicy.Replace("severity: P0", "cooldown: 4s", StringComparison.Ordinal));
+        Directory.CreateDirectory(Path.Combine(engine.AppRoot, "releases", "v0"));
+        await engine.RecordAsync("v0");
+        await engine.Store.SetReleaseStateAsync("web", "v0", Core.Releases.ReleaseState.Stable, engine.Now - TimeSpan.FromMinutes(2));
+        await engine.StableV1ThenV2Async();
+        await engine.SamplesAsync(3, success: false);
+        var first = (await engine.RollbacksAsync()).ShouldHaveSingleItem();
+        (await engine.RunRollbackAsync(first.Id)).Status.ShouldBe(RollbackStatus.Succeeded);
+
+        await engine.SamplesAsync(3, success: false); // v1 fails too, inside the cooldown: deferred, not dropped
+        var deferred = (await engine.IncidentsAsync()).Single(i => i.IsOpen);
+        (await engine.TimelineAsync(deferred.Id)).ShouldContain(e => e.Message.StartsWith("automatic rollback deferred", StringComparison.Ordinal));
+        for (var second = 0; second < 4 && (await engine.RollbacksAsync()).Count == 1; second++)
+        {
+            await engine.SamplesAsync(5, success: false); // a second of failures, then the condition clock's tick
+            await engine.TickAsync();
+        }
+
+        var rollbacks = await engine.RollbacksAsync();
+        rollbacks.Count.ShouldBe(2);
+        var next = rollbacks.Single(r => r.Id != first.Id);
+        next.FromVersion.ShouldBe("v1");
+        next.ToVersion.ShouldBe("v0");
+        next.RequestedAt.ShouldBeGreaterThanOrEqualTo(first.RequestedAt + TimeSpan.FromSeconds(4));
+        next.RequestedAt.ShouldBeLessThan(first.RequestedAt + TimeSpan.FromSeconds(5)); // at the first tick after the cooldown
+        next.IncidentId.ShouldBe(deferred.Id);
+    }
+
+    [Fact]
+    public async Task Cooldown_PolicyRecoveredWhenItEnds_TheHoldLapses()
+    {
+        await using var engine = await EngineFixture.StartAsync(policies: AutoPolicy.Replace("severity: P0", "cooldown: 4s", StringComparison.Ordinal));
+        Directory.CreateDirectory(Path.Combine(engine.AppRoot, "releases", "v0"));
+        await engine.RecordAsync("v0");
+        await engine.Store.SetReleaseStateAsync("web", "v0", Core.Releases.ReleaseState.Stable, engine.Now - TimeSpan.FromMinutes(2));
+        await engine.StableV1ThenV2Async();
+        await engine.SamplesAsync(3, success: false);
+        var first = (await engine.RollbacksAsync()).ShouldHaveSingleItem();
+        (await engine.RunRollbackAsync(first.Id)).Status.ShouldBe(RollbackStatus.Succeeded);
+        await engine.SamplesAsync(3, success: false); // deferred
+
+        for (var second = 0; second < 6; second++)
+        {
+            await engine.SamplesAsync(5, success: true); // v1 is healthy again before the cooldown ends
+            await engine.TickAsync();
+        }
+
+        (await engine.RollbacksAsync()).ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task Severity_P1PolicyFiresIntoOpenP3Incident_RaisesItToP1()
+    {
+        var policies = "{ slow: { when: { probe: health, failing-for: 200ms, min-failures: 1 }, severity: P3, mode: notify }, down: { when: { probe: health, failing-for: 1500ms, min-failures: 3 }, severity: P1, mode: notify } }";
+        await using var engine = await EngineFixture.StartAsync(policies: policies);
+        await engine.RecordAsync("v2");
+
+        await engine.SamplesAsync(3, success: false);
+        (await engine.IncidentsAsync()).ShouldHaveSingleItem().Severity.ShouldBe(Severity.P3); // slow fired; down not yet
+        await engine.SamplesAsync(6, success: false);
+
+        var raised = (await engine.IncidentsAsync()).ShouldHaveSingleItem();
+        raised.Severity.ShouldBe(Severity.P1);
+        raised.Policy.ShouldBe("slow");
+        (await engine.TimelineAsync(raised.Id)).ShouldContain(e => e.Kind == TimelineKinds.Escalation && e.Message == "severity raised from P3 to P1: policy down (P1) fired into this incident");
+    }
 }
