@@ -46,9 +46,12 @@ public static class EngineServices
         services.AddRewindRuntime();
         services.AddSingleton<Escalator>();
         services.AddSingleton<ResolveWorkflow>();
+        services.AddSingleton<IncidentLifecycleWorkflow>();
         services.AddSingleton(sp => new NotificationChannels(config.Notifications, secrets, sp.GetRequiredService<ProcessRunner>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<NotificationComposer>();
+        services.AddSingleton<NotificationTail>();
+        services.AddSingleton<NotificationDispatcher>();
         return services;
     }
 
@@ -79,6 +82,7 @@ public static class EngineServices
         services.AddSingleton<IStepRunner, PolicyHoldStepRunner>();
         services.AddSingleton<RollbackCoordinator>();
         services.AddSingleton<RestorePoints>();
+        services.AddSingleton<BackupSchedule>();
         services.AddSingleton<IStepRunner, SnapshotStepRunner>();
         services.AddSingleton<IStepRunner, DatabaseRestoreStepRunner>();
         services.AddSingleton<RollbackExecutor>();

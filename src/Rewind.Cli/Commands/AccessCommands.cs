@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Rewind.Cli.Output;
 using Rewind.Client;
-using Rewind.Engine.Hosting;
 using Rewind.Server.Access;
 using Rewind.Server.Hosting;
 using Rewind.Storage;

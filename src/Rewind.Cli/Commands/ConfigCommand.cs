@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Rewind.Engine.Hosting;
 using Rewind.Server.Hosting;
 using Spectre.Console;
 

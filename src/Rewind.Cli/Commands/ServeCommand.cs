@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using Rewind.Core.Configuration;
 using Rewind.Engine;
-using Rewind.Engine.Hosting;
 using Rewind.Server;
 using Rewind.Server.Hosting;
 

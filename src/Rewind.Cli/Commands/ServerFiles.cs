@@ -1,5 +1,4 @@
 using Rewind.Core.Configuration;
-using Rewind.Engine.Hosting;
 using Rewind.Server.Hosting;
 
 namespace Rewind.Cli.Commands;

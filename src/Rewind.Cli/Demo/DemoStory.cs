@@ -6,7 +6,6 @@ using Microsoft.Extensions.Logging;
 using Rewind.Cli.Commands;
 using Rewind.Client;
 using Rewind.Core.Runbooks;
-using Rewind.Engine.Hosting;
 using Rewind.Runtime.Processes;
 using Rewind.Runtime.Releases;
 using Rewind.Server;

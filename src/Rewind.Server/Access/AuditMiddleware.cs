@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Rewind.Core.Audit;
 using Rewind.Core.Storage;
-using Rewind.Engine.Hosting;
 using Rewind.Server.Hosting;
 
 namespace Rewind.Server.Access;

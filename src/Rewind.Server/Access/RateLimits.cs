@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Rewind.Core.Configuration;
 using Rewind.Engine.Hosting;
 using Rewind.Server.Api;
-using Rewind.Server.Hosting;
 
 namespace Rewind.Server.Access;
 

@@ -4,7 +4,6 @@ using Rewind.Core.Storage;
 using Rewind.Engine.Hosting;
 using Rewind.Engine.Metrics;
 using Rewind.Server.Hosting;
-using Rewind.Server.Metrics;
 using Rewind.Storage;
 
 namespace Rewind.Server.Access;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Rewind.Engine.Hosting;
 using Rewind.Server.Hosting;
 
 namespace Rewind.Server.Access;

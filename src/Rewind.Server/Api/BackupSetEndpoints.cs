@@ -6,7 +6,6 @@ using Rewind.Client;
 using Rewind.Core.Backups;
 using Rewind.Engine.Hosting;
 using Rewind.Runtime.Backups;
-using Rewind.Server.Hosting;
 
 namespace Rewind.Server.Api;
 

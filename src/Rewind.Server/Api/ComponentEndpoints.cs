@@ -5,13 +5,10 @@ using Microsoft.AspNetCore.Routing;
 using Rewind.Client;
 using Rewind.Core.Releases;
 using Rewind.Core.Storage;
-using Rewind.Engine.Backups;
 using Rewind.Engine.Hosting;
 using Rewind.Engine.Policies;
 using Rewind.Engine.Releases;
 using Rewind.Engine.Signals;
-using Rewind.Server.Hosting;
-using Rewind.Server.Signals;
 
 namespace Rewind.Server.Api;
 

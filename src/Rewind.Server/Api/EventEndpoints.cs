@@ -8,7 +8,6 @@ using Rewind.Client;
 using Rewind.Engine.Hosting;
 using Rewind.Server.Access;
 using Rewind.Server.Dashboard;
-using Rewind.Server.Hosting;
 
 namespace Rewind.Server.Api;
 

@@ -8,7 +8,6 @@ using Rewind.Core.Storage;
 using Rewind.Engine.Hosting;
 using Rewind.Engine.Signals;
 using Rewind.Server.Hosting;
-using Rewind.Server.Signals;
 
 namespace Rewind.Server.Api;
 

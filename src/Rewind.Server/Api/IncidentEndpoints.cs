@@ -9,7 +9,6 @@ using Rewind.Core.Storage;
 using Rewind.Engine.Hosting;
 using Rewind.Engine.Incidents;
 using Rewind.Server.Access;
-using Rewind.Server.Hosting;
 
 namespace Rewind.Server.Api;
 

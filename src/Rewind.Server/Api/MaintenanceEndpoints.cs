@@ -10,7 +10,6 @@ using Rewind.Core.Policies;
 using Rewind.Core.Storage;
 using Rewind.Engine.Hosting;
 using Rewind.Server.Access;
-using Rewind.Server.Hosting;
 
 namespace Rewind.Server.Api;
 

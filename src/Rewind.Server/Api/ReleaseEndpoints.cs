@@ -15,7 +15,6 @@ using Rewind.Engine.Policies;
 using Rewind.Engine.Releases;
 using Rewind.Server.Access;
 using Rewind.Server.Hosting;
-using Rewind.Server.Releases;
 
 namespace Rewind.Server.Api;
 

@@ -11,9 +11,6 @@ using Rewind.Engine.Hosting;
 using Rewind.Engine.Releases;
 using Rewind.Engine.Runbooks;
 using Rewind.Server.Access;
-using Rewind.Server.Hosting;
-using Rewind.Server.Releases;
-using Rewind.Server.Runbooks;
 
 namespace Rewind.Server.Api;
 

@@ -1,90 +1,18 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Rewind.Core.Backups;
-using Rewind.Core.Configuration;
-using Rewind.Core.Storage;
 using Rewind.Engine.Backups;
 using Rewind.Engine.Hosting;
-using Rewind.Runtime.Backups;
 using Rewind.Server.Hosting;
 
 namespace Rewind.Server.Backups;
 
-/// <summary>
-/// Runs each component's scheduled base backups (<c>backups.schedule</c>), logical dumps (<c>backups.logical.schedule</c>),
-/// file backups (<c>backups.files.schedule</c>), quick verifications
-/// (<c>verify.schedule</c>) and restore drills (<c>verify.full-schedule</c>), one at a time, and records every run in
-/// the store. A run is due when its cron expression fell due after the last recorded run of its kind (or after the
-/// controller started, for one never run), so a controller that was down runs a missed schedule once when it is back.
-/// After each successful base backup, logical dump or file backup, retention (<c>backups.retention</c>) is applied and recorded as an <c>expire</c> run.
-/// </summary>
-internal sealed partial class BackupScheduleHostedService(ConfigHolder config, IStore store, RewindServerOptions options, TimeProvider time, ILogger<BackupScheduleHostedService> logger, Leadership leadership) : LeaderService(leadership)
+/// <summary>The loop of <see cref="BackupSchedule"/>, every <see cref="RewindServerOptions.BackupScheduleTick"/>, when any component has backups.</summary>
+internal sealed partial class BackupScheduleHostedService(BackupSchedule schedule, ConfigHolder config, RewindServerOptions options, TimeProvider time, ILogger<BackupScheduleHostedService> logger, Leadership leadership) : LeaderService(leadership)
 {
-    private readonly DateTimeOffset _started = time.GetUtcNow();
-
     protected override Task RunAsLeaderAsync(CancellationToken stoppingToken) =>
         config.Current.Components.Values.Any(c => c.Backups is not null)
-            ? PeriodicLoop.RunAsync(options.BackupScheduleTick, time, RunDueAsync, ex => LogTickFailed(logger, ex), stoppingToken)
+            ? PeriodicLoop.RunAsync(options.BackupScheduleTick, time, schedule.RunDueAsync, ex => LogTickFailed(logger, ex), stoppingToken)
             : Task.CompletedTask;
-
-    /// <summary>Runs every job that is due now; public for tests that drive the schedule at chosen instants.</summary>
-    public async Task RunDueAsync(CancellationToken cancellationToken)
-    {
-        foreach (var (name, component) in config.Current.Components)
-        {
-            if (component.Backups is not { } backups)
-            {
-                continue;
-            }
-
-            var runs = await store.GetBackupRunsAsync(name, 50, cancellationToken);
-            foreach (var (kind, cron) in Schedules(backups).Concat(SetSchedules(backups)))
-            {
-                var last = runs.FirstOrDefault(r => r.Kind == kind)?.StartedAt ?? _started;
-                if (Next(cron, last) is { } due && due <= time.GetUtcNow())
-                {
-                    await RunAsync(name, kind, cancellationToken);
-                }
-            }
-        }
-    }
-
-    private async Task RunAsync(string component, string kind, CancellationToken cancellationToken)
-    {
-        var started = time.GetUtcNow();
-        var (target, why) = BackupTarget.From(config.Current, component);
-        var (succeeded, summary) = target is null ? (false, why!) : await BackupJobs.RunAsync(target, kind, options.ConfigPath, cancellationToken);
-        await store.RecordBackupRunAsync(new BackupRun(component, kind, started, time.GetUtcNow(), succeeded, summary), cancellationToken);
-        LogRun(logger, kind, component, succeeded ? "succeeded" : "FAILED", summary);
-        if (succeeded && kind is BackupRun.BaseBackup or BackupRun.LogicalDump or BackupRun.FileBackup)
-        {
-            await RunAsync(component, BackupRun.Expire, cancellationToken); // retention applies once a new set is safely in
-        }
-    }
-
-    private static IEnumerable<(string Kind, string Cron)> Schedules(BackupsConfig backups)
-    {
-        if (backups.Schedule is { } baseBackups)
-        {
-            yield return (BackupRun.BaseBackup, baseBackups);
-        }
-
-        if (backups.Verify.Schedule is { } verify)
-        {
-            yield return (BackupRun.Verify, verify);
-        }
-
-        if (backups.Verify.FullSchedule is { } drill)
-        {
-            yield return (BackupRun.Drill, drill);
-        }
-    }
-
-    private static DateTimeOffset? Next(string cron, DateTimeOffset after) =>
-        new Quartz.CronExpression(cron).WithTimeZone(TimeZoneInfo.Utc).GetNextValidTimeAfter(after);
-
-    [LoggerMessage(4201, LogLevel.Information, "Scheduled {Kind} of {Component} {Outcome}: {Summary}")]
-    private static partial void LogRun(ILogger logger, string kind, string component, string outcome, string summary);
 
     [LoggerMessage(4202, LogLevel.Error, "Backup schedule check failed; trying again at the next tick")]
     private static partial void LogTickFailed(ILogger logger, Exception exception);

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Rewind.Core.Backups;
 using Rewind.Core.Storage;
-using Rewind.Engine.Backups;
 using Rewind.Engine.Hosting;
 using Rewind.Engine.Policies;
 using Rewind.Runtime.Backups;

@@ -4,8 +4,6 @@ using Rewind.Core.Runbooks;
 using Rewind.Core.Storage;
 using Rewind.Engine.Hosting;
 using Rewind.Engine.Signals;
-using Rewind.Server.Hosting;
-using Rewind.Server.Signals;
 
 namespace Rewind.Server.Dashboard;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using Rewind.Core.Configuration;
-using Rewind.Engine.Hosting;
 
 namespace Rewind.Server.Hosting;
 

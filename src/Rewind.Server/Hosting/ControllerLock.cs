@@ -1,6 +1,5 @@
 using System.Globalization;
 using Rewind.Engine;
-using Rewind.Engine.Hosting;
 
 namespace Rewind.Server.Hosting;
 

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Rewind.Core.Incidents;
 using Rewind.Core.Storage;
 using Rewind.Engine.Hosting;
-using Rewind.Engine.Notifications;
 using Rewind.Server.Notifications;
 using Rewind.Storage;
 

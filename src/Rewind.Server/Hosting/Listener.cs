@@ -2,7 +2,6 @@ using System.Security.Authentication;
 using Microsoft.AspNetCore.Hosting;
 using Rewind.Core.Configuration;
 using Rewind.Engine;
-using Rewind.Engine.Hosting;
 
 namespace Rewind.Server.Hosting;
 

@@ -1,4 +1,3 @@
-using Rewind.Engine.Hosting;
 
 namespace Rewind.Server.Hosting;
 

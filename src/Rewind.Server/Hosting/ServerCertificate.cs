@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Rewind.Core.Configuration;
-using Rewind.Engine.Hosting;
 
 namespace Rewind.Server.Hosting;
 

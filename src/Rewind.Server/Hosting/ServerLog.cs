@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Rewind.Engine.Hosting;
 
 namespace Rewind.Server.Hosting;
 
@@ -62,21 +61,6 @@ internal static partial class ServerLog
 
     [LoggerMessage(4001, LogLevel.Error, "Notification tail failed; retrying")]
     public static partial void NotificationTailFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(4002, LogLevel.Debug, "{Count} notification(s) queued; timeline cursor at {Cursor}")]
-    public static partial void NotificationsQueued(ILogger logger, int count, long cursor);
-
-    [LoggerMessage(4003, LogLevel.Warning, "Timeline entries {From}..{To} never appeared; the notification tail goes past them")]
-    public static partial void NotificationGapSkipped(ILogger logger, long from, long to);
-
-    [LoggerMessage(4004, LogLevel.Information, "Notification {Event} of {IncidentId} sent to {Channel} (delivery {DeliveryId}, attempt {Attempts})")]
-    public static partial void NotificationSent(ILogger logger, string channel, string @event, string incidentId, string deliveryId, int attempts);
-
-    [LoggerMessage(4005, LogLevel.Warning, "Notification to {Channel} failed (delivery {DeliveryId}, attempt {Attempts}): {Error}; retrying in {Delay}")]
-    public static partial void NotificationRetry(ILogger logger, string channel, string deliveryId, int attempts, string error, string delay);
-
-    [LoggerMessage(4006, LogLevel.Error, "Notification to {Channel} given up (delivery {DeliveryId}): {Error}")]
-    public static partial void NotificationGaveUp(ILogger logger, string channel, string deliveryId, string error);
 
     [LoggerMessage(4007, LogLevel.Error, "Notification dispatch of {Channel} failed; continuing")]
     public static partial void NotificationDispatchFailed(ILogger logger, Exception exception, string channel);

@@ -1,4 +1,3 @@
-using Rewind.Engine.Hosting;
 using Rewind.Storage;
 
 namespace Rewind.Server.Hosting;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Rewind.Engine.Hosting;
 using Rewind.Engine.Incidents;
 using Rewind.Server.Hosting;
 

@@ -9,7 +9,6 @@ using Rewind.Engine.Metrics;
 using Rewind.Engine.Policies;
 using Rewind.Engine.Signals;
 using Rewind.Server.Hosting;
-using Rewind.Server.Signals;
 
 namespace Rewind.Server.Metrics;
 

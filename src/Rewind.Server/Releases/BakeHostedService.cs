@@ -6,7 +6,6 @@ using Rewind.Engine.Hosting;
 using Rewind.Engine.Releases;
 using Rewind.Engine.Signals;
 using Rewind.Server.Hosting;
-using Rewind.Server.Signals;
 
 namespace Rewind.Server.Releases;
 

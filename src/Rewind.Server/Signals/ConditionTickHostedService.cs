@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Rewind.Engine.Hosting;
 using Rewind.Engine.Policies;
-using Rewind.Engine.Signals;
 using Rewind.Server.Hosting;
 
 namespace Rewind.Server.Signals;

@@ -9,7 +9,6 @@ using Rewind.Engine.Policies;
 using Rewind.Engine.Signals;
 using Rewind.Runtime.Signals;
 using Rewind.Server.Hosting;
-using Rewind.Server.Metrics;
 
 namespace Rewind.Server.Signals;
 

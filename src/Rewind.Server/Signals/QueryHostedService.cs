@@ -4,7 +4,6 @@ using Rewind.Core.Configuration;
 using Rewind.Core.Signals;
 using Rewind.Engine.Hosting;
 using Rewind.Engine.Policies;
-using Rewind.Engine.Signals;
 using Rewind.Runtime.Signals;
 using Rewind.Server.Hosting;
 

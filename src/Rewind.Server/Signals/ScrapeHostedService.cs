@@ -5,7 +5,6 @@ using Rewind.Core.Signals;
 using Rewind.Core.Signals.Metrics;
 using Rewind.Engine.Hosting;
 using Rewind.Engine.Policies;
-using Rewind.Engine.Signals;
 using Rewind.Runtime.Signals;
 using Rewind.Server.Hosting;
 

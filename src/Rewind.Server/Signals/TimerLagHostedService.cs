@@ -1,9 +1,7 @@
 using Microsoft.Extensions.Hosting;
-using Rewind.Engine.Hosting;
 using Rewind.Engine.Metrics;
 using Rewind.Engine.Signals;
 using Rewind.Server.Hosting;
-using Rewind.Server.Metrics;
 
 namespace Rewind.Server.Signals;
 

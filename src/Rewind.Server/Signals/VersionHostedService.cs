@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Rewind.Core.Configuration;
 using Rewind.Engine.Hosting;
 using Rewind.Engine.Policies;
-using Rewind.Engine.Signals;
 using Rewind.Runtime.Processes;
 using Rewind.Runtime.Releases;
 using Rewind.Server.Hosting;

@@ -1,5 +1,4 @@
 using Rewind.Core.Backups;
-using Rewind.Engine.Backups;
 using Rewind.Runtime.Backups;
 using Rewind.Server.Backups;
 using Rewind.TestUtils;

@@ -4,7 +4,6 @@ using Rewind.Core.Incidents;
 using Rewind.Engine.Hosting;
 using Rewind.Engine.Runbooks;
 using Rewind.Server.Hosting;
-using Rewind.Server.Runbooks;
 using Rewind.Storage;
 using Rewind.TestUtils;
 

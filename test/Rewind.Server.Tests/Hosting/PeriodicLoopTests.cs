@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Rewind.Engine.Hosting;
 using Rewind.Server.Hosting;
 using Rewind.TestUtils;
 

@@ -1,6 +1,5 @@
 using Rewind.Core.Signals.Metrics;
 using Rewind.Engine.Metrics;
-using Rewind.Server.Metrics;
 
 namespace Rewind.Server.Tests.Metrics;
 

@@ -1,10 +1,9 @@
 using Rewind.Core.Backups;
 using Rewind.Core.Configuration;
-using Rewind.Engine.Backups;
 
-namespace Rewind.Server.Backups;
+namespace Rewind.Engine.Backups;
 
-internal sealed partial class BackupScheduleHostedService
+internal sealed partial class BackupSchedule
 {
     /// <summary>The schedules of logical dumps (<c>backups.logical.schedule</c>) and file backups (<c>backups.files.schedule</c>).</summary>
     private static IEnumerable<(string Kind, string Cron)> SetSchedules(BackupsConfig backups)
