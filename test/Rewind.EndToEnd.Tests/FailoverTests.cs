@@ -96,8 +96,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
             await Eventually.WaitAsync(async () => (await clientA.GetHealthAsync()).Leadership!.Role == "follower", Deadline, "a to answer as a follower");
             var after = (await clientB.GetHealthAsync()).Leadership!.Epoch;
             after.ShouldBeGreaterThan(before);
+            await Eventually.WaitAsync(async () => await WriteAudit.AcceptedAsync(database, after) > 0, Deadline, "b to write as the new leader");
             (await WriteAudit.AcceptedAfterTakeoverAsync(database, before, after)).ShouldBe(0, a.Output);
-            (await WriteAudit.AcceptedAsync(database, after)).ShouldBeGreaterThan(0, "b writes as the new leader");
         }
     }
 
