@@ -65,10 +65,6 @@ internal sealed class FailoverBenchmark(bool quick, string repository)
         var taken = await TakenAfterAsync(world, epoch, at);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"crash: lease taken over {(taken - at).TotalSeconds:0.00} s after the kill"));
         var steps = await FinishedAsync(world, id);
-        foreach (var replica in world.Replicas.Values)
-        {
-            await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), $"failover-{replica.Name}.log"), replica.Output);
-        }
 
         var next = DateTimeOffset.FromUnixTimeMilliseconds(steps[2].StartedAt); // the switch's restart, run by the new leader
         world.Start(leader.Name);
@@ -136,8 +132,9 @@ internal sealed class FailoverBenchmark(bool quick, string repository)
             {
                 return (await r.Client.GetHealthAsync()).Leadership?.Leader is not null;
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or RewindApiException)
             {
+                Console.Error.WriteLine($"replica {r.Name}: {ex.Message}");
                 return false;
             }
         }

@@ -108,6 +108,7 @@ internal sealed class FailoverWorld : IAsyncDisposable
         {
             replica.Signal("CONT");
             replica.Dispose();
+            await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), $"failover-{replica.Name}.log"), replica.Output); // for a look after the run
         }
 
         await ServiceCtlAsync("stop");
