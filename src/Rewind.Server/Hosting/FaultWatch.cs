@@ -74,7 +74,7 @@ internal sealed class FaultWatch(
         }
 
         var kind = StoreKind(config.Current.Store);
-        Set(ControllerFaultKinds.StoreUnreachable, error is not null, Severity.P1, "store unavailable", $"the {kind} store does not answer: {error}; samples are kept in memory, decisions go on, but nothing is recorded and no rollback can start or move on until it answers", time.GetUtcNow());
+        Set(ControllerFaultKinds.StoreUnreachable, error is not null, Severity.P1, "store unavailable", $"the {kind} store does not answer: {error}; {(kind == "sqlite" ? "samples are kept in memory, decisions go on, but nothing is recorded" : "the leader stops acting once it cannot renew its lease, and nothing is recorded")} and no rollback can start or move on until it answers", time.GetUtcNow());
         return error is null;
     }
 

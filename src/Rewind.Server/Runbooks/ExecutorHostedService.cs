@@ -30,7 +30,10 @@ internal sealed class ExecutorHostedService(IStore store, RollbackQueue queue, R
         }
 
         // With replicas a rollback may be started or approved through another replica's API: the store says so.
-        var scan = Leadership.Shared ? PeriodicLoop.RunAsync(ScanEvery, time, ct => ScanAsync(stoppingToken, ct), ex => ServerLog.RollbackCrashed(logger, ex, "scan"), stoppingToken) : Task.CompletedTask;
+        var scanOutage = new StoreOutageLog(time);
+        var scan = Leadership.Shared
+            ? PeriodicLoop.RunAsync(ScanEvery, time, ct => ScanAsync(stoppingToken, ct), ex => Scanned(scanOutage.Filter(ex)), stoppingToken)
+            : Task.CompletedTask;
         try
         {
             await foreach (var id in queue.ReadAllAsync(stoppingToken))
@@ -51,6 +54,15 @@ internal sealed class ExecutorHostedService(IStore store, RollbackQueue queue, R
         }
 
         await Task.WhenAll(tasks);
+    }
+
+    /// <summary>A failed look for rollbacks started elsewhere: a store outage in one line a minute, anything else in full.</summary>
+    private void Scanned(Exception? shown)
+    {
+        if (shown is not null)
+        {
+            ServerLog.RollbackCrashed(logger, shown, "(the look for rollbacks started through another replica)");
+        }
     }
 
     private async Task ScanAsync(CancellationToken stoppingToken, CancellationToken cancellationToken)
