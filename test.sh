@@ -162,7 +162,7 @@ fi
 log "running tests"
 # Every test's name and result (so the log shows the storage contract running on SQLite and PostgreSQL), and for a
 # failure its message; stack traces stay in the .trx files under .artifacts/test-results.
-dotnet test Rewind.slnx -c Debug --no-build -nologo -m:3 --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" \
+dotnet test Rewind.slnx -c Debug --no-build -nologo --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" \
   | awk '/^[[:space:]]+Error Message:/ { show = 12 } /^[[:space:]]+Stack Trace:/ { show = 0 }
          show > 0 { print; show--; next }
          /^[[:space:]]+(Passed|Failed|Skipped) |^(Passed|Failed)!/ { print; fflush() }' \

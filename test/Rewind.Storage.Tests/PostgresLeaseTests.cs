@@ -61,6 +61,21 @@ public sealed class PostgresLeaseTests(PostgresStoreFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task TryTakeAsync_HolderWhoseTermEndedOnItsOwn_TakesANewEpochAtOnce_OthersStillCannot()
+    {
+        var (url, store) = await NewStoreAsync();
+        await using var _ = (IAsyncDisposable)store;
+        await using var a = StoreFactory.OpenLease(url, "a", Ttl);
+        await using var b = StoreFactory.OpenLease(url, "b", Ttl);
+        var first = (await a.TryTakeAsync(CancellationToken.None)).ShouldNotBeNull();
+
+        // a's term ended by its own watchdog (a renewal too slow); its session and its 30 s lease are still there
+        (await b.TryTakeAsync(CancellationToken.None)).ShouldBeNull();
+        (await a.TryTakeAsync(CancellationToken.None)).ShouldBe(first + 1);
+        (await a.RenewAsync(first, CancellationToken.None)).ShouldBeFalse(); // the ended term's epoch is gone
+    }
+
+    [Fact]
     public async Task ReleaseAsync_WakesAWaitingReplica_WhichTakesOver()
     {
         var (url, store) = await NewStoreAsync();

@@ -13,9 +13,12 @@ internal sealed class PostgresLease : ILeaderLease
 {
     private const string Channel = "rewind_lease";
 
-    // Released, run out, or its holder's session ended (its process died).
+    // Released, run out, or its holder's session ended (its process died); or held through this very session, by a
+    // replica whose term ended on its own (it could not renew in time on a slow host): it takes a new epoch at once
+    // rather than leave the store without a leader until its own lease runs out.
     private const string Free = """
         (holder IS NULL OR expires_at IS NULL OR expires_at <= clock_timestamp()
+            OR (holder = @Replica AND backend_pid = pg_backend_pid())
             OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = controller_lease.backend_pid AND a.backend_start = controller_lease.backend_start))
         """;
 
@@ -87,7 +90,7 @@ internal sealed class PostgresLease : ILeaderLease
         OnSessionAsync(
             async session =>
             {
-                if (!await session.ExecuteScalarAsync<bool>(new CommandDefinition(IsFreeSql, cancellationToken: cancellationToken)))
+                if (!await session.ExecuteScalarAsync<bool>(new CommandDefinition(IsFreeSql, new { Replica = _replica }, cancellationToken: cancellationToken)))
                 {
                     return null;
                 }
