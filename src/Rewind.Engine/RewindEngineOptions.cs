@@ -25,4 +25,10 @@ public sealed class RewindEngineOptions
     /// Default: never full.
     /// </summary>
     public Func<Exception, bool> IsDiskFull { get; init; } = _ => false;
+
+    /// <summary>
+    /// Tells a write refused because this replica's term as leader is over (the fence) from a failure of the store: it
+    /// says nothing of the store's health. Default: only the fence's own refusal before the database is reached.
+    /// </summary>
+    public Func<Exception, bool> IsStaleLeader { get; init; } = ex => ex is Core.Leadership.StaleLeaderException;
 }

@@ -193,6 +193,7 @@ public static class RewindServer
         MonitorHealth = options.MonitorHealth,
         StoreFile = StoreFactory.SqliteFile(config.Store),
         IsDiskFull = StoreFactory.IsDiskFull,
+        IsStaleLeader = StoreFactory.IsStaleLeader,
     };
 
     /// <summary>The store, and the hosted loops that run the engine: monitor, executor, schedules, escalation, faults.</summary>

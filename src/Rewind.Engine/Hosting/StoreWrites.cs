@@ -29,6 +29,10 @@ internal sealed class StoreWrites(StoreHealth health, StoreReserve reserve, Rewi
 
             return true;
         }
+        catch (Exception ex) when (options.IsStaleLeader(ex))
+        {
+            return false; // refused by the fence: this replica no longer leads, which says nothing of the store
+        }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             var now = time.GetUtcNow();
