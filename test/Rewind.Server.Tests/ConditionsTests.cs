@@ -71,11 +71,13 @@ public sealed class ConditionsTests
     public async Task FailureThreshold_FewerFailuresInARow_AreABlipThenTheProbeFails()
     {
         await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: true);
-        await using var server = await ServerFixture.StartAsync(probesExtra: $"api: {{ http: {{ url: \"{endpoint.Url}\" }}, interval: 300ms, timeout: 200ms, failure-threshold: 3 }}");
+        await using var server = await ServerFixture.StartAsync(probesExtra: $"api: {{ http: {{ url: \"{endpoint.Url}\" }}, interval: 300ms, timeout: 200ms, failure-threshold: 5 }}");
         await Eventually.WaitAsync(async () => (await ProbeHealthAsync(server)) == "healthy", TimeSpan.FromSeconds(10), "the probe healthy");
 
+        // Healthy when the endpoint turns; the blip then lasts four probe intervals (at least 1.2 s), which a read every
+        // 50 ms sees even on a loaded host (a slower controller also probes more slowly, and the blip lasts longer).
         endpoint.Healthy = false;
-        var seen = new List<string>();
+        var seen = new List<string> { "healthy" };
         await Eventually.WaitAsync(
             async () =>
             {

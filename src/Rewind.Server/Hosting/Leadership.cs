@@ -94,7 +94,22 @@ internal sealed class Leadership
         lock (_gate)
         {
             _lease = lease;
-            _leaderlessSince = lease.IsHeld ? null : _leaderlessSince ?? lease.ExpiresAt ?? now;
+            _leaderlessSince = lease.IsHeld ? null : _leaderlessSince ?? LeaseRanOut(lease, now);
         }
+    }
+
+    /// <summary>
+    /// When the lease ran out, on this host's clock: how long ago it ran out is measured on the database's clock (both
+    /// of its times come from there), so a host whose clock differs from the database's still pages after the lease.
+    /// </summary>
+    private static DateTimeOffset LeaseRanOut(LeaseView lease, DateTimeOffset now)
+    {
+        if (lease.ExpiresAt is not { } expires)
+        {
+            return now;
+        }
+
+        var ago = lease.DatabaseNow - expires;
+        return ago > TimeSpan.Zero ? now - ago : now;
     }
 }

@@ -1,5 +1,6 @@
 using Npgsql;
 using Rewind.Client;
+using Rewind.Core.Leadership;
 using Rewind.Storage;
 using Rewind.TestUtils;
 
@@ -9,6 +10,22 @@ namespace Rewind.Server.Tests.Hosting;
 public sealed class LeadershipTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public void LeaderlessSince_HostClockAnHourOffTheDatabases_IsWhenTheLeaseRanOutOnTheHostsClock()
+    {
+        var leadership = new Server.Hosting.Leadership("a", shared: true, TimeSpan.FromSeconds(6));
+        var database = new DateTimeOffset(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
+        var host = database.AddHours(1);
+
+        leadership.Observe(new LeaseView("b", 4, database.AddSeconds(-30), database.AddSeconds(-16), database.AddSeconds(-10), database), host);
+
+        leadership.LeaderlessSince.ShouldBe(host.AddSeconds(-10));
+        leadership.Observe(new LeaseView("b", 4, database.AddSeconds(-30), database.AddSeconds(-16), database.AddSeconds(-10), database.AddSeconds(5)), host.AddSeconds(5));
+        leadership.LeaderlessSince.ShouldBe(host.AddSeconds(-10)); // kept from the first time it was seen
+        leadership.Observe(new LeaseView("c", 5, database.AddSeconds(6), database.AddSeconds(6), database.AddSeconds(12), database.AddSeconds(6)), host.AddSeconds(6));
+        leadership.LeaderlessSince.ShouldBeNull();
+    }
 
     [Fact]
     public async Task Health_SqliteStore_TheOneControllerLeadsAndIsListed()

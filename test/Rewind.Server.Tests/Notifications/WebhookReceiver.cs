@@ -21,6 +21,9 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     private readonly List<Delivery> _deliveries = [];
     private readonly byte[] _secret;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    /// <summary>Time since the receiver started, on the clock its deliveries' <see cref="Delivery.ArrivedAfter"/> use.</summary>
+    public TimeSpan Elapsed => _clock.Elapsed;
     private LoopbackApp? _app;
 
     private WebhookReceiver(string secret, int port)
