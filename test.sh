@@ -165,8 +165,8 @@ log "running tests"
 # projects to run instead of all of them (./test.sh Rewind.Server.Tests). Every test's name and result is printed (so the
 # log shows the storage contract running on SQLite and PostgreSQL), and for a failure its message; stack traces stay in
 # the .trx files under .artifacts/test-results.
-lane_a=(Rewind.Server.Tests Rewind.Cli.Tests Rewind.Core.Tests Rewind.Storage.Tests Rewind.Client.Tests)
-lane_b=(Rewind.EndToEnd.Tests Rewind.Dashboard.Tests Rewind.Runtime.Tests Rewind.Engine.Tests)
+lane_a=(Rewind.Server.Tests Rewind.Runtime.Tests Rewind.Cli.Tests Rewind.Storage.Tests Rewind.Client.Tests)
+lane_b=(Rewind.EndToEnd.Tests Rewind.Dashboard.Tests Rewind.Core.Tests Rewind.Engine.Tests)
 if [ "$#" -gt 0 ]; then
   lane_a=("$@"); lane_b=()
 else

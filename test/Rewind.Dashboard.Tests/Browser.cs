@@ -14,11 +14,19 @@ public sealed class Browser : IAsyncLifetime
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
+    /// <summary>
+    /// How long an action or an expectation may wait for the page: generous, since a deadline only matters when a test
+    /// fails, and a loaded host can take seconds to render what an idle one shows at once. How fast pages are is
+    /// measured by <c>./bench/run dashboard</c>, not by these tests.
+    /// </summary>
+    private const int ActionTimeout = 30_000;
+
     public static string Screenshots { get; } = Path.Combine(Repository.Root, ".artifacts", "screenshots");
 
     public async Task InitializeAsync()
     {
         File.Exists(Chromium).ShouldBeTrue($"{Chromium} is missing: apt-get install chromium (./test.sh installs it)");
+        Assertions.SetDefaultExpectTimeout(ActionTimeout);
         Directory.CreateDirectory(Screenshots);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -33,7 +41,7 @@ public sealed class Browser : IAsyncLifetime
     public async Task<Session> LoginAsync(string url, string token, int width = 1280, int height = 900)
     {
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = url, ViewportSize = new ViewportSize { Width = width, Height = height } });
-        context.SetDefaultTimeout(10_000);
+        context.SetDefaultTimeout(ActionTimeout);
         var login = await context.APIRequest.PostAsync("/ui/login", new APIRequestContextOptions { DataObject = new { token } });
         login.Status.ShouldBe(200, await login.TextAsync());
         return await Session.OpenAsync(context);
@@ -43,7 +51,7 @@ public sealed class Browser : IAsyncLifetime
     public async Task<Session> AnonymousAsync(string url, int width = 1280)
     {
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = url, ViewportSize = new ViewportSize { Width = width, Height = 900 } });
-        context.SetDefaultTimeout(10_000);
+        context.SetDefaultTimeout(ActionTimeout);
         return await Session.OpenAsync(context);
     }
 

@@ -60,8 +60,8 @@ public sealed class OrphanedStepTests : IDisposable
 
         finished.Status.ShouldBe("succeeded", second.Output);
         finished.Steps.Select(s => (s.Kind, s.Attempts)).ShouldBe([("switch", 1), ("restart", 2), ("wait-healthy", 1)]);
-        Alive(script).ShouldBeFalse();
-        Alive(child).ShouldBeFalse("the script's background child was ended with its group");
+        (await GoneAsync(script)).ShouldBeTrue();
+        (await GoneAsync(child)).ShouldBeTrue("the script's background child was ended with its group");
         var log = File.ReadAllLines(Path.Combine(markers, "log"));
         log.ShouldNotContain(l => l.StartsWith("overlap", StringComparison.Ordinal), string.Join('\n', log));
         log.ShouldBe([$"start 1 {script}", $"term 1 {script}", $"start 2 {Pids(markers, 2).Script}", $"end 2 {Pids(markers, 2).Script}"]);
@@ -89,8 +89,8 @@ public sealed class OrphanedStepTests : IDisposable
             Deadline,
             "the aborted rollback to stop");
         stopped.Status.ShouldBe("cancelled", controller.Output);
-        Alive(script).ShouldBeFalse();
-        Alive(child).ShouldBeFalse("abort ends the step's whole group, not only its first process");
+        (await GoneAsync(script)).ShouldBeTrue();
+        (await GoneAsync(child)).ShouldBeTrue("abort ends the step's whole group, not only its first process");
         File.ReadAllLines(Path.Combine(markers, "log")).ShouldBe([$"start 1 {script}", $"term 1 {script}"]);
     }
 
@@ -111,6 +111,23 @@ public sealed class OrphanedStepTests : IDisposable
                     // gone already
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// True once <paramref name="pid"/> is gone, waiting up to 10 s: a killed process is reaped a moment after the signal,
+    /// and the record may say so first on a loaded host.
+    /// </summary>
+    private static async Task<bool> GoneAsync(int pid)
+    {
+        try
+        {
+            await Eventually.WaitAsync(() => Task.FromResult(!Alive(pid)), TimeSpan.FromSeconds(10), $"process {pid} to end");
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
         }
     }
 

@@ -20,7 +20,7 @@ public sealed class ConditionsTests
     private static readonly string PushTokens = $"push-tokens: {{ shop: \"sha256:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Token)))}\" }}";
     private const string Events = "events: { payment-failure: { description: card refused by us }, auth-failure: {} }";
 
-    private static string Scrapes(string url) => $"{{ app: {{ url: \"{url}\", interval: 200ms, timeout: 150ms, gauges: {{ disk: disk_used_bytes }} }} }}";
+    private static string Scrapes(string url) => $"{{ app: {{ url: \"{url}\", interval: 200ms, timeout: 200ms, gauges: {{ disk: disk_used_bytes }} }} }}";
 
     [Fact]
     public async Task Push_WithoutOrWithAWrongToken_IsRefusedWithProblemDetails()
@@ -75,7 +75,7 @@ public sealed class ConditionsTests
         await Eventually.WaitAsync(async () => (await ProbeHealthAsync(server)) == "healthy", TimeSpan.FromSeconds(10), "the probe healthy");
 
         // Healthy when the endpoint turns; the blip then lasts four probe intervals (at least 1.2 s), which a read every
-        // 50 ms sees even on a loaded host (a slower controller also probes more slowly, and the blip lasts longer).
+        // 100 ms sees even on a loaded host (a slower controller also probes more slowly, and the blip lasts longer).
         endpoint.Healthy = false;
         var seen = new List<string> { "healthy" };
         await Eventually.WaitAsync(

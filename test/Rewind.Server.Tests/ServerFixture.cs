@@ -82,11 +82,11 @@ public sealed class ServerFixture : IAsyncDisposable
                   health:
                     http: { url: "{{probeUrl}}" }
                     interval: 200ms
-                    timeout: 100ms
+                    timeout: 200ms
                   {{probesExtra}}
                 policies: {{policies}}
                 scrapes: {{scrapes}}
-                healthy-timeout: 1s
+                healthy-timeout: 5s
                 {{componentExtra}}
               {{components}}
             {{extra}}

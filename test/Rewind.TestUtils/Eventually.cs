@@ -1,6 +1,6 @@
 namespace Rewind.TestUtils;
 
-/// <summary>Waits for a condition with a deadline; never "sleep a bit and hope".</summary>
+/// <summary>Waits for a condition with a deadline, looking every 100 ms; never "sleep a bit and hope".</summary>
 public static class Eventually
 {
     public static async Task<T> WaitAsync<T>(Func<Task<T?>> probe, TimeSpan deadline, string what)
@@ -22,7 +22,7 @@ public static class Eventually
                 last = ex;
             }
 
-            await Task.Delay(50);
+            await Task.Delay(100); // ten looks a second: most looks are API calls to a controller that has work of its own
         }
 
         throw new TimeoutException($"timed out after {deadline.TotalSeconds}s waiting for {what}" + (last is null ? "" : $"; last error: {last.Message}"));

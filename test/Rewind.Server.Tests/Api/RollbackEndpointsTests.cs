@@ -39,7 +39,7 @@ public sealed class RollbackEndpointsTests
         [
             $"switch {server.AppRoot}/current -> releases/v1 (was releases/v2; atomic rename)",
             $"restart argv [\"sleep\", \"2\"] in {server.AppRoot} (timeout 1m)",
-            "wait-healthy probes [health: GET http://127.0.0.1:9/health expect 200]: 3 consecutive passes within 1s",
+            "wait-healthy probes [health: GET http://127.0.0.1:9/health expect 200]: 3 consecutive passes within 5s",
         ]);
         server.CurrentTarget.ShouldEndWith(Path.Combine("releases", "v2"));
         (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();

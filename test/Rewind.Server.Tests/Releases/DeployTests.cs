@@ -32,11 +32,13 @@ public sealed class DeployTests
     [Fact]
     public async Task Deploying_StillDownWhenTheGraceEnds_RollsBackThen()
     {
-        // failing-for 1.5 s: v1, current for the few milliseconds before v2 is recorded, never fires however busy the machine
-        await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: false);
+        // The service answers until the deploy starts, then stops answering: however slowly a busy machine starts the
+        // controller, nothing fails before v2 is deploying.
+        await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: true);
         await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: AutoPolicy.Replace("failing-for: 300ms", "failing-for: 1500ms", StringComparison.Ordinal), probeUrl: endpoint.Url, componentExtra: "deploy-grace: 3s");
         await server.Store.RecordReleaseAsync(new Core.Releases.Release("web", "v1", Core.Releases.ReleaseState.Stable, DateTimeOffset.UtcNow, null, null, "test") { StableAt = DateTimeOffset.UtcNow });
         var deploying = await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2", Deploying: true));
+        endpoint.Healthy = false;
 
         var rollback = await Eventually.WaitAsync(async () => (await server.Client.GetRollbacksAsync()) is [var r] ? r : null, TimeSpan.FromSeconds(20), "the rollback after the grace");
 
@@ -161,7 +163,7 @@ public sealed class DeployTests
     private static async Task<ServerFixture> DeployingV3Async(SwitchableEndpoint endpoint, MetricsEndpoint metrics, string componentExtra = "")
     {
         const string regression = "{ regressed: { when: { regression: { scrape: app, baseline-rate: 0.005, factor: 10 } }, severity: P1, mode: auto } }";
-        var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: regression, probeUrl: endpoint.Url, scrapes: $"{{ app: {{ url: \"{metrics.Url}\", interval: 200ms, timeout: 150ms }} }}", componentExtra: componentExtra);
+        var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: regression, probeUrl: endpoint.Url, scrapes: $"{{ app: {{ url: \"{metrics.Url}\", interval: 200ms, timeout: 200ms }} }}", componentExtra: componentExtra);
         await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
         await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v3", Deploying: true));
         return server;

@@ -8,7 +8,7 @@ public sealed class PromotionTests
 {
     private const string Policy = "{ regressed: { when: { regression: { scrape: app, baseline-rate: 0.005, factor: 10 } }, severity: P1, mode: notify } }";
 
-    private static string Scrapes(string url) => $"{{ app: {{ url: \"{url}\", interval: 200ms, timeout: 150ms }} }}";
+    private static string Scrapes(string url) => $"{{ app: {{ url: \"{url}\", interval: 200ms, timeout: 200ms }} }}";
 
     [Fact]
     public async Task Bake_TooLittleTraffic_StaysBakingWithNOfM_UntilPromotedByHandWithAReason()

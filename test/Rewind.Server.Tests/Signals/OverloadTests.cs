@@ -30,7 +30,7 @@ public sealed class OverloadTests : IAsyncDisposable
         var before = await SettledAsync(server);
         foreach (var endpoint in _endpoints)
         {
-            endpoint.Delay = TimeSpan.FromSeconds(5); // every probe times out (100ms) at once
+            endpoint.Delay = TimeSpan.FromSeconds(5); // every probe times out (200ms) at once
         }
 
         var held = await Eventually.WaitAsync(() => HeldEscalationAsync(server, before), Deadline, "the rollback of web to be held");
@@ -93,7 +93,7 @@ public sealed class OverloadTests : IAsyncDisposable
         }
 
         var others = string.Join("\n  ", Others.Select((name, i) =>
-            $$"""{{name}}: { provider: { release-dir: { path: {{name}}, restart: ["true"] } }, probes: { health: { http: { url: "{{_endpoints[i + 1].Url}}" }, interval: 200ms, timeout: 100ms } }, policies: {{Policy}} }"""));
+            $$"""{{name}}: { provider: { release-dir: { path: {{name}}, restart: ["true"] } }, probes: { health: { http: { url: "{{_endpoints[i + 1].Url}}" }, interval: 200ms, timeout: 200ms } }, policies: {{Policy}} }"""));
         return await ServerFixture.StartAsync(restart: "[\"true\"]", policies: Policy, probeUrl: _endpoints[0].Url, components: others);
     }
 
