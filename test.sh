@@ -160,29 +160,34 @@ if ! dotnet build Rewind.slnx -c Debug -nologo -v quiet -clp:ErrorsOnly; then
 fi
 
 log "running tests"
-# Two lanes, each running its test projects one after the other, so both cores stay busy and the two longest projects
-# (the in-process controllers and the real-process end-to-end runs) start first instead of last. Arguments name test
-# projects to run instead of all of them (./test.sh Rewind.Server.Tests). Every test's name and result is printed (so the
-# log shows the storage contract running on SQLite and PostgreSQL), and for a failure its message; stack traces stay in
-# the .trx files under .artifacts/test-results.
-lane_a=(Rewind.Server.Tests Rewind.Runtime.Tests Rewind.Cli.Tests Rewind.Storage.Tests Rewind.Client.Tests)
-lane_b=(Rewind.EndToEnd.Tests Rewind.Dashboard.Tests Rewind.Core.Tests Rewind.Engine.Tests)
+# The tests use both cores fully, so they run in two lanes, each one project (or part of one) after another, the
+# longest first; the in-process controller tests are split in two parts by namespace, one in each lane, so neither
+# lane waits for the other at the end. An entry is PROJECT or PROJECT:PART (a part is a test filter below). Arguments
+# name test projects to run instead of all of them (./test.sh Rewind.Server.Tests). Every test's name and result is
+# printed (so the log shows the storage contract running on SQLite and PostgreSQL), and for a failure its message;
+# stack traces stay in the .trx files under .artifacts/test-results.
+runbooks='FullyQualifiedName~Rewind.Server.Tests.Runbooks.|FullyQualifiedName~Rewind.Server.Tests.Releases.'
+rest='FullyQualifiedName!~Rewind.Server.Tests.Runbooks.&FullyQualifiedName!~Rewind.Server.Tests.Releases.'
+lane_a=(Rewind.Server.Tests:rest Rewind.Runtime.Tests Rewind.Cli.Tests Rewind.Storage.Tests Rewind.Client.Tests)
+lane_b=(Rewind.EndToEnd.Tests Rewind.Server.Tests:runbooks Rewind.Dashboard.Tests Rewind.Core.Tests Rewind.Engine.Tests)
 if [ "$#" -gt 0 ]; then
   lane_a=("$@"); lane_b=()
 else
   # A test project added later and left out of the lanes would silently never run: name it and count it as a failure.
   for csproj in test/*.Tests/*.csproj; do
     project="$(basename "$csproj" .csproj)"
-    case " ${lane_a[*]} ${lane_b[*]} " in *" $project "*) ;; *) log "$project is in no lane of test.sh"; failures=$((failures + 1)) ;; esac
+    case " ${lane_a[*]} ${lane_b[*]} " in *" $project "* | *" $project:"*) ;; *) log "$project is in no lane of test.sh"; failures=$((failures + 1)) ;; esac
   done
 fi
 
 run_lane() {
-  local project rc=0
-  for project in "$@"; do
+  local entry project part filter rc=0
+  for entry in "$@"; do
+    project="${entry%%:*}"; part=""; filter=()
+    if [ "$entry" != "$project" ]; then part="${entry#*:}"; filter=(--filter "${!part}"); fi
     [ -f "test/$project/$project.csproj" ] || { log "no test project test/$project"; rc=1; continue; }
-    dotnet test "test/$project/$project.csproj" -c Debug --no-build -nologo --logger "trx" --logger "console;verbosity=normal" \
-      --results-directory "$results" \
+    dotnet test "test/$project/$project.csproj" -c Debug --no-build -nologo "${filter[@]}" \
+      --logger "trx;LogFileName=$project${part:+-$part}.trx" --logger "console;verbosity=normal" --results-directory "$results" \
       | awk '/^[[:space:]]+Error Message:/ { show = 12 } /^[[:space:]]+Stack Trace:/ { show = 0 }
              show > 0 { print; show--; next }
              /^[[:space:]]+(Passed|Failed|Skipped) |^(Passed|Failed)!/ { print; fflush() }'

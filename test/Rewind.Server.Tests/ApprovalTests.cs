@@ -36,7 +36,7 @@ public sealed class ApprovalTests
         second.Status.ShouldBe(409); // the waiting rollback holds the lease: no second actor
         approved.Status.ShouldNotBe("awaiting");
         again.Status.ShouldBe(409);
-        await Eventually.WaitAsync(() => Task.FromResult(server.CurrentTarget.EndsWith(Path.Combine("releases", "v1"), StringComparison.Ordinal)), TimeSpan.FromSeconds(10), "the switch to v1");
+        await Eventually.WaitAsync(() => Task.FromResult(server.CurrentTarget.EndsWith(Path.Combine("releases", "v1"), StringComparison.Ordinal)), TimeSpan.FromSeconds(60), "the switch to v1");
         var incident = await server.Client.GetIncidentAsync(requested.IncidentId!);
         incident.Timeline.ShouldContain(e => e.Message.Contains($"it waits for an approval by any of approver (approval rule 1, two-person): `rewind approve {requested.Id}`", StringComparison.Ordinal));
         incident.Timeline.ShouldContain(e => e.Message == $"{requested.Id} approved by carol (approver): confirmed with the payments team" && e.Actor == "carol");

@@ -72,7 +72,7 @@ public sealed class ConditionsTests
     {
         await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: true);
         await using var server = await ServerFixture.StartAsync(probesExtra: $"api: {{ http: {{ url: \"{endpoint.Url}\" }}, interval: 300ms, timeout: 200ms, failure-threshold: 5 }}");
-        await Eventually.WaitAsync(async () => (await ProbeHealthAsync(server)) == "healthy", TimeSpan.FromSeconds(10), "the probe healthy");
+        await Eventually.WaitAsync(async () => (await ProbeHealthAsync(server)) == "healthy", TimeSpan.FromSeconds(60), "the probe healthy");
 
         // Healthy when the endpoint turns; the blip then lasts four probe intervals (at least 1.2 s), which a read every
         // 100 ms sees even on a loaded host (a slower controller also probes more slowly, and the blip lasts longer).
@@ -105,7 +105,7 @@ public sealed class ConditionsTests
         await using var server = await ServerFixture.StartAsync(scrapes: Scrapes(metrics.Url),
             policies: "{ errors: { when: { signal: { name: app.error-ratio, above: 10%, for: 300ms } }, severity: P1, mode: notify } }");
 
-        var incident = await Eventually.WaitAsync(async () => (await server.Client.GetIncidentsAsync()) is [var i] ? await server.Client.GetIncidentAsync(i.Id) : null, TimeSpan.FromSeconds(10), "an incident");
+        var incident = await Eventually.WaitAsync(async () => (await server.Client.GetIncidentsAsync()) is [var i] ? await server.Client.GetIncidentAsync(i.Id) : null, TimeSpan.FromSeconds(60), "an incident");
         var signals = await server.Client.GetSignalsAsync("web");
 
         incident.Timeline.ShouldContain(e => e.Message.StartsWith("policy errors: signal app.error-ratio = 0.5, limit above 0.1; held for", StringComparison.Ordinal));

@@ -22,7 +22,7 @@ public sealed class DecisionStateTests
         await server.Store.SetReleaseStateAsync("web", "v3", ReleaseState.Stable, DateTimeOffset.UtcNow);
 
         var rollback = await server.Client.RequestRollbackAsync(new RollbackRequest("web", "v3 hurts users"));
-        await Eventually.WaitAsync(async () => (await server.Client.GetRollbackAsync(rollback.Id)).Status == "failed", TimeSpan.FromSeconds(20), "the rollback to fail");
+        await Eventually.WaitAsync(async () => (await server.Client.GetRollbackAsync(rollback.Id)).Status == "failed", TimeSpan.FromSeconds(60), "the rollback to fail");
 
         rollback.ToVersion.ShouldBe("v2");
         (await server.Client.GetReleasesAsync("web")).Single(r => r.Version == "v3").State.ShouldBe("bad");

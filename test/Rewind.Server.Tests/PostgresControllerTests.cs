@@ -15,7 +15,7 @@ public sealed class PostgresControllerTests
 
         var rollback = await server.Client.RequestRollbackAsync(new RollbackRequest("web", "on postgres", RequestedBy: "alice"));
         var conflict = await Should.ThrowAsync<RewindApiException>(() => server.Client.RequestRollbackAsync(new RollbackRequest("web", "again")));
-        var finished = await Eventually.WaitAsync(async () => await server.Client.GetRollbackAsync(rollback.Id) is { Status: "succeeded" or "failed" } r ? r : null, TimeSpan.FromSeconds(20), "the rollback to finish");
+        var finished = await Eventually.WaitAsync(async () => await server.Client.GetRollbackAsync(rollback.Id) is { Status: "succeeded" or "failed" } r ? r : null, TimeSpan.FromSeconds(60), "the rollback to finish");
 
         (await server.Client.GetHealthAsync()).Store.ShouldBe("postgres");
         conflict.Status.ShouldBe(409);

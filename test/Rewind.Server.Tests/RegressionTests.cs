@@ -69,7 +69,7 @@ public sealed class RegressionTests
         await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: LatencyPolicy, scrapes: Scrapes(metrics.Url));
         await server.Store.AddReleaseLatencyAsync("web", "v1", V1Latency); // v1 served 5,000 requests, 2 % of them over 100 ms: its p95 is within 100 ms
         await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
-        await Eventually.WaitAsync(async () => (await server.Store.GetReleaseLatencyAsync("web", "v2")) is [.., (_, >= 500)] ? (object)true : null, TimeSpan.FromSeconds(20), "500 requests of v2 like v1's");
+        await Eventually.WaitAsync(async () => (await server.Store.GetReleaseLatencyAsync("web", "v2")) is [.., (_, >= 500)] ? (object)true : null, TimeSpan.FromSeconds(60), "500 requests of v2 like v1's");
         (await server.Client.GetIncidentsAsync()).ShouldNotContain(i => i.Policy == "slow-tail"); // a scrape timing out under load may open an inconclusive one
 
         metrics.SlowPerScrape = 10; // 20 % over 100 ms: v2's p95 moved above it
@@ -97,8 +97,8 @@ public sealed class RegressionTests
         await server.Store.AddReleaseTrafficAsync("web", "v1", 5000, 25, DateTimeOffset.UtcNow);
         await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
 
-        await Eventually.WaitAsync(async () => (await server.Client.GetReleasesAsync("web")).FirstOrDefault(r => r.Version == "v2" && r.State == "stable"), TimeSpan.FromSeconds(30), "v2 to become stable");
-        await Eventually.WaitAsync(async () => (await server.Store.GetReleaseLatencyAsync("web", "v2")) is [.., (_, >= 2000)] ? (object)true : null, TimeSpan.FromSeconds(30), "2,000 requests of v2");
+        await Eventually.WaitAsync(async () => (await server.Client.GetReleasesAsync("web")).FirstOrDefault(r => r.Version == "v2" && r.State == "stable"), TimeSpan.FromSeconds(60), "v2 to become stable");
+        await Eventually.WaitAsync(async () => (await server.Store.GetReleaseLatencyAsync("web", "v2")) is [.., (_, >= 2000)] ? (object)true : null, TimeSpan.FromSeconds(60), "2,000 requests of v2");
 
         (await server.Client.GetIncidentsAsync()).ShouldNotContain(i => i.Policy == "slow-tail");
         // Ruling out a doubled share over 100 ms (5 % → 10 %) at 2 % takes more requests than ruling out 10× errors at 0 %.
@@ -117,7 +117,7 @@ public sealed class RegressionTests
         await using var server = await ServerFixture.StartAsync(policies: Policy, scrapes: Scrapes(metrics.Url));
         await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
 
-        await Eventually.WaitAsync(() => Task.FromResult(metrics.Scrapes >= 20), TimeSpan.FromSeconds(20), "20 scrapes");
+        await Eventually.WaitAsync(() => Task.FromResult(metrics.Scrapes >= 20), TimeSpan.FromSeconds(60), "20 scrapes");
 
         (await server.Client.GetIncidentsAsync()).ShouldBeEmpty();
     }

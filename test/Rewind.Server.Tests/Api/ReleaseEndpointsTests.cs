@@ -93,7 +93,7 @@ public sealed class ReleaseEndpointsTests
         await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", probeUrl: endpoint.Url);
         await RollbackEndpointsTests.StableV1ThenV2Async(server);
         var rollback = await server.Client.RequestRollbackAsync(new RollbackRequest("web", "checkout errors"));
-        var finished = await Eventually.WaitAsync(async () => await server.Client.GetRollbackAsync(rollback.Id) is { Status: "succeeded" or "failed" } r ? r : null, TimeSpan.FromSeconds(20), "the rollback to finish");
+        var finished = await Eventually.WaitAsync(async () => await server.Client.GetRollbackAsync(rollback.Id) is { Status: "succeeded" or "failed" } r ? r : null, TimeSpan.FromSeconds(60), "the rollback to finish");
         finished.Status.ShouldBe("succeeded");
 
         var check = await server.Client.CheckReleaseAsync("web", "v2");

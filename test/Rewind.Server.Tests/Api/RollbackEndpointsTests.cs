@@ -68,7 +68,7 @@ public sealed class RollbackEndpointsTests
         await StableV1ThenV2Async(server);
 
         var rollback = await server.Client.RequestRollbackAsync(new RollbackRequest("web", "manual test", RequestedBy: "alice"));
-        var finished = await Eventually.WaitAsync(async () => await server.Client.GetRollbackAsync(rollback.Id) is { Status: "succeeded" or "failed" } r ? r : null, TimeSpan.FromSeconds(20), "the rollback to finish");
+        var finished = await Eventually.WaitAsync(async () => await server.Client.GetRollbackAsync(rollback.Id) is { Status: "succeeded" or "failed" } r ? r : null, TimeSpan.FromSeconds(60), "the rollback to finish");
 
         finished.Status.ShouldBe("failed"); // the probe's port is closed: v1 never answers healthy
         finished.Steps.Select(s => s.Status).ShouldBe(["succeeded", "succeeded", "failed"]);

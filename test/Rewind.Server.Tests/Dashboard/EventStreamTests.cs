@@ -37,7 +37,7 @@ public sealed class EventStreamTests
         using var anonymous = new HttpClient { BaseAddress = server.Http.BaseAddress };
 
         using var refused = await anonymous.GetAsync(new Uri("api/v1/events", UriKind.Relative));
-        var history = await TestUtils.Eventually.WaitAsync(async () => await server.Client.GetSignalHistoryAsync("web") is { Probes: [{ Samples.Count: >= 2 }] } h ? h : null, TimeSpan.FromSeconds(10), "two samples");
+        var history = await TestUtils.Eventually.WaitAsync(async () => await server.Client.GetSignalHistoryAsync("web") is { Probes: [{ Samples.Count: >= 2 }] } h ? h : null, TimeSpan.FromSeconds(60), "two samples");
 
         refused.StatusCode.ShouldBe(System.Net.HttpStatusCode.Unauthorized);
         history.Probes[0].Probe.ShouldBe("health");

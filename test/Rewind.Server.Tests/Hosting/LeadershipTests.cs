@@ -9,7 +9,7 @@ namespace Rewind.Server.Tests.Hosting;
 /// <summary>Who leads, as the health answer and the metrics say it, on a real SQLite and a real PostgreSQL store.</summary>
 public sealed class LeadershipTests
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     [Fact]
     public void LeaderlessSince_HostClockAnHourOffTheDatabases_IsWhenTheLeaseRanOutOnTheHostsClock()

@@ -15,9 +15,9 @@ public sealed class MetricsEndpointTests
     {
         await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: Policy);
         await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
-        await Eventually.WaitAsync(async () => (await server.Client.GetIncidentsAsync()) is [var i, ..] ? i : null, TimeSpan.FromSeconds(20), "the policy to open an incident");
+        await Eventually.WaitAsync(async () => (await server.Client.GetIncidentsAsync()) is [var i, ..] ? i : null, TimeSpan.FromSeconds(60), "the policy to open an incident");
         var rollback = await server.Client.RequestRollbackAsync(new RollbackRequest("web", "metrics test"));
-        await Eventually.WaitAsync(async () => await server.Client.GetRollbackAsync(rollback.Id) is { Status: "failed" } r ? r : null, TimeSpan.FromSeconds(20), "the rollback to fail");
+        await Eventually.WaitAsync(async () => await server.Client.GetRollbackAsync(rollback.Id) is { Status: "failed" } r ? r : null, TimeSpan.FromSeconds(60), "the rollback to fail");
         using var anonymous = new HttpClient { BaseAddress = server.Http.BaseAddress };
 
         using var response = await anonymous.GetAsync(new Uri("metrics", UriKind.Relative));

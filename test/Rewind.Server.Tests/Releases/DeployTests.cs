@@ -18,9 +18,9 @@ public sealed class DeployTests
 
         endpoint.Healthy = false; // the pipeline restarts the service: a gap far longer than failing-for
         var gapStart = DateTimeOffset.UtcNow;
-        await Eventually.WaitAsync(async () => (await server.Client.GetComponentAsync("web")).Probes[0] is { Health: "failing", At: { } at } && at > gapStart.AddSeconds(1) ? (object)at : null, TimeSpan.FromSeconds(20), "a second of failed samples");
+        await Eventually.WaitAsync(async () => (await server.Client.GetComponentAsync("web")).Probes[0] is { Health: "failing", At: { } at } && at > gapStart.AddSeconds(1) ? (object)at : null, TimeSpan.FromSeconds(60), "a second of failed samples");
         endpoint.Healthy = true;
-        await Eventually.WaitAsync(async () => (await server.Client.GetComponentAsync("web")).Health == "healthy" ? (object)true : null, TimeSpan.FromSeconds(20), "v2 to serve healthy");
+        await Eventually.WaitAsync(async () => (await server.Client.GetComponentAsync("web")).Health == "healthy" ? (object)true : null, TimeSpan.FromSeconds(60), "v2 to serve healthy");
         var baking = await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2")); // the pipeline's last step
 
         baking.State.ShouldBe("baking");
@@ -40,7 +40,7 @@ public sealed class DeployTests
         var deploying = await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2", Deploying: true));
         endpoint.Healthy = false;
 
-        var rollback = await Eventually.WaitAsync(async () => (await server.Client.GetRollbacksAsync()) is [var r] ? r : null, TimeSpan.FromSeconds(20), "the rollback after the grace");
+        var rollback = await Eventually.WaitAsync(async () => (await server.Client.GetRollbacksAsync()) is [var r] ? r : null, TimeSpan.FromSeconds(60), "the rollback after the grace");
 
         rollback.FromVersion.ShouldBe("v2");
         rollback.ToVersion.ShouldBe("v1");
@@ -60,9 +60,9 @@ public sealed class DeployTests
         endpoint.Healthy = false; // the restart
         var done = await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2")); // the pipeline says done: the process does not answer yet
 
-        await Eventually.WaitAsync(async () => (await server.Client.GetComponentAsync("web")).Probes[0] is { Health: "failing", At: { } at } && at > done.RecordedAt.AddSeconds(1) ? (object)at : null, TimeSpan.FromSeconds(20), "a second of failures after the record");
+        await Eventually.WaitAsync(async () => (await server.Client.GetComponentAsync("web")).Probes[0] is { Health: "failing", At: { } at } && at > done.RecordedAt.AddSeconds(1) ? (object)at : null, TimeSpan.FromSeconds(60), "a second of failures after the record");
         endpoint.Healthy = true;
-        await Eventually.WaitAsync(async () => (await server.Client.GetComponentAsync("web")).Health == "healthy" ? (object)true : null, TimeSpan.FromSeconds(20), "v2 to answer");
+        await Eventually.WaitAsync(async () => (await server.Client.GetComponentAsync("web")).Health == "healthy" ? (object)true : null, TimeSpan.FromSeconds(60), "v2 to answer");
 
         (await server.Client.GetIncidentsAsync()).ShouldBeEmpty();
         (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();
@@ -83,7 +83,7 @@ public sealed class DeployTests
         metrics.Restart();
         var done = await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v3"));
         var scrapes = metrics.Scrapes;
-        await Eventually.WaitAsync(() => Task.FromResult(metrics.Scrapes >= scrapes + 10 ? (object)true : null), TimeSpan.FromSeconds(20), "ten scrapes while v3 starts");
+        await Eventually.WaitAsync(() => Task.FromResult(metrics.Scrapes >= scrapes + 10 ? (object)true : null), TimeSpan.FromSeconds(60), "ten scrapes while v3 starts");
 
         ((await server.Store.GetReleaseTrafficAsync("web", "v3"))?.Requests ?? 0).ShouldBe(0);
         (await server.Client.GetIncidentsAsync()).ShouldBeEmpty();
@@ -92,7 +92,7 @@ public sealed class DeployTests
         // Ready: from its first healthy answer its traffic is its own, and a clean one rolls nothing back.
         metrics.ErrorsPerScrape = 0;
         endpoint.Healthy = true;
-        await Eventually.WaitAsync(async () => (await server.Store.GetReleaseTrafficAsync("web", "v3")) is { Requests: >= 100 } t ? t : null, TimeSpan.FromSeconds(20), "traffic charged to v3");
+        await Eventually.WaitAsync(async () => (await server.Store.GetReleaseTrafficAsync("web", "v3")) is { Requests: >= 100 } t ? t : null, TimeSpan.FromSeconds(60), "traffic charged to v3");
         (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();
         done.State.ShouldBe("baking");
     }
@@ -107,17 +107,17 @@ public sealed class DeployTests
         metrics.Restart();
         await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v3"));
         var scrapes = metrics.Scrapes;
-        await Eventually.WaitAsync(() => Task.FromResult(metrics.Scrapes >= scrapes + 2 ? (object)true : null), TimeSpan.FromSeconds(20), "v3 scraped while starting");
+        await Eventually.WaitAsync(() => Task.FromResult(metrics.Scrapes >= scrapes + 2 ? (object)true : null), TimeSpan.FromSeconds(60), "v3 scraped while starting");
 
         // The errors of its start are counted, but no scrape reads them before the process is seen ready: the next scrape
         // that succeeds spans the moment it became ready.
         metrics.Unavailable = true;
         metrics.Count(ok: 30, errors: 20);
         endpoint.Healthy = true;
-        var healthyAt = await Eventually.WaitAsync(async () => (await server.Client.GetComponentAsync("web")) is { Health: "healthy", Probes: [{ At: { } at }] } ? (object)at : null, TimeSpan.FromSeconds(20), "v3 seen healthy");
-        await Eventually.WaitAsync(async () => (await server.Client.GetComponentAsync("web")).Probes[0].At > ((DateTimeOffset)healthyAt).AddMilliseconds(300) ? (object)true : null, TimeSpan.FromSeconds(20), "two more samples: the deploy is over");
+        var healthyAt = await Eventually.WaitAsync(async () => (await server.Client.GetComponentAsync("web")) is { Health: "healthy", Probes: [{ At: { } at }] } ? (object)at : null, TimeSpan.FromSeconds(60), "v3 seen healthy");
+        await Eventually.WaitAsync(async () => (await server.Client.GetComponentAsync("web")).Probes[0].At > ((DateTimeOffset)healthyAt).AddMilliseconds(300) ? (object)true : null, TimeSpan.FromSeconds(60), "two more samples: the deploy is over");
         metrics.Unavailable = false;
-        await Eventually.WaitAsync(async () => (await server.Store.GetReleaseTrafficAsync("web", "v3")) is { Requests: >= 100 } t ? t : null, TimeSpan.FromSeconds(20), "traffic charged to v3");
+        await Eventually.WaitAsync(async () => (await server.Store.GetReleaseTrafficAsync("web", "v3")) is { Requests: >= 100 } t ? t : null, TimeSpan.FromSeconds(60), "traffic charged to v3");
 
         (await server.Store.GetReleaseTrafficAsync("web", "v3"))!.Bad.ShouldBe(0);
         (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();
@@ -136,7 +136,7 @@ public sealed class DeployTests
         metrics.Restart();
         var done = await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v3"));
 
-        var rollback = await Eventually.WaitAsync(async () => (await server.Client.GetRollbacksAsync()) is [var r] ? r : null, TimeSpan.FromSeconds(30), "the rollback of v3");
+        var rollback = await Eventually.WaitAsync(async () => (await server.Client.GetRollbacksAsync()) is [var r] ? r : null, TimeSpan.FromSeconds(60), "the rollback of v3");
         rollback.FromVersion.ShouldBe("v3");
         rollback.RequestedBy.ShouldBe("policy:regressed"); // its traffic, not the probe held by the 5-minute grace
         rollback.RequestedAt.ShouldBeGreaterThan(done.RecordedAt.AddMilliseconds(500)); // not within the warm-up (1 s from its first request counted after the record, at most one 200 ms scrape before it)
@@ -150,11 +150,11 @@ public sealed class DeployTests
         await using var server = await DeployingV3Async(endpoint, metrics);
         metrics.Restart();
         await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v3"));
-        await Eventually.WaitAsync(async () => (await server.Store.GetReleaseTrafficAsync("web", "v3")) is { Requests: > 0 } t ? t : null, TimeSpan.FromSeconds(20), "v3 serving healthy");
+        await Eventually.WaitAsync(async () => (await server.Store.GetReleaseTrafficAsync("web", "v3")) is { Requests: > 0 } t ? t : null, TimeSpan.FromSeconds(60), "v3 serving healthy");
 
         metrics.ErrorsPerScrape = 20; // the release itself fails once ready: its test judges it
 
-        var rollback = await Eventually.WaitAsync(async () => (await server.Client.GetRollbacksAsync()) is [var r] ? r : null, TimeSpan.FromSeconds(20), "the rollback of v3");
+        var rollback = await Eventually.WaitAsync(async () => (await server.Client.GetRollbacksAsync()) is [var r] ? r : null, TimeSpan.FromSeconds(60), "the rollback of v3");
         rollback.FromVersion.ShouldBe("v3");
         rollback.ToVersion.ShouldBe("v1");
     }

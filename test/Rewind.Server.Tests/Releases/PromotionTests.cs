@@ -19,7 +19,7 @@ public sealed class PromotionTests
         await using var server = await ServerFixture.StartAsync(policies: Policy, scrapes: Scrapes(metrics.Url), probeUrl: endpoint.Url, componentExtra: "bake-time: 1s");
         await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
 
-        var baking = await Eventually.WaitAsync(async () => await server.Client.GetComponentAsync("web") is { Evidence: { } e } c && e.Contains(" of about ", StringComparison.Ordinal) && metrics.Scrapes >= 15 ? c : null, TimeSpan.FromSeconds(20), "evidence counted past the bake time");
+        var baking = await Eventually.WaitAsync(async () => await server.Client.GetComponentAsync("web") is { Evidence: { } e } c && e.Contains(" of about ", StringComparison.Ordinal) && metrics.Scrapes >= 15 ? c : null, TimeSpan.FromSeconds(60), "evidence counted past the bake time");
 
         baking.CurrentState.ShouldBe("baking");
         baking.Evidence!.ShouldMatch(@"^\d+ of about 1[23]\d requests: policy regressed: \d+ of about 1[23]\d requests needed to rule out a 10× regression \(miss rate β = 0\.01\); 0 bad so far \(0 %\) against a baseline of 0\.5 %$");
@@ -45,7 +45,7 @@ public sealed class PromotionTests
         await server.Store.AddReleaseLatencyAsync("web", "v1", [(0.1, 4900), (0.25, 5000), (double.PositiveInfinity, 5000)]);
         await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
 
-        var baking = await Eventually.WaitAsync(async () => await server.Client.GetComponentAsync("web") is { Evidence: { } e } c && e.Contains("p95 latency", StringComparison.Ordinal) && metrics.Scrapes >= 15 ? c : null, TimeSpan.FromSeconds(20), "latency evidence counted past the bake time");
+        var baking = await Eventually.WaitAsync(async () => await server.Client.GetComponentAsync("web") is { Evidence: { } e } c && e.Contains("p95 latency", StringComparison.Ordinal) && metrics.Scrapes >= 15 ? c : null, TimeSpan.FromSeconds(60), "latency evidence counted past the bake time");
 
         baking.CurrentState.ShouldBe("baking");
         // Needed at a release's baseline: about 131 requests to rule out 10× errors at 0.5 %, about 275 to rule out a
@@ -62,7 +62,7 @@ public sealed class PromotionTests
         await using var server = await ServerFixture.StartAsync(policies: Policy, scrapes: Scrapes(metrics.Url), probeUrl: endpoint.Url, componentExtra: "bake-time: 1s");
         await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
 
-        var stable = await Eventually.WaitAsync(async () => (await server.Client.GetReleasesAsync("web")).FirstOrDefault(r => r.Version == "v2" && r.State == "stable"), TimeSpan.FromSeconds(20), "v2 to become stable");
+        var stable = await Eventually.WaitAsync(async () => (await server.Client.GetReleasesAsync("web")).FirstOrDefault(r => r.Version == "v2" && r.State == "stable"), TimeSpan.FromSeconds(60), "v2 to become stable");
 
         stable.LastKnownGood.ShouldBeFalse(); // it serves: the target of a rollback is another release
         // With no bad request, Wald's lower boundary for 0.5 % against 5 % (α = 0.001, β = 0.01) is crossed at the 100th:
@@ -79,7 +79,7 @@ public sealed class PromotionTests
         await using var server = await ServerFixture.StartAsync(policies: Policy, scrapes: Scrapes(metrics.Url), probeUrl: endpoint.Url, componentExtra: "bake-time: 1s");
         await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
 
-        var served = await Eventually.WaitAsync(async () => (await server.Store.GetReleaseTrafficAsync("web", "v2")) is { Requests: >= 400 } t ? t : null, TimeSpan.FromSeconds(30), "v2 to serve 400 requests");
+        var served = await Eventually.WaitAsync(async () => (await server.Store.GetReleaseTrafficAsync("web", "v2")) is { Requests: >= 400 } t ? t : null, TimeSpan.FromSeconds(60), "v2 to serve 400 requests");
 
         served.Requests.ShouldBeGreaterThan(134); // three times what a clean release needs to clear
         (await server.Client.GetReleasesAsync("web")).Single(r => r.Version == "v2").State.ShouldNotBe("stable");
@@ -93,7 +93,7 @@ public sealed class PromotionTests
         await using var server = await ServerFixture.StartAsync(policies: Policy, scrapes: Scrapes(metrics.Url), probeUrl: endpoint.Url, componentExtra: "bake-time: 1s");
         await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v1"));
 
-        var stable = await Eventually.WaitAsync(async () => (await server.Client.GetReleasesAsync("web")).FirstOrDefault(r => r.Version == "v1" && r.State == "stable"), TimeSpan.FromSeconds(20), "the first release to become stable");
+        var stable = await Eventually.WaitAsync(async () => (await server.Client.GetReleasesAsync("web")).FirstOrDefault(r => r.Version == "v1" && r.State == "stable"), TimeSpan.FromSeconds(60), "the first release to become stable");
 
         stable.Version.ShouldBe("v1");
         (await server.Client.GetIncidentsAsync()).ShouldBeEmpty();

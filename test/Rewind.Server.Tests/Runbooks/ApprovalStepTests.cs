@@ -11,7 +11,7 @@ namespace Rewind.Server.Tests.Runbooks;
 /// </summary>
 public sealed class ApprovalStepTests
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     private static string GatePlan(string gate = "") =>
         $$$"""plan: [ { name: data safety, approval: { any-of: [dba], message: "Switch {{component}} to {{target.version}}?"{{{gate}}} } }, { switch: {} } ]""";

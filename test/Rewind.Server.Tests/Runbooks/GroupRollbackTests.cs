@@ -15,7 +15,7 @@ namespace Rewind.Server.Tests.Runbooks;
 /// <summary>A group of three real release-dir components rolled back in dependency order by a real controller.</summary>
 public sealed class GroupRollbackTests : IAsyncDisposable
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
     private static readonly string[] Members = ["db", "api", "web"];
     private readonly string _root = Directory.CreateTempSubdirectory("rewind-group-").FullName;
     private WebApplication? _app;

@@ -14,7 +14,7 @@ namespace Rewind.Server.Tests.Runbooks;
 /// </summary>
 public sealed class LeftoverStepProcessTests : IDisposable
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
     private const int RestartStep = 1;
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("rewind-leftover-");
     private readonly List<int> _started = [];

@@ -137,7 +137,7 @@ public sealed class ProviderTests : IAsyncDisposable
 
         var dryRun = await server.Client.DryRunRollbackAsync(new RollbackRequest("web", "test"));
         var requested = await server.Client.RequestRollbackAsync(new RollbackRequest("web", "slow plan"));
-        var done = await Eventually.WaitAsync(async () => await server.Client.GetRollbackAsync(requested.Id) is { Status: "failed" or "succeeded" } r ? r : null, TimeSpan.FromSeconds(20), "the rollback to end");
+        var done = await Eventually.WaitAsync(async () => await server.Client.GetRollbackAsync(requested.Id) is { Status: "failed" or "succeeded" } r ? r : null, TimeSpan.FromSeconds(60), "the rollback to end");
 
         dryRun.PlanTimeout.ShouldBe(TimeSpan.FromSeconds(2));
         done.PlanTimeout.ShouldBe(TimeSpan.FromSeconds(2));

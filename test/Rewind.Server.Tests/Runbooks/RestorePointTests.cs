@@ -20,7 +20,7 @@ public sealed class RestorePointTests
             await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2")); // again: no second point
 
             var requested = await server.Client.RequestRollbackAsync(new RollbackRequest("web", "test"));
-            var done = await Eventually.WaitAsync(async () => await server.Client.GetRollbackAsync(requested.Id) is { Status: "succeeded" or "failed" } r ? r : null, TimeSpan.FromSeconds(30), "the rollback to end");
+            var done = await Eventually.WaitAsync(async () => await server.Client.GetRollbackAsync(requested.Id) is { Status: "succeeded" or "failed" } r ? r : null, TimeSpan.FromSeconds(60), "the rollback to end");
 
             done.Status.ShouldBe("succeeded", done.Error);
             done.Steps[0].Description.ShouldBe("snapshot of db: restore point rewind-snapshot-<rollback>-<step> in its archived WAL");

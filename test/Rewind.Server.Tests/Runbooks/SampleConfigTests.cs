@@ -20,7 +20,7 @@ namespace Rewind.Server.Tests.Runbooks;
 /// </summary>
 public sealed class SampleConfigTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
     private static readonly string[] Functions = ["checkout-webhook", "order-created", "payment-succeeded", "send-receipt", "stock-sync"]; // fake-cli's default list
     private static readonly string[] Workers = ["email", "billing", "search-index"];
     private static readonly string[] Tools = ["firebase", "gcloud", "wrangler", "kubectl", "systemctl"];

@@ -19,7 +19,7 @@ public sealed class SchemaChangeTests
         var badSchema = await Should.ThrowAsync<RewindApiException>(() => server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v3", Schema: "--drop")));
         var allowed = await server.Client.DryRunRollbackAsync(new RollbackRequest("web", "test", AllowSchemaChange: true));
         var requested = await server.Client.RequestRollbackAsync(new RollbackRequest("web", "v2 corrupts carts", AllowSchemaChange: true));
-        var done = await Eventually.WaitAsync(async () => await server.Client.GetRollbackAsync(requested.Id) is { Status: "succeeded" or "failed" } r ? r : null, TimeSpan.FromSeconds(30), "the rollback to end");
+        var done = await Eventually.WaitAsync(async () => await server.Client.GetRollbackAsync(requested.Id) is { Status: "succeeded" or "failed" } r ? r : null, TimeSpan.FromSeconds(60), "the rollback to end");
 
         v2.Schema.ShouldBe("0042_orders_index");
         refused.Status.ShouldBe(409);

@@ -8,7 +8,7 @@ namespace Rewind.Server.Tests.Runbooks;
 public sealed class VerifyTests
 {
     private const string NotifyPolicy = "{ down: { when: { probe: health, failing-for: 400ms, recover-after: 2 }, mode: notify, severity: P2 } }";
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task Verify_HealthyAfterTheRollback_SmokePassesAndPoliciesHold()

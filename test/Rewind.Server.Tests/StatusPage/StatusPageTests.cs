@@ -29,8 +29,8 @@ public sealed class StatusPageTests
             extra: "status-page:\n  title: Example status\n  components:\n    web: { public-name: Tom & Jerry <Shop> }\n    api: { public-name: Public API }");
         Directory.CreateDirectory(Path.Combine(server.AppRoot, "releases", "v2.7.13"));
         await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2.7.13"));
-        var incident = await Eventually.WaitAsync(async () => (await server.Client.GetIncidentsAsync()) is [var i, ..] ? await server.Client.GetIncidentAsync(i.Id) : null, TimeSpan.FromSeconds(20), "an incident");
-        await Eventually.WaitAsync(async () => (await server.Client.GetComponentAsync("api")).Health == "failing" ? "" : null, TimeSpan.FromSeconds(10), "api to fail");
+        var incident = await Eventually.WaitAsync(async () => (await server.Client.GetIncidentsAsync()) is [var i, ..] ? await server.Client.GetIncidentAsync(i.Id) : null, TimeSpan.FromSeconds(60), "an incident");
+        await Eventually.WaitAsync(async () => (await server.Client.GetComponentAsync("api")).Health == "failing" ? "" : null, TimeSpan.FromSeconds(60), "api to fail");
         using var anonymous = new HttpClient { BaseAddress = server.Http.BaseAddress };
 
         var status = await anonymous.GetFromJsonAsync<PublicStatusDto>(new Uri("status.json", UriKind.Relative), RewindJson.Options);
