@@ -41,7 +41,7 @@ public sealed partial class IncidentReportTests
             incident.Timeline.First(e => e.Kind == "opened").At.ShouldBe(incident.OpenedAt);
             incident.Timeline.Single(e => e.Kind == "decision" && e.Message.Contains(rollback.Id, StringComparison.Ordinal)).At.ShouldBe(rollback.RequestedAt);
             incident.ResolvedAt.ShouldBe(rollback.FinishedAt);
-            Timing(report, "time to detect").ShouldBe((Seconds(incident.OpenedAt - deployed), $"from web v2 recorded as deployed ({Utc(deployed)}) to the incident opened ({Utc(incident.OpenedAt)})"));
+            Timing(report, "time to detect").ShouldBe((Seconds(incident.OpenedAt - deployed), $"from web {incident.Release} recorded as deployed ({Utc(deployed)}) to the incident opened ({Utc(incident.OpenedAt)})"));
             Timing(report, "time to decide").ShouldBe((Seconds(rollback.RequestedAt - incident.OpenedAt), $"from the incident opened ({Utc(incident.OpenedAt)}) to rollback {rollback.Id} requested ({Utc(rollback.RequestedAt)})"));
             Timing(report, "time to roll back").ShouldBe((Seconds(switched - rollback.RequestedAt), $"from rollback {rollback.Id} requested ({Utc(rollback.RequestedAt)}) to its switch step finished ({Utc(switched)})"));
             Timing(report, "time to recover").ShouldBe((Seconds(rollback.FinishedAt!.Value - incident.OpenedAt), $"from the incident opened ({Utc(incident.OpenedAt)}) to rollback {rollback.Id} succeeded ({Utc(rollback.FinishedAt.Value)})"));

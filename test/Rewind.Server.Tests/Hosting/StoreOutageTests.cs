@@ -51,10 +51,12 @@ public sealed class StoreOutageTests
             await Task.Delay(50); // a client asking 20 times a second, within the rate limit of a user
         }
 
-        var outageLines = log.Lines.Skip(linesBefore).ToList();
+        var outageLines = await Eventually.WaitAsync(
+            () => Task.FromResult(log.Lines.Skip(linesBefore).ToList() is var lines && lines.Any(line => line.Contains("[1041]", StringComparison.Ordinal) && line.Contains("store-unreachable", StringComparison.Ordinal)) ? lines : null),
+            Deadline,
+            "the log line of the fault");
         outageLines.ShouldNotContain(line => line.Contains("   at ", StringComparison.Ordinal), "no stack trace while the store is down");
         outageLines.Count.ShouldBeLessThan(40, string.Join('\n', outageLines));
-        outageLines.ShouldContain(line => line.Contains("[1041]", StringComparison.Ordinal) && line.Contains("store-unreachable", StringComparison.Ordinal));
 
         await cluster.StartAsync();
         await Eventually.WaitAsync(async () => (await server.Http.GetAsync("api/v1/health")).IsSuccessStatusCode ? (object)true : null, Deadline, "the controller healthy again");

@@ -68,7 +68,8 @@ public sealed class OverloadTests : IAsyncDisposable
         rollback.Component.ShouldBe("web");
         rollback.RequestedBy.ShouldBe("policy:down");
         incident.Timeline.ShouldNotContain(e => e.Message.StartsWith("automatic rollback held", StringComparison.Ordinal));
-        (await server.Client.GetIncidentsAsync()).Where(i => !before.Contains(i.Id)).ShouldHaveSingleItem().Component.ShouldBe("web");
+        (await server.Client.GetIncidentsAsync()).Where(i => !before.Contains(i.Id) && i.Component == "web").ShouldHaveSingleItem();
+        (await server.Client.GetRollbacksAsync()).ShouldAllBe(r => r.Component == "web"); // a probe of another, late on a loaded host, may page; it rolls nothing back
     }
 
     [Fact]
@@ -76,13 +77,15 @@ public sealed class OverloadTests : IAsyncDisposable
     {
         await using var server = await StartAsync();
 
-        var health = await server.Client.GetHealthAsync();
-        var metrics = await server.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        // The timer loop's first tick, and the start's own late runs out of the monitor's window on a loaded host.
+        var metrics = await Eventually.WaitAsync(
+            async () => await server.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative)) is var text && text.Contains("rewind_probe_schedule_lag_seconds_count{loop=\"timer\"}", StringComparison.Ordinal) ? text : null,
+            Deadline,
+            "the timer loop's first lag measured");
+        var health = await Eventually.WaitAsync(async () => await server.Client.GetHealthAsync() is { Status: "ok" } h ? h : null, Deadline, "the controller on time");
 
-        health.Status.ShouldBe("ok");
         health.Monitor.ShouldNotBeNull();
         metrics.ShouldContain("# TYPE rewind_monitor_overloaded gauge");
-        metrics.ShouldContain("rewind_probe_schedule_lag_seconds_count{loop=\"timer\"}");
     }
 
     private async Task<ServerFixture> StartAsync()
