@@ -44,6 +44,10 @@ internal abstract class LeaderService(Leadership leadership) : BackgroundService
                 }
 
                 await RunAsLeaderAsync(acting.Token);
+
+                // A loop with nothing to do (no schedule declared, say) returns at once: it stays done for the rest of
+                // this term instead of being started again and again, which would keep a core busy for nothing.
+                await Task.Delay(Timeout.InfiniteTimeSpan, acting.Token);
             }
             catch (Exception) when (acting.IsCancellationRequested)
             {
