@@ -168,8 +168,8 @@ log "running tests"
 # stack traces stay in the .trx files under .artifacts/test-results.
 runbooks='FullyQualifiedName~Rewind.Server.Tests.Runbooks.|FullyQualifiedName~Rewind.Server.Tests.Releases.'
 rest='FullyQualifiedName!~Rewind.Server.Tests.Runbooks.&FullyQualifiedName!~Rewind.Server.Tests.Releases.'
-lane_a=(Rewind.Server.Tests:rest Rewind.Runtime.Tests Rewind.Cli.Tests Rewind.Storage.Tests Rewind.Client.Tests)
-lane_b=(Rewind.EndToEnd.Tests Rewind.Server.Tests:runbooks Rewind.Dashboard.Tests Rewind.Core.Tests Rewind.Engine.Tests)
+lane_a=(Rewind.Server.Tests:rest Rewind.Runtime.Tests Rewind.Cli.Tests Rewind.Storage.Tests Rewind.Core.Tests Rewind.Client.Tests)
+lane_b=(Rewind.EndToEnd.Tests Rewind.Server.Tests:runbooks Rewind.Dashboard.Tests Rewind.Engine.Tests)
 if [ "$#" -gt 0 ]; then
   lane_a=("$@"); lane_b=()
 else

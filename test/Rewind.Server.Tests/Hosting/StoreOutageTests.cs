@@ -32,9 +32,9 @@ public sealed class StoreOutageTests
             options: options);
         await Eventually.WaitAsync(async () => (await server.Http.GetAsync("api/v1/health")).IsSuccessStatusCode ? (object)true : null, Deadline, "the controller healthy on its store");
 
+        var linesBefore = log.Lines.Count; // before the stop: the controller may see the store gone while pg_ctl still waits
         await cluster.StopAsync();
         var stopped = Stopwatch.StartNew();
-        var linesBefore = log.Lines.Count;
 
         await AnswersSaySoAsync(server);
         var page = await Eventually.WaitAsync(() => Task.FromResult(receiver.Deliveries.FirstOrDefault(d => d.Event == "controller-fault")), Deadline, "the page about the store");
