@@ -143,7 +143,13 @@ stop_prometheus() {
   fi
   if [ -n "$prom_dir" ]; then rm -rf "$prom_dir"; fi
 }
-trap 'stop_prometheus; stop_postgres' EXIT
+# Stopped or killed, the script takes its test lanes with it (dotnet test, the test hosts and what they started).
+lane_pids=()
+# The parent first, so a lane stops before it starts its next project, then what it had started.
+kill_tree() { local children child; children="$(pgrep -P "$1" 2>/dev/null)"; kill "$1" 2>/dev/null; for child in $children; do kill_tree "$child"; done; }
+stop_lanes() { local pid; for pid in "${lane_pids[@]}"; do kill_tree "$pid"; done; }
+trap 'stop_lanes; stop_prometheus; stop_postgres' EXIT
+trap 'exit 143' TERM INT
 
 failures=0
 ensure_postgres && start_postgres || { log "PostgreSQL could not be started: the PostgreSQL tests will fail"; failures=1; }
@@ -198,9 +204,11 @@ run_lane() {
 
 run_lane "${lane_a[@]}" & lane_a_pid=$!
 run_lane "${lane_b[@]}" & lane_b_pid=$!
+lane_pids=("$lane_a_pid" "$lane_b_pid")
 test_exit=0
 wait "$lane_a_pid" || test_exit=1
 wait "$lane_b_pid" || test_exit=1
+lane_pids=()
 
 read -r passed failed skipped < <(python3 - "$results" <<'PY'
 import sys, glob, xml.etree.ElementTree as ET
