@@ -59,6 +59,9 @@ internal static partial class ServerLog
     [LoggerMessage(2005, LogLevel.Error, "Rollback {RollbackId} crashed in the executor")]
     public static partial void RollbackCrashed(ILogger logger, Exception exception, string rollbackId);
 
+    [LoggerMessage(2007, LogLevel.Error, "Could not look in the store for rollbacks started through another replica; looking again in a second")]
+    public static partial void RollbackScanFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(4001, LogLevel.Error, "Notification tail failed; retrying")]
     public static partial void NotificationTailFailed(ILogger logger, Exception exception);
 

@@ -61,7 +61,7 @@ internal sealed class ExecutorHostedService(IStore store, RollbackQueue queue, R
     {
         if (shown is not null)
         {
-            ServerLog.RollbackCrashed(logger, shown, "(the look for rollbacks started through another replica)");
+            ServerLog.RollbackScanFailed(logger, shown);
         }
     }
 
