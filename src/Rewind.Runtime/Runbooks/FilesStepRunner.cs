@@ -3,8 +3,11 @@ using Rewind.Runtime.Releases;
 
 namespace Rewind.Runtime.Runbooks;
 
-/// <summary>Runs <see cref="FilesRestoreStep"/>: the target release's copy of the files put in place, the current ones kept for undo.</summary>
-public sealed class FilesStepRunner(TimeProvider time) : IStepRunner
+/// <summary>
+/// Runs <see cref="FilesRestoreStep"/>: the target release's copy of the files put in place, the current ones kept for
+/// undo. An interrupted restore is read back before it runs again: in place only when every entry of the copy matches.
+/// </summary>
+public sealed class FilesStepRunner(TimeProvider time) : IStepRunner, IStepStateReader
 {
     public string Kind => FilesRestoreStep.KindName;
 
@@ -26,5 +29,11 @@ public sealed class FilesStepRunner(TimeProvider time) : IStepRunner
         {
             return Task.FromResult(StepOutcome.Failure($"keeping the current files in {undo} failed: {ex.Message}; nothing was changed"));
         }
+    }
+
+    public string? InPlace(PlanStep planStep)
+    {
+        var planned = StepRunnerGuard.Expect<FilesRestoreStep>(planStep);
+        return ConfigFileCopies.InPlace(planned.CopyDirectory, planned.Paths);
     }
 }
