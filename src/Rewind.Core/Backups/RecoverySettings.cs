@@ -70,10 +70,14 @@ public sealed record RecoverySettings(IReadOnlyList<KeyValuePair<string, string>
         return true;
     }
 
+    /// <summary>How long replay waits for a file the spool is still fetching, in ticks of 50 ms (a minute), before it fetches the file itself.</summary>
+    public const int ComingWaitTicks = 1200;
+
     /// <summary>
     /// These settings with a <c>restore_command</c> that first takes the file from <paramref name="spool"/> (where the
     /// restore fetched it ahead, so replay does not start a process per segment), answers "not in the archive" for a
-    /// name marked there with <c>NAME.none</c>, and only then runs the fetch command. Null when the path cannot be quoted.
+    /// name marked there with <c>NAME.none</c>, waits (up to a minute) for a name marked <c>NAME.coming</c> that the spool
+    /// is still fetching, and only then runs the fetch command. Null when the path cannot be quoted.
     /// </summary>
     public RecoverySettings? WithSpool(string spool)
     {
@@ -84,7 +88,9 @@ public sealed record RecoverySettings(IReadOnlyList<KeyValuePair<string, string>
         }
 
         var quoted = "'" + spool.Replace("%", "%%", StringComparison.Ordinal) + "/%f";
-        var command = $"mv -f {quoted}' \"%p\" 2>/dev/null || {{ [ -e {quoted}.none' ] && exit 1; }} || {fetch}";
+        var take = $"mv -f {quoted}' \"%p\" 2>/dev/null";
+        var waitForComing = $"i=0; while [ -e {quoted}.coming' ] && [ $i -lt {ComingWaitTicks} ]; do sleep 0.05; i=$((i+1)); done; {take}; ";
+        var command = $"{take} || {{ [ -e {quoted}.none' ] && exit 1; }} || {{ {waitForComing}}} || {fetch}";
         return new RecoverySettings([.. Values.Select(v => v.Key == "restore_command" ? new KeyValuePair<string, string>(v.Key, command) : v)]);
     }
 

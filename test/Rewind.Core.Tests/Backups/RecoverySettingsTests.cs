@@ -73,12 +73,16 @@ public sealed class RecoverySettingsTests
     }
 
     [Fact]
-    public void WithSpool_TakesTheSpooledFileFirst_AnswersMarkedNamesAtOnce_ThenFetches()
+    public void WithSpool_TakesTheSpooledFileFirst_AnswersMarkedNamesAtOnce_WaitsForComingOnes_ThenFetches()
     {
         var settings = Create(Fetch, RestoreTarget.EndOfWal).WithSpool("/srv/pg/data.restoring-1.wal-spool").ShouldNotBeNull();
 
         var command = settings.Values.Single(v => v.Key == "restore_command").Value;
-        command.ShouldBe("mv -f '/srv/pg/data.restoring-1.wal-spool/%f' \"%p\" 2>/dev/null || { [ -e '/srv/pg/data.restoring-1.wal-spool/%f.none' ] && exit 1; } || " + Create(Fetch, RestoreTarget.EndOfWal).Values.Single(v => v.Key == "restore_command").Value);
+        const string Take = "mv -f '/srv/pg/data.restoring-1.wal-spool/%f' \"%p\" 2>/dev/null";
+        command.ShouldBe(
+            $"{Take} || {{ [ -e '/srv/pg/data.restoring-1.wal-spool/%f.none' ] && exit 1; }} || "
+            + $"{{ i=0; while [ -e '/srv/pg/data.restoring-1.wal-spool/%f.coming' ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done; {Take}; }} || "
+            + Create(Fetch, RestoreTarget.EndOfWal).Values.Single(v => v.Key == "restore_command").Value);
         Create(Fetch, RestoreTarget.EndOfWal).WithSpool("/srv/it's").ShouldBeNull();
     }
 
