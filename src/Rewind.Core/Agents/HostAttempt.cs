@@ -1,0 +1,52 @@
+using System.Globalization;
+using Rewind.Core.Runbooks;
+
+namespace Rewind.Core.Agents;
+
+/// <summary>Where a step run by an agent stands.</summary>
+public enum HostAttemptStatus
+{
+    /// <summary>Waiting for the host's agent to take it.</summary>
+    Pending,
+
+    /// <summary>Handed to the agent, which runs it (or ran it and has not reported yet).</summary>
+    Running,
+
+    Succeeded,
+    Failed,
+
+    /// <summary>The agent stopped while the step ran and could not read back whether it took effect: a person must look.</summary>
+    Unknown,
+
+    /// <summary>No agent of the host took it, or reported it, within the plan's limit: kept apart from failed.</summary>
+    Unreachable,
+}
+
+/// <summary>
+/// One step run on a host by its agent: one per step of a rollback and host, so that the same step asked again (the
+/// controller restarted, another replica took over) finds the same attempt, never a second one. <see cref="Id"/> is what
+/// the agent reports against; a report repeated after a reconnect changes nothing.
+/// </summary>
+public sealed record HostAttempt(
+    string Id,
+    string RollbackId,
+    int StepIndex,
+    string Host,
+    PlanStep Step,
+    HostAttemptStatus Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ClaimedAt = null,
+    string? ClaimedBy = null,
+    DateTimeOffset? FinishedAt = null,
+    string? Output = null,
+    string? LateReport = null)
+{
+    public bool IsFinished => Status is not (HostAttemptStatus.Pending or HostAttemptStatus.Running);
+
+    /// <summary>The attempt's id: the rollback, the step's number (from 1) and the host, e.g. <c>RB-2026-12-06-0001.2.app-1</c>.</summary>
+    public static string IdOf(string rollbackId, int stepIndex, string host) =>
+        string.Create(CultureInfo.InvariantCulture, $"{rollbackId}.{stepIndex + 1}.{host}");
+}
+
+/// <summary>What an agent says about an attempt: how it ended and what it printed (secrets already removed on the host).</summary>
+public sealed record HostAttemptReport(string AttemptId, HostAttemptStatus Status, string Output, DateTimeOffset At);

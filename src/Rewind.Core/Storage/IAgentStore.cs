@@ -1,0 +1,54 @@
+using Rewind.Core.Agents;
+
+namespace Rewind.Core.Storage;
+
+/// <summary>
+/// Agents, their tokens and the steps they run. Attempts are made by the leader (fenced like its other writes); polls and
+/// reports arrive at any replica and are not fenced: each is keyed, and repeating one changes nothing.
+/// </summary>
+public interface IAgentStore
+{
+    Task CreateAgentTokenAsync(AgentToken token, string hash, CancellationToken cancellationToken = default);
+
+    /// <summary>The agent token with this hash, revoked or expired ones included (the caller says why they do not count).</summary>
+    Task<AgentToken?> FindAgentTokenAsync(string hash, CancellationToken cancellationToken = default);
+
+    /// <summary>Every agent token, newest first.</summary>
+    Task<IReadOnlyList<AgentToken>> GetAgentTokensAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Revokes a token from <paramref name="at"/>; false when there is no such token or it was revoked already.</summary>
+    Task<bool> RevokeAgentTokenAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a poll of <paramref name="agent"/>'s host: its instance, version, address and when it was seen (the first sighting kept).</summary>
+    Task SaveAgentAsync(AgentRecord agent, CancellationToken cancellationToken = default);
+
+    /// <summary>Every agent that has polled, by host.</summary>
+    Task<IReadOnlyList<AgentRecord>> GetAgentsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The attempt with <paramref name="attempt"/>'s id: the one already made for that step and host if there is one
+    /// (whatever its state), else <paramref name="attempt"/>, stored now.
+    /// </summary>
+    Task<HostAttempt> EnsureHostAttemptAsync(HostAttempt attempt, CancellationToken cancellationToken = default);
+
+    Task<HostAttempt?> GetHostAttemptAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>The attempts of a rollback, by step and host.</summary>
+    Task<IReadOnlyList<HostAttempt>> GetHostAttemptsAsync(string rollbackId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The work of <paramref name="host"/>'s agent: every attempt of the host not finished, whose rollback is still
+    /// running, oldest first. Pending ones become running, claimed by <paramref name="instance"/> at <paramref name="at"/>;
+    /// running ones are handed out again (the agent's journal says whether it ran them).
+    /// </summary>
+    Task<IReadOnlyList<HostAttempt>> ClaimHostAttemptsAsync(string host, string instance, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records how an attempt ended, once: true when this report finished it; false when it was finished already (the
+    /// report is then kept as <see cref="HostAttempt.LateReport"/> if it says something else, and the stored outcome stands).
+    /// </summary>
+    Task<bool> ReportHostAttemptAsync(HostAttemptReport report, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives up on an attempt not finished: <see cref="HostAttemptStatus.Unreachable"/> with why; false when it finished meanwhile.</summary>
+    Task<bool> GiveUpHostAttemptAsync(string id, DateTimeOffset at, string output, CancellationToken cancellationToken = default);
+}
