@@ -42,6 +42,7 @@ internal static class CliApp
             ConfigCommand.Create(context),
             BackupCommands.Create(context),
             WalCommands.Create(context),
+            AgentCommands.Create(context, environment),
             DemoCommand.Create(context),
         };
         foreach (var decision in ApprovalCommands.Create(context))

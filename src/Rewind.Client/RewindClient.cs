@@ -226,6 +226,32 @@ public sealed class RewindClient(HttpClient http)
     public Task<BackupSetsDto> GetBackupSetsAsync(string component, CancellationToken cancellationToken = default) =>
         GetAsync<BackupSetsDto>($"api/v1/components/{Uri.EscapeDataString(component)}/backup-sets", cancellationToken);
 
+    /// <summary>An agent's poll: the work of its token's host, held open up to <see cref="AgentPollRequest.WaitSeconds"/> when there is none.</summary>
+    public Task<AgentWorkDto> PollAgentWorkAsync(AgentPollRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync<AgentWorkDto>("api/v1/agent/poll", request, cancellationToken);
+
+    /// <summary>An agent's report of one attempt; repeating it changes nothing.</summary>
+    public Task<AgentReportDto> ReportAgentAttemptAsync(string attemptId, AgentReportRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync<AgentReportDto>($"api/v1/agent/attempts/{Uri.EscapeDataString(attemptId)}", request, cancellationToken);
+
+    public Task<IReadOnlyList<AgentDto>> GetAgentsAsync(CancellationToken cancellationToken = default) =>
+        GetAsync<IReadOnlyList<AgentDto>>("api/v1/agents", cancellationToken);
+
+    public Task<CreatedAgentTokenDto> CreateAgentTokenAsync(CreateAgentTokenRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync<CreatedAgentTokenDto>("api/v1/agent-tokens", request, cancellationToken);
+
+    public Task<IReadOnlyList<AgentTokenDto>> GetAgentTokensAsync(CancellationToken cancellationToken = default) =>
+        GetAsync<IReadOnlyList<AgentTokenDto>>("api/v1/agent-tokens", cancellationToken);
+
+    public async Task RevokeAgentTokenAsync(string id, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.DeleteAsync(new Uri($"api/v1/agent-tokens/{Uri.EscapeDataString(id)}", UriKind.Relative), cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            await ReadAsync<object>(response, cancellationToken);
+        }
+    }
+
     private async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);

@@ -85,6 +85,9 @@ public static class EngineServices
         services.AddSingleton<BackupSchedule>();
         services.AddSingleton<IStepRunner, SnapshotStepRunner>();
         services.AddSingleton<IStepRunner, DatabaseRestoreStepRunner>();
+        services.AddSingleton<Agents.AgentWork>();
+        services.AddSingleton<IStepRunner, Agents.HostStepRunner>();
+        services.AddSingleton<Agents.AgentReports>();
         services.AddSingleton<RollbackExecutor>();
         services.AddSingleton<AbortWorkflow>();
         services.AddSingleton<GateDecisions>();

@@ -117,6 +117,7 @@ public static class RewindServer
         app.UseMiddleware<CsrfMiddleware>();
         app.UseMiddleware<ChangeNoticeMiddleware>();
         app.UseAuthorization();
+        app.MapGroup("/api/v1/agent").RequireAuthorization(AccessPolicies.AgentPolicy).MapAgentWorkEndpoints();
         MapApi(app.MapGroup("/api/v1").RequireAuthorization(Roles.Viewer));
         app.MapMetricsEndpoints(config.Server.MetricsRequireToken);
         app.MapStatusPageEndpoints();
@@ -252,5 +253,6 @@ public static class RewindServer
         api.MapSampleEndpoints();
         api.MapApprovalStatusEndpoints();
         api.MapBackupSetEndpoints();
+        api.MapAgentEndpoints();
     }
 }

@@ -163,6 +163,7 @@ internal static partial class ConfigValidator
     {
         ValidateCall(at, command, "argv", command.Argv, command.Env, command.Timeout, command.AcceptExit, memberAllowed: false, add);
         ValidateRetry(at, command, command.Retries, command.Backoff, add);
+        ValidateStepHost(at, command, add);
     }
 
     private static void ValidateRetry(string at, object owner, int retries, TimeSpan backoff, Action<object, string?, string> add)
@@ -187,6 +188,7 @@ internal static partial class ConfigValidator
         else if (flush.Command is { } command)
         {
             ValidateCall($"{at}.command", command, "argv", command.Argv, command.Env, command.Timeout, command.AcceptExit, memberAllowed: false, add);
+            ValidateStepHost($"{at}.command", command, add);
         }
         else
         {

@@ -84,6 +84,7 @@ internal static partial class ConfigValidator
         ValidateScrapes(at, component, add);
         ValidateQueriesAndEvents(at, component, add);
         ValidateVersionSource(at, component, add);
+        ValidateHost(at, component, add);
 
         if (component.HealthySuccesses < 1)
         {

@@ -122,6 +122,9 @@ public sealed class CommandStepConfig
 {
     public List<string> Argv { get; set; } = [];
 
+    /// <summary>The host whose agent runs the command (its environment and paths are that host's). Default: the controller.</summary>
+    public string? Host { get; set; }
+
     /// <summary>Variables added to the command's environment; values may hold <c>{{secret.NAME}}</c>.</summary>
     public Dictionary<string, string> Env { get; set; } = new(StringComparer.Ordinal);
 

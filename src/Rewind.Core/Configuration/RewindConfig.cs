@@ -72,6 +72,16 @@ public sealed class ComponentConfig
 {
     public ProviderConfig Provider { get; set; } = new();
 
+    /// <summary>
+    /// The host the component lives on: its switch and restart (a <c>release-dir</c>) or its switch command (a
+    /// <c>command</c> provider) are run there by the host's agent (<c>rewind agent</c>), not by the controller. Paths are
+    /// that host's. Default: none, the controller's own host.
+    /// </summary>
+    public string? Host { get; set; }
+
+    /// <summary>What a rollback does when the host's agent does not take a step or report it.</summary>
+    public UnreachableConfig Unreachable { get; set; } = new();
+
     public Dictionary<string, ProbeConfig> Probes { get; set; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, PolicyConfig> Policies { get; set; } = new(StringComparer.Ordinal);
@@ -343,4 +353,14 @@ public sealed class PostgresProbeConfig
         copy.Url = url;
         return copy;
     }
+}
+
+/// <summary>
+/// <c>components.NAME.unreachable</c>: how long a step for a host waits for the host's agent to take it and report it
+/// before it ends as <c>unreachable</c> (a state of its own, not a failure of the step), which fails the rollback and pages.
+/// </summary>
+public sealed class UnreachableConfig
+{
+    /// <summary>Default 2m.</summary>
+    public TimeSpan Wait { get; set; } = TimeSpan.FromMinutes(2);
 }

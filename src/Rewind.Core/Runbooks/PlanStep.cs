@@ -23,6 +23,7 @@ namespace Rewind.Core.Runbooks;
 [JsonDerivedType(typeof(FilesRestoreStep), FilesRestoreStep.KindName)]
 [JsonDerivedType(typeof(SnapshotStep), SnapshotStep.KindName)]
 [JsonDerivedType(typeof(DatabaseRestoreStep), DatabaseRestoreStep.KindName)]
+[JsonDerivedType(typeof(OnHostStep), OnHostStep.KindName)]
 public abstract record PlanStep
 {
     [JsonIgnore]

@@ -132,6 +132,7 @@ public static class RollbackPlanner
     private static PlanStep Smoke(PlanStep step) => step switch
     {
         CommandStep command => command with { Label = command.Label ?? "smoke" },
+        OnHostStep on => on with { Step = Smoke(on.Step) },
         HttpStep http => http with { Label = http.Label ?? "smoke" },
         _ => step,
     };
@@ -149,17 +150,17 @@ public static class RollbackPlanner
         return step switch
         {
             { Switch: not null } => SwitchSteps(name, component, target, current, step.Name),
-            { Command: { } command } => [new CommandStep(FillAll(command.Argv), FillValues(command.Env), command.Dir ?? ".", command.Timeout, command.AcceptExit, Label: step.Name) { Retry = StepRetry.Of(command.Retries, command.Backoff) }],
+            { Command: { } command } => [OnHostStep.On(command.Host, new CommandStep(FillAll(command.Argv), FillValues(command.Env), command.Dir ?? ".", command.Timeout, command.AcceptExit, Label: step.Name) { Retry = StepRetry.Of(command.Retries, command.Backoff) }, component.Unreachable.Wait)],
             { Http: { } http } => [new HttpStep(http.Method.ToUpperInvariant(), Fill(http.Url), FillValues(http.Headers), http.Body is null ? null : Fill(http.Body), http.ExpectStatus, http.Timeout, step.Name) { Retry = StepRetry.Of(http.Retries, http.Backoff) }],
             { WaitHealthy: { } wait } => [WaitHealthy(name, component, wait.Timeout)],
-            { CacheFlush: { Command: { } flush } } => [new CommandStep(FillAll(flush.Argv), FillValues(flush.Env), flush.Dir ?? ".", flush.Timeout, flush.AcceptExit, Label: step.Name ?? "cache-flush") { Retry = StepRetry.Of(flush.Retries, flush.Backoff) }],
+            { CacheFlush: { Command: { } flush } } => [OnHostStep.On(flush.Host, new CommandStep(FillAll(flush.Argv), FillValues(flush.Env), flush.Dir ?? ".", flush.Timeout, flush.AcceptExit, Label: step.Name ?? "cache-flush") { Retry = StepRetry.Of(flush.Retries, flush.Backoff) }, component.Unreachable.Wait)],
             { CacheFlush: { Http: { } flush } } => [new HttpStep(flush.Method.ToUpperInvariant(), Fill(flush.Url), FillValues(flush.Headers), flush.Body is null ? null : Fill(flush.Body), flush.ExpectStatus, flush.Timeout, step.Name ?? "cache-flush") { Retry = StepRetry.Of(flush.Retries, flush.Backoff) }],
             { Notify: { } notify } => [new NotifyStep(Fill(notify.Message), step.Name)],
             { Parallel: { } group } => [new ParallelStep([.. group.SelectMany(s => Resolve(s, component, values, emergency))], step.Name)],
             { Snapshot: { } snapshot } => [new SnapshotStep(snapshot.Component, snapshot.Kind, step.Name)],
             { Restore: { Approval: true } restore } => [DatabaseRestoreStep.Gate(restore.Component, Fill(restore.RestorePoint), step.Name), new DatabaseRestoreStep(restore.Component, Fill(restore.RestorePoint), step.Name)],
             { Restore: { } restore } => [new DatabaseRestoreStep(restore.Component, Fill(restore.RestorePoint), step.Name)],
-            { MigrateDown: { } migrate } => [new CommandStep(FillAll(migrate.Argv), FillValues(migrate.Env), migrate.Dir ?? ".", migrate.Timeout, migrate.AcceptExit, Label: step.Name ?? "migrate-down") { Retry = StepRetry.Of(migrate.Retries, migrate.Backoff) }],
+            { MigrateDown: { } migrate } => [OnHostStep.On(migrate.Host, new CommandStep(FillAll(migrate.Argv), FillValues(migrate.Env), migrate.Dir ?? ".", migrate.Timeout, migrate.AcceptExit, Label: step.Name ?? "migrate-down") { Retry = StepRetry.Of(migrate.Retries, migrate.Backoff) }, component.Unreachable.Wait)],
             { Batch: { } batch } => [new BatchStep(
                 new BatchMembers(batch.Members.List, batch.Members.File, batch.Members.Command is { } list ? FillAll(list) : null),
                 FillAll(batch.Argv),
@@ -184,7 +185,11 @@ public static class RollbackPlanner
         };
     }
 
-    private static IEnumerable<PlanStep> SwitchSteps(string name, ComponentConfig component, string target, string? current, string? label)
+    /// <summary>The provider's switch (and restart or reload), run by the host's agent when the component names a host.</summary>
+    private static IEnumerable<PlanStep> SwitchSteps(string name, ComponentConfig component, string target, string? current, string? label) =>
+        ProviderSteps(name, component, target, current, label).Select(step => OnHostStep.On(component.Host, step, component.Unreachable.Wait));
+
+    private static IEnumerable<PlanStep> ProviderSteps(string name, ComponentConfig component, string target, string? current, string? label)
     {
         if (component.Provider.ReleaseDir is { } releaseDir)
         {

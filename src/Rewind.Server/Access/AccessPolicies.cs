@@ -7,9 +7,18 @@ using Rewind.Core.Access;
 
 namespace Rewind.Server.Access;
 
-/// <summary>One authorisation policy per built-in role, named after it; a policy passes when the user's roles grant the role.</summary>
+/// <summary>
+/// One authorisation policy per built-in role, named after it; a policy passes when the user's roles grant the role. An
+/// agent holds no role: it passes only <see cref="AgentPolicy"/>.
+/// </summary>
 internal static class AccessPolicies
 {
+    /// <summary>The agent endpoints' policy: an agent token, which is good for nothing else (it holds no role).</summary>
+    public const string AgentPolicy = "agent";
+
+    /// <summary>The host of the calling agent, or null for anyone else.</summary>
+    public static string? AgentHost(ClaimsPrincipal user) => user.FindFirst(TokenAuthenticationHandler.AgentHostClaim)?.Value;
+
     public static void AddRewindAuthorization(this IServiceCollection services)
     {
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
@@ -20,6 +29,8 @@ internal static class AccessPolicies
             {
                 options.AddPolicy(role, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => Roles.Grants(RolesOf(c.User), role)));
             }
+
+            options.AddPolicy(AgentPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim(TokenAuthenticationHandler.AgentHostClaim));
         });
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
     }

@@ -35,7 +35,7 @@ internal sealed class AuditMiddleware(RequestDelegate next, IStore store, Refusa
         var changes = !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !HttpMethods.IsOptions(context.Request.Method);
         var api = context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal);
         var login = context.Request.Path.Equals("/ui/login", StringComparison.Ordinal) && status == StatusCodes.Status429TooManyRequests; // the login audits its own 401s
-        if (!(api && (changes || refused)) && !login)
+        if ((!(api && (changes || refused)) && !login) || (!refused && Api.AgentEndpoints.IsPoll(context)))
         {
             return;
         }

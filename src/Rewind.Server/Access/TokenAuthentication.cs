@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Rewind.Core.Access;
+using Rewind.Core.Agents;
 using Rewind.Core.Storage;
 using Rewind.Storage;
 
@@ -26,6 +27,9 @@ internal sealed class TokenAuthenticationHandler(
     public const string TokenIdClaim = "rewind:token";
     public const string FailureItem = "rewind:auth-failure";
     public const string SessionClaim = "rewind:session";
+
+    /// <summary>The host of an agent token: the one host whose work the caller may poll and report.</summary>
+    public const string AgentHostClaim = "rewind:agent-host";
 
     /// <summary>Set when the store could not be asked about the token: a request that needs a user then answers 503, not 401.</summary>
     public const string StoreUnavailableItem = "rewind:auth-store-unavailable";
@@ -66,6 +70,11 @@ internal sealed class TokenAuthenticationHandler(
     /// <summary>The user a token stands for, or why it does not count; also used by the dashboard's login.</summary>
     internal static async Task<(ClaimsPrincipal? User, DateTimeOffset? ExpiresAt, string? Failure)> ValidateAsync(IStore store, TimeProvider time, string secret, bool session, CancellationToken cancellationToken = default)
     {
+        if (secret.StartsWith(AgentToken.Prefix, StringComparison.Ordinal))
+        {
+            return session ? (null, null, "an agent token does not sign in to the dashboard") : await ValidateAgentAsync(store, time, secret, cancellationToken);
+        }
+
         if (secret.Length is 0 or > 512 || await store.FindTokenAsync(TokenSecret.Hash(secret), cancellationToken) is not { } found)
         {
             return (null, null, "unknown token");
@@ -90,6 +99,26 @@ internal sealed class TokenAuthenticationHandler(
 
         return (new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), found.Token.ExpiresAt, null);
     }
+
+    /// <summary>An agent: named <c>agent:HOST</c>, no role (so no endpoint but the agent's own), its host in <see cref="AgentHostClaim"/>.</summary>
+    private static async Task<(ClaimsPrincipal? User, DateTimeOffset? ExpiresAt, string? Failure)> ValidateAgentAsync(IStore store, TimeProvider time, string secret, CancellationToken cancellationToken)
+    {
+        if (secret.Length > 512 || await store.FindAgentTokenAsync(TokenSecret.Hash(secret), cancellationToken) is not { } token)
+        {
+            return (null, null, "unknown agent token");
+        }
+
+        if (token.Refusal(time.GetUtcNow()) is { } refusal)
+        {
+            return (null, null, refusal);
+        }
+
+        Claim[] claims = [new(ClaimTypes.Name, AgentName(token.Host)), new(TokenIdClaim, token.Id), new(AgentHostClaim, token.Host)];
+        return (new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), token.ExpiresAt, null);
+    }
+
+    /// <summary>How an agent is named in the audit log and the record: <c>agent:HOST</c>.</summary>
+    public static string AgentName(string host) => $"agent:{host}";
 
     private AuthenticateResult Result((ClaimsPrincipal? User, DateTimeOffset? ExpiresAt, string? Failure) validated) =>
         validated.User is { } user ? AuthenticateResult.Success(new AuthenticationTicket(user, SchemeName)) : Fail(validated.Failure!);

@@ -13,8 +13,14 @@ internal sealed class ChangeNoticeMiddleware(RequestDelegate next, ChangeFeed fe
         await next(context);
         var method = context.Request.Method;
         if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method)
-            || context.Response.StatusCode >= 400 || !context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+            || context.Response.StatusCode >= 400 || !context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal) || Api.AgentEndpoints.IsPoll(context))
         {
+            return;
+        }
+
+        if (Api.AgentEndpoints.IsAgentWork(context))
+        {
+            feed.Poke(); // a report: the store is read for what changed (its route value is an attempt, not a rollback)
             return;
         }
 

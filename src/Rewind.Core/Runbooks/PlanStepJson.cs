@@ -1,15 +1,14 @@
-using Rewind.Core.Runbooks;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
-namespace Rewind.Storage.Runbooks;
+namespace Rewind.Core.Runbooks;
 
 /// <summary>
-/// Planned steps as stored in <c>rollback_steps.spec</c>: polymorphic JSON with a <c>kind</c> discriminator.
+/// Planned steps as stored in <c>rollback_steps.spec</c> and handed to agents: polymorphic JSON with a <c>kind</c> discriminator.
 /// PostgreSQL's jsonb reorders keys, so the discriminator may come anywhere in the object. A URL is stored without its
 /// password (<see cref="PlanStep.WithoutUrlPasswords"/>).
 /// </summary>
-internal static class PlanStepJson
+public static class PlanStepJson
 {
     private static readonly JsonSerializerOptions s_options = new(JsonSerializerDefaults.Web)
     {

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Rewind.Cli.Agent;
+
+/// <summary>What the agent's journal holds for one attempt: when it started, and once it ended, how; and whether that was reported.</summary>
+internal sealed record JournalEntry(string Id, DateTimeOffset StartedAt, string? Status = null, string? Output = null, DateTimeOffset? FinishedAt = null, bool Reported = false);
+
+/// <summary>
+/// The agent's local journal: one file per attempt, written (flushed to disk, then renamed into place) before the step
+/// acts and again when it ended, so that an agent killed at any instant knows after its restart which steps it started,
+/// which it finished and which it still has to report: a step is never run twice, and never left without a word.
+/// </summary>
+internal sealed partial class AgentJournal
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly string _directory;
+
+    public AgentJournal(string directory)
+    {
+        _directory = directory;
+        Directory.CreateDirectory(directory);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    public string Directory => _directory;
+
+    /// <summary>Whether <paramref name="id"/> can name a journal file: it comes from the controller, and is checked like any input.</summary>
+    public static bool IsValidId(string id) => AttemptId().IsMatch(id) && !id.Contains("..", StringComparison.Ordinal);
+
+    public JournalEntry? Read(string id)
+    {
+        var path = PathOf(id);
+        return File.Exists(path) ? JsonSerializer.Deserialize<JournalEntry>(File.ReadAllText(path), Json) : null;
+    }
+
+    /// <summary>Written before the step acts.</summary>
+    public JournalEntry Started(string id, DateTimeOffset at) => Write(new JournalEntry(id, at));
+
+    public JournalEntry Finished(JournalEntry entry, string status, string output, DateTimeOffset at) =>
+        Write(entry with { Status = status, Output = output, FinishedAt = at });
+
+    public JournalEntry Reported(JournalEntry entry) => Write(entry with { Reported = true });
+
+    /// <summary>Every entry that ended and was not reported yet, oldest first.</summary>
+    public IReadOnlyList<JournalEntry> Unreported() =>
+        [.. All().Where(e => e.Status is not null && !e.Reported).OrderBy(e => e.StartedAt)];
+
+    /// <summary>Removes reported entries that ended before <paramref name="before"/>.</summary>
+    public int Prune(DateTimeOffset before)
+    {
+        var removed = 0;
+        foreach (var entry in All().Where(e => e.Reported && e.FinishedAt < before))
+        {
+            File.Delete(PathOf(entry.Id));
+            removed++;
+        }
+
+        return removed;
+    }
+
+    private IEnumerable<JournalEntry> All() =>
+        System.IO.Directory.EnumerateFiles(_directory, "*.json")
+            .Select(path => JsonSerializer.Deserialize<JournalEntry>(File.ReadAllText(path), Json))
+            .OfType<JournalEntry>();
+
+    private JournalEntry Write(JournalEntry entry)
+    {
+        var path = PathOf(entry.Id);
+        var temporary = Path.Combine(_directory, $".{entry.Id}.tmp-{Guid.NewGuid():N}");
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            {
+                JsonSerializer.Serialize(stream, entry, Json);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+
+        return entry;
+    }
+
+    private string PathOf(string id) => IsValidId(id) ? Path.Combine(_directory, id + ".json") : throw new ArgumentException($"'{id}' is not an attempt id", nameof(id));
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex AttemptId();
+}

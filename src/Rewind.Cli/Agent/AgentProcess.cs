@@ -1,0 +1,260 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Reflection;
+using System.Security.Cryptography;
+using Rewind.Client;
+using Rewind.Core.Runbooks;
+using Rewind.Runtime.Processes;
+using Rewind.Runtime.Runbooks;
+
+namespace Rewind.Cli.Agent;
+
+/// <summary>The servers an agent talks to (one or several replicas), how it proves who it is, and where its journal is.</summary>
+internal sealed record AgentOptions(IReadOnlyList<Uri> Servers, string Token, string Journal, Func<Uri, HttpMessageHandler> Handler);
+
+/// <summary>
+/// <c>rewind agent</c>: polls the controller for its host's work (a long poll, so a step is taken within moments of being
+/// stored), runs each step with the same runners the controller uses (switch, restart, files restore, command), and
+/// reports it. Every step is journaled before it acts and after it ended (<see cref="AgentJournal"/>): a step the
+/// controller hands out again is never run twice — its journaled outcome is reported, or, when the agent died while it
+/// ran, what can be read back (a switch's link, a files restore's files), else "unknown".
+/// </summary>
+internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimeProvider time)
+{
+    /// <summary>How many steps of different rollbacks run at once on one host.</summary>
+    private const int MaxRunning = 8;
+
+    private static readonly string Version = typeof(AgentProcess).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev";
+    private readonly string _instance = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+    private readonly DateTimeOffset _startedAt = time.GetUtcNow();
+    private readonly AgentJournal _journal = new(options.Journal);
+    private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IStepRunner> _runners = Runners(time);
+    private readonly ConcurrentDictionary<Uri, RewindClient> _clients = new();
+    private readonly Lock _logLock = new();
+    private int _server;
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        Log($"agent {_instance} ({Version}) started; journal {_journal.Directory}; servers {string.Join(", ", options.Servers)}");
+        var failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ReportJournaledAsync(cancellationToken);
+                var work = await WithClientAsync(client => client.PollAgentWorkAsync(new AgentPollRequest(_instance, Version, _startedAt, (int)Core.Agents.AgentLiveness.LongPoll.TotalSeconds), cancellationToken));
+                if (failures > 0)
+                {
+                    Log($"connected to {options.Servers[_server]} as {work.Host}");
+                }
+
+                failures = 0;
+                foreach (var attempt in work.Attempts.Where(a => !_running.ContainsKey(a.Id)).Take(MaxRunning - _running.Count))
+                {
+                    _running[attempt.Id] = Task.Run(() => HandleAsync(attempt, cancellationToken), CancellationToken.None);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (RewindApiException ex) when (ex.Status is 401 or 403)
+            {
+                Log($"refused by {options.Servers[_server]}: {ex.Message}; the agent token is not good for this controller (rewind agent token create HOST)");
+                return ExitCodes.Failed;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or RewindApiException or IOException)
+            {
+                failures++;
+                var was = options.Servers[_server];
+                _server = (_server + 1) % options.Servers.Count;
+                Log($"cannot poll {was}: {ex.Message}; trying {options.Servers[_server]}");
+                if (!await PauseAsync(failures, cancellationToken))
+                {
+                    break;
+                }
+            }
+        }
+
+        Log("stopping: waiting for the steps that run");
+        await Task.WhenAll(_running.Values);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>One attempt: run it unless the journal says it ran; report how it ended.</summary>
+    private async Task HandleAsync(AgentAttemptDto attempt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!AgentJournal.IsValidId(attempt.Id))
+            {
+                Log($"refused an attempt with the id '{attempt.Id}': not an attempt id");
+                return;
+            }
+
+            var entry = _journal.Read(attempt.Id);
+            if (entry is null)
+            {
+                entry = _journal.Started(attempt.Id, time.GetUtcNow());
+                Log($"{attempt.Id}: running {attempt.Description}");
+                var outcome = await RunAsync(attempt, cancellationToken);
+                entry = _journal.Finished(entry, outcome.Succeeded ? "succeeded" : "failed", outcome.Output, time.GetUtcNow());
+            }
+            else if (entry.Status is null)
+            {
+                // started by an earlier run of this agent, which died before it ended: read back, never run again
+                var inPlace = InPlace(attempt);
+                entry = _journal.Finished(entry, inPlace is null ? "unknown" : "succeeded", inPlace ?? Interrupted(attempt, entry), time.GetUtcNow());
+            }
+
+            Log($"{attempt.Id}: {entry.Status}: {FirstLine(entry.Output)}");
+            await ReportAsync(entry, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // stopping: what started is journaled; the next start finds it
+        }
+        finally
+        {
+            _running.TryRemove(attempt.Id, out _);
+        }
+    }
+
+    private async Task<StepOutcome> RunAsync(AgentAttemptDto attempt, CancellationToken cancellationToken)
+    {
+        PlanStep step;
+        try
+        {
+            step = PlanStepJson.Deserialize(attempt.Plan.GetRawText());
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            return StepOutcome.Failure($"this agent ({Version}) cannot read the step: {ex.Message}");
+        }
+
+        if (!_runners.TryGetValue(step.Kind, out var runner))
+        {
+            return StepOutcome.Failure($"this agent runs switch, restart, files and command steps, not {step.Kind}");
+        }
+
+        var context = new StepContext(attempt.RollbackId, attempt.Step - 1, NoLedger.Instance, StepContext.ProcessEnvironment);
+        try
+        {
+            return await StepRetries.RunAsync(step, token => runner.RunAsync(step, context, token), time, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return StepOutcome.Failure($"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    /// <summary>A sentence saying what was read back when the interrupted step's effect is in place; null when it is not, or cannot be read.</summary>
+    private string? InPlace(AgentAttemptDto attempt)
+    {
+        try
+        {
+            var step = PlanStepJson.Deserialize(attempt.Plan.GetRawText());
+            return _runners.GetValueOrDefault(step.Kind) is IStepStateReader reader && reader.InPlace(step) is { } inPlace
+                ? $"found in place after the agent restarted, not run again: {inPlace}"
+                : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string Interrupted(AgentAttemptDto attempt, JournalEntry entry) =>
+        $"the agent stopped while it ran this step (started at {entry.StartedAt:u}): whether '{attempt.Description}' took effect is unknown, and it is not run again by itself; a person must look";
+
+    /// <summary>Sends the outcome until a controller has it; a repeat after a reconnect changes nothing there.</summary>
+    private async Task ReportAsync(JournalEntry entry, CancellationToken cancellationToken)
+    {
+        for (var tries = 1; ; tries++)
+        {
+            try
+            {
+                var answer = await WithClientAsync(client => client.ReportAgentAttemptAsync(entry.Id, new AgentReportRequest(entry.Status!, entry.Output ?? "", entry.FinishedAt ?? time.GetUtcNow()), cancellationToken));
+                if (!answer.Accepted)
+                {
+                    Log($"{entry.Id}: {answer.Detail}");
+                }
+
+                _journal.Reported(entry);
+                return;
+            }
+            catch (RewindApiException ex) when (ex.Status is 400 or 403 or 404)
+            {
+                Log($"{entry.Id}: the report was refused ({ex.Message}); kept in the journal as not reported");
+                _journal.Reported(entry with { Output = $"{entry.Output} (report refused: {ex.Message})" });
+                return;
+            }
+            catch (Exception ex) when ((ex is HttpRequestException or TaskCanceledException or RewindApiException or IOException) && !cancellationToken.IsCancellationRequested)
+            {
+                _server = (_server + 1) % options.Servers.Count;
+                if (!await PauseAsync(tries, cancellationToken))
+                {
+                    return; // stopping: the journal keeps it as not reported, and the next start reports it
+                }
+            }
+        }
+    }
+
+    /// <summary>Reports what ended while no controller could be told (the agent was cut off, or stopped right after).</summary>
+    private async Task ReportJournaledAsync(CancellationToken cancellationToken)
+    {
+        foreach (var entry in _journal.Unreported().Where(e => !_running.ContainsKey(e.Id)))
+        {
+            await ReportAsync(entry, cancellationToken);
+        }
+
+        _journal.Prune(time.GetUtcNow() - TimeSpan.FromDays(7));
+    }
+
+    /// <summary>Waits a little longer after each failure in a row (up to 5 s); false when the agent is stopping.</summary>
+    private async Task<bool> PauseAsync(int failures, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 250 * failures)), time, cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Calls the current server, with one client (and its connections) per server for the agent's life.</summary>
+    private Task<T> WithClientAsync<T>(Func<RewindClient, Task<T>> call)
+    {
+        var server = options.Servers[_server];
+        var client = _clients.GetOrAdd(server, address =>
+        {
+            var http = new HttpClient(options.Handler(address), disposeHandler: true) { BaseAddress = address, Timeout = Core.Agents.AgentLiveness.LongPoll + TimeSpan.FromSeconds(10) };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Token);
+            return new RewindClient(http);
+        });
+        return call(client);
+    }
+
+    private void Log(string line)
+    {
+        lock (_logLock)
+        {
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{time.GetUtcNow():yyyy-MM-dd HH:mm:ss.fff}Z {line}"));
+            log.Flush();
+        }
+    }
+
+    private static string FirstLine(string? text) => text is null ? "" : text.Split('\n')[0];
+
+    private static Dictionary<string, IStepRunner> Runners(TimeProvider time)
+    {
+        var processes = new ProcessRunner(time);
+        IStepRunner[] runners = [new SwitchStepRunner(), new RestartStepRunner(processes), new FilesStepRunner(time), new CommandStepRunner(processes)];
+        return runners.ToDictionary(r => r.Kind, StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,131 @@
+using System.CommandLine;
+using Rewind.Cli.Agent;
+using Rewind.Cli.Output;
+using Rewind.Client;
+using Spectre.Console;
+
+namespace Rewind.Cli.Commands;
+
+/// <summary><c>rewind agent</c>: the agent of one host, and the commands that manage agents and their tokens.</summary>
+internal static class AgentCommands
+{
+    public const string TokenVariable = "REWIND_AGENT_TOKEN";
+
+    public static Command Create(CliContext context, Func<string, string?> environment)
+    {
+        var servers = new Option<string[]>("--server")
+        {
+            Description = "URL of a controller; repeat it for each replica (default: $REWIND_SERVER, comma-separated, or http://127.0.0.1:7878)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var tokenFile = new Option<string?>("--token-file") { HelpName = "file", Description = $"File holding the agent token (default: ${TokenVariable})" };
+        var journal = new Option<string>("--journal")
+        {
+            HelpName = "dir",
+            Description = "Directory of the agent's journal: what it started, finished and reported (default: /var/lib/rewind-agent)",
+            DefaultValueFactory = _ => "/var/lib/rewind-agent",
+        };
+        var agent = new Command("agent", "Run the agent of this host: take the host's steps from the controller (switch, restart, files restore, command), run them here, and report them. Its host is its token's (rewind agent token create HOST).")
+        {
+            servers, tokenFile, journal, context.CaOption,
+        };
+        agent.SetAction(async (parse, cancellationToken) =>
+        {
+            var token = parse.GetValue(tokenFile) is { Length: > 0 } file
+                ? (File.Exists(file) ? (await File.ReadAllTextAsync(file, cancellationToken)).Trim() : null)
+                : environment(TokenVariable)?.Trim();
+            if (string.IsNullOrEmpty(token) || !token.StartsWith(Core.Agents.AgentToken.Prefix, StringComparison.Ordinal))
+            {
+                await context.Error.WriteLineAsync($"error: no agent token: give --token-file FILE or set {TokenVariable} to a token made with rewind agent token create HOST (it starts with {Core.Agents.AgentToken.Prefix})");
+                return ExitCodes.Invalid;
+            }
+
+            var given = parse.GetValue(servers) is { Length: > 0 } list ? list
+                : environment("REWIND_SERVER") is { Length: > 0 } variable ? variable.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                : [RewindClient.DefaultServer];
+            var addresses = new List<Uri>();
+            foreach (var server in given)
+            {
+                if (!Uri.TryCreate(server.EndsWith('/') ? server : server + "/", UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
+                {
+                    await context.Error.WriteLineAsync($"error: --server '{server}' is not an http:// or https:// URL");
+                    return ExitCodes.Invalid;
+                }
+
+                addresses.Add(address);
+            }
+
+            var trust = ServerTrust.SystemStore();
+            var ca = parse.GetValue(context.CaOption) is { Length: > 0 } option ? option : environment("REWIND_CA");
+            if (ca is { Length: > 0 })
+            {
+                if (ServerTrust.FromFile(ca, "--ca", out var problem) is not { } fromFile)
+                {
+                    await context.Error.WriteLineAsync($"error: {problem}");
+                    return ExitCodes.Invalid;
+                }
+
+                trust = fromFile;
+            }
+
+            var options = new AgentOptions(addresses, token, parse.GetValue(journal)!, address => trust.CreateHandler(address.ToString(), address));
+            return await new AgentProcess(options, context.Output, TimeProvider.System).RunAsync(cancellationToken);
+        });
+        agent.Add(Tokens(context));
+        agent.Add(List(context));
+        return agent;
+    }
+
+    private static Command Tokens(CliContext context)
+    {
+        var host = new Argument<string>("host") { Description = "The host the agent runs on, as the config names it (host: app-1)" };
+        var description = new Option<string?>("--description") { Description = "What the token is for" };
+        var expiresIn = new Option<string?>("--expires-in") { Description = "A duration such as 365d, or never (default: never)" };
+        var create = new Command("create", "Make a token for the agent of one host; it is good for that host's agent endpoints only (admin only). Shown once.") { host, description, expiresIn, context.ServerOption };
+        create.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
+        {
+            var made = await client.CreateAgentTokenAsync(new CreateAgentTokenRequest(parse.GetValue(host)!, parse.GetValue(description), parse.GetValue(expiresIn)), cancellationToken);
+            context.Console.MarkupLine($"agent token {Markup.Escape(made.Id)} for host [bold]{Markup.Escape(made.Host)}[/] ({(made.ExpiresAt is null ? "does not expire" : "expires " + Render.Time(made.ExpiresAt))}); put it in the agent's token file (shown once):");
+            context.Console.WriteLine(made.Token);
+            return ExitCodes.Ok;
+        }));
+        var list = new Command("list", "List agent tokens (admin only).") { context.ServerOption };
+        list.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
+        {
+            var table = new Table().AddColumns("ID", "HOST", "DESCRIPTION", "CREATED", "BY", "EXPIRES", "REVOKED");
+            foreach (var token in await client.GetAgentTokensAsync(cancellationToken))
+            {
+                table.AddRow(Markup.Escape(token.Id), Markup.Escape(token.Host), Markup.Escape(token.Description), Render.Time(token.CreatedAt), Markup.Escape(token.CreatedBy), token.ExpiresAt is null ? "never" : Render.Time(token.ExpiresAt), token.RevokedAt is null ? "" : Render.Time(token.RevokedAt));
+            }
+
+            context.Console.Write(table);
+            return ExitCodes.Ok;
+        }));
+        var id = new Argument<string>("id") { Description = "The token's id (rewind agent token list)" };
+        var revoke = new Command("revoke", "Revoke an agent token: its agent is refused from then on (admin only).") { id, context.ServerOption };
+        revoke.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
+        {
+            await client.RevokeAgentTokenAsync(parse.GetValue(id)!, cancellationToken);
+            context.Console.MarkupLine($"agent token {Markup.Escape(parse.GetValue(id)!)} revoked");
+            return ExitCodes.Ok;
+        }));
+        return new Command("token", "Agent tokens: one per host.") { create, list, revoke };
+    }
+
+    private static Command List(CliContext context)
+    {
+        var list = new Command("list", "List the agents as they last polled: host, version, address, last contact.") { context.ServerOption };
+        list.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
+        {
+            var table = new Table().AddColumns("HOST", "STATE", "VERSION", "ADDRESS", "LAST CONTACT", "STARTED");
+            foreach (var agent in await client.GetAgentsAsync(cancellationToken))
+            {
+                table.AddRow(Markup.Escape(agent.Host), agent.Connected ? "[green]connected[/]" : "[red]lost[/]", Markup.Escape(agent.Version), Markup.Escape(agent.Address ?? ""), Render.Time(agent.SeenAt), Render.Time(agent.StartedAt));
+            }
+
+            context.Console.Write(table);
+            return ExitCodes.Ok;
+        }));
+        return list;
+    }
+}

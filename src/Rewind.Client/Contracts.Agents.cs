@@ -1,0 +1,40 @@
+using System.Text.Json;
+
+namespace Rewind.Client;
+
+/// <summary>
+/// Body of <c>POST /api/v1/agent/poll</c>: who polls (a new <see cref="Instance"/> at each start of the agent), its
+/// version, when it started, and how long the controller may hold the poll open when there is no work (at most 10 s).
+/// The host is the agent token's.
+/// </summary>
+public sealed record AgentPollRequest(string Instance, string Version, DateTimeOffset StartedAt, int WaitSeconds = 10);
+
+/// <summary>The work of an agent's host: every step handed to it and not reported yet, oldest first.</summary>
+public sealed record AgentWorkDto(string Host, IReadOnlyList<AgentAttemptDto> Attempts);
+
+/// <summary>
+/// One step for the agent to run. <see cref="Step"/> is the plan step as the controller planned it (JSON with its
+/// <c>kind</c>); <see cref="HandedBefore"/> when it was handed out already (the agent's journal says whether it ran it).
+/// </summary>
+public sealed record AgentAttemptDto(string Id, string RollbackId, int Step, JsonElement Plan, string Description, DateTimeOffset CreatedAt, bool HandedBefore);
+
+/// <summary>Body of <c>POST /api/v1/agent/attempts/{id}</c>: <see cref="Status"/> is <c>succeeded</c>, <c>failed</c> or <c>unknown</c>.</summary>
+public sealed record AgentReportRequest(string Status, string Output, DateTimeOffset At);
+
+/// <summary>
+/// What the controller made of a report: <see cref="Accepted"/> when it finished the attempt; otherwise the attempt was
+/// finished already (a repeat changes nothing; a report after the step was given up as unreachable is kept beside it).
+/// </summary>
+public sealed record AgentReportDto(string Id, string Status, bool Accepted, string Detail);
+
+/// <summary>An agent as it last polled; <see cref="Connected"/> while it polls (heard from within 20 s).</summary>
+public sealed record AgentDto(string Host, string Instance, string Version, string? Address, DateTimeOffset StartedAt, DateTimeOffset FirstSeen, DateTimeOffset SeenAt, bool Connected);
+
+/// <summary>Body of <c>POST /api/v1/agent-tokens</c>: <see cref="ExpiresIn"/> is a duration such as 365d, or "never"; default never.</summary>
+public sealed record CreateAgentTokenRequest(string Host, string? Description = null, string? ExpiresIn = null);
+
+/// <summary>A new agent token: <see cref="Token"/> is shown this once and never again.</summary>
+public sealed record CreatedAgentTokenDto(string Id, string Host, string Token, DateTimeOffset? ExpiresAt);
+
+/// <summary>An agent token as listed: never its secret.</summary>
+public sealed record AgentTokenDto(string Id, string Host, string Description, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt);

@@ -1,0 +1,159 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Rewind.Client;
+using Rewind.Core.Access;
+using Rewind.Core.Agents;
+using Rewind.Core.Configuration;
+using Rewind.Core.Runbooks;
+using Rewind.Core.Storage;
+using Rewind.Engine.Agents;
+using Rewind.Server.Access;
+
+namespace Rewind.Server.Api;
+
+/// <summary>
+/// The agents' side of the API (<c>/api/v1/agent</c>, agent tokens only): a long poll for the work of the token's host,
+/// and reports of it. And the people's side (<c>/api/v1</c>): the agents as they last polled, and their tokens (admin).
+/// </summary>
+internal static partial class AgentEndpoints
+{
+    /// <summary>How often a held poll reads the store again (work stored at another replica wakes nothing here).</summary>
+    private static readonly TimeSpan StoreLook = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Whether the request is an agent's poll: it changes only the agent's last contact, so it is neither audited (an
+    /// entry every few seconds per host) nor announced on the dashboard's event stream.
+    /// </summary>
+    public static bool IsPoll(HttpContext context) => context.Request.Path.Equals("/api/v1/agent/poll", StringComparison.Ordinal);
+
+    /// <summary>Whether the request is an agent's (poll or report): its route values are attempt ids, not rollbacks.</summary>
+    public static bool IsAgentWork(HttpContext context) => context.Request.Path.StartsWithSegments("/api/v1/agent", StringComparison.Ordinal);
+
+    public static void MapAgentWorkEndpoints(this IEndpointRouteBuilder agent)
+    {
+        agent.MapPost("/poll", PollAsync);
+        agent.MapPost("/attempts/{id}", ReportAsync);
+    }
+
+    public static void MapAgentEndpoints(this IEndpointRouteBuilder api)
+    {
+        api.MapGet("/agents", async (IStore store, TimeProvider time, CancellationToken cancellationToken) =>
+        {
+            var now = time.GetUtcNow();
+            return TypedResults.Ok((await store.GetAgentsAsync(cancellationToken)).Select(a => ToDto(a, now)).ToList());
+        });
+        api.MapPost("/agent-tokens", CreateTokenAsync).RequireAuthorization(Roles.Admin);
+        api.MapGet("/agent-tokens", async (IStore store, CancellationToken cancellationToken) =>
+            TypedResults.Ok((await store.GetAgentTokensAsync(cancellationToken)).Select(t => new AgentTokenDto(t.Id, t.Host, t.Description, t.CreatedAt, t.CreatedBy, t.ExpiresAt, t.RevokedAt)).ToList())).RequireAuthorization(Roles.Admin);
+        api.MapDelete("/agent-tokens/{id}", async Task<Results<NoContent, ProblemHttpResult>> (string id, IStore store, TimeProvider time, CancellationToken cancellationToken) =>
+            await store.RevokeAgentTokenAsync(id, time.GetUtcNow(), cancellationToken)
+                ? TypedResults.NoContent()
+                : Problems.NotFound("no such agent token", $"no agent token {id} that is not revoked already")).RequireAuthorization(Roles.Admin);
+    }
+
+    public static AgentDto ToDto(AgentRecord agent, DateTimeOffset now) =>
+        new(agent.Host, agent.Instance, agent.Version, agent.Address, agent.StartedAt, agent.FirstSeen, agent.SeenAt, AgentLiveness.IsConnected(agent.SeenAt, now));
+
+    private static async Task<Results<Ok<AgentWorkDto>, ProblemHttpResult>> PollAsync(AgentPollRequest? request, HttpContext context, IStore store, AgentWork work, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var host = AccessPolicies.AgentHost(context.User)!;
+        if (request is null || !InstanceName().IsMatch(request.Instance ?? "") || string.IsNullOrWhiteSpace(request.Version) || request.Version.Length > 64
+            || request.WaitSeconds is < 0 || request.WaitSeconds > AgentLiveness.LongPoll.TotalSeconds)
+        {
+            return Problems.Invalid("invalid poll", $"instance: 1 to 64 of a-z, 0-9 and '-'; version: 1 to 64 characters; waitSeconds: 0 to {AgentLiveness.LongPoll.TotalSeconds:0}");
+        }
+
+        var address = context.Connection.RemoteIpAddress?.ToString();
+        var seen = await SeenAsync(store, host, request, address, null, time, cancellationToken);
+        var until = time.GetUtcNow() + TimeSpan.FromSeconds(request.WaitSeconds);
+        var claimedAt = time.GetUtcNow();
+        var attempts = await store.ClaimHostAttemptsAsync(host, request.Instance, claimedAt, cancellationToken);
+        while (attempts.Count == 0 && time.GetUtcNow() < until)
+        {
+            var left = until - time.GetUtcNow();
+            await work.WaitForWorkAsync(host, left < StoreLook ? left : StoreLook, time, cancellationToken);
+            claimedAt = time.GetUtcNow();
+            attempts = await store.ClaimHostAttemptsAsync(host, request.Instance, claimedAt, cancellationToken);
+        }
+
+        await SeenAsync(store, host, request, address, seen, time, cancellationToken);
+        return TypedResults.Ok(new AgentWorkDto(host, [.. attempts.Select(a => ToDto(a, claimedAt))]));
+    }
+
+    /// <summary>Records the poll; the first sighting of this instance is kept as its start of contact.</summary>
+    private static async Task<AgentRecord> SeenAsync(IStore store, string host, AgentPollRequest request, string? address, AgentRecord? earlier, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var agent = new AgentRecord(host, request.Instance, request.Version, address, request.StartedAt, earlier?.FirstSeen ?? now, now);
+        await store.SaveAgentAsync(agent, cancellationToken);
+        return agent;
+    }
+
+    /// <summary>The attempt for the agent; handed out before when it was claimed before <paramref name="claimedNow"/>, this poll's claim.</summary>
+    private static AgentAttemptDto ToDto(HostAttempt attempt, DateTimeOffset claimedNow)
+    {
+        using var plan = JsonDocument.Parse(PlanStepJson.Serialize(attempt.Step));
+        return new AgentAttemptDto(attempt.Id, attempt.RollbackId, attempt.StepIndex + 1, plan.RootElement.Clone(), attempt.Step.Describe(), attempt.CreatedAt, attempt.ClaimedAt < claimedNow);
+    }
+
+    private static async Task<Results<Ok<AgentReportDto>, ProblemHttpResult>> ReportAsync(string id, AgentReportRequest? request, HttpContext context, AgentReports reports, CancellationToken cancellationToken)
+    {
+        var host = AccessPolicies.AgentHost(context.User)!;
+        if (request is null || !Enum.TryParse<HostAttemptStatus>(request.Status, ignoreCase: true, out var status) || request.Output is null)
+        {
+            return Problems.Invalid("invalid report", "status: succeeded, failed or unknown; output: text");
+        }
+
+        var outcome = await reports.ReportAsync(host, id, status, request.Output, cancellationToken);
+        if (outcome.Refusal is { } refusal)
+        {
+            return Problems.From(refusal);
+        }
+
+        var (stored, accepted) = outcome.Value!;
+        var detail = accepted
+            ? "recorded"
+            : stored.Status == HostAttemptStatus.Unreachable
+                ? $"the step was given up as unreachable before this report ({stored.Output}); the report is kept beside the record"
+                : $"already reported as {stored.Status.ToString().ToLowerInvariant()}; this report changes nothing";
+        return TypedResults.Ok(new AgentReportDto(stored.Id, stored.Status.ToString().ToLowerInvariant(), accepted, detail));
+    }
+
+    private static async Task<Results<Created<CreatedAgentTokenDto>, ProblemHttpResult>> CreateTokenAsync(CreateAgentTokenRequest? request, HttpContext context, IStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (request is null || !HostNames.IsValid(request.Host))
+        {
+            return Problems.Invalid("invalid agent token request", "host: lower-case letters, digits, '.' and '-', starting with a letter or digit, at most 63 characters");
+        }
+
+        var now = time.GetUtcNow();
+        DateTimeOffset? expires = null;
+        if (request.ExpiresIn is { Length: > 0 } expiresIn && !string.Equals(expiresIn, "never", StringComparison.Ordinal))
+        {
+            if (!Durations.TryParse(expiresIn, out var life) || life <= TimeSpan.Zero || life > TimeSpan.FromDays(3660))
+            {
+                return Problems.Invalid("invalid agent token request", $"expiresIn '{expiresIn}': a duration such as 365d (at most 3660d), or never");
+            }
+
+            expires = now + life;
+        }
+
+        var description = request.Description?.Trim() ?? "";
+        if (description.Length > 200)
+        {
+            return Problems.Invalid("invalid agent token request", "description: at most 200 characters");
+        }
+
+        var secret = TokenSecret.New(AgentToken.Prefix);
+        var token = new AgentToken(TokenSecret.NewId(), request.Host, description, now, AccessPolicies.Actor(context), expires);
+        await store.CreateAgentTokenAsync(token, TokenSecret.Hash(secret), cancellationToken);
+        return TypedResults.Created($"/api/v1/agent-tokens/{token.Id}", new CreatedAgentTokenDto(token.Id, token.Host, secret, expires));
+    }
+
+    [GeneratedRegex("^[a-z0-9-]{1,64}$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex InstanceName();
+}

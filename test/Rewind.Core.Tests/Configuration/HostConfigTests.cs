@@ -1,0 +1,101 @@
+using Rewind.Core.Configuration;
+using Rewind.Core.Releases;
+using Rewind.Core.Runbooks;
+
+namespace Rewind.Core.Tests.Configuration;
+
+/// <summary>Components and command steps that name a host: parsed, checked, and planned as steps for that host's agent.</summary>
+public sealed class HostConfigTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 6, 3, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Parse_ComponentOnAHost_DefaultsToWaitingTwoMinutesForItsAgent()
+    {
+        var result = ConfigParser.Parse(Config("host: app-1"), "r.yaml", "/");
+
+        result.Errors.ShouldBeEmpty();
+        var web = result.Config!.Components["web"];
+        (web.Host, web.Unreachable.Wait).ShouldBe(("app-1", TimeSpan.FromMinutes(2)));
+    }
+
+    [Fact]
+    public void Plan_ComponentOnAHost_HandsTheSwitchAndRestartToItsAgent_AndWaitsForHealthHere()
+    {
+        var web = ConfigParser.Parse(Config("host: app-1\n    unreachable: { wait: 30s }"), "r.yaml", "/").Config!.Components["web"];
+
+        var plan = RollbackPlanner.Plan("web", web, new ComponentState("web", "release-dir", "v2", T0), [Stable("v1"), new Release("web", "v2", ReleaseState.Baking, T0.AddMinutes(1))], new PlanOptions());
+
+        plan.Steps.Select(s => s.Describe()).ShouldBe(
+        [
+            "on app-1 by its agent (unreachable after 30s): switch /srv/web/current -> releases/v1 (was releases/v2; atomic rename)",
+            "on app-1 by its agent (unreachable after 30s): restart argv [\"systemctl\", \"restart\", \"web\"] in /srv/web (timeout 1m)",
+            "wait-healthy probes [health: GET http://127.0.0.1:8080/health expect 200]: 3 consecutive passes within 1m",
+        ]);
+        plan.Steps[0].IsSwitch.ShouldBeTrue();
+        PlanStepJson.Deserialize(PlanStepJson.Serialize(plan.Steps[1])).ShouldBeOfType<OnHostStep>().Step.ShouldBeOfType<RestartStep>().Argv.ShouldBe(["systemctl", "restart", "web"]);
+    }
+
+    [Fact]
+    public void Plan_CommandStepForAHost_IsHandedToThatHostsAgent_TheRestStayHere()
+    {
+        var web = ConfigParser.Parse(Config("plan: [ { switch: {} }, { name: purge, command: { argv: [/usr/local/bin/purge-cache], host: cache-1 } }, { wait-healthy: {} } ]"), "r.yaml", "/").Config!.Components["web"];
+
+        var plan = RollbackPlanner.Plan("web", web, new ComponentState("web", "release-dir", "v2", T0), [Stable("v1")], new PlanOptions());
+
+        plan.Steps.Select(s => s.Kind).ShouldBe(["switch", "restart", "on-host", "wait-healthy"]);
+        plan.Steps[2].Describe().ShouldBe("on cache-1 by its agent (unreachable after 2m): purge: argv [\"/usr/local/bin/purge-cache\"] in / (timeout 1m, accept exit 0)");
+    }
+
+    [Theory]
+    [InlineData("host: App_1", "components.web.host: 'App_1' is not a host name")]
+    [InlineData("host: app-1\n    unreachable: { wait: soon }", "components.web.unreachable.wait: expected a duration")]
+    [InlineData("host: app-1\n    version-source: { release-dir: true }", "components.web.version-source.release-dir: the controller cannot read the link on app-1")]
+    [InlineData("plan: [ { command: { argv: [x], host: 'a b' } } ]", "components.web.plan[0].command.host: 'a b' is not a host name")]
+    public void Parse_BadHost_IsReportedWithItsPosition(string yaml, string expected)
+    {
+        var result = ConfigParser.Parse(Config(yaml), "r.yaml", "/");
+
+        result.Config.ShouldBeNull();
+        result.Errors.ShouldContain(e => e.Line >= 13 && e.ToString().Contains(expected, StringComparison.Ordinal), string.Join("\n", result.Errors));
+    }
+
+    [Fact]
+    public void Parse_HttpComponentOnAHost_IsRefused()
+    {
+        var result = ConfigParser.Parse(
+            """
+            store: sqlite:rewind.db
+            components:
+              api:
+                host: app-1
+                provider:
+                  http: { url: "https://deploy.example/rollback" }
+                probes:
+                  health:
+                    http: { url: "http://127.0.0.1:8080/health" }
+            """,
+            "r.yaml",
+            "/");
+
+        result.Errors.ShouldContain(e => e.ToString().Contains("components.api.host: only a release-dir or command component is switched by a host's agent", StringComparison.Ordinal), string.Join("\n", result.Errors));
+    }
+
+    private static Release Stable(string version) => new("web", version, ReleaseState.Stable, T0, StableAt: T0.AddMinutes(0.5));
+
+    private static string Config(string extra) => $$"""
+        store: sqlite:rewind.db
+        components:
+          web:
+            provider:
+              release-dir: { path: /srv/web, restart: [systemctl, restart, web] }
+            probes:
+              health:
+                http: { url: "http://127.0.0.1:8080/health" }
+            policies: {}
+            bake-time: 5m
+            healthy-timeout: 1m
+            healthy-successes: 3
+            {{extra}}
+        """;
+}

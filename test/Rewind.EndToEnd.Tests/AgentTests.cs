@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Text.Json;
+using Rewind.Client;
+using Rewind.TestUtils;
+
+namespace Rewind.EndToEnd.Tests;
+
+/// <summary>
+/// A component on a host: the controller (<c>rewind serve</c>) and the host's agent (<c>rewind agent</c>) are separate
+/// processes, the host is its own directory; the controller never touches it. A rollback's switch, restart and host
+/// commands are run by the agent; a killed agent or controller never makes a step run twice; a host without an agent
+/// is unreachable, not failed.
+/// </summary>
+public sealed class AgentTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Rollback_OfAComponentOnAHost_IsRunThereByItsAgent()
+    {
+        await using var host = await HostSetup.StartAsync();
+        using var agent = host.StartAgent();
+
+        var rollback = await host.DeployBadReleaseAsync();
+
+        rollback.Status.ShouldBe("succeeded", host.Logs(agent));
+        rollback.Steps.Select(s => s.Kind).ShouldBe(["on-host", "on-host", "wait-healthy"]);
+        rollback.Steps[0].Output.ShouldStartWith("on app-1: switched");
+        rollback.Steps[1].Output.ShouldStartWith("on app-1: ");
+        host.CurrentTarget.ShouldEndWith(Path.Combine("releases", "v1"));
+        var agents = await host.Client.GetAgentsAsync();
+        agents.ShouldHaveSingleItem().Host.ShouldBe("app-1");
+        agents[0].Connected.ShouldBeTrue();
+        agent.Output.ShouldContain($"{rollback.Id}.1.app-1: succeeded");
+    }
+
+    [Fact]
+    public async Task Rollback_HostWithoutAnAgent_IsUnreachable_AndTheHostIsNotTouched()
+    {
+        await using var host = await HostSetup.StartAsync(unreachableWait: "1s");
+
+        var rollback = await host.DeployBadReleaseAsync();
+
+        rollback.Status.ShouldBe("failed");
+        rollback.Steps[0].Status.ShouldBe("failed");
+        rollback.Steps[0].Output.ShouldBe("app-1 unreachable: no agent of the host has ever polled; the step was not taken within 1s, so app-1 was not touched");
+        host.CurrentTarget.ShouldEndWith(Path.Combine("releases", "v2"));
+    }
+
+    [Fact]
+    public async Task Rollback_AgentKilledMidStep_IsReportedUnknownAfterItsRestart_AndNotRunAgain()
+    {
+        await using var host = await HostSetup.StartAsync(hostCommand: "sleep 60");
+        using (var first = host.StartAgent())
+        {
+            await host.DeployBadReleaseAsync(waitForEnd: false);
+            await Eventually.WaitAsync(() => Task.FromResult(host.HostCommandRuns == 1), Deadline, "the host command to start on the agent");
+            first.KillHard();
+        }
+
+        using var second = host.StartAgent();
+        var rollback = await host.FinishedRollbackAsync();
+
+        rollback.Status.ShouldBe("failed", host.Logs(second));
+        rollback.Steps[2].Output.ShouldStartWith("on app-1, state unknown: the agent stopped while it ran this step (started at ");
+        rollback.Error.ShouldNotBeNull().ShouldContain("a person must look");
+        host.HostCommandRuns.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Rollback_ControllerKilledWhileTheAgentRunsAStep_ResumesWithTheSameAttempt()
+    {
+        await using var host = await HostSetup.StartAsync(hostCommand: "sleep 2");
+        using var agent = host.StartAgent();
+        await host.DeployBadReleaseAsync(waitForEnd: false);
+        await Eventually.WaitAsync(() => Task.FromResult(host.HostCommandRuns == 1), Deadline, "the host command to start on the agent");
+
+        host.RestartController();
+        var rollback = await host.FinishedRollbackAsync();
+
+        rollback.Status.ShouldBe("succeeded", host.Logs(agent));
+        rollback.Steps[2].Output.ShouldStartWith("on app-1: ");
+        rollback.Steps[2].Attempts.ShouldBe(2); // the executor started it twice: before and after the kill
+        host.HostCommandRuns.ShouldBe(1); // the host ran it once
+    }
+
+    /// <summary>
+    /// The sample service's release directory as a host (<c>app-1</c>), its controller, and an agent token. With
+    /// <paramref name="hostCommand"/>, the plan runs it on the host after the switch and restart (through /bin/sh, as a
+    /// config may), each run leaving its process id in a file.
+    /// </summary>
+    private sealed class HostSetup : IAsyncDisposable
+    {
+        private readonly Deployment _deployment;
+        private readonly HttpClient _http;
+        private RewindProcess _controller;
+        private string? _rollbackId;
+
+        private HostSetup(Deployment deployment, HttpClient http, RewindProcess controller, string agentToken)
+        {
+            _deployment = deployment;
+            _http = http;
+            _controller = controller;
+            AgentToken = agentToken;
+            Client = new RewindClient(http);
+        }
+
+        public RewindClient Client { get; }
+
+        public string AgentToken { get; }
+
+        public string CurrentTarget => File.ResolveLinkTarget(Path.Combine(_deployment.AppRoot, "current"), returnFinalTarget: false)!.FullName;
+
+        private string RunsFile => Path.Combine(_deployment.Root, "host-command-runs");
+
+        public int HostCommandRuns => File.Exists(RunsFile) ? File.ReadAllLines(RunsFile).Length : 0;
+
+        public static async Task<HostSetup> StartAsync(string unreachableWait = "30s", string? hostCommand = null)
+        {
+            var deployment = new Deployment();
+            deployment.Install("v1", "none");
+            deployment.Install("v2", "broken");
+            deployment.PointCurrentAt("v1");
+            deployment.WriteConfig();
+            var runs = Path.Combine(deployment.Root, "host-command-runs");
+            var plan = hostCommand is null ? "" : string.Create(CultureInfo.InvariantCulture, $$"""
+                    plan:
+                      - switch: {}
+                      - name: on-host work
+                        command: { argv: ["/bin/sh", "-c", {{JsonSerializer.Serialize($"echo $$ >> '{runs}'; exec {hostCommand}")}}], host: app-1, timeout: 90s }
+                      - wait-healthy: {}
+
+                """);
+            File.WriteAllText(deployment.ConfigPath, File.ReadAllText(deployment.ConfigPath).Replace("  web:\n", $"  web:\n    host: app-1\n    unreachable: {{ wait: {unreachableWait} }}\n{plan}", StringComparison.Ordinal));
+            (await deployment.ServiceCtlAsync("start")).Succeeded.ShouldBeTrue();
+            var http = new HttpClient { BaseAddress = new Uri(deployment.ApiUrl + "/"), Timeout = TimeSpan.FromSeconds(5) };
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await RewindProcess.InitAccessAsync(deployment.ConfigPath));
+            var controller = RewindProcess.Start("serve", "--config", deployment.ConfigPath);
+            var client = new RewindClient(http);
+            await Eventually.WaitAsync(async () => (await client.GetHealthAsync()).Status == "ok", Deadline, "the controller to answer");
+            var token = await client.CreateAgentTokenAsync(new CreateAgentTokenRequest("app-1", "end-to-end test"));
+            return new HostSetup(deployment, http, controller, token.Token);
+        }
+
+        public RewindProcess StartAgent() => RewindProcess.Start(
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["REWIND_AGENT_TOKEN"] = AgentToken },
+            "agent",
+            "--server",
+            _deployment.ApiUrl,
+            "--journal",
+            Path.Combine(_deployment.Root, "agent-journal"));
+
+        /// <summary>v1 recorded and stable, then v2 (broken) deployed by hand and recorded: the health policy rolls it back.</summary>
+        public async Task<RollbackDto> DeployBadReleaseAsync(bool waitForEnd = true)
+        {
+            await Client.RecordReleaseAsync("web", new RecordReleaseRequest("v1"));
+            await Eventually.WaitAsync(async () => (await Client.GetReleasesAsync("web")).Any(r => r is { Version: "v1", State: "stable" }), Deadline, "v1 to become stable");
+            Runtime.Releases.ReleaseDirectory.Switch(_deployment.AppRoot, "v2").Succeeded.ShouldBeTrue();
+            (await _deployment.ServiceCtlAsync("restart")).Succeeded.ShouldBeTrue();
+            await Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2"));
+            var started = await Eventually.WaitAsync(async () => (await Client.GetRollbacksAsync()).FirstOrDefault(), Deadline, "the rollback to start");
+            _rollbackId = started.Id;
+            return waitForEnd ? await FinishedRollbackAsync() : started;
+        }
+
+        public Task<RollbackDto> FinishedRollbackAsync() => Eventually.WaitAsync(
+            async () => await Client.GetRollbackAsync(_rollbackId!) is { Status: "succeeded" or "failed" } done ? done : null,
+            TimeSpan.FromSeconds(90),
+            "the rollback to finish");
+
+        /// <summary>SIGKILL to the controller, and a new one on the same store.</summary>
+        public void RestartController()
+        {
+            _controller.KillHard();
+            _controller.Dispose();
+            _controller = RewindProcess.Start("serve", "--config", _deployment.ConfigPath);
+        }
+
+        public string Logs(RewindProcess agent) => $"controller:\n{_controller.Output}\nagent:\n{agent.Output}";
+
+        public async ValueTask DisposeAsync()
+        {
+            _controller.Dispose();
+            _http.Dispose();
+            if (File.Exists(RunsFile))
+            {
+                foreach (var pid in File.ReadAllLines(RunsFile))
+                {
+                    using var kill = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("kill") { ArgumentList = { "-KILL", pid.Trim() }, UseShellExecute = false, RedirectStandardError = true });
+                    await kill!.WaitForExitAsync();
+                }
+            }
+
+            await _deployment.DisposeAsync();
+        }
+    }
+}
