@@ -46,6 +46,7 @@ public interface IAgentStore
     /// <summary>
     /// Records how an attempt ended, once: true when this report finished it; false when it was finished already (the
     /// report is then kept as <see cref="HostAttempt.LateReport"/> if it says something else, and the stored outcome stands).
+    /// A report tells an end (succeeded, failed, unknown); any other status is a bug, an <see cref="ArgumentException"/>.
     /// </summary>
     Task<bool> ReportHostAttemptAsync(HostAttemptReport report, CancellationToken cancellationToken = default);
 
