@@ -1,6 +1,7 @@
 using Dapper;
 using Rewind.Core.Agents;
 using Rewind.Core.Notifications;
+using Rewind.Core.Runbooks;
 using Rewind.Storage.Agents;
 using Rewind.Storage.Runbooks;
 using Rewind.Storage.Sql;

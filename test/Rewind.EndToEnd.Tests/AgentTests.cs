@@ -158,7 +158,7 @@ public sealed class AgentTests
             Runtime.Releases.ReleaseDirectory.Switch(_deployment.AppRoot, "v2").Succeeded.ShouldBeTrue();
             (await _deployment.ServiceCtlAsync("restart")).Succeeded.ShouldBeTrue();
             await Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2"));
-            var started = await Eventually.WaitAsync(async () => (await Client.GetRollbacksAsync()).FirstOrDefault(), Deadline, "the rollback to start");
+            var started = await Eventually.WaitAsync(async () => await Client.GetRollbacksAsync() is { Count: > 0 } all ? all[0] : null, Deadline, "the rollback to start");
             _rollbackId = started.Id;
             return waitForEnd ? await FinishedRollbackAsync() : started;
         }

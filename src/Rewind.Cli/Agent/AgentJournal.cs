@@ -19,7 +19,7 @@ internal sealed partial class AgentJournal
     public AgentJournal(string directory)
     {
         _directory = directory;
-        Directory.CreateDirectory(directory);
+        System.IO.Directory.CreateDirectory(directory);
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);

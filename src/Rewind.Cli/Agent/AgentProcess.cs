@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Reflection;
 using System.Security.Cryptography;
+using Rewind.Cli.Commands;
 using Rewind.Client;
 using Rewind.Core.Runbooks;
 using Rewind.Runtime.Processes;

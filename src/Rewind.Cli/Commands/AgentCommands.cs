@@ -40,19 +40,9 @@ internal static class AgentCommands
                 return ExitCodes.Invalid;
             }
 
-            var given = parse.GetValue(servers) is { Length: > 0 } list ? list
-                : environment("REWIND_SERVER") is { Length: > 0 } variable ? variable.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                : [RewindClient.DefaultServer];
-            var addresses = new List<Uri>();
-            foreach (var server in given)
+            if (await ServersAsync(context, parse.GetValue(servers), environment) is not { } addresses)
             {
-                if (!Uri.TryCreate(server.EndsWith('/') ? server : server + "/", UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
-                {
-                    await context.Error.WriteLineAsync($"error: --server '{server}' is not an http:// or https:// URL");
-                    return ExitCodes.Invalid;
-                }
-
-                addresses.Add(address);
+                return ExitCodes.Invalid;
             }
 
             var trust = ServerTrust.SystemStore();
@@ -74,6 +64,27 @@ internal static class AgentCommands
         agent.Add(Tokens(context));
         agent.Add(List(context));
         return agent;
+    }
+
+    /// <summary>The controllers' URLs: <c>--server</c> (repeated), else <c>REWIND_SERVER</c> (comma-separated), else the default; null after saying which is not a URL.</summary>
+    private static async Task<List<Uri>?> ServersAsync(CliContext context, string[]? servers, Func<string, string?> environment)
+    {
+        var given = servers is { Length: > 0 } list ? list
+            : environment("REWIND_SERVER") is { Length: > 0 } variable ? variable.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : [RewindClient.DefaultServer];
+        var addresses = new List<Uri>();
+        foreach (var server in given)
+        {
+            if (!Uri.TryCreate(server.EndsWith('/') ? server : server + "/", UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
+            {
+                await context.Error.WriteLineAsync($"error: --server '{server}' is not an http:// or https:// URL");
+                return null;
+            }
+
+            addresses.Add(address);
+        }
+
+        return addresses;
     }
 
     private static Command Tokens(CliContext context)

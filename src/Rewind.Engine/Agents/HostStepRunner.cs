@@ -26,7 +26,7 @@ internal sealed class HostStepRunner(IStore store, AgentWork work, TimeProvider 
     public async Task<StepOutcome> RunAsync(PlanStep planStep, StepContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var on = StepRunnerGuard.Expect<OnHostStep>(planStep);
+        var on = (OnHostStep)planStep;
         var waitingSince = time.GetUtcNow();
         var attempt = await store.EnsureHostAttemptAsync(
             new HostAttempt(HostAttempt.IdOf(context.RollbackId, context.StepIndex, on.Host), context.RollbackId, context.StepIndex, on.Host, on.Step, HostAttemptStatus.Pending, waitingSince),

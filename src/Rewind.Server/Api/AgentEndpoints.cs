@@ -67,17 +67,18 @@ internal static partial class AgentEndpoints
             return Problems.Invalid("invalid poll", $"instance: 1 to 64 of a-z, 0-9 and '-'; version: 1 to 64 characters; waitSeconds: 0 to {AgentLiveness.LongPoll.TotalSeconds:0}");
         }
 
+        var instance = request.Instance!; // checked above: JSON may carry a null
         var address = context.Connection.RemoteIpAddress?.ToString();
         var seen = await SeenAsync(store, host, request, address, null, time, cancellationToken);
         var until = time.GetUtcNow() + TimeSpan.FromSeconds(request.WaitSeconds);
         var claimedAt = time.GetUtcNow();
-        var attempts = await store.ClaimHostAttemptsAsync(host, request.Instance, claimedAt, cancellationToken);
+        var attempts = await store.ClaimHostAttemptsAsync(host, instance, claimedAt, cancellationToken);
         while (attempts.Count == 0 && time.GetUtcNow() < until)
         {
             var left = until - time.GetUtcNow();
             await work.WaitForWorkAsync(host, left < StoreLook ? left : StoreLook, time, cancellationToken);
             claimedAt = time.GetUtcNow();
-            attempts = await store.ClaimHostAttemptsAsync(host, request.Instance, claimedAt, cancellationToken);
+            attempts = await store.ClaimHostAttemptsAsync(host, instance, claimedAt, cancellationToken);
         }
 
         await SeenAsync(store, host, request, address, seen, time, cancellationToken);

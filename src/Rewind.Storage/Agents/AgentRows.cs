@@ -1,5 +1,5 @@
 using Rewind.Core.Agents;
-using Rewind.Storage.Runbooks;
+using Rewind.Core.Runbooks;
 using Rewind.Storage.Sql;
 
 namespace Rewind.Storage.Agents;
