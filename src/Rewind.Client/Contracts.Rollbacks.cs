@@ -48,7 +48,7 @@ public sealed record RollbackDecisionRequest(string? Note, string? Code = null);
 public sealed record RollbackStepDto(int Index, string Kind, string Description, string Status, int Attempts, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Output, MemberCountsDto? Members = null, bool AwaitingApproval = false);
 
 /// <summary>A batch step's members by status (null for other steps, and before the member list is resolved).</summary>
-public sealed record MemberCountsDto(int Total, int Pending, int Running, int Succeeded, int Failed);
+public sealed record MemberCountsDto(int Total, int Pending, int Running, int Succeeded, int Failed, int Unreachable = 0);
 
 /// <summary>One member of a batch step: its status, attempts, and its last call's output.</summary>
 public sealed record MemberDto(string Member, string Status, int Attempts, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Output);

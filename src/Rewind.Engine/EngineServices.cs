@@ -86,7 +86,9 @@ public static class EngineServices
         services.AddSingleton<IStepRunner, SnapshotStepRunner>();
         services.AddSingleton<IStepRunner, DatabaseRestoreStepRunner>();
         services.AddSingleton<Agents.AgentWork>();
+        services.AddSingleton<Agents.HostAttempts>();
         services.AddSingleton<IStepRunner, Agents.HostStepRunner>();
+        services.AddSingleton<IStepRunner, Agents.FleetStepRunner>();
         services.AddSingleton<Agents.AgentReports>();
         services.AddSingleton<RollbackExecutor>();
         services.AddSingleton<AbortWorkflow>();

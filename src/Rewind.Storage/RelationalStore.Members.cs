@@ -81,7 +81,7 @@ internal sealed partial class RelationalStore
             g =>
             {
                 int Count(MemberStatus status) => (int)g.Where(r => DbValues.Parse<MemberStatus>(r.Status) == status).Sum(r => r.Count);
-                return new MemberCounts(Count(MemberStatus.Pending), Count(MemberStatus.Running), Count(MemberStatus.Succeeded), Count(MemberStatus.Failed));
+                return new MemberCounts(Count(MemberStatus.Pending), Count(MemberStatus.Running), Count(MemberStatus.Succeeded), Count(MemberStatus.Failed), Count(MemberStatus.Unreachable));
             });
     }
 

@@ -3,8 +3,11 @@ using System.Text.RegularExpressions;
 
 namespace Rewind.Cli.Agent;
 
-/// <summary>What the agent's journal holds for one attempt: when it started, and once it ended, how; and whether that was reported.</summary>
-internal sealed record JournalEntry(string Id, DateTimeOffset StartedAt, string? Status = null, string? Output = null, DateTimeOffset? FinishedAt = null, bool Reported = false);
+/// <summary>
+/// What the agent's journal holds for one attempt: when it started, and once it ended, how; and whether that was reported.
+/// <see cref="Done"/> counts the steps of a sequence (a fleet host's switch and restart) that ended, <see cref="Said"/> what they printed.
+/// </summary>
+internal sealed record JournalEntry(string Id, DateTimeOffset StartedAt, string? Status = null, string? Output = null, DateTimeOffset? FinishedAt = null, bool Reported = false, int Done = 0, string? Said = null);
 
 /// <summary>
 /// The agent's local journal: one file per attempt, written (flushed to disk, then renamed into place) before the step
@@ -39,6 +42,10 @@ internal sealed partial class AgentJournal
 
     /// <summary>Written before the step acts.</summary>
     public JournalEntry Started(string id, DateTimeOffset at) => Write(new JournalEntry(id, at));
+
+    /// <summary>One more step of the attempt's sequence ended well, before the next one acts.</summary>
+    public JournalEntry Progressed(JournalEntry entry, string said) =>
+        Write(entry with { Done = entry.Done + 1, Said = entry.Said is null ? said : $"{entry.Said}\n{said}" });
 
     public JournalEntry Finished(JournalEntry entry, string status, string output, DateTimeOffset at) =>
         Write(entry with { Status = status, Output = output, FinishedAt = at });

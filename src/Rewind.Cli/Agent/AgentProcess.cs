@@ -96,18 +96,9 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
             }
 
             var entry = _journal.Read(attempt.Id);
-            if (entry is null)
+            if (entry is not { Status: not null })
             {
-                entry = _journal.Started(attempt.Id, time.GetUtcNow());
-                Log($"{attempt.Id}: running {attempt.Description}");
-                var outcome = await RunAsync(attempt, cancellationToken);
-                entry = _journal.Finished(entry, outcome.Succeeded ? "succeeded" : "failed", outcome.Output, time.GetUtcNow());
-            }
-            else if (entry.Status is null)
-            {
-                // started by an earlier run of this agent, which died before it ended: read back, never run again
-                var inPlace = InPlace(attempt);
-                entry = _journal.Finished(entry, inPlace is null ? "unknown" : "succeeded", inPlace ?? Interrupted(attempt, entry), time.GetUtcNow());
+                entry = await RunAsync(attempt, entry, cancellationToken);
             }
 
             Log($"{attempt.Id}: {entry.Status}: {FirstLine(entry.Output)}");
@@ -123,24 +114,61 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
         }
     }
 
-    private async Task<StepOutcome> RunAsync(AgentAttemptDto attempt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the attempt's steps (one, or a fleet host's sequence) from the first not journaled as done. An entry started
+    /// by an earlier run of this agent, which died while a step ran, is read back first: in place, that step counts as
+    /// done and the rest run; else the attempt ends as unknown, and nothing runs again.
+    /// </summary>
+    private async Task<JournalEntry> RunAsync(AgentAttemptDto attempt, JournalEntry? entry, CancellationToken cancellationToken)
     {
-        PlanStep step;
+        IReadOnlyList<PlanStep> steps;
         try
         {
-            step = PlanStepJson.Deserialize(attempt.Plan.GetRawText());
+            var step = PlanStepJson.Deserialize(attempt.Plan.GetRawText());
+            steps = step is SequenceStep sequence ? sequence.Steps : [step];
         }
         catch (System.Text.Json.JsonException ex)
         {
-            return StepOutcome.Failure($"this agent ({Version}) cannot read the step: {ex.Message}");
+            return _journal.Finished(entry ?? _journal.Started(attempt.Id, time.GetUtcNow()), "failed", $"this agent ({Version}) cannot read the step: {ex.Message}", time.GetUtcNow());
         }
 
+        if (entry is null)
+        {
+            entry = _journal.Started(attempt.Id, time.GetUtcNow());
+            Log($"{attempt.Id}: running {attempt.Description}");
+        }
+        else if (entry.Done < steps.Count)
+        {
+            if (InPlace(steps[entry.Done]) is not { } inPlace)
+            {
+                return _journal.Finished(entry, "unknown", Joined(entry.Said, Interrupted(steps[entry.Done], entry)), time.GetUtcNow());
+            }
+
+            entry = _journal.Progressed(entry, $"found in place after the agent restarted, not run again: {inPlace}");
+        }
+
+        var context = new StepContext(attempt.RollbackId, attempt.Step - 1, NoLedger.Instance, StepContext.ProcessEnvironment);
+        for (var i = entry.Done; i < steps.Count; i++)
+        {
+            var outcome = await RunStepAsync(steps[i], context, cancellationToken);
+            if (!outcome.Succeeded)
+            {
+                return _journal.Finished(entry, "failed", Joined(entry.Said, outcome.Output), time.GetUtcNow());
+            }
+
+            entry = _journal.Progressed(entry, outcome.Output);
+        }
+
+        return _journal.Finished(entry, "succeeded", entry.Said ?? "", time.GetUtcNow());
+    }
+
+    private async Task<StepOutcome> RunStepAsync(PlanStep step, StepContext context, CancellationToken cancellationToken)
+    {
         if (!_runners.TryGetValue(step.Kind, out var runner))
         {
             return StepOutcome.Failure($"this agent runs switch, restart, files and command steps, not {step.Kind}");
         }
 
-        var context = new StepContext(attempt.RollbackId, attempt.Step - 1, NoLedger.Instance, StepContext.ProcessEnvironment);
         try
         {
             return await StepRetries.RunAsync(step, token => runner.RunAsync(step, context, token), time, cancellationToken);
@@ -151,24 +179,14 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
         }
     }
 
-    /// <summary>A sentence saying what was read back when the interrupted step's effect is in place; null when it is not, or cannot be read.</summary>
-    private string? InPlace(AgentAttemptDto attempt)
-    {
-        try
-        {
-            var step = PlanStepJson.Deserialize(attempt.Plan.GetRawText());
-            return _runners.GetValueOrDefault(step.Kind) is IStepStateReader reader && reader.InPlace(step) is { } inPlace
-                ? $"found in place after the agent restarted, not run again: {inPlace}"
-                : null;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
-    }
+    /// <summary>What was read back when the interrupted step's effect is in place; null when it is not, or cannot be read.</summary>
+    private string? InPlace(PlanStep step) =>
+        _runners.GetValueOrDefault(step.Kind) is IStepStateReader reader ? reader.InPlace(step) : null;
 
-    private static string Interrupted(AgentAttemptDto attempt, JournalEntry entry) =>
-        $"the agent stopped while it ran this step (started at {entry.StartedAt:u}): whether '{attempt.Description}' took effect is unknown, and it is not run again by itself; a person must look";
+    private static string Joined(string? before, string last) => before is null ? last : $"{before}\n{last}";
+
+    private static string Interrupted(PlanStep step, JournalEntry entry) =>
+        $"the agent stopped while it ran this step (started at {entry.StartedAt:u}): whether '{step.Describe()}' took effect is unknown, and it is not run again by itself; a person must look";
 
     /// <summary>Sends the outcome until a controller has it; a repeat after a reconnect changes nothing there.</summary>
     private async Task ReportAsync(JournalEntry entry, CancellationToken cancellationToken)

@@ -9,6 +9,7 @@ internal static partial class ConfigValidator
 
     private static void ValidateHost(string at, ComponentConfig component, Action<object, string?, string> add)
     {
+        ValidateFleet(at, component, add);
         if (component.Host is not { } host)
         {
             return;
@@ -28,6 +29,64 @@ internal static partial class ConfigValidator
         if (component.VersionSource is { ReleaseDir: true })
         {
             add(component.VersionSource, "release-dir", $"{at}.version-source.release-dir: the controller cannot read the link on {host}; read the serving version from a probe's JSON, a scrape's label or a command instead");
+        }
+    }
+
+    private static void ValidateFleet(string at, ComponentConfig component, Action<object, string?, string> add)
+    {
+        if (component.Hosts is not { } hosts)
+        {
+            if (component.Provider.ReleaseDir is { } releaseDir && releaseDir.Restart.Prepend(releaseDir.Path).Any(t => t?.Contains(Runbooks.RollbackPlanner.FleetHostPlaceholder, StringComparison.Ordinal) == true))
+            {
+                add(releaseDir, "path", $"{at}.provider.release-dir: {Runbooks.RollbackPlanner.FleetHostPlaceholder} is filled with each host's name only for a fleet (hosts:)");
+            }
+
+            if (component.Unreachable.Then == UnreachableAction.Skip)
+            {
+                add(component.Unreachable, "then", $"{at}.unreachable.then: skip applies to a fleet (hosts:); a single host cannot be skipped, its step fails");
+            }
+
+            return;
+        }
+
+        if (component.Host is not null)
+        {
+            add(component, "hosts", $"{at}: declare host (one host) or hosts (a fleet), not both");
+        }
+
+        if (hosts.Count == 0)
+        {
+            add(component, "hosts", $"{at}.hosts: at least one host");
+        }
+
+        foreach (var bad in hosts.Where(h => !HostNames.IsValid(h)))
+        {
+            add(component, "hosts", $"{at}.hosts: '{bad}' is not a host name: {HostNameRule}");
+        }
+
+        if (hosts.GroupBy(h => h, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            add(component, "hosts", $"{at}.hosts: {twice.Key} is listed twice");
+        }
+
+        if (component.Provider.ReleaseDir is null && component.Provider.Command is null)
+        {
+            add(component, "hosts", $"{at}.hosts: only a release-dir or command component is switched by its hosts' agents");
+        }
+
+        if (component.VersionSource is { ReleaseDir: true })
+        {
+            add(component.VersionSource, "release-dir", $"{at}.version-source.release-dir: the controller cannot read the links on the fleet's hosts; read the serving version from a probe's JSON, a scrape's label or a command instead");
+        }
+
+        if (component.Fleet.Concurrency is < 1 or > 100)
+        {
+            add(component.Fleet, "concurrency", $"{at}.fleet.concurrency: from 1 to 100");
+        }
+
+        if (component.Fleet.MaxFailed < 0 || component.Fleet.MaxFailed >= Math.Max(1, hosts.Count))
+        {
+            add(component.Fleet, "max-failed", $"{at}.fleet.max-failed: from 0 to one less than the number of hosts");
         }
     }
 

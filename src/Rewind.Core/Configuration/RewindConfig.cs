@@ -79,7 +79,16 @@ public sealed class ComponentConfig
     /// </summary>
     public string? Host { get; set; }
 
-    /// <summary>What a rollback does when the host's agent does not take a step or report it.</summary>
+    /// <summary>
+    /// A fleet: the same component on each of these hosts (each with its agent), rolled back host by host or in batches
+    /// (<see cref="Fleet"/>). Exclusive with <see cref="Host"/>. Default: none.
+    /// </summary>
+    public List<string>? Hosts { get; set; }
+
+    /// <summary>How a fleet (<see cref="Hosts"/>) is rolled back: how many hosts at once, how many may fail.</summary>
+    public FleetConfig Fleet { get; set; } = new();
+
+    /// <summary>What a rollback does when a host's agent does not take a step or report it.</summary>
     public UnreachableConfig Unreachable { get; set; } = new();
 
     public Dictionary<string, ProbeConfig> Probes { get; set; } = new(StringComparer.Ordinal);
@@ -363,4 +372,27 @@ public sealed class UnreachableConfig
 {
     /// <summary>Default 2m.</summary>
     public TimeSpan Wait { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// For a fleet: <c>fail</c> (default) counts an unreachable host against the failure budget; <c>skip</c> leaves it on
+    /// its release, pages, and goes on with the others. A single host (<c>host:</c>) always fails the step.
+    /// </summary>
+    public UnreachableAction Then { get; set; } = UnreachableAction.Fail;
+}
+
+/// <summary>What a fleet rollback does with a host whose agent is unreachable.</summary>
+public enum UnreachableAction
+{
+    Fail,
+    Skip,
+}
+
+/// <summary><c>components.NAME.fleet</c>: how the hosts of a fleet are rolled back.</summary>
+public sealed class FleetConfig
+{
+    /// <summary>Hosts rolled back at once, 1 (host by host, the default) to 100.</summary>
+    public int Concurrency { get; set; } = 1;
+
+    /// <summary>Hosts that may fail (or be unreachable, with <c>then: fail</c>) before no further host is started. Default 0.</summary>
+    public int MaxFailed { get; set; }
 }

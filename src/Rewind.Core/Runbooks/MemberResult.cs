@@ -7,14 +7,17 @@ public enum MemberStatus
     Running,
     Succeeded,
     Failed,
+
+    /// <summary>A fleet's host whose agent did not take or report its share within the limit: kept apart from failed.</summary>
+    Unreachable,
 }
 
 /// <summary>The members of one batch step by status.</summary>
-public sealed record MemberCounts(int Pending, int Running, int Succeeded, int Failed)
+public sealed record MemberCounts(int Pending, int Running, int Succeeded, int Failed, int Unreachable = 0)
 {
-    public int Total => Pending + Running + Succeeded + Failed;
+    public int Total => Pending + Running + Succeeded + Failed + Unreachable;
 
-    public int Done => Succeeded + Failed;
+    public int Done => Succeeded + Failed + Unreachable;
 }
 
 /// <summary>One member of a batch step with its result: attempts made, when, and the last call's output.</summary>

@@ -24,6 +24,8 @@ namespace Rewind.Core.Runbooks;
 [JsonDerivedType(typeof(SnapshotStep), SnapshotStep.KindName)]
 [JsonDerivedType(typeof(DatabaseRestoreStep), DatabaseRestoreStep.KindName)]
 [JsonDerivedType(typeof(OnHostStep), OnHostStep.KindName)]
+[JsonDerivedType(typeof(FleetStep), FleetStep.KindName)]
+[JsonDerivedType(typeof(SequenceStep), SequenceStep.KindName)]
 public abstract record PlanStep
 {
     [JsonIgnore]

@@ -185,9 +185,26 @@ public static class RollbackPlanner
         };
     }
 
-    /// <summary>The provider's switch (and restart or reload), run by the host's agent when the component names a host.</summary>
+    /// <summary>The provider's switch (and restart or reload): run by the host's agent when the component names a host, by each host's agent for a fleet.</summary>
     private static IEnumerable<PlanStep> SwitchSteps(string name, ComponentConfig component, string target, string? current, string? label) =>
-        ProviderSteps(name, component, target, current, label).Select(step => OnHostStep.On(component.Host, step, component.Unreachable.Wait));
+        component.Hosts is { } hosts
+            ? [new FleetStep([.. hosts.Select(host => new FleetHost(host, [.. ProviderSteps(name, component, target, current, label).Select(step => ForHost(step, host))]))], component.Fleet.Concurrency, component.Fleet.MaxFailed, component.Unreachable.Wait, component.Unreachable.Then)]
+            : ProviderSteps(name, component, target, current, label).Select(step => OnHostStep.On(component.Host, step, component.Unreachable.Wait));
+
+    /// <summary>A fleet host's step: <c>{{host}}</c> in a release directory's path and its restart argv is that host's name.</summary>
+    private static PlanStep ForHost(PlanStep step, string host)
+    {
+        string Fill(string text) => text.Replace(FleetHostPlaceholder, host, StringComparison.Ordinal);
+        return step switch
+        {
+            SwitchStep switchStep => switchStep with { Root = Fill(switchStep.Root) },
+            RestartStep restart => restart with { Argv = [.. restart.Argv.Select(Fill)], WorkingDirectory = Fill(restart.WorkingDirectory) },
+            _ => step,
+        };
+    }
+
+    /// <summary>Filled with each host's name in a fleet's release-directory path and restart argv.</summary>
+    public const string FleetHostPlaceholder = "{{host}}";
 
     private static IEnumerable<PlanStep> ProviderSteps(string name, ComponentConfig component, string target, string? current, string? label)
     {

@@ -70,7 +70,7 @@ internal static class Mapping
         rollback.StartedAt,
         rollback.FinishedAt,
         rollback.Error,
-        [.. rollback.Steps.OrderBy(s => s.Index).Select(s => new RollbackStepDto(s.Index, s.Plan.Kind, s.Plan.Describe(), s.Status.ToString().ToLowerInvariant(), s.Attempts, s.StartedAt, s.FinishedAt, s.Output, members?.GetValueOrDefault(s.Index) is { } m ? new MemberCountsDto(m.Total, m.Pending, m.Running, m.Succeeded, m.Failed) : null, GateDecisions.WaitingGate(rollback)?.Index == s.Index))])
+        [.. rollback.Steps.OrderBy(s => s.Index).Select(s => new RollbackStepDto(s.Index, s.Plan.Kind, s.Plan.Describe(), s.Status.ToString().ToLowerInvariant(), s.Attempts, s.StartedAt, s.FinishedAt, s.Output, members?.GetValueOrDefault(s.Index) is { } m ? new MemberCountsDto(m.Total, m.Pending, m.Running, m.Succeeded, m.Failed, m.Unreachable) : null, GateDecisions.WaitingGate(rollback)?.Index == s.Index))])
     {
         PlanTimeout = rollback.PlanTimeout,
         PlanPolicy = rollback.PlanPolicy,

@@ -81,6 +81,54 @@ public sealed class HostConfigTests
         result.Errors.ShouldContain(e => e.ToString().Contains("components.api.host: only a release-dir or command component is switched by a host's agent", StringComparison.Ordinal), string.Join("\n", result.Errors));
     }
 
+    [Fact]
+    public void Plan_Fleet_IsOneStepHandingEachHostItsOwnSwitchAndRestart()
+    {
+        var result = ConfigParser.Parse(
+            Config("hosts: [app-1, app-2, app-3]\n    fleet: { concurrency: 2, max-failed: 1 }\n    unreachable: { wait: 10s, then: skip }").Replace("path: /srv/web,", "path: /srv/{{host}}/web,", StringComparison.Ordinal).Replace("restart, web]", "restart, web-{{host}}]", StringComparison.Ordinal),
+            "r.yaml",
+            "/");
+        result.Errors.ShouldBeEmpty();
+
+        var plan = RollbackPlanner.Plan("web", result.Config!.Components["web"], new ComponentState("web", "release-dir", "v2", T0), [Stable("v1")], new PlanOptions());
+
+        plan.Steps.Select(s => s.Kind).ShouldBe(["fleet", "wait-healthy"]);
+        var fleet = plan.Steps[0].ShouldBeOfType<FleetStep>();
+        fleet.IsSwitch.ShouldBeTrue();
+        (fleet.Concurrency, fleet.MaxFailed, fleet.UnreachableWait, fleet.Then).ShouldBe((2, 1, TimeSpan.FromSeconds(10), UnreachableAction.Skip));
+        fleet.Hosts.Select(h => h.OnHost.Describe()).ShouldBe(
+        [
+            "switch /srv/app-1/web/current -> releases/v1 (was releases/v2; atomic rename); then restart argv [\"systemctl\", \"restart\", \"web-app-1\"] in /srv/app-1/web (timeout 1m)",
+            "switch /srv/app-2/web/current -> releases/v1 (was releases/v2; atomic rename); then restart argv [\"systemctl\", \"restart\", \"web-app-2\"] in /srv/app-2/web (timeout 1m)",
+            "switch /srv/app-3/web/current -> releases/v1 (was releases/v2; atomic rename); then restart argv [\"systemctl\", \"restart\", \"web-app-3\"] in /srv/app-3/web (timeout 1m)",
+        ]);
+        fleet.Describe().ShouldStartWith("on 3 host(s) [app-1, app-2, app-3] by their agents, 2 at a time, up to 1 may fail, an unreachable one skipped after 10s; on app-1: switch /srv/app-1/web/current");
+        PlanStepJson.Deserialize(PlanStepJson.Serialize(fleet)).ShouldBeOfType<FleetStep>().Hosts[2].Steps[0].ShouldBeOfType<SwitchStep>().Root.ShouldBe("/srv/app-3/web");
+    }
+
+    [Theory]
+    [InlineData("host: app-1\n    hosts: [app-2]", "components.web: declare host (one host) or hosts (a fleet), not both")]
+    [InlineData("hosts: [app-1, app-1]", "components.web.hosts: app-1 is listed twice")]
+    [InlineData("hosts: [app-1, Bad]", "components.web.hosts: 'Bad' is not a host name")]
+    [InlineData("hosts: [app-1, app-2]\n    fleet: { concurrency: 0 }", "components.web.fleet.concurrency: from 1 to 100")]
+    [InlineData("hosts: [app-1, app-2]\n    fleet: { max-failed: 2 }", "components.web.fleet.max-failed: from 0 to one less than the number of hosts")]
+    [InlineData("host: app-1\n    unreachable: { then: skip }", "components.web.unreachable.then: skip applies to a fleet (hosts:)")]
+    public void Parse_BadFleet_IsReported(string yaml, string expected)
+    {
+        var result = ConfigParser.Parse(Config(yaml), "r.yaml", "/");
+
+        result.Config.ShouldBeNull();
+        result.Errors.ShouldContain(e => e.ToString().Contains(expected, StringComparison.Ordinal), string.Join("\n", result.Errors));
+    }
+
+    [Fact]
+    public void Parse_HostPlaceholderWithoutAFleet_IsReported()
+    {
+        var result = ConfigParser.Parse(Config("host: app-1").Replace("path: /srv/web,", "path: /srv/{{host}}/web,", StringComparison.Ordinal), "r.yaml", "/");
+
+        result.Errors.ShouldContain(e => e.ToString().Contains("components.web.provider.release-dir: {{host}} is filled with each host's name only for a fleet (hosts:)", StringComparison.Ordinal), string.Join("\n", result.Errors));
+    }
+
     private static Release Stable(string version) => new("web", version, ReleaseState.Stable, T0, StableAt: T0.AddMinutes(0.5));
 
     private static string Config(string extra) => $$"""
