@@ -13,10 +13,12 @@ public sealed record AgentPollRequest(string Instance, string Version, DateTimeO
 public sealed record AgentWorkDto(string Host, IReadOnlyList<AgentAttemptDto> Attempts);
 
 /// <summary>
-/// One step for the agent to run. <see cref="Step"/> is the plan step as the controller planned it (JSON with its
-/// <c>kind</c>); <see cref="HandedBefore"/> when it was handed out already (the agent's journal says whether it ran it).
+/// One step for the agent to run: <see cref="Step"/> is its number in the rollback, <see cref="Plan"/> the plan step as
+/// the controller planned it (JSON with its <c>kind</c>). <see cref="HandedBefore"/> when it was handed out already, to
+/// the agent instance <see cref="HandedTo"/>: the agent's journal says whether it ran it; one handed to another instance
+/// and not in the journal is reported as unknown, never run.
 /// </summary>
-public sealed record AgentAttemptDto(string Id, string RollbackId, int Step, JsonElement Plan, string Description, DateTimeOffset CreatedAt, bool HandedBefore);
+public sealed record AgentAttemptDto(string Id, string RollbackId, int Step, JsonElement Plan, string Description, DateTimeOffset CreatedAt, bool HandedBefore, string? HandedTo = null);
 
 /// <summary>Body of <c>POST /api/v1/agent/attempts/{id}</c>: <see cref="Status"/> is <c>succeeded</c>, <c>failed</c> or <c>unknown</c>.</summary>
 public sealed record AgentReportRequest(string Status, string Output, DateTimeOffset At);

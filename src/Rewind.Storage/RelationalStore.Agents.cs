@@ -150,12 +150,12 @@ internal sealed partial class RelationalStore
         InTransactionAsync<IReadOnlyList<HostAttempt>>(
             async (connection, transaction) =>
             {
-                // The right-hand sides read the row as it was: a pending attempt is claimed now, a running one keeps
-                // when it was first claimed and is handed to the instance asking.
+                // The right-hand sides read the row as it was: a pending attempt is claimed now by the instance asking, a
+                // running one keeps when and by whom it was first claimed (the agent tells its own from another's).
                 await connection.ExecuteAsync(new CommandDefinition(
                     $"""
                     UPDATE host_attempts SET status = 'running', claimed_at = CASE WHEN status = 'pending' THEN @At ELSE claimed_at END,
-                        claimed_by = @Instance
+                        claimed_by = CASE WHEN status = 'pending' THEN @Instance ELSE claimed_by END
                     WHERE {ClaimableAttempts}
                     """,
                     new { Host = host, Instance = instance, At = DbValues.ToMs(at) },

@@ -31,7 +31,8 @@ public sealed class AgentTests
         var agents = await host.Client.GetAgentsAsync();
         agents.ShouldHaveSingleItem().Host.ShouldBe("app-1");
         agents[0].Connected.ShouldBeTrue();
-        agent.Output.ShouldContain($"{rollback.Id}.1.app-1: succeeded");
+        agent.Output.ShouldContain($"{rollback.Id}.1.app-1."); // the attempt of step 1 on app-1
+        agent.Output.ShouldContain(": succeeded: switched");
     }
 
     [Fact]

@@ -90,7 +90,7 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
-    public async Task ClaimHostAttemptsAsync_RunningAgain_HandedToTheNewInstanceKeepingWhenFirstClaimed()
+    public async Task ClaimHostAttemptsAsync_RunningAgain_HandedOutAgainSayingWhenAndByWhomItWasFirstClaimed()
     {
         var rollback = await RunningRollbackIdAsync();
         var host = NewHost();
@@ -103,7 +103,7 @@ public abstract partial class StoreContractTests
         claimed.Single().ShouldSatisfyAllConditions(
             a => a.Status.ShouldBe(HostAttemptStatus.Running),
             a => a.ClaimedAt.ShouldBe(T0.AddSeconds(10)),
-            a => a.ClaimedBy.ShouldBe("instance-2"));
+            a => a.ClaimedBy.ShouldBe("instance-1"));
     }
 
     [Fact]

@@ -31,6 +31,23 @@ internal sealed partial class AgentJournal
 
     public string Directory => _directory;
 
+    /// <summary>
+    /// The agent's instance id, kept in the journal (made at its first start): an agent restarted with its journal is the
+    /// same instance, so the controller hands it back the steps it had taken, and its journal says what became of them.
+    /// </summary>
+    public string Instance()
+    {
+        var path = Path.Combine(_directory, "instance");
+        if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: > 0 } kept && InstanceId().IsMatch(kept))
+        {
+            return kept;
+        }
+
+        var made = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
+        File.WriteAllText(path, made + "\n");
+        return made;
+    }
+
     /// <summary>Whether <paramref name="id"/> can name a journal file: it comes from the controller, and is checked like any input.</summary>
     public static bool IsValidId(string id) => AttemptId().IsMatch(id) && !id.Contains("..", StringComparison.Ordinal);
 
@@ -56,11 +73,14 @@ internal sealed partial class AgentJournal
     public IReadOnlyList<JournalEntry> Unreported() =>
         [.. All().Where(e => e.Status is not null && !e.Reported).OrderBy(e => e.StartedAt)];
 
-    /// <summary>Removes reported entries that ended before <paramref name="before"/>.</summary>
+    /// <summary>
+    /// Removes reported entries that ended before <paramref name="before"/>, and entries started before it that never
+    /// ended (their step was given up by the controller and is not handed out again).
+    /// </summary>
     public int Prune(DateTimeOffset before)
     {
         var removed = 0;
-        foreach (var entry in All().Where(e => e.Reported && e.FinishedAt < before))
+        foreach (var entry in All().Where(e => (e.Reported && e.FinishedAt < before) || (e.Status is null && e.StartedAt < before)))
         {
             File.Delete(PathOf(entry.Id));
             removed++;
@@ -100,4 +120,7 @@ internal sealed partial class AgentJournal
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex AttemptId();
+
+    [GeneratedRegex("^[a-z0-9-]{1,64}$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex InstanceId();
 }

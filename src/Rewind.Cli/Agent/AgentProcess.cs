@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Reflection;
-using System.Security.Cryptography;
 using Rewind.Cli.Commands;
 using Rewind.Client;
 using Rewind.Core.Runbooks;
@@ -23,13 +22,16 @@ internal sealed record AgentOptions(IReadOnlyList<Uri> Servers, string Token, st
 /// </summary>
 internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimeProvider time)
 {
+    /// <summary>How long ended (and reported) journal entries are kept.</summary>
+    private static readonly TimeSpan JournalKept = TimeSpan.FromDays(7);
+
     /// <summary>How many steps of different rollbacks run at once on one host.</summary>
     private const int MaxRunning = 8;
 
     private static readonly string Version = typeof(AgentProcess).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev";
-    private readonly string _instance = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-    private readonly DateTimeOffset _startedAt = time.GetUtcNow();
     private readonly AgentJournal _journal = new(options.Journal);
+    private readonly DateTimeOffset _startedAt = time.GetUtcNow();
+    private string _instance = "";
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IStepRunner> _runners = Runners(time);
     private readonly ConcurrentDictionary<Uri, RewindClient> _clients = new();
@@ -38,6 +40,7 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        _instance = _journal.Instance();
         Log($"agent {_instance} ({Version}) started; journal {_journal.Directory}; servers {string.Join(", ", options.Servers)}");
         var failures = 0;
         while (!cancellationToken.IsCancellationRequested)
@@ -60,6 +63,14 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 break;
+            }
+            catch (RewindApiException ex) when (ex.Status == 409)
+            {
+                Log($"{options.Servers[_server]} refused this agent: {ex.Message}");
+                if (!await PauseAsync(20, cancellationToken))
+                {
+                    break;
+                }
             }
             catch (RewindApiException ex) when (ex.Status is 401 or 403)
             {
@@ -130,6 +141,12 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
         catch (System.Text.Json.JsonException ex)
         {
             return _journal.Finished(entry ?? _journal.Started(attempt.Id, time.GetUtcNow()), "failed", $"this agent ({Version}) cannot read the step: {ex.Message}", time.GetUtcNow());
+        }
+
+        if (entry is null && attempt.HandedBefore && attempt.HandedTo != _instance)
+        {
+            // taken by another instance of this host's agent (a journal lost or moved): it may have run it
+            return _journal.Finished(_journal.Started(attempt.Id, time.GetUtcNow()), "unknown", $"this step was handed to agent instance {attempt.HandedTo ?? "unknown"} of this host, and this agent's journal ({_journal.Directory}) has no record of it: whether it ran is unknown, and it is not run again by itself; a person must look", time.GetUtcNow());
         }
 
         if (entry is null)
@@ -204,9 +221,9 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
                 _journal.Reported(entry);
                 return;
             }
-            catch (RewindApiException ex) when (ex.Status is 400 or 403 or 404)
+            catch (RewindApiException ex) when (ex.Status is 400 or 401 or 403 or 404)
             {
-                Log($"{entry.Id}: the report was refused ({ex.Message}); kept in the journal as not reported");
+                Log($"{entry.Id}: the report was refused ({ex.Message}); the journal keeps the outcome, marked so, and does not send it again");
                 _journal.Reported(entry with { Output = $"{entry.Output} (report refused: {ex.Message})" });
                 return;
             }
@@ -229,7 +246,7 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
             await ReportAsync(entry, cancellationToken);
         }
 
-        _journal.Prune(time.GetUtcNow() - TimeSpan.FromDays(7));
+        _journal.Prune(time.GetUtcNow() - JournalKept);
     }
 
     /// <summary>Waits a little longer after each failure in a row (up to 5 s); false when the agent is stopping.</summary>

@@ -46,6 +46,14 @@ public sealed record HostAttempt(
     /// <summary>The attempt's id: the rollback, the step's number (from 1) and the host, e.g. <c>RB-2026-12-06-0001.2.app-1</c>.</summary>
     public static string IdOf(string rollbackId, int stepIndex, string host) =>
         string.Create(CultureInfo.InvariantCulture, $"{rollbackId}.{stepIndex + 1}.{host}");
+
+    /// <summary>
+    /// As above, with 8 hex digits of the step's SHA-256 after it: the steps of a <c>parallel</c> group share their
+    /// step's number, and two of them for one host must still be two attempts. The same planned step, read back from the
+    /// store after a restart, gives the same id.
+    /// </summary>
+    public static string IdOf(string rollbackId, int stepIndex, string host, PlanStep step) =>
+        $"{IdOf(rollbackId, stepIndex, host)}.{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(PlanStepJson.Serialize(step))))[..8]}";
 }
 
 /// <summary>What an agent says about an attempt: how it ended and what it printed (secrets already removed on the host).</summary>

@@ -10,6 +10,11 @@ internal static partial class ConfigValidator
     private static void ValidateHost(string at, ComponentConfig component, Action<object, string?, string> add)
     {
         ValidateFleet(at, component, add);
+        if ((component.Host ?? component.Hosts?.FirstOrDefault()) is { } remote && component.Backups is not null)
+        {
+            add(component, "backups", $"{at}.backups: the controller takes backups of its own host's paths, not {remote}'s");
+        }
+
         if (component.Host is not { } host)
         {
             return;

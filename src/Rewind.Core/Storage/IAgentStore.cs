@@ -39,7 +39,8 @@ public interface IAgentStore
     /// <summary>
     /// The work of <paramref name="host"/>'s agent: every attempt of the host not finished, whose rollback is still
     /// running, oldest first. Pending ones become running, claimed by <paramref name="instance"/> at <paramref name="at"/>;
-    /// running ones are handed out again (the agent's journal says whether it ran them).
+    /// running ones are handed out again as they are, saying when and by which instance they were first claimed (the
+    /// agent's journal says whether it ran them; one claimed by another instance it reports as unknown).
     /// </summary>
     Task<IReadOnlyList<HostAttempt>> ClaimHostAttemptsAsync(string host, string instance, DateTimeOffset at, CancellationToken cancellationToken = default);
 

@@ -43,7 +43,7 @@ internal sealed class FleetStepRunner(HostAttempts attempts, IStore store, TimeP
                 }
 
                 await ledger.MarkMemberStartedAsync(context.RollbackId, context.StepIndex, host, time.GetUtcNow(), token);
-                var attempt = await attempts.RunAsync(context.RollbackId, context.StepIndex, host, shares[host], fleet.UnreachableWait, token);
+                var attempt = await attempts.RunAsync(HostAttempt.IdOf(context.RollbackId, context.StepIndex, host), context.RollbackId, context.StepIndex, host, shares[host], fleet.UnreachableWait, token);
                 var status = attempt.Status switch
                 {
                     HostAttemptStatus.Succeeded => MemberStatus.Succeeded,

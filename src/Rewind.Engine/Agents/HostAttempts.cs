@@ -18,13 +18,11 @@ internal sealed class HostAttempts(IStore store, AgentWork work, TimeProvider ti
     /// <summary>How often the attempt and the host's agent are read back (a report at another replica wakes nothing here).</summary>
     internal static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>The attempt of <paramref name="step"/> on <paramref name="host"/> for this rollback step, once it is finished.</summary>
-    public async Task<HostAttempt> RunAsync(string rollbackId, int stepIndex, string host, PlanStep step, TimeSpan unreachableWait, CancellationToken cancellationToken)
+    /// <summary>The attempt <paramref name="id"/>: <paramref name="step"/> on <paramref name="host"/> for this rollback step, once it is finished.</summary>
+    public async Task<HostAttempt> RunAsync(string id, string rollbackId, int stepIndex, string host, PlanStep step, TimeSpan unreachableWait, CancellationToken cancellationToken)
     {
         var waitingSince = time.GetUtcNow();
-        var attempt = await store.EnsureHostAttemptAsync(
-            new HostAttempt(HostAttempt.IdOf(rollbackId, stepIndex, host), rollbackId, stepIndex, host, step, HostAttemptStatus.Pending, waitingSince),
-            cancellationToken);
+        var attempt = await store.EnsureHostAttemptAsync(new HostAttempt(id, rollbackId, stepIndex, host, step, HostAttemptStatus.Pending, waitingSince), cancellationToken);
         work.Offer(host);
         while (!attempt.IsFinished)
         {

@@ -1,3 +1,4 @@
+using Rewind.Core.Agents;
 using Rewind.Core.Runbooks;
 using Rewind.Runtime.Runbooks;
 
@@ -15,6 +16,7 @@ internal sealed class HostStepRunner(HostAttempts attempts) : IStepRunner
     {
         ArgumentNullException.ThrowIfNull(context);
         var on = (OnHostStep)planStep;
-        return HostAttempts.Outcome(await attempts.RunAsync(context.RollbackId, context.StepIndex, on.Host, on.Step, on.UnreachableWait, cancellationToken));
+        var id = HostAttempt.IdOf(context.RollbackId, context.StepIndex, on.Host, on.Step);
+        return HostAttempts.Outcome(await attempts.RunAsync(id, context.RollbackId, context.StepIndex, on.Host, on.Step, on.UnreachableWait, cancellationToken));
     }
 }

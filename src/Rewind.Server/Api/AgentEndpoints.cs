@@ -58,6 +58,7 @@ internal static partial class AgentEndpoints
     public static AgentDto ToDto(AgentRecord agent, DateTimeOffset now) =>
         new(agent.Host, agent.Instance, agent.Version, agent.Address, agent.StartedAt, agent.FirstSeen, agent.SeenAt, AgentLiveness.IsConnected(agent.SeenAt, now));
 
+    /// <summary>One agent per host: a poll from another instance while the host's agent is connected is refused (409).</summary>
     private static async Task<Results<Ok<AgentWorkDto>, ProblemHttpResult>> PollAsync(AgentPollRequest? request, HttpContext context, IStore store, AgentWork work, TimeProvider time, CancellationToken cancellationToken)
     {
         var host = AccessPolicies.AgentHost(context.User)!;
@@ -69,6 +70,13 @@ internal static partial class AgentEndpoints
 
         var instance = request.Instance!; // checked above: JSON may carry a null
         var address = context.Connection.RemoteIpAddress?.ToString();
+        if ((await store.GetAgentsAsync(cancellationToken)).FirstOrDefault(a => a.Host == host) is { } other && other.Instance != instance && AgentLiveness.IsConnected(other.SeenAt, time.GetUtcNow()))
+        {
+            return Problems.Conflict(
+                "another agent polls for this host",
+                $"agent instance {other.Instance} ({other.Version}, from {other.Address ?? "an unknown address"}) polled for {host} at {other.SeenAt:u}; run one agent per host: stop the other, or start this one {AgentLiveness.LostAfter.TotalSeconds:0} s after the other stopped");
+        }
+
         var seen = await SeenAsync(store, host, request, address, null, time, cancellationToken);
         var until = time.GetUtcNow() + TimeSpan.FromSeconds(request.WaitSeconds);
         var claimedAt = time.GetUtcNow();
@@ -98,7 +106,8 @@ internal static partial class AgentEndpoints
     private static AgentAttemptDto ToDto(HostAttempt attempt, DateTimeOffset claimedNow)
     {
         using var plan = JsonDocument.Parse(PlanStepJson.Serialize(attempt.Step));
-        return new AgentAttemptDto(attempt.Id, attempt.RollbackId, attempt.StepIndex + 1, plan.RootElement.Clone(), attempt.Step.Describe(), attempt.CreatedAt, attempt.ClaimedAt < claimedNow);
+        var handedBefore = attempt.ClaimedAt < claimedNow;
+        return new AgentAttemptDto(attempt.Id, attempt.RollbackId, attempt.StepIndex + 1, plan.RootElement.Clone(), attempt.Step.Describe(), attempt.CreatedAt, handedBefore, handedBefore ? attempt.ClaimedBy : null);
     }
 
     private static async Task<Results<Ok<AgentReportDto>, ProblemHttpResult>> ReportAsync(string id, AgentReportRequest? request, HttpContext context, AgentReports reports, CancellationToken cancellationToken)

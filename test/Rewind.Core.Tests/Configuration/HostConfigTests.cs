@@ -85,7 +85,7 @@ public sealed class HostConfigTests
     public void Plan_Fleet_IsOneStepHandingEachHostItsOwnSwitchAndRestart()
     {
         var result = ConfigParser.Parse(
-            Config("hosts: [app-1, app-2, app-3]\n    fleet: { concurrency: 2, max-failed: 1 }\n    unreachable: { wait: 10s, then: skip }").Replace("path: /srv/web,", "path: /srv/{{host}}/web,", StringComparison.Ordinal).Replace("restart, web]", "restart, web-{{host}}]", StringComparison.Ordinal),
+            Config("hosts: [app-1, app-2, app-3]\n    fleet: { concurrency: 2, max-failed: 1 }\n    unreachable: { wait: 10s, then: skip }").Replace("path: /srv/web,", "path: \"/srv/{{host}}/web\",", StringComparison.Ordinal).Replace("restart, web]", "restart, \"web-{{host}}\"]", StringComparison.Ordinal),
             "r.yaml",
             "/");
         result.Errors.ShouldBeEmpty();
@@ -124,7 +124,7 @@ public sealed class HostConfigTests
     [Fact]
     public void Parse_HostPlaceholderWithoutAFleet_IsReported()
     {
-        var result = ConfigParser.Parse(Config("host: app-1").Replace("path: /srv/web,", "path: /srv/{{host}}/web,", StringComparison.Ordinal), "r.yaml", "/");
+        var result = ConfigParser.Parse(Config("host: app-1").Replace("path: /srv/web,", "path: \"/srv/{{host}}/web\",", StringComparison.Ordinal), "r.yaml", "/");
 
         result.Errors.ShouldContain(e => e.ToString().Contains("components.web.provider.release-dir: {{host}} is filled with each host's name only for a fleet (hosts:)", StringComparison.Ordinal), string.Join("\n", result.Errors));
     }
