@@ -88,6 +88,7 @@ public static class EngineServices
         services.AddSingleton<Agents.AgentWork>();
         services.AddSingleton<IStepRunner, Agents.HostStepRunner>();
         services.AddSingleton<Agents.AgentReports>();
+        services.AddSingleton<Agents.AgentLivenessWatch>();
         services.AddSingleton<RollbackExecutor>();
         services.AddSingleton<AbortWorkflow>();
         services.AddSingleton<GateDecisions>();
