@@ -15,7 +15,7 @@ namespace Rewind.Server.Metrics;
 
 /// <summary>
 /// <c>GET /metrics</c>: the controller watched like any other service. Anonymous by default, like a Prometheus exporter:
-/// it shows names of components, probes, policies and channels and counts, never a secret, a URL or a version;
+/// it shows names of components, probes, policies, channels and agents' hosts and counts, never a secret, a URL or a version;
 /// <c>server.metrics-require-token</c> puts it behind an API token.
 /// </summary>
 internal static class MetricsEndpoints
