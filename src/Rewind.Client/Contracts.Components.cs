@@ -35,7 +35,19 @@ public sealed record ControllerHealthDto(string Status, string Version, string S
 {
     /// <summary>Who leads the store's controllers, and which replicas there are; null from a controller that does not say.</summary>
     public LeadershipDto? Leadership { get; init; }
+
+    /// <summary>
+    /// The hosts whose agents count (named in the config, or polled at least once), by host; null from a controller
+    /// that does not say.
+    /// </summary>
+    public IReadOnlyList<AgentHealthDto>? Agents { get; init; }
 }
+
+/// <summary>
+/// A host's agent as the health answer shows it: <see cref="Connected"/> while it polls (heard from within 20 s);
+/// <see cref="LastContact"/> and <see cref="Version"/> null for a host named in the config whose agent never polled.
+/// </summary>
+public sealed record AgentHealthDto(string Host, bool Connected, DateTimeOffset? LastContact, string? Version);
 
 /// <summary>
 /// The leadership among the controllers of one store, as the answering replica sees it: its own name and role

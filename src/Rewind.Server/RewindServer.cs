@@ -218,6 +218,7 @@ public static class RewindServer
         services.AddHostedService<ConditionTickHostedService>();
         services.AddHostedService<ApprovalTimeoutHostedService>();
         services.AddHostedService<EscalationHostedService>();
+        services.AddHostedService<Agents.AgentLivenessHostedService>();
         AddDashboardServices(services);
     }
 

@@ -38,6 +38,23 @@ public sealed class LiveCommandTests
     }
 
     [Fact]
+    public async Task Status_WithAgents_ListsEachConnectedOrLost()
+    {
+        await using var server = await LiveServer.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        await server.Store.SaveAgentAsync(new Core.Agents.AgentRecord("app-1", "i-1", "1.2.3", "10.0.0.7", now, now, now));
+        await server.Store.SaveAgentAsync(new Core.Agents.AgentRecord("db-1", "i-2", "1.2.2", "10.0.0.8", now.AddHours(-2), now.AddHours(-2), now.AddHours(-1)));
+
+        var status = await CliRun.RunAsync("status", "--server", server.Url);
+
+        status.ExitCode.ShouldBe(0, status.Error);
+        var lines = status.Output.Split('\n');
+        lines.ShouldContain(l => l.Contains("agent host", StringComparison.Ordinal) && l.Contains("last contact", StringComparison.Ordinal));
+        lines.ShouldContain(l => l.Contains("app-1", StringComparison.Ordinal) && l.Contains("connected", StringComparison.Ordinal) && l.Contains("1.2.3", StringComparison.Ordinal) && l.Contains(" s ago", StringComparison.Ordinal));
+        lines.ShouldContain(l => l.Contains("db-1", StringComparison.Ordinal) && l.Contains("lost", StringComparison.Ordinal) && l.Contains("1.2.2", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Rollback_NoKnownGood_ExplainsAndExits1()
     {
         await using var server = await LiveServer.StartAsync();

@@ -18,6 +18,11 @@ internal static class StatusCommand
                 WriteLeadership(context, leadership);
             }
 
+            if (health.Agents is { Count: > 0 } agents)
+            {
+                context.Console.Write(Render.Agents(agents, TimeProvider.System.GetUtcNow()));
+            }
+
             if (health.Monitor.Overloaded)
             {
                 context.Console.MarkupLine($"monitor: [yellow]overloaded[/]: {Markup.Escape(health.Monitor.Reason ?? "")}; automatic rollbacks on failures it can cause itself (timeouts…) are held");

@@ -27,6 +27,19 @@ internal static class Render
         return table;
     }
 
+    /// <summary>The hosts' agents: connected or lost, and how long ago each last polled (by this machine's clock).</summary>
+    public static Table Agents(IEnumerable<AgentHealthDto> agents, DateTimeOffset now)
+    {
+        var table = new Table().AddColumns("agent host", "state", "version", "last contact");
+        foreach (var a in agents)
+        {
+            var contact = a.LastContact is { } seen ? string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, (long)(now - seen).TotalSeconds)} s ago") : "never";
+            table.AddRow(Markup.Escape(a.Host), a.Connected ? "[green]connected[/]" : "[red]lost[/]", Escape(a.Version), contact);
+        }
+
+        return table;
+    }
+
     public static Table Releases(IEnumerable<ReleaseDto> releases)
     {
         var table = new Table().AddColumns("version", "state", "recorded", "stable since", "commit", "by", "incident");

@@ -35,6 +35,15 @@ internal static partial class EngineLog
     [LoggerMessage(1021, LogLevel.Information, "Policy {Policy} of {Component} held: deploy of {Version} in progress until {Until}")]
     public static partial void PolicyHeldByDeploy(ILogger logger, string component, string policy, string version, DateTimeOffset until);
 
+    [LoggerMessage(1070, LogLevel.Warning, "Agent of {Host} lost: last heard from at {SeenAt}; its steps wait up to their unreachable limit")]
+    public static partial void AgentLost(ILogger logger, string host, DateTimeOffset seenAt);
+
+    [LoggerMessage(1071, LogLevel.Information, "Agent of {Host} is back after {Gone}")]
+    public static partial void AgentBack(ILogger logger, string host, string gone);
+
+    [LoggerMessage(1072, LogLevel.Warning, "No agent of {Host} has polled yet")]
+    public static partial void AgentNotPolled(ILogger logger, string host);
+
     [LoggerMessage(1023, LogLevel.Warning, "Release {Version} of {Component} seen serving while {Recorded} was recorded: recorded as a deploy (on-drift: record)")]
     public static partial void DriftRecorded(ILogger logger, string component, string version, string recorded);
 

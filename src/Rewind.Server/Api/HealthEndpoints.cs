@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Rewind.Client;
 using Rewind.Core.Storage;
+using Rewind.Engine.Agents;
 using Rewind.Engine.Hosting;
 using Rewind.Engine.Signals;
 using Rewind.Server.Hosting;
@@ -40,6 +41,7 @@ internal static class HealthEndpoints
             return TypedResults.Ok(new ControllerHealthDto("ok", version, kind, latency.TotalMilliseconds, clock.StartedAt, config.Current.Components.Count, monitorDto)
             {
                 Leadership = await LeadershipView.ReadAsync(leadership, store, time, cancellationToken),
+                Agents = [.. AgentHosts.Read(config.Current, await store.GetAgentsAsync(cancellationToken), time.GetUtcNow()).Select(h => new AgentHealthDto(h.Host, h.Connected, h.Agent?.SeenAt, h.Agent?.Version))],
             });
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -50,6 +50,9 @@ internal static partial class ServerLog
     [LoggerMessage(1047, LogLevel.Error, "Watching the controller's own health failed; continuing")]
     public static partial void FaultWatchFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(1073, LogLevel.Error, "Watching the agents' polls failed; continuing")]
+    public static partial void AgentWatchFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(1048, LogLevel.Error, "{Request} answered 503: {Error}")]
     public static partial void ApiStoreUnavailable(ILogger logger, string request, string error);
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Rewind.Core.Access;
 using Rewind.Core.Incidents;
 using Rewind.Core.Storage;
+using Rewind.Engine.Agents;
 using Rewind.Engine.Hosting;
 using Rewind.Engine.Metrics;
 using Rewind.Engine.Policies;
@@ -14,7 +15,7 @@ namespace Rewind.Server.Metrics;
 
 /// <summary>
 /// <c>GET /metrics</c>: the controller watched like any other service. Anonymous by default, like a Prometheus exporter:
-/// it shows names of components, probes, policies and channels and counts, never a secret, a URL or a version;
+/// it shows names of components, probes, policies, channels and agents' hosts and counts, never a secret, a URL or a version;
 /// <c>server.metrics-require-token</c> puts it behind an API token.
 /// </summary>
 internal static class MetricsEndpoints
@@ -58,6 +59,7 @@ internal static class MetricsEndpoints
 
         await ReadStoreAsync(metrics, config, store, cancellationToken);
         metrics.Replicas.Replace(await CountReplicasAsync(store, time, cancellationToken));
+        await ReadAgentsAsync(metrics, config, store, time, cancellationToken);
         return Results.Text(metrics.Registry.Write(), ExpositionFormat.ContentType);
     }
 
@@ -71,6 +73,22 @@ internal static class MetricsEndpoints
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             return []; // the store's own gauge says it is down
+        }
+    }
+
+    private static async Task ReadAgentsAsync(ControllerMetrics metrics, ConfigHolder config, IStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var now = time.GetUtcNow();
+            var hosts = AgentHosts.Read(config.Current, await store.GetAgentsAsync(cancellationToken), now);
+            metrics.AgentConnected.Replace(hosts.Select(h => (h.Connected ? 1d : 0d, new[] { h.Host })));
+            metrics.AgentLastContact.Replace(hosts.Where(h => h.Agent is not null).Select(h => (Math.Max(0, (now - h.Agent!.SeenAt).TotalSeconds), new[] { h.Host })));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            metrics.AgentConnected.Replace([]); // the store's own gauge says it is down
+            metrics.AgentLastContact.Replace([]);
         }
     }
 

@@ -51,7 +51,11 @@ async function watchFaults() {
   let faults = [];
   try {
     const response = await fetch('/api/v1/health', { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
-    if (response.ok) showLeader((await response.json()).leadership);
+    if (response.ok) {
+      const health = await response.json();
+      showLeader(health.leadership);
+      showAgents(health.agents);
+    }
     if (response.status === 503) {
       const problem = await response.json().catch(() => ({}));
       faults = problem.faults?.length ? problem.faults : [{ title: problem.title || 'controller unhealthy', message: problem.detail || '' }];
@@ -78,6 +82,17 @@ function showLeader(leadership) {
     ? `leader ${leadership.leader} (epoch ${leadership.epoch}${age}) · via ${leadership.replica}`
     : `no leader (epoch ${leadership.epoch}) · via ${leadership.replica}`;
   el.title = leadership.replicas.map((r) => `${r.name}: ${r.leader ? 'leader' : r.alive ? 'follower' : 'not seen'}, ${r.host} pid ${r.pid}, seen ${time(r.seenAt)}`).join('\n');
+}
+
+// The hosts' agents beside the replicas: how many poll, and which are lost (a lost agent's steps wait, then fail as unreachable).
+function showAgents(agents) {
+  const el = document.getElementById('agents');
+  el.hidden = !agents?.length;
+  if (!agents?.length) return;
+  const lost = agents.filter((a) => !a.connected).map((a) => a.host);
+  el.textContent = `agents ${agents.length - lost.length}/${agents.length} connected${lost.length ? ` · lost: ${lost.join(', ')}` : ''}`;
+  el.classList.toggle('lost', lost.length > 0);
+  el.title = agents.map((a) => `${a.host}: ${a.connected ? 'connected' : 'lost'}, ${a.version ? `version ${a.version}, ` : ''}${a.lastContact ? `last contact ${time(a.lastContact)}` : 'never polled'}`).join('\n');
 }
 
 async function start() {
