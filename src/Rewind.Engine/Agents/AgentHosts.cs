@@ -36,6 +36,8 @@ internal static class AgentHosts
                 hosts.Add(host);
             }
 
+            hosts.AddRange(component.Hosts ?? []);
+
             foreach (var step in (component.Plan ?? []).Concat(component.Verify.Smoke))
             {
                 StepHosts(step, hosts);

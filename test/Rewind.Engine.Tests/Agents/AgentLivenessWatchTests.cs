@@ -74,7 +74,7 @@ public sealed class AgentLivenessWatchTests
     }
 
     [Fact]
-    public void Named_ComponentAndCommandStepHosts_WithTheirUnreachableWaits()
+    public void Named_ComponentFleetAndCommandStepHosts_WithTheirUnreachableWaits()
     {
         var parsed = ConfigParser.Parse(
             """
@@ -96,6 +96,11 @@ public sealed class AgentLivenessWatchTests
                 plan:
                   - switch: {}
                   - migrate-down: { argv: ["true"], host: app-2 }
+              workers:
+                hosts: [worker-1, worker-2]
+                unreachable: { wait: 10s }
+                provider: { release-dir: { path: /srv/workers, restart: ["true"] } }
+                probes: { up: { tcp: { host: 127.0.0.1, port: 9 } } }
             """,
             "rewind.yaml",
             Path.GetTempPath());
@@ -103,7 +108,8 @@ public sealed class AgentLivenessWatchTests
 
         var named = AgentHosts.Named(parsed.Config!);
 
-        named.Keys.Order(StringComparer.Ordinal).ShouldBe(["app-1", "app-2", "cdn-1"]);
+        named.Keys.Order(StringComparer.Ordinal).ShouldBe(["app-1", "app-2", "cdn-1", "worker-1", "worker-2"]);
+        named["worker-2"].ShouldBe([TimeSpan.FromSeconds(10)]);
         named["app-1"].ShouldBe([TimeSpan.FromSeconds(30)]);
         named["app-2"].ShouldBe([TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2)]);
     }
