@@ -58,7 +58,7 @@ public sealed class ConfigParserTests
         result.Errors.Select(e => e.ToString()).ShouldBe(
         [
             "rewind.yaml:20:16: components.web.bake-time: expected a duration such as 500ms, 30s, 5m or 1h, found 'soon'",
-            "rewind.yaml:21:5: unknown key 'colour' in components.web; expected one of: auto-rollback-limit, backups, bake-min-requests, bake-time, deploy-grace, events, healthy-successes, healthy-timeout, plan, plan-timeout, policies, probes, provider, queries, scrapes, verify, version-source, warm-up",
+            "rewind.yaml:21:5: unknown key 'colour' in components.web; expected one of: auto-rollback-limit, backups, bake-min-requests, bake-time, deploy-grace, events, fleet, healthy-successes, healthy-timeout, host, hosts, plan, plan-timeout, policies, probes, provider, queries, scrapes, unreachable, verify, version-source, warm-up",
         ]);
     }
 
