@@ -40,3 +40,21 @@ public sealed record CreatedAgentTokenDto(string Id, string Host, string Token, 
 
 /// <summary>An agent token as listed: never its secret.</summary>
 public sealed record AgentTokenDto(string Id, string Host, string Description, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt);
+
+/// <summary>
+/// What an agent keeps for a rollback without a controller (<c>GET /api/v1/agent/known-good</c>): for each component on
+/// its host, the last known good and the host's steps to reach it (<c>plan</c>: a <c>sequence</c> as JSON).
+/// </summary>
+public sealed record AgentKnownGoodDto(string Host, DateTimeOffset At, IReadOnlyList<KnownGoodDto> Components);
+
+/// <summary>One component's last known good on the agent's host, and the steps that put the host on it.</summary>
+public sealed record KnownGoodDto(string Component, string ToVersion, string? FromVersion, JsonElement Plan, string Description);
+
+/// <summary>
+/// Body of <c>POST /api/v1/agent/break-glass</c>: a rollback the host's agent ran with no controller reachable
+/// (<c>rewind agent rollback</c>), reported once a controller answers. <see cref="Id"/> makes a repeat change nothing.
+/// </summary>
+public sealed record BreakGlassReportRequest(string Id, string Component, string? FromVersion, string ToVersion, string RunBy, bool Succeeded, string Output, DateTimeOffset RanAt);
+
+/// <summary>Whether the break-glass report was recorded now (false: it was recorded before).</summary>
+public sealed record BreakGlassReportDto(string Id, bool Recorded);

@@ -234,6 +234,14 @@ public sealed class RewindClient(HttpClient http)
     public Task<AgentReportDto> ReportAgentAttemptAsync(string attemptId, AgentReportRequest request, CancellationToken cancellationToken = default) =>
         PostAsync<AgentReportDto>($"api/v1/agent/attempts/{Uri.EscapeDataString(attemptId)}", request, cancellationToken);
 
+    /// <summary>An agent's copy of its host's last known goods, for a rollback without a controller.</summary>
+    public Task<AgentKnownGoodDto> GetAgentKnownGoodAsync(CancellationToken cancellationToken = default) =>
+        GetAsync<AgentKnownGoodDto>("api/v1/agent/known-good", cancellationToken);
+
+    /// <summary>An agent's report of a rollback it ran with no controller; repeating it changes nothing.</summary>
+    public Task<BreakGlassReportDto> ReportBreakGlassAsync(BreakGlassReportRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync<BreakGlassReportDto>("api/v1/agent/break-glass", request, cancellationToken);
+
     public Task<IReadOnlyList<AgentDto>> GetAgentsAsync(CancellationToken cancellationToken = default) =>
         GetAsync<IReadOnlyList<AgentDto>>("api/v1/agents", cancellationToken);
 

@@ -90,6 +90,7 @@ public static class EngineServices
         services.AddSingleton<IStepRunner, Agents.HostStepRunner>();
         services.AddSingleton<IStepRunner, Agents.FleetStepRunner>();
         services.AddSingleton<Agents.AgentReports>();
+        services.AddSingleton<Agents.BreakGlass>();
         services.AddSingleton<Agents.AgentLivenessWatch>();
         services.AddSingleton<RollbackExecutor>();
         services.AddSingleton<AbortWorkflow>();

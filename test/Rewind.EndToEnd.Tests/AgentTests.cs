@@ -85,6 +85,32 @@ public sealed class AgentTests
         host.HostCommandRuns.ShouldBe(1); // the host ran it once
     }
 
+    [Fact]
+    public async Task BreakGlass_WithNoController_RollsTheHostBackToTheCachedKnownGood_AndIsReportedWhenTheControllerIsBack()
+    {
+        await using var host = await HostSetup.StartAsync(v2Fault: "none");
+        using var agent = host.StartAgent();
+        await host.DeployHealthyReleaseAsync();
+        await Eventually.WaitAsync(() => Task.FromResult(host.KnownGood.Contains("\"toVersion\":\"v1\"", StringComparison.Ordinal) && host.KnownGood.Contains("\"fromVersion\":\"v2\"", StringComparison.Ordinal)), Deadline, "the agent to keep v1 as the last known good");
+        host.StopController();
+
+        using var refused = host.BreakGlass("web");
+        (await refused.WaitForExitAsync(Deadline)).ShouldBe(2, refused.Output); // says what it would do, changes nothing
+        using var glass = host.BreakGlass("web", "--yes");
+        (await glass.WaitForExitAsync(Deadline)).ShouldBe(0, glass.Output);
+        host.CurrentTarget.ShouldEndWith(Path.Combine("releases", "v1"));
+        refused.Output.ShouldContain("web on app-1: v2 -> v1");
+        refused.Output.ShouldContain("nothing was changed: add --yes to run it");
+
+        host.StartController();
+        var entry = await Eventually.WaitAsync(
+            async () => (await Task.WhenAll((await host.Client.GetIncidentsAsync()).Select(i => host.Client.GetIncidentAsync(i.Id)))).SelectMany(i => i.Timeline).FirstOrDefault(e => e.Message.StartsWith("break-glass rollback on app-1 by ", StringComparison.Ordinal)),
+            Deadline,
+            "the agent to report the break glass to the controller that is back");
+        entry.Message.ShouldContain("web v2 -> v1 succeeded: switched");
+        entry.Kind.ShouldBe("escalation");
+    }
+
     /// <summary>
     /// The sample service's release directory as a host (<c>app-1</c>), its controller, and an agent token. With
     /// <paramref name="hostCommand"/>, the plan runs it on the host after the switch and restart (through /bin/sh, as a
@@ -116,11 +142,11 @@ public sealed class AgentTests
 
         public int HostCommandRuns => File.Exists(RunsFile) ? File.ReadAllLines(RunsFile).Length : 0;
 
-        public static async Task<HostSetup> StartAsync(string unreachableWait = "30s", string? hostCommand = null)
+        public static async Task<HostSetup> StartAsync(string unreachableWait = "30s", string? hostCommand = null, string v2Fault = "broken")
         {
             var deployment = new Deployment();
             deployment.Install("v1", "none");
-            deployment.Install("v2", "broken");
+            deployment.Install("v2", v2Fault);
             deployment.PointCurrentAt("v1");
             deployment.WriteConfig();
             var runs = Path.Combine(deployment.Root, "host-command-runs");
@@ -172,9 +198,34 @@ public sealed class AgentTests
         /// <summary>SIGKILL to the controller, and a new one on the same store.</summary>
         public void RestartController()
         {
+            StopController();
+            StartController();
+        }
+
+        /// <summary>SIGKILL to the controller: none answers until <see cref="StartController"/>.</summary>
+        public void StopController()
+        {
             _controller.KillHard();
             _controller.Dispose();
-            _controller = RewindProcess.Start("serve", "--config", _deployment.ConfigPath);
+        }
+
+        public void StartController() => _controller = RewindProcess.Start("serve", "--config", _deployment.ConfigPath);
+
+        /// <summary>What the agent keeps of the host's last known goods (its journal's copy), or "" before it got any.</summary>
+        public string KnownGood => File.Exists(Path.Combine(_deployment.Root, "agent-journal", "known-good.json")) ? File.ReadAllText(Path.Combine(_deployment.Root, "agent-journal", "known-good.json")) : "";
+
+        /// <summary><c>rewind agent rollback COMPONENT</c> on the host, with the agent's journal.</summary>
+        public RewindProcess BreakGlass(string component, params string[] extra) =>
+            RewindProcess.Start(["agent", "rollback", component, "--journal", Path.Combine(_deployment.Root, "agent-journal"), .. extra]);
+
+        /// <summary>v1 recorded and stable, then v2 (healthy) deployed by hand and recorded: nothing to roll back.</summary>
+        public async Task DeployHealthyReleaseAsync()
+        {
+            await Client.RecordReleaseAsync("web", new RecordReleaseRequest("v1"));
+            await Eventually.WaitAsync(async () => (await Client.GetReleasesAsync("web")).Any(r => r is { Version: "v1", State: "stable" }), Deadline, "v1 to become stable");
+            Runtime.Releases.ReleaseDirectory.Switch(_deployment.AppRoot, "v2").Succeeded.ShouldBeTrue();
+            (await _deployment.ServiceCtlAsync("restart")).Succeeded.ShouldBeTrue();
+            await Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2"));
         }
 
         public string Logs(RewindProcess agent) => $"controller:\n{_controller.Output}\nagent:\n{agent.Output}";

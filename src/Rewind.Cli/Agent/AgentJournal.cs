@@ -9,6 +9,9 @@ namespace Rewind.Cli.Agent;
 /// </summary>
 internal sealed record JournalEntry(string Id, DateTimeOffset StartedAt, string? Status = null, string? Output = null, DateTimeOffset? FinishedAt = null, bool Reported = false, int Done = 0, string? Said = null);
 
+/// <summary>A rollback run on the host with no controller (<c>rewind agent rollback</c>), kept until a controller took the report.</summary>
+internal sealed record BreakGlassEntry(string Id, string Component, string? FromVersion, string ToVersion, string RunBy, bool Succeeded, string Output, DateTimeOffset RanAt, bool Reported = false);
+
 /// <summary>
 /// The agent's local journal: one file per attempt, written (flushed to disk, then renamed into place) before the step
 /// acts and again when it ended, so that an agent killed at any instant knows after its restart which steps it started,
@@ -16,6 +19,8 @@ internal sealed record JournalEntry(string Id, DateTimeOffset StartedAt, string?
 /// </summary>
 internal sealed partial class AgentJournal
 {
+    private const string KnownGoodFile = "known-good.json";
+    private const string BreakGlassDirectory = "break-glass";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly string _directory;
 
@@ -89,20 +94,54 @@ internal sealed partial class AgentJournal
         return removed;
     }
 
+    /// <summary>Keeps the controller's latest word on the host's last known goods (what <c>rewind agent rollback</c> reads).</summary>
+    public void SaveKnownGood(Client.AgentKnownGoodDto known) => WriteFile(Path.Combine(_directory, KnownGoodFile), JsonSerializer.Serialize(known, Json));
+
+    /// <summary>The last known goods as the controller last gave them; null when the agent never got them.</summary>
+    public Client.AgentKnownGoodDto? KnownGood()
+    {
+        var path = Path.Combine(_directory, KnownGoodFile);
+        return File.Exists(path) ? JsonSerializer.Deserialize<Client.AgentKnownGoodDto>(File.ReadAllText(path), Json) : null;
+    }
+
+    public BreakGlassEntry SaveBreakGlass(BreakGlassEntry entry)
+    {
+        var directory = Path.Combine(_directory, BreakGlassDirectory);
+        System.IO.Directory.CreateDirectory(directory);
+        WriteFile(Path.Combine(directory, entry.Id + ".json"), JsonSerializer.Serialize(entry, Json));
+        return entry;
+    }
+
+    /// <summary>Break-glass rollbacks not reported yet, oldest first.</summary>
+    public IReadOnlyList<BreakGlassEntry> UnreportedBreakGlass()
+    {
+        var directory = Path.Combine(_directory, BreakGlassDirectory);
+        return System.IO.Directory.Exists(directory)
+            ? [.. System.IO.Directory.EnumerateFiles(directory, "*.json").Select(p => JsonSerializer.Deserialize<BreakGlassEntry>(File.ReadAllText(p), Json)).OfType<BreakGlassEntry>().Where(e => !e.Reported).OrderBy(e => e.RanAt)]
+            : [];
+    }
+
     private IEnumerable<JournalEntry> All() =>
         System.IO.Directory.EnumerateFiles(_directory, "*.json")
+            .Where(path => Path.GetFileName(path) != KnownGoodFile)
             .Select(path => JsonSerializer.Deserialize<JournalEntry>(File.ReadAllText(path), Json))
             .OfType<JournalEntry>();
 
     private JournalEntry Write(JournalEntry entry)
     {
-        var path = PathOf(entry.Id);
-        var temporary = Path.Combine(_directory, $".{entry.Id}.tmp-{Guid.NewGuid():N}");
+        WriteFile(PathOf(entry.Id), JsonSerializer.Serialize(entry, Json));
+        return entry;
+    }
+
+    /// <summary>Writes beside the file, flushed to disk, then renames it over the file: a reader sees the old or the new one.</summary>
+    private static void WriteFile(string path, string text)
+    {
+        var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.tmp-{Guid.NewGuid():N}");
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
             {
-                JsonSerializer.Serialize(stream, entry, Json);
+                stream.Write(System.Text.Encoding.UTF8.GetBytes(text));
                 stream.Flush(flushToDisk: true);
             }
 
@@ -112,8 +151,6 @@ internal sealed partial class AgentJournal
         {
             File.Delete(temporary);
         }
-
-        return entry;
     }
 
     private string PathOf(string id) => IsValidId(id) ? Path.Combine(_directory, id + ".json") : throw new ArgumentException($"'{id}' is not an attempt id", nameof(id));

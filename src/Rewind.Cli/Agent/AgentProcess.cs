@@ -25,6 +25,9 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
     /// <summary>How long ended (and reported) journal entries are kept.</summary>
     private static readonly TimeSpan JournalKept = TimeSpan.FromDays(7);
 
+    /// <summary>How often the host's last known goods are fetched again for a break glass.</summary>
+    private static readonly TimeSpan KnownGoodEvery = TimeSpan.FromSeconds(10);
+
     /// <summary>How many steps of different rollbacks run at once on one host.</summary>
     private const int MaxRunning = 8;
 
@@ -32,8 +35,9 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
     private readonly AgentJournal _journal = new(options.Journal);
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
     private string _instance = "";
+    private DateTimeOffset _knownGoodAt = DateTimeOffset.MinValue;
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, IStepRunner> _runners = Runners(time);
+    private readonly AgentSteps _steps = new(time);
     private readonly ConcurrentDictionary<Uri, RewindClient> _clients = new();
     private readonly Lock _logLock = new();
     private int _server;
@@ -156,7 +160,7 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
         }
         else if (entry.Done < steps.Count)
         {
-            if (InPlace(steps[entry.Done]) is not { } inPlace)
+            if (_steps.InPlace(steps[entry.Done]) is not { } inPlace)
             {
                 return _journal.Finished(entry, "unknown", Joined(entry.Said, Interrupted(steps[entry.Done], entry)), time.GetUtcNow());
             }
@@ -167,7 +171,7 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
         var context = new StepContext(attempt.RollbackId, attempt.Step - 1, NoLedger.Instance, StepContext.ProcessEnvironment);
         for (var i = entry.Done; i < steps.Count; i++)
         {
-            var outcome = await RunStepAsync(steps[i], context, cancellationToken);
+            var outcome = await _steps.RunAsync(steps[i], context, cancellationToken);
             if (!outcome.Succeeded)
             {
                 return _journal.Finished(entry, "failed", Joined(entry.Said, outcome.Output), time.GetUtcNow());
@@ -178,27 +182,6 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
 
         return _journal.Finished(entry, "succeeded", entry.Said ?? "", time.GetUtcNow());
     }
-
-    private async Task<StepOutcome> RunStepAsync(PlanStep step, StepContext context, CancellationToken cancellationToken)
-    {
-        if (!_runners.TryGetValue(step.Kind, out var runner))
-        {
-            return StepOutcome.Failure($"this agent runs switch, restart, files and command steps, not {step.Kind}");
-        }
-
-        try
-        {
-            return await StepRetries.RunAsync(step, token => runner.RunAsync(step, context, token), time, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return StepOutcome.Failure($"{ex.GetType().Name}: {ex.Message}");
-        }
-    }
-
-    /// <summary>What was read back when the interrupted step's effect is in place; null when it is not, or cannot be read.</summary>
-    private string? InPlace(PlanStep step) =>
-        _runners.GetValueOrDefault(step.Kind) is IStepStateReader reader ? reader.InPlace(step) : null;
 
     private static string Joined(string? before, string last) => before is null ? last : $"{before}\n{last}";
 
@@ -238,12 +221,36 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
         }
     }
 
-    /// <summary>Reports what ended while no controller could be told (the agent was cut off, or stopped right after).</summary>
+    /// <summary>
+    /// Reports what ended while no controller could be told (the agent was cut off, or stopped right after), and
+    /// break-glass rollbacks run meanwhile; keeps the host's last known goods fresh for the next break glass.
+    /// </summary>
     private async Task ReportJournaledAsync(CancellationToken cancellationToken)
     {
         foreach (var entry in _journal.Unreported().Where(e => !_running.ContainsKey(e.Id)))
         {
             await ReportAsync(entry, cancellationToken);
+        }
+
+        foreach (var glass in _journal.UnreportedBreakGlass())
+        {
+            try
+            {
+                var answer = await WithClientAsync(client => client.ReportBreakGlassAsync(new BreakGlassReportRequest(glass.Id, glass.Component, glass.FromVersion, glass.ToVersion, glass.RunBy, glass.Succeeded, glass.Output, glass.RanAt), cancellationToken));
+                Log($"break-glass rollback {glass.Id} of {glass.Component} reported{(answer.Recorded ? "" : " (it was already)")}");
+            }
+            catch (RewindApiException ex) when (ex.Status is 400 or 403 or 404)
+            {
+                Log($"break-glass rollback {glass.Id} of {glass.Component}: the report was refused ({ex.Message}); not sent again");
+            }
+
+            _journal.SaveBreakGlass(glass with { Reported = true });
+        }
+
+        if (time.GetUtcNow() - _knownGoodAt >= KnownGoodEvery)
+        {
+            _journal.SaveKnownGood(await WithClientAsync(client => client.GetAgentKnownGoodAsync(cancellationToken)));
+            _knownGoodAt = time.GetUtcNow();
         }
 
         _journal.Prune(time.GetUtcNow() - JournalKept);
@@ -287,10 +294,4 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
 
     private static string FirstLine(string? text) => text is null ? "" : text.Split('\n')[0];
 
-    private static Dictionary<string, IStepRunner> Runners(TimeProvider time)
-    {
-        var processes = new ProcessRunner(time);
-        IStepRunner[] runners = [new SwitchStepRunner(), new RestartStepRunner(processes), new FilesStepRunner(time), new CommandStepRunner(processes)];
-        return runners.ToDictionary(r => r.Kind, StringComparer.Ordinal);
-    }
 }

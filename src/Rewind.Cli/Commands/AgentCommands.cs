@@ -63,6 +63,7 @@ internal static class AgentCommands
         });
         agent.Add(Tokens(context));
         agent.Add(List(context));
+        agent.Add(BreakGlass(context));
         return agent;
     }
 
@@ -121,6 +122,21 @@ internal static class AgentCommands
             return ExitCodes.Ok;
         }));
         return new Command("token", "Agent tokens: one per host.") { create, list, revoke };
+    }
+
+    private static Command BreakGlass(CliContext context)
+    {
+        var component = new Argument<string>("component") { Description = "The component on this host to put back on its last known good" };
+        var journal = new Option<string>("--journal")
+        {
+            HelpName = "dir",
+            Description = "The host's agent journal, where it keeps the last known goods (default: /var/lib/rewind-agent)",
+            DefaultValueFactory = _ => "/var/lib/rewind-agent",
+        };
+        var yes = new Option<bool>("--yes") { Description = "Run it; without it, say what would run and change nothing" };
+        var rollback = new Command("rollback", "Break glass: with no controller reachable, roll a component on this host back to the last known good its agent last heard of; the agent reports it when a controller answers.") { component, journal, yes };
+        rollback.SetAction((parse, cancellationToken) => Agent.BreakGlassRollback.RunAsync(parse.GetValue(journal)!, parse.GetValue(component)!, parse.GetValue(yes), context.Output, context.Error, TimeProvider.System, cancellationToken));
+        return rollback;
     }
 
     private static Command List(CliContext context)

@@ -11,6 +11,7 @@ using Rewind.Core.Configuration;
 using Rewind.Core.Runbooks;
 using Rewind.Core.Storage;
 using Rewind.Engine.Agents;
+using Rewind.Engine.Hosting;
 using Rewind.Server.Access;
 
 namespace Rewind.Server.Api;
@@ -37,6 +38,8 @@ internal static partial class AgentEndpoints
     {
         agent.MapPost("/poll", PollAsync);
         agent.MapPost("/attempts/{id}", ReportAsync);
+        agent.MapGet("/known-good", KnownGoodAsync);
+        agent.MapPost("/break-glass", BreakGlassAsync);
     }
 
     public static void MapAgentEndpoints(this IEndpointRouteBuilder api)
@@ -131,6 +134,36 @@ internal static partial class AgentEndpoints
                 ? $"the step was given up as unreachable before this report ({stored.Output}); the report is kept beside the record"
                 : $"already reported as {stored.Status.ToString().ToLowerInvariant()}; this report changes nothing";
         return TypedResults.Ok(new AgentReportDto(stored.Id, stored.Status.ToString().ToLowerInvariant(), accepted, detail));
+    }
+
+    private static async Task<Ok<AgentKnownGoodDto>> KnownGoodAsync(HttpContext context, BreakGlass breakGlass, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var host = AccessPolicies.AgentHost(context.User)!;
+        var known = await breakGlass.KnownGoodAsync(host, cancellationToken);
+        return TypedResults.Ok(new AgentKnownGoodDto(host, time.GetUtcNow(), [.. known.Select(k =>
+        {
+            using var plan = JsonDocument.Parse(PlanStepJson.Serialize(k.Steps));
+            return new KnownGoodDto(k.Component, k.ToVersion, k.FromVersion, plan.RootElement.Clone(), k.Steps.Describe());
+        })]));
+    }
+
+    private static async Task<Results<Ok<BreakGlassReportDto>, ProblemHttpResult>> BreakGlassAsync(BreakGlassReportRequest? request, HttpContext context, BreakGlass breakGlass, ConfigHolder config, CancellationToken cancellationToken)
+    {
+        var host = AccessPolicies.AgentHost(context.User)!;
+        if (request is null || string.IsNullOrWhiteSpace(request.Id) || request.Id.Length > 100 || config.Component(request.Component ?? "") is not { } component
+            || string.IsNullOrWhiteSpace(request.ToVersion) || string.IsNullOrWhiteSpace(request.RunBy) || request.RunBy.Length > 100 || request.Output is null)
+        {
+            return Problems.Invalid("invalid break-glass report", "id (at most 100 characters), component (one of the config's), toVersion, runBy (at most 100 characters) and output are required");
+        }
+
+        if (component.Host != host && component.Hosts?.Contains(host) != true)
+        {
+            return Problems.From(Engine.Refusal.Forbidden("not this agent's component", $"{request.Component} is not on {host}"));
+        }
+
+        var output = request.Output.Length > AgentReports.MaxOutput ? request.Output[..AgentReports.MaxOutput] + " …" : request.Output;
+        var recorded = await breakGlass.ReportAsync(new BreakGlassReport(request.Id, host, request.Component!, request.FromVersion, request.ToVersion, request.RunBy, request.Succeeded, output, request.RanAt), cancellationToken);
+        return TypedResults.Ok(new BreakGlassReportDto(request.Id, recorded));
     }
 
     private static async Task<Results<Created<CreatedAgentTokenDto>, ProblemHttpResult>> CreateTokenAsync(CreateAgentTokenRequest? request, HttpContext context, IStore store, TimeProvider time, CancellationToken cancellationToken)
