@@ -86,6 +86,31 @@ public sealed class AgentTests
     }
 
     [Fact]
+    public async Task Rollback_AgentCutOffMidStep_IsUnreachable_AndItsLateReportIsKeptWhenHealed()
+    {
+        await using var host = await HostSetup.StartAsync(unreachableWait: "2s", hostCommand: "sleep 10");
+        await using var cut = new LoopbackCut(host.ApiPort);
+        using var agent = host.StartAgent(cut.Url);
+        await host.DeployBadReleaseAsync(waitForEnd: false);
+        await Eventually.WaitAsync(() => Task.FromResult(host.HostCommandRuns == 1), Deadline, "the host command to start on the agent");
+
+        cut.Cut();
+        var rollback = await host.FinishedRollbackAsync();
+        rollback.Status.ShouldBe("failed", host.Logs(agent));
+        rollback.Steps[2].Output.ShouldStartWith("app-1 unreachable: its agent was last heard from at ");
+        rollback.Steps[2].Output.ShouldNotBeNull().ShouldContain("whether it acted on app-1 is unknown, a person must look");
+        cut.Heal();
+
+        var incident = await Eventually.WaitAsync(
+            async () => await host.Client.GetIncidentAsync(rollback.IncidentId!) is { } i && i.Timeline.Any(e => e.Message.Contains("reported after the step was given up as unreachable: succeeded", StringComparison.Ordinal)) ? i : null,
+            Deadline,
+            "the agent's late report once the partition healed");
+        incident.Timeline.ShouldContain(e => e.Kind == "escalation" && e.Actor == "agent:app-1");
+        host.HostCommandRuns.ShouldBe(1);
+        (await host.Client.GetAgentsAsync()).ShouldHaveSingleItem().Connected.ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task BreakGlass_WithNoController_RollsTheHostBackToTheCachedKnownGood_AndIsReportedWhenTheControllerIsBack()
     {
         await using var host = await HostSetup.StartAsync(v2Fault: "none");
@@ -169,11 +194,13 @@ public sealed class AgentTests
             return new HostSetup(deployment, http, controller, token.Token);
         }
 
-        public RewindProcess StartAgent() => RewindProcess.Start(
+        public int ApiPort => _deployment.ApiPort;
+
+        public RewindProcess StartAgent(string? server = null) => RewindProcess.Start(
             new Dictionary<string, string>(StringComparer.Ordinal) { ["REWIND_AGENT_TOKEN"] = AgentToken },
             "agent",
             "--server",
-            _deployment.ApiUrl,
+            server ?? _deployment.ApiUrl,
             "--journal",
             Path.Combine(_deployment.Root, "agent-journal"));
 
