@@ -9,8 +9,14 @@ namespace Rewind.Client;
 /// </summary>
 public sealed record AgentPollRequest(string Instance, string Version, DateTimeOffset StartedAt, int WaitSeconds = 10);
 
-/// <summary>The work of an agent's host: every step handed to it and not reported yet, oldest first.</summary>
-public sealed record AgentWorkDto(string Host, IReadOnlyList<AgentAttemptDto> Attempts);
+/// <summary>
+/// The work of an agent's host: every step handed to it and not reported yet, oldest first; and <see cref="Stop"/>, the
+/// attempts it runs whose rollback ended meanwhile (aborted, or failed): the agent stops them and reports them.
+/// </summary>
+public sealed record AgentWorkDto(string Host, IReadOnlyList<AgentAttemptDto> Attempts)
+{
+    public IReadOnlyList<string> Stop { get; init; } = [];
+}
 
 /// <summary>
 /// One step for the agent to run: <see cref="Step"/> is its number in the rollback, <see cref="Plan"/> the plan step as

@@ -170,6 +170,20 @@ internal sealed partial class RelationalStore
             },
             cancellationToken);
 
+    public async Task<IReadOnlyList<string>> GetOrphanedHostAttemptsAsync(string host, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        var ids = await connection.QueryAsync<string>(new CommandDefinition(
+            """
+            SELECT id FROM host_attempts
+            WHERE host = @Host AND status = 'running' AND rollback_id IN (SELECT id FROM rollbacks WHERE status <> 'running')
+            ORDER BY created_at, id
+            """,
+            new { Host = host },
+            cancellationToken: cancellationToken));
+        return [.. ids];
+    }
+
     public Task<bool> ReportHostAttemptAsync(HostAttemptReport report, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(report);

@@ -111,6 +111,22 @@ public sealed class AgentTests
     }
 
     [Fact]
+    public async Task Abort_WhileTheAgentRunsAStep_StopsItOnTheHost()
+    {
+        await using var host = await HostSetup.StartAsync(hostCommand: "sleep 120");
+        using var agent = host.StartAgent();
+        var running = await host.DeployBadReleaseAsync(waitForEnd: false);
+        await Eventually.WaitAsync(() => Task.FromResult(host.HostCommandRuns == 1), Deadline, "the host command to start on the agent");
+
+        await host.Client.AbortRollbackAsync(running.Id, "the host command hangs");
+
+        await Eventually.WaitAsync(() => Task.FromResult(agent.Output.Contains("while the step ran here: stopping it", StringComparison.Ordinal)), Deadline, "the agent to stop the step");
+        await Eventually.WaitAsync(() => Task.FromResult(!host.HostCommandAlive), Deadline, "the host command's process to be ended");
+        await Eventually.WaitAsync(() => Task.FromResult(agent.Output.Contains(": failed: stopped", StringComparison.Ordinal)), Deadline, "the agent to report the stopped step");
+        (await host.FinishedRollbackAsync()).Status.ShouldBe("cancelled");
+    }
+
+    [Fact]
     public async Task BreakGlass_WithNoController_RollsTheHostBackToTheCachedKnownGood_AndIsReportedWhenTheControllerIsBack()
     {
         await using var host = await HostSetup.StartAsync(v2Fault: "none");
@@ -167,6 +183,9 @@ public sealed class AgentTests
 
         public int HostCommandRuns => File.Exists(RunsFile) ? File.ReadAllLines(RunsFile).Length : 0;
 
+        /// <summary>Whether the process the host command became (its pid is in the runs file) still runs.</summary>
+        public bool HostCommandAlive => File.Exists(RunsFile) && File.ReadAllLines(RunsFile).Any(pid => Directory.Exists($"/proc/{pid.Trim()}"));
+
         public static async Task<HostSetup> StartAsync(string unreachableWait = "30s", string? hostCommand = null, string v2Fault = "broken")
         {
             var deployment = new Deployment();
@@ -185,7 +204,7 @@ public sealed class AgentTests
                 """);
             File.WriteAllText(deployment.ConfigPath, File.ReadAllText(deployment.ConfigPath).Replace("  web:\n", $"  web:\n    host: app-1\n    unreachable: {{ wait: {unreachableWait} }}\n{plan}", StringComparison.Ordinal));
             (await deployment.ServiceCtlAsync("start")).Succeeded.ShouldBeTrue();
-            var http = new HttpClient { BaseAddress = new Uri(deployment.ApiUrl + "/"), Timeout = TimeSpan.FromSeconds(5) };
+            var http = new HttpClient { BaseAddress = new Uri(deployment.ApiUrl + "/"), Timeout = TimeSpan.FromSeconds(30) };
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await RewindProcess.InitAccessAsync(deployment.ConfigPath));
             var controller = RewindProcess.Start("serve", "--config", deployment.ConfigPath);
             var client = new RewindClient(http);
@@ -218,7 +237,7 @@ public sealed class AgentTests
         }
 
         public Task<RollbackDto> FinishedRollbackAsync() => Eventually.WaitAsync(
-            async () => await Client.GetRollbackAsync(_rollbackId!) is { Status: "succeeded" or "failed" } done ? done : null,
+            async () => await Client.GetRollbackAsync(_rollbackId!) is { Status: "succeeded" or "failed" or "cancelled" } done ? done : null,
             TimeSpan.FromSeconds(90),
             "the rollback to finish");
 

@@ -124,7 +124,7 @@ public sealed class FleetTests
 
                 """));
             (await deployment.ServiceCtlAsync("start")).Succeeded.ShouldBeTrue();
-            var http = new HttpClient { BaseAddress = new Uri(deployment.ApiUrl + "/"), Timeout = TimeSpan.FromSeconds(5) };
+            var http = new HttpClient { BaseAddress = new Uri(deployment.ApiUrl + "/"), Timeout = TimeSpan.FromSeconds(30) };
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await RewindProcess.InitAccessAsync(deployment.ConfigPath));
             var controller = RewindProcess.Start("serve", "--config", deployment.ConfigPath);
             var client = new RewindClient(http);

@@ -37,6 +37,7 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
     private string _instance = "";
     private DateTimeOffset _knownGoodAt = DateTimeOffset.MinValue;
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _stops = new(StringComparer.Ordinal);
     private readonly AgentSteps _steps = new(time);
     private readonly ConcurrentDictionary<Uri, RewindClient> _clients = new();
     private readonly Lock _logLock = new();
@@ -59,10 +60,7 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
                 }
 
                 failures = 0;
-                foreach (var attempt in work.Attempts.Where(a => !_running.ContainsKey(a.Id)).Take(MaxRunning - _running.Count))
-                {
-                    _running[attempt.Id] = Task.Run(() => HandleAsync(attempt, cancellationToken), CancellationToken.None);
-                }
+                await DispatchAsync(work, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -99,8 +97,32 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
         return ExitCodes.Ok;
     }
 
-    /// <summary>One attempt: run it unless the journal says it ran; report how it ended.</summary>
-    private async Task HandleAsync(AgentAttemptDto attempt, CancellationToken cancellationToken)
+    /// <summary>Starts the attempts handed out that do not run yet, and stops those whose rollback ended.</summary>
+    private async Task DispatchAsync(AgentWorkDto work, CancellationToken stopping)
+    {
+        foreach (var attempt in work.Attempts.Where(a => !_running.ContainsKey(a.Id)).Take(MaxRunning - _running.Count))
+        {
+            var stop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            _stops[attempt.Id] = stop;
+            _running[attempt.Id] = Task.Run(() => HandleAsync(attempt, stop.Token, stopping), CancellationToken.None);
+        }
+
+        foreach (var id in work.Stop)
+        {
+            if (_stops.TryGetValue(id, out var stop) && !stop.IsCancellationRequested)
+            {
+                Log($"{id}: its rollback ended on the controller (aborted, or failed) while the step ran here: stopping it");
+                await stop.CancelAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// One attempt: run it unless the journal says it ran; report how it ended. <paramref name="stop"/> fires when the
+    /// controller says its rollback ended (the step is stopped, its processes ended, and that is reported), or when the
+    /// agent stops (<paramref name="stopping"/>: nothing is reported; the journal keeps it as started).
+    /// </summary>
+    private async Task HandleAsync(AgentAttemptDto attempt, CancellationToken stop, CancellationToken stopping)
     {
         try
         {
@@ -113,19 +135,30 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
             var entry = _journal.Read(attempt.Id);
             if (entry is not { Status: not null })
             {
-                entry = await RunAsync(attempt, entry, cancellationToken);
+                entry = await RunAsync(attempt, entry, stop);
             }
 
             Log($"{attempt.Id}: {entry.Status}: {FirstLine(entry.Output)}");
-            await ReportAsync(entry, cancellationToken);
+            await ReportAsync(entry, stopping);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested && !stopping.IsCancellationRequested && _journal.Read(attempt.Id) is { Status: null } started)
+        {
+            // the controller's rollback ended: the step was stopped here, its processes ended
+            var stopped = _journal.Finished(started, "failed", Joined(started.Said, "stopped on the host: the rollback ended on the controller (aborted, or failed) while this step ran; its processes were ended"), time.GetUtcNow());
+            Log($"{attempt.Id}: {stopped.Status}: stopped");
+            await ReportAsync(stopped, stopping);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // stopping: what started is journaled; the next start finds it
         }
         finally
         {
             _running.TryRemove(attempt.Id, out _);
+            if (_stops.TryRemove(attempt.Id, out var source))
+            {
+                source.Dispose();
+            }
         }
     }
 

@@ -45,6 +45,12 @@ public interface IAgentStore
     Task<IReadOnlyList<HostAttempt>> ClaimHostAttemptsAsync(string host, string instance, DateTimeOffset at, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The attempts of <paramref name="host"/> its agent runs (running, not reported) whose rollback is no longer running:
+    /// aborted, failed (its plan timed out) or otherwise ended meanwhile. The agent stops them.
+    /// </summary>
+    Task<IReadOnlyList<string>> GetOrphanedHostAttemptsAsync(string host, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Records how an attempt ended, once: true when this report finished it; false when it was finished already (the
     /// report is then kept as <see cref="HostAttempt.LateReport"/> if it says something else, and the stored outcome stands).
     /// A report tells an end (succeeded, failed, unknown); any other status is a bug, an <see cref="ArgumentException"/>.

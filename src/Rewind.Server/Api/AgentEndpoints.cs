@@ -84,7 +84,7 @@ internal static partial class AgentEndpoints
         var until = time.GetUtcNow() + TimeSpan.FromSeconds(request.WaitSeconds);
         var claimedAt = time.GetUtcNow();
         var attempts = await store.ClaimHostAttemptsAsync(host, instance, claimedAt, cancellationToken);
-        while (attempts.Count == 0 && time.GetUtcNow() < until)
+        while (attempts.Count == 0 && time.GetUtcNow() < until && (await store.GetOrphanedHostAttemptsAsync(host, cancellationToken)).Count == 0)
         {
             var left = until - time.GetUtcNow();
             await work.WaitForWorkAsync(host, left < StoreLook ? left : StoreLook, time, cancellationToken);
@@ -93,7 +93,7 @@ internal static partial class AgentEndpoints
         }
 
         await SeenAsync(store, host, request, address, seen, time, cancellationToken);
-        return TypedResults.Ok(new AgentWorkDto(host, [.. attempts.Select(a => ToDto(a, claimedAt))]));
+        return TypedResults.Ok(new AgentWorkDto(host, [.. attempts.Select(a => ToDto(a, claimedAt))]) { Stop = await store.GetOrphanedHostAttemptsAsync(host, cancellationToken) });
     }
 
     /// <summary>Records the poll; the first sighting of this instance is kept as its start of contact.</summary>
