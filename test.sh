@@ -167,15 +167,17 @@ fi
 
 log "running tests"
 # The tests use both cores fully, so they run in two lanes, each one project (or part of one) after another, the
-# longest first; the in-process controller tests are split in two parts by namespace, one in each lane, so neither
-# lane waits for the other at the end. An entry is PROJECT or PROJECT:PART (a part is a test filter below). Arguments
+# longest first; the in-process controller tests are split in two parts by namespace, and the end-to-end tests in two
+# (agents and fleets, the rest), one of each in each lane, so neither lane waits for the other at the end. An entry is PROJECT or PROJECT:PART (a part is a test filter below). Arguments
 # name test projects to run instead of all of them (./test.sh Rewind.Server.Tests). Every test's name and result is
 # printed (so the log shows the storage contract running on SQLite and PostgreSQL), and for a failure its message;
 # stack traces stay in the .trx files under .artifacts/test-results.
 runbooks='FullyQualifiedName~Rewind.Server.Tests.Runbooks.|FullyQualifiedName~Rewind.Server.Tests.Releases.'
 rest='FullyQualifiedName!~Rewind.Server.Tests.Runbooks.&FullyQualifiedName!~Rewind.Server.Tests.Releases.'
-lane_a=(Rewind.Server.Tests:rest Rewind.Runtime.Tests Rewind.Cli.Tests Rewind.Storage.Tests Rewind.Core.Tests Rewind.Client.Tests)
-lane_b=(Rewind.EndToEnd.Tests Rewind.Server.Tests:runbooks Rewind.Dashboard.Tests Rewind.Engine.Tests)
+agents='FullyQualifiedName~Rewind.EndToEnd.Tests.AgentTests|FullyQualifiedName~Rewind.EndToEnd.Tests.FleetTests'
+controller='FullyQualifiedName!~Rewind.EndToEnd.Tests.AgentTests&FullyQualifiedName!~Rewind.EndToEnd.Tests.FleetTests'
+lane_a=(Rewind.Server.Tests:rest Rewind.EndToEnd.Tests:agents Rewind.Runtime.Tests Rewind.Cli.Tests Rewind.Storage.Tests Rewind.Core.Tests Rewind.Client.Tests)
+lane_b=(Rewind.EndToEnd.Tests:controller Rewind.Server.Tests:runbooks Rewind.Dashboard.Tests Rewind.Engine.Tests)
 if [ "$#" -gt 0 ]; then
   lane_a=("$@"); lane_b=()
 else
