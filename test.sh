@@ -174,8 +174,8 @@ log "running tests"
 # stack traces stay in the .trx files under .artifacts/test-results.
 runbooks='FullyQualifiedName~Rewind.Server.Tests.Runbooks.|FullyQualifiedName~Rewind.Server.Tests.Releases.'
 rest='FullyQualifiedName!~Rewind.Server.Tests.Runbooks.&FullyQualifiedName!~Rewind.Server.Tests.Releases.'
-agents='FullyQualifiedName~Rewind.EndToEnd.Tests.AgentTests|FullyQualifiedName~Rewind.EndToEnd.Tests.FleetTests'
-controller='FullyQualifiedName!~Rewind.EndToEnd.Tests.AgentTests&FullyQualifiedName!~Rewind.EndToEnd.Tests.FleetTests'
+agents='FullyQualifiedName~Rewind.EndToEnd.Tests.Agent|FullyQualifiedName~Rewind.EndToEnd.Tests.FleetTests'
+controller='FullyQualifiedName!~Rewind.EndToEnd.Tests.Agent&FullyQualifiedName!~Rewind.EndToEnd.Tests.FleetTests'
 lane_a=(Rewind.Server.Tests:rest Rewind.EndToEnd.Tests:agents Rewind.Runtime.Tests Rewind.Cli.Tests Rewind.Storage.Tests Rewind.Core.Tests Rewind.Client.Tests)
 lane_b=(Rewind.EndToEnd.Tests:controller Rewind.Server.Tests:runbooks Rewind.Dashboard.Tests Rewind.Engine.Tests)
 if [ "$#" -gt 0 ]; then

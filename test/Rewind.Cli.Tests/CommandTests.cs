@@ -9,6 +9,8 @@ public sealed class CommandTests
 {
     [Theory]
     [InlineData("root")]
+    [InlineData("agent")]
+    [InlineData("agent rollback")]
     [InlineData("rollback")]
     [InlineData("release record")]
     [InlineData("release check")]
