@@ -23,6 +23,9 @@ internal sealed record CaseRun(
     /// <summary>Where Rewind's time went; null for the baselines.</summary>
     public RewindPhases? Phases { get; init; }
 
+    /// <summary>Each host's restart and first v1 answer (and for Rewind, its ledger times), in seconds from the start.</summary>
+    public IReadOnlyList<HostTrace> Hosts { get; init; } = [];
+
     public static CaseRun Of(string name, int run, DateTimeOffset t0, IReadOnlyList<HostTiming> hosts, DateTimeOffset done, int[] restarts, string status)
     {
         double S(DateTimeOffset at) => (at - t0).TotalSeconds;
@@ -39,8 +42,19 @@ internal sealed record CaseRun(
             healthy.Count,
             restarts,
             restarts.Sum(r => Math.Max(0, r - 1)),
-            status);
+            status)
+        {
+            Hosts = [.. hosts.Select(h => new HostTrace(h.Host, Offset(t0, h.RestartedAt), Offset(t0, h.HealthyAt), null, null))],
+        };
     }
+
+    /// <summary>The same run with each host's ledger times (Rewind's members: marked started, finished).</summary>
+    public CaseRun WithMembers(DateTimeOffset t0, IReadOnlyList<MemberDto> members) => this with
+    {
+        Hosts = [.. Hosts.Select(h => members.FirstOrDefault(m => m.Member == h.Host) is { } m ? h with { MemberStarted = Offset(t0, m.StartedAt), MemberFinished = Offset(t0, m.FinishedAt) } : h)],
+    };
+
+    private static double? Offset(DateTimeOffset t0, DateTimeOffset? at) => at is { } value ? Math.Round((value - t0).TotalSeconds, 3) : null;
 
     /// <summary>A timed case counts only when every host answered v1 after exactly one restart: a wrong result is no result.</summary>
     public CaseRun Check()
@@ -49,6 +63,9 @@ internal sealed record CaseRun(
         return this;
     }
 }
+
+/// <summary>One host in one run, seconds from the start: its restart began, it answered v1, its member was marked started and finished.</summary>
+internal sealed record HostTrace(string Host, double? Restart, double? HealthyV1, double? MemberStarted, double? MemberFinished);
 
 /// <summary>
 /// Rewind's rollback from the controller's record and the hosts' count files, in seconds: request to the fleet step's

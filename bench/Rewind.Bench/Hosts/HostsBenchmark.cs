@@ -69,7 +69,7 @@ internal sealed class HostsBenchmark(bool quick, string repository)
         {
             Phases = RewindPhases.Of(t0, rollback, members, hosts),
         };
-        return result.Check();
+        return result.WithMembers(t0, members).Check();
     }
 
     private static async Task<CaseRun> SshCaseAsync(HostsWorld world, string name, string script, int run)
@@ -123,7 +123,7 @@ internal sealed class HostsBenchmark(bool quick, string repository)
         var hosts = await watch;
         var restarts = world.Hosts.Select(h => world.Restarts(h).Count).ToArray();
         return new DrillRun(
-            CaseRun.Of("drill", 1, t0, hosts, rollback.FinishedAt!.Value, restarts, rollback.Status),
+            CaseRun.Of("drill", 1, t0, hosts, rollback.FinishedAt!.Value, restarts, rollback.Status).WithMembers(t0, members),
             victim!,
             (agentKilled - t0).TotalSeconds,
             (controllerKilled - t0).TotalSeconds,
