@@ -119,14 +119,17 @@ internal sealed class AgentHostSetup : IAsyncDisposable
     public RewindProcess BreakGlass(string component, params string[] extra) =>
         RewindProcess.Start(["agent", "rollback", component, "--journal", Path.Combine(_deployment.Root, "agent-journal"), .. extra]);
 
-    /// <summary>v1 recorded and stable, then v2 (healthy) deployed by hand and recorded: nothing to roll back.</summary>
+    /// <summary>
+    /// v1 recorded and stable, then v2 (healthy) deployed by hand as a deploy pipeline does: recorded as deploying first,
+    /// so that the restart's gap (longer on a loaded host) opens no incident and rolls nothing back.
+    /// </summary>
     public async Task DeployHealthyReleaseAsync()
     {
         await Client.RecordReleaseAsync("web", new RecordReleaseRequest("v1"));
         await Eventually.WaitAsync(async () => (await Client.GetReleasesAsync("web")).Any(r => r is { Version: "v1", State: "stable" }), Deadline, "v1 to become stable");
+        await Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2", Deploying: true));
         Runtime.Releases.ReleaseDirectory.Switch(_deployment.AppRoot, "v2").Succeeded.ShouldBeTrue();
         (await _deployment.ServiceCtlAsync("restart")).Succeeded.ShouldBeTrue();
-        await Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2"));
     }
 
     public string Logs(RewindProcess agent) => $"controller:\n{_controller.Output}\nagent:\n{agent.Output}";

@@ -27,10 +27,19 @@ public sealed class AgentPartitionTests
         rollback.Steps[2].Output.ShouldNotBeNull().ShouldContain("whether it acted on app-1 is unknown, a person must look");
         cut.Heal();
 
-        var incident = await Eventually.WaitAsync(
-            async () => await host.Client.GetIncidentAsync(rollback.IncidentId!) is { } i && i.Timeline.Any(e => e.Message.Contains("reported after the step was given up as unreachable: succeeded", StringComparison.Ordinal)) ? i : null,
-            Deadline,
-            "the agent's late report once the partition healed");
+        IncidentDto? incident = null;
+        try
+        {
+            incident = await Eventually.WaitAsync(
+                async () => await host.Client.GetIncidentAsync(rollback.IncidentId!) is { } i && i.Timeline.Any(e => e.Message.Contains("reported after the step was given up as unreachable: succeeded", StringComparison.Ordinal)) ? i : null,
+                Deadline,
+                "the agent's late report once the partition healed");
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\n{host.Logs(agent)}", ex);
+        }
+
         incident.Timeline.ShouldContain(e => e.Kind == "escalation" && e.Actor == "agent:app-1");
         host.HostCommandRuns.ShouldBe(1);
         (await host.Client.GetAgentsAsync()).ShouldHaveSingleItem().Connected.ShouldBeTrue();

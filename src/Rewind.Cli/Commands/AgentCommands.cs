@@ -22,7 +22,7 @@ internal static class AgentCommands
         var journal = new Option<string>("--journal")
         {
             HelpName = "dir",
-            Description = "Directory of the agent's journal: what it started, finished and reported (default: /var/lib/rewind-agent)",
+            Description = "Directory of the agent's journal: what it started, finished and reported",
             DefaultValueFactory = _ => "/var/lib/rewind-agent",
         };
         var agent = new Command("agent", "Run the agent of this host: take the host's steps from the controller (switch, restart, command), run them here, and report them. Its host is its token's (rewind agent token create HOST).")
@@ -130,7 +130,7 @@ internal static class AgentCommands
         var journal = new Option<string>("--journal")
         {
             HelpName = "dir",
-            Description = "The host's agent journal, where it keeps the last known goods (default: /var/lib/rewind-agent)",
+            Description = "The host's agent journal, where it keeps the last known goods",
             DefaultValueFactory = _ => "/var/lib/rewind-agent",
         };
         var yes = new Option<bool>("--yes") { Description = "Run it; without it, say what would run and change nothing" };
