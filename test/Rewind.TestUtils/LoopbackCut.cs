@@ -62,26 +62,31 @@ public sealed class LoopbackCut : IAsyncDisposable
         while (!_stop.IsCancellationRequested)
         {
             var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            if (_cut)
-            {
-                client.Client.LingerState = new LingerOption(true, 0); // a reset, as a dropped route would end in
-                client.Dispose();
-                continue;
-            }
-
             var server = new TcpClient();
             try
             {
+                if (_cut)
+                {
+                    client.Client.LingerState = new LingerOption(true, 0); // a reset, as a dropped route would end in
+                    Close(client, server);
+                    continue;
+                }
+
                 await server.ConnectAsync(IPAddress.Loopback, _target, _stop.Token);
+                _pairs[client] = server;
+                if (_cut)
+                {
+                    Close(client, server); // cut while this one was being connected
+                    continue;
+                }
             }
-            catch (SocketException)
+            catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException)
             {
-                client.Dispose();
-                server.Dispose();
+                // a client gone before it was relayed: the relay goes on with the next one
+                Close(client, server);
                 continue;
             }
 
-            _pairs[client] = server;
             _ = Task.WhenAll(PumpAsync(client, server), PumpAsync(server, client)).ContinueWith(_ => Close(client, server), TaskScheduler.Default);
         }
     }
