@@ -5,7 +5,6 @@ using System.Reflection;
 using Rewind.Cli.Commands;
 using Rewind.Client;
 using Rewind.Core.Runbooks;
-using Rewind.Runtime.Processes;
 using Rewind.Runtime.Runbooks;
 
 namespace Rewind.Cli.Agent;
@@ -97,23 +96,55 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
         return ExitCodes.Ok;
     }
 
-    /// <summary>Starts the attempts handed out that do not run yet, and stops those whose rollback ended.</summary>
+    /// <summary>
+    /// Starts the attempts handed out that do not run yet, and ends those whose rollback ended: one running here is
+    /// stopped; one not running here is closed in the journal (reported before the next poll), so that it is not named
+    /// again: never started, it was not run; started by an earlier run of the agent, its effect is unknown.
+    /// </summary>
     private async Task DispatchAsync(AgentWorkDto work, CancellationToken stopping)
     {
         foreach (var attempt in work.Attempts.Where(a => !_running.ContainsKey(a.Id)).Take(MaxRunning - _running.Count))
         {
             var stop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             _stops[attempt.Id] = stop;
-            _running[attempt.Id] = Task.Run(() => HandleAsync(attempt, stop.Token, stopping), CancellationToken.None);
+            var handling = new Task<Task>(() => HandleAsync(attempt, stop.Token, stopping));
+            _running[attempt.Id] = handling.Unwrap(); // known as running before it can end and forget itself
+            handling.Start(TaskScheduler.Default);
         }
 
-        foreach (var id in work.Stop)
+        foreach (var id in work.Stop.Where(AgentJournal.IsValidId))
         {
-            if (_stops.TryGetValue(id, out var stop) && !stop.IsCancellationRequested)
+            if (_stops.TryGetValue(id, out var stop))
+            {
+                await StopAsync(id, stop);
+                continue;
+            }
+
+            var entry = _running.ContainsKey(id) ? null : _journal.Read(id);
+            if (!_running.ContainsKey(id) && entry is not { Status: not null })
+            {
+                var now = time.GetUtcNow();
+                var closed = entry is null
+                    ? _journal.Finished(_journal.Started(id, now), "failed", "not run: its rollback ended on the controller before this agent ran it", now)
+                    : _journal.Finished(entry, "unknown", Joined(entry.Said, $"the agent stopped while it ran this step (started at {entry.StartedAt:u}), and its rollback ended on the controller meanwhile: whether it took effect is unknown; a person must look"), now);
+                Log($"{id}: its rollback ended on the controller; {closed.Status}: {FirstLine(closed.Output)}");
+            }
+        }
+    }
+
+    private async Task StopAsync(string id, CancellationTokenSource stop)
+    {
+        try
+        {
+            if (!stop.IsCancellationRequested)
             {
                 Log($"{id}: its rollback ended on the controller (aborted, or failed) while the step ran here: stopping it");
                 await stop.CancelAsync();
             }
+        }
+        catch (ObjectDisposedException)
+        {
+            // it ended meanwhile, and reports how
         }
     }
 
@@ -284,9 +315,8 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
         {
             _journal.SaveKnownGood(await WithClientAsync(client => client.GetAgentKnownGoodAsync(cancellationToken)));
             _knownGoodAt = time.GetUtcNow();
+            _journal.Prune(time.GetUtcNow() - JournalKept);
         }
-
-        _journal.Prune(time.GetUtcNow() - JournalKept);
     }
 
     /// <summary>Waits a little longer after each failure in a row (up to 5 s); false when the agent is stopping.</summary>
@@ -326,5 +356,4 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
     }
 
     private static string FirstLine(string? text) => text is null ? "" : text.Split('\n')[0];
-
 }

@@ -84,16 +84,18 @@ internal static partial class AgentEndpoints
         var until = time.GetUtcNow() + TimeSpan.FromSeconds(request.WaitSeconds);
         var claimedAt = time.GetUtcNow();
         var attempts = await store.ClaimHostAttemptsAsync(host, instance, claimedAt, cancellationToken);
-        while (attempts.Count == 0 && time.GetUtcNow() < until && (await store.GetOrphanedHostAttemptsAsync(host, cancellationToken)).Count == 0)
+        var stop = await store.GetOrphanedHostAttemptsAsync(host, cancellationToken);
+        while (attempts.Count == 0 && stop.Count == 0 && time.GetUtcNow() < until)
         {
             var left = until - time.GetUtcNow();
             await work.WaitForWorkAsync(host, left < StoreLook ? left : StoreLook, time, cancellationToken);
             claimedAt = time.GetUtcNow();
             attempts = await store.ClaimHostAttemptsAsync(host, instance, claimedAt, cancellationToken);
+            stop = await store.GetOrphanedHostAttemptsAsync(host, cancellationToken);
         }
 
         await SeenAsync(store, host, request, address, seen, time, cancellationToken);
-        return TypedResults.Ok(new AgentWorkDto(host, [.. attempts.Select(a => ToDto(a, claimedAt))]) { Stop = await store.GetOrphanedHostAttemptsAsync(host, cancellationToken) });
+        return TypedResults.Ok(new AgentWorkDto(host, [.. attempts.Select(a => ToDto(a, claimedAt))]) { Stop = stop });
     }
 
     /// <summary>Records the poll; the first sighting of this instance is kept as its start of contact.</summary>

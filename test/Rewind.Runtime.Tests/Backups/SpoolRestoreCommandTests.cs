@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Rewind.Core.Backups;
+using Rewind.TestUtils;
 
 namespace Rewind.Runtime.Tests.Backups;
 
@@ -61,8 +62,9 @@ public sealed class SpoolRestoreCommandTests : IDisposable
         File.WriteAllBytes(coming, []);
         using var shell = Start();
 
-        // still waiting while the mark is there (it waits up to a minute); then the spool delivers
-        shell.WaitForExit(TimeSpan.FromMilliseconds(300)).ShouldBeFalse();
+        // waiting while the mark is there (it waits up to a minute): seen in its loop, a sleep running under it; then the spool delivers
+        await Eventually.WaitAsync(() => Task.FromResult(File.Exists($"/proc/{shell.Id}/task/{shell.Id}/children") && File.ReadAllText($"/proc/{shell.Id}/task/{shell.Id}/children").Trim().Length > 0), TimeSpan.FromSeconds(30), "the command to wait for the coming file");
+        shell.HasExited.ShouldBeFalse();
         File.WriteAllText(Path.Combine(Spool, Segment), "wal");
         File.Delete(coming);
         await shell.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
