@@ -212,14 +212,23 @@ wait "$lane_a_pid" || test_exit=1
 wait "$lane_b_pid" || test_exit=1
 lane_pids=()
 
+# The counts come from the .trx files; a failed test's name and the first lines of its message are printed again just
+# before the last line, so a log cut to its end still says what failed.
 read -r passed failed skipped < <(python3 - "$results" <<'PY'
 import sys, glob, xml.etree.ElementTree as ET
 p = f = s = 0
-for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
-    c = ET.parse(path).getroot().find(".//{*}Counters")
+for path in sorted(glob.glob(sys.argv[1] + "/**/*.trx", recursive=True)):
+    root = ET.parse(path).getroot()
+    c = root.find(".//{*}Counters")
     if c is None: continue
     p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
     s += int(c.get("notExecuted", 0))
+    for r in root.findall(".//{*}UnitTestResult"):
+        if r.get("outcome") not in ("Failed", "Error", "Timeout", "Aborted"): continue
+        message = r.find(".//{*}ErrorInfo/{*}Message")
+        lines = (message.text or "").strip().splitlines()[:6] if message is not None else []
+        print("failed: " + r.get("testName", "?") + " [" + r.get("duration", "?") + "]", file=sys.stderr)
+        for line in lines: print("    " + line[:300], file=sys.stderr)
 print(p, f, s)
 PY
 )
