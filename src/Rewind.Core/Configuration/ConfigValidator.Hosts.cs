@@ -10,6 +10,7 @@ internal static partial class ConfigValidator
     private static void ValidateHost(string at, ComponentConfig component, Action<object, string?, string> add)
     {
         ValidateFleet(at, component, add);
+        ValidateProbeHost(at, component, add);
         if ((component.Host ?? component.Hosts?.FirstOrDefault()) is { } remote && component.Backups is not null)
         {
             add(component, "backups", $"{at}.backups: the controller takes backups of its own host's paths, not {remote}'s");
@@ -92,6 +93,41 @@ internal static partial class ConfigValidator
         if (component.Fleet.MaxFailed < 0 || component.Fleet.MaxFailed >= Math.Max(1, hosts.Count))
         {
             add(component.Fleet, "max-failed", $"{at}.fleet.max-failed: from 0 to one less than the number of hosts");
+        }
+    }
+
+    /// <summary>
+    /// A probe run by a host's agent: a host name, and for a fleet one of its hosts. <c>each</c> (every host of the
+    /// fleet, a sample per host) is refused for now: a probe has one series of samples, so a fleet's probe names the
+    /// host that runs it.
+    /// </summary>
+    private static void ValidateProbeHost(string at, ComponentConfig component, Action<object, string?, string> add)
+    {
+        foreach (var (name, probe) in component.Probes)
+        {
+            if (probe.Host is not { } host)
+            {
+                continue;
+            }
+
+            var where = $"{at}.probes.{name}.host";
+            if (string.Equals(host, "each", StringComparison.Ordinal))
+            {
+                add(probe, "host", $"{where}: each (every host of a fleet) is not supported yet; name one host{(component.Hosts is { Count: > 0 } fleet ? $": one of {string.Join(", ", fleet)}" : "")}, or declare one probe per host");
+            }
+            else if (!HostNames.IsValid(host))
+            {
+                add(probe, "host", $"{where}: '{host}' is not a host name: {HostNameRule}");
+            }
+            else if (component.Hosts is { } hosts && !hosts.Contains(host, StringComparer.Ordinal))
+            {
+                add(probe, "host", $"{where}: {host} is not a host of this fleet; expected one of: {string.Join(", ", hosts)}");
+            }
+
+            if (component.VersionSource?.Probe == name)
+            {
+                add(component.VersionSource, "probe", $"{at}.version-source.probe: {name} runs on {host}'s agent, which does not read the serving version; read it from a probe the controller runs, a scrape's label or a command");
+            }
         }
     }
 

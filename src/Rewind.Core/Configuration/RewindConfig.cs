@@ -206,6 +206,13 @@ public sealed class ProbeConfig
     /// <summary>Failed runs in a row before the probe counts as failing (health, bake, member fractions). Default 1.</summary>
     public int FailureThreshold { get; set; } = 1;
 
+    /// <summary>
+    /// The host whose agent runs the probe (<c>rewind agent</c>): a check that only answers there, such as a file on the
+    /// host or <c>http://127.0.0.1:8080/health</c>. The controller does not run it; it takes the agent's samples. For a
+    /// fleet, one of its hosts. Default: none, the controller runs it.
+    /// </summary>
+    public string? Host { get; set; }
+
     /// <summary>The URL of an http or postgres probe; <see langword="null"/> for the other kinds.</summary>
     public string? Url() => Http?.Url ?? Postgres?.Url;
 
