@@ -64,3 +64,24 @@ public sealed record BreakGlassReportRequest(string Id, string Component, string
 
 /// <summary>Whether the break-glass report was recorded now (false: it was recorded before).</summary>
 public sealed record BreakGlassReportDto(string Id, bool Recorded);
+
+/// <summary>
+/// The probes the agent's host runs (<c>GET /api/v1/agent/probes</c>): each with its config as JSON. <see cref="Version"/>
+/// changes whenever the list or a probe's config changes, so an agent restarts only what changed.
+/// </summary>
+public sealed record AgentProbesDto(string Host, string Version, IReadOnlyList<AgentProbeDto> Probes);
+
+/// <summary>One probe for the agent to run every <see cref="IntervalSeconds"/>, each run at most <see cref="TimeoutSeconds"/>.</summary>
+public sealed record AgentProbeDto(string Component, string Probe, JsonElement Config, double IntervalSeconds, double TimeoutSeconds);
+
+/// <summary>
+/// Body of <c>POST /api/v1/agent/samples</c>: samples taken on the host, oldest first (at most 1,000), and how many the agent
+/// dropped since its last accepted batch because it could not send them.
+/// </summary>
+public sealed record AgentSamplesRequest(IReadOnlyList<AgentSampleDto> Samples, long Dropped = 0);
+
+/// <summary>One run of a host's probe; <see cref="At"/> is when it was taken, on the host's clock.</summary>
+public sealed record AgentSampleDto(string Component, string Probe, DateTimeOffset At, bool Success, double LatencyMs, string? Error = null);
+
+/// <summary>How many samples of the batch were stored.</summary>
+public sealed record AgentSamplesDto(int Stored);

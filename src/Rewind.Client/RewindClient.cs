@@ -238,6 +238,14 @@ public sealed class RewindClient(HttpClient http)
     public Task<AgentKnownGoodDto> GetAgentKnownGoodAsync(CancellationToken cancellationToken = default) =>
         GetAsync<AgentKnownGoodDto>("api/v1/agent/known-good", cancellationToken);
 
+    /// <summary>The probes an agent's host runs, with their configs.</summary>
+    public Task<AgentProbesDto> GetAgentProbesAsync(CancellationToken cancellationToken = default) =>
+        GetAsync<AgentProbesDto>("api/v1/agent/probes", cancellationToken);
+
+    /// <summary>An agent's batch of samples of its host's probes.</summary>
+    public Task<AgentSamplesDto> PostAgentSamplesAsync(AgentSamplesRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync<AgentSamplesDto>("api/v1/agent/samples", request, cancellationToken);
+
     /// <summary>An agent's report of a rollback it ran with no controller; repeating it changes nothing.</summary>
     public Task<BreakGlassReportDto> ReportBreakGlassAsync(BreakGlassReportRequest request, CancellationToken cancellationToken = default) =>
         PostAsync<BreakGlassReportDto>("api/v1/agent/break-glass", request, cancellationToken);

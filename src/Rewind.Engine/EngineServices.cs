@@ -63,6 +63,8 @@ public static class EngineServices
     {
         services.AddSingleton(sp => new MonitorHealth(sp.GetRequiredService<RewindEngineOptions>().MonitorHealth));
         services.AddSingleton<HealthBoard>();
+        services.AddSingleton<HostSamples>();
+        services.AddSingleton<HostProbeFeed>();
         services.AddSingleton<StoreHealth>();
         services.AddSingleton(sp => new StoreReserve(sp.GetRequiredService<RewindEngineOptions>().StoreFile));
         services.AddSingleton<StoreWrites>();

@@ -32,7 +32,7 @@ internal static class RuntimeServices
         {
             var config = sp.GetRequiredService<ConfigHolder>();
             return new WaitHealthyStepRunner(
-                sp.GetRequiredService<IProbe>(),
+                new Signals.HostProbeSamples(sp.GetRequiredService<IProbe>(), sp.GetRequiredService<Core.Storage.IStore>(), sp.GetRequiredService<TimeProvider>()),
                 component => config.Component(component)?.Probes,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<WaitHealthyStepRunner>>());

@@ -15,6 +15,7 @@ internal sealed class HealthBoard(MonitorHealth monitor)
     private readonly ConcurrentDictionary<(string Component, string Probe), int> _failuresInARow = new();
     private readonly ConcurrentDictionary<(string Component, string Probe), DateTimeOffset> _lastPass = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastFailure = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Component, string Probe), DateTimeOffset> _notMeasured = new();
 
     /// <summary>The controller's own health: how late its probes run, how slow its store writes are, which failures are shared.</summary>
     public MonitorHealth Monitor => monitor;
@@ -24,6 +25,7 @@ internal sealed class HealthBoard(MonitorHealth monitor)
         ArgumentNullException.ThrowIfNull(sample);
         var key = (sample.Component, sample.Probe);
         _latest[key] = sample;
+        _notMeasured.TryRemove(key, out _);
         if (sample.Success)
         {
             _lastPass[key] = sample.At;
@@ -44,13 +46,23 @@ internal sealed class HealthBoard(MonitorHealth monitor)
 
     public ProbeSample? Latest(string component, string probe) => _latest.GetValueOrDefault((component, probe));
 
-    /// <summary>True when the probe has failed its threshold in a row, false when not, null before its first sample.</summary>
+    /// <summary>
+    /// The probe is not measured now: a host's probe whose agent sent no sample for too long. Its newest sample stays
+    /// shown, but it counts as neither failing nor passing until the next sample (<see cref="Update"/>).
+    /// </summary>
+    public void NotMeasured(string component, string probe, DateTimeOffset since) => _notMeasured.TryAdd((component, probe), since);
+
+    /// <summary>Since when the probe is not measured; null while it is (or before it was ever marked).</summary>
+    public DateTimeOffset? NotMeasuredSince(string component, string probe) =>
+        _notMeasured.TryGetValue((component, probe), out var since) ? since : null;
+
+    /// <summary>True when the probe has failed its threshold in a row, false when not, null before its first sample and while it is not measured.</summary>
     public bool? IsFailing(string component, string probe, int failureThreshold) =>
-        _latest.ContainsKey((component, probe)) ? _failuresInARow.GetValueOrDefault((component, probe)) >= failureThreshold : null;
+        _latest.ContainsKey((component, probe)) && !_notMeasured.ContainsKey((component, probe)) ? _failuresInARow.GetValueOrDefault((component, probe)) >= failureThreshold : null;
 
     /// <summary>
     /// healthy when every probe has passed and none is failing (at its threshold), failing when any is, unknown when
-    /// one has no sample yet, or has only failed, fewer times than its threshold.
+    /// one has no sample yet, is not measured, or has only failed, fewer times than its threshold.
     /// </summary>
     public string Health(string component, IEnumerable<KeyValuePair<string, int>> probes)
     {
