@@ -27,7 +27,11 @@ public sealed record ComponentDto(
 /// <summary>One scheduled base backup, quick verification or restore drill, and how it ended.</summary>
 public sealed record BackupRunDto(string Kind, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, bool Succeeded, string Summary);
 
-/// <summary>The newest sample of one probe. Health is <c>healthy</c>, <c>failing</c> or <c>unknown</c> (no sample yet).</summary>
+/// <summary>
+/// The newest sample of one probe. Health is <c>healthy</c>, <c>failing</c>, <c>blip</c> (failed, fewer times in a row
+/// than its failure-threshold), <c>unknown</c> (no sample yet) or <c>not measured</c> (a probe a host's agent runs, and
+/// no sample came from it for two intervals and a timeout: counted as neither failing nor passing).
+/// </summary>
 public sealed record ProbeHealthDto(string Name, string Health, DateTimeOffset? At, double? LatencyMs, string? Error);
 
 /// <summary>The controller's own health: is it running, can it reach its store, does it run its probes on time.</summary>

@@ -208,6 +208,7 @@ public static class RewindServer
         services.AddRewindLimits();
         services.AddHostedService<ExecutorHostedService>();
         services.AddHostedService<MonitorHostedService>();
+        services.AddHostedService<HostProbeHostedService>();
         services.AddHostedService<VersionHostedService>();
         services.AddHostedService<TimerLagHostedService>();
         services.AddHostedService<BakeHostedService>();

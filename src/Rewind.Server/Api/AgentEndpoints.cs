@@ -26,10 +26,12 @@ internal static partial class AgentEndpoints
     private static readonly TimeSpan StoreLook = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
-    /// Whether the request is an agent's poll: it changes only the agent's last contact, so it is neither audited (an
-    /// entry every few seconds per host) nor announced on the dashboard's event stream.
+    /// Whether the request is an agent's poll, or its samples of its host's probes: a poll changes only the agent's last
+    /// contact, samples are signals as a probe's runs are, so neither is audited (an entry every few seconds per host)
+    /// nor announced on the dashboard's event stream.
     /// </summary>
-    public static bool IsPoll(HttpContext context) => context.Request.Path.Equals("/api/v1/agent/poll", StringComparison.Ordinal);
+    public static bool IsPoll(HttpContext context) =>
+        context.Request.Path.Equals("/api/v1/agent/poll", StringComparison.Ordinal) || context.Request.Path.Equals("/api/v1/agent/samples", StringComparison.Ordinal);
 
     /// <summary>Whether the request is an agent's (poll or report): its route values are attempt ids, not rollbacks.</summary>
     public static bool IsAgentWork(HttpContext context) => context.Request.Path.StartsWithSegments("/api/v1/agent", StringComparison.Ordinal);
@@ -40,6 +42,8 @@ internal static partial class AgentEndpoints
         agent.MapPost("/attempts/{id}", ReportAsync);
         agent.MapGet("/known-good", KnownGoodAsync);
         agent.MapPost("/break-glass", BreakGlassAsync);
+        agent.MapGet("/probes", ProbesAsync);
+        agent.MapPost("/samples", SamplesAsync);
     }
 
     public static void MapAgentEndpoints(this IEndpointRouteBuilder api)

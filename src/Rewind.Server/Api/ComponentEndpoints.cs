@@ -57,6 +57,7 @@ internal static class ComponentEndpoints
             var sample = board.Latest(name, p.Key);
             var health = board.IsFailing(name, p.Key, p.Value.FailureThreshold) switch
             {
+                null when board.NotMeasuredSince(name, p.Key) is not null => "not measured", // a host's probe whose agent is silent
                 null => "unknown",
                 true => "failing",
                 false => sample!.Success ? "healthy" : "blip", // failed, fewer times in a row than its failure-threshold

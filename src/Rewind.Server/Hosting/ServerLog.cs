@@ -11,6 +11,12 @@ internal static partial class ServerLog
     [LoggerMessage(1005, LogLevel.Error, "Monitoring of {Component}/{Probe} failed; continuing")]
     public static partial void MonitorLoopFailed(ILogger logger, Exception exception, string component, string probe);
 
+    [LoggerMessage(1080, LogLevel.Error, "Feeding the samples of host probe {Component}/{Probe} failed; continuing")]
+    public static partial void HostProbeFeedFailed(ILogger logger, Exception exception, string component, string probe);
+
+    [LoggerMessage(1081, LogLevel.Warning, "The agent of {Host} dropped {Dropped} probe samples it could not send")]
+    public static partial void HostSamplesDropped(ILogger logger, string host, long dropped);
+
     [LoggerMessage(1006, LogLevel.Error, "Decision for {Component} failed; continuing")]
     public static partial void DecisionFailed(ILogger logger, Exception exception, string component);
 

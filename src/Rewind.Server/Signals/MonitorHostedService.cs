@@ -12,7 +12,10 @@ using Rewind.Server.Hosting;
 
 namespace Rewind.Server.Signals;
 
-/// <summary>Runs every probe on its own interval, records each sample and hands it to the decision engine. One failing loop never stops another.</summary>
+/// <summary>
+/// Runs every probe on its own interval, records each sample and hands it to the decision engine. One failing loop never
+/// stops another. A probe a host's agent runs (<c>host:</c>) is not run here: <see cref="HostProbeHostedService"/> feeds its samples.
+/// </summary>
 internal sealed class MonitorHostedService(
     ConfigHolder config,
     IProbe probe,
@@ -29,7 +32,7 @@ internal sealed class MonitorHostedService(
     protected override Task RunAsLeaderAsync(CancellationToken stoppingToken)
     {
         var loops = config.Current.Components
-            .SelectMany(c => c.Value.Probes.Select(p => RunProbeAsync(c.Key, p.Key, p.Value, stoppingToken)))
+            .SelectMany(c => c.Value.Probes.Where(p => p.Value.Host is null).Select(p => RunProbeAsync(c.Key, p.Key, p.Value, stoppingToken)))
             .ToList();
         return Task.WhenAll(loops);
     }
