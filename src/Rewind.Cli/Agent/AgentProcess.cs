@@ -46,6 +46,7 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
     {
         _instance = _journal.Instance();
         Log($"agent {_instance} ({Version}) started; journal {_journal.Directory}; servers {string.Join(", ", options.Servers)}");
+        var probes = AgentProbes.Create(options, Log, time).RunAsync(cancellationToken);
         var failures = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -93,6 +94,7 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
 
         Log("stopping: waiting for the steps that run");
         await Task.WhenAll(_running.Values);
+        await probes;
         return ExitCodes.Ok;
     }
 
