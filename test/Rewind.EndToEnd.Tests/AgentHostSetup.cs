@@ -41,7 +41,8 @@ internal sealed class AgentHostSetup : IAsyncDisposable
     /// <summary>Whether the process the host command became (its pid is in the runs file) still runs.</summary>
     public bool HostCommandAlive => File.Exists(RunsFile) && File.ReadAllLines(RunsFile).Any(pid => Directory.Exists($"/proc/{pid.Trim()}"));
 
-    public static async Task<AgentHostSetup> StartAsync(string unreachableWait = "30s", string? hostCommand = null, string v2Fault = "broken")
+    /// <param name="probes">More probes of the component, in YAML at the probes' indentation (a probe for the host's agent, say).</param>
+    public static async Task<AgentHostSetup> StartAsync(string unreachableWait = "30s", string? hostCommand = null, string v2Fault = "broken", string probes = "")
     {
         var deployment = new Deployment();
         deployment.Install("v1", "none");
@@ -57,7 +58,7 @@ internal sealed class AgentHostSetup : IAsyncDisposable
                   - wait-healthy: {}
 
             """);
-        File.WriteAllText(deployment.ConfigPath, File.ReadAllText(deployment.ConfigPath).Replace("  web:\n", $"  web:\n    host: app-1\n    unreachable: {{ wait: {unreachableWait} }}\n{plan}", StringComparison.Ordinal));
+        File.WriteAllText(deployment.ConfigPath, File.ReadAllText(deployment.ConfigPath).Replace("  web:\n", $"  web:\n    host: app-1\n    unreachable: {{ wait: {unreachableWait} }}\n{plan}", StringComparison.Ordinal).Replace("    probes:\n", $"    probes:\n{probes}", StringComparison.Ordinal));
         (await deployment.ServiceCtlAsync("start")).Succeeded.ShouldBeTrue();
         var http = new HttpClient { BaseAddress = new Uri(deployment.ApiUrl + "/"), Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await RewindProcess.InitAccessAsync(deployment.ConfigPath));
