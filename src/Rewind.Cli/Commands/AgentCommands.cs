@@ -25,7 +25,7 @@ internal static class AgentCommands
             Description = "Directory of the agent's journal: what it started, finished and reported",
             DefaultValueFactory = _ => "/var/lib/rewind-agent",
         };
-        var agent = new Command("agent", "Run the agent of this host: take the host's steps from the controller (switch, restart, command), run them here, and report them. Its host is its token's (rewind agent token create HOST).")
+        var agent = new Command("agent", "Run the agent of this host: take the host's steps from the controller (switch, restart, command), run them here, and report them; run the probes that name this host and send their samples. Its host is its token's (rewind agent token create HOST).")
         {
             servers, tokenFile, journal, context.CaOption,
         };
