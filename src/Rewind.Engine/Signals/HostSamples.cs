@@ -1,3 +1,4 @@
+using Rewind.Core.Configuration;
 using Rewind.Core.Signals;
 using Rewind.Core.Storage;
 using Rewind.Engine.Hosting;
@@ -10,8 +11,14 @@ namespace Rewind.Engine.Signals;
 /// a sample of a probe the host does not run is refused whole, so nothing is half-written; a sample not newer than the
 /// newest stored of its probe (a batch sent again after its answer was lost) is skipped, so a repeat changes nothing.
 /// </summary>
-internal sealed class HostSamples(ConfigHolder config, IStore store)
+internal sealed class HostSamples(ConfigHolder config, IStore store, TimeProvider time)
 {
+    /// <summary>
+    /// How far ahead of the controller's clock a sample's time may be. A sample from further ahead (a host's clock gone
+    /// wrong) is refused: stored, it would hide every later sample of its probe until the controller's clock passed it.
+    /// </summary>
+    public static readonly TimeSpan MaxAhead = TimeSpan.FromMinutes(1);
+
     /// <summary>The most samples one batch may carry.</summary>
     public const int MaxBatch = 1000;
 
@@ -30,6 +37,12 @@ internal sealed class HostSamples(ConfigHolder config, IStore store)
         if (samples.FirstOrDefault(s => !assigned.Contains((s.Component, s.Probe))) is { } stranger)
         {
             return Refusal.Forbidden("not this host's probe", $"{stranger.Component}/{stranger.Probe} is not a probe run on {host}; the host runs {(assigned.Count == 0 ? "none" : string.Join(", ", assigned.Select(a => $"{a.Component}/{a.Name}").Order(StringComparer.Ordinal)))}; nothing of this batch was stored");
+        }
+
+        var now = time.GetUtcNow();
+        if (samples.FirstOrDefault(s => s.At - now > MaxAhead) is { } ahead)
+        {
+            return Refusal.Invalid("sample from the future", $"{ahead.Component}/{ahead.Probe} was taken at {ahead.At:O}, {Durations.Format(ahead.At - now)} ahead of the controller's clock ({now:O}); set {host}'s clock right (NTP); nothing of this batch was stored");
         }
 
         var stored = 0;

@@ -67,6 +67,20 @@ public sealed class HostProbeFeedTests
     }
 
     [Fact]
+    public async Task Store_ASampleFromMoreThanAMinuteAhead_RefusesTheBatch_ItWouldHideTheLaterSamples()
+    {
+        await using var engine = await EngineFixture.StartAsync(probesExtra: EnvProbe);
+        var samples = engine.Get<HostSamples>();
+
+        var ahead = await samples.StoreAsync("app-1", [Sample(engine, true) with { At = engine.Now.AddMinutes(2) }]);
+        var slightly = await samples.StoreAsync("app-1", [Sample(engine, true) with { At = engine.Now.AddSeconds(30) }]);
+
+        ahead.Refusal.ShouldNotBeNull().Kind.ShouldBe(RefusalKind.Invalid);
+        ahead.Refusal.Detail.ShouldContain("2m ahead of the controller's clock");
+        slightly.Value.ShouldBe(new HostSamplesStored(1, 0), "a host's clock a little ahead is taken");
+    }
+
+    [Fact]
     public async Task Store_TheSameBatchTwice_StoresItOnce()
     {
         await using var engine = await EngineFixture.StartAsync(probesExtra: EnvProbe);
