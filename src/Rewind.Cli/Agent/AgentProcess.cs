@@ -9,8 +9,16 @@ using Rewind.Runtime.Runbooks;
 
 namespace Rewind.Cli.Agent;
 
-/// <summary>The servers an agent talks to (one or several replicas), how it proves who it is, and where its journal is.</summary>
-internal sealed record AgentOptions(IReadOnlyList<Uri> Servers, string Token, string Journal, Func<Uri, HttpMessageHandler> Handler);
+/// <summary>
+/// The servers an agent talks to (one or several replicas), how it proves who it is, and where its journal is; and the
+/// config file of the clusters on its host (<see cref="ConfigPath"/>, read once at start), for their backup steps.
+/// </summary>
+internal sealed record AgentOptions(IReadOnlyList<Uri> Servers, string Token, string Journal, Func<Uri, HttpMessageHandler> Handler)
+{
+    public Core.Configuration.RewindConfig? Config { get; init; }
+
+    public string? ConfigPath { get; init; }
+}
 
 /// <summary>
 /// <c>rewind agent</c>: polls the controller for its host's work (a long poll, so a step is taken within moments of being
@@ -37,7 +45,7 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
     private DateTimeOffset _knownGoodAt = DateTimeOffset.MinValue;
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _stops = new(StringComparer.Ordinal);
-    private readonly AgentSteps _steps = new(time);
+    private readonly AgentSteps _steps = new(time, options.Config, options.ConfigPath);
     private readonly ConcurrentDictionary<Uri, RewindClient> _clients = new();
     private readonly Lock _logLock = new();
     private int _server;
@@ -45,7 +53,7 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         _instance = _journal.Instance();
-        Log($"agent {_instance} ({Version}) started; journal {_journal.Directory}; servers {string.Join(", ", options.Servers)}");
+        Log($"agent {_instance} ({Version}) started; journal {_journal.Directory}; servers {string.Join(", ", options.Servers)}{(options.ConfigPath is { } config ? $"; clusters of {config}" : "")}");
         var failures = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
