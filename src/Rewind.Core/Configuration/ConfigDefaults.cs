@@ -26,7 +26,7 @@ internal static class ConfigDefaults
             }
 
             var plans = component.Policies.Values.Select(p => p.Plan).Append(component.Plan).Append(component.Verify.Smoke);
-            foreach (var step in plans.OfType<List<PlanStepConfig>>().SelectMany(Flatten))
+            foreach (var step in plans.OfType<List<PlanStepConfig>>().SelectMany(steps => steps))
             {
                 PlaceOnTheClusterHost(config, step);
             }
@@ -46,7 +46,4 @@ internal static class ConfigDefaults
             (restore.Host, restore.UnreachableWait) = (restored.Host, restored.Unreachable.Wait);
         }
     }
-
-    private static IEnumerable<PlanStepConfig> Flatten(IEnumerable<PlanStepConfig> steps) =>
-        steps.SelectMany(s => s.Parallel is { } group ? Flatten(group).Prepend(s) : [s]);
 }
