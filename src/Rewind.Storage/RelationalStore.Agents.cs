@@ -93,6 +93,36 @@ internal sealed partial class RelationalStore
             cancellationToken);
     }
 
+    public Task SaveHostBackupStateAsync(HostBackupState state, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return ExecuteAsync(
+            """
+            INSERT INTO host_backup_states (component, host, received_at, newest_wal, newest_set, error)
+            VALUES (@Component, @Host, @ReceivedAt, @NewestWal, @NewestSet, @Error)
+            ON CONFLICT (component) DO UPDATE SET host = excluded.host, received_at = excluded.received_at,
+                newest_wal = excluded.newest_wal, newest_set = excluded.newest_set, error = excluded.error
+            """,
+            new
+            {
+                state.Component,
+                state.Host,
+                ReceivedAt = DbValues.ToMs(state.ReceivedAt),
+                NewestWal = DbValues.ToMs(state.NewestWal),
+                NewestSet = DbValues.ToMs(state.NewestSet),
+                Error = state.Error is { Length: > 2000 } text ? text[..2000] : state.Error,
+            },
+            cancellationToken);
+    }
+
+    public async Task<HostBackupState?> GetHostBackupStateAsync(string component, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        var row = await connection.QueryFirstOrDefaultAsync<HostBackupStateRow>(new CommandDefinition(
+            $"SELECT {HostBackupStateRow.Columns} FROM host_backup_states WHERE component = @Component", new { Component = component }, cancellationToken: cancellationToken));
+        return row?.ToState();
+    }
+
     public async Task<IReadOnlyList<AgentRecord>> GetAgentsAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await _dialect.OpenAsync(cancellationToken);

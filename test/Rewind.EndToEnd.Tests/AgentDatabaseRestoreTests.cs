@@ -24,7 +24,6 @@ public sealed class AgentDatabaseRestoreTests
         var data = Path.Combine(dbHost, "data");
         var rewind = Path.Combine(Repository.BuildOutput("Rewind.Cli"), "rewind");
         InstallApp(root);
-        Directory.CreateDirectory(Path.Combine(dbHost, "repo"));
         await PostgresCluster.GiveToPostgresAsync(root);
         await using var cluster = await PostgresCluster.CreateAsync(data, new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -62,6 +61,7 @@ public sealed class AgentDatabaseRestoreTests
             (await cluster.ScalarAsync<long>("SELECT count(*) FROM orders")).ShouldBe(100);
             Directory.GetDirectories(dbHost, "data.replaced-*").ShouldHaveSingleItem();
             agent.Output.ShouldContain($"{requested.Id}.3.db-1");
+            await ShouldBeMeasuredOnTheHostAsync(admin);
         }
         finally
         {
@@ -69,6 +69,13 @@ public sealed class AgentDatabaseRestoreTests
             await cluster.StopAsync();
             Directory.Delete(root, recursive: true);
         }
+    }
+
+    /// <summary>backup.rpo has a value: db-1's agent measured the repository there (the controller's own path for it does not exist).</summary>
+    private static async Task ShouldBeMeasuredOnTheHostAsync(RewindClient admin)
+    {
+        var rpo = await Eventually.WaitAsync(async () => (await admin.GetSignalsAsync("db")).FirstOrDefault(s => s is { Signal: "backup.rpo", Value: not null }), Deadline, "db-1's agent to measure the repository for backup.rpo");
+        rpo.Value.ShouldNotBeNull().ShouldBeLessThan(600);
     }
 
     private static async Task<RewindProcess> StartAgentAsync(RewindClient admin, Uri address, string dbHost, string hostConfig)
@@ -136,6 +143,7 @@ public sealed class AgentDatabaseRestoreTests
         }
 
         File.CreateSymbolicLink(Path.Combine(root, "app", "current"), Path.Combine("releases", "v2"));
+        Directory.CreateDirectory(Path.Combine(root, "db-1", "repo"));
     }
 
     private static RewindClient Client(Uri baseAddress, string token)

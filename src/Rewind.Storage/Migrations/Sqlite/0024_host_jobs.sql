@@ -21,3 +21,15 @@ DROP TABLE host_attempts;
 ALTER TABLE host_attempts_0024 RENAME TO host_attempts;
 CREATE INDEX host_attempts_by_host ON host_attempts (host, status);
 CREATE INDEX host_attempts_by_rollback ON host_attempts (rollback_id);
+
+-- What a host's agent last measured of the backup repository of a cluster on that host (the controller cannot read
+-- it there), for the backup signals: newest WAL archived, newest base backup finished, or why it could not be read.
+-- received_at is the controller's clock.
+CREATE TABLE host_backup_states (
+    component   TEXT PRIMARY KEY,
+    host        TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    newest_wal  INTEGER,
+    newest_set  INTEGER,
+    error       TEXT
+);
