@@ -238,6 +238,10 @@ public sealed class RewindClient(HttpClient http)
     public Task<AgentKnownGoodDto> GetAgentKnownGoodAsync(CancellationToken cancellationToken = default) =>
         GetAsync<AgentKnownGoodDto>("api/v1/agent/known-good", cancellationToken);
 
+    /// <summary>An agent's measurement of the backup repositories of the clusters on its host.</summary>
+    public Task<AgentBackupsAcceptedDto> ReportAgentBackupsAsync(AgentBackupsRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync<AgentBackupsAcceptedDto>("api/v1/agent/backups", request, cancellationToken);
+
     /// <summary>An agent's report of a rollback it ran with no controller; repeating it changes nothing.</summary>
     public Task<BreakGlassReportDto> ReportBreakGlassAsync(BreakGlassReportRequest request, CancellationToken cancellationToken = default) =>
         PostAsync<BreakGlassReportDto>("api/v1/agent/break-glass", request, cancellationToken);
