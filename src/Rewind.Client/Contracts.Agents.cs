@@ -85,3 +85,16 @@ public sealed record AgentSampleDto(string Component, string Probe, DateTimeOffs
 
 /// <summary>How many samples of the batch were stored.</summary>
 public sealed record AgentSamplesDto(int Stored);
+
+/// <summary>
+/// Body of <c>POST /api/v1/agent/backups</c>: what the agent measured of the backup repository of each cluster on its
+/// host (the controller cannot read it there), every 10 s: when the newest WAL file was archived and the newest base
+/// backup finished, or why the repository could not be read (<see cref="AgentBackupStateDto.Error"/>).
+/// </summary>
+public sealed record AgentBackupsRequest(IReadOnlyList<AgentBackupStateDto> Components);
+
+/// <summary>One cluster's repository as its host's agent measured it.</summary>
+public sealed record AgentBackupStateDto(string Component, DateTimeOffset? NewestWal, DateTimeOffset? NewestSet, string? Error = null);
+
+/// <summary>How many of the measurements were kept (those of this host's clusters with backups).</summary>
+public sealed record AgentBackupsAcceptedDto(int Kept);

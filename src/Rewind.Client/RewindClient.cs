@@ -238,6 +238,10 @@ public sealed class RewindClient(HttpClient http)
     public Task<AgentKnownGoodDto> GetAgentKnownGoodAsync(CancellationToken cancellationToken = default) =>
         GetAsync<AgentKnownGoodDto>("api/v1/agent/known-good", cancellationToken);
 
+    /// <summary>An agent's measurement of the backup repositories of the clusters on its host.</summary>
+    public Task<AgentBackupsAcceptedDto> ReportAgentBackupsAsync(AgentBackupsRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync<AgentBackupsAcceptedDto>("api/v1/agent/backups", request, cancellationToken);
+
     /// <summary>The probes an agent's host runs, with their configs.</summary>
     public Task<AgentProbesDto> GetAgentProbesAsync(CancellationToken cancellationToken = default) =>
         GetAsync<AgentProbesDto>("api/v1/agent/probes", cancellationToken);

@@ -85,10 +85,12 @@ public static class EngineServices
         services.AddSingleton<RollbackCoordinator>();
         services.AddSingleton<RestorePoints>();
         services.AddSingleton<BackupSchedule>();
-        services.AddSingleton<IStepRunner, SnapshotStepRunner>();
-        services.AddSingleton<IStepRunner, DatabaseRestoreStepRunner>();
+        services.AddSingleton<IStepRunner>(sp => new SnapshotStepRunner(() => sp.GetRequiredService<ConfigHolder>().Current));
+        services.AddSingleton<IStepRunner>(sp => new DatabaseRestoreStepRunner(
+            () => sp.GetRequiredService<ConfigHolder>().Current, sp.GetRequiredService<RewindEngineOptions>().ConfigPath, sp.GetRequiredService<ProcessRunner>(), "rewind serve --config"));
         services.AddSingleton<Agents.AgentWork>();
         services.AddSingleton<Agents.HostAttempts>();
+        services.AddSingleton<Agents.HostJobs>();
         services.AddSingleton<IStepRunner, Agents.HostStepRunner>();
         services.AddSingleton<IStepRunner, Agents.FleetStepRunner>();
         services.AddSingleton<Agents.AgentReports>();

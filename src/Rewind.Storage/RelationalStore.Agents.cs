@@ -14,10 +14,13 @@ internal sealed partial class RelationalStore
     /// <summary>At most 2,000 characters of a late report: it is a note beside the outcome, not a second output.</summary>
     private const int LateReportLength = 2000;
 
-    /// <summary>Attempts an agent is still to run or report, of rollbacks still running: what a poll hands out.</summary>
+    /// <summary>
+    /// Attempts an agent is still to run or report, of rollbacks still running, or of jobs (<see cref="HostAttempt.JobPrefix"/>)
+    /// taken already or made since <c>@JobsSince</c>: what a poll hands out. A job nobody waits for any more is not handed out late.
+    /// </summary>
     private const string ClaimableAttempts = """
         host = @Host AND status IN ('pending', 'running')
-        AND rollback_id IN (SELECT id FROM rollbacks WHERE status = 'running')
+        AND (rollback_id IN (SELECT id FROM rollbacks WHERE status = 'running') OR (rollback_id LIKE 'job.%' AND (status = 'running' OR created_at >= @JobsSince)))
         """;
 
     public Task CreateAgentTokenAsync(AgentToken token, string hash, CancellationToken cancellationToken = default)
@@ -90,6 +93,36 @@ internal sealed partial class RelationalStore
             cancellationToken);
     }
 
+    public Task SaveHostBackupStateAsync(HostBackupState state, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return ExecuteAsync(
+            """
+            INSERT INTO host_backup_states (component, host, received_at, newest_wal, newest_set, error)
+            VALUES (@Component, @Host, @ReceivedAt, @NewestWal, @NewestSet, @Error)
+            ON CONFLICT (component) DO UPDATE SET host = excluded.host, received_at = excluded.received_at,
+                newest_wal = excluded.newest_wal, newest_set = excluded.newest_set, error = excluded.error
+            """,
+            new
+            {
+                state.Component,
+                state.Host,
+                ReceivedAt = DbValues.ToMs(state.ReceivedAt),
+                NewestWal = DbValues.ToMs(state.NewestWal),
+                NewestSet = DbValues.ToMs(state.NewestSet),
+                Error = state.Error is { Length: > 2000 } text ? text[..2000] : state.Error,
+            },
+            cancellationToken);
+    }
+
+    public async Task<HostBackupState?> GetHostBackupStateAsync(string component, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        var row = await connection.QueryFirstOrDefaultAsync<HostBackupStateRow>(new CommandDefinition(
+            $"SELECT {HostBackupStateRow.Columns} FROM host_backup_states WHERE component = @Component", new { Component = component }, cancellationToken: cancellationToken));
+        return row?.ToState();
+    }
+
     public async Task<IReadOnlyList<AgentRecord>> GetAgentsAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await _dialect.OpenAsync(cancellationToken);
@@ -158,12 +191,12 @@ internal sealed partial class RelationalStore
                         claimed_by = CASE WHEN status = 'pending' THEN @Instance ELSE claimed_by END
                     WHERE {ClaimableAttempts}
                     """,
-                    new { Host = host, Instance = instance, At = DbValues.ToMs(at) },
+                    new { Host = host, Instance = instance, At = DbValues.ToMs(at), JobsSince = DbValues.ToMs(at - HostAttempt.JobClaimable) },
                     transaction,
                     cancellationToken: cancellationToken));
                 var rows = await connection.QueryAsync<HostAttemptRow>(new CommandDefinition(
                     $"SELECT {HostAttemptRow.Columns} FROM host_attempts WHERE {ClaimableAttempts} ORDER BY created_at, id",
-                    new { Host = host },
+                    new { Host = host, JobsSince = DbValues.ToMs(at - HostAttempt.JobClaimable) },
                     transaction,
                     cancellationToken: cancellationToken));
                 return [.. rows.Select(r => r.ToAttempt())];

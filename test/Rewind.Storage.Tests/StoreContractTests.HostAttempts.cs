@@ -259,6 +259,40 @@ public abstract partial class StoreContractTests
         (await Store.GetHostAttemptAsync(attempt.Id)).ShouldNotBeNull().Status.ShouldBe(HostAttemptStatus.Succeeded);
     }
 
+    [Fact]
+    public async Task ClaimHostAttemptsAsync_JobOutsideARollback_IsHandedOutAndReported_ButNotOnceNobodyWaitsForIt()
+    {
+        var host = NewHost();
+        var job = NewAttempt($"{HostAttempt.JobPrefix}backup.db.verify.{Guid.NewGuid():N}", 0, host, new BackupJobStep("db", "verify"));
+        var stale = NewAttempt($"{HostAttempt.JobPrefix}backup.db.base-backup.{Guid.NewGuid():N}", 0, host, new BackupJobStep("db", "base-backup"));
+        await Store.EnsureHostAttemptAsync(job with { CreatedAt = T0 });
+        await Store.EnsureHostAttemptAsync(stale with { CreatedAt = T0 - HostAttempt.JobClaimable - TimeSpan.FromSeconds(1) });
+
+        var claimed = (await Store.ClaimHostAttemptsAsync(host, "instance-1", T0.AddSeconds(1))).ShouldHaveSingleItem();
+        claimed.Id.ShouldBe(job.Id);
+        claimed.IsJob.ShouldBeTrue();
+        claimed.Step.ShouldBe(new BackupJobStep("db", "verify"));
+        (await Store.ClaimHostAttemptsAsync(host, "instance-1", T0 + HostAttempt.JobClaimable + TimeSpan.FromMinutes(5))).ShouldHaveSingleItem("taken, it is handed out again until it is reported, however long it runs");
+        (await Store.ReportHostAttemptAsync(new HostAttemptReport(job.Id, HostAttemptStatus.Succeeded, "1 set(s) checked", T0.AddMinutes(1)))).ShouldBeTrue();
+        (await Store.ClaimHostAttemptsAsync(host, "instance-1", T0.AddMinutes(2))).ShouldBeEmpty();
+        (await Store.GetOrphanedHostAttemptsAsync(host)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task SaveHostBackupStateAsync_ReplacesTheComponentsMeasurement()
+    {
+        var component = NewComponent();
+        (await Store.GetHostBackupStateAsync(component)).ShouldBeNull();
+        var first = new HostBackupState(component, "db-1", T0, T0.AddMinutes(-1), T0.AddHours(-3), null);
+        await Store.SaveHostBackupStateAsync(first);
+        (await Store.GetHostBackupStateAsync(component)).ShouldBe(first);
+
+        var failing = new HostBackupState(component, "db-2", T0.AddSeconds(10), null, null, "backup repository /srv/repo cannot be read on db-2: Permission denied");
+        await Store.SaveHostBackupStateAsync(failing);
+
+        (await Store.GetHostBackupStateAsync(component)).ShouldBe(failing);
+    }
+
     private static HostAttempt NewAttempt(string rollbackId, int stepIndex, string host, PlanStep step) =>
         new(HostAttempt.IdOf(rollbackId, stepIndex, host), rollbackId, stepIndex, host, step, HostAttemptStatus.Pending, T0);
 

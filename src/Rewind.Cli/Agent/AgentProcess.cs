@@ -9,8 +9,16 @@ using Rewind.Runtime.Runbooks;
 
 namespace Rewind.Cli.Agent;
 
-/// <summary>The servers an agent talks to (one or several replicas), how it proves who it is, and where its journal is.</summary>
-internal sealed record AgentOptions(IReadOnlyList<Uri> Servers, string Token, string Journal, Func<Uri, HttpMessageHandler> Handler);
+/// <summary>
+/// The servers an agent talks to (one or several replicas), how it proves who it is, and where its journal is; and the
+/// config file of the clusters on its host (<see cref="ConfigPath"/>, read once at start), for their backup steps.
+/// </summary>
+internal sealed record AgentOptions(IReadOnlyList<Uri> Servers, string Token, string Journal, Func<Uri, HttpMessageHandler> Handler)
+{
+    public Core.Configuration.RewindConfig? Config { get; init; }
+
+    public string? ConfigPath { get; init; }
+}
 
 /// <summary>
 /// <c>rewind agent</c>: polls the controller for its host's work (a long poll, so a step is taken within moments of being
@@ -34,10 +42,12 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
     private readonly AgentJournal _journal = new(options.Journal);
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
     private string _instance = "";
+    private string? _host;
+    private string? _backupsRefused;
     private DateTimeOffset _knownGoodAt = DateTimeOffset.MinValue;
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _stops = new(StringComparer.Ordinal);
-    private readonly AgentSteps _steps = new(time);
+    private readonly AgentSteps _steps = new(time, options.Config, options.ConfigPath);
     private readonly ConcurrentDictionary<Uri, RewindClient> _clients = new();
     private readonly Lock _logLock = new();
     private int _server;
@@ -45,7 +55,7 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         _instance = _journal.Instance();
-        Log($"agent {_instance} ({Version}) started; journal {_journal.Directory}; servers {string.Join(", ", options.Servers)}");
+        Log($"agent {_instance} ({Version}) started; journal {_journal.Directory}; servers {string.Join(", ", options.Servers)}{(options.ConfigPath is { } config ? $"; clusters of {config}" : "")}");
         var probes = AgentProbes.Create(options, Log, time).RunAsync(cancellationToken);
         var failures = 0;
         while (!cancellationToken.IsCancellationRequested)
@@ -60,6 +70,7 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
                 }
 
                 failures = 0;
+                _host = work.Host;
                 await DispatchAsync(work, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -289,7 +300,8 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
 
     /// <summary>
     /// Reports what ended while no controller could be told (the agent was cut off, or stopped right after), and
-    /// break-glass rollbacks run meanwhile; keeps the host's last known goods fresh for the next break glass.
+    /// break-glass rollbacks run meanwhile; keeps the host's last known goods fresh for the next break glass; and, every
+    /// 10 s, sends what it measured of the backup repositories of the clusters on its host (<see cref="AgentBackups"/>).
     /// </summary>
     private async Task ReportJournaledAsync(CancellationToken cancellationToken)
     {
@@ -318,6 +330,31 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
             _journal.SaveKnownGood(await WithClientAsync(client => client.GetAgentKnownGoodAsync(cancellationToken)));
             _knownGoodAt = time.GetUtcNow();
             _journal.Prune(time.GetUtcNow() - JournalKept);
+            await ReportBackupsAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Sends what the agent measured of its host's cluster repositories; a refusal (the controller's config differs) is logged once, not fatal.</summary>
+    private async Task ReportBackupsAsync(CancellationToken cancellationToken)
+    {
+        if (options.Config is not { } clusters || _host is not { } host || await AgentBackups.MeasureAsync(clusters, host, cancellationToken) is not { Count: > 0 } measured)
+        {
+            return;
+        }
+
+        try
+        {
+            await WithClientAsync(client => client.ReportAgentBackupsAsync(new AgentBackupsRequest(measured), cancellationToken));
+            _backupsRefused = null;
+        }
+        catch (RewindApiException ex) when (ex.Status is 400 or 403 or 404)
+        {
+            if (ex.Message != _backupsRefused)
+            {
+                Log($"the controller refused the measurement of this host's backup repositories: {ex.Message}; its config and this agent's (--config) must declare the same clusters on {host}");
+            }
+
+            _backupsRefused = ex.Message;
         }
     }
 

@@ -1,20 +1,29 @@
+using Rewind.Core.Configuration;
 using Rewind.Core.Runbooks;
 using Rewind.Runtime.Processes;
 using Rewind.Runtime.Runbooks;
 
 namespace Rewind.Cli.Agent;
 
-/// <summary>The step runners of an agent: the controller's own, for the steps a host runs (switch, restart, files restore, command).</summary>
-internal sealed class AgentSteps(TimeProvider time)
+/// <summary>
+/// The step runners of an agent: the controller's own, for the steps a host runs (switch, restart, files restore,
+/// command; and, with the config file of the clusters on the host, their snapshots, restores and backup jobs).
+/// </summary>
+internal sealed class AgentSteps(TimeProvider time, RewindConfig? config = null, string? configPath = null)
 {
-    private readonly Dictionary<string, IStepRunner> _runners = Runners(time);
+    private readonly Dictionary<string, IStepRunner> _runners = Runners(time, config, configPath);
 
     /// <summary>Runs one step as the controller would, retries included; a failure is an outcome, never an exception.</summary>
     public async Task<StepOutcome> RunAsync(PlanStep step, StepContext context, CancellationToken cancellationToken)
     {
         if (!_runners.TryGetValue(step.Kind, out var runner))
         {
-            return StepOutcome.Failure($"this agent runs switch, restart, files and command steps, not {step.Kind}");
+            return StepOutcome.Failure($"this agent runs switch, restart, files, command, snapshot, restore and backup-job steps, not {step.Kind}");
+        }
+
+        if (config is null && step is SnapshotStep or DatabaseRestoreStep or BackupJobStep)
+        {
+            return StepOutcome.Failure($"this agent was started without the config file of the clusters on its host: start it with --config FILE (the file rewind wal push reads) to run '{step.Describe()}'");
         }
 
         try
@@ -31,10 +40,12 @@ internal sealed class AgentSteps(TimeProvider time)
     public string? InPlace(PlanStep step) =>
         _runners.GetValueOrDefault(step.Kind) is IStepStateReader reader ? reader.InPlace(step) : null;
 
-    private static Dictionary<string, IStepRunner> Runners(TimeProvider time)
+    private static Dictionary<string, IStepRunner> Runners(TimeProvider time, RewindConfig? config, string? configPath)
     {
         var processes = new ProcessRunner(time);
-        IStepRunner[] runners = [new SwitchStepRunner(), new RestartStepRunner(processes), new FilesStepRunner(time), new CommandStepRunner(processes)];
+        var clusters = () => config ?? new RewindConfig();
+        IStepRunner[] runners = [new SwitchStepRunner(), new RestartStepRunner(processes), new FilesStepRunner(time), new CommandStepRunner(processes),
+            new SnapshotStepRunner(clusters), new DatabaseRestoreStepRunner(clusters, configPath, processes, "rewind agent --config"), new BackupJobStepRunner(clusters, configPath)];
         return runners.ToDictionary(r => r.Kind, StringComparer.Ordinal);
     }
 }

@@ -25,9 +25,10 @@ internal static class AgentCommands
             Description = "Directory of the agent's journal: what it started, finished and reported",
             DefaultValueFactory = _ => "/var/lib/rewind-agent",
         };
-        var agent = new Command("agent", "Run the agent of this host: take the host's steps from the controller (switch, restart, command), run them here, and report them; run the probes that name this host and send their samples. Its host is its token's (rewind agent token create HOST).")
+        var config = ClustersOption();
+        var agent = new Command("agent", "Run the agent of this host: take the host's steps from the controller (switch, restart, files restore, command; a cluster's backups, snapshots and restores), run them here, and report them; run the probes that name this host and send their samples. Its host is its token's (rewind agent token create HOST).")
         {
-            servers, tokenFile, journal, context.CaOption,
+            servers, tokenFile, journal, config, context.CaOption,
         };
         agent.SetAction(async (parse, cancellationToken) =>
         {
@@ -58,13 +59,42 @@ internal static class AgentCommands
                 trust = fromFile;
             }
 
-            var options = new AgentOptions(addresses, token, parse.GetValue(journal)!, address => trust.CreateHandler(address.ToString(), address));
+            var configPath = parse.GetValue(config) is { Length: > 0 } given ? given : environment("REWIND_CONFIG") is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
+            if (await ClustersAsync(context, configPath, cancellationToken) is not (var clusters, true))
+            {
+                return ExitCodes.Invalid;
+            }
+
+            var options = new AgentOptions(addresses, token, parse.GetValue(journal)!, address => trust.CreateHandler(address.ToString(), address)) { Config = clusters, ConfigPath = configPath is null ? null : Path.GetFullPath(configPath) };
             return await new AgentProcess(options, context.Output, TimeProvider.System).RunAsync(cancellationToken);
         });
         agent.Add(Tokens(context));
         agent.Add(List(context));
         agent.Add(BreakGlass(context));
         return agent;
+    }
+
+    private static Option<string?> ClustersOption() => new("--config", "-c")
+    {
+        HelpName = "file",
+        Description = "The config file that declares the PostgreSQL clusters on this host (their backups, data directory and tools), as rewind wal push reads it: needed for their backups, snapshots and restores (default: $REWIND_CONFIG, else none)",
+    };
+
+    /// <summary>The config of the clusters on this host, none without a path; not valid after saying where it is wrong.</summary>
+    private static async Task<(Core.Configuration.RewindConfig? Config, bool Valid)> ClustersAsync(CliContext context, string? path, CancellationToken cancellationToken)
+    {
+        if (path is null)
+        {
+            return (null, true);
+        }
+
+        var loaded = await Server.Hosting.ConfigFile.LoadAsync(path, cancellationToken);
+        foreach (var error in loaded.Errors)
+        {
+            await context.Error.WriteLineAsync(error.ToString());
+        }
+
+        return (loaded.Config, loaded.IsValid);
     }
 
     /// <summary>The controllers' URLs: <c>--server</c> (repeated), else <c>REWIND_SERVER</c> (comma-separated), else the default; null after saying which is not a URL.</summary>

@@ -20,6 +20,13 @@ public sealed record AgentToken(string Id, string Host, string Description, Date
 /// <summary>An agent as it last polled: its host, its process (a new instance id at each start), version and address.</summary>
 public sealed record AgentRecord(string Host, string Instance, string Version, string? Address, DateTimeOffset StartedAt, DateTimeOffset FirstSeen, DateTimeOffset SeenAt);
 
+/// <summary>
+/// What the agent of <see cref="Host"/> last measured of the backup repository of <see cref="Component"/>, a cluster on
+/// that host (the controller cannot read it there): when its newest WAL file was archived and its newest base backup
+/// finished, or why the repository could not be read. <see cref="ReceivedAt"/> is the controller's clock.
+/// </summary>
+public sealed record HostBackupState(string Component, string Host, DateTimeOffset ReceivedAt, DateTimeOffset? NewestWal, DateTimeOffset? NewestSet, string? Error);
+
 /// <summary>Host names as the config and agent tokens give them.</summary>
 public static partial class HostNames
 {

@@ -25,7 +25,9 @@ public enum HostAttemptStatus
 /// <summary>
 /// One step run on a host by its agent: one per step of a rollback and host, so that the same step asked again (the
 /// controller restarted, another replica took over) finds the same attempt, never a second one. <see cref="Id"/> is what
-/// the agent reports against; a report repeated after a reconnect changes nothing.
+/// the agent reports against; a report repeated after a reconnect changes nothing. A job outside any rollback (a
+/// scheduled backup of a cluster on the host, the copy of a files component's files at a release) is an attempt too:
+/// its <see cref="RollbackId"/> names the job (<see cref="JobPrefix"/>), and <see cref="StepIndex"/> is 0.
 /// </summary>
 public sealed record HostAttempt(
     string Id,
@@ -41,7 +43,16 @@ public sealed record HostAttempt(
     string? Output = null,
     string? LateReport = null)
 {
+    /// <summary>What <see cref="RollbackId"/> starts with for a job that belongs to no rollback (a scheduled backup on the host, a release's files copy).</summary>
+    public const string JobPrefix = "job.";
+
+    /// <summary>How long a job's attempt not yet taken is handed out: one nobody waits for any more is not run late.</summary>
+    public static readonly TimeSpan JobClaimable = TimeSpan.FromHours(1);
+
     public bool IsFinished => Status is not (HostAttemptStatus.Pending or HostAttemptStatus.Running);
+
+    /// <summary>Whether the attempt is a job's, not a rollback's step.</summary>
+    public bool IsJob => RollbackId.StartsWith(JobPrefix, StringComparison.Ordinal);
 
     /// <summary>The attempt's id: the rollback, the step's number (from 1) and the host, e.g. <c>RB-2026-12-06-0001.2.app-1</c>.</summary>
     public static string IdOf(string rollbackId, int stepIndex, string host) =>

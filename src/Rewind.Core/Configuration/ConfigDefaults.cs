@@ -24,6 +24,26 @@ internal static class ConfigDefaults
             {
                 http.VersionField = field; // the probe reads the serving version from the answer it gets anyway
             }
+
+            var plans = component.Policies.Values.Select(p => p.Plan).Append(component.Plan).Append(component.Verify.Smoke);
+            foreach (var step in plans.OfType<List<PlanStepConfig>>().SelectMany(steps => steps))
+            {
+                PlaceOnTheClusterHost(config, step);
+            }
+        }
+    }
+
+    /// <summary>A snapshot or restore runs where the cluster is: on the host its component names, by that host's agent.</summary>
+    private static void PlaceOnTheClusterHost(RewindConfig config, PlanStepConfig step)
+    {
+        if (step.Snapshot is { } snapshot && config.Components.GetValueOrDefault(snapshot.Component) is { } snapshotted)
+        {
+            (snapshot.Host, snapshot.UnreachableWait) = (snapshotted.Host, snapshotted.Unreachable.Wait);
+        }
+
+        if (step.Restore is { } restore && config.Components.GetValueOrDefault(restore.Component) is { } restored)
+        {
+            (restore.Host, restore.UnreachableWait) = (restored.Host, restored.Unreachable.Wait);
         }
     }
 }

@@ -11,9 +11,9 @@ internal static partial class ConfigValidator
     {
         ValidateFleet(at, component, add);
         ValidateProbeHost(at, component, add);
-        if ((component.Host ?? component.Hosts?.FirstOrDefault()) is { } remote && component.Backups is not null)
+        if (component.Hosts?.FirstOrDefault() is { } member && component.Backups is not null)
         {
-            add(component, "backups", $"{at}.backups: the controller takes backups of its own host's paths, not {remote}'s");
+            add(component, "backups", $"{at}.backups: a fleet's hosts are rolled back alike, not backed up alike; declare the backups on a component of one host (host: {member})");
         }
 
         if (component.Host is not { } host)
@@ -27,9 +27,9 @@ internal static partial class ConfigValidator
             return;
         }
 
-        if (component.Provider.ReleaseDir is null && component.Provider.Command is null)
+        if (component.Provider.ReleaseDir is null && component.Provider.Command is null && component.Provider.Postgres is null)
         {
-            add(component, "host", $"{at}.host: only a release-dir or command component is switched by a host's agent; a files component's copies are taken by the controller, an http provider is called from it, a postgres component is restored by it");
+            add(component, "host", $"{at}.host: only a release-dir, command or postgres component has a host's agent act for it; a files component's copies are taken by the controller, an http provider is called from it");
         }
 
         if (component.VersionSource is { ReleaseDir: true })

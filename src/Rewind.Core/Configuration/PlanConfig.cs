@@ -265,6 +265,12 @@ public sealed class SnapshotStepConfig
 
     /// <summary><c>restore-point</c> (a named point in the archived WAL: instant) or <c>base-backup</c> (a full copy). Default restore-point.</summary>
     public string Kind { get; set; } = "restore-point";
+
+    /// <summary>Not a key: the host of <see cref="Component"/> (its <c>host:</c>), whose agent takes the snapshot; null for the controller's own host.</summary>
+    public string? Host { get; internal set; }
+
+    /// <summary>Not a key: how long the host's agent may be unreachable (its component's <c>unreachable.wait</c>).</summary>
+    public TimeSpan UnreachableWait { get; internal set; }
 }
 
 /// <summary>What a <c>restore</c> step restores: which component, to which restore point, and whether it asks first.</summary>
@@ -283,4 +289,10 @@ public sealed class RestoreStepConfig
     /// true; <c>false</c> only in a plan of a policy (<c>policies.X.plan</c>): the policy says otherwise.
     /// </summary>
     public bool Approval { get; set; } = true;
+
+    /// <summary>Not a key: the host of <see cref="Component"/> (its <c>host:</c>), whose agent restores it; null for the controller's own host.</summary>
+    public string? Host { get; internal set; }
+
+    /// <summary>Not a key: how long the host's agent may be unreachable (its component's <c>unreachable.wait</c>).</summary>
+    public TimeSpan UnreachableWait { get; internal set; }
 }

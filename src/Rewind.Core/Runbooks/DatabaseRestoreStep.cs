@@ -29,3 +29,18 @@ public sealed record DatabaseRestoreStep(string Component, string RestorePoint, 
     public override string Describe() =>
         $"{(Label is null ? "" : Label + ": ")}restore {Component} to restore point {RestorePoint}: stop the cluster, restore beside it, verify, swap in (replaced data directory kept), start it";
 }
+
+/// <summary>
+/// One job of a component's backups (a <see cref="Backups.BackupRun"/> kind: base backup, logical dump, file backup,
+/// verification, restore drill, expiry) run by the agent of the host the component is on, for the controller's backup
+/// schedule. Never part of a plan: the job's record is a backup run, as for a cluster on the controller's own host.
+/// </summary>
+public sealed record BackupJobStep(string Component, string Job) : PlanStep
+{
+    public const string KindName = "backup-job";
+
+    [JsonIgnore]
+    public override string Kind => KindName;
+
+    public override string Describe() => $"{Job} of {Component} (components.{Component}.backups)";
+}

@@ -23,6 +23,7 @@ namespace Rewind.Core.Runbooks;
 [JsonDerivedType(typeof(FilesRestoreStep), FilesRestoreStep.KindName)]
 [JsonDerivedType(typeof(SnapshotStep), SnapshotStep.KindName)]
 [JsonDerivedType(typeof(DatabaseRestoreStep), DatabaseRestoreStep.KindName)]
+[JsonDerivedType(typeof(BackupJobStep), BackupJobStep.KindName)]
 [JsonDerivedType(typeof(OnHostStep), OnHostStep.KindName)]
 [JsonDerivedType(typeof(FleetStep), FleetStep.KindName)]
 [JsonDerivedType(typeof(SequenceStep), SequenceStep.KindName)]

@@ -157,9 +157,9 @@ public static class RollbackPlanner
             { CacheFlush: { Http: { } flush } } => [new HttpStep(flush.Method.ToUpperInvariant(), Fill(flush.Url), FillValues(flush.Headers), flush.Body is null ? null : Fill(flush.Body), flush.ExpectStatus, flush.Timeout, step.Name ?? "cache-flush") { Retry = StepRetry.Of(flush.Retries, flush.Backoff) }],
             { Notify: { } notify } => [new NotifyStep(Fill(notify.Message), step.Name)],
             { Parallel: { } group } => [new ParallelStep([.. group.SelectMany(s => Resolve(s, component, values, emergency))], step.Name)],
-            { Snapshot: { } snapshot } => [new SnapshotStep(snapshot.Component, snapshot.Kind, step.Name)],
-            { Restore: { Approval: true } restore } => [DatabaseRestoreStep.Gate(restore.Component, Fill(restore.RestorePoint), step.Name), new DatabaseRestoreStep(restore.Component, Fill(restore.RestorePoint), step.Name)],
-            { Restore: { } restore } => [new DatabaseRestoreStep(restore.Component, Fill(restore.RestorePoint), step.Name)],
+            { Snapshot: { } snapshot } => [OnHostStep.On(snapshot.Host, new SnapshotStep(snapshot.Component, snapshot.Kind, step.Name), snapshot.UnreachableWait)],
+            { Restore: { Approval: true } restore } => [DatabaseRestoreStep.Gate(restore.Component, Fill(restore.RestorePoint), step.Name), OnHostStep.On(restore.Host, new DatabaseRestoreStep(restore.Component, Fill(restore.RestorePoint), step.Name), restore.UnreachableWait)],
+            { Restore: { } restore } => [OnHostStep.On(restore.Host, new DatabaseRestoreStep(restore.Component, Fill(restore.RestorePoint), step.Name), restore.UnreachableWait)],
             { MigrateDown: { } migrate } => [OnHostStep.On(migrate.Host, new CommandStep(FillAll(migrate.Argv), FillValues(migrate.Env), migrate.Dir ?? ".", migrate.Timeout, migrate.AcceptExit, Label: step.Name ?? "migrate-down") { Retry = StepRetry.Of(migrate.Retries, migrate.Backoff) }, component.Unreachable.Wait)],
             { Batch: { } batch } => [new BatchStep(
                 new BatchMembers(batch.Members.List, batch.Members.File, batch.Members.Command is { } list ? FillAll(list) : null),

@@ -25,6 +25,12 @@ public interface IAgentStore
     /// <summary>Every agent that has polled, by host.</summary>
     Task<IReadOnlyList<AgentRecord>> GetAgentsAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Keeps what a host's agent measured of a cluster's repository there, replacing the component's earlier measurement.</summary>
+    Task SaveHostBackupStateAsync(HostBackupState state, CancellationToken cancellationToken = default);
+
+    /// <summary>The newest measurement of <paramref name="component"/>'s repository by its host's agent, or null before the first.</summary>
+    Task<HostBackupState?> GetHostBackupStateAsync(string component, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// The attempt with <paramref name="attempt"/>'s id: the one already made for that step and host if there is one
     /// (whatever its state), else <paramref name="attempt"/>, stored now.

@@ -1,7 +1,10 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Rewind.Core.Backups;
 using Rewind.Core.Configuration;
+using Rewind.Core.Runbooks;
 using Rewind.Core.Storage;
+using Rewind.Engine.Agents;
 using Rewind.Engine.Hosting;
 using Rewind.Runtime.Backups;
 
@@ -14,8 +17,10 @@ namespace Rewind.Engine.Backups;
 /// the store. A run is due when its cron expression fell due after the last recorded run of its kind (or after the
 /// controller started, for one never run), so a controller that was down runs a missed schedule once when it is back.
 /// After each successful base backup, logical dump or file backup, retention (<c>backups.retention</c>) is applied and recorded as an <c>expire</c> run.
+/// A component on another host (<c>host:</c>) has each job run there by the host's agent (<see cref="HostJobs"/>), with its
+/// own config file; the run is recorded here alike.
 /// </summary>
-internal sealed partial class BackupSchedule(ConfigHolder config, IStore store, RewindEngineOptions options, TimeProvider time, ILogger<BackupSchedule> logger)
+internal sealed partial class BackupSchedule(ConfigHolder config, IStore store, RewindEngineOptions options, HostJobs hostJobs, TimeProvider time, ILogger<BackupSchedule> logger)
 {
     private readonly DateTimeOffset _started = time.GetUtcNow();
 
@@ -35,23 +40,34 @@ internal sealed partial class BackupSchedule(ConfigHolder config, IStore store, 
                 var last = runs.FirstOrDefault(r => r.Kind == kind)?.StartedAt ?? _started;
                 if (Next(cron, last) is { } due && due <= time.GetUtcNow())
                 {
-                    await RunAsync(name, kind, cancellationToken);
+                    await RunAsync(name, kind, due, cancellationToken);
                 }
             }
         }
     }
 
-    private async Task RunAsync(string component, string kind, CancellationToken cancellationToken)
+    private async Task RunAsync(string component, string kind, DateTimeOffset due, CancellationToken cancellationToken)
     {
         var started = time.GetUtcNow();
-        var (target, why) = BackupTarget.From(config.Current, component);
-        var (succeeded, summary) = target is null ? (false, why!) : await BackupJobs.RunAsync(target, kind, options.ConfigPath, cancellationToken);
+        var (succeeded, summary) = await RunJobAsync(component, kind, due, cancellationToken);
         await store.RecordBackupRunAsync(new BackupRun(component, kind, started, time.GetUtcNow(), succeeded, summary), cancellationToken);
         LogRun(logger, kind, component, succeeded ? "succeeded" : "FAILED", summary);
         if (succeeded && kind is BackupRun.BaseBackup or BackupRun.LogicalDump or BackupRun.FileBackup)
         {
-            await RunAsync(component, BackupRun.Expire, cancellationToken); // retention applies once a new set is safely in
+            await RunAsync(component, BackupRun.Expire, due, cancellationToken); // retention applies once a new set is safely in
         }
+    }
+
+    private async Task<(bool Succeeded, string Summary)> RunJobAsync(string component, string kind, DateTimeOffset due, CancellationToken cancellationToken)
+    {
+        if (config.Component(component) is { Host: { } host } onHost)
+        {
+            var key = string.Create(CultureInfo.InvariantCulture, $"backup.{component}.{kind}.{due:yyyyMMdd'T'HHmmss'Z'}");
+            return await hostJobs.RunAsync(host, key, new BackupJobStep(component, kind), onHost.Unreachable.Wait, cancellationToken);
+        }
+
+        var (target, why) = BackupTarget.From(config.Current, component);
+        return target is null ? (false, why!) : await BackupJobs.RunAsync(target, kind, options.ConfigPath, cancellationToken);
     }
 
     private static IEnumerable<(string Kind, string Cron)> Schedules(BackupsConfig backups)

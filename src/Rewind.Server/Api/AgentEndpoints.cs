@@ -42,6 +42,7 @@ internal static partial class AgentEndpoints
         agent.MapPost("/attempts/{id}", ReportAsync);
         agent.MapGet("/known-good", KnownGoodAsync);
         agent.MapPost("/break-glass", BreakGlassAsync);
+        agent.MapPost("/backups", BackupsAsync);
         agent.MapGet("/probes", ProbesAsync);
         agent.MapPost("/samples", SamplesAsync);
     }
@@ -170,6 +171,29 @@ internal static partial class AgentEndpoints
         var output = request.Output.Length > AgentReports.MaxOutput ? request.Output[..AgentReports.MaxOutput] + " …" : request.Output;
         var recorded = await breakGlass.ReportAsync(new BreakGlassReport(request.Id, host, request.Component!, request.FromVersion, request.ToVersion, request.RunBy, request.Succeeded, output, request.RanAt), cancellationToken);
         return TypedResults.Ok(new BreakGlassReportDto(request.Id, recorded));
+    }
+
+    /// <summary>Keeps the agent's measurement of each cluster on its host that declares backups; another host's cluster is refused (403).</summary>
+    private static async Task<Results<Ok<AgentBackupsAcceptedDto>, ProblemHttpResult>> BackupsAsync(AgentBackupsRequest? request, HttpContext context, IStore store, ConfigHolder config, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var host = AccessPolicies.AgentHost(context.User)!;
+        if (request?.Components is not { Count: <= 100 } components || components.Any(c => c is null || string.IsNullOrWhiteSpace(c.Component)))
+        {
+            return Problems.Invalid("invalid backup measurement", "components: at most 100, each with its component's name");
+        }
+
+        if (components.FirstOrDefault(c => config.Component(c.Component) is not { Backups: not null } declared || declared.Host != host) is { } foreign)
+        {
+            return Problems.From(Engine.Refusal.Forbidden("not a cluster of this agent's host", $"{foreign.Component} is not a component with backups on {host} in the controller's config"));
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var measured in components)
+        {
+            await store.SaveHostBackupStateAsync(new HostBackupState(measured.Component, host, now, measured.NewestWal, measured.NewestSet, measured.Error), cancellationToken);
+        }
+
+        return TypedResults.Ok(new AgentBackupsAcceptedDto(components.Count));
     }
 
     private static async Task<Results<Created<CreatedAgentTokenDto>, ProblemHttpResult>> CreateTokenAsync(CreateAgentTokenRequest? request, HttpContext context, IStore store, TimeProvider time, CancellationToken cancellationToken)

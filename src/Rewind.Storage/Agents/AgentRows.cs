@@ -48,6 +48,26 @@ internal sealed class AgentRow
     public AgentRecord ToAgent() => new(Host, Instance, Version, Address, DbValues.FromMs(StartedAt), DbValues.FromMs(FirstSeen), DbValues.FromMs(SeenAt));
 }
 
+/// <summary>A <c>host_backup_states</c> row as Dapper reads it.</summary>
+internal sealed class HostBackupStateRow
+{
+    public const string Columns = "component AS Component, host AS Host, received_at AS ReceivedAt, newest_wal AS NewestWal, newest_set AS NewestSet, error AS Error";
+
+    public string Component { get; set; } = "";
+
+    public string Host { get; set; } = "";
+
+    public long ReceivedAt { get; set; }
+
+    public long? NewestWal { get; set; }
+
+    public long? NewestSet { get; set; }
+
+    public string? Error { get; set; }
+
+    public HostBackupState ToState() => new(Component, Host, DbValues.FromMs(ReceivedAt), DbValues.FromMs(NewestWal), DbValues.FromMs(NewestSet), Error);
+}
+
 /// <summary>A <c>host_attempts</c> row as Dapper reads it; the step is the plan step's JSON.</summary>
 internal sealed class HostAttemptRow
 {

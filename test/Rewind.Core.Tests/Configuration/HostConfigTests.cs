@@ -78,7 +78,7 @@ public sealed class HostConfigTests
             "r.yaml",
             "/");
 
-        result.Errors.ShouldContain(e => e.ToString().Contains("components.api.host: only a release-dir or command component is switched by a host's agent", StringComparison.Ordinal), string.Join("\n", result.Errors));
+        result.Errors.ShouldContain(e => e.ToString().Contains("components.api.host: only a release-dir, command or postgres component has a host's agent act for it", StringComparison.Ordinal), string.Join("\n", result.Errors));
     }
 
     [Fact]
@@ -122,12 +122,48 @@ public sealed class HostConfigTests
     }
 
     [Fact]
+    public void Plan_RestoreOfAClusterOnAHost_SnapshotAndRestoreAreHandedToThatHostsAgent_TheGateStaysHere()
+    {
+        var config = ConfigParser.Parse(Config("plan:\n      - { snapshot: { component: db } }\n      - { command: { argv: [\"true\"] } }\n      - { restore: { component: db } }\n      - { switch: {} }") + Db, "r.yaml", "/");
+        config.Errors.ShouldBeEmpty();
+
+        var plan = RollbackPlanner.Plan("web", config.Config!.Components["web"], new ComponentState("web", "release-dir", "v2", T0), [Stable("v1"), new Release("web", "v2", ReleaseState.Baking, T0.AddMinutes(1))], new PlanOptions());
+
+        plan.Refusal.ShouldBeNull();
+        plan.Steps[0].ShouldBe(new OnHostStep("db-1", new SnapshotStep("db", "restore-point"), TimeSpan.FromSeconds(45)));
+        plan.Steps[1].ShouldBeOfType<CommandStep>(); // no host: here
+        plan.Steps[2].ShouldBeOfType<ApprovalStep>(); // people approve at the controller
+        plan.Steps[3].ShouldBeOfType<OnHostStep>().Step.ShouldBe(new DatabaseRestoreStep("db", "rewind-release-web-v2"));
+        plan.Steps[3].ShouldBeOfType<OnHostStep>().Host.ShouldBe("db-1");
+        plan.Steps[4].ShouldBeOfType<SwitchStep>(); // web itself is on the controller's host
+    }
+
+    [Fact]
+    public void Parse_ClusterOnAHostWithBackups_IsValid_ButAFleetWithBackupsIsNot()
+    {
+        ConfigParser.Parse(Config("") + Db, "r.yaml", "/").Errors.ShouldBeEmpty();
+
+        var fleet = ConfigParser.Parse(Config("hosts: [app-1, app-2]\n    backups: { repository: /var/lib/rewind/web }"), "r.yaml", "/");
+
+        fleet.Errors.ShouldContain(e => e.ToString().Contains("components.web.backups: a fleet's hosts are rolled back alike, not backed up alike", StringComparison.Ordinal), string.Join("\n", fleet.Errors));
+    }
+
+    [Fact]
     public void Parse_HostPlaceholderWithoutAFleet_IsReported()
     {
         var result = ConfigParser.Parse(Config("host: app-1").Replace("path: /srv/web,", "path: \"/srv/{{host}}/web\",", StringComparison.Ordinal), "r.yaml", "/");
 
         result.Errors.ShouldContain(e => e.ToString().Contains("components.web.provider.release-dir: {{host}} is filled with each host's name only for a fleet (hosts:)", StringComparison.Ordinal), string.Join("\n", result.Errors));
     }
+
+    private const string Db = """
+
+          db:
+            host: db-1
+            unreachable: { wait: 45s }
+            provider: { postgres: { url: "postgres://postgres@db-1.internal:5432/postgres", data-directory: /var/lib/postgresql/15/main } }
+            backups: { repository: /var/lib/rewind/db, schedule: "0 0 3 * * ?" }
+        """;
 
     private static Release Stable(string version) => new("web", version, ReleaseState.Stable, T0, StableAt: T0.AddMinutes(0.5));
 

@@ -39,12 +39,14 @@ public sealed class VerifyTests
             restart: "[\"true\"]",
             probeUrl: endpoint.Url,
             policies: NotifyPolicy,
-            componentExtra: "verify: { hold-for: 1s, timeout: 2s }\n    healthy-successes: 1");
+            componentExtra: "verify: { hold-for: 30s, timeout: 10s }\n    healthy-successes: 1");
         await RollbackEndpointsTests.StableV1ThenV2Async(server);
         await Eventually.WaitAsync(async () => (await server.Client.GetIncidentsAsync()).Count > 0, Deadline, "the policy to fire");
         var incident = (await server.Client.GetIncidentsAsync())[0];
 
         // Healthy just long enough for the switch and wait-healthy, then failing again: the fault is not in the release.
+        // The hold is long (it ends at once when the policy fires again, or 10 s after it started when it never cleared),
+        // so a slow machine cannot let it pass before the endpoint fails again.
         endpoint.Healthy = true;
         var requested = await server.Client.RequestRollbackAsync(new RollbackRequest("web", "test"));
         await Eventually.WaitAsync(async () => (await server.Client.GetRollbackAsync(requested.Id)).Steps[^1].Status == "running", Deadline, "the hold to start");

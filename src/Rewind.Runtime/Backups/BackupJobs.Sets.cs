@@ -1,9 +1,8 @@
 using Rewind.Core.Backups;
-using Rewind.Runtime.Backups;
 
-namespace Rewind.Engine.Backups;
+namespace Rewind.Runtime.Backups;
 
-internal static partial class BackupJobs
+public static partial class BackupJobs
 {
     /// <summary>A scheduled logical dump (<c>backups.logical</c>) or file backup (<c>backups.files</c>), in one line for the record.</summary>
     private static async Task<(bool Succeeded, string Summary)> RunSetAsync(BackupTarget target, string kind, CancellationToken cancellationToken)

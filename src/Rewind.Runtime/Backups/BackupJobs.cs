@@ -1,12 +1,14 @@
 using System.Globalization;
 using Rewind.Core.Backups;
 using Rewind.Core.Configuration;
-using Rewind.Runtime.Backups;
 
-namespace Rewind.Engine.Backups;
+namespace Rewind.Runtime.Backups;
 
-/// <summary>One scheduled job of a component's backups: what it did, in one line for the record.</summary>
-internal static partial class BackupJobs
+/// <summary>
+/// One job of a component's backups (<see cref="BackupRun"/> kinds): what it did, in one line for the record. Run by the
+/// controller's schedule for a component on its own host, by the host's agent for a component on another host.
+/// </summary>
+public static partial class BackupJobs
 {
     public static async Task<(bool Succeeded, string Summary)> RunAsync(BackupTarget target, string kind, string? configPath, CancellationToken cancellationToken)
     {
@@ -35,7 +37,7 @@ internal static partial class BackupJobs
                 }
 
             case BackupRun.Drill:
-                return (false, "a scheduled restore drill needs the controller started with its config file (rewind serve --config) and a postgres component");
+                return (false, "a scheduled restore drill needs the config file's path (rewind serve --config, rewind agent --config) and a postgres component");
             default:
                 return (false, $"{kind} needs a postgres component");
         }

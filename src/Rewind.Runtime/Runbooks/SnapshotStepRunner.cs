@@ -1,18 +1,18 @@
 using Npgsql;
 using Rewind.Core.Backups;
+using Rewind.Core.Configuration;
 using Rewind.Core.Runbooks;
-using Rewind.Engine.Hosting;
 using Rewind.Runtime.Backups;
-using Rewind.Runtime.Runbooks;
 
-namespace Rewind.Engine.Backups;
+namespace Rewind.Runtime.Runbooks;
 
 /// <summary>
 /// Runs <see cref="SnapshotStep"/>: a restore point (instant) or a base backup of a backed-up PostgreSQL component, so
 /// the destructive steps after it can be undone by a point-in-time restore. A snapshot that cannot be taken fails the
-/// step: nothing destructive runs without one.
+/// step: nothing destructive runs without one. Run by the controller for a cluster on its own host, by the agent of the
+/// cluster's host otherwise (<paramref name="config"/> is then the agent's config file).
 /// </summary>
-internal sealed class SnapshotStepRunner(ConfigHolder config) : IStepRunner
+public sealed class SnapshotStepRunner(Func<RewindConfig> config) : IStepRunner
 {
     public string Kind => SnapshotStep.KindName;
 
@@ -23,7 +23,7 @@ internal sealed class SnapshotStepRunner(ConfigHolder config) : IStepRunner
     {
         ArgumentNullException.ThrowIfNull(context);
         var step = planStep as SnapshotStep ?? throw new ArgumentException($"a snapshot runner cannot run a {planStep.Kind} step", nameof(planStep));
-        var (target, why) = BackupTarget.From(config.Current, step.Component);
+        var (target, why) = BackupTarget.From(config(), step.Component);
         if (target?.Tools is null)
         {
             return StepOutcome.Failure($"no snapshot of {step.Component}: {why ?? "it is not a postgres component"}; nothing after this step runs");
