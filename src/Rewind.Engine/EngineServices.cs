@@ -91,6 +91,7 @@ public static class EngineServices
         services.AddSingleton<Agents.AgentWork>();
         services.AddSingleton<Agents.HostAttempts>();
         services.AddSingleton<Agents.HostJobs>();
+        services.AddSingleton<ReleaseFileCopies>();
         services.AddSingleton<IStepRunner, Agents.HostStepRunner>();
         services.AddSingleton<IStepRunner, Agents.FleetStepRunner>();
         services.AddSingleton<Agents.AgentReports>();

@@ -18,7 +18,7 @@ internal sealed class AgentSteps(TimeProvider time, RewindConfig? config = null,
     {
         if (!_runners.TryGetValue(step.Kind, out var runner))
         {
-            return StepOutcome.Failure($"this agent runs switch, restart, files, command, snapshot, restore and backup-job steps, not {step.Kind}");
+            return StepOutcome.Failure($"this agent runs switch, restart, files, files-keep, command, snapshot, restore and backup-job steps, not {step.Kind}");
         }
 
         if (config is null && step is SnapshotStep or DatabaseRestoreStep or BackupJobStep)
@@ -44,7 +44,7 @@ internal sealed class AgentSteps(TimeProvider time, RewindConfig? config = null,
     {
         var processes = new ProcessRunner(time);
         var clusters = () => config ?? new RewindConfig();
-        IStepRunner[] runners = [new SwitchStepRunner(), new RestartStepRunner(processes), new FilesStepRunner(time), new CommandStepRunner(processes),
+        IStepRunner[] runners = [new SwitchStepRunner(), new RestartStepRunner(processes), new FilesStepRunner(time), new FilesKeepStepRunner(time), new CommandStepRunner(processes),
             new SnapshotStepRunner(clusters), new DatabaseRestoreStepRunner(clusters, configPath, processes, "rewind agent --config"), new BackupJobStepRunner(clusters, configPath)];
         return runners.ToDictionary(r => r.Kind, StringComparer.Ordinal);
     }

@@ -27,9 +27,9 @@ internal static partial class ConfigValidator
             return;
         }
 
-        if (component.Provider.ReleaseDir is null && component.Provider.Command is null && component.Provider.Postgres is null)
+        if (component.Provider.Http is not null)
         {
-            add(component, "host", $"{at}.host: only a release-dir, command or postgres component has a host's agent act for it; a files component's copies are taken by the controller, an http provider is called from it");
+            add(component, "host", $"{at}.host: an http provider is called from the controller, not from a host's agent; leave host out");
         }
 
         if (component.VersionSource is { ReleaseDir: true })

@@ -31,6 +31,21 @@ public sealed record FilesRestoreStep(string Store, IReadOnlyList<string> Paths,
         + $"the current files kept in {Path.Combine(Store, "undo")}/<rollback>, then each file replaced by one atomic rename";
 }
 
+/// <summary>
+/// Keeps the copy of a <c>files</c> component's <see cref="Paths"/> that release <see cref="Version"/> stands for, in
+/// <see cref="Store"/>: run by the agent of the component's host when the release is recorded. Never part of a plan.
+/// </summary>
+public sealed record FilesKeepStep(string Component, string Store, IReadOnlyList<string> Paths, string Version, bool Stable) : PlanStep
+{
+    public const string KindName = "files-keep";
+
+    [JsonIgnore]
+    public override string Kind => KindName;
+
+    public override string Describe() =>
+        $"keep a copy of {Component}'s files [{string.Join(", ", Paths)}] for release {Version} in {FilesLayout.Release(Store, Version)}";
+}
+
 /// <summary>Where a files provider keeps its copies.</summary>
 public static class FilesLayout
 {

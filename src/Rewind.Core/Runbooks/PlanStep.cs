@@ -21,6 +21,7 @@ namespace Rewind.Core.Runbooks;
 [JsonDerivedType(typeof(TrafficStep), TrafficStep.KindName)]
 [JsonDerivedType(typeof(MaintenanceStep), MaintenanceStep.KindName)]
 [JsonDerivedType(typeof(FilesRestoreStep), FilesRestoreStep.KindName)]
+[JsonDerivedType(typeof(FilesKeepStep), FilesKeepStep.KindName)]
 [JsonDerivedType(typeof(SnapshotStep), SnapshotStep.KindName)]
 [JsonDerivedType(typeof(DatabaseRestoreStep), DatabaseRestoreStep.KindName)]
 [JsonDerivedType(typeof(BackupJobStep), BackupJobStep.KindName)]

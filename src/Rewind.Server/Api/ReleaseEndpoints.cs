@@ -43,7 +43,7 @@ internal static class ReleaseEndpoints
         return TypedResults.Ok(releases.OrderByDescending(r => r.RecordedAt).Select(r => r.ToDto(lkg)).ToList());
     }
 
-    private static async Task<Results<Created<ReleaseDto>, ProblemHttpResult>> RecordAsync(string name, RecordReleaseRequest request, HttpContext context, ConfigHolder config, IStore store, RestorePoints restorePoints, DecisionEngine engine, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<ReleaseDto>, ProblemHttpResult>> RecordAsync(string name, RecordReleaseRequest request, HttpContext context, ConfigHolder config, IStore store, RestorePoints restorePoints, ReleaseFileCopies fileCopies, DecisionEngine engine, TimeProvider time, CancellationToken cancellationToken)
     {
         if (config.Component(name) is not { } component)
         {
@@ -71,7 +71,7 @@ internal static class ReleaseEndpoints
             return Problems.Conflict("release refused", $"release {request.Version} of {name} is {ReleaseStateMachine.Describe(existing.State)}{(existing.Incident is null ? "" : $" (incident {existing.Incident})")}; it is not deployed again");
         }
 
-        if (component.Provider.Files is { } files && ReleaseFiles.Keep(name, files, request.Version, existing?.State == ReleaseState.Stable, time.GetUtcNow()) is { } failure)
+        if (component.Provider.Files is not null && await fileCopies.KeepAsync(name, component, request.Version, existing?.State == ReleaseState.Stable, cancellationToken) is { } failure)
         {
             return Problems.Conflict("release files not kept", failure + "; the release was not recorded");
         }

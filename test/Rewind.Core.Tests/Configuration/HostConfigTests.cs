@@ -78,7 +78,7 @@ public sealed class HostConfigTests
             "r.yaml",
             "/");
 
-        result.Errors.ShouldContain(e => e.ToString().Contains("components.api.host: only a release-dir, command or postgres component has a host's agent act for it", StringComparison.Ordinal), string.Join("\n", result.Errors));
+        result.Errors.ShouldContain(e => e.ToString().Contains("components.api.host: an http provider is called from the controller, not from a host's agent", StringComparison.Ordinal), string.Join("\n", result.Errors));
     }
 
     [Fact]

@@ -1,20 +1,19 @@
-using Rewind.Core.Configuration;
 using Rewind.Core.Runbooks;
-using Rewind.Runtime.Releases;
 
-namespace Rewind.Engine.Releases;
+namespace Rewind.Runtime.Releases;
 
 /// <summary>
 /// Keeps the copy of a <c>files</c> component's files that a recorded release stands for, taken when the release is
 /// recorded. A version names one set of files: recording it again with the same files changes nothing; with other files
 /// it replaces the copy, unless the release is already stable (known good), whose copy is what a rollback restores.
+/// Taken by the controller for a component on its own host, by the host's agent otherwise (<see cref="FilesKeepStep"/>).
 /// </summary>
-internal static class ReleaseFiles
+public static class ReleaseFiles
 {
     /// <summary>Null when the copy is kept; otherwise why it was not (nothing is recorded then).</summary>
-    public static string? Keep(string component, FilesProviderConfig files, string version, bool stable, DateTimeOffset now)
+    public static string? Keep(string component, IReadOnlyList<string> paths, string store, string version, bool stable, DateTimeOffset now)
     {
-        var destination = FilesLayout.Release(files.Store, version);
+        var destination = FilesLayout.Release(store, version);
         var parent = Path.GetDirectoryName(destination)!;
         try
         {
@@ -25,12 +24,12 @@ internal static class ReleaseFiles
                     Directory.Move(destination, Path.Combine(parent, $".{version}.incomplete-{Guid.NewGuid():N}"));
                 }
 
-                ConfigFileCopies.Take(files.Paths, destination, version, now);
+                ConfigFileCopies.Take(paths, destination, version, now);
                 return null;
             }
 
             var fresh = Path.Combine(parent, $".{version}.new-{Guid.NewGuid():N}");
-            var taken = ConfigFileCopies.Take(files.Paths, fresh, version, now);
+            var taken = ConfigFileCopies.Take(paths, fresh, version, now);
             if (taken.SameContentAs(kept))
             {
                 Directory.Delete(fresh, recursive: true);
