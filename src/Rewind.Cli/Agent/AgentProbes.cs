@@ -90,8 +90,10 @@ internal sealed class AgentProbes(AgentOptions options, IProbe probe, Action<str
             log($"probes: refused by {server}: {ex.Message}; no probe runs");
             return false;
         }
-        catch (Exception ex) when ((ex is HttpRequestException or TaskCanceledException or RewindApiException or IOException or JsonException) && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            // No answer, an error status, a connection cut while it opened (a bare SocketException), a config this agent
+            // cannot read: the probes that run go on, and the next look tries the next server.
             _server = (_server + 1) % options.Servers.Count;
             if (!_cutOff)
             {

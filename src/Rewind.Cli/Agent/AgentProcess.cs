@@ -90,7 +90,7 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
                 Log($"refused by {options.Servers[_server]}: {ex.Message}; the agent token is not good for this controller (rewind agent token create HOST)");
                 return ExitCodes.Failed;
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or RewindApiException or IOException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or RewindApiException or IOException or System.Net.Sockets.SocketException) // a connection cut while it opens can surface as a bare SocketException
             {
                 failures++;
                 var was = options.Servers[_server];
