@@ -123,8 +123,9 @@ internal sealed class AgentProbes(AgentOptions options, IProbe probe, Action<str
 
         foreach (var (key, dto) in wanted.Where(w => !_running.ContainsKey(w.Key)))
         {
-            if (dto.Config.Deserialize<ProbeConfig>(s_json) is not { } config)
+            if (Read(dto) is not { } config)
             {
+                log($"probes: this agent cannot read the config of {dto.Component}/{dto.Probe}; it does not run it (a newer controller than this agent?)");
                 continue;
             }
 
@@ -136,6 +137,18 @@ internal sealed class AgentProbes(AgentOptions options, IProbe probe, Action<str
         log(probes.Probes.Count == 0
             ? "probes: this host runs none"
             : $"probes: this host runs {string.Join(", ", probes.Probes.Select(p => $"{p.Component}/{p.Probe} every {Durations.Format(TimeSpan.FromSeconds(p.IntervalSeconds))}"))}");
+    }
+
+    private static ProbeConfig? Read(AgentProbeDto dto)
+    {
+        try
+        {
+            return dto.Config.Deserialize<ProbeConfig>(s_json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Runs one probe on its interval; a run that ends late moves the next one, never runs two at once.</summary>
