@@ -1,3 +1,5 @@
+using Rewind.TestUtils;
+
 namespace Rewind.EndToEnd.Tests;
 
 /// <summary>Demos run one at a time (<see cref="DemoRuns"/>): each starts a controller and a service on a busy machine.</summary>

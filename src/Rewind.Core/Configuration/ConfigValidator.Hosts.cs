@@ -42,9 +42,14 @@ internal static partial class ConfigValidator
     {
         if (component.Hosts is not { } hosts)
         {
-            if (component.Provider.ReleaseDir is { } releaseDir && releaseDir.Restart.Prepend(releaseDir.Path).Any(t => t?.Contains(Runbooks.RollbackPlanner.FleetHostPlaceholder, StringComparison.Ordinal) == true))
+            if (component.Provider.ReleaseDir is { } releaseDir && releaseDir.Restart.Prepend(releaseDir.Path).Any(HasHostPlaceholder))
             {
                 add(releaseDir, "path", $"{at}.provider.release-dir: {Runbooks.RollbackPlanner.FleetHostPlaceholder} is filled with each host's name only for a fleet (hosts:)");
+            }
+
+            if (component.Provider.Files is { } files && files.Paths.Concat(files.Reload).Append(files.Store).Any(HasHostPlaceholder))
+            {
+                add(files, "paths", $"{at}.provider.files: {Runbooks.RollbackPlanner.FleetHostPlaceholder} is filled with each host's name only for a fleet (hosts:)");
             }
 
             if (component.Unreachable.Then == UnreachableAction.Skip)
@@ -75,9 +80,9 @@ internal static partial class ConfigValidator
             add(component, "hosts", $"{at}.hosts: {twice.Key} is listed twice");
         }
 
-        if (component.Provider.ReleaseDir is null && component.Provider.Command is null)
+        if (component.Provider.ReleaseDir is null && component.Provider.Command is null && component.Provider.Files is null)
         {
-            add(component, "hosts", $"{at}.hosts: only a release-dir or command component is switched by its hosts' agents");
+            add(component, "hosts", $"{at}.hosts: only a release-dir, command or files component is switched by its hosts' agents");
         }
 
         if (component.VersionSource is { ReleaseDir: true })
@@ -130,6 +135,8 @@ internal static partial class ConfigValidator
             }
         }
     }
+
+    private static bool HasHostPlaceholder(string? text) => text?.Contains(Runbooks.RollbackPlanner.FleetHostPlaceholder, StringComparison.Ordinal) == true;
 
     private static void ValidateStepHost(string at, CommandStepConfig command, Action<object, string?, string> add)
     {

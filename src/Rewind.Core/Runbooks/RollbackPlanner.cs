@@ -191,19 +191,30 @@ public static class RollbackPlanner
             ? [new FleetStep([.. hosts.Select(host => new FleetHost(host, [.. ProviderSteps(name, component, target, current, label).Select(step => ForHost(step, host))]))], component.Fleet.Concurrency, component.Fleet.MaxFailed, component.Unreachable.Wait, component.Unreachable.Then)]
             : ProviderSteps(name, component, target, current, label).Select(step => OnHostStep.On(component.Host, step, component.Unreachable.Wait));
 
-    /// <summary>A fleet host's step: <c>{{host}}</c> in a release directory's path and its restart argv is that host's name.</summary>
+    /// <summary>
+    /// A fleet host's step: <c>{{host}}</c> in a release directory's path and its restart argv, or in a files provider's
+    /// paths, store and reload argv, is that host's name.
+    /// </summary>
     private static PlanStep ForHost(PlanStep step, string host)
     {
-        string Fill(string text) => text.Replace(FleetHostPlaceholder, host, StringComparison.Ordinal);
+        string Fill(string text) => FillHost(text, host);
         return step switch
         {
             SwitchStep switchStep => switchStep with { Root = Fill(switchStep.Root) },
             RestartStep restart => restart with { Argv = [.. restart.Argv.Select(Fill)], WorkingDirectory = Fill(restart.WorkingDirectory) },
+            FilesRestoreStep files => files with { Store = Fill(files.Store), Paths = [.. files.Paths.Select(Fill)] },
             _ => step,
         };
     }
 
-    /// <summary>Filled with each host's name in a fleet's release-directory path and restart argv.</summary>
+    /// <summary><paramref name="text"/> with <see cref="FleetHostPlaceholder"/> replaced by <paramref name="host"/>.</summary>
+    public static string FillHost(string text, string host)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Replace(FleetHostPlaceholder, host, StringComparison.Ordinal);
+    }
+
+    /// <summary>Filled with each host's name in a fleet's release-directory path and restart argv, and in its files provider's paths, store and reload argv.</summary>
     public const string FleetHostPlaceholder = "{{host}}";
 
     private static IEnumerable<PlanStep> ProviderSteps(string name, ComponentConfig component, string target, string? current, string? label)

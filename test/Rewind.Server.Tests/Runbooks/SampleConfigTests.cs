@@ -29,6 +29,8 @@ public sealed class SampleConfigTests : IAsyncLifetime
     private readonly Dictionary<string, string?> _environment = new(StringComparer.Ordinal);
     private readonly List<string> _requests = [];
     private readonly List<IAsyncDisposable> _peers = [];
+    private readonly List<string> _agentHosts = [];
+    private readonly List<RewindProcess> _agents = [];
     private LoopbackApp _world = null!;
     private WebApplication? _app;
     private HttpClient? _http;
@@ -64,6 +66,11 @@ public sealed class SampleConfigTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        foreach (var agent in _agents)
+        {
+            agent.Dispose();
+        }
+
         _http?.Dispose();
         if (_app is not null)
         {
@@ -132,7 +139,7 @@ public sealed class SampleConfigTests : IAsyncLifetime
             "cloudflare" => ["wrangler rollback v1 --name shop-api", "wrangler pages deploy /var/lib/rewind/artifacts/site/v1 --project-name shop-site --branch main"],
             "kubernetes" => ["set image deployment/api api=registry.example.org/shop/api:v1", "rollout status deployment/api",
                 .. Workers.SelectMany(w => new[] { $"set image deployment/worker-{w} *=registry.example.org/shop/worker:v1", $"rollout status deployment/worker-{w}" })],
-            "vm-haproxy" => ["systemctl restart shop.service"],
+            "vm-haproxy" => ["systemctl restart shop.service", "systemctl restart shop.service"], // on app-1, then app-2, by their agents
             _ => [],
         };
         var calls = Called();
@@ -166,24 +173,7 @@ public sealed class SampleConfigTests : IAsyncLifetime
                     .Set("components.api.probes.database.tcp.host", "127.0.0.1")
                     .Set("components.api.probes.database.tcp.port", new Uri(world).Port.ToString(System.Globalization.CultureInfo.InvariantCulture)), ["api"], null);
             case "vm-haproxy":
-                var sorry = await LoopbackApp.StartAsync(web => web.MapGet("/health", () => Results.Ok()));
-                _peers.Add(sorry);
-                var haproxy = await HaproxyProcess.StartAsync([("shop-1", new Uri(world).Port, 100), ("sorry-1", new Uri(sorry.BaseUrl).Port, 0)], backend: "shop");
-                _peers.Add(haproxy);
-                var releases = Path.Combine(_root, "srv-shop");
-                Directory.CreateDirectory(Path.Combine(releases, "releases", "v1"));
-                Directory.CreateDirectory(Path.Combine(releases, "releases", "v2"));
-                File.CreateSymbolicLink(Path.Combine(releases, "current"), Path.Combine("releases", "v2"));
-                var etc = Directory.CreateDirectory(Path.Combine(_root, "etc-shop", "conf.d")).Parent!.FullName;
-                await File.WriteAllTextAsync(Path.Combine(etc, "shop.env"), "MODE=v1\n");
-                await File.WriteAllTextAsync(Path.Combine(etc, "conf.d", "cache.conf"), "ttl=60\n");
-                return (new SampleCopy(sample)
-                    .Replace("/etc/shop", etc)
-                    .Replace("/var/lib/rewind/files/shop-config", Path.Combine(_root, "copies"))
-                    .Set("components.shop.provider.release-dir.path", releases)
-                    .Replace("unix:/run/haproxy/admin.sock", haproxy.AdminSocket)
-                    .Replace("http://127.0.0.1:8080", world)
-                    .Set("components.shop.probes.port.tcp.port", new Uri(world).Port.ToString(System.Globalization.CultureInfo.InvariantCulture)), ["shop-config", "shop"], "shop");
+                return (await PrepareVmHaproxyAsync(sample, world), ["shop-config", "shop"], "shop");
             case "paas-api":
                 SetEnvironment("PAAS_API_TOKEN", "t0ken");
                 SetEnvironment("CHECKOUT_ADMIN_TOKEN", "t0ken");
@@ -193,6 +183,57 @@ public sealed class SampleConfigTests : IAsyncLifetime
             default:
                 throw new InvalidOperationException($"no loopback stand-ins for sample {sample}: add them here");
         }
+    }
+
+    /// <summary>
+    /// Two app hosts and a database host, each a directory of its own with its agent (started once the controller is):
+    /// HAProxy balancing over both app hosts and the maintenance page, each app host's release directory and config files
+    /// (the sample's paths with <c>{{host}}</c> in them), the database on the test server, its repository on "db-1".
+    /// </summary>
+    private async Task<SampleCopy> PrepareVmHaproxyAsync(string sample, string world)
+    {
+        var sorry = await LoopbackApp.StartAsync(web => web.MapGet("/health", () => Results.Ok()));
+        _peers.Add(sorry);
+        var port = new Uri(world).Port;
+        var haproxy = await HaproxyProcess.StartAsync([("app-1", port, 100), ("app-2", port, 100), ("sorry-1", new Uri(sorry.BaseUrl).Port, 0)], backend: "shop");
+        _peers.Add(haproxy);
+        foreach (var host in new[] { "app-1", "app-2" })
+        {
+            var releases = Path.Combine(_root, host, "srv-shop");
+            Directory.CreateDirectory(Path.Combine(releases, "releases", "v1"));
+            Directory.CreateDirectory(Path.Combine(releases, "releases", "v2"));
+            File.CreateSymbolicLink(Path.Combine(releases, "current"), Path.Combine("releases", "v2"));
+            var etc = Directory.CreateDirectory(Path.Combine(_root, host, "etc-shop", "conf.d")).Parent!.FullName;
+            await File.WriteAllTextAsync(Path.Combine(etc, "shop.env"), "MODE=v1\n");
+            await File.WriteAllTextAsync(Path.Combine(etc, "conf.d", "cache.conf"), "ttl=60\n");
+        }
+
+        _agentHosts.AddRange(["app-1", "app-2", "db-1"]);
+        return new SampleCopy(sample)
+            .Replace("/etc/shop", Path.Combine(_root, "{{host}}", "etc-shop"))
+            .Replace("/var/lib/rewind-agent/files/shop-config", Path.Combine(_root, "{{host}}", "copies"))
+            .Set("components.shop.provider.release-dir.path", Path.Combine(_root, "{{host}}", "srv-shop"))
+            .Replace("unix:/run/haproxy/admin.sock", haproxy.AdminSocket)
+            .Replace("http://lb-1.internal", world)
+            .Set("components.shop.probes.app-1.tcp.host", "127.0.0.1")
+            .Set("components.shop.probes.app-1.tcp.port", port.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Set("components.db.provider.postgres.url", PostgresDatabase.ServerUrl())
+            .Replace("/var/lib/rewind-agent/backups/db", Directory.CreateDirectory(Path.Combine(_root, "db-1", "repository")).FullName);
+    }
+
+    /// <summary>Each host's agent, a real <c>rewind agent</c> process with its own token and journal; db-1's with the config, for its cluster.</summary>
+    private async Task StartAgentsAsync(RewindClient client, string address, string config)
+    {
+        foreach (var host in _agentHosts)
+        {
+            var token = await client.CreateAgentTokenAsync(new CreateAgentTokenRequest(host, "sample check"));
+            string[] clusters = host.StartsWith("db-", StringComparison.Ordinal) ? ["--config", config] : [];
+            _agents.Add(RewindProcess.Start(
+                new Dictionary<string, string>(StringComparer.Ordinal) { ["REWIND_AGENT_TOKEN"] = token.Token },
+                ["agent", "--server", address, "--journal", Path.Combine(_root, host, "agent-journal"), .. clusters]));
+        }
+
+        await Eventually.WaitAsync(async () => (await client.GetAgentsAsync()).Count(a => a.Connected) == _agentHosts.Count, Deadline, "every host's agent to poll");
     }
 
     private async Task<RewindClient> StartAsync(SampleCopy copy, string[] components)
@@ -207,6 +248,7 @@ public sealed class SampleConfigTests : IAsyncLifetime
         _http = new HttpClient { BaseAddress = new Uri(address + "/") };
         _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         var client = new RewindClient(_http);
+        await StartAgentsAsync(client, address, Path.Combine(directory, "rewind.yaml"));
         var store = _app.Services.GetRequiredService<IStore>();
         foreach (var component in components)
         {

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Text;
-using Rewind.TestUtils;
+using Shouldly;
 
-namespace Rewind.EndToEnd.Tests;
+namespace Rewind.TestUtils;
 
 /// <summary>The real <c>rewind</c> executable in a child process; output captured for failure messages.</summary>
-internal sealed class RewindProcess : IDisposable
+public sealed class RewindProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
