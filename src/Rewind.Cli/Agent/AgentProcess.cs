@@ -287,7 +287,7 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
                 _journal.Reported(entry with { Output = $"{entry.Output} (report refused: {ex.Message})" });
                 return;
             }
-            catch (Exception ex) when ((ex is HttpRequestException or TaskCanceledException or RewindApiException or IOException) && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when ((ex is HttpRequestException or TaskCanceledException or RewindApiException or IOException or System.Net.Sockets.SocketException) && !cancellationToken.IsCancellationRequested)
             {
                 _server = (_server + 1) % options.Servers.Count;
                 if (!await PauseAsync(tries, cancellationToken))
