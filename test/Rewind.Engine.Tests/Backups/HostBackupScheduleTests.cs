@@ -53,7 +53,7 @@ public sealed class HostBackupScheduleTests
         var waiting = engine.Now;
         await Eventually.WaitAsync(() =>
         {
-            engine.Time.Advance(HostAttempts.PollInterval); // the job's wait reads the store again at each interval
+            engine.Time.Advance(TimeSpan.FromSeconds(5)); // the job's wait reads the store again after each of its 250 ms delays
             return Task.FromResult(running.IsCompleted);
         }, Deadline, "the job to be given up");
 
