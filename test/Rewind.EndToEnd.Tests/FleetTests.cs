@@ -62,15 +62,48 @@ public sealed class FleetTests
         }
     }
 
+    [Fact]
+    public async Task Rollback_OfAFleet_ControllerKilledMidFleet_ResumesWithoutSwitchingOrRestartingAnyHostTwice()
+    {
+        await using var fleet = await FleetSetup.StartAsync("fleet: { concurrency: 1 }", gated: true);
+        var agents = Hosts.Select(fleet.StartAgent).ToList();
+        try
+        {
+            var id = await fleet.StartRollbackAsync();
+            await Eventually.WaitAsync(() => Task.FromResult(fleet.RestartsOf("app-1") == 1), Deadline, "app-1's restart to start");
+            fleet.Release("app-1");
+            await Eventually.WaitAsync(() => Task.FromResult(fleet.RestartsOf("app-2") == 1), Deadline, "app-2's restart to start, app-1 done");
+
+            fleet.KillController(); // SIGKILL while app-2 restarts: the fleet step is half done
+            fleet.Release("app-2"); // app-2 ends while no controller listens; its agent reports it when one is back
+            fleet.Release("app-3");
+            fleet.StartController();
+            var rollback = await fleet.FinishedAsync(id);
+
+            rollback.Status.ShouldBe("succeeded", string.Join("\n", agents.Select(a => a.Output)));
+            rollback.Steps[0].Output.ShouldBe("3 of 3 host(s) done, 1 at a time");
+            foreach (var host in Hosts)
+            {
+                fleet.CurrentOf(host).ShouldEndWith(Path.Combine("releases", "v1"));
+                fleet.RestartsOf(host).ShouldBe(1, $"{host} restarted once, the controller's death notwithstanding");
+            }
+        }
+        finally
+        {
+            agents.ForEach(a => a.Dispose());
+        }
+    }
+
     /// <summary>
     /// Three hosts under <c>hosts/</c>, each with releases v1 and v2 (current v2) and a restart that counts itself; the
-    /// component's probe is the sample service (v1, healthy), standing for the fleet behind its load balancer.
+    /// component's probe is the sample service (v1, healthy), standing for the fleet behind its load balancer. A gated
+    /// restart waits until the test releases its host (<see cref="Release"/>), so a test can act while it runs.
     /// </summary>
     private sealed class FleetSetup : IAsyncDisposable
     {
         private readonly Deployment _deployment;
         private readonly HttpClient _http;
-        private readonly RewindProcess _controller;
+        private RewindProcess _controller;
         private readonly Dictionary<string, string> _tokens;
 
         private FleetSetup(Deployment deployment, HttpClient http, RewindProcess controller, Dictionary<string, string> tokens)
@@ -86,7 +119,7 @@ public sealed class FleetTests
 
         private string HostsRoot => Path.Combine(_deployment.Root, "hosts");
 
-        public static async Task<FleetSetup> StartAsync(string fleetConfig)
+        public static async Task<FleetSetup> StartAsync(string fleetConfig, bool gated = false)
         {
             var deployment = new Deployment();
             deployment.Install("v1", "none");
@@ -99,7 +132,8 @@ public sealed class FleetTests
                 File.CreateSymbolicLink(Path.Combine(hostsRoot, host, "app", "current"), Path.Combine("releases", "v2"));
             }
 
-            var restart = JsonSerializer.Serialize($"echo $$ >> '{hostsRoot}/{{{{host}}}}/restarts'");
+            var gate = gated ? $"; while [ ! -e '{hostsRoot}/{{{{host}}}}/go' ]; do sleep 0.05; done" : "";
+            var restart = JsonSerializer.Serialize($"echo $$ >> '{hostsRoot}/{{{{host}}}}/restarts'{gate}");
             File.WriteAllText(deployment.ConfigPath, string.Create(CultureInfo.InvariantCulture, $$"""
                 store: "sqlite:rewind.db"
                 server:
@@ -151,17 +185,33 @@ public sealed class FleetTests
         public int RestartsOf(string host) => File.Exists(Path.Combine(HostsRoot, host, "restarts")) ? File.ReadAllLines(Path.Combine(HostsRoot, host, "restarts")).Length : 0;
 
         /// <summary>v1 recorded and stable, v2 recorded, then an operator's rollback to v1, to its end.</summary>
-        public async Task<RollbackDto> RollBackAsync()
+        public async Task<RollbackDto> RollBackAsync() => await FinishedAsync(await StartRollbackAsync());
+
+        /// <summary>v1 recorded and stable, v2 recorded, then an operator's rollback to v1: its id.</summary>
+        public async Task<string> StartRollbackAsync()
         {
             await Client.RecordReleaseAsync("web", new RecordReleaseRequest("v1"));
             await Eventually.WaitAsync(async () => (await Client.GetReleasesAsync("web")).Any(r => r is { Version: "v1", State: "stable" }), Deadline, "v1 to become stable");
             await Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2"));
-            var started = await Client.RequestRollbackAsync(new RollbackRequest("web", "fleet drill", "v1"));
-            return await Eventually.WaitAsync(
-                async () => await Client.GetRollbackAsync(started.Id) is { Status: "succeeded" or "failed" } done ? done : null,
-                TimeSpan.FromSeconds(90),
-                "the rollback to finish");
+            return (await Client.RequestRollbackAsync(new RollbackRequest("web", "fleet drill", "v1"))).Id;
         }
+
+        public Task<RollbackDto> FinishedAsync(string id) => Eventually.WaitAsync(
+            async () => await Client.GetRollbackAsync(id) is { Status: "succeeded" or "failed" } done ? done : null,
+            TimeSpan.FromSeconds(90),
+            "the rollback to finish");
+
+        /// <summary>Lets <paramref name="host"/>'s gated restart end.</summary>
+        public void Release(string host) => File.WriteAllText(Path.Combine(HostsRoot, host, "go"), "");
+
+        /// <summary>SIGKILL to the controller: none answers until <see cref="StartController"/>.</summary>
+        public void KillController()
+        {
+            _controller.KillHard();
+            _controller.Dispose();
+        }
+
+        public void StartController() => _controller = RewindProcess.Start("serve", "--config", _deployment.ConfigPath);
 
         public async ValueTask DisposeAsync()
         {
