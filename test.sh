@@ -176,8 +176,8 @@ runbooks='FullyQualifiedName~Rewind.Server.Tests.Runbooks.|FullyQualifiedName~Re
 rest='FullyQualifiedName!~Rewind.Server.Tests.Runbooks.&FullyQualifiedName!~Rewind.Server.Tests.Releases.'
 agents='FullyQualifiedName~Rewind.EndToEnd.Tests.Agent|FullyQualifiedName~Rewind.EndToEnd.Tests.FleetTests'
 controller='FullyQualifiedName!~Rewind.EndToEnd.Tests.Agent&FullyQualifiedName!~Rewind.EndToEnd.Tests.FleetTests'
-lane_a=(Rewind.Server.Tests:rest Rewind.EndToEnd.Tests:agents Rewind.Runtime.Tests Rewind.Cli.Tests Rewind.Storage.Tests Rewind.Core.Tests Rewind.Client.Tests)
-lane_b=(Rewind.EndToEnd.Tests:controller Rewind.Server.Tests:runbooks Rewind.Dashboard.Tests Rewind.Engine.Tests)
+lane_a=(Rewind.Server.Tests:rest Rewind.EndToEnd.Tests:agents Rewind.Runtime.Tests Rewind.Client.Tests)
+lane_b=(Rewind.EndToEnd.Tests:controller Rewind.Server.Tests:runbooks Rewind.Dashboard.Tests Rewind.Engine.Tests Rewind.Core.Tests Rewind.Storage.Tests Rewind.Cli.Tests)
 if [ "$#" -gt 0 ]; then
   lane_a=("$@"); lane_b=()
 else
