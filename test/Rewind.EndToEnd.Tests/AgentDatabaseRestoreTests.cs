@@ -23,7 +23,7 @@ public sealed class AgentDatabaseRestoreTests
         var (controllerConfig, hostConfig) = (Path.Combine(root, "rewind.yaml"), Path.Combine(dbHost, "rewind.yaml"));
         var data = Path.Combine(dbHost, "data");
         var rewind = Path.Combine(Repository.BuildOutput("Rewind.Cli"), "rewind");
-        InstallApp(root);
+        DatabaseRestoreStepTests.InstallApp(root, Path.Combine(dbHost, "repo"));
         await PostgresCluster.GiveToPostgresAsync(root);
         await using var cluster = await PostgresCluster.CreateAsync(data, new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -36,11 +36,11 @@ public sealed class AgentDatabaseRestoreTests
         try
         {
             var address = new Uri($"http://127.0.0.1:{api.ToString(CultureInfo.InvariantCulture)}/");
-            var admin = Client(address, await RewindProcess.InitAccessAsync(controllerConfig));
+            var admin = ApiClient.For(address, await RewindProcess.InitAccessAsync(controllerConfig));
             using var serve = RewindProcess.Start("serve", "--config", controllerConfig);
             await Eventually.WaitAsync(async () => (await admin.GetHealthAsync()).Status == "ok", Deadline, "the controller to answer");
             await admin.CreateUserAsync(new CreateUserRequest("bob", ["approver"]));
-            var bob = Client(address, (await admin.CreateTokenAsync("bob", new CreateTokenRequest())).Token);
+            var bob = ApiClient.For(address, (await admin.CreateTokenAsync("bob", new CreateTokenRequest())).Token);
             agent = await StartAgentAsync(admin, address, dbHost, hostConfig);
             await DeployV2Async(admin, cluster, hostConfig, data);
 
@@ -133,23 +133,5 @@ public sealed class AgentDatabaseRestoreTests
                   repository: {{repository}}
                   verify: { queries: [ { name: orders, sql: "SELECT count(*) FROM orders" } ] }
             """));
-    }
-
-    private static void InstallApp(string root)
-    {
-        foreach (var version in new[] { "v1", "v2" })
-        {
-            Directory.CreateDirectory(Path.Combine(root, "app", "releases", version));
-        }
-
-        File.CreateSymbolicLink(Path.Combine(root, "app", "current"), Path.Combine("releases", "v2"));
-        Directory.CreateDirectory(Path.Combine(root, "db-1", "repo"));
-    }
-
-    private static RewindClient Client(Uri baseAddress, string token)
-    {
-        var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        return new RewindClient(http);
     }
 }

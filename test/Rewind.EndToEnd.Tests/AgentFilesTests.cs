@@ -29,7 +29,7 @@ public sealed class AgentFilesTests
         try
         {
             var address = new Uri($"http://127.0.0.1:{api.ToString(CultureInfo.InvariantCulture)}/");
-            var admin = Client(address, await RewindProcess.InitAccessAsync(config));
+            var admin = ApiClient.For(address, await RewindProcess.InitAccessAsync(config), TimeSpan.FromSeconds(45)); // a record waits up to 30 s for a host's copy
             using var serve = RewindProcess.Start("serve", "--config", config);
             await Eventually.WaitAsync(async () => (await admin.GetHealthAsync()).Status == "ok", Deadline, "the controller to answer");
             var token = await admin.CreateAgentTokenAsync(new CreateAgentTokenRequest("app-1", "app server"));
@@ -78,11 +78,4 @@ public sealed class AgentFilesTests
                 provider: { files: { paths: [{{farHost}}/shop.env], store: {{farHost}}/copies } }
                 probes: { up: { tcp: { host: 127.0.0.1, port: {{api}} } } }
             """));
-
-    private static RewindClient Client(Uri baseAddress, string token)
-    {
-        var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(45) };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        return new RewindClient(http);
-    }
 }

@@ -21,7 +21,7 @@ public sealed class DatabaseRestoreStepTests
         var config = Path.Combine(root, "rewind.yaml");
         var data = Path.Combine(root, "data");
         var rewind = Path.Combine(Repository.BuildOutput("Rewind.Cli"), "rewind");
-        InstallApp(root);
+        InstallApp(root, Path.Combine(root, "repo"));
         await PostgresCluster.GiveToPostgresAsync(root);
         await using var cluster = await PostgresCluster.CreateAsync(data, new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -34,11 +34,11 @@ public sealed class DatabaseRestoreStepTests
         try
         {
             var address = new Uri($"http://127.0.0.1:{api.ToString(CultureInfo.InvariantCulture)}/");
-            var admin = Client(address, await RewindProcess.InitAccessAsync(config));
+            var admin = ApiClient.For(address, await RewindProcess.InitAccessAsync(config));
             using var serve = RewindProcess.Start("serve", "--config", config);
             await Eventually.WaitAsync(async () => (await admin.GetHealthAsync()).Status == "ok", Deadline, "the controller to answer");
             await admin.CreateUserAsync(new CreateUserRequest("bob", ["approver"]));
-            var bob = Client(address, (await admin.CreateTokenAsync("bob", new CreateTokenRequest())).Token);
+            var bob = ApiClient.For(address, (await admin.CreateTokenAsync("bob", new CreateTokenRequest())).Token);
 
             await cluster.ExecuteAsync("CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders SELECT generate_series(1, 100)");
             using var backup = RewindProcess.Start("backup", "run", "db", "--config", config);
@@ -101,7 +101,8 @@ public sealed class DatabaseRestoreStepTests
             """));
     }
 
-    private static void InstallApp(string root)
+    /// <summary>The application's releases v1 and v2 under <c>root/app</c>, v2 current, and an empty backup repository.</summary>
+    internal static void InstallApp(string root, string repository)
     {
         foreach (var version in new[] { "v1", "v2" })
         {
@@ -109,13 +110,6 @@ public sealed class DatabaseRestoreStepTests
         }
 
         File.CreateSymbolicLink(Path.Combine(root, "app", "current"), Path.Combine("releases", "v2"));
-        Directory.CreateDirectory(Path.Combine(root, "repo"));
-    }
-
-    private static RewindClient Client(Uri baseAddress, string token)
-    {
-        var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        return new RewindClient(http);
+        Directory.CreateDirectory(repository);
     }
 }

@@ -22,6 +22,9 @@ internal sealed partial class BackupSignalsHostedService(ConfigHolder config, IS
     private const string Kind = "backups";
     private const string Source = "repository";
 
+    /// <summary>How long an agent's measurement of a repository stands (it sends one every 10 s).</summary>
+    private static readonly TimeSpan MeasurementKept = TimeSpan.FromMinutes(1);
+
     protected override Task RunAsLeaderAsync(CancellationToken stoppingToken) =>
         config.Current.Components.Values.Any(c => c.Backups is not null)
             ? PeriodicLoop.RunAsync(options.BackupSignalInterval, time, MeasureAllAsync, ex => LogFailed(logger, ex), stoppingToken)
@@ -86,9 +89,6 @@ internal sealed partial class BackupSignalsHostedService(ConfigHolder config, IS
             var measured => (measured.NewestWal, measured.NewestSet, null),
         };
     }
-
-    /// <summary>How long an agent's measurement of a repository stands (it sends one every 10 s).</summary>
-    private static readonly TimeSpan MeasurementKept = TimeSpan.FromMinutes(1);
 
     [LoggerMessage(4203, LogLevel.Error, "Backup signals could not be measured; trying again at the next interval")]
     private static partial void LogFailed(ILogger logger, Exception exception);

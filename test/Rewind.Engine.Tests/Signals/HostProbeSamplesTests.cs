@@ -1,6 +1,7 @@
 using Rewind.Core.Signals;
 using Rewind.Engine.Hosting;
 using Rewind.Engine.Signals;
+using Rewind.TestUtils;
 
 namespace Rewind.Engine.Tests.Signals;
 
@@ -45,13 +46,14 @@ public sealed class HostProbeSamplesTests
     /// <summary>Moves the clock a look at a time until the run ends: each look reads the real store between two moves.</summary>
     private static async Task<ProbeSample> AdvanceUntilDoneAsync(EngineFixture engine, Task<ProbeSample> run)
     {
-        var until = DateTime.UtcNow.AddSeconds(10);
-        while (!run.IsCompleted && DateTime.UtcNow < until)
-        {
-            engine.Time.Advance(HostProbeSamples.Look);
-            await Task.WhenAny(run, Task.Delay(20));
-        }
-
+        await Eventually.WaitAsync(
+            () =>
+            {
+                engine.Time.Advance(HostProbeSamples.Look);
+                return Task.FromResult(run.IsCompleted);
+            },
+            TimeSpan.FromSeconds(10),
+            "the host probe's run to end");
         return await run;
     }
 }
