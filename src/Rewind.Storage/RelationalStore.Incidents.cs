@@ -11,14 +11,16 @@ internal sealed partial class RelationalStore
     public Task<Incident> OpenIncidentAsync(string component, Severity severity, string title, string? policy, string? release, DateTimeOffset at, string actor, CancellationToken cancellationToken = default)
     {
         const string Sql = """
-            INSERT INTO incidents (id, component, severity, status, title, policy, release, opened_at, resolved_at)
-            VALUES (@Id, @Component, @Severity, @Status, @Title, @Policy, @Release, @OpenedAt, NULL)
+            INSERT INTO incidents (id, component, severity, status, title, policy, release, opened_at, resolved_at, drill_run)
+            VALUES (@Id, @Component, @Severity, @Status, @Title, @Policy, @Release, @OpenedAt, NULL, @DrillRun)
             """;
         return InTransactionAsync(
             async (connection, transaction) =>
             {
                 var id = await NextDailyIdAsync(connection, transaction, DailyId.IncidentPrefix, at, cancellationToken);
-                var incident = new Incident(id, component, severity, IncidentStatus.Investigating, title, policy, at, null, release);
+                var drill = await RunningDrillAsync(connection, transaction, component, cancellationToken);
+                var shown = drill is null ? title : $"[drill {drill.Value.Drill}] {title}";
+                var incident = new Incident(id, component, severity, IncidentStatus.Investigating, shown, policy, at, null, release, DrillRun: drill?.Id);
                 await connection.ExecuteAsync(new CommandDefinition(
                     Sql,
                     new
@@ -27,14 +29,15 @@ internal sealed partial class RelationalStore
                         Component = component,
                         Severity = DbValues.Text(severity),
                         Status = DbValues.Text(incident.Status),
-                        Title = title,
+                        Title = shown,
                         Policy = policy,
                         Release = release,
                         OpenedAt = DbValues.ToMs(at),
+                        DrillRun = drill?.Id,
                     },
                     transaction,
                     cancellationToken: cancellationToken));
-                await InsertTimelineAsync(connection, transaction, new TimelineEvent(id, at, TimelineKinds.Opened, title, actor), cancellationToken);
+                await InsertTimelineAsync(connection, transaction, new TimelineEvent(id, at, TimelineKinds.Opened, shown, actor), cancellationToken);
                 return incident with { OpenedAt = DbValues.FromMs(DbValues.ToMs(at)) };
             },
             cancellationToken);

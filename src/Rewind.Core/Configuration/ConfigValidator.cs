@@ -61,6 +61,7 @@ internal static partial class ConfigValidator
         ValidateEscalation(config, Add);
         ValidateGroups(config, Add);
         ValidateStatusPage(config, Add);
+        ValidateDrills(config, Add);
 
         return errors;
     }

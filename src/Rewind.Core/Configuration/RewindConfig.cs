@@ -28,6 +28,9 @@ public sealed class RewindConfig
     /// <summary>The public status page: its title, the public names of components, customer messages.</summary>
     public StatusPageConfig StatusPage { get; set; } = new();
 
+    /// <summary>Game days: declared faults Rewind must detect and recover from within their targets (<c>rewind drill</c>).</summary>
+    public Dictionary<string, DrillConfig> Drills { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>The directory of the config file; relative paths are resolved against it.</summary>
     internal string BaseDirectory { get; set; } = Environment.CurrentDirectory;
 }

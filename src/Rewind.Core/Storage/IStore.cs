@@ -13,7 +13,7 @@ namespace Rewind.Core.Storage;
 /// Rewind's durable record and the source of truth: every decision and every step is written here before it is acted on.
 /// Implemented once relationally, with a SQLite and a PostgreSQL dialect; both pass the same contract tests.
 /// </summary>
-public interface IStore : IReleaseStore, IIncidentStore, IRollbackStore, IMemberLedger, IStepProcessLedger, ISampleStore, IShadowStore, IAccessStore, IAuditStore, INotificationStore, IBackupRunStore, IReplicaStore, IAgentStore
+public interface IStore : IReleaseStore, IIncidentStore, IRollbackStore, IMemberLedger, IStepProcessLedger, ISampleStore, IShadowStore, IAccessStore, IAuditStore, INotificationStore, IBackupRunStore, IReplicaStore, IAgentStore, IDrillStore
 {
     /// <summary>Applies the shipped migrations that are not yet applied. Safe to call from several processes at once.</summary>
     Task MigrateAsync(CancellationToken cancellationToken = default);
@@ -330,6 +330,27 @@ public interface IBackupRunStore
 
     /// <summary>The component's runs of one kind (<c>drill</c>…), newest first: other kinds, however frequent, never crowd them out.</summary>
     Task<IReadOnlyList<Backups.BackupRun>> GetBackupRunsOfKindAsync(string component, string kind, int limit, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// The record of game days (<c>rewind drill</c>). While a run is <see cref="Drills.DrillRunStatus.Running"/>, an
+/// incident opened on one of its components carries the run's id (<see cref="Incident.DrillRun"/>) and a title saying so.
+/// </summary>
+public interface IDrillStore
+{
+    /// <summary>A new run, <see cref="Drills.DrillRunStatus.Requested"/>, with a daily id (<c>DR-2026-12-06-0001</c>).</summary>
+    Task<Drills.DrillRun> RequestDrillRunAsync(string drill, IReadOnlyList<string> components, string requestedBy, DateTimeOffset at, bool scheduled, CancellationToken cancellationToken = default);
+
+    Task<Drills.DrillRun?> GetDrillRunAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs of one drill (or all with null), newest first.</summary>
+    Task<IReadOnlyList<Drills.DrillRun>> GetDrillRunsAsync(string? drill, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs requested or running, oldest first.</summary>
+    Task<IReadOnlyList<Drills.DrillRun>> GetOpenDrillRunsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Writes <paramref name="run"/>'s status, times, summary and report when its status is still <paramref name="expected"/>; false otherwise.</summary>
+    Task<bool> UpdateDrillRunAsync(Drills.DrillRun run, Drills.DrillRunStatus expected, CancellationToken cancellationToken = default);
 }
 
 /// <summary>One controller process using the store, as it last said it was alive.</summary>

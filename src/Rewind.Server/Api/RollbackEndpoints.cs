@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Rewind.Core.Releases;
 using Rewind.Client;
 using Rewind.Core.Access;
 using Rewind.Core.Incidents;

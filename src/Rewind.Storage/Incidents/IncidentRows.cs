@@ -9,7 +9,8 @@ internal sealed class IncidentRow
     public const string Columns = """
         id AS Id, component AS Component, severity AS Severity, status AS Status, title AS Title, policy AS Policy,
         release AS Release, opened_at AS OpenedAt, resolved_at AS ResolvedAt, acknowledged_at AS AcknowledgedAt,
-        acknowledged_by AS AcknowledgedBy, false_positive AS FalsePositive, escalation_level AS EscalationLevel
+        acknowledged_by AS AcknowledgedBy, false_positive AS FalsePositive, escalation_level AS EscalationLevel,
+        drill_run AS DrillRun
         """;
 
     public string Id { get; set; } = "";
@@ -38,6 +39,8 @@ internal sealed class IncidentRow
 
     public int EscalationLevel { get; set; }
 
+    public string? DrillRun { get; set; }
+
     public Incident ToIncident() => new(
         Id,
         Component,
@@ -51,7 +54,8 @@ internal sealed class IncidentRow
         DbValues.FromMs(AcknowledgedAt),
         AcknowledgedBy,
         FalsePositive,
-        EscalationLevel);
+        EscalationLevel,
+        DrillRun);
 }
 
 /// <summary>A <c>timeline</c> row as Dapper reads it.</summary>

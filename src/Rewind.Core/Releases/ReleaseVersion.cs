@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
 
-namespace Rewind.Engine.Releases;
+namespace Rewind.Core.Releases;
 
 /// <summary>A version becomes a directory name and an argv element, so only a safe alphabet is accepted.</summary>
-internal static partial class ReleaseVersion
+public static partial class ReleaseVersion
 {
     public static bool IsValid(string? version) => version is not null && Pattern().IsMatch(version);
 

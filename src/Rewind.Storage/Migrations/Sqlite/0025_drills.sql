@@ -1,0 +1,22 @@
+-- Game days (rewind drill): one row per run of a declared drill. components is ",a,b," so an incident opened on a
+-- component can find the running drill that hits it. report is the drill report as JSON once the run is judged.
+CREATE TABLE drill_runs (
+    id           TEXT PRIMARY KEY,
+    drill        TEXT NOT NULL,
+    components   TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    requested_by TEXT NOT NULL,
+    requested_at INTEGER NOT NULL,
+    scheduled    INTEGER NOT NULL DEFAULT 0,
+    started_at   INTEGER,
+    fault_at     INTEGER,
+    finished_at  INTEGER,
+    summary      TEXT,
+    report       TEXT
+);
+CREATE INDEX drill_runs_by_drill ON drill_runs (drill, requested_at);
+CREATE INDEX drill_runs_by_status ON drill_runs (status);
+
+-- An incident opened on a component while a drill runs on it belongs to the drill: shown as such, kept out of the
+-- real incidents' figures (time to detect and recover, false positives).
+ALTER TABLE incidents ADD COLUMN drill_run TEXT;
