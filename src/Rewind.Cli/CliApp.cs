@@ -34,6 +34,7 @@ internal static class CliApp
             NotificationsCommand.Create(context),
             StatsCommand.Create(context),
             MaintenanceCommand.Create(context),
+            DrillCommands.Create(context),
             SignalCommands.CreateSignals(context),
             AccessCommands.CreateToken(context),
             AccessCommands.CreateUser(context),

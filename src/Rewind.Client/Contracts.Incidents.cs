@@ -3,6 +3,7 @@ namespace Rewind.Client;
 /// <summary>
 /// An incident with its append-only timeline and the rollbacks made for it. <c>AcknowledgedAt</c>/<c>AcknowledgedBy</c>
 /// are set once, by the first acknowledgement; <c>FalsePositive</c> is true when it was resolved as not a real problem.
+/// <c>DrillRun</c> names the drill run it was opened under: a rehearsal, kept out of the real incidents' figures.
 /// </summary>
 public sealed record IncidentDto(
     string Id,
@@ -19,7 +20,8 @@ public sealed record IncidentDto(
     bool FalsePositive,
     IReadOnlyList<TimelineEventDto> Timeline,
     IReadOnlyList<string> Rollbacks,
-    EscalationDto? Escalation = null);
+    EscalationDto? Escalation = null,
+    string? DrillRun = null);
 
 /// <summary>
 /// Where an incident stands in its escalation policy: the level reached (0: none yet) of how many, whom it paged, and

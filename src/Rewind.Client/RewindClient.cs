@@ -61,6 +61,22 @@ public sealed class RewindClient(HttpClient http)
     public Task<ReleaseCheckDto> CheckReleaseAsync(string component, string version, CancellationToken cancellationToken = default) =>
         GetAsync<ReleaseCheckDto>($"api/v1/components/{Uri.EscapeDataString(component)}/releases/{Uri.EscapeDataString(version)}/check", cancellationToken);
 
+    public Task<IReadOnlyList<DrillDto>> GetDrillsAsync(CancellationToken cancellationToken = default) =>
+        GetAsync<IReadOnlyList<DrillDto>>("api/v1/drills", cancellationToken);
+
+    public Task<DrillRunDto> StartDrillAsync(string drill, StartDrillRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync<DrillRunDto>($"api/v1/drills/{Uri.EscapeDataString(drill)}/runs", request, cancellationToken);
+
+    /// <summary>Runs of one drill, or of all with null, newest first.</summary>
+    public Task<IReadOnlyList<DrillRunDto>> GetDrillRunsAsync(string? drill = null, CancellationToken cancellationToken = default) =>
+        GetAsync<IReadOnlyList<DrillRunDto>>(drill is null ? "api/v1/drill-runs" : $"api/v1/drill-runs?drill={Uri.EscapeDataString(drill)}", cancellationToken);
+
+    public Task<DrillRunDto> GetDrillRunAsync(string id, CancellationToken cancellationToken = default) =>
+        GetAsync<DrillRunDto>($"api/v1/drill-runs/{Uri.EscapeDataString(id)}", cancellationToken);
+
+    public Task<DrillRunDto> AbortDrillRunAsync(string id, AbortDrillRequest request, CancellationToken cancellationToken = default) =>
+        PostAsync<DrillRunDto>($"api/v1/drill-runs/{Uri.EscapeDataString(id)}/abort", request, cancellationToken);
+
     public Task<IReadOnlyList<IncidentDto>> GetIncidentsAsync(CancellationToken cancellationToken = default) =>
         GetAsync<IReadOnlyList<IncidentDto>>("api/v1/incidents", cancellationToken);
 

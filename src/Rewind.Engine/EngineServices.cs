@@ -92,6 +92,7 @@ public static class EngineServices
         services.AddSingleton<Agents.HostAttempts>();
         services.AddSingleton<Agents.HostJobs>();
         services.AddSingleton<ReleaseFileCopies>();
+        services.AddSingleton<ReleaseRecorder>();
         services.AddSingleton<IStepRunner, Agents.HostStepRunner>();
         services.AddSingleton<IStepRunner, Agents.FleetStepRunner>();
         services.AddSingleton<Agents.AgentReports>();
@@ -102,5 +103,7 @@ public static class EngineServices
         services.AddSingleton<GateDecisions>();
         services.AddSingleton<ApprovalWorkflow>();
         services.AddSingleton<ApprovalTimeouts>();
+        services.AddSingleton<Drills.DrillRunner>();
+        services.AddSingleton<Drills.DrillQueue>();
     }
 }

@@ -214,6 +214,7 @@ public static class RewindServer
         services.AddHostedService<BakeHostedService>();
         services.AddHostedService<Backups.BackupScheduleHostedService>();
         services.AddHostedService<Backups.BackupSignalsHostedService>();
+        services.AddHostedService<Drills.DrillHostedService>();
         services.AddHostedService<ScrapeHostedService>();
         services.AddHostedService<QueryHostedService>();
         services.AddHostedService<ConditionTickHostedService>();
@@ -256,5 +257,6 @@ public static class RewindServer
         api.MapApprovalStatusEndpoints();
         api.MapBackupSetEndpoints();
         api.MapAgentEndpoints();
+        Drills.DrillEndpoints.MapDrillEndpoints(api);
     }
 }

@@ -33,11 +33,43 @@ internal static class ConfigPaths
             ResolvePlan(component, config.BaseDirectory);
         }
 
+        foreach (var drill in config.Drills.Values)
+        {
+            ResolveDrill(drill, config.BaseDirectory);
+        }
+
         foreach (var channel in config.Notifications.Channels.Values)
         {
             if (channel.Command is { Argv: [var first, ..] } command && (first.StartsWith("./", StringComparison.Ordinal) || first.StartsWith("../", StringComparison.Ordinal)))
             {
                 command.Argv[0] = Path.GetFullPath(first, config.BaseDirectory);
+            }
+        }
+    }
+
+    /// <summary>A drill's fault and clear commands, its pid file and its data commands, as a plan's.</summary>
+    private static void ResolveDrill(DrillConfig drill, string baseDirectory)
+    {
+        foreach (var fault in new[] { drill.Fault, drill.Clear }.OfType<DrillFaultConfig>())
+        {
+            if (fault.Command is { } command)
+            {
+                command.Dir = Path.GetFullPath(command.Dir ?? ".", baseDirectory);
+                ResolveProgram(command.Argv, baseDirectory);
+            }
+
+            if (fault.Stop is { PidFile.Length: > 0 } stop)
+            {
+                stop.PidFile = Path.GetFullPath(stop.PidFile, baseDirectory);
+            }
+        }
+
+        if (drill.Data is { } data)
+        {
+            data.Dir = Path.GetFullPath(data.Dir ?? ".", baseDirectory);
+            foreach (var argv in new[] { data.Write, data.Read }.OfType<List<string>>())
+            {
+                ResolveProgram(argv, baseDirectory);
             }
         }
     }

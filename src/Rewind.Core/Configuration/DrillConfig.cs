@@ -122,6 +122,9 @@ public sealed class DrillDataConfig
     /// <summary>The argv printing the marks present, one per line (other lines are ignored).</summary>
     public List<string>? Read { get; set; }
 
+    /// <summary>The working directory of write and read. Default: the config file's directory.</summary>
+    public string? Dir { get; set; }
+
     /// <summary>How often a mark is written. Default 1s.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -23,10 +23,13 @@ public sealed record IncidentMetrics(
     int FalsePositives,
     double? FalsePositiveRate)
 {
-    /// <summary>One row per component (by name), then the overall row. Each timing is the one <see cref="IncidentTimings"/> reports.</summary>
+    /// <summary>
+    /// One row per component (by name), then the overall row. Each timing is the one <see cref="IncidentTimings"/> reports.
+    /// Incidents of drills (<see cref="Incident.DrillRun"/>) are left out: rehearsals have their own record (<c>rewind drill list</c>).
+    /// </summary>
     public static IReadOnlyList<IncidentMetrics> PerComponentAndOverall(IEnumerable<IncidentRecord> records)
     {
-        var measured = records.Select(r => (Record: r, Timings: IncidentTimings.Of(r))).ToList();
+        var measured = records.Where(r => r.Incident.DrillRun is null).Select(r => (Record: r, Timings: IncidentTimings.Of(r))).ToList();
         var rows = measured
             .GroupBy(m => m.Record.Incident.Component, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)

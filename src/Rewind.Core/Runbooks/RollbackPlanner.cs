@@ -185,6 +185,16 @@ public static class RollbackPlanner
         };
     }
 
+    /// <summary>
+    /// The provider's switch (and restart or reload) to <paramref name="version"/>, as a rollback runs it: what a drill
+    /// runs to deploy its designated bad release. No target checks: the caller decides what may be deployed.
+    /// </summary>
+    public static IReadOnlyList<PlanStep> DeploySteps(string name, ComponentConfig component, string version, string? current)
+    {
+        ArgumentNullException.ThrowIfNull(component);
+        return [.. SwitchSteps(name, component, version, current, "drill deploy")];
+    }
+
     /// <summary>The provider's switch (and restart or reload): run by the host's agent when the component names a host, by each host's agent for a fleet.</summary>
     private static IEnumerable<PlanStep> SwitchSteps(string name, ComponentConfig component, string target, string? current, string? label) =>
         component.Hosts is { } hosts

@@ -76,6 +76,21 @@ public static partial class ProcessGroups
         return await GoneWithinAsync(groupId, grace, time, cancellationToken);
     }
 
+    /// <summary>
+    /// Sends <paramref name="signalName"/> (TERM, KILL, INT, HUP, QUIT, STOP) to one process; null when sent, else why
+    /// not (no such process, not permitted).
+    /// </summary>
+    public static string? SignalProcess(int pid, string signalName)
+    {
+        int? number = signalName switch { "HUP" => 1, "INT" => 2, "QUIT" => 3, "KILL" => SigKill, "TERM" => SigTerm, "STOP" => 19, _ => null };
+        if (number is null || pid <= 1)
+        {
+            return number is null ? $"unknown signal {signalName}" : $"refusing to signal process {pid}";
+        }
+
+        return Kill(pid, number.Value) == 0 ? null : $"kill({pid}, SIG{signalName}) failed: {new System.ComponentModel.Win32Exception(Marshal.GetLastPInvokeError()).Message}";
+    }
+
     private static void Signal(int groupId, int signal)
     {
         _ = Kill(-groupId, signal); // ESRCH: nobody left in the group

@@ -40,7 +40,8 @@ internal static class Mapping
         incident.FalsePositive,
         [.. timeline.Select(e => new TimelineEventDto(e.At, e.Kind, e.Message, e.Actor))],
         [.. rollbacks],
-        incident.EscalationOf(escalation));
+        incident.EscalationOf(escalation),
+        incident.DrillRun);
 
     /// <summary>The incident's place in its escalation policy, or null when no policy covers it.</summary>
     private static EscalationDto? EscalationOf(this Incident incident, IReadOnlyList<EscalationPolicyConfig> policies)

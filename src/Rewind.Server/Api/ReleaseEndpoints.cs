@@ -43,7 +43,7 @@ internal static class ReleaseEndpoints
         return TypedResults.Ok(releases.OrderByDescending(r => r.RecordedAt).Select(r => r.ToDto(lkg)).ToList());
     }
 
-    private static async Task<Results<Created<ReleaseDto>, ProblemHttpResult>> RecordAsync(string name, RecordReleaseRequest request, HttpContext context, ConfigHolder config, IStore store, RestorePoints restorePoints, ReleaseFileCopies fileCopies, DecisionEngine engine, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<ReleaseDto>, ProblemHttpResult>> RecordAsync(string name, RecordReleaseRequest request, HttpContext context, ConfigHolder config, IStore store, ReleaseRecorder recorder, CancellationToken cancellationToken)
     {
         if (config.Component(name) is not { } component)
         {
@@ -60,36 +60,15 @@ internal static class ReleaseEndpoints
             return Problems.Invalid("invalid schema", $"schema '{schema}' must be 1-128 characters of letters, digits, '.', '_', '+' or '-', starting with a letter or digit (the id of the release's newest migration)");
         }
 
-        if (await store.GetRollbacksAsync(1, name, cancellationToken) is [{ IsActive: true } active])
+        var outcome = await recorder.RecordAsync(name, new ReleaseRecordRequest(request.Version, request.Deploying, Recorder(context, request.RecordedBy), request.Commit, request.Artifact, request.Schema), cancellationToken);
+        foreach (var line in outcome.AuditLines)
         {
-            return Problems.Conflict("rollback in progress", $"rollback {active.Id} is acting on {name} ({active.FromVersion ?? "unknown"} -> {active.ToVersion}, {RollbackStatusText(active)}); a deploy and a rollback never act at once, so {request.Version} was not recorded. Record it after the rollback finishes, or stop the rollback first (`rewind abort {active.Id}`)");
+            AuditMiddleware.AddDetail(context, line);
         }
 
-        var existing = await store.GetReleaseAsync(name, request.Version, cancellationToken);
-        if (existing is not null && ReleaseGate.Refuses(existing.State))
+        if (outcome.Recorded is not { } release)
         {
-            return Problems.Conflict("release refused", $"release {request.Version} of {name} is {ReleaseStateMachine.Describe(existing.State)}{(existing.Incident is null ? "" : $" (incident {existing.Incident})")}; it is not deployed again");
-        }
-
-        if (component.Provider.Files is not null && await fileCopies.KeepAsync(name, component, request.Version, existing?.State == ReleaseState.Stable, cancellationToken) is { } failure)
-        {
-            return Problems.Conflict("release files not kept", failure + "; the release was not recorded");
-        }
-
-        if (existing is null && restorePoints.Any)
-        {
-            // the databases as they were when this release was first recorded: "just before release X" for a restore
-            foreach (var line in await restorePoints.CreateAsync(Core.Backups.RestorePointNames.ForRelease(name, request.Version), cancellationToken))
-            {
-                AuditMiddleware.AddDetail(context, line);
-            }
-        }
-
-        var state = existing?.State == ReleaseState.Stable ? ReleaseState.Stable : request.Deploying ? ReleaseState.Deploying : ReleaseState.Baking;
-        var release = await store.RecordReleaseAsync(new Release(name, request.Version, state, time.GetUtcNow(), request.Commit, request.Artifact, Recorder(context, request.RecordedBy)) { Schema = request.Schema }, cancellationToken);
-        if (state == ReleaseState.Deploying)
-        {
-            engine.DeployStarted(name, release.Version, release.RecordedAt);
+            return Problems.Conflict(outcome.RefusedTitle!, outcome.Refusal!);
         }
 
         return TypedResults.Created($"/api/v1/components/{name}/releases/{release.Version}", release.ToDto(await LastKnownGoodAsync(store, name, cancellationToken)));
@@ -154,13 +133,6 @@ internal static class ReleaseEndpoints
         release = (await store.GetReleaseAsync(name, version, cancellationToken))!;
         return TypedResults.Ok(release.ToDto(await LastKnownGoodAsync(store, name, cancellationToken)));
     }
-
-    private static string RollbackStatusText(Rollback rollback) => rollback.Status switch
-    {
-        RollbackStatus.Awaiting => "waiting for approval",
-        RollbackStatus.Pending => "about to start",
-        _ => "running",
-    };
 
     /// <summary>
     /// A person makes a baking release stable before its traffic has earned it (a quiet service, a first release); the

@@ -72,6 +72,7 @@ internal sealed class BakeHostedService(
         {
             if (await store.GetComponentAsync(name, cancellationToken) is not { CurrentVersion: { } version }
                 || await store.GetReleaseAsync(name, version, cancellationToken) is not { State: ReleaseState.Baking } release
+                || ReleaseRecorder.IsDrillRelease(release)
                 || !board.HealthyFor(name, HealthBoard.Thresholds(component), release.RecordedAt, component.BakeTime, now)
                 || (component.BakeMinRequests > 0 && ((await traffic.OfAsync(name, version, cancellationToken))?.Requests ?? 0) < component.BakeMinRequests)
                 || await store.GetOpenIncidentAsync(name, cancellationToken) is not null
