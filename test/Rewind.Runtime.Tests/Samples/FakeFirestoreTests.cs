@@ -61,14 +61,14 @@ public sealed partial class FakeFirestoreTests : IDisposable
         await SeedAsync();
         var started = Stopwatch.StartNew();
 
-        var export = await RunAsync("export", "gs://backups/async", "--async", "--latency-ms", "1500");
+        var export = await RunAsync("export", "gs://backups/async", "--async", "--latency-ms", "3000");
         var returnedAfter = started.Elapsed;
         await RunAsync("set", "users/late", "{\"name\": \"Late\"}");
         var processing = await DescribeAsync(export.Stdout.Trim());
         var done = await Eventually.WaitAsync(async () => await DescribeAsync(export.Stdout.Trim()) is { Done: true } o ? o : null, Deadline, "the export to finish");
 
         export.ExitCode.ShouldBe(0, export.Stderr);
-        returnedAfter.ShouldBeLessThan(TimeSpan.FromMilliseconds(1500));
+        returnedAfter.ShouldBeLessThan(TimeSpan.FromMilliseconds(3000));
         processing.Metadata.OperationState.ShouldBe("PROCESSING");
         done.Metadata.OperationState.ShouldBe("SUCCESSFUL");
         done.Metadata.EndTime.ShouldNotBeNull().ShouldBeGreaterThan(done.Metadata.StartTime);
@@ -82,7 +82,7 @@ public sealed partial class FakeFirestoreTests : IDisposable
     {
         await SeedAsync();
         await RunAsync("export", "gs://backups/base");
-        var first = await RunAsync("export", "gs://backups/one", "--async", "--latency-ms", "2000", "--quota", "1");
+        var first = await RunAsync("export", "gs://backups/one", "--async", "--latency-ms", "4000", "--quota", "1");
 
         var second = await RunAsync("export", "gs://backups/two", "--async", "--quota", "1");
         var import = await RunAsync("import", "gs://backups/base", "--async", "--quota", "1");
@@ -125,7 +125,7 @@ public sealed partial class FakeFirestoreTests : IDisposable
     public async Task Export_CancelledHalfWay_IsNeverImportable()
     {
         await SeedAsync();
-        var export = await RunAsync("export", "gs://backups/half", "--async", "--latency-ms", "4000");
+        var export = await RunAsync("export", "gs://backups/half", "--async", "--latency-ms", "6000");
         await Eventually.WaitAsync(() => Task.FromResult(File.Exists(_state.Combine("buckets", "backups", "half", "all_namespaces", "all_kinds", "output-0"))), Deadline, "the export's output");
 
         var cancel = await RunAsync("operations", "cancel", export.Stdout.Trim());
@@ -143,7 +143,7 @@ public sealed partial class FakeFirestoreTests : IDisposable
     public async Task Export_WorkerKilled_IsFailedAndNeverImportable()
     {
         await SeedAsync();
-        var export = await RunAsync("export", "gs://backups/killed", "--async", "--latency-ms", "4000");
+        var export = await RunAsync("export", "gs://backups/killed", "--async", "--latency-ms", "6000");
         await Eventually.WaitAsync(() => Task.FromResult(File.Exists(_state.Combine("buckets", "backups", "killed", "all_namespaces", "all_kinds", "output-0"))), Deadline, "the export's output");
 
         using (var worker = Process.GetProcessById(WorkerOf(export.Stdout.Trim())))
