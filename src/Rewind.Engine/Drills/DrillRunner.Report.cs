@@ -27,6 +27,12 @@ internal sealed partial class DrillRunner
             notes.Insert(0, why);
         }
 
+        if (incidents.SelectMany(r => r.Rollbacks).Any() is false
+            && incidents.SelectMany(r => r.Timeline).FirstOrDefault(e => e.Kind == TimelineKinds.Escalation) is { } escalation)
+        {
+            notes.Add($"no rollback was made: {escalation.Message}");
+        }
+
         var measures = end.Fault.Made ? DrillMeasures.Of(end.Fault.At, incidents, end.Data, drill.Targets) : [];
         var outcome = end.Watch.EndedAs switch
         {
@@ -67,6 +73,11 @@ internal sealed partial class DrillRunner
     private static IEnumerable<DrillEvent> RollbackEvents(IncidentRecord record)
     {
         yield return new DrillEvent(record.Incident.OpenedAt, $"incident {record.Incident.Id} opened on {record.Incident.Component}", "opened", null, record.Incident.Title);
+        foreach (var entry in record.Timeline.Where(e => e.Kind is TimelineKinds.Escalation or TimelineKinds.Suppressed))
+        {
+            yield return new DrillEvent(entry.At, $"{entry.Kind} on {record.Incident.Id}: {entry.Message}", entry.Kind, null, null);
+        }
+
         foreach (var rollback in record.Rollbacks)
         {
             yield return new DrillEvent(rollback.RequestedAt, $"rollback {rollback.Id} of {rollback.Component} requested ({rollback.FromVersion ?? "unknown"} -> {rollback.ToVersion}) by {rollback.RequestedBy}", "requested");
