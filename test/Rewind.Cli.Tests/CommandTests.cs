@@ -31,6 +31,8 @@ public sealed class CommandTests
     [InlineData("backup files")]
     [InlineData("backup restore-files")]
     [InlineData("wal push")]
+    [InlineData("drill")]
+    [InlineData("drill run")]
     public async Task Help_IsWhatUsersRead(string command)
     {
         var args = command == "root" ? ["--help"] : command.Split(' ').Append("--help").ToArray();

@@ -23,6 +23,9 @@ public sealed partial class ProcessRunner
     private static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(2);
 
     private readonly TimeProvider _timeProvider;
+
+    /// <summary>The clock the runner's timeouts run on; callers that wait around a process use the same one.</summary>
+    public TimeProvider Time => _timeProvider;
     private readonly ILogger _logger;
 
     public ProcessRunner(TimeProvider? timeProvider = null, ILogger<ProcessRunner>? logger = null)
