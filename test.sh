@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The one test command: installs what the tests need when it is missing (PostgreSQL, Prometheus, HAProxy, Chromium), starts a
-# throwaway PostgreSQL and a throwaway Prometheus on loopback, builds, runs every test project, stops what it started, and
-# ends with "tests: N passed, N failed, N skipped". The HAProxy tests start haproxy processes of their own; the dashboard
-# tests drive Debian's Chromium (installed when missing) through Playwright.
+# The one test command: installs what the tests need when it is missing (PostgreSQL, Prometheus, HAProxy, Redis, Chromium),
+# starts a throwaway PostgreSQL and a throwaway Prometheus on loopback, builds, runs every test project, stops what it
+# started, and ends with "tests: N passed, N failed, N skipped". The HAProxy tests start haproxy processes of their own,
+# the seed stacks' tests redis-server processes; the dashboard tests drive Debian's Chromium through Playwright.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
@@ -73,6 +73,17 @@ ensure_haproxy() {
     if [ -x /etc/init.d/haproxy ]; then as_root /etc/init.d/haproxy stop >/dev/null 2>&1 || true; fi
   fi
   log "HAProxy $("$(haproxy_bin)" -v | awk 'NR == 1 {print $3}')"
+}
+
+ensure_redis() {
+  if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null; then
+    log "installing Redis from Debian's packages"
+    # RUNLEVEL=1 keeps invoke-rc.d from starting the packaged service; the seed tests start redis-server processes of their own.
+    as_root apt-get update -qq >/dev/null && as_root env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq redis-server >/dev/null \
+      || { log "cannot install redis-server"; return 1; }
+    if [ -x /etc/init.d/redis-server ]; then as_root /etc/init.d/redis-server stop >/dev/null 2>&1 || true; fi
+  fi
+  log "Redis $(redis-server --version | awk '{print $3}')"
 }
 
 ensure_chromium() {
@@ -155,6 +166,7 @@ failures=0
 ensure_postgres && start_postgres || { log "PostgreSQL could not be started: the PostgreSQL tests will fail"; failures=1; }
 ensure_prometheus && start_prometheus || { log "Prometheus could not be started: the Prometheus tests will fail"; failures=1; }
 ensure_haproxy || { log "HAProxy could not be installed: the HAProxy tests will fail"; failures=1; }
+ensure_redis || { log "Redis could not be installed: the seed tests will fail"; failures=1; }
 ensure_chromium || { log "Chromium could not be installed: the dashboard tests will fail"; failures=1; }
 
 rm -rf "$results"
