@@ -59,7 +59,7 @@ internal static class DrillText
         text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var drill in drills)
         {
-            var targets = drill.Targets.Count == 0 ? "-" : string.Join(", ", drill.Targets.Select(t => $"{t.Key} < {t.Value}"));
+            var targets = drill.Targets.Count == 0 ? "-" : string.Join(", ", drill.Targets.Select(t => $"{t.Key} ≤ {t.Value}"));
             var run = drill.LastRun;
             var measures = run?.Report?.Measures ?? [];
             string Figure(string name) => measures.FirstOrDefault(m => m.Name == name) is { } m ? Seconds(m.Seconds) + (m.Verdict == "fail" ? " ✗" : "") : "-";

@@ -11,7 +11,8 @@ internal sealed record ReleaseRecordRequest(string Version, bool Deploying, stri
 {
     /// <summary>
     /// A drill deploys its designated bad release on purpose: one marked bad by an earlier run is recorded again (as
-    /// deploying), where anyone else is refused. The drill marks it bad again when it ends, so it never bakes into known good.
+    /// deploying), where anyone else is refused; a <c>files</c> release keeps the copy it was recorded with (the copy is
+    /// what the drill puts in place). The drill marks it bad again when it ends, so it never bakes into known good.
     /// </summary>
     public bool ForDrill { get; init; }
 }
@@ -58,7 +59,8 @@ internal sealed class ReleaseRecorder(IStore store, RestorePoints restorePoints,
             return ReleaseRecordOutcome.Refused("release refused", $"release {request.Version} of {name} is {ReleaseStateMachine.Describe(existing.State)}{(existing.Incident is null ? "" : $" (incident {existing.Incident})")}; it is not deployed again");
         }
 
-        if (component.Provider.Files is not null && await fileCopies.KeepAsync(name, component, request.Version, existing?.State == ReleaseState.Stable, cancellationToken) is { } failure)
+        // A drill deploys the designated release as it was recorded: its copy is put in place, never taken again.
+        if (component.Provider.Files is not null && !(request.ForDrill && existing is not null) && await fileCopies.KeepAsync(name, component, request.Version, existing?.State == ReleaseState.Stable, cancellationToken) is { } failure)
         {
             return ReleaseRecordOutcome.Refused("release files not kept", failure + "; the release was not recorded");
         }
