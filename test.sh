@@ -180,23 +180,27 @@ fi
 log "running tests"
 # The tests use both cores fully, so they run in two lanes, each one project (or part of one) after another, the
 # longest first; the in-process controller tests are split in two parts by namespace, and the end-to-end tests in two
-# (agents and fleets, the rest), one of each in each lane, so neither lane waits for the other at the end. An entry is PROJECT or PROJECT:PART (a part is a test filter below). Arguments
+# (agents and fleets, the rest), one of each in each lane, so neither lane waits for the other at the end; the seed
+# stacks' drills, which mostly wait, run in a third lane beside them. An entry is PROJECT or PROJECT:PART (a part is a test filter below). Arguments
 # name test projects to run instead of all of them (./test.sh Rewind.Server.Tests). Every test's name and result is
 # printed (so the log shows the storage contract running on SQLite and PostgreSQL), and for a failure its message;
 # stack traces stay in the .trx files under .artifacts/test-results.
 runbooks='FullyQualifiedName~Rewind.Server.Tests.Runbooks.|FullyQualifiedName~Rewind.Server.Tests.Releases.'
 rest='FullyQualifiedName!~Rewind.Server.Tests.Runbooks.&FullyQualifiedName!~Rewind.Server.Tests.Releases.'
 agents='FullyQualifiedName~Rewind.EndToEnd.Tests.Agent|FullyQualifiedName~Rewind.EndToEnd.Tests.FleetTests'
-controller='FullyQualifiedName!~Rewind.EndToEnd.Tests.Agent&FullyQualifiedName!~Rewind.EndToEnd.Tests.FleetTests'
+controller='FullyQualifiedName!~Rewind.EndToEnd.Tests.Agent&FullyQualifiedName!~Rewind.EndToEnd.Tests.FleetTests&FullyQualifiedName!~Rewind.EndToEnd.Tests.Seeds.'
+seeds='FullyQualifiedName~Rewind.EndToEnd.Tests.Seeds.'
 lane_a=(Rewind.Server.Tests:rest Rewind.EndToEnd.Tests:agents Rewind.Runtime.Tests Rewind.Client.Tests)
 lane_b=(Rewind.EndToEnd.Tests:controller Rewind.Server.Tests:runbooks Rewind.Dashboard.Tests Rewind.Engine.Tests Rewind.Core.Tests Rewind.Storage.Tests Rewind.Cli.Tests)
+# The seed stacks' drills mostly wait (deploy grace, probes, a plan's gates): a third lane beside the other two.
+lane_c=(Rewind.EndToEnd.Tests:seeds)
 if [ "$#" -gt 0 ]; then
-  lane_a=("$@"); lane_b=()
+  lane_a=("$@"); lane_b=(); lane_c=()
 else
   # A test project added later and left out of the lanes would silently never run: name it and count it as a failure.
   for csproj in test/*.Tests/*.csproj; do
     project="$(basename "$csproj" .csproj)"
-    case " ${lane_a[*]} ${lane_b[*]} " in *" $project "* | *" $project:"*) ;; *) log "$project is in no lane of test.sh"; failures=$((failures + 1)) ;; esac
+    case " ${lane_a[*]} ${lane_b[*]} ${lane_c[*]} " in *" $project "* | *" $project:"*) ;; *) log "$project is in no lane of test.sh"; failures=$((failures + 1)) ;; esac
   done
 fi
 
@@ -218,10 +222,12 @@ run_lane() {
 
 run_lane "${lane_a[@]}" & lane_a_pid=$!
 run_lane "${lane_b[@]}" & lane_b_pid=$!
-lane_pids=("$lane_a_pid" "$lane_b_pid")
+run_lane "${lane_c[@]}" & lane_c_pid=$!
+lane_pids=("$lane_a_pid" "$lane_b_pid" "$lane_c_pid")
 test_exit=0
 wait "$lane_a_pid" || test_exit=1
 wait "$lane_b_pid" || test_exit=1
+wait "$lane_c_pid" || test_exit=1
 lane_pids=()
 
 # The counts come from the .trx files; a failed test's name and the first lines of its message are printed again just
