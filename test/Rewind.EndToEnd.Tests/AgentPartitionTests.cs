@@ -42,7 +42,7 @@ public sealed class AgentPartitionTests
 
         incident.Timeline.ShouldContain(e => e.Kind == "escalation" && e.Actor == "agent:app-1");
         host.HostCommandRuns.ShouldBe(1);
-        (await host.Client.GetAgentsAsync()).ShouldHaveSingleItem().Connected.ShouldBeTrue();
+        await Eventually.WaitAsync(async () => (await host.Client.GetAgentsAsync()).ShouldHaveSingleItem().Connected, Deadline, "the agent to be seen connected again (its next poll after the heal)");
     }
 
     [Fact]

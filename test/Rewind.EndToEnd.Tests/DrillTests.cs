@@ -52,7 +52,9 @@ public sealed class DrillTests
             report.Events.ShouldContain(e => e.What.Contains("step", StringComparison.Ordinal) && e.What.Contains("switch", StringComparison.Ordinal) && e.Outcome == "succeeded");
         }
 
-        (await client.GetIncidentMetricsAsync(null, "1d")).Overall.Incidents.ShouldBe(0, "drill incidents are not real incidents");
+        var incidents = await client.GetIncidentsAsync();
+        incidents.Count(i => i.DrillRun is not null).ShouldBe(2);
+        (await client.GetIncidentMetricsAsync(null, "1d")).Overall.Incidents.ShouldBe(incidents.Count(i => i.DrillRun is null), "drill incidents are not real incidents (a real one may come of a slow start on a loaded machine)");
         (await client.GetReleasesAsync("web")).Single(r => r.Version == "v2").State.ShouldBeOneOf("bad", "rolled-back");
         var drills = await client.GetDrillsAsync();
         drills.Single().Trend.Passed.ShouldBe(2);

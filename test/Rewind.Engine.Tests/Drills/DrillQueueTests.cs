@@ -83,6 +83,33 @@ public sealed class DrillQueueTests
         (await fixture.Store.GetDrillRunsAsync("quiet", 10)).Count.ShouldBe(1, "not due again within the same minute");
     }
 
+    [Fact]
+    public async Task Tick_StopFault_SignalsTheProcessInThePidFile()
+    {
+        var pidFile = Path.Combine(Path.GetTempPath(), $"rewind-drill-{Guid.NewGuid():N}.pid");
+        using var victim = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sleep", "300") { UseShellExecute = false })!;
+        await File.WriteAllTextAsync(pidFile, victim.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
+        await using var fixture = await EngineFixture.StartAsync(extra: $$"""
+            drills:
+              crash:
+                component: web
+                fault: { stop: { pid-file: "{{pidFile}}", signal: KILL } }
+                timeout: 10s
+            """);
+        var requested = await fixture.Store.RequestDrillRunAsync("crash", ["web"], "alice", fixture.Now, scheduled: false);
+
+        var tick = fixture.Get<DrillQueue>().TickAsync();
+        await Eventually.WaitAsync(() => Task.FromResult(victim.HasExited), TimeSpan.FromSeconds(30), "the process to be killed");
+        await AdvanceUntilAsync(fixture, tick);
+
+        var run = (await fixture.Store.GetDrillRunAsync(requested.Id)).ShouldNotBeNull();
+        run.Report.ShouldNotBeNull().Events[0].ShouldSatisfyAllConditions(
+            e => e.What.ShouldBe($"fault made (stop: SIGKILL to the process in {Path.GetFileName(pidFile)})"),
+            e => e.Outcome.ShouldBe("done"),
+            e => e.Detail.ShouldBe($"SIGKILL sent to process {victim.Id} (from {pidFile})"));
+        File.Delete(pidFile);
+    }
+
     /// <summary>
     /// Moves the clock a poll at a time (the watch polls every 250 ms) until the tick is done, giving the runner's real
     /// processes (the clear step) time between moves; at most a minute of real time.
