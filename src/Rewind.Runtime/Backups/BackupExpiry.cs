@@ -93,12 +93,12 @@ public sealed class BackupExpiry(BackupRepository repository, TimeProvider? time
     /// </summary>
     private IEnumerable<string> Leftovers(DateTimeOffset now)
     {
-        if (!Directory.Exists(repository.TemporaryDirectory))
+        if (!Directory.Exists(repository.WorkDirectory))
         {
             yield break;
         }
 
-        foreach (var directory in Directory.EnumerateDirectories(repository.TemporaryDirectory).Order(StringComparer.Ordinal))
+        foreach (var directory in Directory.EnumerateDirectories(repository.WorkDirectory).Order(StringComparer.Ordinal))
         {
             var lockFile = new FileInfo(WorkLock.PathOf(directory));
             var leftover = lockFile.Exists

@@ -35,8 +35,11 @@ public sealed partial class BackupRepository
 
     internal IRepositoryStorage Objects { get; }
 
-    /// <summary>The local directory for work in progress: <c>tmp/</c> of a directory repository.</summary>
-    internal string TemporaryDirectory => Objects.WorkDirectory;
+    /// <summary>
+    /// The local directory for work in progress (staging copies, dumps read back, work locks): <c>tmp/</c> of a directory
+    /// repository, <see cref="ObjectStorageOptions.WorkDirectory"/> of one in object storage.
+    /// </summary>
+    public string WorkDirectory => Objects.WorkDirectory;
 
     internal StorageSettings Storage => new(Options.Compression, Options.CompressionLevel, Options.Key);
 

@@ -38,7 +38,7 @@ public sealed partial class BaseBackup
         var started = _timeProvider.GetTimestamp();
         var startedAt = _timeProvider.GetUtcNow();
         var setId = BackupSetId.Create(startedAt);
-        var work = Path.Combine(_repository.TemporaryDirectory, setId);
+        var work = Path.Combine(_repository.WorkDirectory, setId);
         var staging = Path.Combine(work, "staging");
         var set = Path.Combine(work, "set");
         BaseBackupResult Fail(string message) => new(false, message, null) { Duration = _timeProvider.GetElapsedTime(started) };

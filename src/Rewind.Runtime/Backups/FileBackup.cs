@@ -35,7 +35,7 @@ public sealed partial class FileBackup
         }
 
         var setId = BackupSetId.Create(startedAt);
-        var work = Path.Combine(_repository.TemporaryDirectory, $"files-{setId}-{Guid.NewGuid():N}");
+        var work = Path.Combine(_repository.WorkDirectory, $"files-{setId}-{Guid.NewGuid():N}");
         using var inUse = WorkLock.Acquire(work);
         try
         {

@@ -41,7 +41,7 @@ public sealed partial class LogicalDump
         }
 
         var setId = BackupSetId.Create(startedAt);
-        var work = Path.Combine(_repository.TemporaryDirectory, $"dump-{setId}-{Guid.NewGuid():N}");
+        var work = Path.Combine(_repository.WorkDirectory, $"dump-{setId}-{Guid.NewGuid():N}");
         var (staging, set) = (Path.Combine(work, "staging"), Path.Combine(work, "set"));
         using var inUse = WorkLock.Acquire(work);
         try

@@ -47,7 +47,7 @@ internal sealed partial class ObjectStorage
                     }).GetAwaiter().GetResult();
                 }
             }
-            catch (Exception ex) when (ex is AmazonServiceException or HttpRequestException)
+            catch (Exception ex) when (ObjectStorage.IsFailure(ex))
             {
                 throw storage.Failure("upload", key, ex);
             }
@@ -135,7 +135,7 @@ internal sealed partial class ObjectStorage
             {
                 _sending?.GetAwaiter().GetResult();
             }
-            catch (Exception ex) when (ex is AmazonServiceException or HttpRequestException)
+            catch (Exception ex) when (ObjectStorage.IsFailure(ex))
             {
                 throw storage.Failure("upload", key, ex);
             }
@@ -151,7 +151,7 @@ internal sealed partial class ObjectStorage
             {
                 storage.Client.AbortMultipartUploadAsync(storage.Bucket, storage._prefix + key, _uploadId).GetAwaiter().GetResult();
             }
-            catch (Exception ex) when (ex is AmazonServiceException or HttpRequestException)
+            catch (Exception ex) when (ObjectStorage.IsFailure(ex))
             {
                 // an upload left incomplete is aborted by expiry (or by the bucket's lifecycle rule)
             }

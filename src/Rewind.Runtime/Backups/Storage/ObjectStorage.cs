@@ -106,7 +106,7 @@ internal sealed partial class ObjectStorage : IRepositoryStorage
         {
             return null;
         }
-        catch (Exception ex) when (ex is AmazonServiceException or HttpRequestException)
+        catch (Exception ex) when (IsFailure(ex))
         {
             throw Failure("read", key, ex);
         }
@@ -124,7 +124,7 @@ internal sealed partial class ObjectStorage : IRepositoryStorage
         {
             throw new FileNotFoundException($"{Location}/{key} does not exist", key, ex);
         }
-        catch (Exception ex) when (ex is AmazonServiceException or HttpRequestException)
+        catch (Exception ex) when (IsFailure(ex))
         {
             throw Failure("read", key, ex);
         }
@@ -140,7 +140,7 @@ internal sealed partial class ObjectStorage : IRepositoryStorage
         {
             await PutAsync(key, content, content.Length, cancellationToken);
         }
-        catch (Exception ex) when (ex is AmazonServiceException or HttpRequestException)
+        catch (Exception ex) when (IsFailure(ex))
         {
             throw Failure("write", key, ex);
         }
@@ -166,7 +166,7 @@ internal sealed partial class ObjectStorage : IRepositoryStorage
         {
             _client.DeleteObjectAsync(_bucket, _prefix + key).GetAwaiter().GetResult();
         }
-        catch (Exception ex) when (ex is AmazonServiceException or HttpRequestException)
+        catch (Exception ex) when (IsFailure(ex))
         {
             throw Failure("delete", key, ex);
         }
@@ -177,6 +177,9 @@ internal sealed partial class ObjectStorage : IRepositoryStorage
         using var body = new MemoryStream(content, 0, count, writable: false);
         await _client.PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = _prefix + key, InputStream = body, AutoCloseStream = false, UseChunkEncoding = false }, cancellationToken);
     }
+
+    /// <summary>What a request to the object store can fail with: an error answer, a broken or mismatched transfer, the network.</summary>
+    internal static bool IsFailure(Exception ex) => ex is AmazonServiceException or AmazonClientException or HttpRequestException;
 
     internal IOException Failure(string action, string key, Exception ex) =>
         new($"cannot {action} {Location}/{key}: {(ex is AmazonServiceException service ? $"{service.StatusCode} {service.ErrorCode} {service.Message}" : ex.Message)}", ex);
@@ -191,7 +194,7 @@ internal sealed partial class ObjectStorage : IRepositoryStorage
         {
             return null;
         }
-        catch (Exception ex) when (ex is AmazonServiceException or HttpRequestException)
+        catch (Exception ex) when (IsFailure(ex))
         {
             throw Failure("look up", key, ex);
         }
@@ -219,7 +222,7 @@ internal sealed partial class ObjectStorage : IRepositoryStorage
             {
                 page = await _client.ListObjectsV2Async(request, cancellationToken);
             }
-            catch (Exception ex) when (ex is AmazonServiceException or HttpRequestException)
+            catch (Exception ex) when (IsFailure(ex))
             {
                 throw Failure("list", prefix, ex);
             }
@@ -244,7 +247,7 @@ internal sealed partial class ObjectStorage : IRepositoryStorage
             {
                 await _client.DeleteObjectAsync(_bucket, _prefix + key, token);
             }
-            catch (Exception ex) when (ex is AmazonServiceException or HttpRequestException)
+            catch (Exception ex) when (IsFailure(ex))
             {
                 throw Failure("delete", key, ex);
             }
