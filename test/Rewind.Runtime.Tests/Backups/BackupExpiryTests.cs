@@ -91,7 +91,7 @@ public sealed class DirectoryExpiryScenario : ExpiryScenario
 
 public sealed class ObjectStorageExpiryScenario : ExpiryScenario
 {
-    protected override async Task<RepositoryStore> CreateStoreAsync(string root) => new BucketStore(await S3Bucket.CreateAsync());
+    protected override Task<RepositoryStore> CreateStoreAsync(string root) => RepositoryStore.InBucketAsync();
 }
 
 /// <summary>Retention applied to a real repository: three base backups of a real cluster with WAL between them; in a directory and in object storage.</summary>

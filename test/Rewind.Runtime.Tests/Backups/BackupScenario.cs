@@ -159,7 +159,7 @@ public sealed class DirectoryBackupScenario : BackupScenario
 /// <summary>The scenario with its repository in a bucket of the test's S3-compatible server.</summary>
 public sealed class ObjectStorageBackupScenario : BackupScenario
 {
-    protected override async Task<RepositoryStore> CreateStoreAsync(string root) => new BucketStore(await S3Bucket.CreateAsync());
+    protected override Task<RepositoryStore> CreateStoreAsync(string root) => RepositoryStore.InBucketAsync();
 }
 
 [CollectionDefinition(Name)]

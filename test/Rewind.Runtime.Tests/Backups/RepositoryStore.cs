@@ -33,6 +33,12 @@ public abstract class RepositoryStore : IAsyncDisposable
     public abstract ValueTask DisposeAsync();
 
     public BackupRepository Repository(string location, BackupKey? key = null) => new(Options(location) with { Key = key });
+
+    /// <summary>Repositories as directories beneath <paramref name="root"/>.</summary>
+    public static Task<RepositoryStore> InDirectoryAsync(string root) => Task.FromResult<RepositoryStore>(new DirectoryStore(root));
+
+    /// <summary>Repositories as prefixes of a fresh bucket on the test's S3-compatible server.</summary>
+    public static async Task<RepositoryStore> InBucketAsync() => new BucketStore(await S3Bucket.CreateAsync());
 }
 
 public sealed class DirectoryStore(string root) : RepositoryStore
