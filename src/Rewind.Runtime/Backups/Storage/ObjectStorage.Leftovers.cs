@@ -39,7 +39,7 @@ internal sealed partial class ObjectStorage
         if (leftover.StartsWith(UploadMark, StringComparison.Ordinal))
         {
             var (key, uploadId) = (leftover[UploadMark.Length..leftover.LastIndexOf(' ')], leftover[(leftover.LastIndexOf(' ') + 1)..]);
-            _client.AbortMultipartUploadAsync(_bucket, _prefix + key, uploadId).GetAwaiter().GetResult();
+            Wait(() => _client.AbortMultipartUploadAsync(_bucket, _prefix + key, uploadId));
         }
         else if (SetFolders.Any(kind => leftover.StartsWith(kind + "/", StringComparison.Ordinal)) && leftover.Count(c => c == '/') == 1)
         {

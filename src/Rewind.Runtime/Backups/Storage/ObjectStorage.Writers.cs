@@ -31,7 +31,7 @@ internal sealed partial class ObjectStorage
             {
                 if (_uploadId is null)
                 {
-                    storage.PutAsync(key, _buffer, _filled, CancellationToken.None).GetAwaiter().GetResult();
+                    Wait(() => storage.PutAsync(key, _buffer, _filled, CancellationToken.None));
                 }
                 else
                 {
@@ -41,10 +41,10 @@ internal sealed partial class ObjectStorage
                     }
 
                     WaitForSend();
-                    storage.Client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+                    Wait(() => storage.Client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
                     {
                         BucketName = storage.Bucket, Key = storage._prefix + key, UploadId = _uploadId, PartETags = [.. _parts.OrderBy(p => p.PartNumber)],
-                    }).GetAwaiter().GetResult();
+                    }));
                 }
             }
             catch (Exception ex) when (ObjectStorage.IsFailure(ex))
@@ -109,7 +109,7 @@ internal sealed partial class ObjectStorage
         /// <summary>Sends the filled buffer as the next part, in the background, after the previous part has gone.</summary>
         private void SendPart()
         {
-            _uploadId ??= storage.Client.InitiateMultipartUploadAsync(storage.Bucket, storage._prefix + key).GetAwaiter().GetResult().UploadId;
+            _uploadId ??= Wait(() => storage.Client.InitiateMultipartUploadAsync(storage.Bucket, storage._prefix + key)).UploadId;
             WaitForSend();
             var (buffer, count, number) = (_buffer, _filled, ++_sent);
             _buffer = _sendingBuffer ?? ArrayPool<byte>.Shared.Rent(CurrentPartSize);
@@ -149,7 +149,7 @@ internal sealed partial class ObjectStorage
         {
             try
             {
-                storage.Client.AbortMultipartUploadAsync(storage.Bucket, storage._prefix + key, _uploadId).GetAwaiter().GetResult();
+                Wait(() => storage.Client.AbortMultipartUploadAsync(storage.Bucket, storage._prefix + key, _uploadId));
             }
             catch (Exception ex) when (ObjectStorage.IsFailure(ex))
             {
@@ -173,7 +173,7 @@ internal sealed partial class ObjectStorage
 
         public override void Publish(byte[] manifest)
         {
-            storage.WriteAllAsync($"{folder}/{ManifestName}", manifest, CancellationToken.None).GetAwaiter().GetResult();
+            Wait(() => storage.WriteAllAsync($"{folder}/{ManifestName}", manifest, CancellationToken.None));
             _published = true;
         }
 
@@ -183,7 +183,7 @@ internal sealed partial class ObjectStorage
             {
                 try
                 {
-                    storage.DeleteAllAsync(_written).GetAwaiter().GetResult();
+                    Wait(() => storage.DeleteAllAsync(_written));
                 }
                 catch (IOException)
                 {

@@ -117,7 +117,7 @@ internal sealed partial class ObjectStorage : IRepositoryStorage
         var key = $"{folder}/{name}";
         try
         {
-            var response = _client.GetObjectAsync(_bucket, _prefix + key).GetAwaiter().GetResult();
+            var response = Wait(() => _client.GetObjectAsync(_bucket, _prefix + key));
             return new ResponseStream(response);
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
@@ -130,7 +130,7 @@ internal sealed partial class ObjectStorage : IRepositoryStorage
         }
     }
 
-    public long? SizeOf(string key) => HeadAsync(key, CancellationToken.None).GetAwaiter().GetResult();
+    public long? SizeOf(string key) => Wait(() => HeadAsync(key, CancellationToken.None));
 
     public ObjectWriter Create(string key) => new UploadWriter(this, key);
 
@@ -164,7 +164,7 @@ internal sealed partial class ObjectStorage : IRepositoryStorage
     {
         try
         {
-            _client.DeleteObjectAsync(_bucket, _prefix + key).GetAwaiter().GetResult();
+            Wait(() => _client.DeleteObjectAsync(_bucket, _prefix + key));
         }
         catch (Exception ex) when (IsFailure(ex))
         {
@@ -177,6 +177,14 @@ internal sealed partial class ObjectStorage : IRepositoryStorage
         using var body = new MemoryStream(content, 0, count, writable: false);
         await _client.PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = _prefix + key, InputStream = body, AutoCloseStream = false, UseChunkEncoding = false }, cancellationToken);
     }
+
+    /// <summary>
+    /// Waits for an object store call from the synchronous paths (the storing and reading pipeline runs on thread-pool
+    /// threads, in parallel): run on the pool, so no caller's synchronization context is ever waited on.
+    /// </summary>
+    internal static T Wait<T>(Func<Task<T>> call) => Task.Run(call).GetAwaiter().GetResult();
+
+    internal static void Wait(Func<Task> call) => Task.Run(call).GetAwaiter().GetResult();
 
     /// <summary>What a request to the object store can fail with: an error answer, a broken or mismatched transfer, the network.</summary>
     internal static bool IsFailure(Exception ex) => ex is AmazonServiceException or AmazonClientException or HttpRequestException;
@@ -238,7 +246,7 @@ internal sealed partial class ObjectStorage : IRepositoryStorage
     }
 
     /// <summary>Deletes every object beneath <paramref name="folder"/>, eight at a time.</summary>
-    private void DeleteAll(string folder) => DeleteAllAsync(ListKeysAsync(folder, CancellationToken.None).GetAwaiter().GetResult()).GetAwaiter().GetResult();
+    private void DeleteAll(string folder) => Wait(async () => await DeleteAllAsync(await ListKeysAsync(folder, CancellationToken.None)));
 
     private Task DeleteAllAsync(IEnumerable<string> keys) =>
         Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (key, token) =>
