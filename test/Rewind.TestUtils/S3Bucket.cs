@@ -115,11 +115,7 @@ public sealed class S3Bucket : IAsyncDisposable
     {
         try
         {
-            foreach (var key in await KeysAsync())
-            {
-                await DeleteAsync(key);
-            }
-
+            await Parallel.ForEachAsync(await KeysAsync(), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (key, token) => await Client.DeleteObjectAsync(Name, key, token));
             await Client.DeleteBucketAsync(Name);
         }
         catch (AmazonS3Exception)

@@ -17,6 +17,9 @@ namespace Rewind.Runtime.Backups;
 internal sealed partial class ObjectStorage : IRepositoryStorage
 {
     private const string ManifestName = BackupRepository.ManifestName;
+
+    /// <summary>One client per endpoint and credentials for the process: repositories are opened often (the backup signals every 10 s), a client holds connections.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string? Endpoint, string Region, string? AccessKey, string? SecretKey), IAmazonS3> Clients = new();
     private readonly IAmazonS3 _client;
     private readonly string _bucket;
     private readonly string _prefix;
@@ -28,7 +31,7 @@ internal sealed partial class ObjectStorage : IRepositoryStorage
         (_bucket, _prefix) = ObjectLocation.Parse(location) ?? throw new ArgumentException($"'{location}' is not s3://BUCKET[/PREFIX]", nameof(location));
         Location = $"s3://{_bucket}/{_prefix}".TrimEnd('/');
         _options = options;
-        _client = CreateClient(options);
+        _client = Clients.GetOrAdd((options.Endpoint, options.Region, options.AccessKey, options.SecretKey), _ => CreateClient(options));
         WorkDirectory = options.WorkDirectory ?? Path.Combine(
             Path.GetTempPath(), "rewind-s3", $"{_bucket}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(_prefix)))[..12]}");
     }
