@@ -65,7 +65,7 @@ internal sealed class RestoreScenario
     public BackupRepository Repository() =>
         new(new BackupRepositoryOptions(RewindRepository) { Compression = Rewind.Core.Backups.StoredCompression.Gzip, Parallelism = 2 });
 
-    /// <summary>The repository in object storage; downloads run 8 at a time (network-bound, not CPU-bound).</summary>
+    /// <summary>The repository in object storage, with the same compression and parallelism as the local one.</summary>
     public BackupRepository ObjectRepositoryOf() =>
         new(new BackupRepositoryOptions(ObjectRepository)
         {
