@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The one test command: installs what the tests need when it is missing (PostgreSQL, Prometheus, HAProxy, Redis, Chromium),
-# starts a throwaway PostgreSQL and a throwaway Prometheus on loopback, builds, runs every test project, stops what it
-# started, and ends with "tests: N passed, N failed, N skipped". The HAProxy tests start haproxy processes of their own,
-# the seed stacks' tests redis-server processes; the dashboard tests drive Debian's Chromium through Playwright.
+# The one test command: installs what the tests need when it is missing (PostgreSQL, Prometheus, HAProxy, Redis, Chromium,
+# s3rver), starts a throwaway PostgreSQL, a throwaway Prometheus and a throwaway s3rver on loopback, builds, runs every
+# test project, stops what it started, and ends with "tests: N passed, N failed, N skipped". The HAProxy tests start
+# haproxy processes of their own, the seed stacks' tests redis-server processes; the dashboard tests drive Debian's
+# Chromium through Playwright.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
@@ -154,17 +155,61 @@ stop_prometheus() {
   fi
   if [ -n "$prom_dir" ]; then rm -rf "$prom_dir"; fi
 }
+# s3rver (npm) is the S3-compatible server of the object-storage repository tests: installed into .artifacts/ when missing.
+s3rver_bin="$here/.artifacts/s3rver/node_modules/.bin/s3rver"
+ensure_s3rver() {
+  if [ ! -x "$s3rver_bin" ]; then
+    log "installing s3rver from the npm registry"
+    mkdir -p "$here/.artifacts/s3rver" && npm install --prefix "$here/.artifacts/s3rver" --no-audit --no-fund --silent s3rver@3.7.1 >/dev/null 2>&1 \
+      || { log "cannot install s3rver"; return 1; }
+  fi
+}
+
+s3_dir=""
+s3_pid=""
+start_s3rver() {
+  local port=""
+  s3_dir="$(mktemp -d /tmp/rewind-test-s3.XXXXXX)"
+  for p in $(seq 59290 59390); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
+  done
+  [ -n "$port" ] || { log "no free port for s3rver in 59290-59390"; return 1; }
+  # s3rver signs its listing continuation tokens with DES, which OpenSSL 3 only has in its legacy provider.
+  node --openssl-legacy-provider "$s3rver_bin" -d "$s3_dir/data" -a 127.0.0.1 -p "$port" --silent >"$s3_dir/s3rver.log" 2>&1 &
+  s3_pid=$!
+  for _ in $(seq 1 60); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      # s3rver's fixed credentials; each test makes a bucket of its own.
+      export REWIND_TEST_S3="http://127.0.0.1:$port" REWIND_TEST_S3_ACCESS_KEY=S3RVER REWIND_TEST_S3_SECRET_KEY=S3RVER
+      log "s3rver $(node "$s3rver_bin" --version) running on 127.0.0.1:$port ($s3_dir)"
+      return 0
+    fi
+    kill -0 "$s3_pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  cat "$s3_dir/s3rver.log" >&2
+  return 1
+}
+
+stop_s3rver() {
+  if [ -n "$s3_pid" ]; then
+    kill "$s3_pid" 2>/dev/null && wait "$s3_pid" 2>/dev/null
+    s3_pid=""
+  fi
+  if [ -n "$s3_dir" ]; then rm -rf "$s3_dir"; fi
+}
 # Stopped or killed, the script takes its test lanes with it (dotnet test, the test hosts and what they started).
 lane_pids=()
 # The parent first, so a lane stops before it starts its next project, then what it had started.
 kill_tree() { local children child; children="$(pgrep -P "$1" 2>/dev/null)"; kill "$1" 2>/dev/null; for child in $children; do kill_tree "$child"; done; }
 stop_lanes() { local pid; for pid in "${lane_pids[@]}"; do kill_tree "$pid"; done; }
-trap 'stop_lanes; stop_prometheus; stop_postgres' EXIT
+trap 'stop_lanes; stop_s3rver; stop_prometheus; stop_postgres' EXIT
 trap 'exit 143' TERM INT
 
 failures=0
 ensure_postgres && start_postgres || { log "PostgreSQL could not be started: the PostgreSQL tests will fail"; failures=1; }
 ensure_prometheus && start_prometheus || { log "Prometheus could not be started: the Prometheus tests will fail"; failures=1; }
+ensure_s3rver && start_s3rver || { log "s3rver could not be started: the object storage tests will fail"; failures=1; }
 ensure_haproxy || { log "HAProxy could not be installed: the HAProxy tests will fail"; failures=1; }
 ensure_redis || { log "Redis could not be installed: the seed tests will fail"; failures=1; }
 ensure_chromium || { log "Chromium could not be installed: the dashboard tests will fail"; failures=1; }

@@ -1,7 +1,8 @@
 using Rewind.Core.Backups;
 using Rewind.Runtime.Backups;
 
-// Usage: Rewind.WalTool push|fetch --repository DIR [--key-file FILE] [--compression none|gzip] ARG1 ARG2
+// Usage: Rewind.WalTool push|fetch --repository DIR|s3://BUCKET/PREFIX [--s3-endpoint URL --s3-access-key KEY --s3-secret-key KEY]
+//          [--key-file FILE] [--compression none|gzip] ARG1 ARG2
 //   push  %p %f   (archive_command)
 //   fetch %f %p   (restore_command)
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -38,7 +39,10 @@ if (options.TryGetValue("--key-file", out var keyFile))
 }
 
 var compression = options.GetValueOrDefault("--compression") == "none" ? StoredCompression.None : StoredCompression.Gzip;
-var archive = new WalArchive(new BackupRepository(new BackupRepositoryOptions(repositoryPath) { Key = key, Compression = compression }));
+var objectStorage = options.TryGetValue("--s3-endpoint", out var endpoint)
+    ? new ObjectStorageOptions { Endpoint = endpoint, AccessKey = options.GetValueOrDefault("--s3-access-key"), SecretKey = options.GetValueOrDefault("--s3-secret-key") }
+    : null;
+var archive = new WalArchive(new BackupRepository(new BackupRepositoryOptions(repositoryPath) { Key = key, Compression = compression, ObjectStorage = objectStorage }));
 if (args[0] == "push")
 {
     var pushed = await archive.PushAsync(positional[0], positional[1]);

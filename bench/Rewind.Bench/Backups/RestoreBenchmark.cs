@@ -18,9 +18,9 @@ internal sealed class RestoreBenchmark(bool quick, string repository)
     public async Task<int> RunAsync()
     {
         var cli = Path.Combine(repository, ".artifacts", "bin", "Rewind.Cli", "release", "rewind");
-        if (!File.Exists(cli) || !File.Exists(PgBackRest.Program))
+        if (!File.Exists(cli) || !File.Exists(PgBackRest.Program) || !File.Exists(ObjectStore.Program(repository)))
         {
-            Console.Error.WriteLine($"restore benchmark: needs {cli} (./rewind --help builds it) and {PgBackRest.Program} (bench/run installs it)");
+            Console.Error.WriteLine($"restore benchmark: needs {cli} (./rewind --help builds it), {PgBackRest.Program} and {ObjectStore.Program(repository)} (bench/run installs them)");
             return 2;
         }
 
@@ -28,10 +28,11 @@ internal sealed class RestoreBenchmark(bool quick, string repository)
         var loadBefore = Load();
         Console.WriteLine(Pg.F($"restore benchmark: pgbench scale {Scale}, {Runs} run(s) of each restore; load average {loadBefore}"));
         RestoreScenario? scenario = null;
+        await using var objects = await ObjectStore.StartAsync(repository, Path.Combine(root, "s3"));
         try
         {
             await Pg.GiveAsync(root);
-            scenario = await RestoreScenario.CreateAsync(root, cli, Scale, Transactions);
+            scenario = await RestoreScenario.CreateAsync(root, cli, objects, Scale, Transactions);
             Console.Error.WriteLine(Pg.F($"database {scenario.DatabaseBytes / 1e9:0.00} GB, data directory {scenario.DataDirectoryBytes / 1e9:0.00} GB, {scenario.WalSegmentsAfterBackup} WAL segments after the backups; noted time {scenario.NotedTimeText}; setup ") + string.Join(", ", scenario.SetupSeconds.Select(p => Pg.F($"{p.Key} {p.Value:0.0}s"))));
             var runs = new RestoreRuns(scenario);
             var samples = new List<RestoreSample>();
@@ -39,8 +40,8 @@ internal sealed class RestoreBenchmark(bool quick, string repository)
             {
                 // Alternate which physical restore goes first, so neither always meets the colder page cache.
                 Func<int, Task<RestoreSample>>[] order = run % 2 == 1
-                    ? [runs.RewindAsync, runs.PgBackRestAsync, runs.PgRestoreAsync]
-                    : [runs.PgBackRestAsync, runs.RewindAsync, runs.PgRestoreAsync];
+                    ? [runs.RewindAsync, runs.RewindObjectStorageAsync, runs.PgBackRestAsync, runs.PgRestoreAsync]
+                    : [runs.PgBackRestAsync, runs.RewindObjectStorageAsync, runs.RewindAsync, runs.PgRestoreAsync];
                 foreach (var restore in order)
                 {
                     var sample = await restore(run);

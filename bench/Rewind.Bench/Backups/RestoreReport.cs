@@ -10,6 +10,7 @@ internal sealed class RestoreReport(string repository, RestoreScenario scenario,
     private static readonly (string Variant, string Label)[] Variants =
     [
         ("rewind", "rewind: PointInTimeRestore (wal fetch by the CLI)"),
+        ("rewind-s3", "rewind, repository in object storage (s3rver)"),
         ("pgbackrest", "pgbackrest restore --type=time + postgres start"),
         ("pg_restore", "pg_restore -j 2 of pg_dump -Fc (backup's state)"),
     ];
@@ -42,6 +43,7 @@ internal sealed class RestoreReport(string repository, RestoreScenario scenario,
         var rewind = medians["rewind"];
         var pgbackrest = medians["pgbackrest"];
         var pgRestore = medians["pg_restore"];
+        var objectStorage = medians["rewind-s3"];
         var json = JsonSerializer.Serialize(new
         {
             benchmark = "restore",
@@ -54,11 +56,13 @@ internal sealed class RestoreReport(string repository, RestoreScenario scenario,
             stats,
             pitrRatioVsPgBackRest = rewind / pgbackrest,
             pgRestoreRatio = rewind / pgRestore,
+            objectStorageRatioVsLocal = objectStorage / rewind,
+            objectStorageRatioVsPgBackRest = objectStorage / pgbackrest,
             load = new { before = loadBefore, after = loadAfter },
             raw = samples,
         }, Indented);
         Directory.CreateDirectory(Path.Combine(repository, "bench", "results"));
         File.WriteAllText(Path.Combine(repository, "bench", "results", "restore.json"), json);
-        Console.WriteLine(Pg.F($"pitr_ratio_vs_pgbackrest={rewind / pgbackrest:0.00} pg_restore_ratio={rewind / pgRestore:0.00} rewind_restore_s={rewind:0.000} pgbackrest_restore_s={pgbackrest:0.000} pg_restore_s={pgRestore:0.000} database_gb={scenario.DatabaseBytes / 1e9:0.00} wal_segments={scenario.WalSegmentsAfterBackup} scale={scenario.Source.Scale} runs={runs}"));
+        Console.WriteLine(Pg.F($"pitr_ratio_vs_pgbackrest={rewind / pgbackrest:0.00} pg_restore_ratio={rewind / pgRestore:0.00} s3_ratio_vs_local={objectStorage / rewind:0.00} rewind_restore_s={rewind:0.000} rewind_s3_restore_s={objectStorage:0.000} pgbackrest_restore_s={pgbackrest:0.000} pg_restore_s={pgRestore:0.000} database_gb={scenario.DatabaseBytes / 1e9:0.00} wal_segments={scenario.WalSegmentsAfterBackup} scale={scenario.Source.Scale} runs={runs}"));
     }
 }

@@ -21,12 +21,17 @@ internal sealed class RestoreRuns(RestoreScenario scenario)
     private string Restores => Path.Combine(scenario.Root, "restores");
 
     /// <summary>(a) Rewind's PointInTimeRestore, SwapIntoPlace off; "promoted" is when it reports it has left recovery.</summary>
-    public async Task<RestoreSample> RewindAsync(int run)
+    public Task<RestoreSample> RewindAsync(int run) => RewindAsync("rewind", scenario.Repository(), scenario.FetchCommand, run);
+
+    /// <summary>(a') The same from the repository in object storage (s3rver on loopback): every file downloaded, checked while written.</summary>
+    public Task<RestoreSample> RewindObjectStorageAsync(int run) => RewindAsync("rewind-s3", scenario.ObjectRepositoryOf(), scenario.ObjectFetchCommand, run);
+
+    private async Task<RestoreSample> RewindAsync(string variant, BackupRepository repository, IReadOnlyList<string> fetchCommand, int run)
     {
         Directory.CreateDirectory(Restores);
-        var restore = new PointInTimeRestore(scenario.Repository(), RestoreScenario.Tools);
+        var restore = new PointInTimeRestore(repository, RestoreScenario.Tools);
         var phases = new PhaseClock();
-        var request = new RestoreRequest(Path.Combine(Restores, "rewind"), RestoreTarget.AtTime(scenario.NotedTime), scenario.FetchCommand)
+        var request = new RestoreRequest(Path.Combine(Restores, variant), RestoreTarget.AtTime(scenario.NotedTime), fetchCommand)
         {
             SwapIntoPlace = false,
             RecoveryTimeout = RecoveryTimeout,
@@ -43,10 +48,10 @@ internal sealed class RestoreRuns(RestoreScenario scenario)
         await using (var server = BenchServer.Start(result.RestoredDirectory!, NoArchiving))
         {
             await server.WaitUntilPromotedAsync(TimeSpan.FromMinutes(5));
-            var checkedText = await CheckPointInTimeAsync(server, "rewind");
+            var checkedText = await CheckPointInTimeAsync(server, variant);
             await server.StopAsync();
             Pg.Remove(result.RestoredDirectory!);
-            return new RestoreSample("rewind", run, promoted, files, promoted - phases.At(RestorePhase.Recovering), total, checkedText);
+            return new RestoreSample(variant, run, promoted, files, promoted - phases.At(RestorePhase.Recovering), total, checkedText);
         }
     }
 

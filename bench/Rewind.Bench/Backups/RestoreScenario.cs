@@ -7,7 +7,8 @@ namespace Rewind.Bench.Backups;
 /// <summary>
 /// The history every restore of the <c>restore</c> benchmark goes back into: the generated database archiving every WAL
 /// segment to Rewind's repository (<c>rewind wal push</c>) and to pgBackRest's (<c>archive-push</c>), chained in one
-/// archive_command; a Rewind base backup, a pgBackRest full backup and a <c>pg_dump -Fc</c> taken one after the other
+/// archive_command, and to a Rewind repository in object storage (s3rver on loopback, <see cref="ObjectStore"/>); a Rewind
+/// base backup into each repository, a pgBackRest full backup and a <c>pg_dump -Fc</c> taken one after the other
 /// with no write between them; then pgbench transactions, sentinel rows 1–100, the noted time, sentinel rows 101–200,
 /// more pgbench transactions, and a WAL switch archived to both.
 /// </summary>
@@ -15,7 +16,14 @@ internal sealed class RestoreScenario
 {
     public const string Component = "db";
 
-    private RestoreScenario(string root, string cli) => (Root, Cli) = (root, cli);
+    private RestoreScenario(string root, string cli, ObjectStore objects) => (Root, Cli, Objects) = (root, cli, objects);
+
+    /// <summary>The S3-compatible server of the object-storage repository.</summary>
+    public ObjectStore Objects { get; }
+
+    public static string ObjectRepository => $"s3://{ObjectStore.Bucket}/db";
+
+    public string RewindObjectConfig => Path.Combine(Root, "rewind-s3.yaml");
 
     public string Root { get; }
 
@@ -57,14 +65,26 @@ internal sealed class RestoreScenario
     public BackupRepository Repository() =>
         new(new BackupRepositoryOptions(RewindRepository) { Compression = Rewind.Core.Backups.StoredCompression.Gzip, Parallelism = 2 });
 
+    /// <summary>The repository in object storage, with the same compression and parallelism as the local one.</summary>
+    public BackupRepository ObjectRepositoryOf() =>
+        new(new BackupRepositoryOptions(ObjectRepository)
+        {
+            Compression = Rewind.Core.Backups.StoredCompression.Gzip,
+            Parallelism = 2,
+            ObjectStorage = new ObjectStorageOptions { Endpoint = Objects.Endpoint, AccessKey = "S3RVER", SecretKey = "S3RVER", WorkDirectory = Path.Combine(Root, "s3-work") },
+        });
+
     public static PostgresToolOptions Tools => new(Pg.Bin) { RunAsUser = Pg.User };
 
     /// <summary>The restore_command Rewind's restore writes (<c>%f "%p"</c> appended): the CLI users run.</summary>
     public IReadOnlyList<string> FetchCommand => [Cli, "wal", "fetch", Component, "--config", RewindConfig];
 
-    public static async Task<RestoreScenario> CreateAsync(string root, string cli, int scale, int transactions)
+    /// <summary>The same from the repository in object storage.</summary>
+    public IReadOnlyList<string> ObjectFetchCommand => [Cli, "wal", "fetch", Component, "--config", RewindObjectConfig];
+
+    public static async Task<RestoreScenario> CreateAsync(string root, string cli, ObjectStore objects, int scale, int transactions)
     {
-        var scenario = new RestoreScenario(root, cli);
+        var scenario = new RestoreScenario(root, cli, objects);
         await scenario.BuildAsync(scale, transactions);
         return scenario;
     }
@@ -78,7 +98,7 @@ internal sealed class RestoreScenario
         Source = await SourceDatabase.CreateAsync(Root, scale, source => new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["archive_mode"] = "on",
-            ["archive_command"] = $"{Cli} wal push {Component} --config {RewindConfig} %p %f && {PgBackRest.ArchivePush}",
+            ["archive_command"] = $"{Cli} wal push {Component} --config {RewindConfig} %p %f && {Cli} wal push {Component} --config {RewindObjectConfig} %p %f && {PgBackRest.ArchivePush}",
         });
         SetupSeconds["generate"] = Lap(clock);
         await File.WriteAllTextAsync(RewindConfig, Pg.F($"""
@@ -93,7 +113,7 @@ internal sealed class RestoreScenario
                   compression: gzip
 
             """));
-        await Pg.GiveAsync(RewindConfig);
+        await WriteObjectConfigAsync();
         await PgBackRest.ConfigureAsync(Source);
         await Source.Server.ExecuteAsync("create table sentinel (id int primary key, phase text not null, written timestamptz not null default clock_timestamp())", SourceDatabase.Database);
         DatabaseBytes = await Source.SizeAsync();
@@ -108,6 +128,8 @@ internal sealed class RestoreScenario
 
         DataDirectoryBytes = backup.Manifest!.TotalSize;
         SetupSeconds["rewind_backup"] = Lap(clock);
+        await BackUpToObjectStorageAsync();
+        SetupSeconds["rewind_s3_backup"] = Lap(clock);
         await PgBackRest.BackupAsync();
         SetupSeconds["pgbackrest_backup"] = Lap(clock);
         await Pg.RunAsync(Pg.Command("pg_dump", "-Fc", "-f", DumpFile, Source.Server.Libpq(SourceDatabase.Database)));
@@ -128,6 +150,25 @@ internal sealed class RestoreScenario
         WalSegmentsAfterBackup = (int)(SegmentNumber(last) - SegmentNumber(firstAfter) + 1);
         SetupSeconds["history"] = Lap(clock);
         await Source.Server.StopAsync();
+    }
+
+    /// <summary>The same config with its repository in object storage, credentials as secrets; both given to PostgreSQL's user.</summary>
+    private async Task WriteObjectConfigAsync()
+    {
+        var config = (await File.ReadAllTextAsync(RewindConfig)).Replace(
+            $"repository: {RewindRepository}", $"repository: {ObjectRepository}\n      s3: {Objects.ConfigBlock}", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(RewindObjectConfig, config);
+        await Pg.GiveAsync(RewindConfig);
+        await Pg.GiveAsync(RewindObjectConfig);
+    }
+
+    private async Task BackUpToObjectStorageAsync()
+    {
+        var backup = await new BaseBackup(ObjectRepositoryOf(), Tools).RunAsync(new BaseBackupRequest(Source.Server.Libpq()) { Label = "bench" });
+        if (!backup.Succeeded)
+        {
+            throw new InvalidOperationException("rewind base backup into object storage failed: " + backup.Message);
+        }
     }
 
     private Task<long> HistoryAsync() => Source.Server.ScalarAsync<long>("select count(*) from pgbench_history", SourceDatabase.Database);

@@ -26,7 +26,7 @@ internal static class AgentBackups
 
             try
             {
-                if (!Directory.Exists(target.Repository.Root))
+                if (!target.Repository.IsObjectStorage && !Directory.Exists(target.Repository.Root))
                 {
                     measured.Add(new AgentBackupStateDto(name, null, null, $"the backup repository {target.Repository.Root} does not exist on {host}"));
                     continue;

@@ -31,8 +31,12 @@ public sealed class PostgresProviderConfig
 /// </summary>
 public sealed class BackupsConfig
 {
-    /// <summary>The repository directory (layout in docs/backups.md). Required.</summary>
+    /// <summary>The repository: a directory, or <c>s3://BUCKET/PREFIX</c> in S3-compatible object storage (layout in docs/backups.md). Required.</summary>
     public string Repository { get; set; } = "";
+
+    /// <summary>How an <c>s3://</c> repository is reached: endpoint, region, credentials. Default: AWS, <c>us-east-1</c>, the SDK's default credentials.</summary>
+    [ConfigKey("s3")]
+    public S3Config? S3 { get; set; }
 
     /// <summary>When base backups are taken: a Quartz cron expression (seconds first, UTC), e.g. <c>0 0 3 * * ?</c>. Default: none (only on demand).</summary>
     public string? Schedule { get; set; }
@@ -119,4 +123,23 @@ public sealed class ValidationQueryConfig
 
     /// <summary><c>&gt; N</c>, <c>&gt;= N</c>, <c>= N</c>, <c>&lt; N</c>, <c>&lt;= N</c>, or a literal the value must equal. Default <c>&gt; 0</c>.</summary>
     public string Expect { get; set; } = "> 0";
+}
+
+/// <summary>The object storage of an <c>s3://</c> repository. Credentials only as <c>{{secret.NAME}}</c>, never written in the config.</summary>
+public sealed class S3Config
+{
+    /// <summary>The service URL of an S3-compatible server, e.g. <c>http://minio.internal:9000</c>. Default: AWS.</summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary>The region requests are signed for. Default <c>us-east-1</c>.</summary>
+    public string Region { get; set; } = "us-east-1";
+
+    /// <summary>The access key id as <c>{{secret.NAME}}</c>: the controller's (or agent's) environment variable NAME. Given with <see cref="SecretKey"/>, or neither.</summary>
+    public string? AccessKey { get; set; }
+
+    /// <summary>The secret access key as <c>{{secret.NAME}}</c>.</summary>
+    public string? SecretKey { get; set; }
+
+    /// <summary>The local directory for work in progress (a base backup's staging copy). Default: under the temp directory.</summary>
+    public string? WorkDirectory { get; set; }
 }

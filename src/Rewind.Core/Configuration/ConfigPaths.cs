@@ -89,7 +89,14 @@ internal static class ConfigPaths
 
         if (component.Backups is { } backups)
         {
-            backups.Repository = string.IsNullOrWhiteSpace(backups.Repository) ? backups.Repository : Path.GetFullPath(backups.Repository, baseDirectory);
+            backups.Repository = string.IsNullOrWhiteSpace(backups.Repository) || backups.Repository.StartsWith("s3://", StringComparison.Ordinal)
+                ? backups.Repository
+                : Path.GetFullPath(backups.Repository, baseDirectory);
+            if (backups.S3 is { WorkDirectory: { } work } s3 && !string.IsNullOrWhiteSpace(work))
+            {
+                s3.WorkDirectory = Path.GetFullPath(work, baseDirectory);
+            }
+
             if (backups.Encryption is { } encryption && !string.IsNullOrWhiteSpace(encryption.KeyFile))
             {
                 encryption.KeyFile = Path.GetFullPath(encryption.KeyFile, baseDirectory);

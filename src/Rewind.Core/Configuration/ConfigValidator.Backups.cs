@@ -44,6 +44,8 @@ internal static partial class ConfigValidator
             add(backups, "repository", $"{at}.repository: required: the directory the backups are kept in");
         }
 
+        ValidateObjectStorage(at, backups, add);
+
         ValidateBackupKinds(at, component.Provider.Postgres is not null, backups, add);
         ValidateCron($"{at}.schedule", backups, "schedule", backups.Schedule, add);
         if (!Compressions.Contains(backups.Compression, StringComparer.Ordinal))

@@ -36,27 +36,12 @@ public sealed class BackupExpiry(BackupRepository repository, TimeProvider? time
             .Where(w => w.Name is not null && decision.Expires(w.Name))
             .ToList();
         var leftovers = Leftovers(now).ToList();
+        var objectLeftovers = await repository.Objects.ListLeftoversAsync(now - LeftoverAge, cancellationToken);
         var freed = decision.Expire.Sum(set => set.TotalStoredSize) + others.Sum(set => set.StoredSize) + wal.Sum(w => w.Entry.StoredSize);
         if (!dryRun)
         {
-            foreach (var (kind, id) in decision.Expire.Select(s => (SetKind.Base, s.SetId)).Concat(others.Select(s => (s.Kind, s.SetId))))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                repository.RemoveSet(kind, id);
-            }
-
-            foreach (var (entry, name) in wal)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                File.Delete(repository.WalEntryPath(name!));
-                File.Delete(repository.WalStoredPath(entry, name!.Timeline));
-            }
-
-            foreach (var leftover in leftovers)
-            {
-                Directory.Delete(leftover, recursive: true);
-                File.Delete(WorkLock.PathOf(leftover));
-            }
+            var sets = decision.Expire.Select(s => (SetKind.Base, s.SetId)).Concat(others.Select(s => (s.Kind, s.SetId)));
+            Remove(sets, wal.Select(w => (w.Entry, w.Name!)), leftovers, objectLeftovers, cancellationToken);
         }
 
         return new ExpiryResult(
@@ -66,11 +51,40 @@ public sealed class BackupExpiry(BackupRepository repository, TimeProvider? time
             wal.Count,
             decision.WalKeptFrom?.ToString(),
             freed,
-            [.. leftovers.Select(Path.GetFileName).OfType<string>()])
+            [.. leftovers.Select(Path.GetFileName).OfType<string>(), .. objectLeftovers])
         {
             DumpsExpired = [.. others.Where(s => s.Kind == SetKind.Dump).Select(s => s.SetId)],
             FileSetsExpired = [.. others.Where(s => s.Kind == SetKind.Files).Select(s => s.SetId)],
         };
+    }
+
+    private void Remove(
+        IEnumerable<(SetKind Kind, string Id)> sets, IEnumerable<(WalEntry Entry, WalFileName Name)> wal, List<string> leftovers, IReadOnlyList<string> objectLeftovers, CancellationToken cancellationToken)
+    {
+        foreach (var (kind, id) in sets)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            repository.RemoveSet(kind, id);
+        }
+
+        foreach (var (entry, name) in wal)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            repository.Objects.Delete(BackupRepository.WalEntryKey(name));
+            repository.Objects.Delete($"{BackupRepository.WalFolder(name.Timeline)}/{BackupRepository.WalStoredName(entry)}");
+        }
+
+        foreach (var leftover in leftovers)
+        {
+            Directory.Delete(leftover, recursive: true);
+            File.Delete(WorkLock.PathOf(leftover));
+        }
+
+        foreach (var leftover in objectLeftovers)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            repository.Objects.RemoveLeftover(leftover);
+        }
     }
 
     /// <summary>
@@ -79,12 +93,12 @@ public sealed class BackupExpiry(BackupRepository repository, TimeProvider? time
     /// </summary>
     private IEnumerable<string> Leftovers(DateTimeOffset now)
     {
-        if (!Directory.Exists(repository.TemporaryDirectory))
+        if (!Directory.Exists(repository.WorkDirectory))
         {
             yield break;
         }
 
-        foreach (var directory in Directory.EnumerateDirectories(repository.TemporaryDirectory).Order(StringComparer.Ordinal))
+        foreach (var directory in Directory.EnumerateDirectories(repository.WorkDirectory).Order(StringComparer.Ordinal))
         {
             var lockFile = new FileInfo(WorkLock.PathOf(directory));
             var leftover = lockFile.Exists
@@ -105,7 +119,7 @@ public sealed class BackupExpiry(BackupRepository repository, TimeProvider? time
 /// <param name="WalFilesExpired">Archived WAL files removed.</param>
 /// <param name="WalKeptFrom">The first WAL segment kept (the oldest kept base backup's start), when any set exists.</param>
 /// <param name="BytesFreed">Stored bytes of everything removed.</param>
-/// <param name="Leftovers">Work directories of killed runs removed from <c>tmp/</c>.</param>
+/// <param name="Leftovers">Work directories of killed runs removed from <c>tmp/</c>; in object storage also objects no manifest or WAL entry names (<c>sets/&lt;id&gt;</c>, <c>wal/…/NAME.gz</c>), older than <see cref="BackupExpiry.LeftoverAge"/>.</param>
 public sealed record ExpiryResult(bool DryRun, IReadOnlyList<string> Kept, IReadOnlyList<string> Expired, int WalFilesExpired, string? WalKeptFrom, long BytesFreed, IReadOnlyList<string> Leftovers)
 {
     /// <summary>Dump sets removed, oldest first.</summary>

@@ -9,21 +9,16 @@ public sealed partial class BackupRepository
     /// </summary>
     public async Task<DateTimeOffset?> NewestWalArchivedAsync(CancellationToken cancellationToken = default)
     {
-        if (!Directory.Exists(WalRoot))
+        foreach (var timeline in (await Objects.ListFoldersAsync("wal", cancellationToken)).Reverse())
         {
-            return null;
-        }
-
-        foreach (var timeline in Directory.EnumerateDirectories(WalRoot).OrderDescending(StringComparer.Ordinal))
-        {
-            var newest = Directory.EnumerateFiles(timeline, "*.json")
-                .Where(path => !FileSystem.IsTemporary(Path.GetFileName(path)))
+            var newest = (await Objects.ListKeysAsync("wal/" + timeline, cancellationToken))
+                .Where(key => key.EndsWith(".json", StringComparison.Ordinal) && key.Count(c => c == '/') == 2)
                 .OrderDescending(StringComparer.Ordinal)
                 .Take(3); // a segment, its .backup file and its .partial may share the top
             DateTimeOffset? archived = null;
-            foreach (var path in newest)
+            foreach (var key in newest)
             {
-                if (await ReadWalEntryAsync(path, cancellationToken) is { } entry && (archived is null || entry.Archived > archived))
+                if (await ReadWalEntryAsync(key, cancellationToken) is { } entry && (archived is null || entry.Archived > archived))
                 {
                     archived = entry.Archived;
                 }
@@ -41,7 +36,7 @@ public sealed partial class BackupRepository
     /// <summary>When the newest complete base backup finished, or <see langword="null"/> when there is none.</summary>
     public async Task<DateTimeOffset?> NewestSetFinishedAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var id in ListSetIds().Reverse())
+        foreach (var id in (await ListSetIdsAsync(cancellationToken)).Reverse())
         {
             if (await ReadSetAsync(id, cancellationToken) is { } set)
             {

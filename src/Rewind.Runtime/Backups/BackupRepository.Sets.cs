@@ -11,27 +11,27 @@ public sealed partial class BackupRepository
 {
     internal const string StoredFilesFolder = "data";
 
-    internal string TrashDirectory => Path.Combine(Root, "trash");
-
-    internal string KindDirectory(SetKind kind) => Path.Combine(Root, kind switch
+    internal static string KindFolder(SetKind kind) => kind switch
     {
         SetKind.Dump => "dumps",
         SetKind.Files => "files",
         _ => "sets",
-    });
+    };
 
-    internal string SetDirectory(SetKind kind, string setId) => Path.Combine(KindDirectory(kind), setId);
+    /// <summary>A set's folder: <c>sets/&lt;id&gt;</c>, <c>dumps/&lt;id&gt;</c> or <c>files/&lt;id&gt;</c>.</summary>
+    internal static string SetFolder(SetKind kind, string setId) => $"{KindFolder(kind)}/{setId}";
 
-    /// <summary>Where a dump file is stored: <c>dumps/&lt;id&gt;/&lt;database&gt;.dump[.gz][.enc]</c>.</summary>
-    internal string DumpFilePath(string setId, ManifestFile file) =>
-        Path.Combine(SetDirectory(SetKind.Dump, setId), StoredName(file.Path, file.Compression, file.Encrypted));
+    /// <summary>Where a set's stored files are: <c>sets/&lt;id&gt;/pg_data</c>, <c>dumps/&lt;id&gt;</c>, <c>files/&lt;id&gt;/data</c>.</summary>
+    internal static string DataFolderOf(SetKind kind, string setId) => kind switch
+    {
+        SetKind.Dump => SetFolder(kind, setId),
+        SetKind.Files => $"{SetFolder(kind, setId)}/{StoredFilesFolder}",
+        _ => $"{SetFolder(kind, setId)}/{DataFolder}",
+    };
 
-    /// <summary>Where a backed-up file is stored: <c>files/&lt;id&gt;/data/&lt;path&gt;[.gz][.enc]</c>.</summary>
-    internal string FileSetFilePath(string setId, ManifestFile file) =>
-        Path.Combine(FileSetDataDirectory(setId), StoredName(file.Path, file.Compression, file.Encrypted));
-
-    /// <summary>Where a file set's files are stored: <c>files/&lt;id&gt;/data</c>.</summary>
-    internal string FileSetDataDirectory(string setId) => Path.Combine(SetDirectory(SetKind.Files, setId), StoredFilesFolder);
+    /// <summary>The key of one stored file of a set.</summary>
+    internal static string StoredKey(SetKind kind, string setId, ManifestFile file) =>
+        $"{DataFolderOf(kind, setId)}/{StoredName(file.Path, file.Compression, file.Encrypted)}";
 
     /// <summary>Every complete dump set, oldest first; one whose manifest cannot be read is left out (verification reports it).</summary>
     public async Task<IReadOnlyList<DumpManifest>> ListDumpsAsync(CancellationToken cancellationToken = default) =>
@@ -56,40 +56,20 @@ public sealed partial class BackupRepository
     };
 
     /// <summary>
-    /// Removes one set: its directory is first renamed into <c>trash/</c> (one atomic step, after which the set is gone
-    /// from every listing), then deleted. A removal killed half-way leaves only <c>trash/</c>, which the next removal
-    /// empties. False when there is no such set.
+    /// Removes one set, gone from every listing in the first step: in a directory it is renamed into <c>trash/</c>, then
+    /// deleted (a removal killed half-way leaves only <c>trash/</c>, which the next removal empties); in object storage its
+    /// manifest is deleted, then its objects (a removal killed half-way leaves objects no manifest names, which expiry
+    /// removes). False when there is no such set.
     /// </summary>
-    public bool RemoveSet(SetKind kind, string setId)
-    {
-        var directory = SetDirectory(kind, setId);
-        if (!BackupSetId.IsValid(setId) || !Directory.Exists(directory))
-        {
-            return false;
-        }
+    public bool RemoveSet(SetKind kind, string setId) => BackupSetId.IsValid(setId) && Objects.RemoveSet(SetFolder(kind, setId));
 
-        Directory.CreateDirectory(TrashDirectory);
-        var trashed = Path.Combine(TrashDirectory, $"{kind.ToString().ToLowerInvariant()}-{setId}-{Guid.NewGuid():N}");
-        Directory.Move(directory, trashed);
-        FileSystem.SyncDirectory(KindDirectory(kind));
-        foreach (var leftover in Directory.EnumerateDirectories(TrashDirectory))
-        {
-            Directory.Delete(leftover, recursive: true);
-        }
-
-        return true;
-    }
-
-    internal IEnumerable<string> ListIds(SetKind kind) =>
-        Directory.Exists(KindDirectory(kind))
-            ? Directory.EnumerateDirectories(KindDirectory(kind)).Select(Path.GetFileName).OfType<string>().Where(BackupSetId.IsValid).Order(StringComparer.Ordinal)
-            : [];
+    internal Task<IReadOnlyList<string>> ListIdsAsync(SetKind kind, CancellationToken cancellationToken) => Objects.ListSetIdsAsync(KindFolder(kind), cancellationToken);
 
     private async Task<List<T>> ListManifestsAsync<T>(SetKind kind, CancellationToken cancellationToken)
         where T : class
     {
         var manifests = new List<T>();
-        foreach (var id in ListIds(kind))
+        foreach (var id in await ListIdsAsync(kind, cancellationToken))
         {
             if (await ReadManifestAsync<T>(kind, id, cancellationToken) is { } manifest)
             {
@@ -110,7 +90,7 @@ public sealed partial class BackupRepository
 
         try
         {
-            return BackupJson.Deserialize<T>(await File.ReadAllBytesAsync(Path.Combine(SetDirectory(kind, setId), ManifestName), cancellationToken));
+            return await Objects.ReadAllAsync($"{SetFolder(kind, setId)}/{ManifestName}", cancellationToken) is { } json ? BackupJson.Deserialize<T>(json) : null;
         }
         catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
         {

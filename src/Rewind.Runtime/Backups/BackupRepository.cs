@@ -4,10 +4,10 @@ using Rewind.Core.Backups;
 namespace Rewind.Runtime.Backups;
 
 /// <summary>
-/// A backup repository on a file system:
+/// A backup repository, in a directory or in S3-compatible object storage (<see cref="IRepositoryStorage"/>):
 /// <c>sets/&lt;set-id&gt;/manifest.json</c> and <c>sets/&lt;set-id&gt;/pg_data/…</c> for base backups,
-/// <c>wal/&lt;timeline&gt;/&lt;name&gt;[.gz][.enc]</c> with <c>&lt;name&gt;.json</c> for archived WAL, and <c>tmp/</c> for
-/// work in progress. A set appears under <c>sets/</c> only once complete (its directory is renamed there), and a WAL file
+/// <c>wal/&lt;timeline&gt;/&lt;name&gt;[.gz][.enc]</c> with <c>&lt;name&gt;.json</c> for archived WAL. A set counts only once
+/// its manifest is written after all its files (on a file system its directory is then renamed into place), and a WAL file
 /// counts as archived only once its <c>.json</c> entry exists, so nothing half-written ever looks complete.
 /// </summary>
 public sealed partial class BackupRepository
@@ -19,41 +19,44 @@ public sealed partial class BackupRepository
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
-        Root = Path.GetFullPath(options.Path);
+        Objects = ObjectLocation.IsObjectStorage(options.Path)
+            ? new ObjectStorage(options.Path, options.ObjectStorage ?? new ObjectStorageOptions())
+            : new LocalStorage(Path.GetFullPath(options.Path));
+        Root = Objects.Location;
     }
 
     public BackupRepositoryOptions Options { get; }
 
+    /// <summary>Where the repository is: its full path, or <c>s3://bucket/prefix</c>.</summary>
     public string Root { get; }
 
-    internal string SetsDirectory => Path.Combine(Root, "sets");
+    /// <summary>Whether the repository is in object storage rather than a directory of this host.</summary>
+    public bool IsObjectStorage => Objects.LocalRoot is null;
 
-    internal string WalRoot => Path.Combine(Root, "wal");
+    internal IRepositoryStorage Objects { get; }
 
-    internal string TemporaryDirectory => Path.Combine(Root, "tmp");
+    /// <summary>
+    /// The local directory for work in progress (staging copies, dumps read back, work locks): <c>tmp/</c> of a directory
+    /// repository, <see cref="ObjectStorageOptions.WorkDirectory"/> of one in object storage.
+    /// </summary>
+    public string WorkDirectory => Objects.WorkDirectory;
 
     internal StorageSettings Storage => new(Options.Compression, Options.CompressionLevel, Options.Key);
-
-    internal string SetDirectory(string setId) => Path.Combine(SetsDirectory, setId);
 
     internal static string StoredName(string relativePath, StoredCompression compression, bool encrypted) =>
         relativePath + (compression == StoredCompression.Gzip ? ".gz" : "") + (encrypted ? ".enc" : "");
 
-    internal static string StoredFilePath(string setDirectory, ManifestFile file) =>
-        Path.Combine(setDirectory, DataFolder, StoredName(file.Path, file.Compression, file.Encrypted));
+    internal static string WalFolder(uint timeline) => "wal/" + WalFileName.FormatTimeline(timeline);
 
-    internal string WalDirectory(uint timeline) => Path.Combine(WalRoot, WalFileName.FormatTimeline(timeline));
+    internal static string WalEntryKey(WalFileName name) => $"{WalFolder(name.Timeline)}/{name.Name}.json";
 
-    internal string WalEntryPath(WalFileName name) => Path.Combine(WalDirectory(name.Timeline), name.Name + ".json");
-
-    internal string WalStoredPath(WalEntry entry, uint timeline) =>
-        Path.Combine(WalDirectory(timeline), StoredName(entry.Name, entry.Compression, entry.Encrypted));
+    internal static string WalStoredName(WalEntry entry) => StoredName(entry.Name, entry.Compression, entry.Encrypted);
 
     /// <summary>Every complete set, oldest first. A set whose manifest cannot be read is left out (verification reports it).</summary>
     public async Task<IReadOnlyList<BackupManifest>> ListSetsAsync(CancellationToken cancellationToken = default)
     {
         var sets = new List<BackupManifest>();
-        foreach (var id in ListSetIds())
+        foreach (var id in await ListSetIdsAsync(cancellationToken))
         {
             if (await ReadSetAsync(id, cancellationToken) is { } manifest)
             {
@@ -65,56 +68,28 @@ public sealed partial class BackupRepository
     }
 
     /// <summary>The manifest of one set, or <see langword="null"/> when the set does not exist or its manifest is unreadable.</summary>
-    public async Task<BackupManifest?> ReadSetAsync(string setId, CancellationToken cancellationToken = default)
-    {
-        if (!BackupSetId.IsValid(setId))
-        {
-            return null;
-        }
-
-        try
-        {
-            var json = await File.ReadAllBytesAsync(Path.Combine(SetDirectory(setId), ManifestName), cancellationToken);
-            return BackupJson.Deserialize<BackupManifest>(json);
-        }
-        catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    public Task<BackupManifest?> ReadSetAsync(string setId, CancellationToken cancellationToken = default) =>
+        ReadManifestAsync<BackupManifest>(SetKind.Base, setId, cancellationToken);
 
     /// <summary>Every archived WAL file's entry, in name order per timeline.</summary>
     public async Task<IReadOnlyList<WalEntry>> ListWalAsync(CancellationToken cancellationToken = default)
     {
-        var entries = new List<WalEntry>();
-        if (!Directory.Exists(WalRoot))
-        {
-            return entries;
-        }
-
-        foreach (var path in Directory.EnumerateFiles(WalRoot, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            if (!FileSystem.IsTemporary(Path.GetFileName(path)) && await ReadWalEntryAsync(path, cancellationToken) is { } entry)
-            {
-                entries.Add(entry);
-            }
-        }
-
-        return entries;
+        var keys = (await Objects.ListKeysAsync("wal", cancellationToken)).Where(key => key.EndsWith(".json", StringComparison.Ordinal)).ToList();
+        var entries = new WalEntry?[keys.Count];
+        await Parallel.ForAsync(0, keys.Count, new ParallelOptions { MaxDegreeOfParallelism = IsObjectStorage ? 16 : 1, CancellationToken = cancellationToken }, async (i, token) =>
+            entries[i] = await ReadWalEntryAsync(keys[i], token));
+        return [.. entries.OfType<WalEntry>()];
     }
 
-    internal IEnumerable<string> ListSetIds() =>
-        Directory.Exists(SetsDirectory)
-            ? Directory.EnumerateDirectories(SetsDirectory).Select(Path.GetFileName).OfType<string>().Where(BackupSetId.IsValid).Order(StringComparer.Ordinal)
-            : [];
+    internal Task<IReadOnlyList<string>> ListSetIdsAsync(CancellationToken cancellationToken) => Objects.ListSetIdsAsync(KindFolder(SetKind.Base), cancellationToken);
 
-    internal static async Task<WalEntry?> ReadWalEntryAsync(string path, CancellationToken cancellationToken)
+    internal async Task<WalEntry?> ReadWalEntryAsync(string key, CancellationToken cancellationToken)
     {
         try
         {
-            return BackupJson.Deserialize<WalEntry>(await File.ReadAllBytesAsync(path, cancellationToken));
+            return await Objects.ReadAllAsync(key, cancellationToken) is { } json ? BackupJson.Deserialize<WalEntry>(json) : null;
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or JsonException)
+        catch (JsonException)
         {
             return null;
         }

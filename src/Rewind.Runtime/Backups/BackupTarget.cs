@@ -118,12 +118,47 @@ public sealed partial class BackupTarget
             key = loaded.Key;
         }
 
+        var (objectStorage, secretError) = ObjectStorageOf(backups.S3, Environment.GetEnvironmentVariable);
+        if (secretError is not null)
+        {
+            return (null, $"{name}: backups.s3: {secretError}");
+        }
+
         var options = new BackupRepositoryOptions(backups.Repository)
         {
             Compression = backups.Compression == "none" ? StoredCompression.None : StoredCompression.Gzip,
             Key = key,
+            ObjectStorage = objectStorage,
         };
         return (new BackupTarget(name, backups, new BackupRepository(options), component.Provider.Postgres), null);
+    }
+
+    /// <summary>
+    /// The object storage options of <c>backups.s3</c>, its <c>{{secret.NAME}}</c> credentials read from
+    /// <paramref name="environment"/>; or why not (a variable unset: named, its value never).
+    /// </summary>
+    public static (ObjectStorageOptions? Options, string? Error) ObjectStorageOf(S3Config? s3, Func<string, string?> environment)
+    {
+        if (s3 is null)
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            return (new ObjectStorageOptions
+            {
+                Endpoint = s3.Endpoint,
+                Region = s3.Region,
+                AccessKey = s3.AccessKey is null ? null : Core.Runbooks.PlanTemplate.RenderCall(s3.AccessKey, null, environment),
+                SecretKey = s3.SecretKey is null ? null : Core.Runbooks.PlanTemplate.RenderCall(s3.SecretKey, null, environment),
+                WorkDirectory = s3.WorkDirectory,
+            }, null);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return (null, ex.Message);
+        }
     }
 
     /// <summary>The newest <c>/usr/lib/postgresql/N/bin</c> (Debian's layout).</summary>

@@ -5,20 +5,21 @@ namespace Rewind.Runtime.Backups;
 
 public sealed partial class BackupVerifier
 {
-    private VerificationFinding? CheckFile(string subject, string storedPath, long size, string sha256, long storedSize, StoredCompression compression, bool encrypted, CancellationToken cancellationToken)
+    private VerificationFinding? CheckFile(CheckedFile file, CancellationToken cancellationToken)
     {
+        var subject = file.Subject;
         try
         {
-            var actualStored = new FileInfo(storedPath).Length;
-            if (actualStored != storedSize)
+            var actualStored = _repository.Objects.SizeOf($"{file.Folder}/{file.Name}") ?? throw new FileNotFoundException(null, file.Name);
+            if (actualStored != file.StoredSize)
             {
-                return new VerificationFinding(FindingSeverity.Error, subject, $"stored size is {actualStored} bytes, the manifest says {storedSize}: truncated or overwritten");
+                return new VerificationFinding(FindingSeverity.Error, subject, $"stored size is {actualStored} bytes, the manifest says {file.StoredSize}: truncated or overwritten");
             }
 
-            var (actualSize, actualSha256) = StoredFile.Read(storedPath, compression, encrypted, _repository.Options.Key, null, cancellationToken);
-            return actualSize == size && actualSha256 == sha256
+            var (actualSize, actualSha256) = StoredFile.Read(_repository.Objects.OpenRead(file.Folder, file.Name), file.Compression, file.Encrypted, _repository.Options.Key, null, cancellationToken);
+            return actualSize == file.Size && actualSha256 == file.Sha256
                 ? null
-                : new VerificationFinding(FindingSeverity.Error, subject, $"checksum mismatch: content is {actualSize} bytes, sha256 {actualSha256}; the manifest says {size} bytes, sha256 {sha256}");
+                : new VerificationFinding(FindingSeverity.Error, subject, $"checksum mismatch: content is {actualSize} bytes, sha256 {actualSha256}; the manifest says {file.Size} bytes, sha256 {file.Sha256}");
         }
         catch (FileNotFoundException)
         {
@@ -67,4 +68,11 @@ public sealed partial class BackupVerifier
 
         return gaps;
     }
+}
+
+/// <summary>One stored file a verification reads: what it is called in findings, where it is, and what its manifest says.</summary>
+internal sealed record CheckedFile(string Subject, string Folder, string Name, long Size, string Sha256, long StoredSize, StoredCompression Compression, bool Encrypted)
+{
+    public static CheckedFile Of(string subject, string folder, ManifestFile file) =>
+        new(subject, folder, BackupRepository.StoredName(file.Path, file.Compression, file.Encrypted), file.Size, file.Sha256, file.StoredSize, file.Compression, file.Encrypted);
 }

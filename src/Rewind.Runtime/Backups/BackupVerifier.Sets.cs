@@ -12,12 +12,12 @@ public sealed partial class BackupVerifier
     /// </summary>
     private async Task<(IReadOnlyList<string> Dumps, IReadOnlyList<string> FileSets)> CollectSetWorkAsync(
         VerificationRequest request,
-        List<(string Subject, string StoredPath, long Size, string Sha256, long StoredSize, StoredCompression Compression, bool Encrypted)> work,
+        List<CheckedFile> work,
         ConcurrentQueue<VerificationFinding> findings,
         CancellationToken cancellationToken)
     {
         var dumps = new List<string>();
-        foreach (var id in IdsToCheck(SetKind.Dump, request.SetId))
+        foreach (var id in await IdsToCheckAsync(SetKind.Dump, request.SetId, cancellationToken))
         {
             if (await _repository.ReadDumpAsync(id, cancellationToken) is not { } dump)
             {
@@ -26,12 +26,12 @@ public sealed partial class BackupVerifier
             else if (KeyUsable($"dumps/{id}", dump.KeyId, findings))
             {
                 dumps.Add(id);
-                work.AddRange(Contained($"dumps/{id}", dump.Files, findings).Select(file => ($"dumps/{id}/{file.Path}", _repository.DumpFilePath(id, file), file.Size, file.Sha256, file.StoredSize, file.Compression, file.Encrypted)));
+                work.AddRange(Contained($"dumps/{id}", dump.Files, findings).Select(file => CheckedFile.Of($"dumps/{id}/{file.Path}", BackupRepository.DataFolderOf(SetKind.Dump, id), file)));
             }
         }
 
         var fileSets = new List<string>();
-        foreach (var id in IdsToCheck(SetKind.Files, request.SetId))
+        foreach (var id in await IdsToCheckAsync(SetKind.Files, request.SetId, cancellationToken))
         {
             if (await _repository.ReadFileSetAsync(id, cancellationToken) is not { } set)
             {
@@ -40,7 +40,7 @@ public sealed partial class BackupVerifier
             else if (KeyUsable($"files/{id}", set.KeyId, findings))
             {
                 fileSets.Add(id);
-                work.AddRange(Contained($"files/{id}", set.Files, findings).Select(file => ($"files/{id}/{file.Path}", _repository.FileSetFilePath(id, file), file.Size, file.Sha256, file.StoredSize, file.Compression, file.Encrypted)));
+                work.AddRange(Contained($"files/{id}", set.Files, findings).Select(file => CheckedFile.Of($"files/{id}/{file.Path}", BackupRepository.DataFolderOf(SetKind.Files, id), file)));
             }
         }
 
@@ -67,8 +67,8 @@ public sealed partial class BackupVerifier
     }
 
     /// <summary>Every set of <paramref name="kind"/>, or only <paramref name="only"/> when it is one of that kind.</summary>
-    private IEnumerable<string> IdsToCheck(SetKind kind, string? only) =>
-        only is null ? _repository.ListIds(kind) : IsSetOf(kind, only) ? [only] : [];
+    private async Task<IReadOnlyList<string>> IdsToCheckAsync(SetKind kind, string? only, CancellationToken cancellationToken) =>
+        only is null ? await _repository.ListIdsAsync(kind, cancellationToken) : IsSetOf(kind, only) ? [only] : [];
 
-    private bool IsSetOf(SetKind kind, string id) => BackupSetId.IsValid(id) && Directory.Exists(_repository.SetDirectory(kind, id));
+    private bool IsSetOf(SetKind kind, string id) => BackupSetId.IsValid(id) && _repository.Objects.SetExists(BackupRepository.SetFolder(kind, id));
 }

@@ -34,7 +34,7 @@ public sealed partial class BackupVerifier
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _repository.Options.Parallelism), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(work.OrderByDescending(item => item.StoredSize), parallel, (item, token) =>
         {
-            if (CheckFile(item.Subject, item.StoredPath, item.Size, item.Sha256, item.StoredSize, item.Compression, item.Encrypted, token) is { } finding)
+            if (CheckFile(item, token) is { } finding)
             {
                 findings.Enqueue(finding);
             }
@@ -61,20 +61,19 @@ public sealed partial class BackupVerifier
         };
     }
 
-    private List<(string Subject, string StoredPath, long Size, string Sha256, long StoredSize, StoredCompression Compression, bool Encrypted)> CollectWork(
+    private List<CheckedFile> CollectWork(
         List<BackupManifest> sets, IReadOnlyList<WalEntry> wal, ConcurrentQueue<VerificationFinding> findings)
     {
-        var work = new List<(string Subject, string StoredPath, long Size, string Sha256, long StoredSize, StoredCompression Compression, bool Encrypted)>();
+        var work = new List<CheckedFile>();
         foreach (var set in sets.Where(set => KeyUsable(set.SetId, set.KeyId, findings)))
         {
-            var directory = _repository.SetDirectory(set.SetId);
-            work.AddRange(Contained(set.SetId, set.Files, findings).Select(file => ($"{set.SetId}/{file.Path}", BackupRepository.StoredFilePath(directory, file), file.Size, file.Sha256, file.StoredSize, file.Compression, file.Encrypted)));
+            work.AddRange(Contained(set.SetId, set.Files, findings).Select(file => CheckedFile.Of($"{set.SetId}/{file.Path}", BackupRepository.DataFolderOf(SetKind.Base, set.SetId), file)));
         }
 
         foreach (var entry in wal.Where(entry => KeyUsable($"wal/{entry.Name}", entry.KeyId, findings)))
         {
             var timeline = WalFileName.TryParse(entry.Name)?.Timeline ?? 0;
-            work.Add(($"wal/{entry.Name}", _repository.WalStoredPath(entry, timeline), entry.Size, entry.Sha256, entry.StoredSize, entry.Compression, entry.Encrypted));
+            work.Add(new CheckedFile($"wal/{entry.Name}", BackupRepository.WalFolder(timeline), BackupRepository.WalStoredName(entry), entry.Size, entry.Sha256, entry.StoredSize, entry.Compression, entry.Encrypted));
         }
 
         return work;
@@ -106,7 +105,7 @@ public sealed partial class BackupVerifier
     private async Task<List<BackupManifest>> ReadSetsAsync(VerificationRequest request, ConcurrentQueue<VerificationFinding> findings, CancellationToken cancellationToken)
     {
         var sets = new List<BackupManifest>();
-        foreach (var id in request.SetId is { } only ? (IsSetOf(SetKind.Dump, only) || IsSetOf(SetKind.Files, only) ? [] : [only]) : _repository.ListSetIds())
+        foreach (var id in request.SetId is { } only ? (IsSetOf(SetKind.Dump, only) || IsSetOf(SetKind.Files, only) ? [] : [only]) : await _repository.ListSetIdsAsync(cancellationToken))
         {
             if (await _repository.ReadSetAsync(id, cancellationToken) is { } manifest)
             {

@@ -7,8 +7,8 @@ public sealed partial class BaseBackup
     /// <summary>Files PostgreSQL's tools add to a plain backup that are not part of the data directory.</summary>
     private static readonly string[] NotData = ["backup_manifest"];
 
-    /// <summary>Stores every file of <paramref name="staging"/> under <paramref name="destination"/>, largest first, in parallel.</summary>
-    private async Task<(IReadOnlyList<ManifestDirectory> Directories, IReadOnlyList<ManifestFile> Files)> StoreFilesAsync(string staging, string destination, CancellationToken cancellationToken)
+    /// <summary>Stores every file of <paramref name="staging"/> into <paramref name="set"/> under <c>pg_data/</c>, largest first, in parallel.</summary>
+    private async Task<(IReadOnlyList<ManifestDirectory> Directories, IReadOnlyList<ManifestFile> Files)> StoreFilesAsync(string staging, SetWriter set, CancellationToken cancellationToken)
     {
         var directories = new List<ManifestDirectory>();
         var sources = new List<(string Relative, FileInfo Info)>();
@@ -23,7 +23,7 @@ public sealed partial class BaseBackup
             if (entry is DirectoryInfo)
             {
                 directories.Add(new ManifestDirectory(relative, (int)entry.UnixFileMode));
-                Directory.CreateDirectory(Path.Combine(destination, relative));
+                set.CreateFolder($"{BackupRepository.DataFolder}/{relative}");
             }
             else if (!NotData.Contains(relative, StringComparer.Ordinal))
             {
@@ -31,8 +31,8 @@ public sealed partial class BaseBackup
             }
         }
 
-        Directory.CreateDirectory(destination);
-        var (files, vanished) = await SetFiles.StoreAsync(sources, destination, _repository.Storage, _repository.Options.Parallelism, cancellationToken);
+        set.CreateFolder(BackupRepository.DataFolder);
+        var (files, vanished) = await SetFiles.StoreAsync(sources, set, BackupRepository.DataFolder, _repository.Storage, _repository.Options.Parallelism, cancellationToken);
         return vanished.Count == 0 ? (directories, files) : throw new BackupIntegrityException($"{vanished[0]} vanished from the staging copy");
     }
 }

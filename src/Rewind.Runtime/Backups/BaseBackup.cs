@@ -10,8 +10,8 @@ namespace Rewind.Runtime.Backups;
 /// <summary>
 /// Takes a base backup with <c>pg_basebackup</c> (plain format, no WAL: the archive provides it, fast checkpoint) into a
 /// staging directory, stores every file into a new set (hashed, compressed, encrypted, in parallel), and publishes the set
-/// by renaming its directory under <c>sets/</c> once its manifest is written, so a killed backup never leaves a set
-/// that looks complete.
+/// once its manifest is written (renaming its directory under <c>sets/</c>, or writing the manifest object last), so a
+/// killed backup never leaves a set that looks complete.
 /// </summary>
 public sealed partial class BaseBackup
 {
@@ -38,7 +38,7 @@ public sealed partial class BaseBackup
         var started = _timeProvider.GetTimestamp();
         var startedAt = _timeProvider.GetUtcNow();
         var setId = BackupSetId.Create(startedAt);
-        var work = Path.Combine(_repository.TemporaryDirectory, setId);
+        var work = Path.Combine(_repository.WorkDirectory, setId);
         var staging = Path.Combine(work, "staging");
         var set = Path.Combine(work, "set");
         BaseBackupResult Fail(string message) => new(false, message, null) { Duration = _timeProvider.GetElapsedTime(started) };
@@ -54,7 +54,8 @@ public sealed partial class BaseBackup
             var copyDuration = _timeProvider.GetElapsedTime(started);
             var (label, stopLsn, segmentSize, finishedAt) = copy;
             var storeStarted = _timeProvider.GetTimestamp();
-            var (directories, files) = await StoreFilesAsync(staging, Path.Combine(set, BackupRepository.DataFolder), cancellationToken);
+            using var writer = _repository.Objects.BeginSet(BackupRepository.SetFolder(SetKind.Base, setId), set);
+            var (directories, files) = await StoreFilesAsync(staging, writer, cancellationToken);
             var version = (await File.ReadAllTextAsync(Path.Combine(staging, "PG_VERSION"), cancellationToken)).Trim();
             var manifest = new BackupManifest(
                 setId,
@@ -71,7 +72,7 @@ public sealed partial class BaseBackup
                 _repository.Options.Key?.Id,
                 directories,
                 files);
-            SetPublisher.Publish(set, BackupJson.Serialize(manifest), _repository.SetDirectory(manifest.SetId));
+            writer.Publish(BackupJson.Serialize(manifest));
             var storeDuration = _timeProvider.GetElapsedTime(storeStarted);
             LogStored(_logger, setId, files.Count, manifest.TotalSize, manifest.TotalStoredSize, storeDuration.TotalSeconds);
             return new BaseBackupResult(true, $"backup set {setId}: {files.Count} files, {manifest.TotalSize} bytes ({manifest.TotalStoredSize} stored), WAL {manifest.WalStart}..{manifest.WalStop}", manifest)
@@ -81,9 +82,9 @@ public sealed partial class BaseBackup
                 Duration = _timeProvider.GetElapsedTime(started),
             };
         }
-        catch (BackupIntegrityException ex)
+        catch (IOException ex)
         {
-            return Fail(ex.Message);
+            return Fail(ex is BackupIntegrityException ? ex.Message : $"cannot store the backup in {_repository.Root}: {ex.Message}");
         }
         finally
         {

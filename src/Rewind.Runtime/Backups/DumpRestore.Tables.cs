@@ -34,7 +34,7 @@ public sealed partial class DumpRestore
             return Fail(targetError, set.SetId);
         }
 
-        var work = Path.Combine(_repository.TemporaryDirectory, $"restore-{Guid.NewGuid():N}");
+        var work = Path.Combine(_repository.WorkDirectory, $"restore-{Guid.NewGuid():N}");
         using var inUse = WorkLock.Acquire(work);
         var scratch = $"rewind_scratch_{Guid.NewGuid():N}";
         var scratchCreated = false;

@@ -50,7 +50,7 @@ public sealed partial class DumpRestore
             return Fail($"database {request.Into} exists: a dump is restored only into a new database; choose another name", set.SetId);
         }
 
-        var work = Path.Combine(_repository.TemporaryDirectory, $"restore-{Guid.NewGuid():N}");
+        var work = Path.Combine(_repository.WorkDirectory, $"restore-{Guid.NewGuid():N}");
         using var inUse = WorkLock.Acquire(work);
         var dropOnExit = false;
         try

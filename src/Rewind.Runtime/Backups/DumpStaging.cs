@@ -28,7 +28,7 @@ internal static class DumpStaging
             (long Size, string Sha256) actual;
             using (var output = new FileStream(destination, FileSystem.NewFile(file.Size, UnixFileMode.UserRead | UnixFileMode.UserWrite)))
             {
-                actual = StoredFile.Read(repository.DumpFilePath(setId, file), file.Compression, file.Encrypted, repository.Options.Key, output, cancellationToken);
+                actual = StoredFile.Read(repository.Objects.OpenRead(BackupRepository.DataFolderOf(SetKind.Dump, setId), BackupRepository.StoredName(file.Path, file.Compression, file.Encrypted)), file.Compression, file.Encrypted, repository.Options.Key, output, cancellationToken);
             }
 
             if (actual.Size != file.Size || actual.Sha256 != file.Sha256)

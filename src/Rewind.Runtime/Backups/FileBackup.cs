@@ -6,8 +6,8 @@ namespace Rewind.Runtime.Backups;
 
 /// <summary>
 /// Copies declared directories (uploads, configuration) into a file backup set: every file hashed, compressed and
-/// encrypted like a base backup's, directories with their modes, symbolic links as links (never followed), written
-/// under <c>tmp/</c> and renamed to <c>files/&lt;id&gt;</c> once the manifest is written.
+/// encrypted like a base backup's, directories with their modes, symbolic links as links (never followed), published as
+/// <c>files/&lt;id&gt;</c> once the manifest is written.
 /// </summary>
 public sealed partial class FileBackup
 {
@@ -35,15 +35,15 @@ public sealed partial class FileBackup
         }
 
         var setId = BackupSetId.Create(startedAt);
-        var work = Path.Combine(_repository.TemporaryDirectory, $"files-{setId}-{Guid.NewGuid():N}");
+        var work = Path.Combine(_repository.WorkDirectory, $"files-{setId}-{Guid.NewGuid():N}");
         using var inUse = WorkLock.Acquire(work);
         try
         {
             var tree = FileTree.Walk(request.Paths);
-            var (files, vanished) = await SetFiles.StoreAsync(tree.Files, Path.Combine(work, BackupRepository.StoredFilesFolder), _repository.Storage, _repository.Options.Parallelism, cancellationToken);
+            using var writer = _repository.Objects.BeginSet(BackupRepository.SetFolder(SetKind.Files, setId), work);
+            var (files, vanished) = await SetFiles.StoreAsync(tree.Files, writer, BackupRepository.StoredFilesFolder, _repository.Storage, _repository.Options.Parallelism, cancellationToken);
             var manifest = new FileSetManifest(setId, startedAt, _timeProvider.GetUtcNow(), _repository.Options.Key?.Id, [.. request.Paths], tree.Directories, files, tree.Links);
-            Directory.CreateDirectory(work);
-            SetPublisher.Publish(work, BackupJson.Serialize(manifest), _repository.SetDirectory(SetKind.Files, setId));
+            writer.Publish(BackupJson.Serialize(manifest));
             var skipped = tree.Skipped.Concat(vanished.Select(path => path + ": removed while the backup ran")).ToList();
             LogStored(_logger, setId, files.Count, manifest.TotalSize, skipped.Count);
             return new FileBackupResult(true, $"file set {setId}: {files.Count} files, {tree.Directories.Count} directories, {tree.Links.Count} links, {Sizes.Format(manifest.TotalSize)} ({Sizes.Format(manifest.TotalStoredSize)} stored){(skipped.Count == 0 ? "" : $"; {skipped.Count} left out")}", manifest)
@@ -77,7 +77,7 @@ public sealed partial class FileBackup
                 return $"{path} does not exist";
             }
 
-            if (RepositoryPaths.Overlap(path, _repository.Root))
+            if (_repository.Objects.LocalRoot is { } root && RepositoryPaths.Overlap(path, root))
             {
                 return $"{path} and the repository {_repository.Root} overlap: a backup would copy itself; keep the repository outside every backed-up path";
             }

@@ -75,7 +75,7 @@ public sealed partial class FileRestore
     /// <summary>The destination must not exist or be an empty directory, with an existing parent, outside the repository.</summary>
     private string? CheckDestination(string destination)
     {
-        if (RepositoryPaths.Overlap(destination, _repository.Root))
+        if (_repository.Objects.LocalRoot is { } root && RepositoryPaths.Overlap(destination, root))
         {
             return $"{destination} and the repository {_repository.Root} overlap: restore somewhere else";
         }
@@ -135,7 +135,7 @@ public sealed partial class FileRestore
         try
         {
             var path = ContainedPath.Resolve(root, file.Path);
-            var stored = ContainedPath.Resolve(_repository.FileSetDataDirectory(setId), BackupRepository.StoredName(file.Path, file.Compression, file.Encrypted), followsLast: true);
+            using var stored = _repository.Objects.OpenRead(BackupRepository.DataFolderOf(SetKind.Files, setId), BackupRepository.StoredName(file.Path, file.Compression, file.Encrypted));
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             (long Size, string Sha256) actual;
             using (var output = new FileStream(path, FileSystem.NewFile(file.Size, UnixFileMode.UserRead | UnixFileMode.UserWrite)))

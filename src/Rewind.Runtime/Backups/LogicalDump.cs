@@ -7,8 +7,7 @@ namespace Rewind.Runtime.Backups;
 
 /// <summary>
 /// Takes a logical dump set: <c>pg_dump -Fc</c> of each database into a staging directory, each file then stored
-/// (hashed, compressed, encrypted) into a new set under <c>tmp/</c>, which is renamed to <c>dumps/&lt;id&gt;</c> once its
-/// manifest is written. <c>pg_dump</c>'s own compression is off (<c>-Z 0</c>): the repository compresses, once, and
+/// (hashed, compressed, encrypted) into a new set, published as <c>dumps/&lt;id&gt;</c> once its manifest is written. <c>pg_dump</c>'s own compression is off (<c>-Z 0</c>): the repository compresses, once, and
 /// records it. A failed or killed dump leaves no set.
 /// </summary>
 public sealed partial class LogicalDump
@@ -42,13 +41,13 @@ public sealed partial class LogicalDump
         }
 
         var setId = BackupSetId.Create(startedAt);
-        var work = Path.Combine(_repository.TemporaryDirectory, $"dump-{setId}-{Guid.NewGuid():N}");
+        var work = Path.Combine(_repository.WorkDirectory, $"dump-{setId}-{Guid.NewGuid():N}");
         var (staging, set) = (Path.Combine(work, "staging"), Path.Combine(work, "set"));
         using var inUse = WorkLock.Acquire(work);
         try
         {
             DumpStaging.Create(staging, _tools);
-            Directory.CreateDirectory(set);
+            using var writer = _repository.Objects.BeginSet(BackupRepository.SetFolder(SetKind.Dump, setId), set);
             var version = await _runner.RunAsync(new ProcessRequest(_tools.Command("pg_dump", "--version"), null, TimeSpan.FromSeconds(30)), cancellationToken);
             if (!version.Succeeded)
             {
@@ -59,7 +58,7 @@ public sealed partial class LogicalDump
             var files = new List<ManifestFile>();
             foreach (var database in request.Databases.Order(StringComparer.Ordinal))
             {
-                var (file, error) = await DumpOneAsync(cluster, database, staging, set, cancellationToken);
+                var (file, error) = await DumpOneAsync(cluster, database, staging, writer, cancellationToken);
                 if (file is null)
                 {
                     return Fail(error!);
@@ -70,7 +69,7 @@ public sealed partial class LogicalDump
 
             var manifest = new DumpManifest(setId, startedAt, _timeProvider.GetUtcNow(), version.Output.Trim(), _repository.Options.Key?.Id, files);
             Directory.Delete(staging, recursive: true);
-            SetPublisher.Publish(set, BackupJson.Serialize(manifest), _repository.SetDirectory(SetKind.Dump, setId));
+            writer.Publish(BackupJson.Serialize(manifest));
             LogDumped(_logger, setId, files.Count, manifest.TotalSize, manifest.TotalStoredSize);
             return new LogicalDumpResult(true, $"dump {setId}: {string.Join(", ", manifest.Databases)}, {Sizes.Format(manifest.TotalSize)} ({Sizes.Format(manifest.TotalStoredSize)} stored)", manifest)
             {
@@ -88,7 +87,7 @@ public sealed partial class LogicalDump
     }
 
     /// <summary><c>pg_dump</c> of one database into the staging directory, then stored into the set; the staged copy is removed at once.</summary>
-    private async Task<(ManifestFile? File, string? Error)> DumpOneAsync(ClusterConnection cluster, string database, string staging, string set, CancellationToken cancellationToken)
+    private async Task<(ManifestFile? File, string? Error)> DumpOneAsync(ClusterConnection cluster, string database, string staging, SetWriter set, CancellationToken cancellationToken)
     {
         var name = database + DumpManifest.Extension;
         var staged = Path.Combine(staging, name);
@@ -104,8 +103,9 @@ public sealed partial class LogicalDump
         var info = new FileInfo(staged);
         StoredFacts facts;
         using (var input = new FileStream(staged, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
+        using (var output = set.Create(BackupRepository.StoredName(name, settings.Compression, settings.Key is not null)))
         {
-            facts = StoredFile.Write(input, Path.Combine(set, BackupRepository.StoredName(name, settings.Compression, settings.Key is not null)), settings, cancellationToken);
+            facts = StoredFile.Write(input, output, settings, cancellationToken);
         }
 
         File.Delete(staged);

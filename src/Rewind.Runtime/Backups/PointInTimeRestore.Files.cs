@@ -22,7 +22,7 @@ public sealed partial class PointInTimeRestore
             throw new BackupIntegrityException($"{corrupt}: the set is corrupt, refused before anything was written");
         }
 
-        var setDirectory = _repository.SetDirectory(manifest.SetId);
+        var dataFolder = BackupRepository.DataFolderOf(SetKind.Base, manifest.SetId);
         FileSystem.CreateDirectory(restoring, DirectoryMode);
         var directories = new List<string> { restoring };
         foreach (var directory in manifest.Directories.OrderBy(d => d.Path, StringComparer.Ordinal))
@@ -36,7 +36,7 @@ public sealed partial class PointInTimeRestore
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _repository.Options.Parallelism), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(manifest.Files.OrderByDescending(file => file.Size), parallel, (file, token) =>
         {
-            RestoreFile(setDirectory, restoring, file, owner, token);
+            RestoreFile(dataFolder, restoring, file, owner, token);
             Interlocked.Add(ref bytes, file.Size);
             return ValueTask.CompletedTask;
         });
@@ -54,14 +54,19 @@ public sealed partial class PointInTimeRestore
         return bytes;
     }
 
-    private void RestoreFile(string setDirectory, string restoring, ManifestFile file, UnixOwner? owner, CancellationToken cancellationToken)
+    private void RestoreFile(string dataFolder, string restoring, ManifestFile file, UnixOwner? owner, CancellationToken cancellationToken)
     {
         var destination = ContainedPath.Resolve(restoring, file.Path);
         var options = FileSystem.NewFile(file.Size, (UnixFileMode)file.Mode);
-        var stored = ContainedPath.Resolve(Path.Combine(setDirectory, BackupRepository.DataFolder), BackupRepository.StoredName(file.Path, file.Compression, file.Encrypted), followsLast: true);
-        if (!File.Exists(stored))
+        var storedName = BackupRepository.StoredName(file.Path, file.Compression, file.Encrypted);
+        Stream stored;
+        try
         {
-            throw new BackupIntegrityException($"{file.Path}: the stored file {stored} is missing");
+            stored = _repository.Objects.OpenRead(dataFolder, storedName);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new BackupIntegrityException($"{file.Path}: the stored file {_repository.Root}/{dataFolder}/{storedName} is missing", ex);
         }
 
         using (var output = new FileStream(destination, options))

@@ -7,24 +7,24 @@ namespace Rewind.Runtime.Backups;
 internal static class SetFiles
 {
     /// <summary>
-    /// Stores every source under <paramref name="destination"/> (keeping its relative path) and returns the manifest
+    /// Stores every source into <paramref name="set"/> under <paramref name="folder"/> (keeping its relative path) and returns the manifest
     /// entries sorted by path, with the relative paths of sources that vanished before they could be read.
     /// </summary>
     public static async Task<(IReadOnlyList<ManifestFile> Files, IReadOnlyList<string> Vanished)> StoreAsync(
-        IReadOnlyList<(string Relative, FileInfo Info)> sources, string destination, StorageSettings settings, int parallelism, CancellationToken cancellationToken)
+        IReadOnlyList<(string Relative, FileInfo Info)> sources, SetWriter set, string folder, StorageSettings settings, int parallelism, CancellationToken cancellationToken)
     {
         var files = new ConcurrentBag<ManifestFile>();
         var vanished = new ConcurrentBag<string>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(sources.OrderByDescending(source => source.Info.Length), parallel, (source, token) =>
         {
-            var stored = Path.Combine(destination, BackupRepository.StoredName(source.Relative, settings.Compression, settings.Key is not null));
-            Directory.CreateDirectory(Path.GetDirectoryName(stored)!);
+            var stored = folder + "/" + BackupRepository.StoredName(source.Relative, settings.Compression, settings.Key is not null);
             StoredFacts facts;
             try
             {
                 using var input = new FileStream(source.Info.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
-                facts = StoredFile.Write(input, stored, settings, token);
+                using var output = set.Create(stored);
+                facts = StoredFile.Write(input, output, settings, token);
             }
             catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
             {

@@ -14,10 +14,9 @@ internal static class StoredFile
 {
     internal const int BufferSize = 1024 * 1024;
 
-    /// <summary>Stores <paramref name="source"/> into a new file at <paramref name="storedPath"/>, flushed to disk.</summary>
-    public static StoredFacts Write(Stream source, string storedPath, StorageSettings settings, CancellationToken cancellationToken)
+    /// <summary>Stores <paramref name="source"/> into <paramref name="file"/> and commits it (flushed to disk, or uploaded).</summary>
+    public static StoredFacts Write(Stream source, ObjectWriter file, StorageSettings settings, CancellationToken cancellationToken)
     {
-        using var file = new FileStream(storedPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize);
         var layers = new List<Stream>();
         Stream sink = file;
         if (settings.Key is { } key)
@@ -55,18 +54,18 @@ internal static class StoredFile
             }
         }
 
-        file.Flush(flushToDisk: true);
+        file.Commit();
         return new StoredFacts(size, Convert.ToHexStringLower(hash.GetHashAndReset()), file.Length);
     }
 
     /// <summary>
-    /// Reads a stored file back to its plain content, written to <paramref name="destination"/> (or only hashed when it
+    /// Reads a stored file (<paramref name="stored"/>, disposed here) back to its plain content, written to <paramref name="destination"/> (or only hashed when it
     /// is <see langword="null"/>). Throws <see cref="BackupIntegrityException"/> for content that fails authentication or
     /// decompression; the caller compares the returned size and hash with the manifest.
     /// </summary>
-    public static (long Size, string Sha256) Read(string storedPath, StoredCompression compression, bool encrypted, BackupKey? key, Stream? destination, CancellationToken cancellationToken)
+    public static (long Size, string Sha256) Read(Stream stored, StoredCompression compression, bool encrypted, BackupKey? key, Stream? destination, CancellationToken cancellationToken)
     {
-        using var file = new FileStream(storedPath, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
+        using var file = stored;
         Stream source = file;
         if (encrypted)
         {

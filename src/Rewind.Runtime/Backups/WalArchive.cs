@@ -5,8 +5,8 @@ namespace Rewind.Runtime.Backups;
 /// <summary>
 /// The WAL half of the repository: <c>archive_command</c> pushes each finished segment (and timeline history, backup
 /// history and partial files) here, <c>restore_command</c> fetches them back during recovery. Pushes are idempotent and
-/// atomic: the stored file is renamed into place after an fsync, and its <c>.json</c> entry, written the same way, is the
-/// commit point.
+/// atomic: the stored file is written first (in a directory renamed into place after an fsync, in object storage one
+/// upload), and its <c>.json</c> entry, written the same way after it, is the commit point.
 /// </summary>
 public sealed class WalArchive
 {
@@ -30,12 +30,12 @@ public sealed class WalArchive
 
         try
         {
-            if (await BackupRepository.ReadWalEntryAsync(_repository.WalEntryPath(name), cancellationToken) is { } existing)
+            if (await _repository.ReadWalEntryAsync(BackupRepository.WalEntryKey(name), cancellationToken) is { } existing)
             {
                 return await Task.Run(() => CompareWithArchived(sourcePath, existing), cancellationToken);
             }
 
-            return await Task.Run(() => Store(sourcePath, name, cancellationToken), cancellationToken);
+            return await StoreAsync(sourcePath, name, cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -51,7 +51,17 @@ public sealed class WalArchive
             return new WalFetchResult(WalFetchOutcome.InvalidName, $"'{fileName}' is not a WAL file name");
         }
 
-        if (await BackupRepository.ReadWalEntryAsync(_repository.WalEntryPath(name), cancellationToken) is not { } entry)
+        WalEntry? entry;
+        try
+        {
+            entry = await _repository.ReadWalEntryAsync(BackupRepository.WalEntryKey(name), cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            return new WalFetchResult(WalFetchOutcome.Failed, $"cannot fetch {fileName}: {ex.Message}");
+        }
+
+        if (entry is null)
         {
             return new WalFetchResult(WalFetchOutcome.NotFound, $"{fileName} is not in the archive");
         }
@@ -63,7 +73,7 @@ public sealed class WalArchive
             using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, StoredFile.BufferSize))
             {
                 plain = await Task.Run(
-                    () => StoredFile.Read(_repository.WalStoredPath(entry, name.Timeline), entry.Compression, entry.Encrypted, _repository.Options.Key, output, cancellationToken),
+                    () => StoredFile.Read(_repository.Objects.OpenRead(BackupRepository.WalFolder(name.Timeline), BackupRepository.WalStoredName(entry)), entry.Compression, entry.Encrypted, _repository.Options.Key, output, cancellationToken),
                     cancellationToken);
             }
 
@@ -102,30 +112,20 @@ public sealed class WalArchive
             : new WalPushResult(WalPushOutcome.Conflict, $"{existing.Name} is already archived with different content (archived sha256 {existing.Sha256}, {existing.Size} bytes; new sha256 {sha256}, {source.Length} bytes): refusing to overwrite; is a second cluster archiving into this repository?");
     }
 
-    private WalPushResult Store(string sourcePath, WalFileName name, CancellationToken cancellationToken)
+    private async Task<WalPushResult> StoreAsync(string sourcePath, WalFileName name, CancellationToken cancellationToken)
     {
         var settings = _repository.Storage;
-        var directory = _repository.WalDirectory(name.Timeline);
-        Directory.CreateDirectory(directory);
-        var storedPath = Path.Combine(directory, BackupRepository.StoredName(name.Name, settings.Compression, settings.Key is not null));
-        var temporary = FileSystem.TemporaryBeside(storedPath);
-        StoredFacts facts;
-        try
-        {
-            using (var source = new FileStream(sourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
+        var stored = $"{BackupRepository.WalFolder(name.Timeline)}/{BackupRepository.StoredName(name.Name, settings.Compression, settings.Key is not null)}";
+        var facts = await Task.Run(
+            () =>
             {
-                facts = StoredFile.Write(source, temporary, settings, cancellationToken);
-            }
-
-            File.Move(temporary, storedPath, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-
+                using var source = new FileStream(sourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+                using var output = _repository.Objects.Create(stored);
+                return StoredFile.Write(source, output, settings, cancellationToken);
+            },
+            cancellationToken);
         var entry = new WalEntry(name.Name, facts.Size, facts.Sha256, facts.StoredSize, settings.Compression, settings.Key is not null, settings.Key?.Id, _timeProvider.GetUtcNow());
-        FileSystem.WriteAtomically(_repository.WalEntryPath(name), BackupJson.Serialize(entry));
+        await _repository.Objects.WriteAllAsync(BackupRepository.WalEntryKey(name), BackupJson.Serialize(entry), cancellationToken);
         return new WalPushResult(WalPushOutcome.Archived, $"archived {name.Name} ({facts.Size} bytes, stored {facts.StoredSize})");
     }
 }

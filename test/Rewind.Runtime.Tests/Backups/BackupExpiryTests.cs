@@ -5,34 +5,39 @@ using Rewind.TestUtils;
 
 namespace Rewind.Runtime.Tests.Backups;
 
-/// <summary>A real cluster archiving into its own repository, with three base backups and WAL between and after them.</summary>
-public sealed class ExpiryScenario : IAsyncLifetime
+/// <summary>
+/// A real cluster archiving into its own repository, with three base backups and WAL between and after them; the
+/// repository in a directory (<see cref="DirectoryExpiryScenario"/>) or in object storage (<see cref="ObjectStorageExpiryScenario"/>).
+/// </summary>
+public abstract class ExpiryScenario : IAsyncLifetime
 {
     private PostgresCluster? _cluster;
     private readonly List<BackupManifest> _sets = [];
 
     public string Root { get; private set; } = "";
 
-    public string RepositoryPath => Path.Combine(Root, "repo");
+    public RepositoryStore Store { get; private set; } = null!;
+
+    public string RepositoryPath => Store.Location("repo");
 
     public IReadOnlyList<BackupManifest> Sets => _sets;
 
     public async Task InitializeAsync()
     {
         Root = await PostgresCluster.CreateDirectoryAsync("rewind-expiry");
-        Directory.CreateDirectory(RepositoryPath);
+        Store = await CreateStoreAsync(Root);
         await PostgresCluster.GiveToPostgresAsync(Root);
         _cluster = await PostgresCluster.CreateAsync(Path.Combine(Root, "source"), new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["archive_mode"] = "on",
-            ["archive_command"] = PostgresCluster.Quote($"{BackupScenario.WalTool} push --repository {RepositoryPath} %p %f"),
+            ["archive_command"] = PostgresCluster.Quote($"{BackupScenario.WalTool} push {string.Join(' ', Store.WalToolArguments(RepositoryPath))} %p %f"),
         });
         await _cluster.ExecuteAsync("create table item (id int primary key)");
         for (var batch = 0; batch < 3; batch++)
         {
             await InsertAsync(batch);
             await SwitchAndArchiveAsync();
-            var backup = await new BaseBackup(new BackupRepository(new BackupRepositoryOptions(RepositoryPath)), BackupScenario.Tools).RunAsync(new BaseBackupRequest(_cluster.LibpqConnectionString));
+            var backup = await new BaseBackup(Store.Repository(RepositoryPath), BackupScenario.Tools).RunAsync(new BaseBackupRequest(_cluster.LibpqConnectionString));
             backup.Succeeded.ShouldBeTrue(backup.Message);
             _sets.Add(backup.Manifest!);
         }
@@ -49,6 +54,11 @@ public sealed class ExpiryScenario : IAsyncLifetime
             await _cluster.DisposeAsync();
         }
 
+        if (Store is not null)
+        {
+            await Store.DisposeAsync();
+        }
+
         if (Directory.Exists(Root))
         {
             Directory.Delete(Root, recursive: true);
@@ -56,12 +66,9 @@ public sealed class ExpiryScenario : IAsyncLifetime
     }
 
     /// <summary>A copy of the repository a test may expire.</summary>
-    public async Task<string> CopyRepositoryAsync()
-    {
-        var copy = Path.Combine(Root, "repo-" + Guid.NewGuid().ToString("N")[..8]);
-        await PostgresCluster.RunAsync("cp", "-a", RepositoryPath, copy);
-        return copy;
-    }
+    public Task<string> CopyRepositoryAsync() => Store.CopyAsync(RepositoryPath);
+
+    protected abstract Task<RepositoryStore> CreateStoreAsync(string root);
 
     private Task InsertAsync(int batch) => _cluster!.ExecuteAsync(string.Create(
         CultureInfo.InvariantCulture, $"insert into item select g from generate_series({(batch * 100) + 1}, {(batch + 1) * 100}) g"));
@@ -69,18 +76,32 @@ public sealed class ExpiryScenario : IAsyncLifetime
     private async Task SwitchAndArchiveAsync()
     {
         var segment = await _cluster!.ScalarAsync<string>("select pg_walfile_name(pg_switch_wal())");
-        await Eventually.WaitAsync(() => Task.FromResult(File.Exists(Path.Combine(RepositoryPath, "wal", segment[..8], segment + ".json"))), TimeSpan.FromSeconds(30), $"{segment} to be archived");
+        await Eventually.WaitAsync(async () => (await Store.KeysAsync(RepositoryPath, $"wal/{segment[..8]}/")).Contains($"wal/{segment[..8]}/{segment}.json"), TimeSpan.FromSeconds(30), $"{segment} to be archived");
     }
 }
 
-/// <summary>Retention applied to a real repository: three base backups of a real cluster with WAL between them.</summary>
-public sealed class BackupExpiryTests(ExpiryScenario scenario) : IClassFixture<ExpiryScenario>
+public sealed class DirectoryExpiryScenario : ExpiryScenario
+{
+    protected override Task<RepositoryStore> CreateStoreAsync(string root)
+    {
+        Directory.CreateDirectory(Path.Combine(root, "repo"));
+        return Task.FromResult<RepositoryStore>(new DirectoryStore(root));
+    }
+}
+
+public sealed class ObjectStorageExpiryScenario : ExpiryScenario
+{
+    protected override Task<RepositoryStore> CreateStoreAsync(string root) => RepositoryStore.InBucketAsync();
+}
+
+/// <summary>Retention applied to a real repository: three base backups of a real cluster with WAL between them; in a directory and in object storage.</summary>
+public abstract class BackupExpiryTests(ExpiryScenario scenario)
 {
     [Fact]
     public async Task ExpireAsync_CountTwo_RemovesTheOldestSetAndOnlyTheWalBeforeTheOldestKept_AndThatSetStillRestoresToTheEnd()
     {
         var path = await scenario.CopyRepositoryAsync();
-        var repository = new BackupRepository(new BackupRepositoryOptions(path));
+        var repository = Repository(path);
         var walBefore = await repository.ListWalAsync();
 
         var result = await new BackupExpiry(repository).ExpireAsync(count: 2, age: TimeSpan.FromTicks(1));
@@ -95,16 +116,16 @@ public sealed class BackupExpiryTests(ExpiryScenario scenario) : IClassFixture<E
         walAfter.ShouldBe(expected);
         result.WalFilesExpired.ShouldBe(walBefore.Count - expected.Count);
         result.WalFilesExpired.ShouldBeGreaterThan(0);
-        Directory.EnumerateFileSystemEntries(Path.Combine(path, "tmp")).ShouldBeEmpty();
+        (Directory.Exists(repository.WorkDirectory) ? Directory.EnumerateFileSystemEntries(repository.WorkDirectory) : []).ShouldBeEmpty();
 
         var report = await new BackupVerifier(repository).VerifyAsync();
         report.Passed.ShouldBeTrue(string.Join("\n", report.Findings));
 
         // The oldest kept set, replayed over the WAL that is left, reaches every row.
-        var live = Path.Combine(scenario.Root, "live");
+        var live = Path.Combine(scenario.Root, "live-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(live);
         var restored = await new PointInTimeRestore(repository, BackupScenario.Tools).RestoreAsync(
-            new RestoreRequest(live, RestoreTarget.EndOfWal, [BackupScenario.WalTool, "fetch", "--repository", path]) { SetId = scenario.Sets[1].SetId, RecoveryTimeout = TimeSpan.FromSeconds(60) });
+            new RestoreRequest(live, RestoreTarget.EndOfWal, [BackupScenario.WalTool, "fetch", .. scenario.Store.WalToolArguments(path)]) { SetId = scenario.Sets[1].SetId, RecoveryTimeout = TimeSpan.FromSeconds(60) });
         restored.Succeeded.ShouldBeTrue(restored.Message + "\n" + restored.ServerLog);
         await using var check = await PostgresCluster.StartExistingAsync(live);
         (await check.ScalarAsync<long>("select count(*) from item")).ShouldBe(400);
@@ -113,7 +134,7 @@ public sealed class BackupExpiryTests(ExpiryScenario scenario) : IClassFixture<E
     [Fact]
     public async Task ExpireAsync_DryRun_NamesWhatWouldGoAndRemovesNothing()
     {
-        var before = Directory.GetFiles(scenario.RepositoryPath, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        var before = await scenario.Store.KeysAsync(scenario.RepositoryPath, "");
 
         var result = await new BackupExpiry(Repository(scenario.RepositoryPath)).ExpireAsync(count: 1, age: TimeSpan.FromTicks(1), dryRun: true);
 
@@ -121,7 +142,7 @@ public sealed class BackupExpiryTests(ExpiryScenario scenario) : IClassFixture<E
         result.Expired.ShouldBe([scenario.Sets[0].SetId, scenario.Sets[1].SetId]);
         result.BytesFreed.ShouldBeGreaterThan(0);
         result.Describe().ShouldStartWith($"would expire 2 set(s) ({scenario.Sets[0].SetId}, {scenario.Sets[1].SetId}) and {result.WalFilesExpired} WAL file(s)");
-        Directory.GetFiles(scenario.RepositoryPath, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ShouldBe(before);
+        (await scenario.Store.KeysAsync(scenario.RepositoryPath, "")).ShouldBe(before);
     }
 
     [Fact]
@@ -138,7 +159,7 @@ public sealed class BackupExpiryTests(ExpiryScenario scenario) : IClassFixture<E
     public async Task ExpireAsync_LeftoversOfKilledWork_AreRemoved_WorkInProgressIsNot()
     {
         var path = await scenario.CopyRepositoryAsync();
-        var tmp = Path.Combine(path, "tmp");
+        var tmp = Repository(path).WorkDirectory;
         var killed = Path.Combine(tmp, "20260101T000000000Z");
         Directory.CreateDirectory(Path.Combine(killed, "staging"));
         await File.WriteAllTextAsync(killed + ".lock", ""); // a lock file nobody holds: its process is gone
@@ -163,11 +184,12 @@ public sealed class BackupExpiryTests(ExpiryScenario scenario) : IClassFixture<E
     public async Task ExpireAsync_FileSets_AreCountedOnTheirOwn_OldestGo_AndTheNewestStillRestores()
     {
         var root = Directory.CreateTempSubdirectory("rewind-expiry-files-").FullName;
+        var location = scenario.Store.Location("files-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
             var uploads = Path.Combine(root, "uploads");
             Directory.CreateDirectory(uploads);
-            var repository = Repository(Path.Combine(root, "repo"));
+            var repository = Repository(location);
             var ids = new List<string>();
             for (var i = 1; i <= 3; i++)
             {
@@ -194,5 +216,9 @@ public sealed class BackupExpiryTests(ExpiryScenario scenario) : IClassFixture<E
         }
     }
 
-    private static BackupRepository Repository(string path) => new(new BackupRepositoryOptions(path));
+    private BackupRepository Repository(string path) => scenario.Store.Repository(path);
+
+    public sealed class InDirectory(DirectoryExpiryScenario scenario) : BackupExpiryTests(scenario), IClassFixture<DirectoryExpiryScenario>;
+
+    public sealed class InObjectStorage(ObjectStorageExpiryScenario scenario) : BackupExpiryTests(scenario), IClassFixture<ObjectStorageExpiryScenario>;
 }

@@ -10,15 +10,21 @@ namespace Rewind.Runtime.Tests.Backups;
 /// One real cluster archiving into an encrypted, gzip-compressed repository through the WAL tool, with a known history:
 /// batch 1 (ids 1–100), base backup, batch 2 (101–200), <see cref="NotedTime"/>, batch 3 (201–300), restore point
 /// <see cref="RestorePoint"/>, batch 4 (301–400); each batch after the backup ends its own WAL segment.
-/// Shared by the backup tests, which restore and verify copies and never change it.
+/// Shared by the backup tests, which restore and verify copies and never change it. The repository is a directory
+/// (<see cref="DirectoryBackupScenario"/>) or a bucket prefix in object storage (<see cref="ObjectStorageBackupScenario"/>):
+/// the tests run against both.
 /// </summary>
-public sealed class BackupScenario : IAsyncLifetime
+public abstract class BackupScenario : IAsyncLifetime
 {
     public const string RestorePoint = "before-batch-4";
 
     public string Root { get; private set; } = "";
 
-    public string RepositoryPath => Path.Combine(Root, "repo");
+    /// <summary>Where the repositories of this scenario live.</summary>
+    public RepositoryStore Store { get; private set; } = null!;
+
+    /// <summary>The scenario's repository: a directory path or <c>s3://bucket/repo</c>.</summary>
+    public string RepositoryPath => Store.Location("repo");
 
     public string KeyFile => Path.Combine(Root, "backup.key");
 
@@ -37,12 +43,11 @@ public sealed class BackupScenario : IAsyncLifetime
 
     public static PostgresToolOptions Tools => new(PostgresCluster.BinDirectory) { RunAsUser = PostgresCluster.RunAsUser, BaseBackupTimeout = TimeSpan.FromSeconds(60) };
 
-    public BackupRepository Repository(string? path = null, BackupKey? key = null) =>
-        new(new BackupRepositoryOptions(path ?? RepositoryPath) { Key = key ?? Key });
+    public BackupRepository Repository(string? path = null, BackupKey? key = null) => Store.Repository(path ?? RepositoryPath, key ?? Key);
 
     /// <summary>The restore_command prefix that fetches from <paramref name="repository"/>.</summary>
     public IReadOnlyList<string> FetchCommand(string? repository = null) =>
-        [WalTool, "fetch", "--repository", repository ?? RepositoryPath, "--key-file", KeyFile];
+        [WalTool, "fetch", .. Store.WalToolArguments(repository ?? RepositoryPath), "--key-file", KeyFile];
 
     public async Task InitializeAsync()
     {
@@ -64,6 +69,11 @@ public sealed class BackupScenario : IAsyncLifetime
             await Cluster.DisposeAsync();
         }
 
+        if (Store is not null)
+        {
+            await Store.DisposeAsync();
+        }
+
         if (Directory.Exists(Root))
         {
             Directory.Delete(Root, recursive: true);
@@ -73,7 +83,7 @@ public sealed class BackupScenario : IAsyncLifetime
     private async Task CreateAsync()
     {
         Root = await PostgresCluster.CreateDirectoryAsync("rewind-backups");
-        Directory.CreateDirectory(RepositoryPath);
+        Store = await CreateStoreAsync(Root);
         var key = RandomNumberGenerator.GetBytes(BackupKey.Length);
         await File.WriteAllBytesAsync(KeyFile, key);
         Key = BackupKey.FromBytes(key);
@@ -81,7 +91,7 @@ public sealed class BackupScenario : IAsyncLifetime
         Cluster = await PostgresCluster.CreateAsync(Path.Combine(Root, "source"), new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["archive_mode"] = "on",
-            ["archive_command"] = PostgresCluster.Quote($"{WalTool} push --repository {RepositoryPath} --key-file {KeyFile} %p %f"),
+            ["archive_command"] = PostgresCluster.Quote($"{WalTool} push {string.Join(' ', Store.WalToolArguments(RepositoryPath))} --key-file {KeyFile} %p %f"),
         });
         await Cluster.ExecuteAsync("create table item (id int primary key, batch int not null)");
         await InsertBatchAsync(1);
@@ -98,16 +108,11 @@ public sealed class BackupScenario : IAsyncLifetime
         await InsertBatchAsync(4);
         segments.Add(await SwitchWalAsync());
         BatchSegments = segments;
-        await Eventually.WaitAsync(() => Task.FromResult(segments.TrueForAll(IsArchived)), TimeSpan.FromSeconds(30), "the batch segments to be archived");
+        await Eventually.WaitAsync(async () => (await Task.WhenAll(segments.Select(IsArchivedAsync))).All(archived => archived), TimeSpan.FromSeconds(30), "the batch segments to be archived");
     }
 
     /// <summary>A copy of the repository a test may damage.</summary>
-    public async Task<string> CopyRepositoryAsync()
-    {
-        var copy = Path.Combine(Root, "repo-" + Guid.NewGuid().ToString("N")[..8]);
-        await PostgresCluster.RunAsync("cp", "-a", RepositoryPath, copy);
-        return copy;
-    }
+    public Task<string> CopyRepositoryAsync() => Store.CopyAsync(RepositoryPath);
 
     /// <summary>A stand-in live data directory holding one marker file, for restores to replace.</summary>
     public string CreateLiveDirectory()
@@ -129,7 +134,10 @@ public sealed class BackupScenario : IAsyncLifetime
         return (count, min, max);
     }
 
-    private bool IsArchived(string segment) => File.Exists(Path.Combine(RepositoryPath, "wal", segment[..8], segment + ".json"));
+    /// <summary>The store the scenario's repositories live in, made under <paramref name="root"/> when it is a directory.</summary>
+    protected abstract Task<RepositoryStore> CreateStoreAsync(string root);
+
+    private async Task<bool> IsArchivedAsync(string segment) => (await Store.KeysAsync(RepositoryPath, $"wal/{segment[..8]}/")).Contains($"wal/{segment[..8]}/{segment}.json");
 
     private Task InsertBatchAsync(int batch) => Cluster!.ExecuteAsync(string.Create(
         CultureInfo.InvariantCulture,
@@ -138,8 +146,30 @@ public sealed class BackupScenario : IAsyncLifetime
     private Task<string> SwitchWalAsync() => Cluster!.ScalarAsync<string>("select pg_walfile_name(pg_switch_wal())");
 }
 
+/// <summary>The scenario with its repository in a directory.</summary>
+public sealed class DirectoryBackupScenario : BackupScenario
+{
+    protected override Task<RepositoryStore> CreateStoreAsync(string root)
+    {
+        Directory.CreateDirectory(Path.Combine(root, "repo"));
+        return Task.FromResult<RepositoryStore>(new DirectoryStore(root));
+    }
+}
+
+/// <summary>The scenario with its repository in a bucket of the test's S3-compatible server.</summary>
+public sealed class ObjectStorageBackupScenario : BackupScenario
+{
+    protected override Task<RepositoryStore> CreateStoreAsync(string root) => RepositoryStore.InBucketAsync();
+}
+
 [CollectionDefinition(Name)]
-public sealed class BackupScenarioGroup : ICollectionFixture<BackupScenario>
+public sealed class BackupScenarioGroup : ICollectionFixture<DirectoryBackupScenario>
 {
     public const string Name = "backups on a real cluster";
+}
+
+[CollectionDefinition(Name)]
+public sealed class ObjectStorageBackupScenarioGroup : ICollectionFixture<ObjectStorageBackupScenario>
+{
+    public const string Name = "backups on a real cluster, repository in object storage";
 }

@@ -4,8 +4,8 @@ using Rewind.TestUtils;
 
 namespace Rewind.Runtime.Tests.Backups;
 
-[Collection(BackupScenarioGroup.Name)]
-public sealed class BackupVerifierTests(BackupScenario scenario)
+/// <summary>Run against a repository in a directory and in object storage (<see cref="BackupScenario"/>).</summary>
+public abstract class BackupVerifierTests(BackupScenario scenario)
 {
     [Fact]
     public async Task VerifyAsync_IntactRepository_PassesHavingReadEveryFile()
@@ -26,10 +26,10 @@ public sealed class BackupVerifierTests(BackupScenario scenario)
     {
         var repository = await scenario.CopyRepositoryAsync();
         var victim = scenario.Set.Files.First(file => file.Path.StartsWith("base/", StringComparison.Ordinal) && file.Size > 8192);
-        var stored = Path.Combine(repository, "sets", scenario.Set.SetId, "pg_data", victim.Path + ".gz.enc");
-        var bytes = await File.ReadAllBytesAsync(stored);
+        var stored = $"sets/{scenario.Set.SetId}/pg_data/{victim.Path}.gz.enc";
+        var bytes = (await scenario.Store.ReadAsync(repository, stored)).ShouldNotBeNull();
         bytes[bytes.Length / 2] ^= 0x01;
-        await File.WriteAllBytesAsync(stored, bytes);
+        await scenario.Store.WriteAsync(repository, stored, bytes);
 
         var report = await new BackupVerifier(scenario.Repository(repository)).VerifyAsync();
 
@@ -45,7 +45,7 @@ public sealed class BackupVerifierTests(BackupScenario scenario)
         var repository = await scenario.CopyRepositoryAsync();
         foreach (var segment in scenario.BatchSegments.Take(2))
         {
-            File.Delete(Path.Combine(repository, "wal", "00000001", segment + ".json"));
+            await scenario.Store.DeleteAsync(repository, $"wal/00000001/{segment}.json");
         }
 
         var report = await new BackupVerifier(scenario.Repository(repository)).VerifyAsync();
@@ -87,4 +87,10 @@ public sealed class BackupVerifierTests(BackupScenario scenario)
         report.Findings[0].Message.ShouldStartWith("the newest backup is 48.");
         report.Findings[0].Message.ShouldEndWith(" h old; the limit is 24.0 h");
     }
+
+    [Collection(BackupScenarioGroup.Name)]
+    public sealed class InDirectory(DirectoryBackupScenario scenario) : BackupVerifierTests(scenario);
+
+    [Collection(ObjectStorageBackupScenarioGroup.Name)]
+    public sealed class InObjectStorage(ObjectStorageBackupScenario scenario) : BackupVerifierTests(scenario);
 }

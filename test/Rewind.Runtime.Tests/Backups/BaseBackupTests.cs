@@ -4,8 +4,8 @@ using Rewind.Runtime.Backups;
 
 namespace Rewind.Runtime.Tests.Backups;
 
-[Collection(BackupScenarioGroup.Name)]
-public sealed class BaseBackupTests(BackupScenario scenario)
+/// <summary>Run against a repository in a directory and in object storage (<see cref="BackupScenario"/>).</summary>
+public abstract class BaseBackupTests(BackupScenario scenario)
 {
     [Fact]
     public void RunAsync_RealCluster_ManifestDescribesTheBackup()
@@ -34,9 +34,9 @@ public sealed class BaseBackupTests(BackupScenario scenario)
         version.Size.ShouldBe(3);
         version.Compression.ShouldBe(StoredCompression.Gzip);
         version.Encrypted.ShouldBeTrue();
-        var stored = Path.Combine(scenario.RepositoryPath, "sets", scenario.Set.SetId, "pg_data", "PG_VERSION.gz.enc");
-        new FileInfo(stored).Length.ShouldBe(version.StoredSize);
-        (await File.ReadAllBytesAsync(stored)).AsSpan(0, 8).ToArray().ShouldBe("RWENC001"u8.ToArray());
+        var stored = (await scenario.Store.ReadAsync(scenario.RepositoryPath, $"sets/{scenario.Set.SetId}/pg_data/PG_VERSION.gz.enc")).ShouldNotBeNull();
+        stored.Length.ShouldBe((int)version.StoredSize);
+        stored.AsSpan(0, 8).ToArray().ShouldBe("RWENC001"u8.ToArray());
     }
 
     [Fact]
@@ -49,7 +49,14 @@ public sealed class BaseBackupTests(BackupScenario scenario)
         result.Succeeded.ShouldBeFalse();
         result.Message.ShouldStartWith("pg_basebackup exit 1");
         result.Message.ShouldContain("Connection refused");
-        Directory.GetDirectories(Path.Combine(repository, "sets")).Length.ShouldBe(1);
-        Directory.GetFileSystemEntries(Path.Combine(repository, "tmp")).ShouldBeEmpty();
+        (await scenario.Repository(repository).ListSetsAsync()).ShouldHaveSingleItem();
+        (await scenario.Store.KeysAsync(repository, "sets/")).ShouldAllBe(key => key.StartsWith($"sets/{scenario.Set.SetId}/", StringComparison.Ordinal));
+        Directory.GetFileSystemEntries(scenario.Repository(repository).WorkDirectory).ShouldBeEmpty();
     }
+
+    [Collection(BackupScenarioGroup.Name)]
+    public sealed class InDirectory(DirectoryBackupScenario scenario) : BaseBackupTests(scenario);
+
+    [Collection(ObjectStorageBackupScenarioGroup.Name)]
+    public sealed class InObjectStorage(ObjectStorageBackupScenario scenario) : BaseBackupTests(scenario);
 }

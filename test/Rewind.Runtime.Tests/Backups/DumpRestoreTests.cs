@@ -3,8 +3,8 @@ using Rewind.Runtime.Backups;
 
 namespace Rewind.Runtime.Tests.Backups;
 
-[Collection(DumpScenarioGroup.Name)]
-public sealed class DumpRestoreTests(DumpScenario scenario)
+/// <summary>Restores from dumps in a repository in a directory and in object storage.</summary>
+public abstract class DumpRestoreTests(DumpScenario scenario, bool inObjectStorage)
 {
 
     [Fact]
@@ -24,7 +24,7 @@ public sealed class DumpRestoreTests(DumpScenario scenario)
         (await scenario.RowsAsync(shop, Orders(schema))).ShouldBe(original);
         (await scenario.RowsAsync(shop, Orders("public"))).ShouldBe(live);
         (await scenario.RowsAsync("postgres", "SELECT datname FROM pg_database WHERE datname LIKE 'rewind_scratch_%'")).ShouldBeEmpty();
-        Directory.GetFileSystemEntries(Path.Combine(repository.Root, "tmp")).ShouldBeEmpty();
+        Directory.GetFileSystemEntries(repository.WorkDirectory).ShouldBeEmpty();
     }
 
     [Fact]
@@ -117,10 +117,10 @@ public sealed class DumpRestoreTests(DumpScenario scenario)
     {
         var shop = await scenario.CreateShopAsync();
         var (repository, set) = await DumpAsync(shop, scenario.Key);
-        var stored = Path.Combine(repository.Root, "dumps", set.SetId, shop + ".dump.gz.enc");
-        var bytes = await File.ReadAllBytesAsync(stored);
+        var stored = $"dumps/{set.SetId}/{shop}.dump.gz.enc";
+        var bytes = (await scenario.Store(inObjectStorage).ReadAsync(repository.Root, stored)).ShouldNotBeNull();
         bytes[bytes.Length / 2] ^= 0x01;
-        await File.WriteAllBytesAsync(stored, bytes);
+        await scenario.Store(inObjectStorage).WriteAsync(repository.Root, stored, bytes);
 
         var result = await new DumpRestore(repository, DumpScenario.Tools).RestoreDatabaseAsync(new DatabaseRestoreRequest(scenario.Url(), shop, shop + "_bad"));
 
@@ -133,9 +133,15 @@ public sealed class DumpRestoreTests(DumpScenario scenario)
 
     private async Task<(BackupRepository Repository, DumpManifest Set)> DumpAsync(string database, BackupKey? key)
     {
-        var repository = scenario.Repository(key);
+        var repository = scenario.Repository(key, inObjectStorage: inObjectStorage);
         var result = await new LogicalDump(repository, DumpScenario.Tools).RunAsync(new LogicalDumpRequest(scenario.Url(), [database]));
         result.Succeeded.ShouldBeTrue(result.Message);
         return (repository, result.Manifest!);
     }
+
+    [Collection(DumpScenarioGroup.Name)]
+    public sealed class InDirectory(DumpScenario scenario) : DumpRestoreTests(scenario, inObjectStorage: false);
+
+    [Collection(DumpScenarioGroup.Name)]
+    public sealed class InObjectStorage(DumpScenario scenario) : DumpRestoreTests(scenario, inObjectStorage: true);
 }

@@ -8,7 +8,8 @@ namespace Rewind.Runtime.Tests.Backups;
 
 /// <summary>
 /// One real cluster for the logical dump tests. Each test makes its own database (<see cref="CreateShopAsync"/>:
-/// <c>public.orders</c> with 50 rows and <c>sales.refunds</c> with 5) and its own repository, so tests never share state.
+/// <c>public.orders</c> with 50 rows and <c>sales.refunds</c> with 5) and its own repository, in a directory or in object
+/// storage, so tests never share state.
 /// </summary>
 public sealed class DumpScenario : IAsyncLifetime
 {
@@ -22,9 +23,17 @@ public sealed class DumpScenario : IAsyncLifetime
 
     public string Url(string database = "postgres") => string.Create(CultureInfo.InvariantCulture, $"postgres://postgres@127.0.0.1:{Cluster.Port}/{database}");
 
-    /// <summary>A new, empty repository directory.</summary>
-    public BackupRepository Repository(BackupKey? key, Core.Backups.StoredCompression compression = Core.Backups.StoredCompression.Gzip) =>
-        new(new BackupRepositoryOptions(Path.Combine(Root, $"repo-{Guid.NewGuid():N}")) { Key = key, Compression = compression });
+    /// <summary>Where the repositories live in object storage (those in directories are beneath <see cref="Root"/>).</summary>
+    public RepositoryStore Bucket { get; private set; } = null!;
+
+    public RepositoryStore Store(bool inObjectStorage) => inObjectStorage ? Bucket : new DirectoryStore(Root);
+
+    /// <summary>A new, empty repository: a directory, or a prefix of the bucket.</summary>
+    public BackupRepository Repository(BackupKey? key, Core.Backups.StoredCompression compression = Core.Backups.StoredCompression.Gzip, bool inObjectStorage = false)
+    {
+        var store = Store(inObjectStorage);
+        return new(store.Options(store.Location($"repo-{Guid.NewGuid():N}")) with { Key = key, Compression = compression });
+    }
 
     public async Task<string> CreateShopAsync()
     {
@@ -66,6 +75,7 @@ public sealed class DumpScenario : IAsyncLifetime
     {
         Root = await PostgresCluster.CreateDirectoryAsync("rewind-dumps");
         Cluster = await PostgresCluster.CreateAsync(Path.Combine(Root, "data"));
+        Bucket = await RepositoryStore.InBucketAsync();
     }
 
     public async Task DisposeAsync()
@@ -73,6 +83,11 @@ public sealed class DumpScenario : IAsyncLifetime
         if (Cluster is not null)
         {
             await Cluster.DisposeAsync();
+        }
+
+        if (Bucket is not null)
+        {
+            await Bucket.DisposeAsync();
         }
 
         if (Directory.Exists(Root))

@@ -5,13 +5,16 @@ using Rewind.Runtime.Backups;
 
 namespace Rewind.Runtime.Tests.Backups;
 
+/// <summary>File backups and restores with the repository in a directory and in object storage.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class FileBackupTests : IDisposable
+public abstract class FileBackupTests : IAsyncLifetime
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"rewind-files-{Guid.NewGuid():N}");
     private readonly BackupKey _key = BackupKey.FromBytes(RandomNumberGenerator.GetBytes(BackupKey.Length));
+    private RepositoryStore _store = null!;
+    private string _repository = "";
 
-    public FileBackupTests()
+    protected FileBackupTests()
     {
         var uploads = Path.Combine(_root, "srv", "uploads");
         Directory.CreateDirectory(Path.Combine(uploads, "nested", "deep"));
@@ -28,7 +31,7 @@ public sealed class FileBackupTests : IDisposable
         File.WriteAllText(Path.Combine(_root, "app.env"), "SECRET=1\n");
     }
 
-    private string Uploads => Path.Combine(_root, "srv", "uploads");
+    protected string Uploads => Path.Combine(_root, "srv", "uploads");
 
     private string AppEnv => Path.Combine(_root, "app.env");
 
@@ -52,19 +55,7 @@ public sealed class FileBackupTests : IDisposable
         ShouldBeCopy(Uploads, Path.Combine(_root, "restored", Relative(Uploads)));
         ShouldBeCopy(AppEnv, Path.Combine(_root, "restored", Relative(AppEnv)));
         File.GetLastWriteTimeUtc(Path.Combine(_root, "restored", Relative(Uploads), "a.txt")).ShouldBe(new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc));
-        Directory.GetFileSystemEntries(Path.Combine(repository.Root, "tmp")).ShouldBeEmpty();
-    }
-
-    [Fact]
-    public async Task RunAsync_RepositoryInsideADeclaredPath_Refused()
-    {
-        var repository = new BackupRepository(new BackupRepositoryOptions(Path.Combine(Uploads, "backups")));
-
-        var result = await new FileBackup(repository).RunAsync(new FileBackupRequest([Uploads]));
-
-        result.Succeeded.ShouldBeFalse();
-        result.Message.ShouldBe($"{Uploads} and the repository {repository.Root} overlap: a backup would copy itself; keep the repository outside every backed-up path");
-        Directory.Exists(repository.Root).ShouldBeFalse();
+        Directory.GetFileSystemEntries(repository.WorkDirectory).ShouldBeEmpty();
     }
 
     [Fact]
@@ -100,10 +91,10 @@ public sealed class FileBackupTests : IDisposable
     {
         var repository = Repository(StoredCompression.Gzip, _key);
         var set = (await new FileBackup(repository).RunAsync(new FileBackupRequest([Uploads]))).Manifest!;
-        var stored = Path.Combine(repository.Root, "files", set.SetId, "data", Relative(Uploads), "nested", "deep", "b.bin.gz.enc");
-        var bytes = await File.ReadAllBytesAsync(stored);
+        var stored = $"files/{set.SetId}/data/{Relative(Uploads)}/nested/deep/b.bin.gz.enc";
+        var bytes = (await _store.ReadAsync(_repository, stored)).ShouldNotBeNull();
         bytes[bytes.Length - 20] ^= 0x40;
-        await File.WriteAllBytesAsync(stored, bytes);
+        await _store.WriteAsync(_repository, stored, bytes);
 
         var result = await new FileRestore(repository).RestoreAsync(new FileRestoreRequest(Path.Combine(_root, "restored")));
 
@@ -140,16 +131,29 @@ public sealed class FileBackupTests : IDisposable
         removed.ShouldBeTrue();
         (await repository.ListStoredSetsAsync(SetKind.Files)).Select(s => s.SetId).ShouldBe([second.SetId]);
         repository.RemoveSet(SetKind.Files, first.SetId).ShouldBeFalse();
-        Directory.GetFileSystemEntries(Path.Combine(repository.Root, "trash")).ShouldBeEmpty();
+        (await _store.KeysAsync(_repository, $"files/{first.SetId}/")).ShouldBeEmpty();
+        (await _store.KeysAsync(_repository, "trash/")).ShouldBeEmpty();
         (await repository.ListStoredSetsAsync(SetKind.Dump)).ShouldBeEmpty();
     }
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public async Task InitializeAsync()
+    {
+        _store = await CreateStoreAsync(_root);
+        _repository = _store.Location("repo");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    protected abstract Task<RepositoryStore> CreateStoreAsync(string root);
 
     private static string Relative(string path) => path.TrimStart('/');
 
     private BackupRepository Repository(StoredCompression compression, BackupKey? key) =>
-        new(new BackupRepositoryOptions(Path.Combine(_root, "repo")) { Compression = compression, Key = key });
+        new(_store.Options(_repository) with { Compression = compression, Key = key });
 
     private static void ShouldBeCopy(string source, string copy)
     {
@@ -173,5 +177,27 @@ public sealed class FileBackupTests : IDisposable
             File.GetUnixFileMode(copy).ShouldBe(original.UnixFileMode, copy);
             File.ReadAllBytes(copy).ShouldBe(File.ReadAllBytes(source), copy);
         }
+    }
+
+    public sealed class InDirectory : FileBackupTests
+    {
+        [Fact]
+        public async Task RunAsync_RepositoryInsideADeclaredPath_Refused()
+        {
+            var repository = new BackupRepository(new BackupRepositoryOptions(Path.Combine(Uploads, "backups")));
+
+            var result = await new FileBackup(repository).RunAsync(new FileBackupRequest([Uploads]));
+
+            result.Succeeded.ShouldBeFalse();
+            result.Message.ShouldBe($"{Uploads} and the repository {repository.Root} overlap: a backup would copy itself; keep the repository outside every backed-up path");
+            Directory.Exists(repository.Root).ShouldBeFalse();
+        }
+
+        protected override Task<RepositoryStore> CreateStoreAsync(string root) => RepositoryStore.InDirectoryAsync(root);
+    }
+
+    public sealed class InObjectStorage : FileBackupTests
+    {
+        protected override Task<RepositoryStore> CreateStoreAsync(string root) => RepositoryStore.InBucketAsync();
     }
 }

@@ -4,8 +4,8 @@ using Rewind.TestUtils;
 
 namespace Rewind.Runtime.Tests.Backups;
 
-[Collection(BackupScenarioGroup.Name)]
-public sealed class PointInTimeRestoreTests(BackupScenario scenario)
+/// <summary>Run against a repository in a directory and in object storage (<see cref="BackupScenario"/>).</summary>
+public abstract class PointInTimeRestoreTests(BackupScenario scenario)
 {
     [Fact]
     public async Task RestoreAsync_ToNotedTime_KeepsExactlyTheRowsCommittedBeforeIt()
@@ -110,7 +110,7 @@ public sealed class PointInTimeRestoreTests(BackupScenario scenario)
     public async Task RestoreAsync_PastAMissingSegment_FailsNamingTheTarget()
     {
         var repository = await scenario.CopyRepositoryAsync();
-        File.Delete(Path.Combine(repository, "wal", "00000001", scenario.BatchSegments[0] + ".json"));
+        await scenario.Store.DeleteAsync(repository, $"wal/00000001/{scenario.BatchSegments[0]}.json");
         var live = scenario.CreateLiveDirectory();
 
         var result = await new PointInTimeRestore(scenario.Repository(repository), BackupScenario.Tools)
@@ -160,4 +160,10 @@ public sealed class PointInTimeRestoreTests(BackupScenario scenario)
             }
         }
     }
+
+    [Collection(BackupScenarioGroup.Name)]
+    public sealed class InDirectory(DirectoryBackupScenario scenario) : PointInTimeRestoreTests(scenario);
+
+    [Collection(ObjectStorageBackupScenarioGroup.Name)]
+    public sealed class InObjectStorage(ObjectStorageBackupScenario scenario) : PointInTimeRestoreTests(scenario);
 }

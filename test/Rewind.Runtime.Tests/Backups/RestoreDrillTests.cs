@@ -2,8 +2,8 @@ using Rewind.Runtime.Backups;
 
 namespace Rewind.Runtime.Tests.Backups;
 
-[Collection(BackupScenarioGroup.Name)]
-public sealed class RestoreDrillTests(BackupScenario scenario)
+/// <summary>Run against a repository in a directory and in object storage (<see cref="BackupScenario"/>).</summary>
+public abstract class RestoreDrillTests(BackupScenario scenario)
 {
     [Fact]
     public async Task RunAsync_IntactRepository_RestoresMeasuresAndRemovesTheScratchCopy()
@@ -23,4 +23,10 @@ public sealed class RestoreDrillTests(BackupScenario scenario)
         drill.DataLoss.Value.ShouldBeGreaterThan(TimeSpan.Zero);
         Directory.GetFileSystemEntries(scratch).ShouldBeEmpty();
     }
+
+    [Collection(BackupScenarioGroup.Name)]
+    public sealed class InDirectory(DirectoryBackupScenario scenario) : RestoreDrillTests(scenario);
+
+    [Collection(ObjectStorageBackupScenarioGroup.Name)]
+    public sealed class InObjectStorage(ObjectStorageBackupScenario scenario) : RestoreDrillTests(scenario);
 }

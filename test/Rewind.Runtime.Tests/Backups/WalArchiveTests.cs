@@ -5,20 +5,31 @@ using Rewind.Runtime.Tests.Support;
 
 namespace Rewind.Runtime.Tests.Backups;
 
-public sealed class WalArchiveTests : IDisposable
+/// <summary>The WAL archive of a repository in a directory and in object storage.</summary>
+public abstract class WalArchiveTests : IAsyncLifetime
 {
     private const string Segment = "000000010000000000000003";
 
     private readonly TempDirectory _directory = new();
     private readonly BackupKey _key = BackupKey.FromBytes(RandomNumberGenerator.GetBytes(BackupKey.Length));
-    private readonly WalArchive _archive;
+    private RepositoryStore _store = null!;
+    private string _repository = "";
+    private WalArchive _archive = null!;
 
-    public WalArchiveTests()
+    public async Task InitializeAsync()
     {
+        _store = await CreateStoreAsync(_directory.Path);
+        _repository = _store.Location("repo");
         _archive = Archive(_key);
     }
 
-    public void Dispose() => _directory.Dispose();
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    protected abstract Task<RepositoryStore> CreateStoreAsync(string root);
 
     [Theory]
     [InlineData(Segment)]
@@ -41,14 +52,14 @@ public sealed class WalArchiveTests : IDisposable
     {
         await _archive.PushAsync(Source(new byte[1024 * 1024]), Segment);
 
-        var entry = (await new BackupRepository(new BackupRepositoryOptions(_directory.Combine("repo"))).ListWalAsync()).ShouldHaveSingleItem();
+        var entry = (await _store.Repository(_repository).ListWalAsync()).ShouldHaveSingleItem();
         entry.Name.ShouldBe(Segment);
         entry.Size.ShouldBe(1024 * 1024);
         entry.Sha256.ShouldBe(Convert.ToHexStringLower(SHA256.HashData(new byte[1024 * 1024])));
         (entry.Compression, entry.Encrypted, entry.KeyId).ShouldBe((StoredCompression.Gzip, true, _key.Id));
         entry.StoredSize.ShouldBeLessThan(1024 * 1024 / 50);
-        new FileInfo(_directory.Combine("repo", "wal", "00000001", Segment + ".gz.enc")).Length.ShouldBe(entry.StoredSize);
-        Directory.GetFiles(_directory.Combine("repo", "wal", "00000001"), ".*").ShouldBeEmpty();
+        (await _store.ReadAsync(_repository, $"wal/00000001/{Segment}.gz.enc")).ShouldNotBeNull().LongLength.ShouldBe(entry.StoredSize);
+        (await _store.KeysAsync(_repository, "wal/")).ShouldBe([$"wal/00000001/{Segment}.gz.enc", $"wal/00000001/{Segment}.json"]); // no temporaries left
     }
 
     [Fact]
@@ -99,10 +110,10 @@ public sealed class WalArchiveTests : IDisposable
     public async Task FetchAsync_CorruptStoredFile_IsAHardFailureAndWritesNothing()
     {
         await _archive.PushAsync(Source(RandomNumberGenerator.GetBytes(5000)), Segment);
-        var stored = _directory.Combine("repo", "wal", "00000001", Segment + ".gz.enc");
-        var bytes = File.ReadAllBytes(stored);
+        var stored = $"wal/00000001/{Segment}.gz.enc";
+        var bytes = (await _store.ReadAsync(_repository, stored)).ShouldNotBeNull();
         bytes[^20] ^= 1;
-        File.WriteAllBytes(stored, bytes);
+        await _store.WriteAsync(_repository, stored, bytes);
 
         var fetched = await _archive.FetchAsync(Segment, _directory.Combine("fetched"));
 
@@ -122,12 +133,22 @@ public sealed class WalArchiveTests : IDisposable
         fetched.Message.ShouldBe($"{Segment}: encrypted with key {_key.Id}, but the given key is {other.Id}: wrong key");
     }
 
-    private WalArchive Archive(BackupKey key) => new(new BackupRepository(new BackupRepositoryOptions(_directory.Combine("repo")) { Key = key }));
+    private WalArchive Archive(BackupKey key) => new(_store.Repository(_repository, key));
 
     private string Source(byte[] content, string name = "source")
     {
         var path = _directory.Combine(name);
         File.WriteAllBytes(path, content);
         return path;
+    }
+
+    public sealed class InDirectory : WalArchiveTests
+    {
+        protected override Task<RepositoryStore> CreateStoreAsync(string root) => RepositoryStore.InDirectoryAsync(root);
+    }
+
+    public sealed class InObjectStorage : WalArchiveTests
+    {
+        protected override Task<RepositoryStore> CreateStoreAsync(string root) => RepositoryStore.InBucketAsync();
     }
 }
