@@ -226,7 +226,8 @@ log "running tests"
 # The tests use both cores fully, so they run in two lanes, each one project (or part of one) after another, the
 # longest first; the in-process controller tests are split in two parts by namespace, and the end-to-end tests in two
 # (agents and fleets, the rest), one of each in each lane, so neither lane waits for the other at the end; the seed
-# stacks' drills, which mostly wait, run in a third lane beside them. An entry is PROJECT or PROJECT:PART (a part is a test filter below). Arguments
+# stacks' drills and the backup tests, which mostly wait or copy, run in a third lane beside them (the last run: lanes
+# of about 9, 10 and 10 minutes). An entry is PROJECT or PROJECT:PART (a part is a test filter below). Arguments
 # name test projects to run instead of all of them (./test.sh Rewind.Server.Tests). Every test's name and result is
 # printed (so the log shows the storage contract running on SQLite and PostgreSQL), and for a failure its message;
 # stack traces stay in the .trx files under .artifacts/test-results.
@@ -235,10 +236,13 @@ rest='FullyQualifiedName!~Rewind.Server.Tests.Runbooks.&FullyQualifiedName!~Rewi
 agents='FullyQualifiedName~Rewind.EndToEnd.Tests.Agent|FullyQualifiedName~Rewind.EndToEnd.Tests.FleetTests'
 controller='FullyQualifiedName!~Rewind.EndToEnd.Tests.Agent&FullyQualifiedName!~Rewind.EndToEnd.Tests.FleetTests&FullyQualifiedName!~Rewind.EndToEnd.Tests.Seeds.'
 seeds='FullyQualifiedName~Rewind.EndToEnd.Tests.Seeds.'
-lane_a=(Rewind.Server.Tests:rest Rewind.EndToEnd.Tests:agents Rewind.Runtime.Tests Rewind.Client.Tests)
-lane_b=(Rewind.EndToEnd.Tests:controller Rewind.Server.Tests:runbooks Rewind.Dashboard.Tests Rewind.Engine.Tests Rewind.Core.Tests Rewind.Storage.Tests Rewind.Cli.Tests)
-# The seed stacks' drills mostly wait (deploy grace, probes, a plan's gates): a third lane beside the other two.
-lane_c=(Rewind.EndToEnd.Tests:seeds)
+backups='FullyQualifiedName~Rewind.Runtime.Tests.Backups.'
+other='FullyQualifiedName!~Rewind.Runtime.Tests.Backups.'
+lane_a=(Rewind.Server.Tests:rest Rewind.EndToEnd.Tests:agents Rewind.Runtime.Tests:other Rewind.Client.Tests Rewind.Cli.Tests)
+lane_b=(Rewind.EndToEnd.Tests:controller Rewind.Server.Tests:runbooks Rewind.Dashboard.Tests Rewind.Engine.Tests Rewind.Core.Tests)
+# The seed stacks' drills mostly wait (deploy grace, probes, a plan's gates), and the backup tests (every one against a
+# directory and object storage) mostly copy: a third lane beside the other two.
+lane_c=(Rewind.EndToEnd.Tests:seeds Rewind.Runtime.Tests:backups Rewind.Storage.Tests)
 if [ "$#" -gt 0 ]; then
   lane_a=("$@"); lane_b=(); lane_c=()
 else
