@@ -65,7 +65,15 @@ public sealed class DrillFaultConfig
 
     public int KindCount => (Deploy is null ? 0 : 1) + (Command is null ? 0 : 1) + (Http is null ? 0 : 1) + (Stop is null ? 0 : 1);
 
-    public string Kind => Deploy is not null ? "deploy" : Command is not null ? "command" : Http is not null ? "http" : Stop is not null ? "stop" : "none";
+    /// <summary>What the fault does in a few words (<c>deploy v2</c>, <c>command flip</c>); with <paramref name="full"/> the whole argv, URL or pid file.</summary>
+    public string Describe(bool full = false) => this switch
+    {
+        { Deploy: { } deploy } => $"deploy {deploy.Version}{(full && deploy.Component is not null ? $" to {deploy.Component}" : "")}",
+        { Command: { } command } => full ? $"command {string.Join(' ', command.Argv)}" : $"command {command.Argv[0]}",
+        { Http: { } http } => $"http {http.Method.ToUpperInvariant()}{(full ? " " + http.Url : "")}",
+        { Stop: { } stop } => $"stop: SIG{stop.Signal} to the process in {(full ? stop.PidFile : Path.GetFileName(stop.PidFile))}",
+        _ => "nothing",
+    };
 }
 
 /// <summary>A designated bad release, deployed by the drill.</summary>

@@ -16,6 +16,9 @@ internal sealed class DrillMarkWriter(DrillMarkTarget target, string runId, Time
     /// <summary>Every mark of this run starts with it.</summary>
     public string Prefix { get; } = $"drill-{runId}-";
 
+    /// <summary>Before the fault: what the marks need (the table).</summary>
+    public Task PrepareAsync(CancellationToken cancellationToken) => target.PrepareAsync(cancellationToken);
+
     public async Task WriteUntilCancelledAsync(CancellationToken cancellationToken)
     {
         for (var seq = 1; !cancellationToken.IsCancellationRequested; seq++)
@@ -72,6 +75,11 @@ internal sealed class DrillMarkWriter(DrillMarkTarget target, string runId, Time
 
     private static DrillDataLoss Loss(int written, List<(string Mark, DateTimeOffset At, bool Acknowledged)> acknowledged, IReadOnlySet<string> present)
     {
+        if (acknowledged.Count == 0)
+        {
+            return new DrillDataLoss(written, 0, 0, TimeSpan.Zero, null, null, $"none of the {written} writes was acknowledged (see the drill's events: could the marks be prepared?), so nothing could be lost or kept");
+        }
+
         var lost = acknowledged.Where(w => !present.Contains(w.Mark)).ToList();
         if (lost.Count == 0)
         {

@@ -40,6 +40,8 @@ internal sealed partial class DrillQueue(DrillRunner runner, IStore store, Confi
                 continue;
             }
 
+            // Counted from the controller's start at the earliest: a drill missed while it was down is not made the moment
+            // it comes back (a controller just restarted after a fault is no time for a game day); it waits for its next time.
             var last = (await store.GetDrillRunsAsync(name, 1, cancellationToken)) is [var newest] ? newest.RequestedAt : _started;
             var due = new Quartz.CronExpression(cron).WithTimeZone(TimeZoneInfo.Utc).GetNextValidTimeAfter(last < _started ? _started : last);
             if (due is null || due > time.GetUtcNow())
@@ -47,12 +49,9 @@ internal sealed partial class DrillQueue(DrillRunner runner, IStore store, Confi
                 continue;
             }
 
-            var components = DrillRunner.ComponentsOf(config.Current, drill);
-            var run = await store.RequestDrillRunAsync(name, components, "schedule", time.GetUtcNow(), scheduled: true, cancellationToken);
-            if (await runner.RefusalAsync(components, run.Id, cancellationToken) is { } refusal)
+            if (await runner.RequestAsync(name, drill, "schedule", scheduled: true, cancellationToken) is { Status: DrillRunStatus.Refused } refused)
             {
-                await store.UpdateDrillRunAsync(run with { Status = DrillRunStatus.Refused, FinishedAt = time.GetUtcNow(), Summary = refusal }, DrillRunStatus.Requested, cancellationToken);
-                LogFinished(logger, run.Id, name, DrillRun.Describe(DrillRunStatus.Refused), refusal);
+                LogFinished(logger, refused.Id, name, DrillRun.Describe(refused.Status), refused.Summary ?? "");
             }
         }
     }

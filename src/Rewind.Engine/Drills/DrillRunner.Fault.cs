@@ -28,7 +28,7 @@ internal sealed partial class DrillRunner
             made = new DrillFault(outcome.Succeeded, at, outcome.Output);
         }
 
-        journal.Add($"fault made ({Describe(drill.Fault)})", made.Made ? "done" : "failed", time.GetElapsedTime(started), made.Outcome, at);
+        journal.Add($"fault made ({drill.Fault.Describe()})", made.Made ? "done" : "failed", time.GetElapsedTime(started), made.Outcome, at);
         return made;
     }
 
@@ -42,7 +42,7 @@ internal sealed partial class DrillRunner
         var started = time.GetTimestamp();
         var at = time.GetUtcNow();
         var outcome = await RunFaultStepAsync(run, clear, "drill clear", cancellationToken);
-        journal.Add($"fault cleared ({Describe(clear)})", outcome.Succeeded ? "done" : "failed", time.GetElapsedTime(started), outcome.Output, at);
+        journal.Add($"fault cleared ({clear.Describe()})", outcome.Succeeded ? "done" : "failed", time.GetElapsedTime(started), outcome.Output, at);
     }
 
     /// <summary>
@@ -126,23 +126,16 @@ internal sealed partial class DrillRunner
             : StepOutcome.Success($"SIG{stop.Signal} sent to process {pid} (from {stop.PidFile})");
     }
 
-    private static string Describe(DrillFaultConfig fault) => fault switch
-    {
-        { Deploy: { } deploy } => $"deploy {deploy.Version}",
-        { Command: { } command } => $"command {command.Argv[0]}",
-        { Http: { } http } => $"http {http.Method.ToUpperInvariant()}",
-        { Stop: { } stop } => $"stop: SIG{stop.Signal} to the process in {Path.GetFileName(stop.PidFile)}",
-        _ => "nothing",
-    };
-
     /// <summary>
     /// A release deployed by a drill is bad by design: marked bad when the drill ends, whatever happened, so a drill that
-    /// failed to detect it never leaves it to bake into a known-good release.
+    /// failed to detect it never leaves it to bake into a known-good release. Only a release the drill recorded: one it
+    /// could not deploy (the record refused) is left as it was.
     /// </summary>
     private async Task<string?> MarkDrillReleaseBadAsync(DrillFault fault, string? incident, CancellationToken cancellationToken)
     {
         if (fault is not { DeployedComponent: { } component, DeployedVersion: { } version }
             || await store.GetReleaseAsync(component, version, cancellationToken) is not { } release
+            || !ReleaseRecorder.IsDrillRelease(release)
             || release.State is ReleaseState.Bad or ReleaseState.RolledBack)
         {
             return null;

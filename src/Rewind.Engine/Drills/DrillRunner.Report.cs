@@ -12,14 +12,14 @@ internal sealed partial class DrillRunner
     {
         var notes = new List<string>();
         var incidents = end.Watch.Incidents;
-        if (await MarkDrillReleaseBadAsync(end.Fault, (incidents.Count > 0 ? incidents[0].Incident.Id : null), cancellationToken) is { } marked)
+        if (await MarkDrillReleaseBadAsync(end.Fault, incidents.Count > 0 ? incidents[0].Incident.Id : null, cancellationToken) is { } marked)
         {
             notes.Add(marked);
         }
 
         if (incidents.FirstOrDefault(r => r.Incident.IsOpen) is { } open)
         {
-            notes.Add($"incident {open.Incident.Id} is still open: resolve it (`rewind resolve {open.Incident.Id}`) once the drill's review is done");
+            notes.Add($"incident {open.Incident.Id} is still open: resolve it once the drill's review is done (`rewind incident resolve {open.Incident.Id} --note TEXT`)");
         }
 
         if (end.Watch.Why is { } why)
@@ -27,7 +27,7 @@ internal sealed partial class DrillRunner
             notes.Insert(0, why);
         }
 
-        if (incidents.SelectMany(r => r.Rollbacks).Any() is false
+        if (!incidents.SelectMany(r => r.Rollbacks).Any()
             && incidents.SelectMany(r => r.Timeline).FirstOrDefault(e => e.Kind == TimelineKinds.Escalation) is { } escalation)
         {
             notes.Add($"no rollback was made: {escalation.Message}");
@@ -47,7 +47,7 @@ internal sealed partial class DrillRunner
             drill.Description,
             drill.Component ?? $"group {drill.Group}",
             run.Components,
-            FaultText(drill.Fault),
+            drill.Fault.Describe(),
             run.StartedAt!.Value,
             end.Fault.Made ? end.Fault.At : null,
             now,
@@ -102,5 +102,4 @@ internal sealed partial class DrillRunner
     private static string? Shorten(string? output) =>
         output is null ? null : output.Length <= 500 ? output : output[..500] + "…";
 
-    private static string FaultText(DrillFaultConfig fault) => Describe(fault);
 }

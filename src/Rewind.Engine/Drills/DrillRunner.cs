@@ -51,6 +51,24 @@ internal sealed partial class DrillRunner(IStore store, ConfigHolder config, ISe
         return busy is null ? null : $"drill run {busy.Id} ({busy.Drill}, {DrillRun.Describe(busy.Status)}) already hits {string.Join(", ", busy.Components.Intersect(components, StringComparer.Ordinal))}";
     }
 
+    /// <summary>
+    /// A new run of <paramref name="name"/>, requested; or, while something is open on its components, the run recorded
+    /// as refused, saying what is open. The leader checks again when it starts the run.
+    /// </summary>
+    public async Task<DrillRun> RequestAsync(string name, DrillConfig drill, string requestedBy, bool scheduled, CancellationToken cancellationToken = default)
+    {
+        var components = ComponentsOf(config.Current, drill);
+        var run = await store.RequestDrillRunAsync(name, components, requestedBy, time.GetUtcNow(), scheduled, cancellationToken);
+        if (await RefusalAsync(components, run.Id, cancellationToken) is not { } refusal)
+        {
+            return run;
+        }
+
+        var refused = run with { Status = DrillRunStatus.Refused, FinishedAt = time.GetUtcNow(), Summary = refusal };
+        await store.UpdateDrillRunAsync(refused, DrillRunStatus.Requested, cancellationToken);
+        return refused;
+    }
+
     /// <summary>Runs <paramref name="run"/> (requested) to its end. Only the leader calls it, one run at a time.</summary>
     public async Task<DrillRun> RunAsync(DrillRun run, CancellationToken cancellationToken = default)
     {
@@ -74,9 +92,9 @@ internal sealed partial class DrillRunner(IStore store, ConfigHolder config, ISe
         var journal = new DrillJournal(time);
         using var marks = new CancellationTokenSource();
         var writer = drill.Data is { } data ? new DrillMarkWriter(DrillMarkTarget.For(data, processes, data.Dir!), run.Id, data.Interval, time) : null;
-        var writing = await StartMarksAsync(writer, drill, journal, marks.Token, cancellationToken);
+        var writing = await StartMarksAsync(writer, drill.Data, journal, marks.Token, cancellationToken);
         var made = await MakeFaultAsync(running, drill, journal, cancellationToken);
-        running = running with { FaultAt = made.At };
+        running = running with { FaultAt = made.Made ? made.At : null };
         await store.UpdateDrillRunAsync(running, DrillRunStatus.Running, cancellationToken);
         var watched = made.Made ? await WatchAsync(running, drill, journal, cancellationToken) : new DrillWatch([], DrillRunStatus.Aborted, $"the fault could not be made: {made.Outcome}");
         await marks.CancelAsync();
@@ -99,31 +117,31 @@ internal sealed partial class DrillRunner(IStore store, ConfigHolder config, ISe
         if (drill is not null)
         {
             await ClearAsync(run, drill, journal, cancellationToken);
-            if (drill.Fault.Deploy is { } deploy && run.FaultAt is not null
-                && await MarkDrillReleaseBadAsync(new DrillFault(true, run.FaultAt.Value, "", deploy.Component ?? drill.Component, deploy.Version), null, cancellationToken) is { } marked)
+            if (drill.Fault.Deploy is { } deploy
+                && await MarkDrillReleaseBadAsync(new DrillFault(true, run.FaultAt ?? run.StartedAt ?? time.GetUtcNow(), "", deploy.Component ?? drill.Component, deploy.Version), null, cancellationToken) is { } marked)
             {
                 notes.Add(marked);
             }
         }
 
         var now = time.GetUtcNow();
-        var report = new DrillReport(run.Id, run.Drill, drill?.Description, drill?.Component ?? $"group {drill?.Group}", run.Components, drill is null ? "unknown" : Describe(drill.Fault), run.StartedAt ?? now, run.FaultAt, now, DrillRunStatus.Aborted, [], [], [], journal.Events, null, notes);
+        var report = new DrillReport(run.Id, run.Drill, drill?.Description, drill?.Component ?? $"group {drill?.Group}", run.Components, drill?.Fault.Describe() ?? "unknown", run.StartedAt ?? now, run.FaultAt, now, DrillRunStatus.Aborted, [], [], [], journal.Events, null, notes);
         var closed = run with { Status = DrillRunStatus.Aborted, FinishedAt = now, Summary = "aborted: " + notes[0], Report = report };
         await store.UpdateDrillRunAsync(closed, DrillRunStatus.Running, cancellationToken);
         return await store.GetDrillRunAsync(run.Id, cancellationToken) ?? closed;
     }
 
-    private async Task<Task> StartMarksAsync(DrillMarkWriter? writer, DrillConfig drill, DrillJournal journal, CancellationToken marks, CancellationToken cancellationToken)
+    private static async Task<Task> StartMarksAsync(DrillMarkWriter? writer, DrillDataConfig? data, DrillJournal journal, CancellationToken marks, CancellationToken cancellationToken)
     {
-        if (writer is null)
+        if (writer is null || data is null)
         {
             return Task.CompletedTask;
         }
 
         try
         {
-            await DrillMarkTarget.For(drill.Data!, processes, drill.Data!.Dir!).PrepareAsync(cancellationToken);
-            journal.Add("data marks prepared", "done", detail: $"a mark every {Durations.Format(drill.Data!.Interval)}, named {writer.Prefix}NNNNNN");
+            await writer.PrepareAsync(cancellationToken);
+            journal.Add("data marks prepared", "done", detail: $"a mark every {Durations.Format(data.Interval)}, named {writer.Prefix}NNNNNN");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -54,6 +54,11 @@ internal sealed class ReleaseRecorder(IStore store, RestorePoints restorePoints,
         }
 
         var existing = await store.GetReleaseAsync(name, request.Version, cancellationToken);
+        if (request.ForDrill && existing?.State == ReleaseState.Stable)
+        {
+            return ReleaseRecordOutcome.Refused("release refused", $"release {request.Version} of {name} is stable, a known-good release and a rollback target; a drill deploys a designated bad release, never a known-good one");
+        }
+
         if (existing is not null && ReleaseGate.Refuses(existing.State) && !request.ForDrill)
         {
             return ReleaseRecordOutcome.Refused("release refused", $"release {request.Version} of {name} is {ReleaseStateMachine.Describe(existing.State)}{(existing.Incident is null ? "" : $" (incident {existing.Incident})")}; it is not deployed again");
@@ -72,7 +77,7 @@ internal sealed class ReleaseRecorder(IStore store, RestorePoints restorePoints,
             audit.AddRange(await restorePoints.CreateAsync(Core.Backups.RestorePointNames.ForRelease(name, request.Version), cancellationToken));
         }
 
-        var state = existing?.State == ReleaseState.Stable && !request.ForDrill ? ReleaseState.Stable : request.Deploying ? ReleaseState.Deploying : ReleaseState.Baking;
+        var state = existing?.State == ReleaseState.Stable ? ReleaseState.Stable : request.Deploying ? ReleaseState.Deploying : ReleaseState.Baking;
         var release = await store.RecordReleaseAsync(new Release(name, request.Version, state, time.GetUtcNow(), request.Commit, request.Artifact, request.RecordedBy) { Schema = request.Schema }, cancellationToken);
         if (state == ReleaseState.Deploying)
         {

@@ -114,10 +114,8 @@ public abstract class DrillMarkTarget
 
         private Task<ProcessResult> RunAsync(IReadOnlyList<string> argv, CancellationToken cancellationToken)
         {
-            var filled = argv.Select(a => PlanTemplate.RenderCall(a, null, StepContextEnvironment)).ToList();
+            var filled = argv.Select(a => PlanTemplate.RenderCall(a, null, Runbooks.StepContext.ProcessEnvironment)).ToList();
             return processes.RunAsync(new ProcessRequest(filled, directory, timeout), cancellationToken);
         }
-
-        private static string? StepContextEnvironment(string name) => Environment.GetEnvironmentVariable(name);
     }
 }

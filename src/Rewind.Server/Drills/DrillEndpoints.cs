@@ -42,7 +42,7 @@ internal static class DrillEndpoints
         return TypedResults.Ok(drills);
     }
 
-    private static async Task<Results<Accepted<DrillRunDto>, ProblemHttpResult>> StartAsync(string name, StartDrillRequest? request, HttpContext context, ConfigHolder config, IStore store, DrillRunner runner, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted<DrillRunDto>, ProblemHttpResult>> StartAsync(string name, StartDrillRequest? request, HttpContext context, ConfigHolder config, DrillRunner runner, CancellationToken cancellationToken)
     {
         if (config.Current.Drills.GetValueOrDefault(name) is not { } drill)
         {
@@ -54,21 +54,17 @@ internal static class DrillEndpoints
             return Problems.Invalid("invalid drill request", "reason: at most 2000 characters");
         }
 
-        var components = DrillRunner.ComponentsOf(config.Current, drill);
-        var by = AccessPolicies.Actor(context);
-        if (await runner.RefusalAsync(components, null, cancellationToken) is { } refusal)
-        {
-            var refused = await store.RequestDrillRunAsync(name, components, by, time.GetUtcNow(), scheduled: false, cancellationToken);
-            await store.UpdateDrillRunAsync(refused with { Status = DrillRunStatus.Refused, FinishedAt = time.GetUtcNow(), Summary = refusal }, DrillRunStatus.Requested, cancellationToken);
-            return Problems.Conflict("drill refused", $"drill {name} was not started ({refused.Id}, recorded as refused): {refusal}");
-        }
-
         if (!string.IsNullOrWhiteSpace(request?.Reason))
         {
             AuditMiddleware.AddDetail(context, $"reason: {request.Reason.Trim()}");
         }
 
-        var run = await store.RequestDrillRunAsync(name, components, by, time.GetUtcNow(), scheduled: false, cancellationToken);
+        var run = await runner.RequestAsync(name, drill, AccessPolicies.Actor(context), scheduled: false, cancellationToken);
+        if (run.Status == DrillRunStatus.Refused)
+        {
+            return Problems.Conflict("drill refused", $"drill {name} was not started ({run.Id}, recorded as refused): {run.Summary}");
+        }
+
         AuditMiddleware.AddDetail(context, $"drill run {run.Id} of {name} requested: its fault is made by the leader within seconds");
         return TypedResults.Accepted($"/api/v1/drill-runs/{run.Id}", run.ToDto());
     }

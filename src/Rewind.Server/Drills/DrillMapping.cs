@@ -26,7 +26,7 @@ internal static class DrillMapping
         drill.Description,
         drill.Component ?? $"group {drill.Group}",
         components,
-        Describe(drill.Fault),
+        drill.Fault.Describe(full: true),
         drill.Schedule,
         drill.Approvals,
         Targets(drill.Targets),
@@ -80,14 +80,5 @@ internal static class DrillMapping
         DrillVerdict.Pass => "pass",
         DrillVerdict.Fail => "fail",
         _ => "not-judged",
-    };
-
-    private static string Describe(DrillFaultConfig fault) => fault switch
-    {
-        { Deploy: { } deploy } => $"deploy {deploy.Version}{(deploy.Component is null ? "" : $" to {deploy.Component}")}",
-        { Command: { } command } => $"command {string.Join(' ', command.Argv)}",
-        { Http: { } http } => $"http {http.Method.ToUpperInvariant()} {http.Url}",
-        { Stop: { } stop } => $"stop: SIG{stop.Signal} to the process in {stop.PidFile}",
-        _ => "none",
     };
 }
