@@ -102,20 +102,23 @@ public sealed class S3Bucket : IAsyncDisposable
 
     public Task DeleteAsync(string key) => Client.DeleteObjectAsync(Name, key);
 
-    /// <summary>Copies every object beneath <paramref name="from"/> to the same key beneath <paramref name="to"/> (read and written again: s3rver's copy does not take the SDK's copy source).</summary>
-    public async Task CopyAsync(string from, string to)
-    {
-        foreach (var key in await KeysAsync(from))
-        {
-            await WriteAsync(to + key[from.Length..], (await ReadAsync(key))!);
-        }
-    }
+    /// <summary>
+    /// Copies every object beneath <paramref name="from"/> to the same key beneath <paramref name="to"/>, eight at a time
+    /// (read and written again: s3rver's copy does not take the SDK's copy source).
+    /// </summary>
+    public async Task CopyAsync(string from, string to) =>
+        await Parallel.ForEachAsync(await KeysAsync(from), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (key, _) =>
+            await WriteAsync(to + key[from.Length..], (await ReadAsync(key))!));
 
     public async ValueTask DisposeAsync()
     {
         try
         {
-            await Parallel.ForEachAsync(await KeysAsync(), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (key, token) => await Client.DeleteObjectAsync(Name, key, token));
+            foreach (var batch in (await KeysAsync()).Chunk(1000))
+            {
+                await Client.DeleteObjectsAsync(new DeleteObjectsRequest { BucketName = Name, Objects = [.. batch.Select(key => new KeyVersion { Key = key })] });
+            }
+
             await Client.DeleteBucketAsync(Name);
         }
         catch (AmazonS3Exception)

@@ -4,7 +4,7 @@ using Rewind.Core.Backups;
 
 namespace Rewind.Runtime.Backups;
 
-/// <summary>The JSON shape of manifests and WAL entries: camelCase, enums as lower-case words, indented for people.</summary>
+/// <summary>The JSON shape of manifests, WAL entries and bundle indexes: camelCase, enums as lower-case words, indented for people.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     UseStringEnumConverter = true,
@@ -14,6 +14,7 @@ namespace Rewind.Runtime.Backups;
 [JsonSerializable(typeof(DumpManifest))]
 [JsonSerializable(typeof(FileSetManifest))]
 [JsonSerializable(typeof(SwapJournal))]
+[JsonSerializable(typeof(ObjectStorage.BundleIndex))]
 internal sealed partial class BackupJson : JsonSerializerContext
 {
     public static byte[] Serialize<T>(T value)

@@ -41,6 +41,12 @@ public sealed partial class BackupRepository
     /// </summary>
     public string WorkDirectory => Objects.WorkDirectory;
 
+    /// <summary>
+    /// How many files are stored, restored or checked at once: <see cref="BackupRepositoryOptions.Parallelism"/>, and in
+    /// object storage at least <see cref="ObjectStorageOptions.Concurrency"/> (requests wait on the network, not the CPU).
+    /// </summary>
+    internal int FileParallelism => Math.Max(1, IsObjectStorage ? Math.Max(Options.Parallelism, (Options.ObjectStorage ?? new ObjectStorageOptions()).Concurrency) : Options.Parallelism);
+
     internal StorageSettings Storage => new(Options.Compression, Options.CompressionLevel, Options.Key);
 
     internal static string StoredName(string relativePath, StoredCompression compression, bool encrypted) =>

@@ -31,7 +31,7 @@ public sealed partial class BackupVerifier
         var work = CollectWork(sets, request.CheckWalContent ? wal : [], findings);
         var (dumps, fileSets) = await CollectSetWorkAsync(request, work, findings, cancellationToken);
         long bytes = 0;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _repository.Options.Parallelism), CancellationToken = cancellationToken };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _repository.FileParallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(work.OrderByDescending(item => item.StoredSize), parallel, (item, token) =>
         {
             if (CheckFile(item, token) is { } finding)

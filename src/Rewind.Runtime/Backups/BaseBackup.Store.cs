@@ -32,7 +32,7 @@ public sealed partial class BaseBackup
         }
 
         set.CreateFolder(BackupRepository.DataFolder);
-        var (files, vanished) = await SetFiles.StoreAsync(sources, set, BackupRepository.DataFolder, _repository.Storage, _repository.Options.Parallelism, cancellationToken);
+        var (files, vanished) = await SetFiles.StoreAsync(sources, set, BackupRepository.DataFolder, _repository.Storage, _repository.FileParallelism, cancellationToken);
         return vanished.Count == 0 ? (directories, files) : throw new BackupIntegrityException($"{vanished[0]} vanished from the staging copy");
     }
 }

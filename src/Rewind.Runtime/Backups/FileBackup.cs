@@ -41,7 +41,7 @@ public sealed partial class FileBackup
         {
             var tree = FileTree.Walk(request.Paths);
             using var writer = _repository.Objects.BeginSet(BackupRepository.SetFolder(SetKind.Files, setId), work);
-            var (files, vanished) = await SetFiles.StoreAsync(tree.Files, writer, BackupRepository.StoredFilesFolder, _repository.Storage, _repository.Options.Parallelism, cancellationToken);
+            var (files, vanished) = await SetFiles.StoreAsync(tree.Files, writer, BackupRepository.StoredFilesFolder, _repository.Storage, _repository.FileParallelism, cancellationToken);
             var manifest = new FileSetManifest(setId, startedAt, _timeProvider.GetUtcNow(), _repository.Options.Key?.Id, [.. request.Paths], tree.Directories, files, tree.Links);
             writer.Publish(BackupJson.Serialize(manifest));
             var skipped = tree.Skipped.Concat(vanished.Select(path => path + ": removed while the backup ran")).ToList();

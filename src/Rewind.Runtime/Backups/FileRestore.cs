@@ -97,7 +97,7 @@ public sealed partial class FileRestore
         }
 
         var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _repository.Options.Parallelism), CancellationToken = cancellationToken };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _repository.FileParallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(set.Files.OrderByDescending(file => file.Size), parallel, (file, token) =>
         {
             if (WriteFile(set.SetId, file, root, token) is { } error)

@@ -33,7 +33,7 @@ public sealed partial class PointInTimeRestore
         }
 
         long bytes = 0;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _repository.Options.Parallelism), CancellationToken = cancellationToken };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _repository.FileParallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(manifest.Files.OrderByDescending(file => file.Size), parallel, (file, token) =>
         {
             RestoreFile(dataFolder, restoring, file, owner, token);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Rewind.Runtime.Backups;
 using Rewind.TestUtils;
 
@@ -100,9 +101,46 @@ public sealed class BucketStore(S3Bucket bucket) : RepositoryStore
         return copy;
     }
 
-    public override Task<byte[]?> ReadAsync(string location, string key) => bucket.ReadAsync(Prefix(location) + key);
+    /// <summary>The object's content, also when it is one of a set's small files kept in a bundle.</summary>
+    public override async Task<byte[]?> ReadAsync(string location, string key)
+    {
+        if (await bucket.ReadAsync(Prefix(location) + key) is { } own)
+        {
+            return own;
+        }
 
-    public override Task WriteAsync(string location, string key, byte[] content) => bucket.WriteAsync(Prefix(location) + key, content);
+        return await BundledAsync(location, key) is var (bundle, offset, length) ? (await bucket.ReadAsync(bundle))![offset..(offset + length)] : null;
+    }
+
+    /// <summary>Replaces the object; one kept in a bundle is replaced in place there (same length only: damage, not growth).</summary>
+    public override async Task WriteAsync(string location, string key, byte[] content)
+    {
+        if (await BundledAsync(location, key) is var (bundle, offset, length))
+        {
+            content.Length.ShouldBe(length, $"{key} is in {bundle}: only a same-length replacement is written in place");
+            var bytes = (await bucket.ReadAsync(bundle))!;
+            content.CopyTo(bytes, offset);
+            await bucket.WriteAsync(bundle, bytes);
+            return;
+        }
+
+        await bucket.WriteAsync(Prefix(location) + key, content);
+    }
+
+    /// <summary>Where a set's small file is in its bundle (<c>sets/ID/bundles.json</c> says), or <see langword="null"/>.</summary>
+    public async Task<(string Bundle, int Offset, int Length)?> BundledAsync(string location, string key)
+    {
+        var parts = key.Split('/', 3);
+        if (parts.Length < 3 || await bucket.ReadAsync($"{Prefix(location)}{parts[0]}/{parts[1]}/bundles.json") is not { } index)
+        {
+            return null;
+        }
+
+        using var json = JsonDocument.Parse(index);
+        return json.RootElement.GetProperty("members").TryGetProperty(parts[2], out var member)
+            ? ($"{Prefix(location)}{parts[0]}/{parts[1]}/bundles/{member.GetProperty("bundle").GetInt32()}", member.GetProperty("offset").GetInt32(), member.GetProperty("length").GetInt32())
+            : null;
+    }
 
     public override Task DeleteAsync(string location, string key) => bucket.DeleteAsync(Prefix(location) + key);
 

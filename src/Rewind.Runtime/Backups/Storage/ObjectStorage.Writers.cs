@@ -159,26 +159,53 @@ internal sealed partial class ObjectStorage
     }
 
     /// <summary>A set uploaded under its final keys, published by writing its manifest last; unpublished, its objects are deleted.</summary>
-    private sealed class ObjectSet(ObjectStorage storage, string folder) : SetWriter
+    private sealed class ObjectSet : SetWriter
     {
+        private readonly ObjectStorage storage;
+        private readonly string folder;
         private readonly ConcurrentBag<string> _written = [];
+        private readonly Bundler _bundler;
         private bool _published;
+
+        public ObjectSet(ObjectStorage storage, string folder)
+        {
+            this.storage = storage;
+            this.folder = folder;
+            _bundler = new Bundler(storage, folder, _written);
+        }
 
         public override ObjectWriter Create(string relative)
         {
             var key = $"{folder}/{relative}";
             _written.Add(key);
-            return new UploadWriter(storage, key);
+            if (storage._options.BundleLimit <= 0)
+            {
+                return new UploadWriter(storage, key);
+            }
+
+            return new BundlingWriter(storage, key, relative, _bundler);
         }
 
+        /// <summary>The last bundle and the bundle index first, then the manifest: the index is in place before the set counts.</summary>
         public override void Publish(byte[] manifest)
         {
+            if (_bundler.Finish() is { } index)
+            {
+                Wait(() => storage.WriteAllAsync($"{folder}/{BundleIndexName}", BackupJson.Serialize(index), CancellationToken.None));
+                _written.Add($"{folder}/{BundleIndexName}");
+            }
+
             Wait(() => storage.WriteAllAsync($"{folder}/{ManifestName}", manifest, CancellationToken.None));
             _published = true;
         }
 
         protected override void Dispose(bool disposing)
         {
+            if (disposing)
+            {
+                _bundler.Dispose();
+            }
+
             if (disposing && !_published)
             {
                 try

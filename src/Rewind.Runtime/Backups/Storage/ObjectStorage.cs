@@ -25,6 +25,9 @@ internal sealed partial class ObjectStorage : IRepositoryStorage
     private readonly string _prefix;
     private readonly ObjectStorageOptions _options;
 
+    /// <summary>Whether the server takes multi-object deletes; cleared at the first that it refuses as not implemented.</summary>
+    private bool _multiDelete = true;
+
     public ObjectStorage(string location, ObjectStorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -118,6 +121,11 @@ internal sealed partial class ObjectStorage : IRepositoryStorage
     public Stream OpenRead(string folder, string name)
     {
         var key = $"{folder}/{name}";
+        if (FindInBundle(key) is var (bundle, member))
+        {
+            return ReadFromBundle(key, bundle, member);
+        }
+
         try
         {
             var response = Wait(() => _client.GetObjectAsync(_bucket, _prefix + key));
@@ -133,7 +141,8 @@ internal sealed partial class ObjectStorage : IRepositoryStorage
         }
     }
 
-    public long? SizeOf(string key) => Wait(() => HeadAsync(key, CancellationToken.None));
+    public long? SizeOf(string key) =>
+        FindInBundle(key) is var (bundle, member) ? BundledSizeOf(bundle, member) : Wait(() => HeadAsync(key, CancellationToken.None));
 
     public ObjectWriter Create(string key) => new UploadWriter(this, key);
 
@@ -248,19 +257,61 @@ internal sealed partial class ObjectStorage : IRepositoryStorage
         }
     }
 
-    /// <summary>Deletes every object beneath <paramref name="folder"/>, eight at a time.</summary>
+    /// <summary>
+    /// Deletes every object beneath <paramref name="folder"/>: a thousand keys per request (S3's multi-object delete), or one
+    /// request per key, eight at a time, on a server that does not offer it.
+    /// </summary>
     private void DeleteAll(string folder) => Wait(async () => await DeleteAllAsync(await ListKeysAsync(folder, CancellationToken.None)));
 
-    private Task DeleteAllAsync(IEnumerable<string> keys) =>
-        Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (key, token) =>
+    private async Task DeleteAllAsync(IEnumerable<string> keys)
+    {
+        foreach (var batch in keys.Chunk(1000))
         {
-            try
+            if (_multiDelete && await TryDeleteBatchAsync(batch))
             {
-                await _client.DeleteObjectAsync(_bucket, _prefix + key, token);
+                continue;
             }
-            catch (Exception ex) when (IsFailure(ex))
+
+            await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (key, token) =>
             {
-                throw Failure("delete", key, ex);
+                try
+                {
+                    await _client.DeleteObjectAsync(_bucket, _prefix + key, token);
+                }
+                catch (Exception ex) when (IsFailure(ex))
+                {
+                    throw Failure("delete", key, ex);
+                }
+            });
+        }
+    }
+
+    /// <summary>One multi-object delete; <see langword="false"/> (and never again) when the server does not implement it.</summary>
+    private async Task<bool> TryDeleteBatchAsync(string[] batch)
+    {
+        try
+        {
+            var response = await _client.DeleteObjectsAsync(new DeleteObjectsRequest
+            {
+                BucketName = _bucket,
+                Objects = [.. batch.Select(key => new KeyVersion { Key = _prefix + key })],
+                Quiet = true,
+            });
+            if (response.DeleteErrors is [var error, ..])
+            {
+                throw new IOException($"cannot delete s3://{_bucket}/{error.Key}: {error.Code} {error.Message}");
             }
-        });
+
+            return true;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.NotImplemented or HttpStatusCode.MethodNotAllowed)
+        {
+            _multiDelete = false;
+            return false;
+        }
+        catch (Exception ex) when (IsFailure(ex))
+        {
+            throw Failure("delete", batch[0], ex);
+        }
+    }
 }

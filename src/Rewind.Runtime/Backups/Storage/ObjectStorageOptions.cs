@@ -28,5 +28,21 @@ public sealed class ObjectStorageOptions
     /// <summary>Objects larger than this go up in parts of this size (doubling every 1,000 parts). Default 8 MiB.</summary>
     public int PartSize { get; init; } = 8 * 1024 * 1024;
 
+    /// <summary>
+    /// Files uploaded, downloaded or checked at once (at least <see cref="BackupRepositoryOptions.Parallelism"/>). Default
+    /// 8: each file is a request answered after a network round trip, so more are kept in flight than there are cores
+    /// (an upload holds up to two parts in memory: 8 × 2 × <see cref="PartSize"/> at most).
+    /// </summary>
+    public int Concurrency { get; init; } = 8;
+
+    /// <summary>
+    /// A set's objects at most this size once stored (compressed, encrypted) go into bundles rather than each into an
+    /// object of its own (a request, and a round trip, per object). Default 256 KiB; 0 stores every file as an object.
+    /// </summary>
+    public int BundleLimit { get; init; } = 256 * 1024;
+
+    /// <summary>A bundle is closed and uploaded once it holds this much. Default 8 MiB.</summary>
+    public int BundleSize { get; init; } = 8 * 1024 * 1024;
+
     public override string ToString() => $"endpoint {Endpoint ?? "AWS"}, region {Region}";
 }
