@@ -239,10 +239,10 @@ seeds='FullyQualifiedName~Rewind.EndToEnd.Tests.Seeds.'
 backups='FullyQualifiedName~Rewind.Runtime.Tests.Backups.'
 other='FullyQualifiedName!~Rewind.Runtime.Tests.Backups.'
 lane_a=(Rewind.Server.Tests:rest Rewind.EndToEnd.Tests:agents Rewind.Runtime.Tests:other Rewind.Client.Tests Rewind.Cli.Tests)
-lane_b=(Rewind.EndToEnd.Tests:controller Rewind.Server.Tests:runbooks Rewind.Dashboard.Tests Rewind.Engine.Tests Rewind.Core.Tests)
+lane_b=(Rewind.EndToEnd.Tests:controller Rewind.Server.Tests:runbooks Rewind.Dashboard.Tests Rewind.Engine.Tests)
 # The seed stacks' drills mostly wait (deploy grace, probes, a plan's gates), and the backup tests (every one against a
 # directory and object storage) mostly copy: a third lane beside the other two.
-lane_c=(Rewind.EndToEnd.Tests:seeds Rewind.Runtime.Tests:backups Rewind.Storage.Tests)
+lane_c=(Rewind.EndToEnd.Tests:seeds Rewind.Runtime.Tests:backups Rewind.Storage.Tests Rewind.Core.Tests)
 if [ "$#" -gt 0 ]; then
   lane_a=("$@"); lane_b=(); lane_c=()
 else

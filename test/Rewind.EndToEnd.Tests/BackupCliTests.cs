@@ -3,94 +3,20 @@ using Rewind.TestUtils;
 namespace Rewind.EndToEnd.Tests;
 
 /// <summary>
-/// The backup commands as an operator runs them, on a real cluster whose <c>archive_command</c> is <c>rewind wal push</c>:
-/// base backup, point-in-time restore through <c>rewind wal fetch</c>, exactly the rows before the noted time, the live
-/// directory kept; verification that passes, then catches a damaged file; retention removing an older set.
+/// The backup commands with the repository in a directory, encrypted, keeping one set (<see cref="BackupCliScenario"/>);
+/// and what only a directory shows: verification catching a damaged file, retention removing the older set with the WAL
+/// only it needed, a restore killed half-way that leaves the live directory intact.
 /// </summary>
-public sealed class BackupCliTests : IAsyncLifetime
+public sealed class BackupCliTests : BackupCliScenario
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
-    private string _root = "";
-    private PostgresCluster? _cluster;
+    private string Repository => Path.Combine(Root, "repo");
 
-    private string Config => Path.Combine(_root, "rewind.yaml");
-
-    private string Repository => Path.Combine(_root, "repo");
-
-    private string Data => Path.Combine(_root, "data");
-
-    public async Task InitializeAsync()
-    {
-        _root = await PostgresCluster.CreateDirectoryAsync("rewind-backup-cli");
-        var key = Path.Combine(_root, "backup.key");
-        await File.WriteAllBytesAsync(key, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        Directory.CreateDirectory(Repository);
-        await PostgresCluster.GiveToPostgresAsync(_root);
-        var rewind = Path.Combine(TestUtils.Repository.BuildOutput("Rewind.Cli"), "rewind");
-        _cluster = await PostgresCluster.CreateAsync(Data, new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["archive_mode"] = "on",
-            ["archive_command"] = PostgresCluster.Quote($"{rewind} wal push db --config {Config} %p %f"),
-        });
-        await File.WriteAllTextAsync(Config, $$"""
-            components:
-              db:
-                provider: { postgres: { url: "postgres://postgres@127.0.0.1:{{_cluster.Port}}/postgres", data-directory: {{Data}}{{(PostgresCluster.RunAsUser is { } user ? ", run-as: " + user : "")}} } }
-                probes: { up: { tcp: { host: 127.0.0.1, port: {{_cluster.Port}} } } }
-                backups:
-                  repository: {{Repository}}
-                  encryption: { key-file: {{key}} }
-                  retention: { count: 1, age: 1s }
-                  verify: { queries: [ { name: rows, sql: "SELECT count(*) FROM orders" }, { name: no-negative-ids, sql: "SELECT count(*) FROM orders WHERE id < 0", expect: "= 0" } ] }
-            """);
-        await PostgresCluster.GiveToPostgresAsync(_root);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-
-        Directory.Delete(_root, recursive: true);
-    }
-
-    [Fact]
-    public async Task BackupThenRestoreToATime_BringsBackExactlyTheRowsBeforeIt_AndKeepsTheLiveDirectory()
-    {
-        var cluster = _cluster!;
-        await cluster.ExecuteAsync("CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders SELECT generate_series(1, 100)");
-        (await RunAsync("backup", "run", "db")).ShouldContain("backup ");
-        await cluster.ExecuteAsync("INSERT INTO orders SELECT generate_series(101, 200)");
-        var noted = await cluster.ScalarAsync<DateTime>("SELECT clock_timestamp()");
-        await Task.Delay(100);
-        await cluster.ExecuteAsync("INSERT INTO orders SELECT generate_series(201, 300)");
-        await cluster.ExecuteAsync("SELECT pg_switch_wal()");
-        await Eventually.WaitAsync(async () => await cluster.ScalarAsync<long>("SELECT archived_count FROM pg_stat_archiver") >= 2 && await cluster.ScalarAsync<long>("SELECT failed_count FROM pg_stat_archiver") == 0 ? (object)true : null, Limit, "the WAL to be archived by rewind wal push");
-
-        var listed = await RunAsync("backup", "list", "db");
-        var verified = await RunAsync("backup", "verify", "db", "--full");
-        await cluster.StopAsync();
-        var restored = await RunAsync("backup", "restore", "db", "--time", new DateTimeOffset(noted, TimeSpan.Zero).ToString("O", System.Globalization.CultureInfo.InvariantCulture), "--yes");
-        await using var back = await PostgresCluster.StartExistingAsync(Data);
-
-        listed.ShouldContain("unbroken from set");
-        verified.ShouldContain("verified: 1 set(s)");
-        verified.ShouldContain("restore drill passed: set ");
-        verified.ShouldContain("check ok: SELECT (SELECT count(*) FROM orders WHERE id < 0) = 0");
-        Directory.GetDirectories(Path.GetTempPath(), "rewind-drill-db-*").ShouldBeEmpty();
-        restored.ShouldContain("check ok: SELECT (SELECT count(*) FROM orders) > 0 -> ");
-        restored.ShouldContain("check ok: SELECT (SELECT count(*) FROM orders WHERE id < 0) = 0");
-        (await back.ScalarAsync<long>("SELECT count(*) FROM orders")).ShouldBe(200);
-        (await back.ScalarAsync<int>("SELECT max(id) FROM orders")).ShouldBe(200);
-        Directory.GetDirectories(_root, "data.replaced-*").ShouldHaveSingleItem(); // the live directory, kept
-    }
+    private string Key => Path.Combine(Root, "backup.key");
 
     [Fact]
     public async Task Verify_DamagedStoredFile_FailsNamingIt_AndFetchOfAMissingFileExits1()
     {
-        await _cluster!.ExecuteAsync("CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders SELECT generate_series(1, 100)");
+        await Cluster!.ExecuteAsync("CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders SELECT generate_series(1, 100)");
         await RunAsync("backup", "run", "db");
         var victim = Directory.EnumerateFiles(Path.Combine(Repository, "sets"), "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".json", StringComparison.Ordinal)).OrderByDescending(f => new FileInfo(f).Length).First();
         var bytes = await File.ReadAllBytesAsync(victim);
@@ -98,7 +24,7 @@ public sealed class BackupCliTests : IAsyncLifetime
         await File.WriteAllBytesAsync(victim, bytes);
 
         using var verify = RewindProcess.Start("backup", "verify", "db", "--config", Config);
-        using var fetch = RewindProcess.Start("wal", "fetch", "db", "--config", Config, "0000000100000000000000FF", Path.Combine(_root, "fetched"));
+        using var fetch = RewindProcess.Start("wal", "fetch", "db", "--config", Config, "0000000100000000000000FF", Path.Combine(Root, "fetched"));
 
         (await verify.WaitForExitAsync(Limit)).ShouldBe(1, verify.Output);
         verify.Output.ShouldContain("error: ");
@@ -110,7 +36,7 @@ public sealed class BackupCliTests : IAsyncLifetime
     [Fact]
     public async Task Expire_AfterASecondBackup_RemovesTheFirstWithTheWalOnlyItNeeded_AndVerifyStillPasses()
     {
-        var cluster = _cluster!;
+        var cluster = Cluster!;
         await cluster.ExecuteAsync("CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders SELECT generate_series(1, 100)");
         await RunAsync("backup", "run", "db");
         await cluster.ExecuteAsync("INSERT INTO orders SELECT generate_series(101, 200)");
@@ -136,7 +62,7 @@ public sealed class BackupCliTests : IAsyncLifetime
     [Fact]
     public async Task Restore_KilledWhileRecovering_LeavesTheLiveDirectoryIntact_AndARerunFinishesTheJob()
     {
-        var cluster = _cluster!;
+        var cluster = Cluster!;
         await cluster.ExecuteAsync("CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders SELECT generate_series(1, 100)");
         await RunAsync("backup", "run", "db");
         await cluster.ExecuteAsync("INSERT INTO orders SELECT generate_series(101, 200)");
@@ -152,7 +78,7 @@ public sealed class BackupCliTests : IAsyncLifetime
             killed.KillHard(); // SIGKILL: no cleanup runs; the restored copy's server is left running
         }
 
-        Directory.GetDirectories(_root, "data.restoring-*").ShouldNotBeEmpty(); // the half-done copy, beside
+        Directory.GetDirectories(Root, "data.restoring-*").ShouldNotBeEmpty(); // the half-done copy, beside
         await cluster.StartAsync();
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM orders")).ShouldBe(300); // the live directory, untouched
         await cluster.StopAsync();
@@ -161,14 +87,25 @@ public sealed class BackupCliTests : IAsyncLifetime
 
         rerun.ShouldContain("restored db from set ");
         (await cluster.ScalarAsync<long>("SELECT count(*) FROM orders")).ShouldBe(200);
-        Directory.GetDirectories(_root, "data.restoring-*").ShouldBeEmpty(); // the leftover (and its server) removed first
-        Directory.GetDirectories(_root, "data.replaced-*").ShouldHaveSingleItem();
+        Directory.GetDirectories(Root, "data.restoring-*").ShouldBeEmpty(); // the leftover (and its server) removed first
+        Directory.GetDirectories(Root, "data.replaced-*").ShouldHaveSingleItem();
     }
 
-    private async Task<string> RunAsync(params string[] args)
+    protected override async Task PrepareAsync()
     {
-        using var process = RewindProcess.Start([.. args, "--config", Config]);
-        (await process.WaitForExitAsync(Limit)).ShouldBe(0, process.Output);
-        return process.Output;
+        await File.WriteAllBytesAsync(Key, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        Directory.CreateDirectory(Repository);
+    }
+
+    protected override string RepositoryConfig() => $$"""
+              repository: {{Repository}}
+              encryption: { key-file: {{Key}} }
+              retention: { count: 1, age: 1s }
+        """;
+
+    protected override Task CheckRepositoryAsync(string listed)
+    {
+        Directory.GetFiles(Path.Combine(Repository, "sets"), "manifest.json", SearchOption.AllDirectories).ShouldHaveSingleItem();
+        return Task.CompletedTask;
     }
 }
