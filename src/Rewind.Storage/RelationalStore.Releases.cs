@@ -41,10 +41,11 @@ internal sealed partial class RelationalStore
     public Task<Release> RecordReleaseAsync(Release release, CancellationToken cancellationToken = default)
     {
         const string UpsertRelease = """
-            INSERT INTO releases (component, version, state, recorded_at, "commit", artifact, recorded_by, stable_at, incident, schema_version)
-            VALUES (@Component, @Version, @State, @RecordedAt, @CommitId, @Artifact, @RecordedBy, @StableAt, @Incident, @Schema)
+            INSERT INTO releases (component, version, state, recorded_at, "commit", artifact, recorded_by, stable_at, incident, schema_version, deploy_started_at)
+            VALUES (@Component, @Version, @State, @RecordedAt, @CommitId, @Artifact, @RecordedBy, @StableAt, @Incident, @Schema, @DeployStartedAt)
             ON CONFLICT (component, version) DO UPDATE SET
                 schema_version = COALESCE(excluded.schema_version, releases.schema_version),
+                deploy_started_at = CASE WHEN @ContinuesDeploy = 1 THEN releases.deploy_started_at ELSE excluded.deploy_started_at END,
                 state = excluded.state,
                 recorded_at = excluded.recorded_at,
                 "commit" = excluded."commit",
@@ -53,22 +54,30 @@ internal sealed partial class RelationalStore
                 stable_at = COALESCE(excluded.stable_at, releases.stable_at),
                 incident = COALESCE(excluded.incident, releases.incident)
             """;
-        var row = new
-        {
-            release.Component,
-            release.Version,
-            State = ReleaseStateMachine.Describe(release.State),
-            RecordedAt = DbValues.ToMs(release.RecordedAt),
-            CommitId = release.Commit,
-            release.Artifact,
-            release.RecordedBy,
-            StableAt = DbValues.ToMs(release.StableAt),
-            release.Incident,
-            release.Schema,
-        };
         return InTransactionAsync(
             async (connection, transaction) =>
             {
+                // Already the component's current release: this record continues its deploy (deploying, then deployed), whose start stays.
+                var continues = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                    "SELECT COUNT(*) FROM components WHERE name = @Component AND current_version = @Version",
+                    new { release.Component, release.Version },
+                    transaction,
+                    cancellationToken: cancellationToken));
+                var row = new
+                {
+                    release.Component,
+                    release.Version,
+                    State = ReleaseStateMachine.Describe(release.State),
+                    RecordedAt = DbValues.ToMs(release.RecordedAt),
+                    CommitId = release.Commit,
+                    release.Artifact,
+                    release.RecordedBy,
+                    StableAt = DbValues.ToMs(release.StableAt),
+                    release.Incident,
+                    release.Schema,
+                    DeployStartedAt = DbValues.ToMs(release.DeployStartedAt),
+                    ContinuesDeploy = continues,
+                };
                 await UpsertCurrentAsync(connection, transaction, release.Component, release.Version, release.RecordedAt, cancellationToken);
                 await connection.ExecuteAsync(new CommandDefinition(UpsertRelease, row, transaction, cancellationToken: cancellationToken));
                 return await ReadReleaseAsync(connection, transaction, release.Component, release.Version, cancellationToken)

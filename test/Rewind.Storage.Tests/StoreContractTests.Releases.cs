@@ -17,6 +17,26 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task RecordReleaseAsync_DeployStartedAt_StaysThroughTheDeployAndRestartsWithTheNextOne()
+    {
+        var component = NewComponent();
+        Release Record(string version, ReleaseState state, int seconds) => new(component, version, state, T0.AddSeconds(seconds)) { DeployStartedAt = T0.AddSeconds(seconds) };
+        await Store.RecordReleaseAsync(Record("v1", ReleaseState.Stable, 0));
+
+        var deploying = await Store.RecordReleaseAsync(Record("v2", ReleaseState.Deploying, 10));
+        var deployed = await Store.RecordReleaseAsync(Record("v2", ReleaseState.Baking, 40));
+        await Store.SetCurrentReleaseAsync(component, "v1", T0.AddSeconds(60));
+        var again = await Store.RecordReleaseAsync(Record("v2", ReleaseState.Deploying, 90));
+        var seen = await Store.RecordReleaseAsync(new Release(component, "v3", ReleaseState.Baking, T0.AddSeconds(99)));
+
+        deploying.DeployStartedAt.ShouldBe(T0.AddSeconds(10));
+        deployed.ShouldBe(deployed with { RecordedAt = T0.AddSeconds(40), DeployStartedAt = T0.AddSeconds(10) });
+        again.DeployStartedAt.ShouldBe(T0.AddSeconds(90), "deployed again after a rollback left it: a new deploy");
+        seen.DeployStartedAt.ShouldBeNull();
+        (await Store.GetReleaseAsync(component, "v2")).ShouldNotBeNull().DeployStartedAt.ShouldBe(T0.AddSeconds(90));
+    }
+
+    [Fact]
     public async Task MarkReleaseServedAsync_SetsTheFirstTimeOnce_AndARecordAgainKeepsIt()
     {
         var component = NewComponent();

@@ -79,6 +79,7 @@ internal static partial class ConfigValidator
                 break;
             case { Command: { } command }:
                 ValidateCall($"{at}.command", command, "argv", command.Argv, command.Env, command.Timeout, command.AcceptExit, memberAllowed: false, add);
+                RejectPlanStepOnly($"{at}.command", command, Templates(command), "a drill's fault", add);
                 ValidateRetry($"{at}.command", command, command.Retries, command.Backoff, add);
                 if (command.Host is not null)
                 {
@@ -88,6 +89,7 @@ internal static partial class ConfigValidator
                 break;
             case { Http: { } http }:
                 ValidateHttpStep($"{at}.http", http, add);
+                RejectPlanStepOnly($"{at}.http", http, Templates(http), "a drill's fault", add);
                 break;
             case { Stop: { } stop }:
                 if (string.IsNullOrWhiteSpace(stop.PidFile))

@@ -212,6 +212,22 @@ internal static partial class ConfigValidator
         }
     }
 
+    /// <summary>
+    /// The deploy times (<c>{{from.recorded-at}}</c>, <c>{{target.recorded-at}}</c>) are known only to a rollback's plan:
+    /// a provider's switch (also what a drill deploys with) and a drill's fault run without the rollback's releases.
+    /// </summary>
+    private static void RejectPlanStepOnly(string at, object owner, IEnumerable<string?> texts, string what, Action<object, string?, string> add)
+    {
+        if (texts.OfType<string>().Select(PlanTemplate.PlanStepOnly).OfType<string>().FirstOrDefault() is { } name)
+        {
+            add(owner, null, $"{at}: {{{{{name}}}}} is filled only in a rollback plan's steps, where the releases are known; {what} runs without them");
+        }
+    }
+
+    private static IEnumerable<string?> Templates(CommandStepConfig command) => [.. command.Argv, .. command.Env.Values];
+
+    private static IEnumerable<string?> Templates(HttpStepConfig http) => [http.Url, .. http.Headers.Values, http.Body];
+
     /// <summary>An argv template with its environment, timeout and accepted exit codes.</summary>
     private static void ValidateCall(string at, object owner, string argvKey, List<string> argv, Dictionary<string, string> env, TimeSpan timeout, List<int> acceptExit, bool memberAllowed, Action<object, string?, string> add)
     {

@@ -142,11 +142,13 @@ internal static partial class ConfigValidator
         if (provider.Command is { } command)
         {
             ValidateCall($"{at}.provider.command", command, "switch", command.Switch, command.Env, command.Timeout, command.AcceptExit, memberAllowed: false, add);
+            RejectPlanStepOnly($"{at}.provider.command", command, [.. command.Switch, .. command.Env.Values], "a provider's switch", add);
         }
 
         if (provider.Http is { } http)
         {
             ValidateHttpStep($"{at}.provider.http", http, add);
+            RejectPlanStepOnly($"{at}.provider.http", http, Templates(http), "a provider's switch", add);
             ValidateRetry($"{at}.provider.http", http, http.Retries, http.Backoff, add);
         }
 

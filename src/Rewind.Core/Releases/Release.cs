@@ -21,6 +21,15 @@ public sealed record Release(
     /// </summary>
     public DateTimeOffset? FirstServedAt { get; init; }
 
+    /// <summary>
+    /// When the release's latest deploy started: the time of its first record since it last became the component's
+    /// current release (recorded as deploying, or as deployed when no deploying record came first). <see cref="RecordedAt"/>
+    /// moves with every record; this does not, so it is the moment "just before the release" a database restore goes
+    /// back to (<c>{{from.recorded-at}}</c>). Null when not known: a release only seen serving (never recorded by a
+    /// deploy), or recorded before Rewind kept it. A record that does not start a deploy leaves the stored value as it is.
+    /// </summary>
+    public DateTimeOffset? DeployStartedAt { get; init; }
+
     /// <summary>True when this release may be the target of a rollback.</summary>
     public bool IsKnownGood => State == ReleaseState.Stable;
 }

@@ -74,11 +74,17 @@ public static class RollbackPlanner
             return Refuse(schemaRefusal);
         }
 
-        var values = new PlanValues(componentName, target.Version, current, target.Schema, from?.Schema);
+        var values = new PlanValues(componentName, target.Version, current, target.Schema, from?.Schema) { FromRecordedAt = from?.DeployStartedAt, TargetRecordedAt = target.DeployStartedAt };
+        var unknown = new SortedSet<string>(StringComparer.Ordinal);
         List<PlanStep> steps = declared is { Count: > 0 }
-            ? [.. declared.SelectMany(step => Resolve(step, component, values, options.Emergency))]
+            ? [.. declared.SelectMany(step => Resolve(step, component, values, options.Emergency, unknown))]
             : DefaultPlan(componentName, component, target.Version, current);
-        steps.AddRange(component.Verify.Smoke.SelectMany(step => Resolve(step, component, values, options.Emergency)).Select(Smoke));
+        steps.AddRange(component.Verify.Smoke.SelectMany(step => Resolve(step, component, values, options.Emergency, unknown)).Select(Smoke));
+        if (unknown.Count > 0)
+        {
+            return Refuse(UnknownTimeRefusal(componentName, unknown, current, from, target));
+        }
+
         if (component.Verify.HoldFor > TimeSpan.Zero)
         {
             steps.Add(new PolicyHoldStep(componentName, component.Verify.HoldFor, component.Verify.Timeout));
@@ -129,6 +135,24 @@ public static class RollbackPlanner
             + "(`rewind rollback --allow-schema-change`, audited)";
     }
 
+    /// <summary>
+    /// Why a plan whose steps need a deploy time that is not known is refused: a restore to a made-up time (or to the
+    /// word <c>unknown</c>) could keep the damage or lose more than it must, so nothing runs and a person decides.
+    /// </summary>
+    private static string UnknownTimeRefusal(string componentName, IEnumerable<string> unknown, string? current, Release? from, Release target)
+    {
+        string Why(string placeholder) => placeholder == PlanTemplate.FromRecordedAt
+            ? $"{{{{{placeholder}}}}} (when the release being left started deploying): " + (current is null
+                ? $"{componentName} has no current release"
+                : from is null
+                    ? $"{current} is not a recorded release of {componentName}"
+                    : $"{current} has no recorded deploy start (it was only seen serving, or recorded before Rewind kept deploy start times)")
+            : $"{{{{{placeholder}}}}} (when {target.Version} started deploying): {target.Version} has no recorded deploy start (it was only seen serving, or recorded before Rewind kept deploy start times)";
+        return $"the plan of {componentName} needs a time that is not known: {string.Join("; ", unknown.Select(Why))}. "
+            + "A restore to a guessed time could keep the damage or lose more than it must, so nothing was run: find the time (the deploy pipeline's log) and restore by hand, "
+            + $"then roll back with a plan that does not need it; deploys recorded with `rewind release record {componentName} VERSION --deploying` give the next plan the time";
+    }
+
     private static PlanStep Smoke(PlanStep step) => step switch
     {
         CommandStep command => command with { Label = command.Label ?? "smoke" },
@@ -140,10 +164,16 @@ public static class RollbackPlanner
     private static List<PlanStep> DefaultPlan(string name, ComponentConfig component, string target, string? current) =>
         [.. SwitchSteps(name, component, target, current, null), WaitHealthy(name, component, null)];
 
-    private static IEnumerable<PlanStep> Resolve(PlanStepConfig step, ComponentConfig component, PlanValues values, bool emergency)
+    /// <summary>One declared step with its plan-time placeholders filled; the deploy times it needs and that are not known go into <paramref name="unknown"/>.</summary>
+    private static IEnumerable<PlanStep> Resolve(PlanStepConfig step, ComponentConfig component, PlanValues values, bool emergency, ISet<string> unknown)
     {
         var (name, target, current) = (values.Component, values.TargetVersion, values.FromVersion);
-        string Fill(string text) => PlanTemplate.RenderPlan(text, values);
+        string Fill(string text)
+        {
+            unknown.UnionWith(PlanTemplate.Unknown(text, values));
+            return PlanTemplate.RenderPlan(text, values);
+        }
+
         List<string> FillAll(IEnumerable<string> texts) => [.. texts.Select(Fill)];
         Dictionary<string, string> FillValues(Dictionary<string, string> values) => values.ToDictionary(e => e.Key, e => Fill(e.Value), values.Comparer);
 
@@ -156,7 +186,7 @@ public static class RollbackPlanner
             { CacheFlush: { Command: { } flush } } => [OnHostStep.On(flush.Host, new CommandStep(FillAll(flush.Argv), FillValues(flush.Env), flush.Dir ?? ".", flush.Timeout, flush.AcceptExit, Label: step.Name ?? "cache-flush") { Retry = StepRetry.Of(flush.Retries, flush.Backoff) }, component.Unreachable.Wait)],
             { CacheFlush: { Http: { } flush } } => [new HttpStep(flush.Method.ToUpperInvariant(), Fill(flush.Url), FillValues(flush.Headers), flush.Body is null ? null : Fill(flush.Body), flush.ExpectStatus, flush.Timeout, step.Name ?? "cache-flush") { Retry = StepRetry.Of(flush.Retries, flush.Backoff) }],
             { Notify: { } notify } => [new NotifyStep(Fill(notify.Message), step.Name)],
-            { Parallel: { } group } => [new ParallelStep([.. group.SelectMany(s => Resolve(s, component, values, emergency))], step.Name)],
+            { Parallel: { } group } => [new ParallelStep([.. group.SelectMany(s => Resolve(s, component, values, emergency, unknown))], step.Name)],
             { Snapshot: { } snapshot } => [OnHostStep.On(snapshot.Host, new SnapshotStep(snapshot.Component, snapshot.Kind, step.Name), snapshot.UnreachableWait)],
             { Restore: { Approval: true } restore } => [DatabaseRestoreStep.Gate(restore.Component, Fill(restore.RestorePoint), step.Name), OnHostStep.On(restore.Host, new DatabaseRestoreStep(restore.Component, Fill(restore.RestorePoint), step.Name), restore.UnreachableWait)],
             { Restore: { } restore } => [OnHostStep.On(restore.Host, new DatabaseRestoreStep(restore.Component, Fill(restore.RestorePoint), step.Name), restore.UnreachableWait)],

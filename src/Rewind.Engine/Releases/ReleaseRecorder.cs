@@ -78,7 +78,9 @@ internal sealed class ReleaseRecorder(IStore store, RestorePoints restorePoints,
         }
 
         var state = existing?.State == ReleaseState.Stable ? ReleaseState.Stable : request.Deploying ? ReleaseState.Deploying : ReleaseState.Baking;
-        var release = await store.RecordReleaseAsync(new Release(name, request.Version, state, time.GetUtcNow(), request.Commit, request.Artifact, request.RecordedBy) { Schema = request.Schema }, cancellationToken);
+        // A record that starts a deploy starts it now; the store keeps the start of a deploy already under way (deploying, then deployed).
+        var now = time.GetUtcNow();
+        var release = await store.RecordReleaseAsync(new Release(name, request.Version, state, now, request.Commit, request.Artifact, request.RecordedBy) { Schema = request.Schema, DeployStartedAt = now }, cancellationToken);
         if (state == ReleaseState.Deploying)
         {
             engine.DeployStarted(name, release.Version, release.RecordedAt);

@@ -25,7 +25,7 @@ internal sealed class ReleaseRow
     public const string Columns = """
         component AS Component, version AS Version, state AS State, recorded_at AS RecordedAt, "commit" AS CommitId,
         artifact AS Artifact, recorded_by AS RecordedBy, stable_at AS StableAt, incident AS Incident,
-        schema_version AS SchemaVersion, first_served_at AS FirstServedAt
+        schema_version AS SchemaVersion, first_served_at AS FirstServedAt, deploy_started_at AS DeployStartedAt
         """;
 
     public string Component { get; set; } = "";
@@ -50,6 +50,8 @@ internal sealed class ReleaseRow
 
     public long? FirstServedAt { get; set; }
 
+    public long? DeployStartedAt { get; set; }
+
     public Release ToRelease() => new(
         Component,
         Version,
@@ -63,5 +65,6 @@ internal sealed class ReleaseRow
     {
         Schema = SchemaVersion,
         FirstServedAt = DbValues.FromMs(FirstServedAt),
+        DeployStartedAt = DbValues.FromMs(DeployStartedAt),
     };
 }

@@ -68,7 +68,7 @@ public sealed class ApprovalStepConfigTests
             "rewind.yaml:8:29: components.orders.plan[0].approval: role 'DBA': lower-case letters, digits and '-', starting with a letter",
             "rewind.yaml:8:51: components.orders.plan[0].approval.decide-within: must be positive",
             "rewind.yaml:8:67: components.orders.plan[0].approval.on-timeout: proceed applies only to rollbacks an auto-mode policy asks for, and this component has none; use fail or escalate-and-wait",
-            "rewind.yaml:9:30: components.orders.plan[1].approval.message: unknown placeholder {{member}}; known: {{component}}, {{target.version}}, {{from.version}}, {{target.schema}}, {{from.schema}}, {{secret.NAME}} (an environment variable of the controller)",
+            "rewind.yaml:9:30: components.orders.plan[1].approval.message: unknown placeholder {{member}}; known: {{component}}, {{target.version}}, {{from.version}}, {{target.schema}}, {{from.schema}}, {{from.recorded-at}}, {{target.recorded-at}}, {{secret.NAME}} (an environment variable of the controller)",
             "rewind.yaml:9:93: components.orders.plan[1].approval.on-timeout: expected one of fail, escalate-and-wait, proceed, found 'never'",
             "rewind.yaml:10:30: components.orders.plan[2].approval.message: no secrets in the message (it is written on the timeline and sent to channels)",
             "rewind.yaml:11:9: components.orders.plan[3]: declare exactly one kind: switch, command, http, wait-healthy, batch, cache-flush, notify, parallel, approval, traffic, maintenance, migrate-down, snapshot or restore",

@@ -68,7 +68,7 @@ public sealed class PlanConfigTests
         result.Errors.Select(e => e.ToString()).ShouldBe([
             "rewind.yaml:4:26: components.functions.provider.command.switch: the program (argv[0]) must be fixed, not a template",
             "rewind.yaml:4:62: components.functions.provider.command.env.bad name: not an environment variable name",
-            "rewind.yaml:6:26: components.functions.plan[0].command.argv: unknown placeholder {{member}}; known: {{component}}, {{target.version}}, {{from.version}}, {{target.schema}}, {{from.schema}}, {{secret.NAME}} (an environment variable of the controller)",
+            "rewind.yaml:6:26: components.functions.plan[0].command.argv: unknown placeholder {{member}}; known: {{component}}, {{target.version}}, {{from.version}}, {{target.schema}}, {{from.schema}}, {{from.recorded-at}}, {{target.recorded-at}}, {{secret.NAME}} (an environment variable of the controller)",
             "rewind.yaml:7:25: components.functions.plan[1].http.method: one of GET, POST, PUT, PATCH, DELETE, HEAD",
             "rewind.yaml:7:37: components.functions.plan[1].http.url: no secrets in URLs (they end up in logs); put them in a header",
             "rewind.yaml:7:93: components.functions.plan[1].http.expect-status: statuses from 100 to 599",

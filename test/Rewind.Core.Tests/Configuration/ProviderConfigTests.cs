@@ -117,12 +117,42 @@ public sealed class ProviderConfigTests
         result.Errors.Select(e => e.ToString()).ShouldBe([
             "rewind.yaml:3:15: components.deploy.provider: declare exactly one provider: release-dir, command, http, files or postgres",
             "rewind.yaml:3:33: components.deploy.provider.http.method: one of GET, POST, PUT, PATCH, DELETE, HEAD",
-            "rewind.yaml:3:45: components.deploy.provider.http.url: unknown placeholder {{member}}; known: {{component}}, {{target.version}}, {{from.version}}, {{target.schema}}, {{from.schema}}, {{secret.NAME}} (an environment variable of the controller)",
+            "rewind.yaml:3:45: components.deploy.provider.http.url: unknown placeholder {{member}}; known: {{component}}, {{target.version}}, {{from.version}}, {{target.schema}}, {{from.schema}}, {{from.recorded-at}}, {{target.recorded-at}}, {{secret.NAME}} (an environment variable of the controller)",
             "rewind.yaml:5:19: components.deploy.plan-timeout: must be positive; leave it out for no limit on the whole plan",
             "rewind.yaml:7:33: components.conf.provider.files.paths: at least one file or directory, none empty",
             "rewind.yaml:7:56: components.conf.provider.files.store: must be outside the paths it keeps copies of, and not hold them",
             "rewind.yaml:7:89: components.conf.provider.files.reload-timeout: must be positive",
             "rewind.yaml:10:41: components.conf.policies.down.plan: no switch, batch or traffic step, so nothing would move conf to the target release",
+        ]);
+    }
+
+    [Fact]
+    public void Parse_DeployTimesOutsideAPlansSteps_AreRefused_AndAcceptedInThem()
+    {
+        var result = ConfigParser.Parse(
+            """
+            components:
+              app:
+                provider: { command: { switch: [./deploy, "{{from.recorded-at}}"] } }
+                probes: { h: { tcp: { host: 127.0.0.1, port: 1 } } }
+                plan:
+                  - command: { argv: [./restore, --time, "{{from.recorded-at}}"], env: { SINCE: "{{target.recorded-at}}" } }
+                  - switch: {}
+              site:
+                provider: { http: { url: "https://paas.example/deploy", body: '{"at": "{{target.recorded-at}}"}' } }
+                probes: { h: { tcp: { host: 127.0.0.1, port: 1 } } }
+            drills:
+              flag:
+                component: app
+                fault: { command: { argv: [./flag, "{{from.recorded-at}}"] } }
+            """,
+            "rewind.yaml",
+            "/etc/rewind");
+
+        result.Errors.Select(e => e.ToString()).ShouldBe([
+            "rewind.yaml:3:26: components.app.provider.command: {{from.recorded-at}} is filled only in a rollback plan's steps, where the releases are known; a provider's switch runs without them",
+            "rewind.yaml:9:23: components.site.provider.http: {{target.recorded-at}} is filled only in a rollback plan's steps, where the releases are known; a provider's switch runs without them",
+            "rewind.yaml:14:23: drills.flag.fault.command: {{from.recorded-at}} is filled only in a rollback plan's steps, where the releases are known; a drill's fault runs without them",
         ]);
     }
 

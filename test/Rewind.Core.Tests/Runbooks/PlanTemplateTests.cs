@@ -8,6 +8,9 @@ public sealed class PlanTemplateTests
 
     [Theory]
     [InlineData("{{target.version}}", false, null)]
+    [InlineData("--time={{from.recorded-at}}", false, null)]
+    [InlineData("{{target.recorded-at}}", false, null)]
+    [InlineData("{{from.recorded_at}}", false, "unknown placeholder {{from.recorded_at}}")]
     [InlineData("--only=functions:{{member}}", true, null)]
     [InlineData("Bearer {{secret.DEPLOY_TOKEN}}", false, null)]
     [InlineData("{{member}}", false, "unknown placeholder {{member}}")]
@@ -34,6 +37,36 @@ public sealed class PlanTemplateTests
         PlanTemplate.RenderPlan("{{component}}@{{target.version}} from {{from.version}} for {{member}} with {{secret.DEPLOY_TOKEN}}", "api", "v1", null)
             .ShouldBe("api@v1 from unknown for {{member}} with {{secret.DEPLOY_TOKEN}}");
     }
+
+    [Fact]
+    public void RenderPlan_DeployTimes_AreRfc3339UtcToTheMillisecondCutDown()
+    {
+        var values = new PlanValues("db", "v1", "v2")
+        {
+            FromRecordedAt = new DateTimeOffset(2026, 12, 7, 3, 23, 45, TimeSpan.FromHours(2)).AddTicks(1_239_999),
+            TargetRecordedAt = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero),
+        };
+
+        PlanTemplate.RenderPlan("--time={{from.recorded-at}} (v1 since {{ target.recorded-at }})", values)
+            .ShouldBe("--time=2026-12-07T01:23:45.123Z (v1 since 2026-12-01T09:00:00.000Z)");
+        PlanTemplate.Unknown("{{from.recorded-at}} {{target.recorded-at}}", values).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void RenderPlan_UnknownDeployTime_StaysAPlaceholderThatUnknownNames()
+    {
+        var values = new PlanValues("db", "v1", null);
+
+        PlanTemplate.RenderPlan("--time {{from.recorded-at}}", values).ShouldBe("--time {{from.recorded-at}}");
+        PlanTemplate.Unknown("{{from.version}} {{from.recorded-at}} {{target.recorded-at}}", values).ShouldBe(["from.recorded-at", "target.recorded-at"]);
+    }
+
+    [Theory]
+    [InlineData("--time={{from.recorded-at}}", "from.recorded-at")]
+    [InlineData("{{target.recorded-at}}", "target.recorded-at")]
+    [InlineData("{{from.version}} {{secret.T}}", null)]
+    public void PlanStepOnly_NamesTheDeployTimes(string text, string? name) =>
+        PlanTemplate.PlanStepOnly(text).ShouldBe(name);
 
     [Fact]
     public void RenderCall_FillsMemberAndSecretAtTheLastMoment()

@@ -72,6 +72,50 @@ public sealed class RollbackPlannerTests
         plan.IsRefused.ShouldBeTrue();
     }
 
+    [Fact]
+    public void Plan_FromRecordedAt_IsWhenTheReleaseBeingLeftStartedDeploying()
+    {
+        var component = Restoring("--time", "{{from.recorded-at}}", "--before", "{{target.recorded-at}}");
+        Release[] releases = [Stable("v1", 0) with { DeployStartedAt = T0 }, Baking("v2", 9) with { DeployStartedAt = T0.AddMinutes(5).AddTicks(4_567_891) }];
+
+        var plan = RollbackPlanner.Plan("web", component, State("v2"), releases, new PlanOptions());
+
+        plan.Refusal.ShouldBeNull();
+        plan.Steps[0].Describe().ShouldStartWith("argv [\"/usr/bin/restore-db\", \"--time\", \"2026-11-22T03:05:00.456Z\", \"--before\", \"2026-11-22T03:00:00.000Z\"]");
+    }
+
+    [Theory]
+    [InlineData(null, "web has no current release")]
+    [InlineData("v9", "v9 is not a recorded release of web")]
+    [InlineData("v2", "v2 has no recorded deploy start (it was only seen serving, or recorded before Rewind kept deploy start times)")]
+    public void Plan_FromRecordedAtNotKnown_IsRefusedSayingWhy(string? current, string why)
+    {
+        var component = Restoring("--time", "{{from.recorded-at}}");
+        Release[] releases = [Stable("v1", 0) with { DeployStartedAt = T0 }, Baking("v2", 9)];
+
+        var plan = RollbackPlanner.Plan("web", component, current is null ? null : State(current), releases, "v1");
+
+        plan.IsRefused.ShouldBeTrue();
+        plan.Steps.ShouldBeEmpty();
+        plan.Refusal!.ShouldStartWith($"the plan of web needs a time that is not known: {{{{from.recorded-at}}}} (when the release being left started deploying): {why}. A restore to a guessed time");
+    }
+
+    [Fact]
+    public void Plan_ThatDoesNotUseTheDeployTimes_IsNotRefusedWhenTheyAreUnknown()
+    {
+        var plan = RollbackPlanner.Plan("web", Restoring("--to", "{{target.version}}"), State("v2"), [Stable("v1", 0), Baking("v2", 9)], new PlanOptions());
+
+        plan.Refusal.ShouldBeNull();
+    }
+
+    /// <summary>The web component with a plan that restores its database by a command (the given arguments), then switches.</summary>
+    private ComponentConfig Restoring(params string[] arguments) => new()
+    {
+        Provider = _web.Provider,
+        Probes = _web.Probes,
+        Plan = [new PlanStepConfig { Command = new CommandStepConfig { Argv = ["/usr/bin/restore-db", .. arguments] } }, new PlanStepConfig { Switch = new() }],
+    };
+
     private static ComponentState State(string current) => new("web", "release-dir", current, T0);
 
     private static Release Stable(string version, int minutes) =>

@@ -25,7 +25,7 @@ public sealed partial class SeedDrillTests
         return app;
     }
 
-    private static async Task<int> ServiceCtlAsync(string app, int port, string verb)
+    internal static async Task<int> ServiceCtlAsync(string app, int port, string verb)
     {
         var result = await new ProcessRunner().RunAsync(new ProcessRequest([Deployment.ServiceCtl, verb, app, SeedStack.Port(port)], app, TimeSpan.FromSeconds(30)));
         return result.ExitCode ?? -1;
@@ -37,7 +37,7 @@ public sealed partial class SeedDrillTests
         return await http.GetStringAsync(new Uri($"http://127.0.0.1:{SeedStack.Port(port)}/health"));
     }
 
-    private static async Task RecordStableAsync(SeedStack stack, string component, string version)
+    internal static async Task RecordStableAsync(SeedStack stack, string component, string version)
     {
         await stack.Admin.RecordReleaseAsync(component, new Client.RecordReleaseRequest(version));
         await Eventually.WaitAsync(async () => (await stack.Admin.GetReleasesAsync(component)).Any(r => r.Version == version && r.State == "stable"), Deadline, $"{component} {version} to become stable");

@@ -9,6 +9,9 @@ namespace Rewind.Server.Tests.Api;
 
 public sealed class RollbackEndpointsTests
 {
+    /// <summary>web's plan: its database restored through a provider's CLI to just before the release being left, then the switch.</summary>
+    private const string RestoringPlan = """plan: [ { command: { argv: [/usr/bin/restore-db, --time, "{{from.recorded-at}}"] } }, { switch: {} } ]""";
+
     [Fact]
     public async Task Post_NoKnownGoodRelease_Is409AndTouchesNothing()
     {
@@ -44,6 +47,37 @@ public sealed class RollbackEndpointsTests
         server.CurrentTarget.ShouldEndWith(Path.Combine("releases", "v2"));
         (await server.Client.GetRollbacksAsync()).ShouldBeEmpty();
         (await server.Client.GetIncidentsAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Post_DryRun_PlanRestoringToFromRecordedAt_ShowsWhenTheReleaseStartedDeploying()
+    {
+        await using var server = await ServerFixture.StartAsync(componentExtra: RestoringPlan);
+        await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v1"));
+        (await server.Store.SetReleaseStateAsync("web", "v1", ReleaseState.Stable, DateTimeOffset.UtcNow)).ShouldBeTrue();
+        await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2", Deploying: true));
+        var started = (await server.Store.GetReleaseAsync("web", "v2"))!.DeployStartedAt!.Value;
+        await Eventually.WaitAsync(() => Task.FromResult(DateTimeOffset.UtcNow > started.AddMilliseconds(20)), TimeSpan.FromSeconds(5), "the clock to move past the deploy's start");
+        await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2"));
+
+        var plan = await server.Client.DryRunRollbackAsync(new RollbackRequest("web", "test"));
+
+        plan.Steps[0].Description.ShouldStartWith($"argv [\"/usr/bin/restore-db\", \"--time\", \"{started.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}\"]");
+        (await server.Store.GetReleaseAsync("web", "v2"))!.RecordedAt.ShouldBeGreaterThan(started, "recorded again as deployed later; the start stays");
+    }
+
+    [Fact]
+    public async Task Post_DryRun_PlanNeedsADeployStartNotKnown_Is409SayingWhich()
+    {
+        await using var server = await ServerFixture.StartAsync(componentExtra: RestoringPlan);
+        await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v1"));
+        (await server.Store.SetReleaseStateAsync("web", "v1", ReleaseState.Stable, DateTimeOffset.UtcNow)).ShouldBeTrue();
+        await server.Store.RecordReleaseAsync(new Release("web", "v2", ReleaseState.Baking, DateTimeOffset.UtcNow, RecordedBy: "controller (seen serving)"));
+
+        var error = await Should.ThrowAsync<RewindApiException>(() => server.Client.DryRunRollbackAsync(new RollbackRequest("web", "test")));
+
+        error.Status.ShouldBe(409);
+        error.Detail!.ShouldStartWith("the plan of web needs a time that is not known: {{from.recorded-at}} (when the release being left started deploying): v2 has no recorded deploy start");
     }
 
     [Fact]

@@ -4,15 +4,15 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.RegularExpressions;
 using Npgsql;
-using Rewind.TestUtils;
 
-namespace Rewind.Runtime.Tests.Samples;
+namespace Rewind.TestUtils;
 
 /// <summary>
 /// <c>samples/fakes/fake-managed-postgres serve</c> in a child process, ready once it printed its listening line; on
-/// dispose stopped with SIGTERM (which stops its PostgreSQL), or killed together with its postmaster.
+/// dispose stopped with SIGTERM (which stops its PostgreSQL), or killed together with its postmaster. Used by the
+/// fake's own tests and by the seed stacks whose database is a provider's.
 /// </summary>
-internal sealed partial class ManagedPostgresServer : IAsyncDisposable
+public sealed partial class ManagedPostgresServer : IAsyncDisposable
 {
     public const string Token = "test-token-1f3a";
     private static readonly string Script = Path.Combine(Repository.Root, "samples", "fakes", "fake-managed-postgres");
@@ -34,6 +34,9 @@ internal sealed partial class ManagedPostgresServer : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The database as a <c>postgres://</c> URL, the form of Rewind's config (the provider's connection string).</summary>
+    public string Url => $"postgres://postgres@127.0.0.1:{PostgresPort.ToString(CultureInfo.InvariantCulture)}/postgres";
+
     public string ConnectionString => $"Host=127.0.0.1;Port={PostgresPort.ToString(CultureInfo.InvariantCulture)};Username=postgres;Database=postgres;Pooling=false;Timeout=5";
 
     public string Output
@@ -51,7 +54,18 @@ internal sealed partial class ManagedPostgresServer : IAsyncDisposable
     public static async Task<ManagedPostgresServer> StartAsync(string state, params string[] flags)
     {
         string[] args = ["serve", "--state", state, "--listen", "127.0.0.1:0", "--token", Token, "--latency-ms", "0", .. flags];
-        var process = Process.Start(ScriptCall.StartInfo(Script, args, "FAKE_MANAGED_POSTGRES_", new Dictionary<string, string>(StringComparer.Ordinal)))!;
+        var start = new ProcessStartInfo(Script) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var inherited in start.Environment.Keys.Where(k => k.StartsWith("FAKE_MANAGED_POSTGRES_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(inherited); // only the flags given here
+        }
+
+        var process = Process.Start(start)!;
         var server = new ManagedPostgresServer(process, state);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginErrorReadLine();
