@@ -42,6 +42,22 @@ public abstract partial class IncrementalBackupTests
         }
 
         [Fact]
+        public async Task RestoreDrill_HoldingSetMissing_FailsNamingTheSetAndLeavesNoScratchCopy()
+        {
+            var repository = await _scenario.CopyRepositoryAsync();
+            _scenario.Repository(repository).RemoveSet(SetKind.Base, _scenario.Full.SetId).ShouldBeTrue();
+            var scratch = Path.Combine(_scenario.Root, "drill-" + Guid.NewGuid().ToString("N")[..8]);
+
+            var drill = await new RestoreDrill(new PointInTimeRestore(_scenario.Repository(repository), BackupScenario.Tools))
+                .RunAsync(new RestoreDrillRequest(scratch, _scenario.FetchCommand(repository)));
+
+            drill.Succeeded.ShouldBeFalse();
+            drill.Restore.SetId.ShouldBe(_scenario.Incremental.SetId);
+            drill.Describe().ShouldContain($"is held by set {_scenario.Full.SetId}, which is not in");
+            Directory.GetFileSystemEntries(scratch).ShouldBeEmpty();
+        }
+
+        [Fact]
         public async Task VerifyAsync_HoldingSetMissing_FailsNamingBothSets()
         {
             var repository = await _scenario.CopyRepositoryAsync();
