@@ -36,6 +36,9 @@ public sealed record BackupManifest(
     IReadOnlyList<ManifestDirectory> Directories,
     IReadOnlyList<ManifestFile> Files)
 {
+    /// <summary>The newest <see cref="Format"/> this version reads; a manifest of a newer one is treated as unreadable.</summary>
+    public const int NewestFormat = 2;
+
     /// <summary>
     /// The repository format this manifest was written in: 1 for a full set (what every Rewind reads), 2 for an
     /// incremental set (its files may be held by earlier sets, <see cref="ManifestFile.StoredIn"/>); readers refuse newer formats.
