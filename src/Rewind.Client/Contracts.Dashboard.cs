@@ -51,4 +51,12 @@ public sealed record ApprovalDto(string Approver, IReadOnlyList<string> Roles, b
 /// </summary>
 public sealed record BackupSetsDto(string Component, IReadOnlyList<BackupSetDto> Sets, int WalSegments, DateTimeOffset? NewestWalAt, double? RecoveryPointSeconds, string Coverage);
 
-public sealed record BackupSetDto(string SetId, DateTimeOffset Finished, long TotalSize, long StoredSize, string WalStart, string WalStop, bool Encrypted);
+/// <summary>One base backup set; <see cref="StoredSize"/> is what the set itself holds (an incremental references the rest).</summary>
+public sealed record BackupSetDto(string SetId, DateTimeOffset Finished, long TotalSize, long StoredSize, string WalStart, string WalStop, bool Encrypted)
+{
+    /// <summary><c>full</c> or <c>incremental</c>.</summary>
+    public string Type { get; init; } = "full";
+
+    /// <summary>The set an incremental was taken against; <see langword="null"/> for a full set.</summary>
+    public string? Parent { get; init; }
+}

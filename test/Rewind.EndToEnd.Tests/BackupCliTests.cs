@@ -60,6 +60,31 @@ public sealed class BackupCliTests : BackupCliScenario
     }
 
     [Fact]
+    public async Task RunIncremental_AfterAFullSet_SaysWhatItReferenced_ListsTypeAndParent_AndExpiryKeepsTheChain()
+    {
+        var cluster = _cluster!;
+        await cluster.ExecuteAsync("CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders SELECT generate_series(1, 100)");
+        var first = await RunAsync("backup", "run", "db", "--incremental");
+        await cluster.ExecuteAsync("INSERT INTO orders SELECT generate_series(101, 200)");
+        await Task.Delay(1100); // the full set is older than retention.age (1s)
+        var second = await RunAsync("backup", "run", "db", "--incremental");
+        var sets = Directory.GetDirectories(Path.Combine(Repository, "sets")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+
+        var listed = await RunAsync("backup", "list", "db");
+        var expired = await RunAsync("backup", "expire", "db");
+        var verified = await RunAsync("backup", "verify", "db");
+
+        first.ShouldContain("full taken (incremental requested: no earlier set): set ");
+        second.ShouldContain($"incremental set {sets[1]} on {sets[0]}: ");
+        second.ShouldContain(" files referenced, ");
+        listed.ShouldContain("incremental");
+        listed.ShouldContain($"incremental │ {sets[0]}"); // the type and parent columns of the incremental's row
+        expired.ShouldContain("expired 0 set(s) and ");
+        expired.ShouldContain("2 set(s) kept");
+        verified.ShouldContain("verified: 2 set(s)");
+    }
+
+    [Fact]
     public async Task Restore_KilledWhileRecovering_LeavesTheLiveDirectoryIntact_AndARerunFinishesTheJob()
     {
         var cluster = Cluster!;

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Rewind.Bench.Backups;
 
 /// <summary>
@@ -59,11 +61,26 @@ internal sealed class PgBackRest
         await RunAsync("stanza-create");
     }
 
-    public Task<Rewind.Runtime.Processes.ProcessResult> BackupAsync() => RunAsync("backup", "--type=full");
+    /// <summary><c>pgbackrest backup --type=full</c> (or <c>incr</c>: only files changed since the previous backup, by size, time and checksum).</summary>
+    public Task<Rewind.Runtime.Processes.ProcessResult> BackupAsync(string type = "full") => RunAsync("backup", $"--type={type}");
 
-    /// <summary><c>pgbackrest restore --type=time</c> into <paramref name="dataDirectory"/> (an empty directory of postgres').</summary>
-    public Task<Rewind.Runtime.Processes.ProcessResult> RestoreAsync(string dataDirectory, string targetTime) =>
-        RunAsync($"--pg1-path={dataDirectory}", "--type=time", $"--target={targetTime}", "--target-action=promote", "restore");
+    /// <summary>
+    /// <c>pgbackrest restore --type=time</c> of backup <paramref name="set"/> into <paramref name="dataDirectory"/> (an
+    /// empty directory of postgres'); the set named, so the choice never depends on pgBackRest's version.
+    /// </summary>
+    public Task<Rewind.Runtime.Processes.ProcessResult> RestoreAsync(string dataDirectory, string targetTime, string set) =>
+        RunAsync($"--pg1-path={dataDirectory}", "--type=time", $"--target={targetTime}", "--target-action=promote", $"--set={set}", "restore");
+
+    /// <summary>The stanza's backups from <c>pgbackrest info --output=json</c>: label, type, bytes the repository gained for each.</summary>
+    public async Task<IReadOnlyList<(string Label, string Type, long RepositoryDelta)>> InfoAsync()
+    {
+        var output = (await RunAsync("--output=json", "info")).Output;
+        using var document = JsonDocument.Parse(output[output.IndexOf('[', StringComparison.Ordinal)..(output.LastIndexOf(']') + 1)]); // a warning on stderr may be interleaved
+        return [.. document.RootElement[0].GetProperty("backup").EnumerateArray().Select(backup => (
+            backup.GetProperty("label").GetString()!,
+            backup.GetProperty("type").GetString()!,
+            backup.GetProperty("info").GetProperty("repository").GetProperty("delta").GetInt64()))];
+    }
 
     private Task<Rewind.Runtime.Processes.ProcessResult> RunAsync(params string[] arguments) =>
         Pg.RunAsync(Pg.Command(Program, [$"--config={ConfigFile}", $"--stanza={Stanza}", .. arguments]));

@@ -4,6 +4,8 @@ namespace Rewind.Bench.Backups;
 /// Point-in-time restore of a generated pgbench database (scale 100, ≈ 1.5 GB; 5 with --quick) to a noted time,
 /// side by side in one run: Rewind's restore, <c>pgbackrest restore</c>, and <c>pg_restore -j 2</c> of a dump taken
 /// with the base backups. Each is timed until the restored server accepts connections out of recovery, and checked.
+/// Then the incremental case: a Rewind incremental and a <c>pgbackrest backup --type=incr</c> of the same change, timed
+/// and sized, and a restore from each chain.
 /// See docs/benchmarks.md.
 /// </summary>
 internal sealed class RestoreBenchmark(bool quick, string repository)
@@ -40,8 +42,8 @@ internal sealed class RestoreBenchmark(bool quick, string repository)
             {
                 // Alternate which physical restore goes first, so neither always meets the colder page cache.
                 Func<int, Task<RestoreSample>>[] order = run % 2 == 1
-                    ? [runs.RewindAsync, runs.RewindObjectStorageAsync, runs.PgBackRestAsync, runs.PgRestoreAsync]
-                    : [runs.PgBackRestAsync, runs.RewindObjectStorageAsync, runs.RewindAsync, runs.PgRestoreAsync];
+                    ? [runs.RewindAsync, runs.RewindObjectStorageAsync, runs.PgBackRestAsync, runs.PgRestoreAsync, runs.RewindIncrementalAsync, runs.PgBackRestIncrementalAsync]
+                    : [runs.PgBackRestAsync, runs.RewindObjectStorageAsync, runs.RewindAsync, runs.PgRestoreAsync, runs.PgBackRestIncrementalAsync, runs.RewindIncrementalAsync];
                 foreach (var restore in order)
                 {
                     var sample = await restore(run);

@@ -10,7 +10,7 @@ namespace Rewind.Bench.Backups;
 /// archive_command, and to a Rewind repository in object storage (s3rver on loopback, <see cref="ObjectStore"/>); a Rewind
 /// base backup into each repository, a pgBackRest full backup and a <c>pg_dump -Fc</c> taken one after the other
 /// with no write between them; then pgbench transactions, sentinel rows 1–100, the noted time, sentinel rows 101–200,
-/// more pgbench transactions, and a WAL switch archived to both.
+/// more pgbench transactions, and a WAL switch archived to both. Then the incremental case (<see cref="IncrementalHistory"/>).
 /// </summary>
 internal sealed class RestoreScenario
 {
@@ -57,6 +57,9 @@ internal sealed class RestoreScenario
 
     public int WalSegmentsAfterBackup { get; private set; }
 
+    /// <summary>The incremental case: the change, both tools' incremental backups, the second noted time.</summary>
+    public IncrementalHistory Incremental { get; private set; } = null!;
+
     public Dictionary<string, double> SetupSeconds { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The noted time as both tools take it: <c>YYYY-MM-DD HH:MM:SS.ffffff+00</c>.</summary>
@@ -86,6 +89,10 @@ internal sealed class RestoreScenario
     {
         var scenario = new RestoreScenario(root, cli, objects);
         await scenario.BuildAsync(scale, transactions);
+        var clock = Stopwatch.StartNew();
+        scenario.Incremental = await IncrementalHistory.CreateAsync(scenario);
+        scenario.SetupSeconds["incremental_case"] = Lap(clock);
+        await scenario.Source.Server.StopAsync();
         return scenario;
     }
 
@@ -149,7 +156,6 @@ internal sealed class RestoreScenario
         await Source.WaitArchivedAsync(last);
         WalSegmentsAfterBackup = (int)(SegmentNumber(last) - SegmentNumber(firstAfter) + 1);
         SetupSeconds["history"] = Lap(clock);
-        await Source.Server.StopAsync();
     }
 
     /// <summary>The same config with its repository in object storage, credentials as secrets; both given to PostgreSQL's user.</summary>

@@ -29,7 +29,11 @@ internal static class BackupCommands
     private static Command Run(CliContext context)
     {
         var (config, component) = (BackupContext.ConfigOption(), BackupContext.ComponentArgument());
-        var command = new Command("run", "Take a base backup of a postgres component now (pg_basebackup, then every file checksummed, compressed and encrypted into the repository).") { component, config };
+        var incremental = new Option<bool>("--incremental")
+        {
+            Description = "Store only the files changed since the newest set (same timeline, PostgreSQL version and key, chain intact, within backups.incremental.max-chain) and reference the others; a full set, saying why, when there is none. pg_basebackup still copies the whole cluster",
+        };
+        var command = new Command("run", "Take a base backup of a postgres component now (pg_basebackup, then every file checksummed, compressed and encrypted into the repository).") { component, incremental, config };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var (target, exit) = await BackupContext.LoadAsync(context, parse.GetValue(config)!, parse.GetValue(component)!, cancellationToken);
@@ -38,13 +42,14 @@ internal static class BackupCommands
                 return target is null ? exit : await FailAsync(context, $"{target.Component} is not a postgres component");
             }
 
-            var result = await new BaseBackup(target.Repository, tools).RunAsync(new BaseBackupRequest(target.Url), cancellationToken);
+            var request = new BaseBackupRequest(target.Url) { Incremental = parse.GetValue(incremental), MaxChain = target.Config.Incremental?.MaxChain ?? 0 };
+            var result = await new BaseBackup(target.Repository, tools).RunAsync(request, cancellationToken);
             if (!result.Succeeded || result.Manifest is not { } set)
             {
                 return await FailAsync(context, result.Message);
             }
 
-            context.Console.MarkupLine($"backup [bold]{set.SetId}[/] of {Markup.Escape(target.Component)}: {set.Files.Count} files, {Size(set.TotalSize)} ({Size(set.TotalStoredSize)} stored), WAL {set.WalStart}..{set.WalStop}, {Durations.Format(set.Finished - set.Started)}");
+            context.Console.MarkupLine($"backup of {Markup.Escape(target.Component)}: {Markup.Escape(BackupJobs.Summary(set, result.WhyFull))}, {Durations.Format(set.Finished - set.Started)}");
             return ExitCodes.Ok;
         });
         return command;
@@ -53,7 +58,7 @@ internal static class BackupCommands
     private static Command List(CliContext context)
     {
         var (config, component) = (BackupContext.ConfigOption(), BackupContext.ComponentArgument());
-        var command = new Command("list", "List the base backups (size, age, WAL they need), the archived WAL (its coverage and any gap), the logical dumps and the file sets.") { component, config };
+        var command = new Command("list", "List the base backups (full or incremental and its parent, size, bytes stored in the set, age, WAL they need), the archived WAL (its coverage and any gap), the logical dumps and the file sets.") { component, config };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var (target, exit) = await BackupContext.LoadAsync(context, parse.GetValue(config)!, parse.GetValue(component)!, cancellationToken);
@@ -67,10 +72,11 @@ internal static class BackupCommands
             var wal = await target.Repository.ListWalAsync(cancellationToken);
             if (target.Postgres is not null || sets.Count > 0)
             {
-                var table = new Table().AddColumns("set", "taken", "age", "size", "stored", "WAL needed", "encrypted");
+                var table = new Table().AddColumns("set", "type", "parent", "taken", "age", "size", "stored", "WAL needed", "encrypted");
                 foreach (var set in sets.OrderBy(s => s.SetId, StringComparer.Ordinal))
                 {
-                    table.AddRow(set.SetId, set.Finished.ToString("u", CultureInfo.InvariantCulture), Durations.Format(now - set.Finished), Size(set.TotalSize), Size(set.TotalStoredSize), $"{set.WalStart}..{set.WalStop}", set.KeyId is null ? "no" : "yes");
+                    var type = set.Type == BackupType.Incremental ? "incremental" : "full";
+                    table.AddRow(set.SetId, type, set.Parent ?? "", set.Finished.ToString("u", CultureInfo.InvariantCulture), Durations.Format(now - set.Finished), Size(set.TotalSize), Size(set.TotalStoredSize), $"{set.WalStart}..{set.WalStop}", set.KeyId is null ? "no" : "yes");
                 }
 
                 context.Console.Write(table);
@@ -162,7 +168,7 @@ internal static class BackupCommands
     {
         var (config, component) = (BackupContext.ConfigOption(), BackupContext.ComponentArgument());
         var dryRun = new Option<bool>("--dry-run") { Description = "Say what would be removed; remove nothing" };
-        var command = new Command("expire", "Apply retention: remove the base backups, dumps and file sets beyond the newest retention.count of their kind that are older than retention.age, the WAL only the removed base backups needed, and leftovers of killed work. The controller does this after each scheduled backup.") { component, dryRun, config };
+        var command = new Command("expire", "Apply retention: remove the base backups, dumps and file sets beyond the newest retention.count of their kind that are older than retention.age (base backups per chain: a full set goes only with every incremental that depends on it), the WAL only the removed base backups needed, and leftovers of killed work. The controller does this after each scheduled backup.") { component, dryRun, config };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var (target, exit) = await BackupContext.LoadAsync(context, parse.GetValue(config)!, parse.GetValue(component)!, cancellationToken);

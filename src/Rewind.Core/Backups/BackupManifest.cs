@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Rewind.Core.Backups;
 
 /// <summary>
@@ -34,10 +36,44 @@ public sealed record BackupManifest(
     IReadOnlyList<ManifestDirectory> Directories,
     IReadOnlyList<ManifestFile> Files)
 {
-    /// <summary>The repository format this manifest was written in; readers refuse newer formats.</summary>
+    /// <summary>The newest <see cref="Format"/> this version reads; a manifest of a newer one is treated as unreadable.</summary>
+    public const int NewestFormat = 2;
+
+    /// <summary>
+    /// The repository format this manifest was written in: 1 for a full set (what every Rewind reads), 2 for an
+    /// incremental set (its files may be held by earlier sets, <see cref="ManifestFile.StoredIn"/>); readers refuse newer formats.
+    /// </summary>
     public int Format { get; init; } = 1;
+
+    /// <summary>Full (every file stored in the set) or incremental (unchanged files referenced). Default full: manifests written before incrementals existed are full sets.</summary>
+    public BackupType Type { get; init; } = BackupType.Full;
+
+    /// <summary>The set an incremental was taken against (the previous set of its chain); <see langword="null"/> for a full set.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Parent { get; init; }
 
     public long TotalSize => Files.Sum(file => file.Size);
 
-    public long TotalStoredSize => Files.Sum(file => file.StoredSize);
+    /// <summary>Bytes this set holds itself (files referenced from earlier sets are not counted).</summary>
+    public long TotalStoredSize => Files.Where(file => file.StoredIn is null).Sum(file => file.StoredSize);
+
+    /// <summary>Plain bytes of the files an incremental references from earlier sets instead of storing them.</summary>
+    [JsonIgnore]
+    public long ReferencedSize => Files.Where(file => file.StoredIn is not null).Sum(file => file.Size);
+
+    /// <summary>The sets other than this one that hold bytes of its files, in order.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> HoldingSets => [.. Files.Select(file => file.StoredIn).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+}
+
+/// <summary>Whether a base backup set stores every file or only those changed since its parent.</summary>
+public enum BackupType
+{
+    /// <summary>Every file stored in the set itself; starts a chain.</summary>
+    [JsonStringEnumMemberName("full")]
+    Full,
+
+    /// <summary>Files unchanged since the parent (path, size and SHA-256 equal) are referenced, not stored again.</summary>
+    [JsonStringEnumMemberName("incremental")]
+    Incremental,
 }

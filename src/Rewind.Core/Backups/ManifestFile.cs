@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Rewind.Core.Backups;
 
 /// <summary>
@@ -20,7 +22,19 @@ public sealed record ManifestFile(
     StoredCompression Compression,
     bool Encrypted,
     int Mode,
-    DateTimeOffset Modified);
+    DateTimeOffset Modified)
+{
+    /// <summary>
+    /// The set whose folder physically holds the stored bytes, when it is not this file's own set: an incremental set
+    /// names the holding set directly (never its parent transitively), so a restore reads each file from exactly one
+    /// place. <see langword="null"/> (absent in the JSON): the file's own set.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? StoredIn { get; init; }
+
+    /// <summary>The id of the set holding the bytes, <paramref name="ownSetId"/> when the file is stored in its own set.</summary>
+    public string HeldBy(string ownSetId) => StoredIn ?? ownSetId;
+}
 
 /// <summary>A directory of the backup, recorded so empty ones (<c>pg_wal</c>, <c>pg_notify</c>) come back on restore.</summary>
 public sealed record ManifestDirectory(string Path, int Mode);

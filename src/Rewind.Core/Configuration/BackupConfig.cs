@@ -41,6 +41,9 @@ public sealed class BackupsConfig
     /// <summary>When base backups are taken: a Quartz cron expression (seconds first, UTC), e.g. <c>0 0 3 * * ?</c>. Default: none (only on demand).</summary>
     public string? Schedule { get; set; }
 
+    /// <summary>Incremental base backups: only files changed since the previous set are stored. Default: none. <c>postgres</c> only.</summary>
+    public IncrementalBackupConfig? Incremental { get; set; }
+
     public RetentionConfig Retention { get; set; } = new();
 
     /// <summary><c>none</c> or <c>gzip</c>. Default gzip.</summary>
@@ -59,6 +62,19 @@ public sealed class BackupsConfig
     public FileBackupConfig? Files { get; set; }
 
     public BackupVerifyConfig Verify { get; set; } = new();
+}
+
+/// <summary>
+/// Scheduled incremental base backups: <c>pg_basebackup</c> copies the whole cluster as for a full set, but only files
+/// whose size or SHA-256 changed since the newest set are stored; the others are referenced in the set that holds them.
+/// </summary>
+public sealed class IncrementalBackupConfig
+{
+    /// <summary>When incrementals are taken (Quartz cron, UTC), e.g. <c>0 0 * * * ?</c> hourly between daily full backups. Required.</summary>
+    public string? Schedule { get; set; }
+
+    /// <summary>The most incrementals after one full set; the next incremental is then taken as a full set. 0 = no limit (full sets only from <c>backups.schedule</c>). Default 0.</summary>
+    public int MaxChain { get; set; }
 }
 
 /// <summary>Scheduled logical dumps of a <c>postgres</c> component's databases.</summary>

@@ -12,6 +12,7 @@ internal static partial class ConfigValidator
             RefuseOnNonPostgres(at, backups, add);
         }
 
+        ValidateIncremental(at, backups, add);
         if (backups.Logical is { } logical)
         {
             ValidateCron($"{at}.logical.schedule", logical, "schedule", logical.Schedule, add);
@@ -37,12 +38,44 @@ internal static partial class ConfigValidator
         }
     }
 
+    /// <summary>
+    /// An incremental schedule is a cron expression; the chain cap is not negative; and a chain must end somewhere (full
+    /// backups scheduled, or a cap), or retention could never expire anything.
+    /// </summary>
+    private static void ValidateIncremental(string at, BackupsConfig backups, Action<object, string?, string> add)
+    {
+        if (backups.Incremental is not { } incremental)
+        {
+            return;
+        }
+
+        if (incremental.Schedule is null)
+        {
+            add(incremental, null, $"{at}.incremental.schedule: required: when incremental backups are taken (Quartz cron, UTC)");
+        }
+
+        ValidateCron($"{at}.incremental.schedule", incremental, "schedule", incremental.Schedule, add);
+        if (incremental.MaxChain < 0)
+        {
+            add(incremental, "max-chain", $"{at}.incremental.max-chain: 0 (no limit) or more incrementals after a full set");
+        }
+        else if (incremental.MaxChain == 0 && backups.Schedule is null && incremental.Schedule is not null)
+        {
+            add(incremental, "schedule", $"{at}.incremental: without backups.schedule every incremental would extend one chain forever and retention could never remove it; schedule full backups (backups.schedule) or cap the chain (incremental.max-chain)");
+        }
+    }
+
     /// <summary>Base backups, WAL, logical dumps and restore drills need a cluster; any component may copy files.</summary>
     private static void RefuseOnNonPostgres(string at, BackupsConfig backups, Action<object, string?, string> add)
     {
         if (backups.Schedule is not null)
         {
             add(backups, "schedule", $"{at}.schedule: base backups need a postgres component (provider postgres); {FilesOnly}");
+        }
+
+        if (backups.Incremental is not null)
+        {
+            add(backups, "incremental", $"{at}.incremental: incremental base backups need a postgres component (provider postgres); {FilesOnly}");
         }
 
         if (backups.Logical is not null)

@@ -11,12 +11,13 @@ using Rewind.Runtime.Backups;
 namespace Rewind.Engine.Backups;
 
 /// <summary>
-/// Runs each component's scheduled base backups (<c>backups.schedule</c>), logical dumps (<c>backups.logical.schedule</c>),
+/// Runs each component's scheduled base backups (<c>backups.schedule</c>), incremental base backups
+/// (<c>backups.incremental.schedule</c>, recorded as <c>incremental-backup</c> runs), logical dumps (<c>backups.logical.schedule</c>),
 /// file backups (<c>backups.files.schedule</c>), quick verifications
 /// (<c>verify.schedule</c>) and restore drills (<c>verify.full-schedule</c>), one at a time, and records every run in
 /// the store. A run is due when its cron expression fell due after the last recorded run of its kind (or after the
 /// controller started, for one never run), so a controller that was down runs a missed schedule once when it is back.
-/// After each successful base backup, logical dump or file backup, retention (<c>backups.retention</c>) is applied and recorded as an <c>expire</c> run.
+/// After each successful base backup (full or incremental), logical dump or file backup, retention (<c>backups.retention</c>) is applied and recorded as an <c>expire</c> run.
 /// A component on another host (<c>host:</c>) has each job run there by the host's agent (<see cref="HostJobs"/>), with its
 /// own config file; the run is recorded here alike.
 /// </summary>
@@ -52,7 +53,7 @@ internal sealed partial class BackupSchedule(ConfigHolder config, IStore store, 
         var (succeeded, summary) = await RunJobAsync(component, kind, due, cancellationToken);
         await store.RecordBackupRunAsync(new BackupRun(component, kind, started, time.GetUtcNow(), succeeded, summary), cancellationToken);
         LogRun(logger, kind, component, succeeded ? "succeeded" : "FAILED", summary);
-        if (succeeded && kind is BackupRun.BaseBackup or BackupRun.LogicalDump or BackupRun.FileBackup)
+        if (succeeded && kind is BackupRun.BaseBackup or BackupRun.IncrementalBackup or BackupRun.LogicalDump or BackupRun.FileBackup)
         {
             await RunAsync(component, BackupRun.Expire, due, cancellationToken); // retention applies once a new set is safely in
         }

@@ -14,9 +14,10 @@ public static partial class BackupJobs
     {
         switch (kind)
         {
-            case BackupRun.BaseBackup when target.Tools is { } tools:
-                var backup = await new BaseBackup(target.Repository, tools).RunAsync(new BaseBackupRequest(target.Url), cancellationToken);
-                return (backup.Succeeded, backup.Manifest is { } set ? $"set {set.SetId}: {set.Files.Count} files, {Sizes.Format(set.TotalSize)} ({Sizes.Format(set.TotalStoredSize)} stored), WAL {set.WalStart}..{set.WalStop}" : backup.Message);
+            case BackupRun.BaseBackup or BackupRun.IncrementalBackup when target.Tools is { } tools:
+                var request = new BaseBackupRequest(target.Url) { Incremental = kind == BackupRun.IncrementalBackup, MaxChain = target.Config.Incremental?.MaxChain ?? 0 };
+                var backup = await new BaseBackup(target.Repository, tools).RunAsync(request, cancellationToken);
+                return (backup.Succeeded, backup.Manifest is { } set ? Summary(set, backup.WhyFull) : backup.Message);
             case BackupRun.LogicalDump or BackupRun.FileBackup:
                 return await RunSetAsync(target, kind, cancellationToken);
             case BackupRun.Verify:
@@ -41,5 +42,15 @@ public static partial class BackupJobs
             default:
                 return (false, $"{kind} needs a postgres component");
         }
+    }
+
+    /// <summary>A base backup's line: its type (and parent, or why a requested incremental is a full set), what it stored and referenced, the WAL it needs.</summary>
+    public static string Summary(BackupManifest set, string? whyFull)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        var stored = set.Files.Count(file => file.StoredIn is null);
+        return set.Type == BackupType.Incremental
+            ? $"incremental set {set.SetId} on {set.Parent}: {stored} files stored, {Sizes.Format(set.TotalSize - set.ReferencedSize)} ({Sizes.Format(set.TotalStoredSize)} stored); {set.Files.Count - stored} files referenced, {Sizes.Format(set.ReferencedSize)}; WAL {set.WalStart}..{set.WalStop}"
+            : $"{(whyFull is null ? "" : $"full taken (incremental requested: {whyFull}): ")}set {set.SetId}: {set.Files.Count} files, {Sizes.Format(set.TotalSize)} ({Sizes.Format(set.TotalStoredSize)} stored), WAL {set.WalStart}..{set.WalStop}";
     }
 }

@@ -73,9 +73,12 @@ public sealed partial class BackupRepository
         return sets;
     }
 
-    /// <summary>The manifest of one set, or <see langword="null"/> when the set does not exist or its manifest is unreadable.</summary>
-    public Task<BackupManifest?> ReadSetAsync(string setId, CancellationToken cancellationToken = default) =>
-        ReadManifestAsync<BackupManifest>(SetKind.Base, setId, cancellationToken);
+    /// <summary>
+    /// The manifest of one set, or <see langword="null"/> when the set does not exist or its manifest is unreadable
+    /// (also when a newer Rewind wrote it in a format this one does not know: its files could be where this one never looks).
+    /// </summary>
+    public async Task<BackupManifest?> ReadSetAsync(string setId, CancellationToken cancellationToken = default) =>
+        await ReadManifestAsync<BackupManifest>(SetKind.Base, setId, cancellationToken) is { Format: <= BackupManifest.NewestFormat } manifest ? manifest : null;
 
     /// <summary>Every archived WAL file's entry, in name order per timeline.</summary>
     public async Task<IReadOnlyList<WalEntry>> ListWalAsync(CancellationToken cancellationToken = default)

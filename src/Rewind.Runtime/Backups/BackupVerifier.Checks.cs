@@ -73,6 +73,12 @@ public sealed partial class BackupVerifier
 /// <summary>One stored file a verification reads: what it is called in findings, where it is, and what its manifest says.</summary>
 internal sealed record CheckedFile(string Subject, string Folder, string Name, long Size, string Sha256, long StoredSize, StoredCompression Compression, bool Encrypted)
 {
+    /// <summary>The set holding the bytes when it is not the subject's own (an incremental's referenced file).</summary>
+    public string? HeldBy { get; init; }
+
+    /// <summary>Other sets' entries naming the same stored object: checked once, reported for each.</summary>
+    public List<CheckedFile> Referrers { get; } = [];
+
     public static CheckedFile Of(string subject, string folder, ManifestFile file) =>
         new(subject, folder, BackupRepository.StoredName(file.Path, file.Compression, file.Encrypted), file.Size, file.Sha256, file.StoredSize, file.Compression, file.Encrypted);
 }

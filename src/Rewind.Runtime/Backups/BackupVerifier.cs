@@ -5,7 +5,8 @@ namespace Rewind.Runtime.Backups;
 
 /// <summary>
 /// Quick verification of a repository: every stored file of the checked sets (base backups, dumps, file sets, and the
-/// WAL archive) is read back, decrypted, decompressed and compared with its manifest checksum, in parallel across files; the WAL chain from each
+/// WAL archive) is read back, decrypted, decompressed and compared with its manifest checksum, in parallel across files
+/// (an incremental set's unchanged files in the set that holds them, each stored object once); the WAL chain from each
 /// set's first segment to the newest archived one is checked for gaps; ages are compared with their limits. Everything
 /// found is a finding in the report, never an exception.
 /// </summary>
@@ -36,7 +37,10 @@ public sealed partial class BackupVerifier
         {
             if (CheckFile(item, token) is { } finding)
             {
-                findings.Enqueue(finding);
+                foreach (var each in ForEverySet(item, finding))
+                {
+                    findings.Enqueue(each);
+                }
             }
 
             Interlocked.Add(ref bytes, item.Size);
@@ -64,11 +68,7 @@ public sealed partial class BackupVerifier
     private List<CheckedFile> CollectWork(
         List<BackupManifest> sets, IReadOnlyList<WalEntry> wal, ConcurrentQueue<VerificationFinding> findings)
     {
-        var work = new List<CheckedFile>();
-        foreach (var set in sets.Where(set => KeyUsable(set.SetId, set.KeyId, findings)))
-        {
-            work.AddRange(Contained(set.SetId, set.Files, findings).Select(file => CheckedFile.Of($"{set.SetId}/{file.Path}", BackupRepository.DataFolderOf(SetKind.Base, set.SetId), file)));
-        }
+        var work = CollectBaseWork(sets, findings);
 
         foreach (var entry in wal.Where(entry => KeyUsable($"wal/{entry.Name}", entry.KeyId, findings)))
         {

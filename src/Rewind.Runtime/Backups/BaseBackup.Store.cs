@@ -7,8 +7,11 @@ public sealed partial class BaseBackup
     /// <summary>Files PostgreSQL's tools add to a plain backup that are not part of the data directory.</summary>
     private static readonly string[] NotData = ["backup_manifest"];
 
-    /// <summary>Stores every file of <paramref name="staging"/> into <paramref name="set"/> under <c>pg_data/</c>, largest first, in parallel.</summary>
-    private async Task<(IReadOnlyList<ManifestDirectory> Directories, IReadOnlyList<ManifestFile> Files)> StoreFilesAsync(string staging, SetWriter set, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores every file of <paramref name="staging"/> into <paramref name="set"/> under <c>pg_data/</c>, largest first, in
+    /// parallel; with a <paramref name="parent"/>, only those changed since it (the others are referenced).
+    /// </summary>
+    private async Task<(IReadOnlyList<ManifestDirectory> Directories, IReadOnlyList<ManifestFile> Files)> StoreFilesAsync(string staging, SetWriter set, BackupManifest? parent, CancellationToken cancellationToken)
     {
         var directories = new List<ManifestDirectory>();
         var sources = new List<(string Relative, FileInfo Info)>();
@@ -32,7 +35,10 @@ public sealed partial class BaseBackup
         }
 
         set.CreateFolder(BackupRepository.DataFolder);
-        var (files, vanished) = await SetFiles.StoreAsync(sources, set, BackupRepository.DataFolder, _repository.Storage, _repository.FileParallelism, cancellationToken);
-        return vanished.Count == 0 ? (directories, files) : throw new BackupIntegrityException($"{vanished[0]} vanished from the staging copy");
+        var (referenced, toStore) = parent is null ? ([], sources) : await ReferenceUnchangedAsync(sources, parent, cancellationToken);
+        var (files, vanished) = await SetFiles.StoreAsync(toStore, set, BackupRepository.DataFolder, _repository.Storage, _repository.FileParallelism, cancellationToken);
+        return vanished.Count == 0
+            ? (directories, [.. files.Concat(referenced).OrderBy(file => file.Path, StringComparer.Ordinal)])
+            : throw new BackupIntegrityException($"{vanished[0]} vanished from the staging copy");
     }
 }

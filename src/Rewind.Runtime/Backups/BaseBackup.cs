@@ -11,7 +11,8 @@ namespace Rewind.Runtime.Backups;
 /// Takes a base backup with <c>pg_basebackup</c> (plain format, no WAL: the archive provides it, fast checkpoint) into a
 /// staging directory, stores every file into a new set (hashed, compressed, encrypted, in parallel), and publishes the set
 /// once its manifest is written (renaming its directory under <c>sets/</c>, or writing the manifest object last), so a
-/// killed backup never leaves a set that looks complete.
+/// killed backup never leaves a set that looks complete. An incremental (<see cref="BaseBackupRequest.Incremental"/>)
+/// copies the whole cluster the same way but stores only the files changed since its parent set and references the rest.
 /// </summary>
 public sealed partial class BaseBackup
 {
@@ -52,34 +53,32 @@ public sealed partial class BaseBackup
             }
 
             var copyDuration = _timeProvider.GetElapsedTime(started);
-            var (label, stopLsn, segmentSize, finishedAt) = copy;
             var storeStarted = _timeProvider.GetTimestamp();
-            using var writer = _repository.Objects.BeginSet(BackupRepository.SetFolder(SetKind.Base, setId), set);
-            var (directories, files) = await StoreFilesAsync(staging, writer, cancellationToken);
             var version = (await File.ReadAllTextAsync(Path.Combine(staging, "PG_VERSION"), cancellationToken)).Trim();
-            var manifest = new BackupManifest(
-                setId,
-                label.Label,
-                startedAt,
-                finishedAt,
-                label.Timeline,
-                label.StartLsn.ToString(),
-                stopLsn.ToString(),
-                WalSegmentName.FromLsn(label.Timeline, label.StartLsn, segmentSize).ToString(),
-                WalSegmentName.FromLsn(label.Timeline, new Lsn(stopLsn.Value - 1), segmentSize).ToString(),
-                segmentSize,
-                version,
-                _repository.Options.Key?.Id,
-                directories,
-                files);
+            var (parent, whyFull) = request.Incremental ? await ChooseParentAsync(setId, request, copy.Label.Timeline, version, cancellationToken) : (null, null);
+            using var writer = _repository.Objects.BeginSet(BackupRepository.SetFolder(SetKind.Base, setId), set);
+            var (directories, files) = await StoreFilesAsync(staging, writer, parent, cancellationToken);
+            var manifest = NewManifest(setId, startedAt, copy, version, directories, files) with
+            {
+                Type = parent is null ? BackupType.Full : BackupType.Incremental,
+                Parent = parent?.SetId,
+                Format = parent is null ? 1 : 2,
+            };
             writer.Publish(BackupJson.Serialize(manifest));
             var storeDuration = _timeProvider.GetElapsedTime(storeStarted);
-            LogStored(_logger, setId, files.Count, manifest.TotalSize, manifest.TotalStoredSize, storeDuration.TotalSeconds);
-            return new BaseBackupResult(true, $"backup set {setId}: {files.Count} files, {manifest.TotalSize} bytes ({manifest.TotalStoredSize} stored), WAL {manifest.WalStart}..{manifest.WalStop}", manifest)
+            var (storedFiles, storedBytes) = (files.Count(f => f.StoredIn is null), manifest.TotalSize - manifest.ReferencedSize);
+            LogStored(_logger, setId, storedFiles, storedBytes, manifest.TotalStoredSize, storeDuration.TotalSeconds);
+            if (parent is not null)
+            {
+                LogIncremental(_logger, setId, parent.SetId, storedFiles, storedBytes, files.Count - storedFiles, manifest.ReferencedSize);
+            }
+
+            return new BaseBackupResult(true, Describe(manifest, whyFull), manifest)
             {
                 CopyDuration = copyDuration,
                 StoreDuration = storeDuration,
                 Duration = _timeProvider.GetElapsedTime(started),
+                WhyFull = whyFull,
             };
         }
         catch (IOException ex)
@@ -93,6 +92,26 @@ public sealed partial class BaseBackup
                 Directory.Delete(work, recursive: true);
             }
         }
+    }
+
+    private BackupManifest NewManifest(string setId, DateTimeOffset startedAt, Copied copy, string version, IReadOnlyList<ManifestDirectory> directories, IReadOnlyList<ManifestFile> files)
+    {
+        var (label, stopLsn, segmentSize, finishedAt) = copy;
+        return new BackupManifest(
+            setId,
+            label.Label,
+            startedAt,
+            finishedAt,
+            label.Timeline,
+            label.StartLsn.ToString(),
+            stopLsn.ToString(),
+            WalSegmentName.FromLsn(label.Timeline, label.StartLsn, segmentSize).ToString(),
+            WalSegmentName.FromLsn(label.Timeline, new Lsn(stopLsn.Value - 1), segmentSize).ToString(),
+            segmentSize,
+            version,
+            _repository.Options.Key?.Id,
+            directories,
+            files);
     }
 
     /// <summary>Runs <c>pg_basebackup</c> into <paramref name="staging"/> and reads where the backup starts and stops.</summary>

@@ -11,7 +11,9 @@ public sealed partial class PointInTimeRestore
     /// Recreates the set's directories and files in <paramref name="restoring"/>, largest files first and in parallel,
     /// each checked against its size and SHA-256 as it is written and flushed to disk. Returns the bytes written. Every
     /// path of the manifest is checked before anything is written and resolved beneath <paramref name="restoring"/> as it
-    /// is used (<see cref="ContainedPath"/>): a tampered manifest never writes outside it.
+    /// is used (<see cref="ContainedPath"/>): a tampered manifest never writes outside it. Each file is read from the set
+    /// that holds its bytes (<see cref="ManifestFile.StoredIn"/> for an incremental set's unchanged files); every such set
+    /// must exist before anything is written.
     /// </summary>
     private async Task<long> RestoreFilesAsync(BackupManifest manifest, string restoring, UnixOwner? owner, CancellationToken cancellationToken)
     {
@@ -22,7 +24,7 @@ public sealed partial class PointInTimeRestore
             throw new BackupIntegrityException($"{corrupt}: the set is corrupt, refused before anything was written");
         }
 
-        var dataFolder = BackupRepository.DataFolderOf(SetKind.Base, manifest.SetId);
+        CheckHoldingSets(manifest);
         FileSystem.CreateDirectory(restoring, DirectoryMode);
         var directories = new List<string> { restoring };
         foreach (var directory in manifest.Directories.OrderBy(d => d.Path, StringComparer.Ordinal))
@@ -36,7 +38,7 @@ public sealed partial class PointInTimeRestore
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _repository.FileParallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(manifest.Files.OrderByDescending(file => file.Size), parallel, (file, token) =>
         {
-            RestoreFile(dataFolder, restoring, file, owner, token);
+            RestoreFile(manifest.SetId, restoring, file, owner, token);
             Interlocked.Add(ref bytes, file.Size);
             return ValueTask.CompletedTask;
         });
@@ -54,8 +56,22 @@ public sealed partial class PointInTimeRestore
         return bytes;
     }
 
-    private void RestoreFile(string dataFolder, string restoring, ManifestFile file, UnixOwner? owner, CancellationToken cancellationToken)
+    /// <summary>Refuses an incremental set whose holding sets are not all in the repository, naming a file and the missing set.</summary>
+    private void CheckHoldingSets(BackupManifest manifest)
     {
+        foreach (var holder in manifest.HoldingSets)
+        {
+            if (!BackupSetId.IsValid(holder) || !_repository.Objects.SetExists(BackupRepository.SetFolder(SetKind.Base, holder)))
+            {
+                var file = manifest.Files.First(f => f.StoredIn == holder);
+                throw new BackupIntegrityException($"{file.Path} is held by set {holder}, which is not in {_repository.Root} ({manifest.Files.Count(f => f.StoredIn == holder)} file(s) of this incremental set are stored there): the chain is broken, refused before anything was written");
+            }
+        }
+    }
+
+    private void RestoreFile(string setId, string restoring, ManifestFile file, UnixOwner? owner, CancellationToken cancellationToken)
+    {
+        var dataFolder = BackupRepository.DataFolderOf(SetKind.Base, file.HeldBy(setId));
         var destination = ContainedPath.Resolve(restoring, file.Path);
         var options = FileSystem.NewFile(file.Size, (UnixFileMode)file.Mode);
         var storedName = BackupRepository.StoredName(file.Path, file.Compression, file.Encrypted);
@@ -66,7 +82,7 @@ public sealed partial class PointInTimeRestore
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new BackupIntegrityException($"{file.Path}: the stored file {_repository.Root}/{dataFolder}/{storedName} is missing", ex);
+            throw new BackupIntegrityException($"{file.Path}: the stored file {_repository.Root}/{dataFolder}/{storedName} is missing{(file.StoredIn is null ? "" : $" (held by set {file.StoredIn})")}", ex);
         }
 
         using (var output = new FileStream(destination, options))
@@ -74,7 +90,7 @@ public sealed partial class PointInTimeRestore
             var (size, sha256) = StoredFile.Read(stored, file.Compression, file.Encrypted, _repository.Options.Key, output, cancellationToken);
             if (size != file.Size || sha256 != file.Sha256)
             {
-                throw new BackupIntegrityException($"{file.Path} fails its checksum ({size} bytes, sha256 {sha256}; the manifest says {file.Size} bytes, sha256 {file.Sha256})");
+                throw new BackupIntegrityException($"{file.Path}{(file.StoredIn is null ? "" : $" (held by set {file.StoredIn})")} fails its checksum ({size} bytes, sha256 {sha256}; the manifest says {file.Size} bytes, sha256 {file.Sha256})");
             }
 
             output.Flush(flushToDisk: true);

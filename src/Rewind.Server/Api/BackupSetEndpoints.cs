@@ -33,7 +33,11 @@ internal static class BackupSetEndpoints
         DateTimeOffset? newest = wal.Count == 0 ? null : wal.Max(w => w.Archived);
         return TypedResults.Ok(new BackupSetsDto(
             name,
-            [.. sets.OrderByDescending(s => s.Finished).Select(s => new BackupSetDto(s.SetId, s.Finished, s.TotalSize, s.TotalStoredSize, s.WalStart, s.WalStop, s.KeyId is not null))],
+            [.. sets.OrderByDescending(s => s.Finished).Select(s => new BackupSetDto(s.SetId, s.Finished, s.TotalSize, s.TotalStoredSize, s.WalStart, s.WalStop, s.KeyId is not null)
+            {
+                Type = s.Type == BackupType.Incremental ? "incremental" : "full",
+                Parent = s.Parent,
+            })],
             wal.Count,
             newest,
             newest is { } at ? Math.Round((now - at).TotalSeconds, 1) : null,

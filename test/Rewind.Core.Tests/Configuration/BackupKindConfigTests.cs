@@ -78,3 +78,68 @@ public sealed class BackupKindConfigTests
         ]);
     }
 }
+
+/// <summary>Incremental base backups in the config: what binds and every mistake at its position.</summary>
+public sealed class IncrementalBackupConfigTests
+{
+    [Fact]
+    public void Parse_Incremental_Binds()
+    {
+        var result = ConfigParser.Parse(
+            """
+            components:
+              db:
+                provider: { postgres: { url: "postgres://postgres@127.0.0.1:5432/shop", data-directory: /var/lib/pg } }
+                probes: { up: { tcp: { host: 127.0.0.1, port: 5432 } } }
+                backups:
+                  repository: /var/backups/rewind/db
+                  schedule: "0 0 3 * * ?"
+                  incremental: { schedule: "0 0 * * * ?", max-chain: 23 }
+            """,
+            "rewind.yaml",
+            "/srv/config");
+
+        result.Errors.ShouldBeEmpty();
+        var incremental = result.Config!.Components["db"].Backups!.Incremental!;
+        (incremental.Schedule, incremental.MaxChain).ShouldBe(("0 0 * * * ?", 23));
+    }
+
+    [Fact]
+    public void Parse_BadIncremental_ReportEveryMistakeAtItsPosition()
+    {
+        var result = ConfigParser.Parse(
+            """
+            components:
+              db:
+                provider: { postgres: { url: "postgres://postgres@127.0.0.1/shop", data-directory: /var/lib/pg } }
+                probes: { up: { tcp: { host: 127.0.0.1, port: 5432 } } }
+                backups:
+                  repository: /var/backups/db
+                  schedule: "0 0 3 * * ?"
+                  incremental: { schedule: hourly, max-chain: -1 }
+              pg2:
+                provider: { postgres: { url: "postgres://postgres@127.0.0.1/shop", data-directory: /var/lib/pg2 } }
+                probes: { up: { tcp: { host: 127.0.0.1, port: 5432 } } }
+                backups:
+                  repository: /var/backups/pg2
+                  incremental: { schedule: "0 0 * * * ?" }
+              web:
+                provider: { release-dir: { path: /srv/web } }
+                probes: { up: { tcp: { host: 127.0.0.1, port: 80 } } }
+                backups:
+                  repository: /var/backups/web
+                  incremental: { max-chain: 3 }
+                  files: { paths: [/srv/web/uploads] }
+            """,
+            "rewind.yaml",
+            "/etc/rewind");
+
+        result.Errors.Select(e => e.ToString()).ShouldBe([
+            "rewind.yaml:8:32: components.db.backups.incremental.schedule: 'hourly' is not a cron expression (seconds minutes hours day-of-month month day-of-week, e.g. '0 0 3 * * ?' for 03:00 UTC daily)",
+            "rewind.yaml:8:51: components.db.backups.incremental.max-chain: 0 (no limit) or more incrementals after a full set",
+            "rewind.yaml:14:32: components.pg2.backups.incremental: without backups.schedule every incremental would extend one chain forever and retention could never remove it; schedule full backups (backups.schedule) or cap the chain (incremental.max-chain)",
+            "rewind.yaml:20:20: components.web.backups.incremental: incremental base backups need a postgres component (provider postgres); a component that is not postgres can back up files only (backups.files)",
+            "rewind.yaml:20:20: components.web.backups.incremental.schedule: required: when incremental backups are taken (Quartz cron, UTC)",
+        ]);
+    }
+}

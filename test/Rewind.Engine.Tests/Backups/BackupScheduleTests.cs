@@ -45,6 +45,30 @@ public sealed class BackupScheduleTests
     }
 
     [Fact]
+    public async Task RunDue_IncrementalSchedule_RunsOnItsOwnCron_AndRecordsAnIncrementalBackupRun()
+    {
+        var repository = Directory.CreateTempSubdirectory("rewind-sched-").FullName;
+        try
+        {
+            var db = $$"""db: { provider: { postgres: { url: "postgres://postgres@127.0.0.1:9/postgres", data-directory: /var/lib/postgresql/15/main } }, backups: { repository: "{{repository}}", schedule: "0 0 3 1 1 ? 2099", incremental: { schedule: "0 * * * * ?" } }, probes: { up: { tcp: { host: 127.0.0.1, port: 9 } } } }""";
+            await using var engine = await EngineFixture.StartAsync(components: db, at: EngineFixture.Start + TimeSpan.FromSeconds(30));
+            var schedule = engine.Get<BackupSchedule>();
+
+            engine.Time.Advance(TimeSpan.FromSeconds(30));
+            await schedule.RunDueAsync();
+
+            var run = (await engine.Store.GetBackupRunsAsync("db", 100)).ShouldHaveSingleItem(); // the full backups are not due until 2099; a failed backup is not followed by expiry
+            run.Kind.ShouldBe(BackupRun.IncrementalBackup);
+            run.Succeeded.ShouldBeFalse(); // nothing listens on port 9
+            run.Summary.ShouldStartWith("pg_basebackup");
+        }
+        finally
+        {
+            Directory.Delete(repository, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task RunDue_NeverRunBefore_CountsFromTheStart()
     {
         var repository = Directory.CreateTempSubdirectory("rewind-sched-").FullName;
