@@ -62,7 +62,7 @@ public sealed class BackupCliTests : BackupCliScenario
     [Fact]
     public async Task RunIncremental_AfterAFullSet_SaysWhatItReferenced_ListsTypeAndParent_AndExpiryKeepsTheChain()
     {
-        var cluster = _cluster!;
+        var cluster = Cluster!;
         await cluster.ExecuteAsync("CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders SELECT generate_series(1, 100)");
         var first = await RunAsync("backup", "run", "db", "--incremental");
         await cluster.ExecuteAsync("INSERT INTO orders SELECT generate_series(101, 200)");
