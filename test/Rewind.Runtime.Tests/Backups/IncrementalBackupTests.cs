@@ -4,7 +4,11 @@ using Rewind.TestUtils;
 
 namespace Rewind.Runtime.Tests.Backups;
 
-/// <summary>Incremental base backups on a real cluster (<see cref="IncrementalScenario"/>), against a repository in a directory and in object storage.</summary>
+/// <summary>
+/// Incremental base backups on a real cluster (<see cref="IncrementalScenario"/>): what they store and reference, restores
+/// and verification through the chain, its failure paths and retention; against a repository in a directory and in
+/// object storage.
+/// </summary>
 public abstract partial class IncrementalBackupTests(IncrementalScenario scenario)
 {
     [Fact]
@@ -72,7 +76,7 @@ public abstract partial class IncrementalBackupTests(IncrementalScenario scenari
     private RestoreRequest Request(string live, string? repository = null) =>
         new(live, RestoreTarget.AtTime(scenario.NotedTime), scenario.FetchCommand(repository)) { RecoveryTimeout = TimeSpan.FromSeconds(60) };
 
-    public sealed partial class InDirectory(DirectoryIncrementalScenario scenario) : IncrementalBackupTests(scenario), IClassFixture<DirectoryIncrementalScenario>;
+    public sealed class InDirectory(DirectoryIncrementalScenario scenario) : IncrementalBackupTests(scenario), IClassFixture<DirectoryIncrementalScenario>;
 
     public sealed class InObjectStorage(ObjectStorageIncrementalScenario scenario) : IncrementalBackupTests(scenario), IClassFixture<ObjectStorageIncrementalScenario>;
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Rewind.Runtime.Backups;
 using Rewind.TestUtils;
 
@@ -142,7 +143,21 @@ public sealed class BucketStore(S3Bucket bucket) : RepositoryStore
             : null;
     }
 
-    public override Task DeleteAsync(string location, string key) => bucket.DeleteAsync(Prefix(location) + key);
+    /// <summary>Deletes the object; one kept in a bundle is taken out of its set's <c>bundles.json</c>, so it is gone as a lost object is.</summary>
+    public override async Task DeleteAsync(string location, string key)
+    {
+        var parts = key.Split('/', 3);
+        if (await BundledAsync(location, key) is null)
+        {
+            await bucket.DeleteAsync(Prefix(location) + key);
+            return;
+        }
+
+        var indexKey = $"{Prefix(location)}{parts[0]}/{parts[1]}/bundles.json";
+        var index = JsonNode.Parse(await bucket.ReadAsync(indexKey))!;
+        index["members"]!.AsObject().Remove(parts[2]).ShouldBeTrue();
+        await bucket.WriteAsync(indexKey, System.Text.Encoding.UTF8.GetBytes(index.ToJsonString()));
+    }
 
     public override async Task<IReadOnlyList<string>> KeysAsync(string location, string folder) =>
         [.. (await bucket.KeysAsync(Prefix(location) + folder)).Select(key => key[Prefix(location).Length..])];
