@@ -29,8 +29,11 @@ public sealed class StoreDiskFullTests
 
         var filler = disk.Fill(); // whatever else shares the disk takes every byte left
         var filled = Stopwatch.StartNew();
-        var unhealthy = await Eventually.WaitAsync(async () => await server.Http.GetAsync("api/v1/health") is { StatusCode: HttpStatusCode.ServiceUnavailable } r ? await r.Content.ReadAsStringAsync() : null, TimeSpan.FromSeconds(60), "the health answer to say so");
-        unhealthy.ShouldContain("store not writable");
+        // The disk watch may answer "store disk nearly full" first (no write has failed yet): the state sought is the next.
+        var unhealthy = await Eventually.WaitAsync(
+            async () => await server.Http.GetAsync("api/v1/health") is { StatusCode: HttpStatusCode.ServiceUnavailable } r && await r.Content.ReadAsStringAsync() is { } body && body.Contains("store not writable", StringComparison.Ordinal) ? body : null,
+            TimeSpan.FromSeconds(60),
+            "the health answer to say the store is not writable");
         unhealthy.ShouldContain("disk is full");
         File.Exists(reserve).ShouldBeFalse();
         (await server.Http.GetStringAsync("metrics")).ShouldContain("rewind_store_writable 0");
