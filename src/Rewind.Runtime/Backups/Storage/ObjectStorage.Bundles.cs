@@ -22,10 +22,10 @@ internal sealed partial class ObjectStorage
 
     private readonly ConcurrentDictionary<string, int> _unread = new(StringComparer.Ordinal);
 
-    private readonly ConcurrentDictionary<string, Lazy<long?>> _bundleSizes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long?> _bundleSizes = new(StringComparer.Ordinal);
 
     /// <summary>The bundle holding <paramref name="key"/> and where, or <see langword="null"/> when it is an object of its own.</summary>
-    private (string Bundle, BundleMember Member)? FindInBundle(string key)
+    private BundledObject? FindInBundle(string key)
     {
         var parts = key.Split('/', 3);
         if (parts.Length < 3 || !SetFolders.Contains(parts[0]) || parts[2] == ManifestName || parts[2] == BundleIndexName)
@@ -35,7 +35,7 @@ internal sealed partial class ObjectStorage
 
         var folder = $"{parts[0]}/{parts[1]}";
         var index = _indexes.GetOrAdd(folder, f => new Lazy<BundleIndex?>(() => ReadIndex(f))).Value;
-        return index is not null && index.Members.TryGetValue(parts[2], out var member) ? ($"{folder}/bundles/{member.Bundle}", member) : null;
+        return index is not null && index.Members.TryGetValue(parts[2], out var member) ? new BundledObject(key, $"{folder}/bundles/{member.Bundle}", index, member) : null;
     }
 
     private BundleIndex? ReadIndex(string folder)
@@ -55,37 +55,30 @@ internal sealed partial class ObjectStorage
     /// The stored size of a bundled object: its length in the index while its bundle is there with the size the index
     /// gives it (one HEAD per bundle), else <see langword="null"/>, as for a missing object.
     /// </summary>
-    private long? BundledSizeOf(string bundle, BundleMember member)
+    private long? BundledSizeOf(BundledObject found)
     {
-        var folder = bundle[..bundle.IndexOf("/bundles/", StringComparison.Ordinal)];
-        var expected = _indexes.TryGetValue(folder, out var index) && index.Value is { } found && member.Bundle < found.Bundles.Count ? found.Bundles[member.Bundle] : -1;
-        var actual = _bundleSizes.GetOrAdd(bundle, b => new Lazy<long?>(() => Wait(() => HeadAsync(b, CancellationToken.None)))).Value;
-        return actual == expected ? member.Length : null;
+        var expected = found.Member.Bundle < found.Index.Bundles.Count ? found.Index.Bundles[found.Member.Bundle] : -1;
+        var actual = _bundleSizes.GetOrAdd(found.Bundle, bundle => Wait(() => HeadAsync(bundle, CancellationToken.None)));
+        return actual == expected ? found.Member.Length : null;
     }
 
     /// <summary>One object read out of its bundle: the bundle is fetched by the first reader, the others wait for it.</summary>
-    private MemoryStream ReadFromBundle(string key, string bundle, BundleMember member)
+    private MemoryStream ReadFromBundle(BundledObject found)
     {
+        var (key, bundle, index, member) = found;
         var bytes = _bundles.GetOrAdd(bundle, b => new Lazy<byte[]>(() => FetchBundle(b, key))).Value;
         if (member.Offset + member.Length > bytes.Length)
         {
             throw new BackupIntegrityException($"{Location}/{key}: its bundle {bundle} holds {bytes.Length} bytes, the index puts it at {member.Offset}+{member.Length}");
         }
 
-        if (_unread.AddOrUpdate(bundle, _ => BundleMemberCount(bundle) - 1, (_, left) => left - 1) <= 0)
+        if (_unread.AddOrUpdate(bundle, _ => index.Members.Values.Count(m => m.Bundle == member.Bundle) - 1, (_, left) => left - 1) <= 0)
         {
             _bundles.TryRemove(bundle, out _);
             _unread.TryRemove(bundle, out _);
         }
 
         return new MemoryStream(bytes, (int)member.Offset, (int)member.Length, writable: false);
-    }
-
-    private int BundleMemberCount(string bundle)
-    {
-        var folder = bundle[..bundle.IndexOf("/bundles/", StringComparison.Ordinal)];
-        var number = int.Parse(bundle[(bundle.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-        return _indexes.TryGetValue(folder, out var index) && index.Value is { } found ? found.Members.Values.Count(m => m.Bundle == number) : 1;
     }
 
     private byte[] FetchBundle(string bundle, string forKey)
@@ -95,11 +88,15 @@ internal sealed partial class ObjectStorage
             return Wait(() => ReadAllAsync(bundle, CancellationToken.None))
                 ?? throw new FileNotFoundException($"{Location}/{forKey} does not exist: its bundle {bundle} is missing", forKey);
         }
-        catch (IOException) when (_bundles.TryRemove(bundle, out _))
+        catch (IOException)
         {
+            _bundles.TryRemove(bundle, out _); // a failed fetch is not kept: the next reader tries again
             throw;
         }
     }
+
+    /// <summary>An object kept in a bundle: its key, the bundle's key, the set's index and where in the bundle it is.</summary>
+    private sealed record BundledObject(string Key, string Bundle, BundleIndex Index, BundleMember Member);
 
     /// <summary>Where one small object is: bundle number, offset and stored length.</summary>
     internal sealed record BundleMember(int Bundle, long Offset, long Length);

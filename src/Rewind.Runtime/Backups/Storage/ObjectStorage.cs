@@ -121,9 +121,9 @@ internal sealed partial class ObjectStorage : IRepositoryStorage
     public Stream OpenRead(string folder, string name)
     {
         var key = $"{folder}/{name}";
-        if (FindInBundle(key) is var (bundle, member))
+        if (FindInBundle(key) is { } bundled)
         {
-            return ReadFromBundle(key, bundle, member);
+            return ReadFromBundle(bundled);
         }
 
         try
@@ -142,7 +142,7 @@ internal sealed partial class ObjectStorage : IRepositoryStorage
     }
 
     public long? SizeOf(string key) =>
-        FindInBundle(key) is var (bundle, member) ? BundledSizeOf(bundle, member) : Wait(() => HeadAsync(key, CancellationToken.None));
+        FindInBundle(key) is { } bundled ? BundledSizeOf(bundled) : Wait(() => HeadAsync(key, CancellationToken.None));
 
     public ObjectWriter Create(string key) => new UploadWriter(this, key);
 
