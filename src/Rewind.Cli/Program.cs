@@ -1,5 +1,13 @@
 using Rewind.Cli;
+using SampleService;
 using Spectre.Console;
+
+// Hidden: the demo's sample service, served by a packaged rewind from a release directory (no dotnet on the host).
+if (args is ["sample-service", var releaseDirectory, .. var serviceArgs])
+{
+    await SampleServiceApp.RunAsync(serviceArgs, Path.GetFullPath(releaseDirectory));
+    return 0;
+}
 
 // Redirected output (logs, CI, pipes) gets plain text and long lines; a terminal gets colour and its own width.
 var redirected = Console.IsOutputRedirected;

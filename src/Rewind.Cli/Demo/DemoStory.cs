@@ -28,7 +28,7 @@ internal sealed class DemoStory(IAnsiConsole console, TextWriter error, bool kee
     {
         if (SampleLocation.Find() is not { } sample)
         {
-            await error.WriteLineAsync("error: the sample service is not built; run the demo with ./rewind demo from the repository");
+            await error.WriteLineAsync("error: the sample service was not found: run ./rewind demo in the repository, or bin/rewind demo from an unpacked package (beside share/rewind/servicectl)");
             return ExitCodes.Failed;
         }
 
@@ -184,7 +184,7 @@ internal sealed class DemoStory(IAnsiConsole console, TextWriter error, bool kee
 
     private async Task RunServiceCtlAsync(DemoWorkspace workspace, string verb, CancellationToken cancellationToken)
     {
-        var argv = new[] { workspace.Sample.ServiceCtl, verb, workspace.AppRoot, workspace.ServicePort.ToString(CultureInfo.InvariantCulture) };
+        var argv = workspace.Sample.ServiceCtlArgv(verb, workspace.AppRoot, workspace.ServicePort);
         var result = await new ProcessRunner().RunAsync(new ProcessRequest(argv, workspace.Root, TimeSpan.FromSeconds(30)), cancellationToken);
         if (!result.Succeeded)
         {

@@ -35,11 +35,24 @@ internal sealed class DemoWorkspace
     {
         var root = Directory.CreateTempSubdirectory("rewind-demo-").FullName;
         var workspace = new DemoWorkspace(root, SampleRelease.FreeLoopbackPort(), SampleRelease.FreeLoopbackPort(), sample);
-        SampleRelease.Install(sample.BuildDirectory, workspace.AppRoot, "v1", broken: false);
-        SampleRelease.Install(sample.BuildDirectory, workspace.AppRoot, "v2", broken: true);
+        workspace.InstallRelease("v1", broken: false);
+        workspace.InstallRelease("v2", broken: true);
         File.CreateSymbolicLink(Path.Combine(workspace.AppRoot, "current"), Path.Combine("releases", "v1"));
         File.WriteAllText(workspace.ConfigPath, workspace.Config());
         return workspace;
+    }
+
+    // Served by this rewind binary (a package), a release is only its release.json; with dotnet, the sample's build too.
+    private void InstallRelease(string version, bool broken)
+    {
+        if (Sample.BuildDirectory is { } build)
+        {
+            SampleRelease.Install(build, AppRoot, version, broken);
+        }
+        else
+        {
+            SampleRelease.Describe(AppRoot, version, broken);
+        }
     }
 
     private string Config() => string.Create(CultureInfo.InvariantCulture, $$"""
@@ -52,7 +65,7 @@ internal sealed class DemoWorkspace
             provider:
               release-dir:
                 path: app
-                restart: [{{Quote(Sample.ServiceCtl)}}, restart, {{Quote(AppRoot)}}, "{{ServicePort}}"]
+                restart: [{{string.Join(", ", Sample.ServiceCtlArgv("restart", AppRoot, ServicePort).Select(Quote))}}]
                 restart-timeout: 30s
             probes:
               health:

@@ -19,8 +19,18 @@ public static class SampleRelease
     /// <param name="errorFraction">The fraction of requests to <c>/</c> that answer 500 while <c>/health</c> stays 200.</param>
     public static string Install(string buildDirectory, string appRoot, string version, bool broken, int startupDelayMs = 0, double errorFraction = 0)
     {
+        CopyDirectory(buildDirectory, Path.Combine(appRoot, "releases", version));
+        return Describe(appRoot, version, broken, startupDelayMs, errorFraction);
+    }
+
+    /// <summary>
+    /// Writes only <c>releases/&lt;version&gt;/release.json</c>: enough for a release that a packaged <c>rewind</c>
+    /// serves itself (<c>rewind sample-service &lt;release-dir&gt;</c>), which needs no build output beside it.
+    /// </summary>
+    public static string Describe(string appRoot, string version, bool broken, int startupDelayMs = 0, double errorFraction = 0)
+    {
         var target = Path.Combine(appRoot, "releases", version);
-        CopyDirectory(buildDirectory, target);
+        Directory.CreateDirectory(target);
         var release = JsonSerializer.Serialize(new { version, fault = broken ? "broken" : "none", startupDelayMs, errorFraction });
         File.WriteAllText(Path.Combine(target, "release.json"), release);
         return target;
