@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The one test command: installs what the tests need when it is missing (PostgreSQL, Prometheus, HAProxy, Redis, Chromium,
 # s3rver), starts a throwaway PostgreSQL, a throwaway Prometheus and a throwaway s3rver on loopback, builds, runs every
-# test project, stops what it started, and ends with "tests: N passed, N failed, N skipped". The HAProxy tests start
-# haproxy processes of their own, the seed stacks' tests redis-server processes; the dashboard tests drive Debian's
-# Chromium through Playwright.
+# test project (building the packages of ./rewind package beside them, for their test), stops what it started, and
+# ends with "tests: N passed, N failed, N skipped". The HAProxy tests start haproxy processes of their own, the seed
+# stacks' tests redis-server processes; the dashboard tests drive Debian's Chromium through Playwright.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
