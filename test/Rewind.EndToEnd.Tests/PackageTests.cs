@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Diagnostics;
 using System.Runtime.Versioning;
 using Rewind.Runtime.Processes;
 using Rewind.TestUtils;
@@ -34,6 +35,50 @@ public sealed class PackageTests(UnpackedTarball tarball) : IClassFixture<Unpack
         var demo = await RunAsync([rewind, "demo"], unpacked, environment, TimeSpan.FromMinutes(3));
         demo.Succeeded.ShouldBeTrue(demo.Describe() + ": " + demo.Output);
         demo.Output.ShouldContain("now serving: v1, healthy");
+    }
+
+    [Fact]
+    public async Task Tarball_Serve_AnswersTheApiAndTheDashboardFromTheSingleFile()
+    {
+        var unpacked = await tarball.DirectoryAsync();
+        var port = Rewind.Runtime.Samples.SampleRelease.FreeLoopbackPort();
+        var config = Path.Combine(_root, "rewind.yaml");
+        var example = await File.ReadAllTextAsync(Path.Combine(unpacked, "share", "rewind", "rewind.example.yaml"));
+        await File.WriteAllTextAsync(config, example
+            .Replace("sqlite:/var/lib/rewind/rewind.db", "sqlite:" + Path.Combine(_root, "rewind.db"), StringComparison.Ordinal)
+            .Replace("http://127.0.0.1:7878", $"http://127.0.0.1:{port}", StringComparison.Ordinal));
+        var info = new ProcessStartInfo(Path.Combine(unpacked, "bin", "rewind")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _root };
+        info.ArgumentList.Add("serve");
+        info.ArgumentList.Add("--config");
+        info.ArgumentList.Add(config);
+        info.Environment.Clear();
+        foreach (var (name, value) in WithoutDotnet().Where(variable => variable.Value is not null))
+        {
+            info.Environment[name] = value;
+        }
+
+        using var serve = Process.Start(info)!;
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        serve.OutputDataReceived += (_, line) => output.Enqueue(line.Data ?? "");
+        serve.ErrorDataReceived += (_, line) => output.Enqueue(line.Data ?? "");
+        serve.BeginOutputReadLine();
+        serve.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(5) };
+            await Eventually.WaitAsync(
+                async () => serve.HasExited ? throw new ShouldAssertException("rewind serve exited: " + string.Join('\n', output)) : (await http.GetAsync(new Uri("ui/", UriKind.Relative))).IsSuccessStatusCode,
+                TimeSpan.FromSeconds(60),
+                "the packaged rewind serve to answer /ui/");
+            (await http.GetStringAsync(new Uri("ui/", UriKind.Relative))).ShouldContain("<title>Rewind</title>");
+            (await http.GetAsync(new Uri("ui/app.css", UriKind.Relative))).StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+            (await http.GetAsync(new Uri("api/v1/components", UriKind.Relative))).StatusCode.ShouldBe(System.Net.HttpStatusCode.Unauthorized);
+        }
+        finally
+        {
+            serve.Kill(entireProcessTree: true);
+            await serve.WaitForExitAsync();
+        }
     }
 
     [Fact]
