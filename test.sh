@@ -223,7 +223,8 @@ if ! dotnet build Rewind.slnx -c Debug -nologo -v quiet -clp:ErrorsOnly; then
 fi
 
 # The packages (./rewind package) are built from this Debug build beside the lanes: only the CLI is compiled again, for
-# linux-x64, and the two archives compressed (about 30 s of CPU). Their test, the last entry of lane A, waits for them.
+# linux-x64, and the two archives compressed (about 20 s of CPU). Their test (four tests, about 40 s), the last entry
+# of lane A, the shortest, waits for them; by then they are long done.
 package_status="$here/.artifacts/package.status"
 rm -f "$package_status"
 case " ${*:-Rewind.EndToEnd.Tests} " in
