@@ -47,7 +47,7 @@ public static partial class IncidentReport
         var document = Markdown.Parse(markdown, Pipeline);
         foreach (var link in document.Descendants<LinkInline>().Where(l => l.IsImage || !IsSafe(l.Url)).ToList())
         {
-            link.ReplaceBy(new LiteralInline(string.Concat(link.Descendants<LiteralInline>().Select(t => t.Content.ToString()))));
+            link.ReplaceBy(new LiteralInline(string.Concat(link.Descendants<LiteralInline>().Select(t => t.Content.ToString()))), copyChildren: false);
         }
 
         foreach (var link in document.Descendants<AutolinkInline>().Where(l => !l.IsEmail && !IsSafe(l.Url)).ToList())
