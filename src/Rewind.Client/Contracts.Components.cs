@@ -22,6 +22,13 @@ public sealed record ComponentDto(
 
     /// <summary>The newest scheduled run of each kind (base-backup, verify, drill), for a component with backups; null otherwise.</summary>
     public IReadOnlyList<BackupRunDto>? Backups { get; init; }
+
+    /// <summary>
+    /// Why a rollback of the component to its last known good would be refused now, in the words of the dry run of
+    /// <c>POST /api/v1/rollbacks</c> (the same planner decides both): a PostgreSQL cluster, no known-good release to go
+    /// back to, …. Null when one can be asked for.
+    /// </summary>
+    public string? RollbackRefusal { get; init; }
 }
 
 /// <summary>One scheduled base backup, quick verification or restore drill, and how it ended.</summary>

@@ -27,8 +27,9 @@ public sealed record ProbePointDto(DateTimeOffset At, bool Success, double Laten
 public sealed record TrafficPointDto(DateTimeOffset At, string Scrape, double RequestRate, double ErrorRatio);
 
 /// <summary>
-/// Answer of <c>GET /api/v1/rollbacks/{id}/approvals</c>: the decisions made so far and, while the rollback awaits
-/// approval, the rule that covers it, what is still missing, and whether the caller may approve (and if not, why).
+/// Answer of <c>GET /api/v1/rollbacks/{id}/approvals</c>: every decision made on the rollback (on the request and at
+/// its approval steps, kept after it ran) and, while the rollback awaits approval, the rule that covers it, what is still
+/// missing, and whether the caller may approve (and if not, why).
 /// </summary>
 public sealed record ApprovalStatusDto(
     string RollbackId,
@@ -43,7 +44,12 @@ public sealed record ApprovalStatusDto(
 /// <summary>Who may approve: at least one of <see cref="AnyOf"/>, a different person for each of <see cref="AllOf"/>.</summary>
 public sealed record ApprovalRuleDto(IReadOnlyList<string> AnyOf, IReadOnlyList<string> AllOf, bool TwoPerson, bool SecondFactor, DateTimeOffset DecideBy);
 
-public sealed record ApprovalDto(string Approver, IReadOnlyList<string> Roles, bool Approved, DateTimeOffset At, string Note);
+/// <summary>One decision: who, with which roles, approved or denied, when, and their note (empty when none).</summary>
+public sealed record ApprovalDto(string Approver, IReadOnlyList<string> Roles, bool Approved, DateTimeOffset At, string Note)
+{
+    /// <summary>The index of the approval step decided at; null for a decision on the request itself (the approval rules).</summary>
+    public int? Step { get; init; }
+}
 
 /// <summary>
 /// Answer of <c>GET /api/v1/components/{name}/backup-sets</c>: the base backups in the component's repository (newest

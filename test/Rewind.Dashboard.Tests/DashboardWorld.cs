@@ -11,8 +11,10 @@ namespace Rewind.Dashboard.Tests;
 /// <summary>
 /// One real <c>rewind serve</c> for every dashboard test, with two real sample services (<c>web</c>, <c>shop</c>: v1
 /// healthy and known good, v2 broken) and <c>worker</c>, whose probe points at a closed port so its incident is open
-/// from the start. Policies only notify; a manual rollback needs an approver with a second factor (two-person rule).
-/// Users: olivia (operator), alex (approver, TOTP enrolled), vera (viewer).
+/// from the start. Policies only notify; a manual rollback of <c>web</c> or <c>shop</c> needs an approver with a second
+/// factor (two-person rule). <c>gate</c> is switched by a command and always healthy; its plan stops at an approval step
+/// first (v1 is known good). <c>db</c> is a PostgreSQL cluster, which no rollback may switch (nothing listens at its URL:
+/// no step of it ever runs here). Users: olivia (operator), alex (approver, TOTP enrolled), vera (viewer).
 /// </summary>
 public sealed class DashboardWorld : IAsyncLifetime
 {
@@ -21,6 +23,7 @@ public sealed class DashboardWorld : IAsyncLifetime
     private readonly Deployment _web = new();
     private readonly Deployment _shop = new();
     private RewindProcess? _server;
+    private int _gateReleases;
 
     internal Deployment Web => _web;
 
@@ -71,12 +74,13 @@ public sealed class DashboardWorld : IAsyncLifetime
 
         Tokens = tokens;
         AlexTotpSecret = (await As("alex").EnrolTotpAsync("alex")).Secret;
-        foreach (var component in new[] { "web", "shop", "worker" })
+        foreach (var component in new[] { "web", "shop", "worker", "gate" })
         {
             await Admin.RecordReleaseAsync(component, new RecordReleaseRequest("v1", RecordedBy: "deploy-bot"));
         }
 
-        await Eventually.WaitAsync(async () => (await Admin.GetReleasesAsync("web")).Single().State == "stable" && (await Admin.GetReleasesAsync("shop")).Single().State == "stable", Deadline, "v1 to become stable");
+        await Eventually.WaitAsync(async () => (await Admin.GetReleasesAsync("web")).Single().State == "stable" && (await Admin.GetReleasesAsync("shop")).Single().State == "stable"
+            && (await Admin.GetReleasesAsync("gate")).Single().State == "stable", Deadline, "v1 to become stable");
     }
 
     public RewindClient As(string user) => new(Http(Tokens[user]));
@@ -87,6 +91,19 @@ public sealed class DashboardWorld : IAsyncLifetime
         await Admin.RecordReleaseAsync(component, new RecordReleaseRequest("v2", Commit: "4f2c9e1", RecordedBy: "deploy-bot"));
         ReleaseDirectory.Switch(deployment.AppRoot, "v2").Succeeded.ShouldBeTrue();
         (await deployment.ServiceCtlAsync("restart")).Succeeded.ShouldBeTrue();
+    }
+
+    /// <summary>
+    /// Records a new release of <c>gate</c> and has olivia ask to roll it back to v1: the rollback (and the incident it
+    /// opens) stops at the plan's approval step until someone decides. Tests use one each, one after the other.
+    /// </summary>
+    public async Task<RollbackDto> RollBackGateAsync(string reason)
+    {
+        var version = $"v{Interlocked.Increment(ref _gateReleases) + 1}";
+        await Admin.RecordReleaseAsync("gate", new RecordReleaseRequest(version, RecordedBy: "deploy-bot"));
+        var rollback = await As("olivia").RequestRollbackAsync(new RollbackRequest("gate", reason, ToVersion: "v1"));
+        await Eventually.WaitAsync(async () => (await Admin.GetRollbackAsync(rollback.Id)).Steps[0].AwaitingApproval, Deadline, "the rollback to wait at its approval step");
+        return rollback;
     }
 
     public Task<IncidentDto> OpenIncidentAsync(string component) =>
@@ -135,8 +152,23 @@ public sealed class DashboardWorld : IAsyncLifetime
                 when: { probe: health, failing-for: 1s, min-failures: 2 }
                 severity: P3
                 mode: notify
+          gate:
+            provider:
+              command: { switch: [/bin/true] }
+            probes:
+              up: { command: { argv: [/bin/true] }, interval: 500ms, timeout: 400ms }
+            bake-time: 1s
+            healthy-successes: 1
+            plan:
+              - approval: { any-of: [approver], message: "Is the queue drained?" }
+              - switch: {}
+          db:
+            provider:
+              postgres: { url: "postgres://rewind@127.0.0.1:9/orders", data-directory: db-data }
+            probes:
+              up: { command: { argv: [/bin/true] }, interval: 500ms, timeout: 400ms }
         approvals:
-          - when: { policies: [manual] }
+          - when: { policies: [manual], components: [web, shop] }
             any-of: [approver]
             second-factor: true
         """);

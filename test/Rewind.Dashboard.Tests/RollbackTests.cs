@@ -41,6 +41,7 @@ public sealed class RollbackTests(DashboardWorld world, Browser browser)
         var panel = page.Locator("[data-rollback]");
         await Assertions.Expect(panel.Locator("[data-step-status=running]")).ToBeVisibleAsync(); // progress as it happens, on the requester's page
         await Assertions.Expect(panel).ToHaveAttributeAsync("data-status", "succeeded", new() { Timeout = 30_000 });
+        await Assertions.Expect(panel.GetByTestId("approvals")).ToContainTextAsync("approved by alex (approver)"); // who approved stays once it ran
         var progress = panel.GetByTestId("rollback-progress");
         (await progress.GetAttributeAsync("value")).ShouldBe(await progress.GetAttributeAsync("max"));
         (await page.EvaluateAsync<bool>("() => window.notReloaded === true")).ShouldBeTrue("the page was reloaded");

@@ -13,7 +13,8 @@ using Rewind.Server.Access;
 namespace Rewind.Server.Api;
 
 /// <summary>
-/// <c>GET /api/v1/rollbacks/{id}/approvals</c>: who decided so far, and for a rollback awaiting approval, the rule that
+/// <c>GET /api/v1/rollbacks/{id}/approvals</c>: who decided so far (on the request and at each approval step, while the
+/// rollback runs and after it), and for a rollback awaiting approval, the rule that
 /// covers it, what is missing, and whether the caller may approve. Approving itself is judged again by
 /// <see cref="ApprovalEndpoints"/>; this answer only lets a page show the right people the right buttons.
 /// </summary>
@@ -29,7 +30,12 @@ internal static class ApprovalStatusEndpoints
         }
 
         var approvals = await store.GetApprovalsAsync(id, cancellationToken);
-        var decided = approvals.Select(a => new ApprovalDto(a.Approver, a.Roles, a.Approved, a.At, a.Note)).ToList();
+        var decided = approvals.Select(a => ToDto(a, null)).ToList();
+        foreach (var gate in rollback.Steps.Where(s => s.Plan is ApprovalStep).OrderBy(s => s.Index))
+        {
+            decided.AddRange((await store.GetGateApprovalsAsync(id, gate.Index, cancellationToken)).Select(a => ToDto(a, gate.Index)));
+        }
+
         var status = rollback.Status.ToString().ToLowerInvariant();
         var severity = rollback.IncidentId is { } incident ? (await store.GetIncidentAsync(incident, cancellationToken))?.Severity ?? Severity.P2 : Severity.P2;
         if (rollback.Status != RollbackStatus.Awaiting || ApprovalMatrix.RuleFor(config.Current.Approvals, rollback.Component, severity, rollback.RequestedBy) is not { } matched)
@@ -52,4 +58,7 @@ internal static class ApprovalStatusEndpoints
             refusal is null,
             refusal));
     }
+
+    private static ApprovalDto ToDto(Approval approval, int? step) =>
+        new(approval.Approver, approval.Roles, approval.Approved, approval.At, approval.Note) { Step = step };
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Rewind.Client;
 using Rewind.Core.Releases;
+using Rewind.Core.Runbooks;
 using Rewind.Core.Storage;
 using Rewind.Engine.Hosting;
 using Rewind.Engine.Policies;
@@ -79,6 +80,7 @@ internal static class ComponentEndpoints
         {
             Evidence = current is { State: ReleaseState.Baking or ReleaseState.Deploying } ? (await evidence.ForPromotionAsync(name, current, cancellationToken)).Summary : null,
             Backups = component.Backups is null ? null : [.. (await store.GetBackupRunsAsync(name, 50, cancellationToken)).GroupBy(r => r.Kind, StringComparer.Ordinal).Select(g => ToDto(g.First()))],
+            RollbackRefusal = RollbackPlanner.Plan(name, component, state, releases, new PlanOptions()).Refusal,
         };
     }
 }

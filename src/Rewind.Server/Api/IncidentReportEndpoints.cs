@@ -24,9 +24,9 @@ internal static class IncidentReportEndpoints
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> ReportAsync(string id, IStore store, CancellationToken cancellationToken, string format = "md")
     {
-        if (format is not ("md" or "html"))
+        if (format is not ("md" or "html" or "fragment"))
         {
-            return Problems.Invalid("invalid format", $"format '{format}' is not md or html");
+            return Problems.Invalid("invalid format", $"format '{format}' is not md, html or fragment");
         }
 
         if (await store.GetIncidentRecordAsync(id, cancellationToken) is not { } record)
@@ -34,9 +34,12 @@ internal static class IncidentReportEndpoints
             return Problems.NotFound("unknown incident", $"incident {id} does not exist");
         }
 
-        return format == "html"
-            ? TypedResults.Text(IncidentReport.ToHtml(record), "text/html; charset=utf-8")
-            : TypedResults.Text(IncidentReport.ToMarkdown(record), "text/markdown; charset=utf-8");
+        return format switch
+        {
+            "html" => TypedResults.Text(IncidentReport.ToHtml(record), "text/html; charset=utf-8"),
+            "fragment" => TypedResults.Text(IncidentReport.ToHtmlFragment(record), "text/html; charset=utf-8"), // the body alone, for the dashboard
+            _ => TypedResults.Text(IncidentReport.ToMarkdown(record), "text/markdown; charset=utf-8"),
+        };
     }
 
     private static async Task<Results<Ok<IncidentMetricsDto>, ProblemHttpResult>> MetricsAsync(IStore store, TimeProvider time, CancellationToken cancellationToken, string? component = null, string? since = null, string? until = null)

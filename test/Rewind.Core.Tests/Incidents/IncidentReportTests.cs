@@ -78,4 +78,39 @@ public sealed class IncidentReportTests
         report.ShouldContain("## Rollbacks\n\nNone.");
         report.ShouldContain("| time to roll back | - | not measured: no rollback was requested |");
     }
+
+    [Fact]
+    public void ToHtmlFragment_FixedRecord_IsTheApprovedPagesBody()
+    {
+        var record = SampleRecords.AutomaticRollback();
+        var page = IncidentReport.ToHtml(record);
+
+        var fragment = IncidentReport.ToHtmlFragment(record);
+
+        fragment.ShouldStartWith("<h1>Post-incident report: INC-2026-11-22-0001</h1>");
+        page.ShouldContain("<body>\n" + fragment + "\n</body>");
+    }
+
+    [Theory]
+    [InlineData("[runbook](javascript:alert(1))", "runbook")]
+    [InlineData("[runbook](JavaScript:alert(1))", "runbook")]
+    [InlineData("[runbook](data:text/html,<script>alert(1)</script>)", "runbook")]
+    [InlineData("<javascript:alert(1)>", "javascript:alert(1)")]
+    [InlineData("![pixel](https://tracker.example/p.png)", "pixel")]
+    [InlineData("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;")]
+    [InlineData("<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;")]
+    public void Render_UnsafeMarkdown_LeavesOnlyText(string markdown, string text)
+    {
+        var html = IncidentReport.Render(markdown);
+
+        html.ShouldBe($"<p>{text}</p>");
+    }
+
+    [Theory]
+    [InlineData("[docs](https://rewind.example/docs)", "<a href=\"https://rewind.example/docs\">docs</a>")]
+    [InlineData("<mailto:oncall@example.org>", "<a href=\"mailto:oncall@example.org\">mailto:oncall@example.org</a>")]
+    public void Render_WebAndMailLinks_StayLinks(string markdown, string link)
+    {
+        IncidentReport.Render(markdown).ShouldBe($"<p>{link}</p>");
+    }
 }

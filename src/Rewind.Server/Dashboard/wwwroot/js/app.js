@@ -1,6 +1,6 @@
 import { api, csrf, toLogin } from './api.js';
 import { connect, onChange } from './live.js';
-import { h, replace, time } from './dom.js';
+import { h, replace, time, refreshAges } from './dom.js';
 
 const pages = {
   overview: () => import('./overview.js'),
@@ -27,8 +27,10 @@ async function route() {
   const [path, query] = location.hash.replace(/^#\/?/, '').split('?');
   const [page, ...rest] = path.split('/').map(decodeURIComponent);
   const name = pages[page || 'overview'] ? (page || 'overview') : 'overview';
+  // Only the page shown is marked; an incident or a rollback being followed has no entry of its own, so none is.
   for (const a of document.querySelectorAll('[data-nav]')) {
-    a.toggleAttribute('aria-current', a.dataset.nav === name || (name === 'incidents' && a.dataset.nav === 'overview'));
+    if (a.dataset.nav === name) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
   }
   current?.dispose?.();
   current = null;
@@ -111,6 +113,7 @@ async function start() {
   connect(document.getElementById('live'));
   watchFaults();
   setInterval(watchFaults, 5000);
+  setInterval(refreshAges, 1000); // every "… ago" on the page, whichever view drew it
   window.addEventListener('hashchange', route);
   await route();
 }

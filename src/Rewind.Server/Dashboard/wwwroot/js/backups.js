@@ -13,7 +13,7 @@ export async function render(view) {
       h('h2', {}, c.name),
       sets.error ? h('p', { class: 'error' }, sets.error) : [
         h('dl', { class: 'facts' },
-          h('dt', {}, 'recovery point'), h('dd', {}, sets.recoveryPointSeconds === null ? 'no WAL archived' : `${sets.recoveryPointSeconds.toFixed(0)} s (newest WAL ${ago(sets.newestWalAt)})`),
+          h('dt', {}, 'recovery point'), h('dd', {}, sets.recoveryPointSeconds === null ? 'no WAL archived' : [`${sets.recoveryPointSeconds.toFixed(0)} s (newest WAL `, ago(sets.newestWalAt), ')']),
           h('dt', {}, 'last verification'), h('dd', {}, verify ? [badge(verify.succeeded ? 'passed' : 'failed'), ` ${time(verify.finishedAt)}`] : 'none yet')),
         h('p', {}, sets.coverage),
         table(['set', 'finished', 'size', 'stored', 'WAL', 'encrypted'], sets.sets.map((s) => [s.setId, time(s.finished), size(s.totalSize), size(s.storedSize), `${s.walStart}..${s.walStop}`, s.encrypted ? 'yes' : 'no']), 'Base backups, newest first')],

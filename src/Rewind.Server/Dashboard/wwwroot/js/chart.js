@@ -14,8 +14,14 @@ export function sparkline(title, points, { markers = [], unit = '', fixed, digit
   const figure = document.createElement('figure');
   figure.className = 'spark';
   const last = points.length ? points[points.length - 1].value : null;
+  // The name on one line and the value on the next, each cut short rather than wrapped: every caption is two lines
+  // high, so the charts beside each other (and in the cards beside each other) start at the same height.
   const caption = document.createElement('figcaption');
-  caption.append(title, ' ');
+  const name = document.createElement('span');
+  name.className = 'label';
+  name.textContent = title;
+  name.title = title;
+  caption.append(name, ' ');
   const value = document.createElement('strong');
   value.textContent = last === null ? 'no data' : `${last.toFixed(digits)}${unit}`;
   if (last !== null && bad && bad(last)) value.className = 'bad';

@@ -27,13 +27,27 @@ export function replace(el, ...children) {
 
 export const time = (at) => at ? new Date(at).toISOString().replace('T', ' ').slice(0, 19) + 'Z' : '–';
 
-export function ago(at) {
-  if (!at) return '–';
-  const s = Math.max(0, (Date.now() - new Date(at).getTime()) / 1000);
+// How long ago, as text: "11 s ago", "4 min ago", "2 h ago", "3 d ago".
+export function since(at, now = Date.now()) {
+  const s = Math.max(0, (now - new Date(at).getTime()) / 1000);
   if (s < 90) return `${Math.round(s)} s ago`;
   if (s < 5400) return `${Math.round(s / 60)} min ago`;
   if (s < 129600) return `${Math.round(s / 3600)} h ago`;
   return `${Math.round(s / 86400)} d ago`;
+}
+
+// A relative time that stays true: a <time> element that refreshAges() rewrites, one timer for the whole page (app.js).
+export function ago(at) {
+  if (!at) return '–';
+  return h('time', { datetime: new Date(at).toISOString(), title: time(at), 'data-ago': '' }, since(at));
+}
+
+export function refreshAges(root = document) {
+  const now = Date.now();
+  for (const el of root.querySelectorAll('time[data-ago]')) {
+    const text = since(el.dateTime, now);
+    if (el.textContent !== text) el.textContent = text;
+  }
 }
 
 export const badge = (text, kind) => h('span', { class: `badge ${kind || text}` }, text);

@@ -1,6 +1,6 @@
 import { api, post } from './api.js';
 import { h, replace, badge, time, ago } from './dom.js';
-import { rollbackPanel } from './rollbackview.js';
+import { rollbackPanel, rollbackControl } from './rollbackview.js';
 
 // One incident: summary, evidence, live timeline, linked rollbacks, actions, and the report once resolved.
 export async function render(view, ctx) {
@@ -13,16 +13,18 @@ export async function render(view, ctx) {
   const report = h('section', {});
   replace(view, head, actions, h('div', { class: 'columns' }, h('div', {}, rollbacks, evidence), timeline), report);
   let incident;
+  let component = null;
 
   async function draw() {
     incident = await api(`incidents/${id}`);
+    component = await api(`components/${encodeURIComponent(incident.component)}`).catch(() => null); // null: no longer in the config
     replace(head,
       h('h1', {}, incident.id, ' ', badge(incident.severity, 'sev'), ' ', badge(incident.status)),
       h('p', { class: 'lead' }, incident.title),
       h('dl', { class: 'facts' },
         h('dt', {}, 'component'), h('dd', {}, incident.component),
         h('dt', {}, 'release'), h('dd', {}, incident.release || '–'),
-        h('dt', {}, 'opened'), h('dd', {}, `${time(incident.openedAt)} (${ago(incident.openedAt)})`),
+        h('dt', {}, 'opened'), h('dd', {}, time(incident.openedAt), ' (', ago(incident.openedAt), ')'),
         h('dt', {}, 'acknowledged'), h('dd', {}, incident.acknowledgedBy ? `${incident.acknowledgedBy} at ${time(incident.acknowledgedAt)}` : 'not yet'),
         incident.resolvedAt ? [h('dt', {}, 'resolved'), h('dd', {}, time(incident.resolvedAt))] : null,
         incident.escalation ? [h('dt', {}, 'escalation'), h('dd', {}, `level ${incident.escalation.level} of ${incident.escalation.levels} (${incident.escalation.policy})`)] : null));
@@ -36,17 +38,21 @@ export async function render(view, ctx) {
       ctx.can('operator') && incident.status === 'resolved' ? noteForm() : null);
     await drawRollbacks();
     if (incident.status === 'resolved') {
-      const text = await api(`incidents/${id}/report?format=md`);
+      const rendered = h('div', { class: 'report', 'data-testid': 'report' });
+      // The one piece of HTML from the API: rendered by the server from Markdown in which every recorded text is escaped,
+      // with raw HTML off and unsafe links left as text (IncidentReport.ToHtmlFragment); the page's CSP runs no inline script.
+      rendered.innerHTML = await api(`incidents/${id}/report?format=fragment`);
       replace(report, h('h2', {}, 'Post-incident report'),
-        h('p', {}, h('a', { href: `/api/v1/incidents/${id}/report?format=html`, target: '_blank', rel: 'noopener' }, 'Open as a page')),
-        h('pre', { class: 'report' }, text));
+        h('p', {}, h('a', { href: `/api/v1/incidents/${id}/report?format=html`, target: '_blank', rel: 'noopener' }, 'Open as a page'),
+          ' · ', h('a', { href: `/api/v1/incidents/${id}/report?format=md`, target: '_blank', rel: 'noopener' }, 'Markdown')),
+        rendered);
     }
   }
 
   async function drawRollbacks() {
     const panels = await Promise.all(incident.rollbacks.slice().reverse().map((r) => rollbackPanel(r, ctx, drawRollbacks)));
     replace(rollbacks, h('h2', { id: 'rollbacks' }, 'Rollbacks'), panels.length ? panels : h('p', { class: 'muted' }, 'None yet.'),
-      ctx.can('operator') && incident.status !== 'resolved' ? h('p', {}, h('a', { class: 'button danger', href: `#/rollback?component=${encodeURIComponent(incident.component)}` }, `Roll back ${incident.component}`)) : null);
+      ctx.can('operator') && incident.status !== 'resolved' && component ? h('p', { class: 'actions' }, rollbackControl(component)) : null);
   }
 
   function form(label, button, submit, extra) {

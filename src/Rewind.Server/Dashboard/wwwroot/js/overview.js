@@ -1,6 +1,7 @@
 import { api } from './api.js';
-import { h, replace, badge, ago, time, link, table } from './dom.js';
+import { h, replace, badge, ago, link, table } from './dom.js';
 import { signalCharts } from './chart.js';
+import { rollbackControl } from './rollbackview.js';
 
 // Every component: current release, last known good, health, open incident, active rollback, live charts.
 export async function render(view, ctx) {
@@ -38,7 +39,7 @@ export async function render(view, ctx) {
       signalCharts(history, releases),
       h('p', { class: 'actions' },
         link(`#/releases/${enc(component.name)}`, 'Releases'),
-        ctx.can('operator') ? h('a', { class: 'button danger', href: `#/rollback?component=${enc(component.name)}`, 'data-testid': 'rollback-button' }, `Roll back ${component.name}`) : null));
+        ctx.can('operator') ? rollbackControl(component) : null));
     el.charts = el.querySelector('.charts');
     el.releases = releases;
     el.history = history;
@@ -57,14 +58,14 @@ export async function render(view, ctx) {
     const list = await api('incidents?limit=10');
     replace(incidents, h('h2', { id: 'recent' }, 'Recent incidents'), list.length === 0 ? h('p', { class: 'muted' }, 'No incidents.') : table(
       ['incident', 'component', 'severity', 'status', 'opened'],
-      list.map((i) => [link(`#/incidents/${i.id}`, i.id), i.component, badge(i.severity, 'sev'), badge(i.status), h('span', { title: time(i.openedAt) }, ago(i.openedAt))])));
+      list.map((i) => [link(`#/incidents/${i.id}`, i.id), i.component, badge(i.severity, 'sev'), badge(i.status), ago(i.openedAt)])));
   }
 
   // Rollbacks waiting for a decision, on top, so an approver sees them first.
   async function approvals() {
     const list = (await api('rollbacks?limit=20')).filter((r) => r.status === 'awaiting' || r.steps.some((s) => s.awaitingApproval));
     replace(waiting, list.length ? h('div', { class: 'approval', 'data-testid': 'approvals-waiting' }, h('h2', {}, 'Waiting for approval'),
-      h('ul', {}, list.map((r) => h('li', {}, link(`#/rollbacks/${r.id}`, r.id), ` ${r.component} ${r.fromVersion || '?'} → ${r.toVersion}, requested by ${r.requestedBy} ${ago(r.requestedAt)}`)))) : null);
+      h('ul', {}, list.map((r) => h('li', {}, link(`#/rollbacks/${r.id}`, r.id), ` ${r.component} ${r.fromVersion || '?'} → ${r.toVersion}, requested by ${r.requestedBy} `, ago(r.requestedAt))))) : null);
   }
 
   async function all() {
