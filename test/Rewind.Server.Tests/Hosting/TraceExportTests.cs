@@ -95,6 +95,34 @@ public sealed class TraceExportTests : IAsyncDisposable
         ChildOf(tree, ChildOf(tree, run, "step switch"), null, expected: 0);
     }
 
+    [Fact]
+    public async Task Rollback_WhileAnExportHangs_RunsToItsEnd()
+    {
+        var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start(); // takes connections, never answers: a receiver that hangs
+        var endpoint = $"http://127.0.0.1:{((System.Net.IPEndPoint)silent.LocalEndpoint).Port}";
+        await using var server = await ServerFixture.StartAsync(
+            restart: "[\"true\"]",
+            serverExtra: $"telemetry: {{ otlp: {{ endpoint: \"{endpoint}\", timeout: 1m }} }}",
+            componentExtra: "plan: [ { switch: {} }, { command: { argv: [/bin/echo, done] } } ]");
+        try
+        {
+            await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
+            // The first export (these requests' spans) is taken and left hanging, for up to a minute.
+            using var hanging = await silent.AcceptTcpClientAsync(new CancellationTokenSource(Deadline).Token);
+
+            var requested = await server.Client.RequestRollbackAsync(new RollbackRequest("web", "checkout errors"));
+            var done = await Eventually.WaitAsync(async () => await server.Client.GetRollbackAsync(requested.Id) is { Status: "failed" or "succeeded" } r ? r : null, Deadline, "the rollback to finish");
+
+            done.Status.ShouldBe("succeeded", done.Error);
+            done.Steps.Select(s => (s.Kind, s.Status)).ShouldBe([("switch", "succeeded"), ("restart", "succeeded"), ("command", "succeeded")]);
+        }
+        finally
+        {
+            silent.Stop(); // the exports at shutdown are refused at once instead of hanging too
+        }
+    }
+
     /// <summary>
     /// Once the run (which ends after the rollback is recorded as finished) is there: every span, this controller's
     /// request for the rollback (other tests' controllers in this process may be traced meanwhile), and the trace of the
