@@ -127,6 +127,22 @@ public sealed class TraceExportTests : IAsyncDisposable
         }
     }
 
+    [Fact]
+    public async Task Start_HeaderVariableNotSet_RefusesToStartNamingIt()
+    {
+        var yaml = """
+            store: sqlite:rewind.db
+            components: {}
+            server:
+              telemetry: { otlp: { endpoint: "http://127.0.0.1:9", headers: { x-api-key: REWIND_TEST_OTLP_KEY_THAT_IS_NOT_SET } } }
+            """;
+        var config = Core.Configuration.ConfigParser.Parse(yaml, "rewind.yaml", Path.GetTempPath()).Config!;
+
+        var error = await Should.ThrowAsync<Engine.RewindStartException>(() => RewindServer.CreateAsync(config));
+
+        error.Message.ShouldBe("server.telemetry.otlp.headers.x-api-key: environment variable REWIND_TEST_OTLP_KEY_THAT_IS_NOT_SET is not set");
+    }
+
     /// <summary>
     /// Once the run (which ends after the rollback is recorded as finished) is there: every span, this controller's
     /// request for the rollback (other tests' controllers in this process may be traced meanwhile), and the trace of the
