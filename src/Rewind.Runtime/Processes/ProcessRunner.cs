@@ -43,14 +43,13 @@ public sealed partial class ProcessRunner
         }
 
         using var span = Tracing.RewindTracing.StartProcess(request); // null unless a rollback step (or another traced operation) runs it
-        var result = await RunTracedAsync(request, cancellationToken);
+        var result = await RunProcessAsync(request, cancellationToken);
         Tracing.RewindTracing.Ended(span, result);
         return result;
     }
 
-    private async Task<ProcessResult> RunTracedAsync(ProcessRequest request, CancellationToken cancellationToken)
+    private async Task<ProcessResult> RunProcessAsync(ProcessRequest request, CancellationToken cancellationToken)
     {
-
         var executable = request.Secrets.Redact(request.Argv[0]);
         var output = new BoundedOutput(OutputLimit, request.Secrets);
         var started = _timeProvider.GetTimestamp();
