@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The one test command: installs what the tests need when it is missing (PostgreSQL, Prometheus, HAProxy, Redis, Chromium,
-# s3rver), starts a throwaway PostgreSQL, a throwaway Prometheus and a throwaway s3rver on loopback, builds, runs every
-# test project (building the packages of ./rewind package beside them, for their test), stops what it started, and
-# ends with "tests: N passed, N failed, N skipped". The HAProxy tests start haproxy processes of their own, the seed
-# stacks' tests redis-server processes; the dashboard tests drive Debian's Chromium through Playwright.
+# s3rver, an OTLP receiver's packages), starts a throwaway PostgreSQL, a throwaway Prometheus and a throwaway s3rver on
+# loopback, builds, runs every test project (building the packages of ./rewind package beside them, for their test),
+# stops what it started, and ends with "tests: N passed, N failed, N skipped". The HAProxy tests start haproxy processes
+# of their own, the seed stacks' tests redis-server processes; the dashboard tests drive Debian's Chromium through
+# Playwright.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
@@ -198,6 +199,16 @@ stop_s3rver() {
   fi
   if [ -n "$s3_dir" ]; then rm -rf "$s3_dir"; fi
 }
+# The trace tests' OTLP receiver (test/Rewind.TestUtils/Otlp/otlp-receiver.js) decodes with the official protocol definitions
+# from npm, installed into .artifacts/ when missing; each test starts a receiver of its own.
+otlp_dir="$here/.artifacts/otlp-receiver"
+ensure_otlp_receiver() {
+  if [ ! -d "$otlp_dir/node_modules/@opentelemetry/otlp-transformer" ] || [ ! -d "$otlp_dir/node_modules/@grpc/grpc-js" ]; then
+    log "installing the OTLP receiver's packages from the npm registry"
+    mkdir -p "$otlp_dir" && npm install --prefix "$otlp_dir" --no-audit --no-fund --silent @opentelemetry/otlp-transformer@0.57.2 @grpc/grpc-js@1.14.7 >/dev/null 2>&1 \
+      || { log "cannot install the OTLP receiver's packages"; return 1; }
+  fi
+}
 # Stopped or killed, the script takes its test lanes with it (dotnet test, the test hosts and what they started).
 lane_pids=()
 # The parent first, so a lane stops before it starts its next project, then what it had started.
@@ -210,6 +221,7 @@ failures=0
 ensure_postgres && start_postgres || { log "PostgreSQL could not be started: the PostgreSQL tests will fail"; failures=1; }
 ensure_prometheus && start_prometheus || { log "Prometheus could not be started: the Prometheus tests will fail"; failures=1; }
 ensure_s3rver && start_s3rver || { log "s3rver could not be started: the object storage tests will fail"; failures=1; }
+ensure_otlp_receiver || { log "the OTLP receiver could not be installed: the trace tests will fail"; failures=1; }
 ensure_haproxy || { log "HAProxy could not be installed: the HAProxy tests will fail"; failures=1; }
 ensure_redis || { log "Redis could not be installed: the seed tests will fail"; failures=1; }
 ensure_chromium || { log "Chromium could not be installed: the dashboard tests will fail"; failures=1; }

@@ -83,6 +83,7 @@ public static class EngineServices
         services.AddSingleton<IStepRunner>(sp => new ParallelStepRunner(sp, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IStepRunner, PolicyHoldStepRunner>();
         services.AddSingleton<RollbackCoordinator>();
+        services.AddSingleton<RollbackTraces>();
         services.AddSingleton<RestorePoints>();
         services.AddSingleton<BackupSchedule>();
         services.AddSingleton<IStepRunner>(sp => new SnapshotStepRunner(() => sp.GetRequiredService<ConfigHolder>().Current));

@@ -90,7 +90,8 @@ public static class RewindServer
         builder.Services.AddSingleton<TimeProvider>(TimeProvider.System);
         builder.Services.AddSingleton<ChangeFeed>();
         builder.Services.AddSingleton<IChangeNotice>(sp => sp.GetRequiredService<ChangeFeed>());
-        builder.Services.AddRewindEngine(config, EngineOptions(config, options)); // reads the notification secrets: a missing one stops the start before anything is opened
+        builder.Services.AddRewindTelemetry(config.Server.Telemetry, Environment.GetEnvironmentVariable) // traces, when a receiver is configured
+            .AddRewindEngine(config, EngineOptions(config, options)); // reads the notification secrets: a missing one stops the start before anything is opened
         var (store, controllerLock) = await OpenStoreAsync(config, cancellationToken);
         var replica = options.Replica ?? DefaultReplica(options.Listen ?? config.Server.Listen);
         AddLeadershipServices(builder.Services, replica, StoreFactory.OpenLease(config.Store, replica, config.Server.LeaderLease));
@@ -143,7 +144,7 @@ public static class RewindServer
         services.AddHostedService<StandbyWarmup>();
     }
 
-    /// <summary>One line per entry on the console, UTC, with the rollback's and incident's IDs; and the extra loggers.</summary>
+    /// <summary>One line per entry on the console, UTC, with the rollback's and incident's IDs and the trace's; and the extra loggers.</summary>
     private static void ConfigureLogging(ILoggingBuilder logging, RewindServerOptions options)
     {
         logging.ClearProviders();
@@ -159,6 +160,8 @@ public static class RewindServer
             logging.AddProvider(provider);
         }
 
+        // Inside a span (a rollback, an API request), every provider gets its trace and span ids as a scope.
+        logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         logging.SetMinimumLevel(options.MinimumLogLevel);
         logging.AddFilter("Microsoft", LogLevel.Warning);
     }

@@ -69,6 +69,9 @@ public sealed class ServerConfig
     /// A leader renews every quarter of it and stops acting when it has not renewed for three quarters. Default 6s.
     /// </summary>
     public TimeSpan LeaderLease { get; set; } = TimeSpan.FromSeconds(6);
+
+    /// <summary>Traces of rollbacks and API requests over OTLP. Default: none unless the <c>OTEL_EXPORTER_OTLP_*</c> variables say where.</summary>
+    public TelemetryConfig Telemetry { get; set; } = new();
 }
 
 public sealed class ComponentConfig

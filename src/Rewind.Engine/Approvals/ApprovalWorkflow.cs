@@ -13,7 +13,7 @@ namespace Rewind.Engine.Approvals;
 /// (<see cref="GateDecisions"/>). Any authenticated user may ask; the rule that covers the rollback (or the step) decides
 /// whether their roles count and whether the two-person rule excludes them.
 /// </summary>
-internal sealed class ApprovalWorkflow(ConfigHolder config, IStore store, RollbackCoordinator coordinator, GateDecisions gates, TimeProvider time)
+internal sealed class ApprovalWorkflow(ConfigHolder config, IStore store, RollbackCoordinator coordinator, GateDecisions gates, RollbackTraces traces, TimeProvider time)
 {
     public async Task<Outcome<Rollback>> DecideAsync(ApprovalRequest request, CancellationToken cancellationToken = default)
     {
@@ -73,6 +73,8 @@ internal sealed class ApprovalWorkflow(ConfigHolder config, IStore store, Rollba
             return await CurrentAsync(id, cancellationToken);
         }
 
+        traces.Approved(id, actor);
+
         var approvals = await store.GetApprovalsAsync(id, cancellationToken); // as stored now: another approver may have decided meanwhile
         if (ApprovalMatrix.Evaluate(rule, rollback.RequestedBy, approvals).Satisfied)
         {
@@ -88,6 +90,7 @@ internal sealed class ApprovalWorkflow(ConfigHolder config, IStore store, Rollba
             ? new TimelineEvent(incident, now, TimelineKinds.Decision, $"{rollback.Id} denied by {actor} ({string.Join(", ", roles)}){said}; nothing was touched", actor)
             : null;
         await store.DecideAwaitingRollbackAsync(rollback.Id, RollbackStatus.Cancelled, now, $"denied by {actor}{said}", entry, cancellationToken);
+        traces.ApprovalEnded(rollback.Id, "denied");
     }
 
     private async Task<Outcome<Rollback>> CurrentAsync(string id, CancellationToken cancellationToken) =>

@@ -42,8 +42,11 @@ internal static class RuntimeServices
     }
 }
 
-/// <summary>The HTTP client of plan steps: one per process, no redirects followed (a step's request goes where the plan says).</summary>
+/// <summary>
+/// The HTTP client of plan steps: one per process, no redirects followed (a step's request goes where the plan says),
+/// each call a span of the step's trace when traces are exported.
+/// </summary>
 internal static class StepHttp
 {
-    public static HttpClient Client { get; } = new(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+    public static HttpClient Client { get; } = new(new Runtime.Tracing.TracedHttpHandler(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })) { Timeout = Timeout.InfiniteTimeSpan };
 }

@@ -11,7 +11,7 @@ internal sealed record AbortResult(Rollback Rollback, bool Interrupted);
 /// Stops a rollback: one waiting for approval is cancelled at once; a pending or running one is asked to stop, durably,
 /// and interrupted now if this controller runs it. The executor records where it stopped and pages a human.
 /// </summary>
-internal sealed class AbortWorkflow(IStore store, RollbackAborts aborts, TimeProvider time)
+internal sealed class AbortWorkflow(IStore store, RollbackAborts aborts, RollbackTraces traces, TimeProvider time)
 {
     /// <summary>Aborts <paramref name="id"/> for <paramref name="reason"/> (required, trimmed by the caller) on behalf of <paramref name="by"/>.</summary>
     public async Task<Outcome<AbortResult>> AbortAsync(string id, string by, string reason, CancellationToken cancellationToken = default)
@@ -30,6 +30,8 @@ internal sealed class AbortWorkflow(IStore store, RollbackAborts aborts, TimePro
             {
                 return Refusal.Conflict("rollback changed", $"rollback {id} is no longer waiting for approval; read it again");
             }
+
+            traces.ApprovalEnded(id, "aborted");
 
             return Outcome<AbortResult>.Done(new AbortResult((await store.GetRollbackAsync(id, cancellationToken))!, Interrupted: false));
         }

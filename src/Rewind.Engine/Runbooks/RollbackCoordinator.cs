@@ -14,7 +14,7 @@ internal sealed record RollbackOutcome(Rollback? Rollback, PlanResult? Plan, str
 /// The one way a rollback starts, for policies and people alike: plan against known-good releases only, take the
 /// component's lease in the store, then hand the rollback to the executor.
 /// </summary>
-internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, RollbackQueue queue, TimeProvider time)
+internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, RollbackQueue queue, RollbackTraces traces, TimeProvider time)
 {
     public async Task<RollbackOutcome> PlanAsync(string component, string? toVersion, CancellationToken cancellationToken = default) =>
         await PlanAsync(component, toVersion, emergency: false, cancellationToken);
@@ -112,6 +112,8 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
             return new RollbackOutcome(null, plan, null, creation.ActiveRollbackId);
         }
 
+        traces.Decided(rollback, awaitingApproval: rule is not null);
+
         if (rule is not null)
         {
             return new RollbackOutcome(rollback, plan, null, null); // it waits for its approvers
@@ -145,6 +147,7 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
             return;
         }
 
+        traces.ApprovalEnded(rollback.Id, "released");
         queue.Enqueue(rollback.Id);
     }
 }
@@ -157,7 +160,7 @@ internal sealed record GroupOutcome(IReadOnlyList<Rollback> Rollbacks, IReadOnly
 /// group: nothing is half-started), then every member's rollback is created at once, holding every lease, each waiting
 /// for the one before it. The executor runs them one by one; a member that does not succeed cancels the rest.
 /// </summary>
-internal sealed class GroupCoordinator(ConfigHolder config, IStore store, RollbackCoordinator coordinator, TimeProvider time)
+internal sealed class GroupCoordinator(ConfigHolder config, IStore store, RollbackCoordinator coordinator, RollbackTraces traces, TimeProvider time)
 {
     public async Task<GroupOutcome> PlanAsync(string group, bool emergency, CancellationToken cancellationToken = default)
     {
@@ -210,6 +213,7 @@ internal sealed class GroupCoordinator(ConfigHolder config, IStore store, Rollba
                 _ = unstarted.Status == RollbackStatus.Awaiting
                     ? await store.DecideAwaitingRollbackAsync(unstarted.Id, RollbackStatus.Cancelled, time.GetUtcNow(), note, cancellationToken: cancellationToken)
                     : await store.CancelUnstartedRollbackAsync(unstarted.Id, time.GetUtcNow(), note, cancellationToken);
+                traces.ApprovalEnded(unstarted.Id, "cancelled");
             }
 
             return new GroupOutcome([], planned.Plans, $"group {group} refused: {why}; nothing was started");

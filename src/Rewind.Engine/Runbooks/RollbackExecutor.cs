@@ -16,7 +16,7 @@ namespace Rewind.Engine.Runbooks;
 /// acted but was not recorded acts again harmlessly (a switch already on its target does nothing). Process groups a killed
 /// controller left running for the step are ended before it runs again (<see cref="StepLeftovers"/>).
 /// </summary>
-internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> runners, RollbackAborts aborts, StepLeftovers leftovers, RollbackQueue queue, Backups.RestorePoints restorePoints, ControllerMetrics metrics, TimeProvider time, ILogger<RollbackExecutor> logger)
+internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> runners, RollbackAborts aborts, StepLeftovers leftovers, RollbackQueue queue, Backups.RestorePoints restorePoints, ControllerMetrics metrics, RollbackTraces traces, TimeProvider time, ILogger<RollbackExecutor> logger)
 {
     private readonly Dictionary<string, IStepRunner> _runners = runners.ToDictionary(r => r.Kind, StringComparer.Ordinal);
 
@@ -34,6 +34,7 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
             return;
         }
 
+        using var run = traces.StartRun(rollback); // current from here on: the steps' spans are its children, the log lines carry its trace id
         using var abort = aborts.Register(rollback.Id);
         using var deadline = PlanDeadline(rollback);
         using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, abort.Token, deadline.Token);
@@ -100,7 +101,7 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         var error = $"not run: {before} ({prior?.Component ?? "unknown"}), before it in group {rollback.Group}, ended {prior?.Status.ToString().ToLowerInvariant() ?? "missing"}; {rollback.Component} was not touched";
         if (await store.FinishRollbackAsync(new RollbackFinish(rollback.Id, RollbackStatus.Cancelled, time.GetUtcNow(), error) { Entries = Entries(Entry(rollback, TimelineKinds.Escalation, $"{rollback.Id} {error}")) }, cancellationToken))
         {
-            EngineLog.RollbackFinished(logger, rollback.Id, "cancelled");
+            Finished(rollback.Id, "cancelled");
         }
 
         await ReleaseDependentsAsync(rollback.Id);
@@ -143,7 +144,12 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         {
             // Every secret the rollback's plan names, for every step: a command may print one that another step filled in.
             var secrets = SecretRedactor.For(rollback.Steps.Select(s => s.Plan), StepContext.ProcessEnvironment);
-            outcome = await RunStepAsync(step.Plan, new StepContext(rollback.Id, step.Index, store, StepContext.ProcessEnvironment, secrets) { Processes = store }, running);
+            using (var span = RollbackTraces.StartStep(rollback.Id, step))
+            {
+                outcome = await RunStepAsync(step.Plan, new StepContext(rollback.Id, step.Index, store, StepContext.ProcessEnvironment, secrets) { Processes = store }, running);
+                RollbackTraces.StepEnded(span, outcome);
+            }
+
             outcome = outcome with { Output = secrets.Redact(outcome.Output) }; // the one way out of a step: to the store, the log, the timeline and the channels
             metrics.StepDuration.Observe(time.GetElapsedTime(started).TotalSeconds, step.Plan.Kind);
         }
@@ -247,7 +253,7 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         };
         if (await store.FinishRollbackAsync(finish, cancellationToken))
         {
-            EngineLog.RollbackFinished(logger, rollback.Id, "succeeded");
+            Finished(rollback.Id, "succeeded");
             metrics.Rollbacks.Inc(rollback.Component, "succeeded");
         }
     }
@@ -280,7 +286,7 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         };
         if (await store.FinishRollbackAsync(finish, cancellationToken))
         {
-            EngineLog.RollbackFinished(logger, rollback.Id, "aborted");
+            Finished(rollback.Id, "aborted");
             metrics.Rollbacks.Inc(rollback.Component, "aborted");
         }
 
@@ -333,7 +339,7 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         };
         if (await store.FinishRollbackAsync(finish, cancellationToken))
         {
-            EngineLog.RollbackFinished(logger, rollback.Id, "failed");
+            Finished(rollback.Id, "failed");
             metrics.Rollbacks.Inc(rollback.Component, "failed");
         }
     }
@@ -345,6 +351,13 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
     /// </summary>
     private ReleaseMove LeftReleaseBad(Rollback rollback, string how) =>
         new(ReleaseState.Bad, Entry(rollback, TimelineKinds.Decision, $"{rollback.FromVersion} is marked bad: {rollback.Id} {how} while leaving it, so it is no rollback target and is not deployed again"));
+
+    /// <summary>The rollback's end in the log and on its trace (the run is the current span here, its steps' spans ended).</summary>
+    private void Finished(string rollbackId, string outcome)
+    {
+        EngineLog.RollbackFinished(logger, rollbackId, outcome);
+        traces.Finished(System.Diagnostics.Activity.Current, rollbackId, outcome);
+    }
 
     private static IReadOnlyList<TimelineEvent> Entries(TimelineEvent? entry) => entry is null ? [] : [entry];
 

@@ -42,6 +42,14 @@ public sealed partial class ProcessRunner
             throw new ArgumentException("The argument vector is empty.", nameof(request));
         }
 
+        using var span = Tracing.RewindTracing.StartProcess(request); // null unless a rollback step (or another traced operation) runs it
+        var result = await RunProcessAsync(request, cancellationToken);
+        Tracing.RewindTracing.Ended(span, result);
+        return result;
+    }
+
+    private async Task<ProcessResult> RunProcessAsync(ProcessRequest request, CancellationToken cancellationToken)
+    {
         var executable = request.Secrets.Redact(request.Argv[0]);
         var output = new BoundedOutput(OutputLimit, request.Secrets);
         var started = _timeProvider.GetTimestamp();
