@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Rewind.Core.Backups;
 using Rewind.Runtime.Backups;
 using Rewind.TestUtils;

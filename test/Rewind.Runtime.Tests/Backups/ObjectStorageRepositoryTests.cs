@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using Rewind.Core.Backups;
 using Rewind.Runtime.Backups;
 using Rewind.Runtime.Tests.Support;
