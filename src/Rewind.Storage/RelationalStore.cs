@@ -1,4 +1,5 @@
 using Dapper;
+using Polly;
 using Rewind.Core.Storage;
 using Rewind.Storage.Sql;
 using System.Data.Common;
@@ -14,11 +15,15 @@ internal sealed partial class RelationalStore : IStore, IAsyncDisposable
 {
     private readonly ISqlDialect _dialect;
     private readonly TimeProvider _timeProvider;
+    private readonly ResiliencePipeline _createRetry;
+    private readonly ResiliencePipeline _auditRetry;
 
     public RelationalStore(ISqlDialect dialect, TimeProvider timeProvider)
     {
         _dialect = dialect;
         _timeProvider = timeProvider;
+        _createRetry = UniqueViolationRetry(dialect, timeProvider, MaxCreateAttempts, TimeSpan.Zero);
+        _auditRetry = UniqueViolationRetry(dialect, timeProvider, AuditAppendAttempts, TimeSpan.FromMilliseconds(3));
     }
 
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
