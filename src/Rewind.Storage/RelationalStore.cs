@@ -3,7 +3,6 @@ using Polly;
 using Rewind.Core.Storage;
 using Rewind.Storage.Sql;
 using System.Data.Common;
-using System.Diagnostics;
 
 namespace Rewind.Storage;
 
@@ -55,10 +54,10 @@ internal sealed partial class RelationalStore : IStore, IAsyncDisposable
 
     public async Task<TimeSpan> PingAsync(CancellationToken cancellationToken = default)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = _timeProvider.GetTimestamp();
         await using var connection = await _dialect.OpenAsync(cancellationToken);
         await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken));
-        return Stopwatch.GetElapsedTime(started);
+        return _timeProvider.GetElapsedTime(started);
     }
 
     /// <summary>The versions recorded in <c>schema_migrations</c>, ascending.</summary>

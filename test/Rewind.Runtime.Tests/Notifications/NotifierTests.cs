@@ -161,7 +161,7 @@ public sealed class NotifierTests
         Encoding.UTF8.GetString(body).ShouldBe(Message.Payload);
         delivery.ShouldBe(Message.DeliveryId);
         kind.ShouldBe("rollback-failed");
-        Math.Abs(long.Parse(timestamp, System.Globalization.CultureInfo.InvariantCulture) - DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ShouldBeLessThan(60);
+        Math.Abs(long.Parse(timestamp, System.Globalization.CultureInfo.InvariantCulture) - TimeProvider.System.GetUtcNow().ToUnixTimeSeconds()).ShouldBeLessThan(60);
         // The documented procedure: HMAC-SHA256(secret, timestamp + "." + body), lower-case hex, after "sha256=".
         var expected = "sha256=" + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(secret, (byte[])[.. Encoding.ASCII.GetBytes(timestamp + "."), .. body]));
         signature.ShouldBe(expected);
