@@ -137,7 +137,7 @@ public static class RewindServer
     private static void AddLeadershipServices(IServiceCollection services, string replica, Core.Leadership.ILeaderLease lease)
     {
         services.AddSingleton(_ => lease); // a factory registration, so the container disposes it (its session ends)
-        services.AddSingleton(new Leadership(replica, lease.IsShared, lease.Ttl));
+        services.AddSingleton(provider => new Leadership(replica, lease.IsShared, lease.Ttl, provider.GetRequiredService<TimeProvider>()));
         services.AddHostedService<LeaderElection>();
         services.AddHostedService<ReplicaHeartbeat>();
         services.AddHostedService<Signals.FollowerBoardHostedService>();

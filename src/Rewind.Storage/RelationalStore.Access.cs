@@ -8,8 +8,6 @@ namespace Rewind.Storage;
 
 internal sealed partial class RelationalStore
 {
-    private const int AuditAppendAttempts = 50;
-
     public async Task<bool> CreateUserAsync(User user, CancellationToken cancellationToken = default)
     {
         try
@@ -117,36 +115,29 @@ internal sealed partial class RelationalStore
     }
 
     /// <summary>Optimistic: read the newest entry, insert the next sequence number; another writer that took it first makes this one retry.</summary>
-    public async Task<AuditEntry> AppendAuditAsync(AuditRecord record, CancellationToken cancellationToken = default)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
+    public async Task<AuditEntry> AppendAuditAsync(AuditRecord record, CancellationToken cancellationToken = default) =>
+        await _auditRetry.ExecuteAsync(token => new ValueTask<AuditEntry>(AppendAuditOnceAsync(record, token)), cancellationToken);
+
+    private Task<AuditEntry> AppendAuditOnceAsync(AuditRecord record, CancellationToken cancellationToken) =>
+        InTransactionAsync(
+            async (connection, transaction) =>
             {
-                return await InTransactionAsync(async (connection, transaction) =>
-                {
-                    var last = await connection.QueryFirstOrDefaultAsync<AuditRow>(new CommandDefinition(
-                        $"SELECT {AuditRow.Columns} FROM audit_log ORDER BY seq DESC LIMIT 1", transaction: transaction, cancellationToken: cancellationToken));
-                    var seq = (last?.Seq ?? 0) + 1;
-                    var previous = last?.Hash ?? AuditChain.Genesis;
-                    var hash = AuditChain.HashOf(seq, previous, record);
-                    await connection.ExecuteAsync(new CommandDefinition(
-                        """
-                        INSERT INTO audit_log (seq, at, actor, action, target, source, result, detail, previous_hash, hash, count)
-                        VALUES (@Seq, @At, @Actor, @Action, @Target, @Source, @Result, @Detail, @PreviousHash, @Hash, @Count)
-                        """,
-                        new { Seq = seq, At = DbValues.ToMs(record.At), record.Actor, record.Action, record.Target, record.Source, record.Result, record.Detail, PreviousHash = previous, Hash = hash, record.Count },
-                        transaction,
-                        cancellationToken: cancellationToken));
-                    return new AuditEntry(seq, DbValues.FromMs(DbValues.ToMs(record.At)), record.Actor, record.Action, record.Target, record.Source, record.Result, record.Detail, previous, hash, record.Count);
-                }, cancellationToken);
-            }
-            catch (Exception ex) when (_dialect.IsUniqueViolation(ex) && attempt < AuditAppendAttempts)
-            {
-                await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancellationToken);
-            }
-        }
-    }
+                var last = await connection.QueryFirstOrDefaultAsync<AuditRow>(new CommandDefinition(
+                    $"SELECT {AuditRow.Columns} FROM audit_log ORDER BY seq DESC LIMIT 1", transaction: transaction, cancellationToken: cancellationToken));
+                var seq = (last?.Seq ?? 0) + 1;
+                var previous = last?.Hash ?? AuditChain.Genesis;
+                var hash = AuditChain.HashOf(seq, previous, record);
+                await connection.ExecuteAsync(new CommandDefinition(
+                    """
+                    INSERT INTO audit_log (seq, at, actor, action, target, source, result, detail, previous_hash, hash, count)
+                    VALUES (@Seq, @At, @Actor, @Action, @Target, @Source, @Result, @Detail, @PreviousHash, @Hash, @Count)
+                    """,
+                    new { Seq = seq, At = DbValues.ToMs(record.At), record.Actor, record.Action, record.Target, record.Source, record.Result, record.Detail, PreviousHash = previous, Hash = hash, record.Count },
+                    transaction,
+                    cancellationToken: cancellationToken));
+                return new AuditEntry(seq, DbValues.FromMs(DbValues.ToMs(record.At)), record.Actor, record.Action, record.Target, record.Source, record.Result, record.Detail, previous, hash, record.Count);
+            },
+            cancellationToken);
 
     public async Task<IReadOnlyList<AuditEntry>> GetAuditAsync(long afterSeq, int limit, CancellationToken cancellationToken = default)
     {

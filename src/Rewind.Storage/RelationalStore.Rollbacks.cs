@@ -10,9 +10,6 @@ namespace Rewind.Storage;
 
 internal sealed partial class RelationalStore
 {
-    /// <summary>Attempts when the lease index refuses an insert but the holder is gone by the time we look (it just finished).</summary>
-    private const int MaxCreateAttempts = 3;
-
     private const string ActiveStatuses = "('pending', 'running', 'awaiting')";
 
     public Task<RollbackCreation> CreateRollbackAsync(string component, string? incidentId, string? fromVersion, string toVersion, string reason, string requestedBy, IReadOnlyList<PlanStep> steps, DateTimeOffset at, CancellationToken cancellationToken = default) =>
@@ -21,60 +18,59 @@ internal sealed partial class RelationalStore
     public async Task<RollbackCreation> CreateRollbackAsync(string component, string? incidentId, string? fromVersion, string toVersion, string reason, string requestedBy, IReadOnlyList<PlanStep> steps, DateTimeOffset at, bool awaitingApproval, RollbackLink? link = null, PlanLimits? limits = null, Func<Rollback, TimelineEvent>? decision = null, CancellationToken cancellationToken = default)
     {
         var requestedAt = DbValues.FromMs(DbValues.ToMs(at));
-        for (var attempt = 1; ; attempt++)
-        {
-            try
+        Rollback New(string id) =>
+            new(
+                id, component, incidentId, fromVersion, toVersion, awaitingApproval ? RollbackStatus.Awaiting : RollbackStatus.Pending, reason, requestedBy, requestedAt,
+                [.. steps.Select((step, index) => new RollbackStep(index, step, StepStatus.Pending))],
+                Group: link?.Group,
+                WaitsFor: link?.WaitsFor)
             {
-                return await InTransactionAsync(
-                    async (connection, transaction) =>
-                    {
-                        var active = await FindActiveRollbackIdAsync(connection, transaction, component, cancellationToken);
-                        if (active is not null)
-                        {
-                            return new RollbackCreation(null, active);
-                        }
+                PlanTimeout = limits?.Timeout,
+                PlanPolicy = limits?.Policy,
+            };
 
-                        var id = await NextDailyIdAsync(connection, transaction, DailyId.RollbackPrefix, at, cancellationToken);
-                        var rollback = new Rollback(
-                            id, component, incidentId, fromVersion, toVersion, awaitingApproval ? RollbackStatus.Awaiting : RollbackStatus.Pending, reason, requestedBy, requestedAt,
-                            [.. steps.Select((step, index) => new RollbackStep(index, step, StepStatus.Pending))],
-                            Group: link?.Group,
-                            WaitsFor: link?.WaitsFor)
+        return await _createRetry.ExecuteAsync(
+            async token =>
+            {
+                try
+                {
+                    return await InTransactionAsync(
+                        async (connection, transaction) =>
                         {
-                            PlanTimeout = limits?.Timeout,
-                            PlanPolicy = limits?.Policy,
-                        };
-                        await InsertRollbackAsync(connection, transaction, rollback, cancellationToken);
-                        if (decision?.Invoke(rollback) is { } entry)
-                        {
-                            if (!awaitingApproval)
+                            if (await FindActiveRollbackIdAsync(connection, transaction, component, token) is { } active)
                             {
-                                await SetIncidentStatusAsync(connection, transaction, entry.IncidentId, IncidentStatus.Mitigating, at, cancellationToken);
+                                return new RollbackCreation(null, active);
                             }
 
-                            await InsertTimelineAsync(connection, transaction, entry, cancellationToken);
-                        }
+                            var rollback = New(await NextDailyIdAsync(connection, transaction, DailyId.RollbackPrefix, at, token));
+                            await InsertRollbackAsync(connection, transaction, rollback, token);
+                            if (decision?.Invoke(rollback) is { } entry)
+                            {
+                                if (!awaitingApproval)
+                                {
+                                    await SetIncidentStatusAsync(connection, transaction, entry.IncidentId, IncidentStatus.Mitigating, at, token);
+                                }
 
-                        return new RollbackCreation(rollback, null);
-                    },
-                    cancellationToken);
-            }
-            catch (DbException e) when (_dialect.IsUniqueViolation(e))
-            {
-                // Another controller took the lease between our check and our insert.
-                await using var connection = await _dialect.OpenAsync(cancellationToken);
-                var active = await FindActiveRollbackIdAsync(connection, null, component, cancellationToken);
-                if (active is not null)
-                {
-                    return new RollbackCreation(null, active);
-                }
+                                await InsertTimelineAsync(connection, transaction, entry, token);
+                            }
 
-                if (attempt >= MaxCreateAttempts)
-                {
-                    throw;
+                            return new RollbackCreation(rollback, null);
+                        },
+                        token);
                 }
-            }
-        }
+                catch (DbException e) when (_dialect.IsUniqueViolation(e))
+                {
+                    // Another controller took the lease between our check and our insert.
+                    await using var connection = await _dialect.OpenAsync(token);
+                    if (await FindActiveRollbackIdAsync(connection, null, component, token) is { } active)
+                    {
+                        return new RollbackCreation(null, active);
+                    }
+
+                    throw; // the holder is gone already (it just finished): the retry tries again
+                }
+            },
+            cancellationToken);
     }
 
     public async Task<Rollback?> GetRollbackAsync(string id, CancellationToken cancellationToken = default)

@@ -1,8 +1,8 @@
 using Dapper;
+using Polly;
 using Rewind.Core.Storage;
 using Rewind.Storage.Sql;
 using System.Data.Common;
-using System.Diagnostics;
 
 namespace Rewind.Storage;
 
@@ -14,11 +14,15 @@ internal sealed partial class RelationalStore : IStore, IAsyncDisposable
 {
     private readonly ISqlDialect _dialect;
     private readonly TimeProvider _timeProvider;
+    private readonly ResiliencePipeline _createRetry;
+    private readonly ResiliencePipeline _auditRetry;
 
     public RelationalStore(ISqlDialect dialect, TimeProvider timeProvider)
     {
         _dialect = dialect;
         _timeProvider = timeProvider;
+        _createRetry = UniqueViolationRetry(dialect, timeProvider, MaxCreateAttempts, TimeSpan.Zero);
+        _auditRetry = UniqueViolationRetry(dialect, timeProvider, AuditAppendAttempts, TimeSpan.FromMilliseconds(3));
     }
 
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
@@ -50,10 +54,10 @@ internal sealed partial class RelationalStore : IStore, IAsyncDisposable
 
     public async Task<TimeSpan> PingAsync(CancellationToken cancellationToken = default)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = _timeProvider.GetTimestamp();
         await using var connection = await _dialect.OpenAsync(cancellationToken);
         await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken));
-        return Stopwatch.GetElapsedTime(started);
+        return _timeProvider.GetElapsedTime(started);
     }
 
     /// <summary>The versions recorded in <c>schema_migrations</c>, ascending.</summary>

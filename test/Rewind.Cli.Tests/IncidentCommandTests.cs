@@ -55,7 +55,7 @@ public sealed class IncidentCommandTests
     public async Task AckStatusAndResolve_OnAnOpenIncident_SayWhatChanged()
     {
         await using var server = await LiveServer.StartAsync();
-        var incident = await server.Store.OpenIncidentAsync("web", Core.Incidents.Severity.P2, "web: checkout errors", null, null, DateTimeOffset.UtcNow, "alice");
+        var incident = await server.Store.OpenIncidentAsync("web", Core.Incidents.Severity.P2, "web: checkout errors", null, null, TimeProvider.System.GetUtcNow(), "alice");
 
         var ack = await CliRun.RunAsync("incident", "ack", incident.Id, "--server", server.Url);
         var mitigating = await CliRun.RunAsync("incident", "status", incident.Id, "mitigating", "--server", server.Url);
@@ -80,7 +80,7 @@ public sealed class IncidentCommandTests
                   - { after: 0s, contacts: [oncall] }
                   - { after: 1h, if: unresolved, contacts: [manager] }
             """);
-        var incident = await server.Store.OpenIncidentAsync("web", Core.Incidents.Severity.P2, "web: checkout errors", null, null, DateTimeOffset.UtcNow, "alice");
+        var incident = await server.Store.OpenIncidentAsync("web", Core.Incidents.Severity.P2, "web: checkout errors", null, null, TimeProvider.System.GetUtcNow(), "alice");
         await Eventually.WaitAsync(async () => (await CliRun.RunAsync("incident", "show", incident.Id, "--server", server.Url)).Output.Contains("level 1 of 2", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "level 1 at opening");
 
         var show = await CliRun.RunAsync("incident", "show", incident.Id, "--server", server.Url);

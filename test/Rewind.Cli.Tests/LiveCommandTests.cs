@@ -41,7 +41,7 @@ public sealed class LiveCommandTests
     public async Task Status_WithAgents_ListsEachConnectedOrLost()
     {
         await using var server = await LiveServer.StartAsync();
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         await server.Store.SaveAgentAsync(new Core.Agents.AgentRecord("app-1", "i-1", "1.2.3", "10.0.0.7", now, now, now));
         await server.Store.SaveAgentAsync(new Core.Agents.AgentRecord("db-1", "i-2", "1.2.2", "10.0.0.8", now.AddHours(-2), now.AddHours(-2), now.AddHours(-1)));
 
@@ -71,7 +71,7 @@ public sealed class LiveCommandTests
     {
         await using var server = await LiveServer.StartAsync();
         (await CliRun.RunAsync("release", "record", "web", "v2", "--server", server.Url)).ExitCode.ShouldBe(0);
-        var incident = await server.Store.OpenIncidentAsync("web", Core.Incidents.Severity.P1, "checkout errors", null, "v2", DateTimeOffset.UtcNow, "alice");
+        var incident = await server.Store.OpenIncidentAsync("web", Core.Incidents.Severity.P1, "checkout errors", null, "v2", TimeProvider.System.GetUtcNow(), "alice");
         (await CliRun.RunAsync("release", "mark-bad", "web", "v2", "--server", server.Url)).ExitCode.ShouldBe(0);
 
         var allowed = await CliRun.RunAsync("release", "check", "web", "v3", "--server", server.Url);

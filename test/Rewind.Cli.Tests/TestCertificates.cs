@@ -20,7 +20,7 @@ internal sealed class TestCertificates : IDisposable
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: true, pathLengthConstraint: 0, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, critical: true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         _ca = request.CreateSelfSigned(now.AddDays(-30), now.AddDays(30));
         CaPath = Path.Combine(directory, Safe(caName) + ".pem");
         File.WriteAllText(CaPath, _ca.ExportCertificatePem());
@@ -57,7 +57,7 @@ internal sealed class TestCertificates : IDisposable
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         using var certificate = request.Create(_ca, now.AddDays(validFrom), now.AddDays(validFrom + validDays), RandomNumberGenerator.GetBytes(16));
         var paths = (Path.Combine(Directory, name + ".pem"), Path.Combine(Directory, name + ".key"));
         File.WriteAllText(paths.Item1, certificate.ExportCertificatePem());

@@ -53,7 +53,7 @@ public abstract class BackupCliScenario : IAsyncLifetime
         (await RunAsync("backup", "run", "db")).ShouldContain("backup ");
         await cluster.ExecuteAsync("INSERT INTO orders SELECT generate_series(101, 200)");
         var noted = await cluster.ScalarAsync<DateTime>("SELECT clock_timestamp()");
-        await Task.Delay(100);
+        await Eventually.PastAsync(TimeProvider.System.GetUtcNow().AddMilliseconds(100), "a moment after the noted one");
         await cluster.ExecuteAsync("INSERT INTO orders SELECT generate_series(201, 300)");
         await cluster.ExecuteAsync("SELECT pg_switch_wal()");
         await Eventually.WaitAsync(async () => await cluster.ScalarAsync<long>("SELECT archived_count FROM pg_stat_archiver") >= 2 && await cluster.ScalarAsync<long>("SELECT failed_count FROM pg_stat_archiver") == 0 ? (object)true : null, Limit, "the WAL to be archived by rewind wal push");

@@ -41,7 +41,7 @@ public sealed class BackupCliTests : BackupCliScenario
         await RunAsync("backup", "run", "db");
         await cluster.ExecuteAsync("INSERT INTO orders SELECT generate_series(101, 200)");
         await cluster.ExecuteAsync("SELECT pg_switch_wal()");
-        await Task.Delay(1100); // the first set is older than retention.age (1s)
+        await Eventually.PastAsync(TimeProvider.System.GetUtcNow().AddMilliseconds(1100), "the first set to be older than retention.age (1s)");
         await RunAsync("backup", "run", "db");
         var sets = Directory.GetDirectories(Path.Combine(Repository, "sets")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
         sets.Count.ShouldBe(2);
@@ -66,7 +66,7 @@ public sealed class BackupCliTests : BackupCliScenario
         await cluster.ExecuteAsync("CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders SELECT generate_series(1, 100)");
         var first = await RunAsync("backup", "run", "db", "--incremental");
         await cluster.ExecuteAsync("INSERT INTO orders SELECT generate_series(101, 200)");
-        await Task.Delay(1100); // the full set is older than retention.age (1s)
+        await Eventually.PastAsync(TimeProvider.System.GetUtcNow().AddMilliseconds(1100), "the full set to be older than retention.age (1s)");
         var second = await RunAsync("backup", "run", "db", "--incremental");
         var sets = Directory.GetDirectories(Path.Combine(Repository, "sets")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
 
@@ -92,7 +92,7 @@ public sealed class BackupCliTests : BackupCliScenario
         await RunAsync("backup", "run", "db");
         await cluster.ExecuteAsync("INSERT INTO orders SELECT generate_series(101, 200)");
         var noted = new DateTimeOffset(await cluster.ScalarAsync<DateTime>("SELECT clock_timestamp()"), TimeSpan.Zero).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-        await Task.Delay(100);
+        await Eventually.PastAsync(TimeProvider.System.GetUtcNow().AddMilliseconds(100), "a moment after the noted one");
         await cluster.ExecuteAsync("INSERT INTO orders SELECT generate_series(201, 300); SELECT pg_switch_wal()");
         await Eventually.WaitAsync(async () => await cluster.ScalarAsync<long>("SELECT archived_count FROM pg_stat_archiver") >= 2 ? (object)true : null, Limit, "the WAL to be archived");
         await cluster.StopAsync();

@@ -43,7 +43,7 @@ public sealed class AccessTests
         var revoked = await server.Client.CreateTokenAsync("bob", new CreateTokenRequest("laptop"));
         await server.Client.RevokeTokenAsync(revoked.Id);
         var expiredSecret = TokenSecret.New(TokenSecret.ApiPrefix);
-        var expired = new ApiToken(TokenSecret.NewId(), "bob", "old", DateTimeOffset.UtcNow.AddDays(-10), DateTimeOffset.UtcNow.AddMinutes(-1));
+        var expired = new ApiToken(TokenSecret.NewId(), "bob", "old", TimeProvider.System.GetUtcNow().AddDays(-10), TimeProvider.System.GetUtcNow().AddMinutes(-1));
         await server.Store.CreateTokenAsync(expired, TokenSecret.Hash(expiredSecret));
 
         using var revokedClient = Client(server, revoked.Token);

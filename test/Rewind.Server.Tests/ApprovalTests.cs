@@ -72,7 +72,7 @@ public sealed class SecondFactorTests
         var enrolment = await carol.EnrolTotpAsync("carol");
         var noCode = await Should.ThrowAsync<RewindApiException>(() => carol.ApproveRollbackAsync(requested.Id));
         var wrong = await Should.ThrowAsync<RewindApiException>(() => carol.ApproveRollbackAsync(requested.Id, null, "000000"));
-        var code = Totp.Code(Totp.FromBase32(enrolment.Secret)!, Totp.StepOf(DateTimeOffset.UtcNow));
+        var code = Totp.Code(Totp.FromBase32(enrolment.Secret)!, Totp.StepOf(TimeProvider.System.GetUtcNow()));
         var approved = await carol.ApproveRollbackAsync(requested.Id, "checked", code);
 
         notEnrolled.Message.ShouldContain("carol has none: enrol with `rewind user totp`");
@@ -84,7 +84,7 @@ public sealed class SecondFactorTests
 
         // The code's time step is spent: the same code cannot approve anything else.
         var used = (await server.Store.GetTotpAsync("carol"))!.Value.LastStep!.Value;
-        Totp.Verify(enrolment.Secret, code, DateTimeOffset.UtcNow, used).ShouldBeNull();
+        Totp.Verify(enrolment.Secret, code, TimeProvider.System.GetUtcNow(), used).ShouldBeNull();
         (await server.Store.UseTotpStepAsync("carol", used)).ShouldBeFalse();
     }
 }

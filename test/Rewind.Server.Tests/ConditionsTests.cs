@@ -44,7 +44,7 @@ public sealed class ConditionsTests
 
         using var undeclared = await PushRawAsync(server, Token, """{"component":"web","event":"refund"}""");
         using var zero = await PushRawAsync(server, Token, """{"component":"web","event":"payment-failure","count":0}""");
-        using var stale = await PushRawAsync(server, Token, $$"""{"component":"web","event":"payment-failure","at":"{{DateTimeOffset.UtcNow.AddHours(-1):O}}"}""");
+        using var stale = await PushRawAsync(server, Token, $$"""{"component":"web","event":"payment-failure","at":"{{TimeProvider.System.GetUtcNow().AddHours(-1):O}}"}""");
         using var unknown = await PushRawAsync(server, Token, """{"component":"db","event":"payment-failure"}""");
         using var malformed = await PushRawAsync(server, Token, """{"component":"web","event":""");
         using var huge = await PushRawAsync(server, Token, $$"""{"component":"web","event":"payment-failure","detail":"{{new string('x', 20_000)}}"}""");

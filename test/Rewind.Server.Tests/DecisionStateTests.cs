@@ -15,11 +15,11 @@ public sealed class DecisionStateTests
         // The target never answers healthy: the rollback fails at wait-healthy, after its switch.
         await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]");
         await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v1"));
-        await server.Store.SetReleaseStateAsync("web", "v1", ReleaseState.Stable, DateTimeOffset.UtcNow.AddMinutes(-2));
+        await server.Store.SetReleaseStateAsync("web", "v1", ReleaseState.Stable, TimeProvider.System.GetUtcNow().AddMinutes(-2));
         await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2"));
-        await server.Store.SetReleaseStateAsync("web", "v2", ReleaseState.Stable, DateTimeOffset.UtcNow.AddMinutes(-1)); // v2 had earned known good, then went bad late
+        await server.Store.SetReleaseStateAsync("web", "v2", ReleaseState.Stable, TimeProvider.System.GetUtcNow().AddMinutes(-1)); // v2 had earned known good, then went bad late
         await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v3"));
-        await server.Store.SetReleaseStateAsync("web", "v3", ReleaseState.Stable, DateTimeOffset.UtcNow);
+        await server.Store.SetReleaseStateAsync("web", "v3", ReleaseState.Stable, TimeProvider.System.GetUtcNow());
 
         var rollback = await server.Client.RequestRollbackAsync(new RollbackRequest("web", "v3 hurts users"));
         await Eventually.WaitAsync(async () => (await server.Client.GetRollbackAsync(rollback.Id)).Status == "failed", TimeSpan.FromSeconds(60), "the rollback to fail");

@@ -37,7 +37,7 @@ public sealed class RegressionTests
     {
         await using var metrics = await MetricsEndpoint.StartAsync(errorsPerScrape: 0);
         await using var server = await ServerFixture.StartAsync(policies: Policy.Replace("mode: auto", "mode: notify", StringComparison.Ordinal), scrapes: Scrapes(metrics.Url));
-        await server.Store.AddReleaseTrafficAsync("web", "v1", 5000, 10, DateTimeOffset.UtcNow); // what v1 served before this controller started
+        await server.Store.AddReleaseTrafficAsync("web", "v1", 5000, 10, TimeProvider.System.GetUtcNow()); // what v1 served before this controller started
         await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
         metrics.ErrorsPerScrape = 5; // v2 fails 10 %
 
@@ -94,7 +94,7 @@ public sealed class RegressionTests
         metrics.SlowPerScrape = 1; // 2 % over 100 ms, as v1
         await using var server = await ServerFixture.StartAsync(policies: LatencyPolicy, scrapes: Scrapes(metrics.Url), probeUrl: endpoint.Url, componentExtra: "bake-time: 1s");
         await server.Store.AddReleaseLatencyAsync("web", "v1", V1Latency);
-        await server.Store.AddReleaseTrafficAsync("web", "v1", 5000, 25, DateTimeOffset.UtcNow);
+        await server.Store.AddReleaseTrafficAsync("web", "v1", 5000, 25, TimeProvider.System.GetUtcNow());
         await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
 
         await Eventually.WaitAsync(async () => (await server.Client.GetReleasesAsync("web")).FirstOrDefault(r => r.Version == "v2" && r.State == "stable"), TimeSpan.FromSeconds(60), "v2 to become stable");

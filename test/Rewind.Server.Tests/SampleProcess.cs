@@ -78,7 +78,9 @@ internal sealed class SampleProcess : IAsyncDisposable
             try
             {
                 using var response = await _http.GetAsync(new Uri(BaseUrl + "/"), cancellationToken);
+#pragma warning disable RS0030 // the pace of the traffic it sends, not a wait of the test
                 await Task.Delay(TimeSpan.FromMilliseconds(10), cancellationToken);
+#pragma warning restore RS0030
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

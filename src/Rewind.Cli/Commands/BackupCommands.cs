@@ -67,7 +67,7 @@ internal static class BackupCommands
                 return exit;
             }
 
-            var now = DateTimeOffset.UtcNow;
+            var now = TimeProvider.System.GetUtcNow();
             var sets = await target.Repository.ListSetsAsync(cancellationToken);
             var wal = await target.Repository.ListWalAsync(cancellationToken);
             if (target.Postgres is not null || sets.Count > 0)

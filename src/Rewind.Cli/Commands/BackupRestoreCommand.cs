@@ -112,7 +112,7 @@ internal static class BackupRestoreCommand
     /// <summary>A restore point on the live cluster first, when it is running: the state just before the restore stays reachable.</summary>
     private static async Task SnapshotAsync(CliContext context, BackupTarget backup, CancellationToken cancellationToken)
     {
-        var name = $"rewind-before-restore-{DateTimeOffset.UtcNow:yyyyMMddTHHmmssZ}";
+        var name = $"rewind-before-restore-{TimeProvider.System.GetUtcNow():yyyyMMddTHHmmssZ}";
         try
         {
             var lsn = await PointInTimeRestore.CreateRestorePointAsync(backup.ConnectionString, name, cancellationToken);

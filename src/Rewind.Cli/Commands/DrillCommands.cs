@@ -58,7 +58,7 @@ internal static class DrillCommands
         var said = run.Status;
         while (run.Status is "requested" or "running")
         {
-            await Task.Delay(FollowPoll, cancellationToken);
+            await Task.Delay(FollowPoll, TimeProvider.System, cancellationToken);
             run = await client.GetDrillRunAsync(run.Id, cancellationToken);
             if (run.Status != said)
             {

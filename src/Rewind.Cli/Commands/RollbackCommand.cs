@@ -84,8 +84,8 @@ internal static class RollbackCommand
     internal static async Task<int> FollowAsync(CliContext context, RewindClient client, string id, CancellationToken cancellationToken)
     {
         var view = new FollowView(context.Console);
-        var deadline = DateTimeOffset.UtcNow + FollowLimit;
-        while (DateTimeOffset.UtcNow < deadline)
+        var deadline = TimeProvider.System.GetUtcNow() + FollowLimit;
+        while (TimeProvider.System.GetUtcNow() < deadline)
         {
             try
             {
@@ -104,7 +104,7 @@ internal static class RollbackCommand
             }
             catch (HttpRequestException)
             {
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken); // the controller restarting: it resumes the rollback
+                await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System, cancellationToken); // the controller restarting: it resumes the rollback
             }
         }
 
@@ -161,7 +161,7 @@ internal sealed class FollowView(IAnsiConsole console)
     private void ShowProgress(RollbackStepDto step, MemberCountsDto members)
     {
         var done = members.Succeeded + members.Failed;
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         if (_progress.TryGetValue(step.Index, out var last) && (last.Done == done || now - last.At < TimeSpan.FromSeconds(1)))
         {
             return;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -22,7 +21,7 @@ namespace Rewind.Cli.Demo;
 internal sealed class DemoStory(IAnsiConsole console, TextWriter error, bool keep)
 {
     private static readonly TimeSpan StoryLimit = TimeSpan.FromMinutes(2);
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly long _started = TimeProvider.System.GetTimestamp();
 
     public async Task<int> RunAsync(CancellationToken cancellationToken = default)
     {
@@ -96,7 +95,7 @@ internal sealed class DemoStory(IAnsiConsole console, TextWriter error, bool kee
 
         var switched = ReleaseDirectory.Switch(new SwitchStep(workspace.AppRoot, "v2", "v1"));
         await RunServiceCtlAsync(workspace, "restart", cancellationToken);
-        var faultAt = DateTimeOffset.UtcNow;
+        var faultAt = TimeProvider.System.GetUtcNow();
         await client.RecordReleaseAsync("web", new RecordReleaseRequest("v2", Commit: "e4f5a6b", RecordedBy: "demo"), cancellationToken);
         Say($"deployed web v2 ({switched.Message}) and restarted: v2 answers 503 on /health and 500 on /");
 
@@ -129,7 +128,7 @@ internal sealed class DemoStory(IAnsiConsole console, TextWriter error, bool kee
                 }
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, cancellationToken);
         }
     }
 
@@ -196,7 +195,7 @@ internal sealed class DemoStory(IAnsiConsole console, TextWriter error, bool kee
     {
         while (!await condition())
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, cancellationToken);
         }
     }
 
@@ -204,7 +203,7 @@ internal sealed class DemoStory(IAnsiConsole console, TextWriter error, bool kee
     {
         try
         {
-            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            await Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -213,7 +212,7 @@ internal sealed class DemoStory(IAnsiConsole console, TextWriter error, bool kee
     }
 
     private void Say(string message) =>
-        console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[grey][[+{_clock.Elapsed.TotalSeconds,5:0.0}s]][/] {Markup.Escape(message)}"));
+        console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[grey][[+{TimeProvider.System.GetElapsedTime(_started).TotalSeconds,5:0.0}s]][/] {Markup.Escape(message)}"));
 
     private static string OneLine(string text) => string.Join(" | ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 

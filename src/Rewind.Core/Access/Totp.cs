@@ -1,40 +1,26 @@
-using System.Buffers.Binary;
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
+using OtpNet;
 
 namespace Rewind.Core.Access;
 
 /// <summary>
 /// Time-based one-time passwords (RFC 6238 over RFC 4226's HOTP, HMAC-SHA1, 30 s steps, 6 digits), the second factor
-/// authenticator apps speak, and the RFC 4648 base32 their secrets are written in. Hand-written because no OTP package
-/// is available here; checked against the RFCs' test vectors.
+/// authenticator apps speak, and the RFC 4648 base32 their secrets are written in. The codes and base32 come from
+/// Otp.NET; the rules Rewind adds are here: one step of clock drift either way, and a step used once is spent.
 /// </summary>
 public static class Totp
 {
     public const int Digits = 6;
     public static readonly TimeSpan Step = TimeSpan.FromSeconds(30);
-    private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
     /// <summary>A new 160-bit secret, base32.</summary>
-    public static string NewSecret() => ToBase32(RandomNumberGenerator.GetBytes(20));
+    public static string NewSecret() => ToBase32(KeyGeneration.GenerateRandomKey(20));
 
     /// <summary>The time step a moment falls in.</summary>
     public static long StepOf(DateTimeOffset at) => at.ToUnixTimeSeconds() / (long)Step.TotalSeconds;
 
     /// <summary>The code of one time step (RFC 4226 dynamic truncation).</summary>
-    public static string Code(byte[] secret, long step, int digits = Digits)
-    {
-        Span<byte> counter = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64BigEndian(counter, step);
-#pragma warning disable CA5350 // HMAC-SHA1 is what RFC 6238 and every authenticator app use; HMAC keeps SHA-1's collisions irrelevant here
-        var hash = HMACSHA1.HashData(secret, counter);
-#pragma warning restore CA5350
-        var offset = hash[^1] & 0x0f;
-        var binary = ((hash[offset] & 0x7f) << 24) | (hash[offset + 1] << 16) | (hash[offset + 2] << 8) | hash[offset + 3];
-        var modulo = (int)Math.Pow(10, digits);
-        return (binary % modulo).ToString(CultureInfo.InvariantCulture).PadLeft(digits, '0');
-    }
+    public static string Code(byte[] secret, long step, int digits = Digits) =>
+        new Hotp(secret, OtpHashMode.Sha1, digits).ComputeHOTP(step);
 
     /// <summary>
     /// The step whose code <paramref name="code"/> is, within one step of <paramref name="at"/> (clock drift), and later
@@ -48,10 +34,12 @@ public static class Totp
             return null;
         }
 
+        // Step by step rather than Otp.NET's window, so that a spent step is skipped and a later one still matches.
+        var hotp = new Hotp(secret, OtpHashMode.Sha1, Digits);
         var now = StepOf(at);
         for (var step = now - 1; step <= now + 1; step++)
         {
-            if (step > lastUsedStep && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Code(secret, step)), Encoding.ASCII.GetBytes(code)))
+            if (step > lastUsedStep && hotp.VerifyHotp(code, step))
             {
                 return step;
             }
@@ -64,57 +52,21 @@ public static class Totp
     public static string ProvisioningUri(string issuer, string account, string base32Secret) =>
         $"otpauth://totp/{Uri.EscapeDataString(issuer)}:{Uri.EscapeDataString(account)}?secret={base32Secret}&issuer={Uri.EscapeDataString(issuer)}&algorithm=SHA1&digits={Digits}&period={(int)Step.TotalSeconds}";
 
-    public static string ToBase32(ReadOnlySpan<byte> data)
-    {
-        var text = new StringBuilder((data.Length * 8 / 5) + 1);
-        int buffer = 0, bits = 0;
-        foreach (var b in data)
-        {
-            buffer = (buffer << 8) | b;
-            bits += 8;
-            while (bits >= 5)
-            {
-                text.Append(Alphabet[(buffer >> (bits - 5)) & 31]);
-                bits -= 5;
-            }
-        }
-
-        if (bits > 0)
-        {
-            text.Append(Alphabet[(buffer << (5 - bits)) & 31]);
-        }
-
-        return text.ToString();
-    }
+    /// <summary>Base32 without padding, as authenticator apps and <c>otpauth://</c> URIs write it.</summary>
+    public static string ToBase32(ReadOnlySpan<byte> data) =>
+        data.IsEmpty ? string.Empty : Base32Encoding.ToString(data.ToArray()).TrimEnd('=');
 
     /// <summary>Decodes base32 (case-insensitive, padding and spaces ignored); null when it is not base32.</summary>
     public static byte[]? FromBase32(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var bytes = new List<byte>();
-        int buffer = 0, bits = 0;
-        foreach (var c in text.ToUpperInvariant())
+        var compact = text.Replace(" ", string.Empty, StringComparison.Ordinal).TrimEnd('=');
+        if (compact.Length == 0 || compact.Any(c => !char.IsAsciiLetter(c) && c is < '2' or > '7'))
         {
-            if (c is '=' or ' ')
-            {
-                continue;
-            }
-
-            var value = Alphabet.IndexOf(c, StringComparison.Ordinal);
-            if (value < 0)
-            {
-                return null;
-            }
-
-            buffer = (buffer << 5) | value;
-            bits += 5;
-            if (bits >= 8)
-            {
-                bytes.Add((byte)((buffer >> (bits - 8)) & 0xff));
-                bits -= 8;
-            }
+            return null;
         }
 
-        return bytes.Count == 0 ? null : [.. bytes];
+        var bytes = Base32Encoding.ToBytes(compact);
+        return bytes.Length == 0 ? null : bytes;
     }
 }

@@ -1,10 +1,7 @@
-using System.Text;
-
 namespace Rewind.Engine.Metrics;
 
 /// <summary>A value that only goes up, per label set.</summary>
-internal sealed class Counter(string name, string help, params string[] labelNames)
-    : MetricFamily<Counter.Cell>(name, help, "counter", labelNames)
+internal sealed class Counter(Prometheus.Counter counter)
 {
     public void Inc(params string[] labelValues) => Add(1, labelValues);
 
@@ -15,32 +12,26 @@ internal sealed class Counter(string name, string help, params string[] labelNam
             throw new ArgumentOutOfRangeException(nameof(amount), amount, "a counter never goes down");
         }
 
-        Series(labelValues).Add(amount);
+        if (labelValues.Length == 0)
+        {
+            counter.Inc(amount);
+        }
+        else
+        {
+            counter.WithLabels(labelValues).Inc(amount);
+        }
     }
 
     /// <summary>Makes the series exist at zero, so a rate over it is defined before the first event.</summary>
-    public void Touch(params string[] labelValues) => Series(labelValues);
-
-    protected override Cell Create() => new();
-
-    protected override void WriteSeries(StringBuilder output, string[] labelValues, Cell series) =>
-        output.Append(Name).Append(Labels(labelValues)).Append(' ').Append(ExpositionFormat.Number(series.Value)).Append('\n');
-
-    internal sealed class Cell
+    public void Touch(params string[] labelValues)
     {
-        private double _value;
-
-        public double Value => Volatile.Read(ref _value);
-
-        public void Add(double amount)
+        if (labelValues.Length == 0)
         {
-            double seen, next;
-            do
-            {
-                seen = Volatile.Read(ref _value);
-                next = seen + amount;
-            }
-            while (Interlocked.CompareExchange(ref _value, next, seen) != seen);
+            counter.Publish();
+        }
+        else
+        {
+            counter.WithLabels(labelValues).Publish();
         }
     }
 }

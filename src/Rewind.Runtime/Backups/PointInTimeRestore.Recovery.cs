@@ -40,7 +40,7 @@ public sealed partial class PointInTimeRestore
             BytesRestored = bytes,
             FilesDuration = _timeProvider.GetElapsedTime(filesStarted),
         };
-        await using var spool = settings.WithSpool(SpoolOf(restoring)) is null ? null : await WalSpool.StartAsync(_repository, manifest, SpoolOf(restoring), owner, cancellationToken);
+        await using var spool = settings.WithSpool(SpoolOf(restoring)) is null ? null : await WalSpool.StartAsync(_repository, manifest, SpoolOf(restoring), owner, _timeProvider, cancellationToken);
         return await RecoverAsync(restored, restoring, request, progress, cancellationToken);
     }
 

@@ -32,7 +32,7 @@ internal sealed class WalSpool : IAsyncDisposable
     /// for what the archive does not hold) and starts filling. Called before PostgreSQL starts, so that every name it asks
     /// for is already marked: its <c>restore_command</c> waits for a coming file instead of racing the spool with a fetch.
     /// </summary>
-    public static async Task<WalSpool> StartAsync(BackupRepository repository, BackupManifest set, string directory, UnixOwner? owner, CancellationToken cancellationToken)
+    public static async Task<WalSpool> StartAsync(BackupRepository repository, BackupManifest set, string directory, UnixOwner? owner, TimeProvider time, CancellationToken cancellationToken)
     {
         FileSystem.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         if (owner is { } user)
@@ -51,7 +51,7 @@ internal sealed class WalSpool : IAsyncDisposable
             coming = []; // nothing spooled: replay fetches every file itself, as without a spool
         }
 
-        return new WalSpool(directory, stop, Task.Run(() => FillAsync(repository, directory, owner, coming, stop.Token), CancellationToken.None));
+        return new WalSpool(directory, stop, Task.Run(() => FillAsync(repository, directory, owner, coming, time, stop.Token), CancellationToken.None));
     }
 
     public async ValueTask DisposeAsync()
@@ -98,7 +98,7 @@ internal sealed class WalSpool : IAsyncDisposable
     /// Fetches the coming files, two at a time, at most <see cref="Ahead"/> segments waiting for replay; each file's coming
     /// mark is removed once the file is in place, or once its fetch failed (then replay fetches it itself).
     /// </summary>
-    private static async Task FillAsync(BackupRepository repository, string directory, UnixOwner? owner, IReadOnlyList<string> coming, CancellationToken cancellationToken)
+    private static async Task FillAsync(BackupRepository repository, string directory, UnixOwner? owner, IReadOnlyList<string> coming, TimeProvider time, CancellationToken cancellationToken)
     {
         var archive = new WalArchive(repository);
         await Parallel.ForEachAsync(
@@ -110,7 +110,7 @@ internal sealed class WalSpool : IAsyncDisposable
                 {
                     while (Waiting(directory) >= Ahead)
                     {
-                        await Task.Delay(TimeSpan.FromMilliseconds(10), token);
+                        await Task.Delay(TimeSpan.FromMilliseconds(10), time, token);
                     }
 
                     var path = Path.Combine(directory, name);

@@ -1,10 +1,15 @@
-using System.Net;
-using System.Net.Mail;
-using System.Text;
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
 
 namespace Rewind.Runtime.Notifications;
 
-/// <summary>Email through an SMTP relay with the framework's <see cref="SmtpClient"/>: the first line is the subject, the whole text the body.</summary>
+/// <summary>
+/// Email through an SMTP relay with MailKit: the first line is the subject, the whole text the plain-text body. Plain
+/// SMTP, or STARTTLS when configured (required then: no fallback to plain); authentication when credentials are set.
+/// </summary>
 public sealed class EmailNotifier(EmailSettings settings, TimeSpan timeout, TimeProvider time) : INotifier
 {
     public string Kind => "email";
@@ -12,44 +17,58 @@ public sealed class EmailNotifier(EmailSettings settings, TimeSpan timeout, Time
     public async Task<NotifyResult> SendAsync(Notification notification, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(notification);
-        using var message = new MailMessage
-        {
-            From = new MailAddress(settings.From),
-            Subject = notification.Subject,
-            Body = notification.Text,
-            BodyEncoding = Encoding.UTF8,
-            SubjectEncoding = Encoding.UTF8,
-        };
-        foreach (var to in settings.To)
-        {
-            message.To.Add(to);
-        }
-
-        message.Headers.Add(WebhookSignature.DeliveryHeader, notification.DeliveryId);
-        message.Headers.Add(WebhookSignature.EventHeader, notification.Event);
-        using var client = new SmtpClient(settings.Host, settings.Port)
-        {
-            EnableSsl = settings.StartTls,
-            DeliveryMethod = SmtpDeliveryMethod.Network,
-            Timeout = (int)Math.Clamp(timeout.TotalMilliseconds, 1, int.MaxValue),
-            Credentials = settings.UserName is null ? null : new NetworkCredential(settings.UserName, settings.Password),
-        };
+        using var message = Compose(notification);
+        // The whole session (connect, STARTTLS, AUTH, send) is bounded by the timer below, not MailKit's per-read timeout.
+        using var client = new SmtpClient { Timeout = Timeout.Infinite };
         using var timer = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
-            await client.SendMailAsync(message, linked.Token);
-            return NotifyResult.Ok;
+            await client.ConnectAsync(settings.Host, settings.Port, settings.StartTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None, linked.Token);
+            if (settings.UserName is not null)
+            {
+                await client.AuthenticateAsync(settings.UserName, settings.Password ?? "", linked.Token);
+            }
+
+            await client.SendAsync(message, linked.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return NotifyResult.Failed($"timeout after {Core.Configuration.Durations.Format(timeout)}");
         }
-        catch (SmtpException ex)
+        catch (Exception ex) when (IsSmtpFailure(ex))
         {
-            return NotifyResult.Failed($"smtp: {(ex.InnerException ?? ex).Message}");
+            return NotifyResult.Failed($"smtp: {ex.Message}");
+        }
+
+        await QuitAsync(client, linked.Token);
+        return NotifyResult.Ok;
+    }
+
+    private MimeMessage Compose(Notification notification)
+    {
+        var message = new MimeMessage { Subject = notification.Subject, Body = new TextPart("plain") { Text = notification.Text } };
+        message.From.Add(MailboxAddress.Parse(settings.From));
+        message.To.AddRange(settings.To.Select(MailboxAddress.Parse));
+        message.Headers.Add(WebhookSignature.DeliveryHeader, notification.DeliveryId);
+        message.Headers.Add(WebhookSignature.EventHeader, notification.Event);
+        return message;
+    }
+
+    // The relay accepted the message when SendAsync returned: a QUIT that fails afterwards does not undo the delivery.
+    private static async Task QuitAsync(SmtpClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.DisconnectAsync(quit: true, cancellationToken);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException || IsSmtpFailure(ex))
+        {
         }
     }
+
+    private static bool IsSmtpFailure(Exception ex) =>
+        ex is CommandException or ProtocolException or AuthenticationException or SslHandshakeException or SocketException or IOException or TimeoutException or NotSupportedException;
 }
 
 /// <summary>Where and as whom email is sent; the credentials were read from the environment at start.</summary>

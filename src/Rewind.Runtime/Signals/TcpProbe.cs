@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using Rewind.Core.Configuration;
 using Rewind.Core.Signals;
@@ -14,7 +13,7 @@ public sealed class TcpProbe(TimeProvider? timeProvider = null) : IProbe
     {
         ArgumentNullException.ThrowIfNull(config);
         var at = _time.GetUtcNow();
-        var clock = Stopwatch.StartNew();
+        var started = _time.GetTimestamp();
         if (config.Tcp is not { } tcp)
         {
             return new ProbeSample(component, probe, at, false, 0, "not a tcp probe");
@@ -26,16 +25,16 @@ public sealed class TcpProbe(TimeProvider? timeProvider = null) : IProbe
         {
             using var client = new TcpClient();
             await client.ConnectAsync(tcp.Host, tcp.Port, linked.Token);
-            return new ProbeSample(component, probe, at, true, clock.Elapsed.TotalMilliseconds);
+            return new ProbeSample(component, probe, at, true, _time.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new ProbeSample(component, probe, at, false, clock.Elapsed.TotalMilliseconds, $"timeout after {Durations.Format(config.Timeout)}");
+            return new ProbeSample(component, probe, at, false, _time.GetElapsedTime(started).TotalMilliseconds, $"timeout after {Durations.Format(config.Timeout)}");
         }
         catch (SocketException ex)
         {
             var reason = ex.SocketErrorCode == SocketError.ConnectionRefused ? "connection refused" : ex.SocketErrorCode.ToString();
-            return new ProbeSample(component, probe, at, false, clock.Elapsed.TotalMilliseconds, reason);
+            return new ProbeSample(component, probe, at, false, _time.GetElapsedTime(started).TotalMilliseconds, reason);
         }
     }
 }

@@ -40,14 +40,14 @@ internal abstract class LeaderService(Leadership leadership) : BackgroundService
             {
                 if (Leadership.Shared && AfterTakeover > TimeSpan.Zero)
                 {
-                    await Task.Delay(AfterTakeover, acting.Token); // the rollbacks the last leader left go first
+                    await Task.Delay(AfterTakeover, Leadership.Time, acting.Token); // the rollbacks the last leader left go first
                 }
 
                 await RunAsLeaderAsync(acting.Token);
 
                 // A loop with nothing to do (no schedule declared, say) returns at once: it stays done for the rest of
                 // this term instead of being started again and again, which would keep a core busy for nothing.
-                await Task.Delay(Timeout.InfiniteTimeSpan, acting.Token);
+                await Task.Delay(Timeout.InfiniteTimeSpan, Leadership.Time, acting.Token);
             }
             catch (Exception) when (acting.IsCancellationRequested)
             {

@@ -15,12 +15,14 @@ internal sealed class Leadership
     private LeaseView? _lease;
     private DateTimeOffset? _leaderlessSince;
 
-    public Leadership(string replica, bool shared, TimeSpan ttl)
+    public Leadership(string replica, bool shared, TimeSpan ttl, TimeProvider time)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(replica);
+        ArgumentNullException.ThrowIfNull(time);
         Replica = replica;
         Shared = shared;
         Ttl = ttl;
+        Time = time;
     }
 
     /// <summary>This replica's name, unique among the store's controllers.</summary>
@@ -30,6 +32,9 @@ internal sealed class Leadership
     public bool Shared { get; }
 
     public TimeSpan Ttl { get; }
+
+    /// <summary>The controller's clock, which the loops acting as leader wait on.</summary>
+    public TimeProvider Time { get; }
 
     /// <summary>The term this replica leads in now; null when it follows.</summary>
     public LeaderTerm? Term

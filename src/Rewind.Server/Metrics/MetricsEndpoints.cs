@@ -60,7 +60,7 @@ internal static class MetricsEndpoints
         await ReadStoreAsync(metrics, config, store, cancellationToken);
         metrics.Replicas.Replace(await CountReplicasAsync(store, time, cancellationToken));
         await ReadAgentsAsync(metrics, config, store, time, cancellationToken);
-        return Results.Text(metrics.Registry.Write(), ExpositionFormat.ContentType);
+        return Results.Text(await metrics.Registry.WriteAsync(cancellationToken), MetricsRegistry.ContentType);
     }
 
     private static async Task<IEnumerable<(double, string[])>> CountReplicasAsync(IStore store, TimeProvider time, CancellationToken cancellationToken)

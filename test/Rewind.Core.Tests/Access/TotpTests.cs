@@ -49,6 +49,8 @@ public sealed class TotpTests
         Totp.Verify(secret, Totp.Code(bytes, step - 1), now).ShouldBe(step - 1); // the phone's clock is a little behind
         Totp.Verify(secret, Totp.Code(bytes, step + 2), now).ShouldBeNull(); // too far ahead
         Totp.Verify(secret, Totp.Code(bytes, step), now, lastUsedStep: step).ShouldBeNull(); // a code is good once
+        Totp.Verify(secret, Totp.Code(bytes, step), now, lastUsedStep: step - 1).ShouldBe(step); // a spent step does not spend the next
+        Totp.Verify(secret.ToLowerInvariant(), Totp.Code(bytes, step), now).ShouldBe(step);
         Totp.Verify(secret, "12345", now).ShouldBeNull();
         Totp.Verify(secret, "abcdef", now).ShouldBeNull();
         Totp.Verify("not base32!", "123456", now).ShouldBeNull();

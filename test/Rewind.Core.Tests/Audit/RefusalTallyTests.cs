@@ -1,4 +1,4 @@
-using Rewind.TestUtils;
+using Microsoft.Extensions.Time.Testing;
 using Rewind.Core.Audit;
 
 namespace Rewind.Core.Tests.Audit;

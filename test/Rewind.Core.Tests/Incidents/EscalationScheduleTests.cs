@@ -1,13 +1,13 @@
+using Microsoft.Extensions.Time.Testing;
 using Rewind.Core.Configuration;
 using Rewind.Core.Incidents;
-using Rewind.TestUtils;
 
 namespace Rewind.Core.Tests.Incidents;
 
 /// <summary>The escalation clock in virtual time: which levels are due, when, on what condition, and what comes next.</summary>
 public sealed class EscalationScheduleTests
 {
-    private readonly FakeTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 22, 3, 0, 0, TimeSpan.Zero));
 
     private static readonly List<EscalationPolicyConfig> Policies =
     [

@@ -1,7 +1,7 @@
+using Microsoft.Extensions.Time.Testing;
 using Rewind.Core.Incidents;
 using Rewind.Core.Releases;
 using Rewind.Core.Runbooks;
-using Rewind.TestUtils;
 
 namespace Rewind.Core.Tests.Incidents;
 

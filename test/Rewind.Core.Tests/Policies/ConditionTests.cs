@@ -1,15 +1,15 @@
+using Microsoft.Extensions.Time.Testing;
 using Rewind.Core.Configuration;
 using Rewind.Core.Incidents;
 using Rewind.Core.Policies;
 using Rewind.Core.Policies.Conditions;
-using Rewind.TestUtils;
 
 namespace Rewind.Core.Tests.Policies;
 
 /// <summary>Every condition kind, in virtual time, through the same hysteresis the engine applies.</summary>
 public sealed class ConditionTests
 {
-    private readonly FakeTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 22, 3, 0, 0, TimeSpan.Zero));
 
     [Fact]
     public void Signal_AboveForADuration_FiresOnlyAfterTheDurationAndRecoversAfterCleanValues()

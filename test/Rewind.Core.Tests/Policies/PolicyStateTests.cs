@@ -1,13 +1,13 @@
+using Microsoft.Extensions.Time.Testing;
 using Rewind.Core.Configuration;
 using Rewind.Core.Policies;
 using Rewind.Core.Signals;
-using Rewind.TestUtils;
 
 namespace Rewind.Core.Tests.Policies;
 
 public sealed class PolicyStateTests
 {
-    private readonly FakeTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 22, 3, 0, 0, TimeSpan.Zero));
     private readonly ConditionConfig _condition = new() { Probe = "health", FailingFor = TimeSpan.FromSeconds(3), MinFailures = 2, RecoverAfter = 3 };
 
     [Fact]

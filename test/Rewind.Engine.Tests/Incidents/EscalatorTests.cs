@@ -96,7 +96,7 @@ public sealed class EscalatorTests
         (await engine.Get<ResolveWorkflow>().ResolveAsync(incident.Id, "alice", "fixed", falsePositive: false)).Value.ShouldNotBeNull();
         (await lifecycle.EscalateAsync(incident.Id, "alice", "late")).Refusal.ShouldBe(new Refusal(RefusalKind.Conflict, "already resolved", $"incident {incident.Id} was resolved at {engine.Now:O}; there is nobody left to page"));
         (await engine.TimelineAsync(incident.Id)).Count(e => e.Kind == TimelineKinds.Escalation).ShouldBe(3);
-        var metrics = engine.Get<Metrics.ControllerMetrics>().Registry.Write();
+        var metrics = await engine.Get<Metrics.ControllerMetrics>().Registry.WriteAsync();
         metrics.ShouldContain("rewind_escalations_total{component=\"web\",level=\"1\"} 1\n");
         metrics.ShouldContain("rewind_escalations_total{component=\"web\",level=\"2\"} 1\n");
     }

@@ -41,7 +41,7 @@ public sealed class ResumeTests
         done.Status.ShouldBe(RollbackStatus.Succeeded, done.Error);
         done.Steps[0].Output.ShouldBe($"{FoundInPlace}{Path.Combine(engine.AppRoot, "current")} already points at releases/v1");
         done.Steps[0].Attempts.ShouldBe(1);
-        engine.Get<Metrics.ControllerMetrics>().Registry.Write().ShouldContain("rewind_rollback_steps_found_in_place_total{kind=\"switch\"} 1");
+        (await engine.Get<Metrics.ControllerMetrics>().Registry.WriteAsync()).ShouldContain("rewind_rollback_steps_found_in_place_total{kind=\"switch\"} 1");
     }
 
     [Fact]

@@ -197,7 +197,7 @@ public abstract class BackupExpiryTests(ExpiryScenario scenario)
                 var backup = await new FileBackup(repository).RunAsync(new FileBackupRequest([uploads]));
                 backup.Succeeded.ShouldBeTrue(backup.Message);
                 ids.Add(backup.Manifest!.SetId);
-                await Task.Delay(5); // distinct set ids
+                await Eventually.PastAsync(TimeProvider.System.GetUtcNow().AddMilliseconds(5), "a later set id"); // distinct set ids
             }
 
             var result = await new BackupExpiry(repository).ExpireAsync(count: 1, age: TimeSpan.FromTicks(1));

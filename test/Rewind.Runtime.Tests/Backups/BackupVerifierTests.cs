@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Rewind.Core.Backups;
 using Rewind.Runtime.Backups;
 using Rewind.TestUtils;
@@ -74,7 +75,7 @@ public abstract class BackupVerifierTests(BackupScenario scenario)
     [Fact]
     public async Task VerifyAsync_OldBackupAndWal_ReportsBothAgeLimits()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(2));
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow().AddDays(2));
 
         var report = await new BackupVerifier(scenario.Repository(), clock).VerifyAsync(new VerificationRequest
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Rewind.Core.Backups;
 using Rewind.Runtime.Backups;
+using Rewind.TestUtils;
 
 namespace Rewind.Runtime.Tests.Backups;
 
@@ -121,7 +122,7 @@ public abstract class FileBackupTests : IAsyncLifetime
     {
         var repository = Repository(StoredCompression.Gzip, null);
         var first = (await new FileBackup(repository).RunAsync(new FileBackupRequest([AppEnv]))).Manifest!;
-        await Task.Delay(5);
+        await Eventually.PastAsync(TimeProvider.System.GetUtcNow().AddMilliseconds(5), "a later set id");
         var second = (await new FileBackup(repository).RunAsync(new FileBackupRequest([Uploads]))).Manifest!;
 
         var listed = await repository.ListStoredSetsAsync(SetKind.Files);

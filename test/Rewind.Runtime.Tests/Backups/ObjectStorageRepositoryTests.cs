@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using Rewind.Core.Backups;
 using Rewind.Runtime.Backups;
 using Rewind.Runtime.Tests.Support;
@@ -59,9 +60,9 @@ public sealed class ObjectStorageRepositoryTests : IAsyncLifetime
         await LeaveKilledUploadsAsync();
         var killed = await _store.KeysAsync(_location, "");
 
-        var young = await new BackupExpiry(repository, new FakeTimeProvider(DateTimeOffset.UtcNow)).ExpireAsync(count: 5, age: TimeSpan.FromDays(30));
+        var young = await new BackupExpiry(repository, new FakeTimeProvider(TimeProvider.System.GetUtcNow())).ExpireAsync(count: 5, age: TimeSpan.FromDays(30));
         var keptWhileYoung = await _store.KeysAsync(_location, "");
-        var old = await new BackupExpiry(repository, new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(2))).ExpireAsync(count: 5, age: TimeSpan.FromDays(30));
+        var old = await new BackupExpiry(repository, new FakeTimeProvider(TimeProvider.System.GetUtcNow().AddDays(2))).ExpireAsync(count: 5, age: TimeSpan.FromDays(30));
 
         young.Leftovers.ShouldBeEmpty();
         keptWhileYoung.ShouldBe(killed);
@@ -92,7 +93,7 @@ public sealed class ObjectStorageRepositoryTests : IAsyncLifetime
 
         (await repository.ListFileSetsAsync()).ShouldBeEmpty();
         repository.RemoveSet(SetKind.Files, published).ShouldBeFalse();
-        var expired = await new BackupExpiry(repository, new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(2))).ExpireAsync(count: 5, age: TimeSpan.FromDays(30));
+        var expired = await new BackupExpiry(repository, new FakeTimeProvider(TimeProvider.System.GetUtcNow().AddDays(2))).ExpireAsync(count: 5, age: TimeSpan.FromDays(30));
         expired.Leftovers.ShouldBe([$"files/{published}"]);
         (await _store.KeysAsync(_location, "")).ShouldBeEmpty();
     }

@@ -70,6 +70,46 @@ public sealed class NotifierTests
     }
 
     [Fact]
+    public async Task EmailNotifier_CredentialsButTheRelayOffersNoAuthentication_FailsRatherThanSendingUnauthenticated()
+    {
+        await using var sink = await SmtpSink.StartAsync();
+        var notifier = new EmailNotifier(new EmailSettings("127.0.0.1", sink.Port, false, "rewind@example.org", ["oncall@example.org"], "rewind", "s3cret"), TimeSpan.FromSeconds(10), TimeProvider.System);
+
+        var result = await notifier.SendAsync(Message);
+
+        result.Delivered.ShouldBeFalse();
+        result.Error.ShouldStartWith("smtp: ");
+        result.Error.ShouldContain("authentication");
+        result.Error.ShouldNotContain("s3cret");
+        sink.Messages().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task EmailNotifier_StartTlsAgainstARelayWithoutIt_FailsRatherThanSendingInTheClear()
+    {
+        await using var sink = await SmtpSink.StartAsync();
+        var notifier = new EmailNotifier(new EmailSettings("127.0.0.1", sink.Port, true, "rewind@example.org", ["oncall@example.org"]), TimeSpan.FromSeconds(10), TimeProvider.System);
+
+        var result = await notifier.SendAsync(Message);
+
+        result.Delivered.ShouldBeFalse();
+        result.Error.ShouldStartWith("smtp: ");
+        sink.Messages().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task EmailNotifier_RelayThatNeverAnswers_TimesOutAsAValue()
+    {
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var notifier = new EmailNotifier(new EmailSettings("127.0.0.1", ((System.Net.IPEndPoint)silent.LocalEndpoint).Port, false, "rewind@example.org", ["oncall@example.org"]), TimeSpan.FromSeconds(1), TimeProvider.System);
+
+        var result = await notifier.SendAsync(Message);
+
+        result.ShouldBe(NotifyResult.Failed("timeout after 1s"));
+    }
+
+    [Fact]
     public async Task CommandNotifier_RealProcess_GetsThePayloadOnStdinAndTheDeliveryInItsEnvironment()
     {
         using var directory = new TempDirectory();
@@ -121,7 +161,7 @@ public sealed class NotifierTests
         Encoding.UTF8.GetString(body).ShouldBe(Message.Payload);
         delivery.ShouldBe(Message.DeliveryId);
         kind.ShouldBe("rollback-failed");
-        Math.Abs(long.Parse(timestamp, System.Globalization.CultureInfo.InvariantCulture) - DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ShouldBeLessThan(60);
+        Math.Abs(long.Parse(timestamp, System.Globalization.CultureInfo.InvariantCulture) - TimeProvider.System.GetUtcNow().ToUnixTimeSeconds()).ShouldBeLessThan(60);
         // The documented procedure: HMAC-SHA256(secret, timestamp + "." + body), lower-case hex, after "sha256=".
         var expected = "sha256=" + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(secret, (byte[])[.. Encoding.ASCII.GetBytes(timestamp + "."), .. body]));
         signature.ShouldBe(expected);

@@ -177,7 +177,7 @@ public sealed class ProcessGroupTests : IDisposable
     }
 
     private static StepProcess Recorded(int pid, long startTime) =>
-        new(pid, startTime, ProcessGroups.BootId, Environment.MachineName, "/bin/sh", DateTimeOffset.UtcNow);
+        new(pid, startTime, ProcessGroups.BootId, Environment.MachineName, "/bin/sh", TimeProvider.System.GetUtcNow());
 
     /// <summary>A group as a killed controller leaves it: a script leading its own session, with a background child, no runner waiting on it.</summary>
     private async Task<(int Leader, int Child)> StartOrphanAsync()

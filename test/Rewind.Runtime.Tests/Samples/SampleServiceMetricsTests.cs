@@ -31,7 +31,7 @@ public sealed class SampleServiceMetricsTests : IDisposable
         await using var deployment = new SampleDeployment();
         deployment.AddRelease("v1", "none");
         await deployment.StartAsync("v1");
-        var startedBefore = DateTimeOffset.UtcNow.AddMinutes(1).ToUnixTimeSeconds();
+        var startedBefore = TimeProvider.System.GetUtcNow().AddMinutes(1).ToUnixTimeSeconds();
 
         await GetHomeAsync(deployment, 30);
         using var response = await _http.GetAsync(new Uri(deployment.BaseUrl + "/metrics"));

@@ -21,12 +21,16 @@ public sealed class HttpProbeTests : IAsyncLifetime
             app.MapGet("/text", () => Results.Text("not json at all"));
             app.MapGet("/pause", async () =>
             {
+#pragma warning disable RS0030 // a peer that answers slowly, not a wait of the test
                 await Task.Delay(TimeSpan.FromMilliseconds(300));
+#pragma warning restore RS0030
                 return Results.Text("build 4711 ready");
             });
             app.MapGet("/slow", async (CancellationToken aborted) =>
             {
+#pragma warning disable RS0030 // a peer that never answers, not a wait of the test
                 await Task.Delay(TimeSpan.FromSeconds(30), aborted);
+#pragma warning restore RS0030
                 return Results.Ok();
             });
         });

@@ -100,7 +100,9 @@ public sealed class TrafficStepRunnerTests : IAsyncLifetime
         var running = new TrafficStepRunner().RunAsync(Step([50, 100], TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30)));
 
         // A fixed pause on purpose: it is the time the runner gets to (wrongly) move weight onto the down server.
+#pragma warning disable RS0030 // the time the runner gets to misbehave (see above); nothing to wait for
         await Task.WhenAny(running, Task.Delay(TimeSpan.FromMilliseconds(500)));
+#pragma warning restore RS0030
         running.IsCompleted.ShouldBeFalse("the step waits while a to server is down");
         watch.Seen.ShouldBe(["blue-1=0 blue-2=0 green-1=100 green-2=100"]);
         _healthy["blue-2"] = true;
@@ -257,7 +259,9 @@ public sealed class TrafficStepRunnerTests : IAsyncLifetime
                 while (!watch._stop.IsCancellationRequested)
                 {
                     watch.Record(await runtime.GetServersAsync("app"), first: false);
+#pragma warning disable RS0030 // the pace of the weight sampler, not a wait of the test
                     await Task.Delay(10);
+#pragma warning restore RS0030
                 }
             });
             return watch;

@@ -15,7 +15,7 @@ public sealed class AgentLivenessTests
         var token = await server.Client.CreateAgentTokenAsync(new CreateAgentTokenRequest("app-1", "liveness test"));
         using var agentHttp = server.HttpAs(token.Token);
 
-        await new RewindClient(agentHttp).PollAgentWorkAsync(new AgentPollRequest("i-1", "9.9.9", DateTimeOffset.UtcNow, WaitSeconds: 0));
+        await new RewindClient(agentHttp).PollAgentWorkAsync(new AgentPollRequest("i-1", "9.9.9", TimeProvider.System.GetUtcNow(), WaitSeconds: 0));
         var health = await server.Client.GetHealthAsync();
         using var response = await server.Http.GetAsync(new Uri("metrics", UriKind.Relative));
         var metrics = PrometheusText.Parse(await response.Content.ReadAsStringAsync());
@@ -51,7 +51,7 @@ public sealed class AgentLivenessTests
         page.Body.GetProperty("fault").GetProperty("message").GetString()!.ShouldStartWith("no agent of app-2 has polled yet");
         var token = await server.Client.CreateAgentTokenAsync(new CreateAgentTokenRequest("app-2", "liveness test"));
         using var agentHttp = server.HttpAs(token.Token);
-        await new RewindClient(agentHttp).PollAgentWorkAsync(new AgentPollRequest("i-1", "9.9.9", DateTimeOffset.UtcNow, WaitSeconds: 0));
+        await new RewindClient(agentHttp).PollAgentWorkAsync(new AgentPollRequest("i-1", "9.9.9", TimeProvider.System.GetUtcNow(), WaitSeconds: 0));
 
         var back = await Eventually.WaitAsync(() => Task.FromResult(receiver.Deliveries.FirstOrDefault(d => d.Event == "controller-recovered")), TimeSpan.FromSeconds(30), "the note that it polls");
         back.Body.GetProperty("fault").GetProperty("message").GetString()!.ShouldStartWith("agent of app-2 polls now");

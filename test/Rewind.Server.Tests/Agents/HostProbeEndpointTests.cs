@@ -32,7 +32,7 @@ public sealed class HostProbeEndpointTests
         var healthy = await Eventually.WaitAsync(
             async () =>
             {
-                (await agent.PostAgentSamplesAsync(new AgentSamplesRequest([new AgentSampleDto("web", "env", DateTimeOffset.UtcNow, true, 2)]))).Stored.ShouldBe(1);
+                (await agent.PostAgentSamplesAsync(new AgentSamplesRequest([new AgentSampleDto("web", "env", TimeProvider.System.GetUtcNow(), true, 2)]))).Stored.ShouldBe(1);
                 return (await server.Client.GetComponentAsync("web")).Probes.Single(p => p.Name == "env") is { Health: "healthy" } p ? p : null;
             },
             Deadline,
@@ -42,7 +42,7 @@ public sealed class HostProbeEndpointTests
         var incident = await Eventually.WaitAsync(
             async () =>
             {
-                await agent.PostAgentSamplesAsync(new AgentSamplesRequest([new AgentSampleDto("web", "env", DateTimeOffset.UtcNow, false, 3, "exit 1, expected 0")]));
+                await agent.PostAgentSamplesAsync(new AgentSamplesRequest([new AgentSampleDto("web", "env", TimeProvider.System.GetUtcNow(), false, 3, "exit 1, expected 0")]));
                 return (await server.Client.GetComponentAsync("web")).OpenIncident;
             },
             Deadline,
@@ -61,7 +61,7 @@ public sealed class HostProbeEndpointTests
         var token = await server.Client.CreateAgentTokenAsync(new CreateAgentTokenRequest("app-2", "host probe test"));
         using var agentHttp = server.HttpAs(token.Token);
 
-        using var response = await agentHttp.PostAsJsonAsync("api/v1/agent/samples", new AgentSamplesRequest([new AgentSampleDto("web", "env", DateTimeOffset.UtcNow, true, 2)]), RewindJson.Options);
+        using var response = await agentHttp.PostAsJsonAsync("api/v1/agent/samples", new AgentSamplesRequest([new AgentSampleDto("web", "env", TimeProvider.System.GetUtcNow(), true, 2)]), RewindJson.Options);
         var probes = await new RewindClient(agentHttp).GetAgentProbesAsync();
 
         response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);

@@ -133,7 +133,7 @@ public sealed class IncidentEndpointsTests
     public async Task Metrics_DefaultWindowIs30DaysPerComponentAndOverall()
     {
         await using var server = await ServerFixture.StartAsync();
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         var recent = await server.Store.OpenIncidentAsync("web", Severity.P2, "recent", null, null, now.AddHours(-1), "alice");
         await server.Store.OpenIncidentAsync("api", Severity.P2, "old", null, null, now.AddDays(-40), "alice");
         await server.Client.ResolveIncidentAsync(recent.Id, new ResolveIncidentRequest("noise", "alice", FalsePositive: true));
@@ -156,5 +156,5 @@ public sealed class IncidentEndpointsTests
     }
 
     private static Task<Incident> OpenAsync(ServerFixture server) =>
-        server.Store.OpenIncidentAsync("web", Severity.P2, "web: checkout errors", null, "v2", DateTimeOffset.UtcNow, "alice");
+        server.Store.OpenIncidentAsync("web", Severity.P2, "web: checkout errors", null, "v2", TimeProvider.System.GetUtcNow(), "alice");
 }

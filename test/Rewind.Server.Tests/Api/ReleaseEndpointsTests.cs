@@ -78,7 +78,7 @@ public sealed class ReleaseEndpointsTests
     {
         await using var server = await ServerFixture.StartAsync();
         await RollbackEndpointsTests.StableV1ThenV2Async(server);
-        var incident = await server.Store.OpenIncidentAsync("web", Core.Incidents.Severity.P1, "checkout errors", null, "v2", DateTimeOffset.UtcNow, "alice");
+        var incident = await server.Store.OpenIncidentAsync("web", Core.Incidents.Severity.P1, "checkout errors", null, "v2", TimeProvider.System.GetUtcNow(), "alice");
         await server.Client.MarkBadAsync("web", "v2", new MarkBadRequest("checkout errors"));
 
         var check = await server.Client.CheckReleaseAsync("web", "v2");

@@ -54,10 +54,10 @@ public sealed class RollbackEndpointsTests
     {
         await using var server = await ServerFixture.StartAsync(componentExtra: RestoringPlan);
         await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v1"));
-        (await server.Store.SetReleaseStateAsync("web", "v1", ReleaseState.Stable, DateTimeOffset.UtcNow)).ShouldBeTrue();
+        (await server.Store.SetReleaseStateAsync("web", "v1", ReleaseState.Stable, TimeProvider.System.GetUtcNow())).ShouldBeTrue();
         await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2", Deploying: true));
         var started = (await server.Store.GetReleaseAsync("web", "v2"))!.DeployStartedAt!.Value;
-        await Eventually.WaitAsync(() => Task.FromResult(DateTimeOffset.UtcNow > started.AddMilliseconds(20)), TimeSpan.FromSeconds(5), "the clock to move past the deploy's start");
+        await Eventually.WaitAsync(() => Task.FromResult(TimeProvider.System.GetUtcNow() > started.AddMilliseconds(20)), TimeSpan.FromSeconds(5), "the clock to move past the deploy's start");
         await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2"));
 
         var plan = await server.Client.DryRunRollbackAsync(new RollbackRequest("web", "test"));
@@ -71,8 +71,8 @@ public sealed class RollbackEndpointsTests
     {
         await using var server = await ServerFixture.StartAsync(componentExtra: RestoringPlan);
         await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v1"));
-        (await server.Store.SetReleaseStateAsync("web", "v1", ReleaseState.Stable, DateTimeOffset.UtcNow)).ShouldBeTrue();
-        await server.Store.RecordReleaseAsync(new Release("web", "v2", ReleaseState.Baking, DateTimeOffset.UtcNow, RecordedBy: "controller (seen serving)"));
+        (await server.Store.SetReleaseStateAsync("web", "v1", ReleaseState.Stable, TimeProvider.System.GetUtcNow())).ShouldBeTrue();
+        await server.Store.RecordReleaseAsync(new Release("web", "v2", ReleaseState.Baking, TimeProvider.System.GetUtcNow(), RecordedBy: "controller (seen serving)"));
 
         var error = await Should.ThrowAsync<RewindApiException>(() => server.Client.DryRunRollbackAsync(new RollbackRequest("web", "test")));
 
@@ -144,7 +144,7 @@ public sealed class RollbackEndpointsTests
     internal static async Task StableV1ThenV2Async(ServerFixture server)
     {
         await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v1"));
-        (await server.Store.SetReleaseStateAsync("web", "v1", ReleaseState.Stable, DateTimeOffset.UtcNow)).ShouldBeTrue();
+        (await server.Store.SetReleaseStateAsync("web", "v1", ReleaseState.Stable, TimeProvider.System.GetUtcNow())).ShouldBeTrue();
         await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2"));
     }
 }

@@ -22,7 +22,7 @@ public sealed class BackupSignalsTests
             await using var server = await ServerFixture.StartAsync(components: db);
             var signals = server.HostedService<BackupSignalsHostedService>();
 
-            await Task.Delay(1200); // the archived file is older than the policy's 1s now
+            await Eventually.PastAsync(TimeProvider.System.GetUtcNow().AddMilliseconds(1200), "the archived file to be older than the policy's 1s");
             var incident = await Eventually.WaitAsync(
                 async () =>
                 {

@@ -23,9 +23,9 @@ public sealed class HostBackupSignalsTests
         await signals.MeasureAllAsync(CancellationToken.None); // nothing measured on db-1 yet: no value, not "nothing archived"
         (await server.Client.GetSignalsAsync("db")).Where(s => s.Signal == BackupSignals.Rpo).ShouldAllBe(s => s.Value == null);
 
-        var archived = DateTimeOffset.UtcNow.AddMinutes(-2);
+        var archived = TimeProvider.System.GetUtcNow().AddMinutes(-2);
         (await dbAgent.ReportAgentBackupsAsync(new AgentBackupsRequest([new AgentBackupStateDto("db", archived, archived.AddMinutes(-30))]))).Kept.ShouldBe(1);
-        var refused = await Should.ThrowAsync<RewindApiException>(() => appAgent.ReportAgentBackupsAsync(new AgentBackupsRequest([new AgentBackupStateDto("db", DateTimeOffset.UtcNow, null)])));
+        var refused = await Should.ThrowAsync<RewindApiException>(() => appAgent.ReportAgentBackupsAsync(new AgentBackupsRequest([new AgentBackupStateDto("db", TimeProvider.System.GetUtcNow(), null)])));
         await signals.MeasureAllAsync(CancellationToken.None);
 
         refused.Status.ShouldBe(403);

@@ -1,11 +1,11 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Rewind.Core.Incidents;
 using Rewind.Engine.Hosting;
 using Rewind.Engine.Runbooks;
 using Rewind.Server.Hosting;
 using Rewind.Storage;
-using Rewind.TestUtils;
 
 namespace Rewind.Server.Tests.Hosting;
 

@@ -10,7 +10,7 @@ public sealed class LeaderServiceTests
     [Fact]
     public async Task LoopWithNothingToDo_RunsOncePerTerm_NotOverAndOverWhileTheTermLasts()
     {
-        var leadership = new Leadership("a", shared: false, TimeSpan.FromSeconds(6));
+        var leadership = new Leadership("a", shared: false, TimeSpan.FromSeconds(6), TimeProvider.System);
         var loop = new ReturnsAtOnce(leadership);
         using var first = new LeaderTerm("a", 1);
         leadership.Begin(first);

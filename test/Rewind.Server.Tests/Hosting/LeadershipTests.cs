@@ -14,7 +14,7 @@ public sealed class LeadershipTests
     [Fact]
     public void LeaderlessSince_HostClockAnHourOffTheDatabases_IsWhenTheLeaseRanOutOnTheHostsClock()
     {
-        var leadership = new Server.Hosting.Leadership("a", shared: true, TimeSpan.FromSeconds(6));
+        var leadership = new Server.Hosting.Leadership("a", shared: true, TimeSpan.FromSeconds(6), TimeProvider.System);
         var database = new DateTimeOffset(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
         var host = database.AddHours(1);
 

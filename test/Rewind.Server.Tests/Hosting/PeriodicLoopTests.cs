@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Time.Testing;
 using Rewind.Server.Hosting;
 using Rewind.TestUtils;
 

@@ -52,7 +52,9 @@ public sealed class StoreDiskFullTests
             while (!stop.IsCancellationRequested)
             {
                 endpoint.Healthy = server.CurrentTarget.EndsWith(Path.Combine("releases", "v1"), StringComparison.Ordinal);
+#pragma warning disable RS0030 // the pace of the health switch, not a wait of the test
                 await Task.Delay(20);
+#pragma warning restore RS0030
             }
         });
         var rollback = await Eventually.WaitAsync(async () => (await server.Client.GetRollbacksAsync()) is [{ Status: "succeeded" } r] ? r : null, TimeSpan.FromSeconds(60), "the rollback to succeed on a full disk");

@@ -48,7 +48,9 @@ public sealed class StoreOutageTests
         {
             using var again = await server.Http.GetAsync("api/v1/components");
             again.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+#pragma warning disable RS0030 // the pace of a client, not a wait of the test
             await Task.Delay(50); // a client asking 20 times a second, within the rate limit of a user
+#pragma warning restore RS0030
         }
 
         var outageLines = await Eventually.WaitAsync(

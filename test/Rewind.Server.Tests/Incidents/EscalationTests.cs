@@ -31,7 +31,7 @@ public sealed class EscalationTests
             Incident incident;
             await using (var first = await ServerFixture.StartAsync(store: store, extra: config))
             {
-                incident = await first.Store.OpenIncidentAsync("web", Severity.P1, "web down", "health", "v2", DateTimeOffset.UtcNow, "test");
+                incident = await first.Store.OpenIncidentAsync("web", Severity.P1, "web down", "health", "v2", TimeProvider.System.GetUtcNow(), "test");
                 var t0 = incident.OpenedAt;
 
                 // Level 1 (after 0s) is reached by the controller's own clock within a second.
@@ -71,7 +71,7 @@ public sealed class EscalationTests
     public async Task Escalate_ByHand_RaisesOneLevelThenRepagesTheLast_OperatorsOnly()
     {
         await using var server = await ServerFixture.StartAsync(extra: PolicyOnly);
-        var incident = await server.Store.OpenIncidentAsync("web", Severity.P1, "web down", "health", "v2", DateTimeOffset.UtcNow, "test");
+        var incident = await server.Store.OpenIncidentAsync("web", Severity.P1, "web down", "health", "v2", TimeProvider.System.GetUtcNow(), "test");
 
         var first = await server.Client.EscalateIncidentAsync(incident.Id, new EscalateIncidentRequest("customers calling"));
         first.Escalation!.Level.ShouldBe(1);

@@ -22,7 +22,7 @@ public sealed class NotificationTests
         var incidents = new List<string>();
         foreach (var component in new[] { "web", "api", "worker" })
         {
-            incidents.Add((await server.Store.OpenIncidentAsync(component, Severity.P1, $"{component} down", null, "v2", DateTimeOffset.UtcNow, "test")).Id);
+            incidents.Add((await server.Store.OpenIncidentAsync(component, Severity.P1, $"{component} down", null, "v2", TimeProvider.System.GetUtcNow(), "test")).Id);
         }
 
         var failing = await Eventually.WaitAsync(
@@ -129,7 +129,7 @@ public sealed class NotificationTests
         var opened = receiver.Elapsed; // no message exists before this, so none can be sent before it
         for (var i = 0; i < 5; i++)
         {
-            await server.Store.OpenIncidentAsync($"c{i}", Severity.P2, $"c{i} slow", null, null, DateTimeOffset.UtcNow, "test");
+            await server.Store.OpenIncidentAsync($"c{i}", Severity.P2, $"c{i} slow", null, null, TimeProvider.System.GetUtcNow(), "test");
         }
 
         await Eventually.WaitAsync(() => Task.FromResult(receiver.Deliveries.Count >= 5), Deadline, "all five messages");
@@ -160,7 +160,7 @@ public sealed class NotificationTests
             {
                 foreach (var component in new[] { "web", "api", "worker" })
                 {
-                    await first.Store.OpenIncidentAsync(component, Severity.P0, $"{component} down", null, null, DateTimeOffset.UtcNow, "test");
+                    await first.Store.OpenIncidentAsync(component, Severity.P0, $"{component} down", null, null, TimeProvider.System.GetUtcNow(), "test");
                 }
 
                 pending = await Eventually.WaitAsync(

@@ -86,7 +86,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         // The documented check: HMAC-SHA256 with the secret over "<timestamp>.<raw body>", hex, compared in constant time.
         var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(_secret, (byte[])[.. Encoding.ASCII.GetBytes(timestamp + "."), .. body]));
         var fresh = long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            && Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - seconds) <= 300;
+            && Math.Abs(TimeProvider.System.GetUtcNow().ToUnixTimeSeconds() - seconds) <= 300;
         var valid = fresh && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signature));
         var delivery = new Delivery(request.Headers["X-Rewind-Delivery"].ToString(), request.Headers["X-Rewind-Event"].ToString(), JsonDocument.Parse(body).RootElement.Clone(), valid, _clock.Elapsed);
         lock (_deliveries)

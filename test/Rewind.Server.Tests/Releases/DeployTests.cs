@@ -13,11 +13,11 @@ public sealed class DeployTests
     {
         await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: true);
         await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: AutoPolicy, probeUrl: endpoint.Url);
-        await server.Store.RecordReleaseAsync(new Core.Releases.Release("web", "v1", Core.Releases.ReleaseState.Stable, DateTimeOffset.UtcNow, RecordedBy: "test"));
+        await server.Store.RecordReleaseAsync(new Core.Releases.Release("web", "v1", Core.Releases.ReleaseState.Stable, TimeProvider.System.GetUtcNow(), RecordedBy: "test"));
         await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2", Deploying: true));
 
         endpoint.Healthy = false; // the pipeline restarts the service: a gap far longer than failing-for
-        var gapStart = DateTimeOffset.UtcNow;
+        var gapStart = TimeProvider.System.GetUtcNow();
         await Eventually.WaitAsync(async () => (await server.Client.GetComponentAsync("web")).Probes[0] is { Health: "failing", At: { } at } && at > gapStart.AddSeconds(1) ? (object)at : null, TimeSpan.FromSeconds(60), "a second of failed samples");
         endpoint.Healthy = true;
         await Eventually.WaitAsync(async () => (await server.Client.GetComponentAsync("web")).Health == "healthy" ? (object)true : null, TimeSpan.FromSeconds(60), "v2 to serve healthy");
@@ -36,7 +36,7 @@ public sealed class DeployTests
         // controller, nothing fails before v2 is deploying.
         await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: true);
         await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: AutoPolicy.Replace("failing-for: 300ms", "failing-for: 1500ms", StringComparison.Ordinal), probeUrl: endpoint.Url, componentExtra: "deploy-grace: 3s");
-        await server.Store.RecordReleaseAsync(new Core.Releases.Release("web", "v1", Core.Releases.ReleaseState.Stable, DateTimeOffset.UtcNow, null, null, "test") { StableAt = DateTimeOffset.UtcNow });
+        await server.Store.RecordReleaseAsync(new Core.Releases.Release("web", "v1", Core.Releases.ReleaseState.Stable, TimeProvider.System.GetUtcNow(), null, null, "test") { StableAt = TimeProvider.System.GetUtcNow() });
         var deploying = await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2", Deploying: true));
         endpoint.Healthy = false;
 
@@ -55,7 +55,7 @@ public sealed class DeployTests
     {
         await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: true);
         await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", policies: AutoPolicy, probeUrl: endpoint.Url);
-        await server.Store.RecordReleaseAsync(new Core.Releases.Release("web", "v1", Core.Releases.ReleaseState.Stable, DateTimeOffset.UtcNow, RecordedBy: "test"));
+        await server.Store.RecordReleaseAsync(new Core.Releases.Release("web", "v1", Core.Releases.ReleaseState.Stable, TimeProvider.System.GetUtcNow(), RecordedBy: "test"));
         await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2", Deploying: true));
         endpoint.Healthy = false; // the restart
         var done = await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2")); // the pipeline says done: the process does not answer yet
@@ -176,7 +176,7 @@ public sealed class DeployTests
     {
         await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]");
         await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v1"));
-        await server.Store.SetReleaseStateAsync("web", "v1", Core.Releases.ReleaseState.Stable, DateTimeOffset.UtcNow);
+        await server.Store.SetReleaseStateAsync("web", "v1", Core.Releases.ReleaseState.Stable, TimeProvider.System.GetUtcNow());
         await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2", Deploying: true));
 
         var error = await Should.ThrowAsync<RewindApiException>(() => server.Client.RequestRollbackAsync(new RollbackRequest("web", "looks bad")));

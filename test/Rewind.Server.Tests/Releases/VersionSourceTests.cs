@@ -59,8 +59,8 @@ public sealed class VersionSourceTests
     {
         await using var service = await SwitchableEndpoint.StartAsync(healthy: true);
         await using var server = await ServerFixture.StartAsync(probeUrl: service.Url, componentExtra: "version-source: { probe: health, on-drift: record }");
-        await server.Store.RecordReleaseAsync(new Core.Releases.Release("web", "v0", Core.Releases.ReleaseState.Bad, DateTimeOffset.UtcNow.AddHours(-1)));
-        await server.Store.RecordReleaseAsync(new Core.Releases.Release("web", "v1", Core.Releases.ReleaseState.Stable, DateTimeOffset.UtcNow));
+        await server.Store.RecordReleaseAsync(new Core.Releases.Release("web", "v0", Core.Releases.ReleaseState.Bad, TimeProvider.System.GetUtcNow().AddHours(-1)));
+        await server.Store.RecordReleaseAsync(new Core.Releases.Release("web", "v1", Core.Releases.ReleaseState.Stable, TimeProvider.System.GetUtcNow()));
         service.Version = "v0"; // a host came back on the build that was marked bad
 
         var incident = await Eventually.WaitAsync(async () => (await server.Client.GetIncidentsAsync()) is [{ Policy: "drift" } i] ? i : null, TimeSpan.FromSeconds(60), "the drift incident");

@@ -22,7 +22,7 @@ public sealed class BackupScheduleTests
             await using var server = await ServerFixture.StartAsync(components: db);
             var schedule = server.Service<BackupSchedule>();
 
-            await Task.Delay(1100);
+            await Eventually.PastAsync(TimeProvider.System.GetUtcNow().AddMilliseconds(1100), "the first sets to outlive retention.age");
             var runs = await Eventually.WaitAsync(
                 async () =>
                 {

@@ -108,14 +108,14 @@ public sealed class GroupRollbackTests : IAsyncDisposable
         var store = _app.Services.GetRequiredService<IStore>();
         foreach (var m in Members)
         {
-            await store.RecordReleaseAsync(new Release(m, "v1", ReleaseState.Baking, DateTimeOffset.UtcNow.AddMinutes(-10), null, null, "ci"));
+            await store.RecordReleaseAsync(new Release(m, "v1", ReleaseState.Baking, TimeProvider.System.GetUtcNow().AddMinutes(-10), null, null, "ci"));
             if (m != "web" || webStable)
             {
-                await store.SetReleaseStateAsync(m, "v1", ReleaseState.Stable, DateTimeOffset.UtcNow.AddMinutes(-5));
+                await store.SetReleaseStateAsync(m, "v1", ReleaseState.Stable, TimeProvider.System.GetUtcNow().AddMinutes(-5));
             }
 
-            await store.RecordReleaseAsync(new Release(m, "v2", ReleaseState.Baking, DateTimeOffset.UtcNow, null, null, "ci"));
-            await store.SetCurrentReleaseAsync(m, "v2", DateTimeOffset.UtcNow);
+            await store.RecordReleaseAsync(new Release(m, "v2", ReleaseState.Baking, TimeProvider.System.GetUtcNow(), null, null, "ci"));
+            await store.SetCurrentReleaseAsync(m, "v2", TimeProvider.System.GetUtcNow());
         }
 
         await _app.StartAsync();

@@ -94,7 +94,7 @@ public sealed class LeftoverStepProcessTests : IDisposable
     }
 
     private static StepProcess Recorded(int pid, long startTime) =>
-        new(pid, startTime, ProcessGroups.BootId, Environment.MachineName, "/bin/sh", DateTimeOffset.UtcNow);
+        new(pid, startTime, ProcessGroups.BootId, Environment.MachineName, "/bin/sh", TimeProvider.System.GetUtcNow());
 
     private static bool Alive(int pid) => ProcessGroups.Read(pid) is { IsLive: true };
 

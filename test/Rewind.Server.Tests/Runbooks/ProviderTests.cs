@@ -50,7 +50,7 @@ public sealed class ProviderTests : IAsyncDisposable
         foreach (var name in new[] { "api", "broken" })
         {
             await server.Client.RecordReleaseAsync(name, new RecordReleaseRequest("v1"));
-            await server.Store.SetReleaseStateAsync(name, "v1", ReleaseState.Stable, DateTimeOffset.UtcNow);
+            await server.Store.SetReleaseStateAsync(name, "v1", ReleaseState.Stable, TimeProvider.System.GetUtcNow());
             await server.Client.RecordReleaseAsync(name, new RecordReleaseRequest("v2"));
         }
 
@@ -82,7 +82,7 @@ public sealed class ProviderTests : IAsyncDisposable
         Write(env, "MODE=v1\n");
         Write(Path.Combine(confD, "a.conf"), "a v1\n");
         await server.Client.RecordReleaseAsync("config", new RecordReleaseRequest("v1"));
-        await server.Store.SetReleaseStateAsync("config", "v1", ReleaseState.Stable, DateTimeOffset.UtcNow);
+        await server.Store.SetReleaseStateAsync("config", "v1", ReleaseState.Stable, TimeProvider.System.GetUtcNow());
         Write(env, "MODE=v2\n");
         Write(Path.Combine(confD, "b.conf"), "b v2\n");
         await server.Client.RecordReleaseAsync("config", new RecordReleaseRequest("v2"));

@@ -253,7 +253,7 @@ public sealed class SampleConfigTests : IAsyncLifetime
         foreach (var component in components)
         {
             await client.RecordReleaseAsync(component, new RecordReleaseRequest("v1"));
-            (await store.SetReleaseStateAsync(component, "v1", ReleaseState.Stable, DateTimeOffset.UtcNow)).ShouldBeTrue();
+            (await store.SetReleaseStateAsync(component, "v1", ReleaseState.Stable, TimeProvider.System.GetUtcNow())).ShouldBeTrue();
             await client.RecordReleaseAsync(component, new RecordReleaseRequest("v2"));
         }
 

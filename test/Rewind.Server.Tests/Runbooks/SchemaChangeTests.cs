@@ -12,7 +12,7 @@ public sealed class SchemaChangeTests
     {
         await using var server = await ServerFixture.StartAsync(restart: "[\"true\"]", componentExtra: "plan: [ { switch: {} } ]");
         await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v1", Schema: "0041_carts"));
-        await server.Store.SetReleaseStateAsync("web", "v1", ReleaseState.Stable, DateTimeOffset.UtcNow);
+        await server.Store.SetReleaseStateAsync("web", "v1", ReleaseState.Stable, TimeProvider.System.GetUtcNow());
         var v2 = await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2", Schema: "0042_orders_index"));
 
         var refused = await Should.ThrowAsync<RewindApiException>(() => server.Client.DryRunRollbackAsync(new RollbackRequest("web", "test")));
@@ -39,7 +39,7 @@ public sealed class SchemaChangeTests
         await using var endpoint = await SwitchableEndpoint.StartAsync(healthy: true); // healthy until both releases are recorded, however slow the start
         await using var server = await ServerFixture.StartAsync(probeUrl: endpoint.Url, policies: "{ down: { when: { probe: health, failing-for: 1500ms, min-failures: 2 }, mode: auto } }");
         await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v1", Schema: "0041_carts"));
-        await server.Store.SetReleaseStateAsync("web", "v1", ReleaseState.Stable, DateTimeOffset.UtcNow);
+        await server.Store.SetReleaseStateAsync("web", "v1", ReleaseState.Stable, TimeProvider.System.GetUtcNow());
         await server.Client.RecordReleaseAsync("web", new RecordReleaseRequest("v2", Schema: "0042_orders_index"));
         endpoint.Healthy = false;
 
