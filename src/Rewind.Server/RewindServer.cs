@@ -221,6 +221,7 @@ public static class RewindServer
         services.AddHostedService<ApprovalTimeoutHostedService>();
         services.AddHostedService<EscalationHostedService>();
         services.AddHostedService<Agents.AgentLivenessHostedService>();
+        services.AddSingleton<ConfigReloads>().AddHostedService<ConfigReloadHostedService>();
         AddDashboardServices(services);
     }
 
@@ -257,6 +258,7 @@ public static class RewindServer
         api.MapApprovalStatusEndpoints();
         api.MapBackupSetEndpoints();
         api.MapAgentEndpoints();
+        api.MapConfigEndpoints();
         Drills.DrillEndpoints.MapDrillEndpoints(api);
     }
 }
