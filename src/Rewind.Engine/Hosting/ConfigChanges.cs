@@ -17,7 +17,7 @@ internal static class ConfigChanges
     public static IReadOnlyList<string> Between(RewindConfig running, RewindConfig next)
     {
         var changes = new List<string>();
-        Named(changes, "component", running.Components, next.Components);
+        Named(changes, "component", running.Components, next.Components, changed: false); // a kept one is told part by part below
         foreach (var (name, was) in running.Components.Where(c => next.Components.ContainsKey(c.Key)).OrderBy(c => c.Key, StringComparer.Ordinal))
         {
             Component(changes, name, was, next.Components[name]);
@@ -66,7 +66,7 @@ internal static class ConfigChanges
         return node.ToJsonString(JsonSerializerOptions.Default);
     }
 
-    private static void Named<T>(List<string> changes, string kind, IReadOnlyDictionary<string, T> was, IReadOnlyDictionary<string, T> next, string? owner = null)
+    private static void Named<T>(List<string> changes, string kind, IReadOnlyDictionary<string, T> was, IReadOnlyDictionary<string, T> next, string? owner = null, bool changed = true)
     {
         var prefix = owner is null ? "" : owner + ".";
         foreach (var name in was.Keys.Union(next.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal))
@@ -75,7 +75,7 @@ internal static class ConfigChanges
             {
                 (false, true) => "added",
                 (true, false) => "removed",
-                _ => ConfigFingerprint.Same(before, after) ? null : "changed",
+                _ => !changed || ConfigFingerprint.Same(before, after) ? null : "changed",
             };
             if (what is not null)
             {
