@@ -21,13 +21,12 @@ internal static class ConfigFollowing
             var shape = ConfigFingerprint.Of(section(version.Config));
             while (true)
             {
-                if (await Task.WhenAny(running, ReplacedAsync(version, stoppingToken)) == running)
+                if (await Task.WhenAny(running, ReplacedAsync(version, stoppingToken)) == running || stoppingToken.IsCancellationRequested)
                 {
-                    await running; // stopped, or failed: either way the caller sees it
+                    await running; // stopped (its token is linked to the stop), or failed: either way it has ended when this returns
                     return;
                 }
 
-                stoppingToken.ThrowIfCancellationRequested();
                 version = holder.Version;
                 if (!string.Equals(ConfigFingerprint.Of(section(version.Config)), shape, StringComparison.Ordinal))
                 {
