@@ -41,14 +41,15 @@ internal sealed partial class ConfigReloadHostedService(ConfigReloads reloads, T
                 await QuietAsync(stoppingToken);
             }
 
-            while (_triggers.Reader.TryRead(out _))
+            var asked = actor;
+            while (_triggers.Reader.TryRead(out var more))
             {
-                // asked again while this one waited: one reload answers them all
+                asked = asked == FileWatch ? more : asked; // asked again meanwhile: one reload answers all, named after a signal over the watch
             }
 
             try
             {
-                await reloads.ReloadAsync(actor, "local", stoppingToken);
+                await reloads.ReloadAsync(asked, "local", stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
