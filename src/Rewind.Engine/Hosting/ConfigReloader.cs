@@ -35,7 +35,15 @@ internal sealed class ConfigReloader(ConfigHolder config, IStore store, Notifica
             var report = await DecideAsync(request, cancellationToken);
             config.Report(report);
             Log(report);
-            await RecordAsync(report, request.Source, cancellationToken);
+            try
+            {
+                await RecordAsync(report, request.Source, cancellationToken);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                EngineLog.ConfigNotRecorded(logger, ex, report.File, report.OutcomeName); // what is in force stays in force: the log says it
+            }
+
             return report;
         }
         finally

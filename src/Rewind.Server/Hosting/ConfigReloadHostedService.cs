@@ -93,7 +93,7 @@ internal sealed partial class ConfigReloadHostedService(ConfigReloads reloads, T
         while (Interlocked.Read(ref _fileEvents) != seen);
     }
 
-    [LoggerMessage(1094, LogLevel.Information, "Watching {File} for changes; SIGHUP or `rewind config reload` reads it again too")]
+    [LoggerMessage(1094, LogLevel.Information, "Watching {File} for changes; SIGHUP or rewind config reload read it again too")]
     private static partial void LogWatching(ILogger logger, string file);
 
     [LoggerMessage(1095, LogLevel.Error, "Reloading {File} failed; the running config stays in force")]
