@@ -110,7 +110,7 @@ public static class RewindServer
         }
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseRouting();
+        app.UseRouting().UseMiddleware<ConfigPinMiddleware>(); // each request answered from one config, whatever a reload does meanwhile
         app.UseMiddleware<AuditMiddleware>();
         app.UseAuthentication();
         app.UseRateLimiter(); // after authentication: a user is counted by name, anyone else by address
