@@ -37,13 +37,17 @@ internal sealed record ConfigReloadReport(
 {
     public string OutcomeName => Outcome.ToString().ToLowerInvariant();
 
-    /// <summary>One line for the log and the audit log: the changes, what needs a restart, or the errors.</summary>
+    /// <summary>
+    /// One line for the audit log: the changes, what needs a restart, or where the errors are and which key each is about
+    /// (never the rest of its message, which may quote a value the file holds: the audit log keeps what it is given).
+    /// </summary>
     public string Summary()
     {
         var parts = new List<string>();
         if (Outcome == ConfigReloadOutcome.Refused)
         {
-            parts.Add($"{Errors.Count} error(s), the running config stays in force: {string.Join("; ", Errors.Take(20))}{(Errors.Count > 20 ? "; …" : "")}");
+            var errors = Errors.Take(20).Select(e => $"{e.File}:{e.Line}:{e.Column}: {e.Message.Split(": ", 2)[0]}");
+            parts.Add($"{Errors.Count} error(s), the running config stays in force: {string.Join("; ", errors)}{(Errors.Count > 20 ? "; …" : "")}");
         }
         else
         {

@@ -57,6 +57,9 @@ public sealed class ConfigReloaderTests
         var audit = (await engine.Store.GetAuditAsync(0, 100)).Single(a => a.Action == "config reload");
         audit.Result.ShouldBe("refused");
         audit.Detail.ShouldContain("the running config stays in force: rewind.yaml:14:");
+        audit.Detail.ShouldContain(": components.web.policies.down.when.failing-for");
+        audit.Detail.ShouldNotContain("soon"); // where and which key, never a value the file holds
+        report.Errors.ShouldContain(e => e.Message.EndsWith("found 'soon'", StringComparison.Ordinal)); // the operator's answer has it all
     }
 
     [Fact]
@@ -92,6 +95,24 @@ public sealed class ConfigReloaderTests
         holder.Current.Store.ShouldBe(store);
         holder.Current.Server.LeaderLease.ShouldBe(TimeSpan.FromSeconds(6));
         holder.Current.Server.Limits.RequestsPerMinute.ShouldBe(10);
+    }
+
+    [Fact]
+    public async Task ReloadAsync_ChannelAddedThenChanged_TheChannelsInForceFollow()
+    {
+        await using var engine = await EngineFixture.StartAsync();
+        var channels = engine.Get<NotificationChannels>();
+        static string Channel(string argv) => $"notifications:\n  channels:\n    ops: {{ command: {{ argv: [{argv}] }}, min-severity: P1 }}";
+
+        var added = await ReloadAsync(engine, Yaml(engine, extra: Channel("/bin/true")));
+        var limiter = channels.All.ShouldHaveSingleItem().RateLimiter;
+        var changed = await ReloadAsync(engine, Yaml(engine, extra: Channel("/bin/echo")));
+
+        added.Changes.ShouldBe(["channel ops added"]);
+        changed.Changes.ShouldBe(["channel ops changed"]);
+        var ops = channels.All.ShouldHaveSingleItem();
+        ops.Config.Command!.Argv.ShouldBe(["/bin/echo"]);
+        ops.RateLimiter.ShouldBeSameAs(limiter, "the same rate limit keeps its count of recent messages");
     }
 
     [Fact]
