@@ -32,8 +32,7 @@ internal sealed partial class ConfigReloadHostedService(ConfigReloads reloads, T
             context.Cancel = true; // SIGHUP reloads; it never stops the controller
             _triggers.Writer.TryWrite("SIGHUP");
         });
-        using var watcher = Watch(path);
-        LogWatching(logger, path);
+        using var watcher = TryWatch(path);
         await foreach (var actor in _triggers.Reader.ReadAllAsync(stoppingToken))
         {
             if (actor == FileWatch)
@@ -55,6 +54,22 @@ internal sealed partial class ConfigReloadHostedService(ConfigReloads reloads, T
             {
                 LogReloadFailed(logger, ex, path);
             }
+        }
+    }
+
+    /// <summary>The watch, or null when the system refuses one (out of inotify watches, say): the signal and the API still reload.</summary>
+    private FileSystemWatcher? TryWatch(string path)
+    {
+        try
+        {
+            var watcher = Watch(path);
+            LogWatching(logger, path);
+            return watcher;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            LogCannotWatch(logger, path, ex.Message);
+            return null;
         }
     }
 
@@ -95,6 +110,9 @@ internal sealed partial class ConfigReloadHostedService(ConfigReloads reloads, T
 
     [LoggerMessage(1094, LogLevel.Information, "Watching {File} for changes; SIGHUP or rewind config reload read it again too")]
     private static partial void LogWatching(ILogger logger, string file);
+
+    [LoggerMessage(1097, LogLevel.Warning, "Cannot watch {File} for changes: {Reason}; SIGHUP and rewind config reload still read it again")]
+    private static partial void LogCannotWatch(ILogger logger, string file, string reason);
 
     [LoggerMessage(1095, LogLevel.Error, "Reloading {File} failed; the running config stays in force")]
     private static partial void LogReloadFailed(ILogger logger, Exception exception, string file);
