@@ -63,7 +63,7 @@ internal static class ConfigReloadCommand
     {
         if (answer.NeedsRestart.Count > 0)
         {
-            context.Console.MarkupLine($"config: [yellow]needs a restart[/] to take (running values kept until then): {Markup.Escape(string.Join(", ", answer.NeedsRestart))}");
+            context.Console.MarkupLine($"config: [yellow]needs a restart[/] to take effect (running values kept until then): {Markup.Escape(string.Join(", ", answer.NeedsRestart))}");
         }
     }
 }
