@@ -52,6 +52,9 @@ public sealed record ControllerHealthDto(string Status, string Version, string S
     /// that does not say.
     /// </summary>
     public IReadOnlyList<AgentHealthDto>? Agents { get; init; }
+
+    /// <summary>The config file, the number of the config in force and the last reload; null from a controller that does not say.</summary>
+    public ConfigStatusDto? Config { get; init; }
 }
 
 /// <summary>

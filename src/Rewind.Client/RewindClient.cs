@@ -11,6 +11,10 @@ public sealed class RewindClient(HttpClient http)
     public Task<ControllerHealthDto> GetHealthAsync(CancellationToken cancellationToken = default) =>
         GetAsync<ControllerHealthDto>("api/v1/health", cancellationToken);
 
+    /// <summary>Reads the controller's config file again and applies it (admin); a refused config is an answer, with its errors.</summary>
+    public Task<ConfigReloadDto> ReloadConfigAsync(CancellationToken cancellationToken = default) =>
+        PostAsync<ConfigReloadDto>("api/v1/config/reload", new { }, cancellationToken);
+
     public Task<IReadOnlyList<ComponentDto>> GetComponentsAsync(CancellationToken cancellationToken = default) =>
         GetAsync<IReadOnlyList<ComponentDto>>("api/v1/components", cancellationToken);
 

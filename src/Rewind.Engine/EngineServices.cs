@@ -35,6 +35,7 @@ public static class EngineServices
         var secrets = NotificationSecrets.Read(config.Notifications);
         services.AddSingleton(options ?? new RewindEngineOptions());
         services.AddSingleton(new ConfigHolder(config));
+        services.AddSingleton<ConfigReloader>();
         services.AddSingleton(sp => new ServerClock(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IChangeNotice, NoChangeNotice>();
         AddHealth(services);

@@ -111,7 +111,7 @@ public static class RewindServer
         }
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseRouting();
+        app.UseRouting().UseMiddleware<ConfigPinMiddleware>(); // each request answered from one config, whatever a reload does meanwhile
         app.UseMiddleware<AuditMiddleware>();
         app.UseAuthentication();
         app.UseRateLimiter(); // after authentication: a user is counted by name, anyone else by address
@@ -224,6 +224,7 @@ public static class RewindServer
         services.AddHostedService<ApprovalTimeoutHostedService>();
         services.AddHostedService<EscalationHostedService>();
         services.AddHostedService<Agents.AgentLivenessHostedService>();
+        services.AddSingleton<ConfigReloads>().AddHostedService<ConfigReloadHostedService>();
         AddDashboardServices(services);
     }
 
@@ -260,6 +261,7 @@ public static class RewindServer
         api.MapApprovalStatusEndpoints();
         api.MapBackupSetEndpoints();
         api.MapAgentEndpoints();
+        api.MapConfigEndpoints();
         Drills.DrillEndpoints.MapDrillEndpoints(api);
     }
 }

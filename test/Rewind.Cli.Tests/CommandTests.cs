@@ -16,6 +16,7 @@ public sealed class CommandTests
     [InlineData("release check")]
     [InlineData("release promote")]
     [InlineData("config check")]
+    [InlineData("config reload")]
     [InlineData("demo")]
     [InlineData("incident")]
     [InlineData("incident status")]

@@ -33,7 +33,7 @@ internal sealed class LiveServer : IAsyncDisposable
     /// <summary>The controller's store, for records the API has no way to make (an incident left open).</summary>
     public IStore Store => _app.Services.GetRequiredService<IStore>();
 
-    public static async Task<LiveServer> StartAsync(string extra = "")
+    public static async Task<LiveServer> StartAsync(string extra = "", bool configFile = false)
     {
         var root = Directory.CreateTempSubdirectory("rewind-cli-").FullName;
         Directory.CreateDirectory(Path.Combine(root, "app", "releases", "v1"));
@@ -55,8 +55,14 @@ internal sealed class LiveServer : IAsyncDisposable
                 bake-time: 300ms
             {{extra}}
             """;
-        var config = ConfigParser.Parse(yaml, "rewind.yaml", root).Config!;
-        var app = await RewindServer.CreateAsync(config, new RewindServerOptions { MinimumLogLevel = LogLevel.Warning });
+        var path = Path.Combine(root, "rewind.yaml");
+        if (configFile)
+        {
+            await File.WriteAllTextAsync(path, yaml); // then the controller reloads it: the file is its own
+        }
+
+        var config = ConfigParser.Parse(yaml, configFile ? path : "rewind.yaml", root).Config!;
+        var app = await RewindServer.CreateAsync(config, new RewindServerOptions { MinimumLogLevel = LogLevel.Warning, ConfigPath = configFile ? path : null });
         CliRun.Tokens[url] = await Rewind.Server.Access.AccessBootstrap.AdminTokenAsync(app.Services, "alice", "test");
         await app.StartAsync();
         return new LiveServer(root, url, app);

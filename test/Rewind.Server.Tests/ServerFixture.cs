@@ -31,6 +31,9 @@ public sealed class ServerFixture : IAsyncDisposable
 
     public string AppRoot => Path.Combine(Root, "app");
 
+    /// <summary>The config file the controller was started from, with <c>configFile: true</c>: it reloads it when it changes.</summary>
+    public string ConfigPath => Path.Combine(Root, "rewind.yaml");
+
     public RewindClient Client { get; }
 
     public HttpClient Http => _http;
@@ -58,7 +61,7 @@ public sealed class ServerFixture : IAsyncDisposable
 
     public string CurrentTarget => File.ResolveLinkTarget(Path.Combine(AppRoot, "current"), returnFinalTarget: false)!.FullName;
 
-    public static async Task<ServerFixture> StartAsync(string restart = "[sleep, \"2\"]", string policies = "{}", string probeUrl = "http://127.0.0.1:9/health", string store = "sqlite:rewind.db", string scrapes = "{}", string componentExtra = "", string serverExtra = "", string probesExtra = "", string extra = "", string components = "", RewindServerOptions? options = null)
+    public static async Task<ServerFixture> StartAsync(string restart = "[sleep, \"2\"]", string policies = "{}", string probeUrl = "http://127.0.0.1:9/health", string store = "sqlite:rewind.db", string scrapes = "{}", string componentExtra = "", string serverExtra = "", string probesExtra = "", string extra = "", string components = "", RewindServerOptions? options = null, bool configFile = false)
     {
         var root = Directory.CreateTempSubdirectory("rewind-server-").FullName;
         foreach (var version in new[] { "v1", "v2" })
@@ -91,9 +94,16 @@ public sealed class ServerFixture : IAsyncDisposable
               {{components}}
             {{extra}}
             """);
-        var parsed = ConfigParser.Parse(yaml, "rewind.yaml", root);
+        var path = Path.Combine(root, "rewind.yaml");
+        if (configFile)
+        {
+            await File.WriteAllTextAsync(path, yaml);
+        }
+
+        var parsed = ConfigParser.Parse(yaml, configFile ? path : "rewind.yaml", root);
         parsed.Errors.ShouldBeEmpty();
-        var app = await RewindServer.CreateAsync(parsed.Config!, options ?? new RewindServerOptions { MinimumLogLevel = LogLevel.Warning });
+        options ??= new RewindServerOptions { MinimumLogLevel = LogLevel.Warning };
+        var app = await RewindServer.CreateAsync(parsed.Config!, configFile ? new RewindServerOptions { MinimumLogLevel = options.MinimumLogLevel, LoggerProviders = options.LoggerProviders, ConfigPath = path } : options);
         var token = await Access.AccessBootstrap.AdminTokenAsync(app.Services, "alice", "test"); // before the start, so no policy runs meanwhile
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

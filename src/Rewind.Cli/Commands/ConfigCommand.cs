@@ -29,6 +29,6 @@ internal static class ConfigCommand
             await context.Error.WriteLineAsync($"{result.Errors.Count} error(s) in {path}");
             return ExitCodes.Invalid;
         });
-        return new Command("config", "Work with rewind.yaml.") { check };
+        return new Command("config", "Work with rewind.yaml.") { check, ConfigReloadCommand.Create(context) };
     }
 }

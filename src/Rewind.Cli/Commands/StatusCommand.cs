@@ -28,6 +28,7 @@ internal static class StatusCommand
                 context.Console.MarkupLine($"monitor: [yellow]overloaded[/]: {Markup.Escape(health.Monitor.Reason ?? "")}; automatic rollbacks on failures it can cause itself (timeouts…) are held");
             }
 
+            ConfigReloadCommand.WriteStatus(context, health.Config);
             var components = await client.GetComponentsAsync(cancellationToken);
             context.Console.Write(Render.Components(components));
             foreach (var component in components.Where(c => c.Evidence is not null))

@@ -31,6 +31,8 @@ public static class ConfigParser
             tls.KeyPosition = Position(file, positions, tls, "key");
         }
 
+        config.SourceFile = file;
+        RestartSettings.Locate(config, file, positions);
         ConfigPaths.Resolve(config);
         return new ConfigResult(config, []);
     }

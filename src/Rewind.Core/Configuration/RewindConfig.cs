@@ -33,6 +33,15 @@ public sealed class RewindConfig
 
     /// <summary>The directory of the config file; relative paths are resolved against it.</summary>
     internal string BaseDirectory { get; set; } = Environment.CurrentDirectory;
+
+    /// <summary>The file the config was read from, as it was named.</summary>
+    internal string SourceFile { get; set; } = "rewind.yaml";
+
+    /// <summary>Where some keys were written (those a reload or a secret read must point at), by dotted key.</summary>
+    internal Dictionary<string, ConfigPosition> Positions { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Where the file writes <paramref name="key"/> (a dotted key such as <c>server.listen</c>), else its first line.</summary>
+    public ConfigPosition PositionOf(string key) => Positions.GetValueOrDefault(key) ?? new ConfigPosition(SourceFile, 1, 1);
 }
 
 /// <summary>

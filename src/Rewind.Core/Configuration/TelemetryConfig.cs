@@ -1,7 +1,7 @@
 namespace Rewind.Core.Configuration;
 
 /// <summary>
-/// <c>server.telemetry</c>: traces of rollbacks and API requests, exported over OTLP. Read when the controller starts.
+/// <c>server.telemetry</c>: traces of rollbacks and API requests, exported over OTLP. Read when the controller starts (a reload keeps it: <see cref="RestartSettings"/>).
 /// Without <see cref="Otlp"/> and without the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (or
 /// <c>OTEL_EXPORTER_OTLP_TRACES_ENDPOINT</c>) variable nothing is exported and no span is made.
 /// </summary>

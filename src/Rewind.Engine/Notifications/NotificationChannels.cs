@@ -20,23 +20,40 @@ internal sealed record NotificationChannel(string Name, ChannelConfig Config, IN
     public TextMarkup Markup => Config.Slack is null ? TextMarkup.Plain : TextMarkup.Slack;
 }
 
-/// <summary>The channels of the config in force and their templates, built once at start.</summary>
+/// <summary>
+/// The channels of the config in force and their templates: built at start, and built again by a reload of the config
+/// (a channel kept with the same rate limit keeps its count of recent messages). The list is replaced as a whole.
+/// </summary>
 internal sealed class NotificationChannels : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly ProcessRunner _runner;
+    private readonly TimeProvider _time;
+    private IReadOnlyList<NotificationChannel> _all = [];
 
     public NotificationChannels(NotificationsConfig config, NotificationSecrets secrets, ProcessRunner runner, TimeProvider time)
     {
         _http = HttpDelivery.CreateClient();
-        All = [.. config.Channels.Select(c => new NotificationChannel(
-            c.Key,
-            c.Value,
-            Create(c.Key, c.Value, secrets, runner, time),
-            new RateLimiter(c.Value.RateLimit.Count, c.Value.RateLimit.Per),
-            NotificationEvents.All.ToDictionary(kind => kind, kind => TemplateOf(kind, c.Value.Templates, config.Templates))))];
+        _runner = runner;
+        _time = time;
+        Replace(config, secrets);
     }
 
-    public IReadOnlyList<NotificationChannel> All { get; }
+    public IReadOnlyList<NotificationChannel> All => Volatile.Read(ref _all);
+
+    /// <summary>Builds the channels of <paramref name="config"/> and puts them in force at once.</summary>
+    public void Replace(NotificationsConfig config, NotificationSecrets secrets)
+    {
+        var before = All.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        Volatile.Write(ref _all, [.. config.Channels.Select(c => new NotificationChannel(
+            c.Key,
+            c.Value,
+            Create(c.Key, c.Value, secrets, _runner, _time),
+            before.GetValueOrDefault(c.Key) is { } kept && kept.Config.RateLimit.Count == c.Value.RateLimit.Count && kept.Config.RateLimit.Per == c.Value.RateLimit.Per
+                ? kept.RateLimiter
+                : new RateLimiter(c.Value.RateLimit.Count, c.Value.RateLimit.Per),
+            NotificationEvents.All.ToDictionary(kind => kind, kind => TemplateOf(kind, c.Value.Templates, config.Templates))))]);
+    }
 
     public void Dispose() => _http.Dispose();
 

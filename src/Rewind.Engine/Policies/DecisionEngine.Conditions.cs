@@ -26,6 +26,7 @@ internal sealed partial class DecisionEngine
     /// <summary>One value of a numeric signal (a PromQL query, a scrape's derived signal or gauge).</summary>
     public async Task ObserveSignalAsync(SignalPoint point, CancellationToken cancellationToken = default)
     {
+        using var pinned = config.Pin(); // one config for the whole observation, whatever a reload does meanwhile
         if (config.Component(point.Component) is not { } component)
         {
             return;
@@ -65,6 +66,7 @@ internal sealed partial class DecisionEngine
     /// <summary>Events the application pushed (payment failures, auth failures…): counted in windows, evaluated at once.</summary>
     public async Task ObserveEventAsync(string componentName, string kind, long count, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
+        using var pinned = config.Pin(); // one config for the whole observation, whatever a reload does meanwhile
         if (config.Component(componentName) is not { } component)
         {
             return;
@@ -84,6 +86,7 @@ internal sealed partial class DecisionEngine
     /// <summary>Time-based conditions change with no new sample (a window slides, a member stays down): evaluated once a second.</summary>
     public async Task TickAsync(CancellationToken cancellationToken = default)
     {
+        using var pinned = config.Pin(); // one config for the whole observation, whatever a reload does meanwhile
         foreach (var (name, component) in config.Current.Components)
         {
             var timed = component.Policies.Values.Any(p => p.When.Count is not null || p.When.Fraction is not null || p.When.Composite is not null);

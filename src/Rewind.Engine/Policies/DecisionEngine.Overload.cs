@@ -24,6 +24,7 @@ internal sealed partial class DecisionEngine
     /// <summary>Asks the gate once more for every held rollback whose failure goes on; acts on those the monitor now believes.</summary>
     public async Task RetryHeldAsync(CancellationToken cancellationToken = default)
     {
+        using var pinned = config.Pin(); // one config for the whole observation, whatever a reload does meanwhile
         foreach (var (key, held) in _heldByOverload)
         {
             if (config.Component(key.Component) is not { } component || !component.Policies.TryGetValue(key.Policy, out var policy))

@@ -29,6 +29,7 @@ internal sealed partial class DecisionEngine
     /// </summary>
     public async Task ObserveTrafficAsync(string componentName, string scrapeName, TrafficDelta delta, string? servingVersion = null, CancellationToken cancellationToken = default)
     {
+        using var pinned = config.Pin(); // one config for the whole observation, whatever a reload does meanwhile
         if (config.Component(componentName) is not { } component)
         {
             return;

@@ -39,6 +39,7 @@ internal sealed partial class DecisionEngine(
 
     public async Task ObserveAsync(ProbeSample sample, CancellationToken cancellationToken = default)
     {
+        using var pinned = config.Pin(); // one config for the whole observation, whatever a reload does meanwhile
         var component = config.Component(sample.Component);
         if (component is null)
         {

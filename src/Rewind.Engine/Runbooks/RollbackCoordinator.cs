@@ -70,6 +70,7 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
     public async Task<RollbackOutcome> RequestAsync(string component, string reason, string requestedBy, string? incidentId, PlanOptions options, RollbackLink? link, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        using var pinned = config.Pin(); // planned and matched against the approval rules of one config
         var (toVersion, emergency) = (options.Version, options.Emergency);
         // One actor per component: a running rollback is the answer, whatever a new plan would say.
         if (await store.GetRollbacksAsync(1, component, cancellationToken) is [{ IsActive: true } active])

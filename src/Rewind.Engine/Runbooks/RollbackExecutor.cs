@@ -14,9 +14,12 @@ namespace Rewind.Engine.Runbooks;
 /// Runs one rollback, write-ahead: each step is recorded as started before it acts and as finished after. A rollback
 /// interrupted at any instant resumes at its first step not recorded as finished; steps are idempotent, so a step that
 /// acted but was not recorded acts again harmlessly (a switch already on its target does nothing). Process groups a killed
-/// controller left running for the step are ended before it runs again (<see cref="StepLeftovers"/>).
+/// controller left running for the step are ended before it runs again (<see cref="StepLeftovers"/>). The steps were
+/// fixed when the rollback was created; what they read from the config while they run (the probes to wait for, the
+/// policies that must hold, a database's settings) is the config in force when this run started, whatever a reload
+/// does meanwhile (<see cref="ConfigHolder.Pin"/>).
 /// </summary>
-internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> runners, RollbackAborts aborts, StepLeftovers leftovers, RollbackQueue queue, Backups.RestorePoints restorePoints, ControllerMetrics metrics, RollbackTraces traces, TimeProvider time, ILogger<RollbackExecutor> logger)
+internal sealed class RollbackExecutor(IStore store, ConfigHolder config, IEnumerable<IStepRunner> runners, RollbackAborts aborts, StepLeftovers leftovers, RollbackQueue queue, Backups.RestorePoints restorePoints, ControllerMetrics metrics, RollbackTraces traces, TimeProvider time, ILogger<RollbackExecutor> logger)
 {
     private readonly Dictionary<string, IStepRunner> _runners = runners.ToDictionary(r => r.Kind, StringComparer.Ordinal);
 
@@ -29,6 +32,7 @@ internal sealed class RollbackExecutor(IStore store, IEnumerable<IStepRunner> ru
         }
 
         using var scope = EngineLog.RollbackScope(logger, rollback.Id, rollback.IncidentId ?? "-");
+        using var pinned = config.Pin(); // a reload of the config meanwhile never changes what this run's steps read
         if (rollback.WaitsFor is { } before && !await ReadyAfterAsync(rollback, before, cancellationToken))
         {
             return;

@@ -35,7 +35,7 @@ internal static class RateLimits
                 var partition = Classify(context);
                 return partition is null
                     ? RateLimitPartition.GetNoLimiter("")
-                    : RateLimitPartition.GetFixedWindowLimiter(partition.Key, _ => new FixedWindowRateLimiterOptions { PermitLimit = partition.PerMinute, Window = Window, QueueLimit = 0 });
+                    : RateLimitPartition.GetFixedWindowLimiter($"{partition.Key} {partition.PerMinute}", _ => new FixedWindowRateLimiterOptions { PermitLimit = partition.PerMinute, Window = Window, QueueLimit = 0 });
             });
             options.OnRejected = RejectAsync;
         });

@@ -19,10 +19,11 @@ internal static class HealthEndpoints
         api.MapGet("/health", GetHealthAsync).AllowAnonymous();
     }
 
-    private static async Task<Results<Ok<ControllerHealthDto>, ProblemHttpResult>> GetHealthAsync(IStore store, StoreHealth storeHealth, ControllerFaults faults, ConfigHolder config, ServerClock clock, HealthBoard board, Leadership leadership, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ControllerHealthDto>, ProblemHttpResult>> GetHealthAsync(IStore store, StoreHealth storeHealth, ControllerFaults faults, ConfigHolder config, ConfigReloads reloads, ServerClock clock, HealthBoard board, Leadership leadership, TimeProvider time, CancellationToken cancellationToken)
     {
         var version = typeof(HealthEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev";
-        var kind = config.Current.Store.StartsWith("sqlite:", StringComparison.Ordinal) ? "sqlite" : "postgres";
+        var current = config.Current; // one config for the whole answer, whatever a reload does meanwhile
+        var kind = current.Store.StartsWith("sqlite:", StringComparison.Ordinal) ? "sqlite" : "postgres";
         try
         {
             var latency = await store.PingAsync(cancellationToken);
@@ -38,10 +39,11 @@ internal static class HealthEndpoints
 
             var monitor = board.Monitor.Status(time.GetUtcNow());
             var monitorDto = new MonitorHealthDto(monitor.Overloaded, monitor.Reason, monitor.MaxLag.TotalMilliseconds, monitor.MaxStoreWrite.TotalMilliseconds);
-            return TypedResults.Ok(new ControllerHealthDto("ok", version, kind, latency.TotalMilliseconds, clock.StartedAt, config.Current.Components.Count, monitorDto)
+            return TypedResults.Ok(new ControllerHealthDto("ok", version, kind, latency.TotalMilliseconds, clock.StartedAt, current.Components.Count, monitorDto)
             {
                 Leadership = await LeadershipView.ReadAsync(leadership, store, time, cancellationToken),
-                Agents = [.. AgentHosts.Read(config.Current, await store.GetAgentsAsync(cancellationToken), time.GetUtcNow()).Select(h => new AgentHealthDto(h.Host, h.Connected, h.Agent?.SeenAt, h.Agent?.Version))],
+                Config = reloads.Status(),
+                Agents = [.. AgentHosts.Read(current, await store.GetAgentsAsync(cancellationToken), time.GetUtcNow()).Select(h => new AgentHealthDto(h.Host, h.Connected, h.Agent?.SeenAt, h.Agent?.Version))],
             });
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

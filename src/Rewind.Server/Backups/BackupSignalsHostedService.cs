@@ -26,9 +26,9 @@ internal sealed partial class BackupSignalsHostedService(ConfigHolder config, IS
     private static readonly TimeSpan MeasurementKept = TimeSpan.FromMinutes(1);
 
     protected override Task RunAsLeaderAsync(CancellationToken stoppingToken) =>
-        config.Current.Components.Values.Any(c => c.Backups is not null)
-            ? PeriodicLoop.RunAsync(options.BackupSignalInterval, time, MeasureAllAsync, ex => LogFailed(logger, ex), stoppingToken)
-            : Task.CompletedTask;
+        config.FollowAsync(c => c.Components.Values.Any(x => x.Backups is not null), (current, cancellationToken) => current.Components.Values.Any(c => c.Backups is not null)
+            ? PeriodicLoop.RunAsync(options.BackupSignalInterval, time, MeasureAllAsync, ex => LogFailed(logger, ex), cancellationToken)
+            : Task.CompletedTask, stoppingToken);
 
     /// <summary>Measures and reports every backed-up component's signals once; public for tests.</summary>
     public async Task MeasureAllAsync(CancellationToken cancellationToken)

@@ -33,10 +33,11 @@ internal static class DrillEndpoints
     private static async Task<Ok<List<DrillDto>>> ListAsync(ConfigHolder config, IStore store, CancellationToken cancellationToken)
     {
         var drills = new List<DrillDto>();
-        foreach (var (name, drill) in config.Current.Drills.OrderBy(d => d.Key, StringComparer.Ordinal))
+        var current = config.Current;
+        foreach (var (name, drill) in current.Drills.OrderBy(d => d.Key, StringComparer.Ordinal))
         {
             var runs = await store.GetDrillRunsAsync(name, TrendRuns, cancellationToken);
-            drills.Add(drill.ToDto(name, DrillRunner.ComponentsOf(config.Current, drill), runs));
+            drills.Add(drill.ToDto(name, DrillRunner.ComponentsOf(current, drill), runs));
         }
 
         return TypedResults.Ok(drills);

@@ -11,9 +11,9 @@ internal sealed partial class DrillHostedService(DrillQueue queue, ConfigHolder 
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
 
     protected override Task RunAsLeaderAsync(CancellationToken stoppingToken) =>
-        config.Current.Drills.Count > 0
-            ? PeriodicLoop.RunAsync(Tick, time, queue.TickAsync, ex => LogTickFailed(logger, ex), stoppingToken)
-            : Task.CompletedTask;
+        config.FollowAsync(c => c.Drills.Count > 0, (current, cancellationToken) => current.Drills.Count > 0
+            ? PeriodicLoop.RunAsync(Tick, time, queue.TickAsync, ex => LogTickFailed(logger, ex), cancellationToken)
+            : Task.CompletedTask, stoppingToken);
 
     [LoggerMessage(4603, LogLevel.Error, "Drill loop failed; trying again at the next tick")]
     private static partial void LogTickFailed(ILogger logger, Exception exception);

@@ -6,10 +6,11 @@ using Rewind.Server.Hosting;
 namespace Rewind.Server.Notifications;
 
 /// <summary>The loops of <see cref="NotificationDispatcher"/>: one per channel, woken by the outbox signal or after a second.</summary>
-internal sealed class NotificationDispatchHostedService(NotificationDispatcher dispatcher, NotificationChannels channels, OutboxSignal signal, TimeProvider time, ILogger<NotificationDispatchHostedService> logger, Leadership leadership) : LeaderService(leadership)
+internal sealed class NotificationDispatchHostedService(NotificationDispatcher dispatcher, NotificationChannels channels, Engine.Hosting.ConfigHolder config, OutboxSignal signal, TimeProvider time, ILogger<NotificationDispatchHostedService> logger, Leadership leadership) : LeaderService(leadership)
 {
+    /// <summary>One loop per channel in force; a reload that changes the notifications starts them again for the new channels.</summary>
     protected override Task RunAsLeaderAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(channels.All.Select(c => RunAsync(c, stoppingToken)));
+        Engine.Hosting.ConfigFollowing.FollowAsync(config, c => c.Notifications, (_, cancellationToken) => Task.WhenAll(channels.All.Select(c => RunAsync(c, cancellationToken))), stoppingToken);
 
     private async Task RunAsync(NotificationChannel channel, CancellationToken stoppingToken)
     {

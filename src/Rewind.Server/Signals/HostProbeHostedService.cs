@@ -11,10 +11,13 @@ namespace Rewind.Server.Signals;
 /// </summary>
 internal sealed class HostProbeHostedService(ConfigHolder config, HostProbeFeed feed, TimeProvider time, ILogger<HostProbeHostedService> logger, Leadership leadership) : LeaderService(leadership)
 {
-    protected override Task RunAsLeaderAsync(CancellationToken stoppingToken)
+    protected override Task RunAsLeaderAsync(CancellationToken stoppingToken) =>
+        config.FollowAsync(c => HostProbe.All(c).Select(p => (p.Component, p.Name, p.Config)).ToList(), RunAsync, stoppingToken);
+
+    private Task RunAsync(Core.Configuration.RewindConfig current, CancellationToken stoppingToken)
     {
         feed.Reset();
-        return Task.WhenAll(HostProbe.All(config.Current).Select(probe => PeriodicLoop.RunAsync(
+        return Task.WhenAll(HostProbe.All(current).Select(probe => PeriodicLoop.RunAsync(
             probe.Config.Interval,
             time,
             cancellationToken => feed.FeedAsync(probe, cancellationToken),

@@ -29,13 +29,10 @@ internal sealed class MonitorHostedService(
 {
     private readonly StoreOutageLog _outage = new(time);
 
-    protected override Task RunAsLeaderAsync(CancellationToken stoppingToken)
-    {
-        var loops = config.Current.Components
-            .SelectMany(c => c.Value.Probes.Where(p => p.Value.Host is null).Select(p => RunProbeAsync(c.Key, p.Key, p.Value, stoppingToken)))
-            .ToList();
-        return Task.WhenAll(loops);
-    }
+    /// <summary>The probes of the config in force; a reload that changes any probe starts them again on the new schedules.</summary>
+    protected override Task RunAsLeaderAsync(CancellationToken stoppingToken) =>
+        config.FollowAsync(c => c.Components.ToDictionary(x => x.Key, x => x.Value.Probes, StringComparer.Ordinal), (current, cancellationToken) => Task.WhenAll(current.Components
+            .SelectMany(c => c.Value.Probes.Where(p => p.Value.Host is null).Select(p => RunProbeAsync(c.Key, p.Key, p.Value, cancellationToken)))), stoppingToken);
 
     private Task RunProbeAsync(string component, string name, ProbeConfig probeConfig, CancellationToken stoppingToken) =>
         PeriodicLoop.RunAsync(probeConfig.Interval, time, async (tick, cancellationToken) =>

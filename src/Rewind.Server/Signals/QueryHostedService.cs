@@ -23,7 +23,8 @@ internal sealed class QueryHostedService(
     private const string Kind = "query";
 
     protected override Task RunAsLeaderAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(config.Current.Components.SelectMany(c => c.Value.Queries.Select(q => RunAsync(c.Key, q.Key, q.Value, stoppingToken))));
+        config.FollowAsync(c => c.Components.ToDictionary(x => x.Key, x => x.Value.Queries, StringComparer.Ordinal), (current, cancellationToken) =>
+            Task.WhenAll(current.Components.SelectMany(c => c.Value.Queries.Select(q => RunAsync(c.Key, q.Key, q.Value, cancellationToken)))), stoppingToken);
 
     private Task RunAsync(string component, string name, QueryConfig query, CancellationToken stoppingToken) =>
         PeriodicLoop.RunAsync(query.Interval, time, async cancellationToken =>

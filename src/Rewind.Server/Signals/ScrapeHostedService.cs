@@ -19,13 +19,14 @@ internal sealed class ScrapeHostedService(
     ILogger<ScrapeHostedService> logger, Leadership leadership) : LeaderService(leadership)
 {
     protected override Task RunAsLeaderAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(config.Current.Components.SelectMany(c => c.Value.Scrapes.Select(s => RunAsync(c.Key, s.Key, s.Value, stoppingToken))));
+        config.FollowAsync(c => c.Components.ToDictionary(x => x.Key, x => (x.Value.Scrapes, x.Value.VersionSource), StringComparer.Ordinal), (current, cancellationToken) =>
+            Task.WhenAll(current.Components.SelectMany(c => c.Value.Scrapes.Select(s => RunAsync(c.Key, s.Key, s.Value, c.Value.VersionSource, cancellationToken)))), stoppingToken);
 
-    private Task RunAsync(string component, string name, ScrapeConfig scrape, CancellationToken stoppingToken)
+    private Task RunAsync(string component, string name, ScrapeConfig scrape, VersionSourceConfig? versionSource, CancellationToken stoppingToken)
     {
         var selector = new TrafficSelector(scrape.RequestsMetric, scrape.CodeLabel, scrape.DurationHistogram, scrape.LatencyObjective?.TotalSeconds);
         var signals = ScrapeSignals.Derived.Concat(scrape.Gauges.Keys).Select(s => $"{name}.{s}").ToList();
-        var source = config.Component(component)?.VersionSource is { Scrape: { } from } versions && string.Equals(from, name, StringComparison.Ordinal) ? versions : null;
+        var source = versionSource is { Scrape: { } from } versions && string.Equals(from, name, StringComparison.Ordinal) ? versions : null;
         Scrape? previous = null;
         return PeriodicLoop.RunAsync(scrape.Interval, time, async cancellationToken =>
         {

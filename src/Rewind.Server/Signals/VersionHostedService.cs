@@ -21,7 +21,10 @@ internal sealed class VersionHostedService(
     ILogger<VersionHostedService> logger, Leadership leadership) : LeaderService(leadership)
 {
     protected override Task RunAsLeaderAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(config.Current.Components
+        config.FollowAsync(c => c.Components.ToDictionary(x => x.Key, x => (x.Value.VersionSource, x.Value.Provider.ReleaseDir?.Path), StringComparer.Ordinal), RunAsync, stoppingToken);
+
+    private Task RunAsync(RewindConfig current, CancellationToken stoppingToken) =>
+        Task.WhenAll(current.Components
             .Where(c => c.Value.VersionSource is { ReleaseDir: true } or { Command: not null })
             .Select(c => PeriodicLoop.RunAsync(c.Value.VersionSource!.Interval, time, async cancellationToken =>
             {

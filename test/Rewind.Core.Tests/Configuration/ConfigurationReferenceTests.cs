@@ -122,6 +122,15 @@ public sealed class ConfigurationReferenceTests
         return (type.IsClass && type != typeof(string) ? type : null, path);
     }
 
+    [Fact]
+    public void Reference_ListsEverySettingThatNeedsARestart_InItsTable()
+    {
+        var section = Reference.Sections.First(s => s.Level == 2 && s.Heading == "Settings that need a restart");
+        var documented = MarkdownDocument.TableRows([section], "key", "why").Select(row => MarkdownDocument.CodeSpans(row[0]).First()).ToList();
+
+        documented.ShouldBe(RestartSettings.Keys);
+    }
+
     private static string SectionOf(string topLevelKey) =>
         Reference.Sections.FirstOrDefault(s => s.Level == 2
             && s.Heading.Split(':')[0].Equals(topLevelKey.Replace('-', ' '), StringComparison.OrdinalIgnoreCase))?.Heading ?? TopLevel;

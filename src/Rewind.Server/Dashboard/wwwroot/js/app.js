@@ -1,6 +1,7 @@
 import { api, csrf, toLogin } from './api.js';
 import { connect, onChange } from './live.js';
 import { h, replace, time, refreshAges } from './dom.js';
+import { showConfig } from './config.js';
 
 const pages = {
   overview: () => import('./overview.js'),
@@ -57,6 +58,7 @@ async function watchFaults() {
       const health = await response.json();
       showLeader(health.leadership);
       showAgents(health.agents);
+      showConfig(health.config);
     }
     if (response.status === 503) {
       const problem = await response.json().catch(() => ({}));
