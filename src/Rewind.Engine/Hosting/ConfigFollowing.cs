@@ -50,7 +50,7 @@ internal static class ConfigFollowing
     private static async Task RunUntilCancelledAsync(Func<RewindConfig, CancellationToken, Task> run, RewindConfig config, CancellationToken cancellationToken)
     {
         await run(config, cancellationToken);
-        await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+        await new TaskCompletionSource().Task.WaitAsync(cancellationToken); // no clock: only the cancellation ends it
     }
 
     private static async Task ReplacedAsync(ConfigVersion version, CancellationToken stoppingToken)

@@ -4,6 +4,7 @@ using Rewind.Core.Runbooks;
 using Rewind.Engine.Hosting;
 using Rewind.Engine.Notifications;
 using Rewind.Engine.Runbooks;
+using Rewind.TestUtils;
 
 namespace Rewind.Engine.Tests.Hosting;
 
@@ -141,12 +142,14 @@ public sealed class ConfigReloaderTests
         var requested = await engine.Get<RollbackCoordinator>().RequestAsync("web", null, "test", "alice", null);
         var id = requested.Rollback!.Id;
         var run = engine.Get<RollbackExecutor>().RunAsync(id);
-        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(20);
-        while ((await engine.Store.GetRollbackAsync(id))!.Steps[2].Status != StepStatus.Running)
-        {
-            (DateTimeOffset.UtcNow < deadline && !run.IsCompleted).ShouldBeTrue("the gated step should be running");
-            await Task.WhenAny(run, Task.Delay(20));
-        }
+        await Eventually.WaitAsync(
+            async () =>
+            {
+                run.IsCompleted.ShouldBeFalse("the rollback should wait at its gated step");
+                return (await engine.Store.GetRollbackAsync(id))!.Steps[2].Status == StepStatus.Running;
+            },
+            TimeSpan.FromSeconds(20),
+            "the gated step running");
 
         var report = await ReloadAsync(engine, Yaml(engine, policies: "{ slow: { when: { probe: health, failing-for: 5s }, mode: notify } }"));
         report.Outcome.ShouldBe(ConfigReloadOutcome.Applied, string.Join("; ", report.Errors));
@@ -154,11 +157,14 @@ public sealed class ConfigReloaderTests
         await File.WriteAllTextAsync(gate, "");
         try
         {
-            while (!run.IsCompleted)
-            {
-                engine.Time.Advance(TimeSpan.FromMilliseconds(250)); // the hold polls on the engine's clock
-                await Task.WhenAny(run, Task.Delay(20));
-            }
+            await Eventually.WaitAsync(
+                () =>
+                {
+                    engine.Time.Advance(TimeSpan.FromMilliseconds(250)); // the hold polls on the engine's clock
+                    return Task.FromResult(run.IsCompleted);
+                },
+                TimeSpan.FromSeconds(20),
+                "the rollback to finish");
 
             await run;
         }
