@@ -55,7 +55,9 @@ internal sealed class LiveServer : IAsyncDisposable
                 bake-time: 300ms
             {{extra}}
             """;
-        var config = ConfigParser.Parse(yaml, "rewind.yaml", root).Config!;
+        var parsed = ConfigParser.Parse(yaml, "rewind.yaml", root);
+        parsed.Errors.ShouldBeEmpty();
+        var config = parsed.Config!;
         var app = await RewindServer.CreateAsync(config, new RewindServerOptions { MinimumLogLevel = LogLevel.Warning });
         CliRun.Tokens[url] = await Rewind.Server.Access.AccessBootstrap.AdminTokenAsync(app.Services, "alice", "test");
         await app.StartAsync();
