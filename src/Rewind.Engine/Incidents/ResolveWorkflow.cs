@@ -25,7 +25,7 @@ internal sealed class ResolveWorkflow(IStore store, TimeProvider time)
             {
                 return falsePositive && !incident.FalsePositive
                     ? await MarkFalsePositiveAsync(incident, by, note, cancellationToken)
-                    : Refusal.Conflict("already resolved", $"incident {id} was resolved at {Timestamps.Format(incident.ResolvedAt)}{(incident.FalsePositive ? " as a false positive" : "; to mark it a false positive, resolve it again with falsePositive (`rewind incident resolve {id} --false-positive --note TEXT`)")}");
+                    : Refusal.Conflict("already resolved", $"incident {id} was resolved at {Timestamps.Format(incident.ResolvedAt)}{(incident.FalsePositive ? " as a false positive" : $"; to mark it a false positive, resolve it again with falsePositive (`rewind incident resolve {id} --false-positive --note TEXT`)")}");
             }
 
             if (await store.GetRollbacksAsync(1, incident.Component, cancellationToken) is [{ IsActive: true } active] && active.IncidentId == id)
