@@ -59,6 +59,30 @@ public sealed partial class MessageTests
         Approved.Verify("rollback-unknown-names", group.Error + typo.Error + component.Error, Repository.TestProject("Rewind.Cli.Tests"));
     }
 
+    [Fact]
+    public async Task Serve_PortInUse_IsOneLineAndExit1()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)taken.LocalEndpoint).Port}";
+        var root = Directory.CreateTempSubdirectory("rewind-serve-").FullName;
+        try
+        {
+            var config = Path.Combine(root, "rewind.yaml");
+            await File.WriteAllTextAsync(config, $"store: sqlite:rewind.db\nserver: {{ listen: \"{url}\" }}\ncomponents: {{}}\n");
+
+            var run = await CliRun.RunAsync("serve", "-c", config);
+
+            run.ExitCode.ShouldBe(1);
+            run.Error.ShouldBe($"error: cannot listen on {url}: the address is in use: another process listens on port {url[(url.LastIndexOf(':') + 1)..]}; stop it, or listen elsewhere (--listen, server.listen){System.Environment.NewLine}");
+            File.Exists(Path.Combine(root, "rewind.db")).ShouldBeFalse("refused before the store is opened");
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     internal static Dictionary<string, string> Environment(string name, string value) => new(StringComparer.Ordinal) { [name] = value };
 
     /// <summary>IDs, times and the server's address replaced, so a snapshot reads the same on every run.</summary>
