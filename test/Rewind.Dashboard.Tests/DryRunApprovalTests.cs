@@ -10,7 +10,9 @@ public sealed class DryRunApprovalTests(DashboardWorld world, Browser browser)
     [Fact]
     public async Task DryRun_UnderTheManualApprovalRule_NamesTheRuleWhoAndHowLong()
     {
-        await world.Admin.RecordReleaseAsync("worker", new RecordReleaseRequest("v2", RecordedBy: "deploy-bot")); // v1 stays its last known good
+        // worker's probe never passes, so its v1 is made known good by a person; v2 deployed over it
+        await world.Admin.PromoteAsync("worker", "v1", new PromoteRequest("checked by hand for the dry-run test"));
+        await world.Admin.RecordReleaseAsync("worker", new RecordReleaseRequest("v2", RecordedBy: "deploy-bot"));
         await using var olivia = await browser.LoginAsync(world.Url, world.Tokens["olivia"]);
         var page = olivia.Page;
 
