@@ -94,7 +94,10 @@ internal static class RollbackCommand
         return null;
     }
 
-    /// <summary>Follows the rollback over the server's event stream (reconnecting when it drops), printing each step as it changes.</summary>
+    /// <summary>
+    /// Follows the rollback: through its wait for approval first when it awaits one (<see cref="ApprovalWait"/>), then over
+    /// the server's event stream (reconnecting when it drops), printing each step as it changes. The exit code is the outcome.
+    /// </summary>
     internal static async Task<int> FollowAsync(CliContext context, RewindClient client, string id, CancellationToken cancellationToken)
     {
         if ((await client.GetRollbackAsync(id, cancellationToken)).Status == "awaiting")
