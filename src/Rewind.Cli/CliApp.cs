@@ -9,6 +9,9 @@ namespace Rewind.Cli;
 /// <summary>The command tree of <c>rewind</c>. Output goes to the given console and writers so tests can read it.</summary>
 internal static class CliApp
 {
+    /// <summary>A console width no line reaches: text written for a file or a pipe, or a story told line by line, is never hard-wrapped.</summary>
+    public const int Unwrapped = 10_000;
+
     public static Task<int> RunAsync(string[] args, IAnsiConsole console, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
         RunAsync(args, console, output, error, Environment.GetEnvironmentVariable, cancellationToken);
 
@@ -52,7 +55,7 @@ internal static class CliApp
         }
 
         AddCaOption(root, context);
-        var parse = root.Parse(args);
+        var parse = root.Parse(HelpWord(args));
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
         {
             foreach (var problem in parse.Errors)
@@ -67,6 +70,9 @@ internal static class CliApp
         var invocation = new InvocationConfiguration { Output = output, Error = error };
         return await parse.InvokeAsync(invocation, cancellationToken);
     }
+
+    /// <summary><c>rewind help [COMMAND…]</c> is <c>rewind [COMMAND…] --help</c>.</summary>
+    private static string[] HelpWord(string[] args) => args is ["help", .. var command] ? [.. command, "--help"] : args;
 
     /// <summary>Every command that talks to a server (has --server) also takes --ca, the CA that server's certificate is checked against.</summary>
     private static void AddCaOption(Command command, CliContext context)

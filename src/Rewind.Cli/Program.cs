@@ -9,7 +9,7 @@ if (args is ["sample-service", var releaseDirectory, .. var serviceArgs])
     return 0;
 }
 
-// Redirected output (logs, CI, pipes) gets plain text and long lines; a terminal gets colour and its own width.
+// Redirected output (logs, CI, pipes, files) gets plain text and whole lines, never wrapped; a terminal gets colour and its own width.
 var redirected = Console.IsOutputRedirected;
 var console = AnsiConsole.Create(new AnsiConsoleSettings
 {
@@ -18,7 +18,7 @@ var console = AnsiConsole.Create(new AnsiConsoleSettings
 });
 if (redirected)
 {
-    console.Profile.Width = 160;
+    console.Profile.Width = CliApp.Unwrapped;
 }
 
 return await CliApp.RunAsync(args, console, Console.Out, Console.Error);

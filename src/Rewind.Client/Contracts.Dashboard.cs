@@ -42,7 +42,14 @@ public sealed record ApprovalStatusDto(
     string? CallerRefusal);
 
 /// <summary>Who may approve: at least one of <see cref="AnyOf"/>, a different person for each of <see cref="AllOf"/>.</summary>
-public sealed record ApprovalRuleDto(IReadOnlyList<string> AnyOf, IReadOnlyList<string> AllOf, bool TwoPerson, bool SecondFactor, DateTimeOffset DecideBy);
+public sealed record ApprovalRuleDto(IReadOnlyList<string> AnyOf, IReadOnlyList<string> AllOf, bool TwoPerson, bool SecondFactor, DateTimeOffset DecideBy)
+{
+    /// <summary>The rule's number in the config's <c>approvals</c> list, from 1 (0 from a server that does not say).</summary>
+    public int Number { get; init; }
+
+    /// <summary>What happens when nobody decides by <see cref="DecideBy"/>: <c>proceeds</c> or <c>escalates</c> (and it keeps waiting).</summary>
+    public string? OnTimeout { get; init; }
+}
 
 /// <summary>One decision: who, with which roles, approved or denied, when, and their note (empty when none).</summary>
 public sealed record ApprovalDto(string Approver, IReadOnlyList<string> Roles, bool Approved, DateTimeOffset At, string Note)

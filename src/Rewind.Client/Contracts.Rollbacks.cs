@@ -71,6 +71,19 @@ public sealed record RollbackPlanDto(string Component, string? FromVersion, stri
 
     /// <summary>The schema change the rollback goes back over (<c>from -> to</c>), when the releases recorded different schemas.</summary>
     public string? SchemaChange { get; init; }
+
+    /// <summary>
+    /// The approval rule that will hold the rollback once the caller requests it (matched as the request would be: the
+    /// component, the severity of its open incident or P2, the caller's manual request); null when it would run at once.
+    /// </summary>
+    public ApprovalNeededDto? Approval { get; init; }
 }
+
+/// <summary>
+/// An approval a rollback will wait for: <see cref="Rule"/> is the rule's number in the config's <c>approvals</c> list
+/// (from 1), <see cref="Needs"/> what it asks for in an operator's words, <see cref="OnTimeout"/> what happens when nobody
+/// decides within <see cref="DecideWithin"/>: <c>proceeds</c> or <c>escalates</c>.
+/// </summary>
+public sealed record ApprovalNeededDto(int Rule, IReadOnlyList<string> AnyOf, IReadOnlyList<string> AllOf, bool TwoPerson, bool SecondFactor, TimeSpan DecideWithin, string Needs, string OnTimeout);
 
 public sealed record PlanStepDto(int Index, string Kind, string Description);

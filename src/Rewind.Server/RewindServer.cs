@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
@@ -80,7 +81,7 @@ public static class RewindServer
         options ??= new RewindServerOptions();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         Listener.Configure(builder.WebHost, config, options.Listen ?? config.Server.Listen, TimeProvider.System.GetUtcNow());
-        ConfigureLogging(builder.Logging, options);
+        var started = ConfigureLogging(builder.Logging, options);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = RewindJson.Options.PropertyNamingPolicy);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<StoreOutageAnswers>();
@@ -102,7 +103,7 @@ public static class RewindServer
             builder.Services.AddSingleton(_ => controllerLock); // a factory registration, so the container disposes it
         }
 
-        var app = builder.Build();
+        var app = LogAddressesOnStart(builder.Build(), started);
         app.Services.GetRequiredService<ServerClock>(); // created now: "up since" is the start, not the first question
         if (controllerLock is not null)
         {
@@ -126,6 +127,21 @@ public static class RewindServer
         return app;
     }
 
+    /// <summary>Once listening, one line per address with the dashboard's URL there: where to point a browser or the CLI.</summary>
+    private static WebApplication LogAddressesOnStart(WebApplication app, StrongBox<bool> started)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Rewind.Server");
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            started.Value = true;
+            foreach (var address in app.Urls)
+            {
+                ServerLog.Listening(logger, address, address.TrimEnd('/') + "/ui/");
+            }
+        });
+        return app;
+    }
+
     /// <summary><c>HOST:PORT</c>: stable across restarts, and two replicas on one host listen on two ports.</summary>
     private static string DefaultReplica(string listen) =>
         Uri.TryCreate(listen, UriKind.Absolute, out var uri) ? $"{Environment.MachineName}:{uri.Port}" : $"{Environment.MachineName}:{Environment.ProcessId}";
@@ -144,9 +160,14 @@ public static class RewindServer
         services.AddHostedService<StandbyWarmup>();
     }
 
-    /// <summary>One line per entry on the console, UTC, with the rollback's and incident's IDs and the trace's; and the extra loggers.</summary>
-    private static void ConfigureLogging(ILoggingBuilder logging, RewindServerOptions options)
+    /// <summary>
+    /// One line per entry on the console, UTC, with the rollback's and incident's IDs and the trace's; and the extra loggers. The host's
+    /// own lines stay quiet until it has started: a start that fails (an address in use) is said once, by the caller,
+    /// not again with the framework's stack traces. The box is set once started.
+    /// </summary>
+    private static StrongBox<bool> ConfigureLogging(ILoggingBuilder logging, RewindServerOptions options)
     {
+        var started = new StrongBox<bool>(false);
         logging.ClearProviders();
         logging.AddSimpleConsole(o =>
         {
@@ -164,6 +185,8 @@ public static class RewindServer
         logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         logging.SetMinimumLevel(options.MinimumLogLevel);
         logging.AddFilter("Microsoft", LogLevel.Warning);
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => started.Value && level >= LogLevel.Warning);
+        return started;
     }
 
     /// <summary>

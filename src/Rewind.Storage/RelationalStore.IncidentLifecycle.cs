@@ -23,6 +23,13 @@ internal sealed partial class RelationalStore
             entry,
             cancellationToken);
 
+    public Task<bool> MarkFalsePositiveAsync(TimelineEvent entry, CancellationToken cancellationToken = default) =>
+        ChangeWithEntryAsync(
+            "UPDATE incidents SET false_positive = @Yes WHERE id = @Id AND status = @Resolved AND false_positive = @No",
+            new { Id = entry.IncidentId, Resolved = DbValues.Text(IncidentStatus.Resolved), Yes = true, No = false },
+            entry,
+            cancellationToken);
+
     public Task<bool> EscalateIncidentAsync(int level, TimelineEvent entry, CancellationToken cancellationToken = default) =>
         ChangeWithEntryAsync(
             "UPDATE incidents SET escalation_level = @Level WHERE id = @Id AND escalation_level < @Level AND status <> @Resolved",

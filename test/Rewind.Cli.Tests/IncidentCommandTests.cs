@@ -71,6 +71,25 @@ public sealed class IncidentCommandTests
     }
 
     [Fact]
+    public async Task Resolve_FalsePositiveAfterResolution_IsMarkedAndCounted()
+    {
+        await using var server = await LiveServer.StartAsync();
+        var incident = await server.Store.OpenIncidentAsync("web", Core.Incidents.Severity.P2, "web: checkout errors", null, null, DateTimeOffset.UtcNow, "alice");
+        (await CliRun.RunAsync("incident", "resolve", incident.Id, "--note", "fixed forward with v3", "--server", server.Url)).ExitCode.ShouldBe(0);
+
+        var plain = await CliRun.RunAsync("incident", "resolve", incident.Id, "--note", "again", "--server", server.Url);
+        var marked = await CliRun.RunAsync("incident", "resolve", incident.Id, "--note", "the errors were a load test", "--false-positive", "--server", server.Url);
+        var stats = await CliRun.RunAsync("stats", "--since", "1h", "--server", server.Url);
+        var show = await CliRun.RunAsync("incident", "show", incident.Id, "--server", server.Url);
+
+        plain.ExitCode.ShouldBe(1);
+        plain.Error.ShouldContain($"; to mark it a false positive, resolve it again with falsePositive (`rewind incident resolve {incident.Id} --false-positive --note TEXT`)");
+        (marked.ExitCode, marked.Output).ShouldBe((0, $"{incident.Id} is resolved (false positive)\n"), marked.Error);
+        Regex.IsMatch(stats.Output, @"│ web\s+│ 1\s+│.*│ 1/1 \(100 %\)\s+│\n", RegexOptions.None, TimeSpan.FromSeconds(1)).ShouldBeTrue(stats.Output);
+        show.Output.ShouldContain("marked a false positive by alice after its resolution: the errors were a load test");
+    }
+
+    [Fact]
     public async Task EscalateAndShow_SayTheLevelAndWhatComesNext()
     {
         await using var server = await LiveServer.StartAsync("""

@@ -61,7 +61,9 @@ internal sealed class LiveServer : IAsyncDisposable
             await File.WriteAllTextAsync(path, yaml); // then the controller reloads it: the file is its own
         }
 
-        var config = ConfigParser.Parse(yaml, configFile ? path : "rewind.yaml", root).Config!;
+        var parsed = ConfigParser.Parse(yaml, configFile ? path : "rewind.yaml", root);
+        parsed.Errors.ShouldBeEmpty();
+        var config = parsed.Config!;
         var app = await RewindServer.CreateAsync(config, new RewindServerOptions { MinimumLogLevel = LogLevel.Warning, ConfigPath = configFile ? path : null });
         CliRun.Tokens[url] = await Rewind.Server.Access.AccessBootstrap.AdminTokenAsync(app.Services, "alice", "test");
         await app.StartAsync();

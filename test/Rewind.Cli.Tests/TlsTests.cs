@@ -76,7 +76,7 @@ public sealed class TlsTests : IDisposable
         var run = await CliRun.RunAsync(NoCaVariable, "status", "--server", url, "--ca", _certificates.CaPath);
 
         run.ExitCode.ShouldBe(3);
-        run.Error.ShouldBe($"error: cannot verify the Rewind server at {url}: its certificate (CN=expired) expired on {served.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC{Environment.NewLine}");
+        run.Error.ShouldBe($"error: cannot verify the Rewind server at {url}: its certificate (CN=expired) expired on {Rewind.Core.Configuration.Timestamps.Format(new DateTimeOffset(served.NotAfter.ToUniversalTime()))}{Environment.NewLine}");
         await serving;
         listener.Stop();
     }

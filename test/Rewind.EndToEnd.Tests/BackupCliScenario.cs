@@ -68,6 +68,8 @@ public abstract class BackupCliScenario : IAsyncLifetime
         verified.ShouldContain("verified: 1 set(s)");
         verified.ShouldContain("restore drill passed: set ");
         verified.ShouldContain("check ok: SELECT (SELECT count(*) FROM orders WHERE id < 0) = 0");
+        verified.ShouldContain("recorded as a restore drill of db in the store: the backup signals count it");
+        await DrillCountsAsync();
         Directory.GetDirectories(Path.GetTempPath(), "rewind-drill-db-*").ShouldBeEmpty();
         restored.ShouldContain("restored db from set ");
         restored.ShouldContain("check ok: SELECT (SELECT count(*) FROM orders) > 0 -> ");
@@ -76,6 +78,17 @@ public abstract class BackupCliScenario : IAsyncLifetime
         (await back.ScalarAsync<int>("SELECT max(id) FROM orders")).ShouldBe(200);
         Directory.GetDirectories(Root, "data.replaced-*").ShouldHaveSingleItem(); // the live directory, kept
         await CheckRepositoryAsync(listed);
+    }
+
+    /// <summary>The drill run by hand is in the config's store as the schedule's are, so <c>backup.verify-failing</c> reads 0 now.</summary>
+    private async Task DrillCountsAsync()
+    {
+        await using var opened = (IAsyncDisposable)Rewind.Storage.StoreFactory.Open($"sqlite:{Path.Combine(Root, "rewind.db")}");
+        var runs = await ((Rewind.Core.Storage.IStore)opened).GetBackupRunsAsync("db", 10);
+        runs.ShouldContain(r => r.Kind == Rewind.Core.Backups.BackupRun.Verify && r.Succeeded);
+        runs.ShouldContain(r => r.Kind == Rewind.Core.Backups.BackupRun.Drill && r.Succeeded && r.Summary.StartsWith("by hand: ", StringComparison.Ordinal));
+        var signals = Rewind.Core.Backups.BackupSignals.Measure("db", DateTimeOffset.UtcNow, null, null, runs, TimeSpan.FromDays(1));
+        signals.Single(p => p.Signal == Rewind.Core.Backups.BackupSignals.VerifyFailing).Value.ShouldBe(0);
     }
 
     /// <summary>Made before the cluster: the repository, a key.</summary>

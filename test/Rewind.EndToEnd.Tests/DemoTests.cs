@@ -21,6 +21,9 @@ public sealed class DemoTests
         demo.Output.ShouldMatch(@"fault -> detection:\s+\d+\.\d\d s");
         demo.Output.ShouldMatch(@"detection -> recovery: \d+\.\d\d s");
         demo.Output.ShouldContain("now serving: v1, healthy");
+        // written into a pipe, the long decision entry stays one line: no hard wrap in mid-sentence
+        demo.Output.ShouldMatch(@"(?m)^\[\+\s*\d+\.\ds\] INC-\S+ decision: rollback RB-\S+ requested by [^\n]*; reason: [^\n]+$");
+        demo.Output.Split('\n').Max(l => l.Length).ShouldBeGreaterThan(160);
     }
 }
 

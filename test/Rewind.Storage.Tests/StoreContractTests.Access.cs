@@ -39,7 +39,7 @@ public abstract partial class StoreContractTests
         revoked.ShouldBeTrue();
         revokedAgain.ShouldBeFalse();
         after!.Value.Token.RevokedAt.ShouldBe(T0.AddHours(1));
-        after.Value.Token.Refusal(T0.AddHours(3)).ShouldBe($"token {token.Id} was revoked at {T0.AddHours(1):u}");
+        after.Value.Token.Refusal(T0.AddHours(3)).ShouldBe($"token {token.Id} was revoked at {Rewind.Core.Configuration.Timestamps.Format(T0.AddHours(1))}");
         (await Store.GetTokensAsync(name)).ShouldHaveSingleItem().Id.ShouldBe(token.Id);
     }
 

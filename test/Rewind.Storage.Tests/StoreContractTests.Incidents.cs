@@ -137,6 +137,25 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task MarkFalsePositiveAsync_ResolvedIncident_MarksItOnceKeepingItsResolutionTime()
+    {
+        var incident = await Store.OpenIncidentAsync(NewComponent(), Severity.P2, "slow", null, null, T0, "alice");
+        var open = new TimelineEvent(incident.Id, T0.AddMinutes(1), TimelineKinds.Note, "marked a false positive by bob after its resolution: blip", "bob");
+        var early = await Store.MarkFalsePositiveAsync(open);
+        await Store.MoveIncidentAsync(IncidentStatus.Investigating, IncidentStatus.Resolved, new TimelineEvent(incident.Id, T0.AddMinutes(2), TimelineKinds.Resolved, "fixed", "alice"));
+        var entry = open with { At = T0.AddMinutes(10) };
+
+        var marked = await Store.MarkFalsePositiveAsync(entry);
+        var again = await Store.MarkFalsePositiveAsync(entry with { At = T0.AddMinutes(11) });
+
+        (early, marked, again).ShouldBe((false, true, false));
+        var stored = (await Store.GetIncidentAsync(incident.Id)).ShouldNotBeNull();
+        (stored.Status, stored.ResolvedAt, stored.FalsePositive).ShouldBe((IncidentStatus.Resolved, T0.AddMinutes(2), true));
+        (await Store.GetTimelineAsync(incident.Id)).Count(e => e.Kind == TimelineKinds.Note).ShouldBe(1);
+        (await Store.GetTimelineAsync(incident.Id))[^1].ShouldBe(entry);
+    }
+
+    [Fact]
     public async Task MoveIncidentAsync_NotInTheExpectedStatus_WritesNothing()
     {
         var incident = await Store.OpenIncidentAsync(NewComponent(), Severity.P2, "slow", null, null, T0, "alice");

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Reflection;
 using Rewind.Cli.Commands;
 using Rewind.Client;
+using Rewind.Core.Configuration;
 using Rewind.Core.Runbooks;
 using Rewind.Runtime.Runbooks;
 
@@ -139,7 +140,7 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
                 var now = time.GetUtcNow();
                 var closed = entry is null
                     ? _journal.Finished(_journal.Started(id, now), "failed", "not run: its rollback ended on the controller before this agent ran it", now)
-                    : _journal.Finished(entry, "unknown", Joined(entry.Said, $"the agent stopped while it ran this step (started at {entry.StartedAt:u}), and its rollback ended on the controller meanwhile: whether it took effect is unknown; a person must look"), now);
+                    : _journal.Finished(entry, "unknown", Joined(entry.Said, $"the agent stopped while it ran this step (started at {Timestamps.Format(entry.StartedAt)}), and its rollback ended on the controller meanwhile: whether it took effect is unknown; a person must look"), now);
                 Log($"{id}: its rollback ended on the controller; {closed.Status}: {FirstLine(closed.Output)}");
             }
         }
@@ -263,7 +264,7 @@ internal sealed class AgentProcess(AgentOptions options, TextWriter log, TimePro
     private static string Joined(string? before, string last) => before is null ? last : $"{before}\n{last}";
 
     private static string Interrupted(PlanStep step, JournalEntry entry) =>
-        $"the agent stopped while it ran this step (started at {entry.StartedAt:u}): whether '{step.Describe()}' took effect is unknown, and it is not run again by itself; a person must look";
+        $"the agent stopped while it ran this step (started at {Timestamps.Format(entry.StartedAt)}): whether '{step.Describe()}' took effect is unknown, and it is not run again by itself; a person must look";
 
     /// <summary>Sends the outcome until a controller has it; a repeat after a reconnect changes nothing there.</summary>
     private async Task ReportAsync(JournalEntry entry, CancellationToken cancellationToken)

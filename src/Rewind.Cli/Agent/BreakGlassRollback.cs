@@ -1,4 +1,5 @@
 using Rewind.Cli.Commands;
+using Rewind.Core.Configuration;
 using Rewind.Core.Runbooks;
 using Rewind.Runtime.Runbooks;
 
@@ -19,12 +20,12 @@ internal static class BreakGlassRollback
         {
             await error.WriteLineAsync(known is null
                 ? $"error: the journal {journalDirectory} holds no last known good: this host's agent never reached a controller (is --journal the agent's?)"
-                : $"error: {component} is not a component on {known.Host} as of {known.At:u}; on this host: {(known.Components.Count == 0 ? "none with a last known good" : string.Join(", ", known.Components.Select(c => c.Component)))}");
+                : $"error: {component} is not a component on {known.Host} as of {Timestamps.Format(known.At)}; on this host: {(known.Components.Count == 0 ? "none with a last known good" : string.Join(", ", known.Components.Select(c => c.Component)))}");
             return ExitCodes.Invalid;
         }
 
         var age = time.GetUtcNow() - known.At;
-        await output.WriteLineAsync($"{component} on {known.Host}: {target.FromVersion ?? "unknown"} -> {target.ToVersion}, the last known good as the controller said {Math.Round(age.TotalSeconds):0} s ago ({known.At:u})");
+        await output.WriteLineAsync($"{component} on {known.Host}: {target.FromVersion ?? "unknown"} -> {target.ToVersion}, the last known good as the controller said {Math.Round(age.TotalSeconds):0} s ago ({Timestamps.Format(known.At)})");
         await output.WriteLineAsync($"  {target.Description}");
         if (!confirmed)
         {

@@ -103,16 +103,17 @@ internal static class AgentCommands
         var given = servers is { Length: > 0 } list ? list
             : environment("REWIND_SERVER") is { Length: > 0 } variable ? variable.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : [RewindClient.DefaultServer];
+        var fromOption = servers is { Length: > 0 };
         var addresses = new List<Uri>();
         foreach (var server in given)
         {
-            if (!Uri.TryCreate(server.EndsWith('/') ? server : server + "/", UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
+            if (ServerAddress.Resolve(fromOption ? server : null, server, out var error) is not { } address)
             {
-                await context.Error.WriteLineAsync($"error: --server '{server}' is not an http:// or https:// URL");
+                await context.Error.WriteLineAsync($"error: {error}");
                 return null;
             }
 
-            addresses.Add(address);
+            addresses.Add(address.BaseAddress);
         }
 
         return addresses;

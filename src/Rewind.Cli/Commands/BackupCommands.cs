@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Rewind.Core.Backups;
 using Rewind.Core.Configuration;
 using Rewind.Runtime.Backups;
@@ -76,7 +75,7 @@ internal static class BackupCommands
                 foreach (var set in sets.OrderBy(s => s.SetId, StringComparer.Ordinal))
                 {
                     var type = set.Type == BackupType.Incremental ? "incremental" : "full";
-                    table.AddRow(set.SetId, type, set.Parent ?? "", set.Finished.ToString("u", CultureInfo.InvariantCulture), Durations.Format(now - set.Finished), Size(set.TotalSize), Size(set.TotalStoredSize), $"{set.WalStart}..{set.WalStop}", set.KeyId is null ? "no" : "yes");
+                    table.AddRow(set.SetId, type, set.Parent ?? "", Output.Render.Time(set.Finished), Durations.Format(now - set.Finished), Size(set.TotalSize), Size(set.TotalStoredSize), $"{set.WalStart}..{set.WalStop}", set.KeyId is null ? "no" : "yes");
                 }
 
                 context.Console.Write(table);
@@ -103,6 +102,7 @@ internal static class BackupCommands
                 return exit;
             }
 
+            var started = TimeProvider.System.GetUtcNow();
             var report = await new BackupVerifier(target.Repository).VerifyAsync(target.Verification(parse.GetValue(set)), cancellationToken);
             foreach (var finding in report.Findings)
             {
@@ -111,6 +111,13 @@ internal static class BackupCommands
 
             var throughput = report.Duration > TimeSpan.Zero ? report.BytesChecked / report.Duration.TotalSeconds : 0;
             context.Console.MarkupLine($"{(report.Passed ? "[green]verified[/]" : "[red]FAILED[/]")}: {report.SetsChecked.Count} set(s), {report.DumpsChecked.Count} dump(s), {report.FileSetsChecked.Count} file set(s), {report.FilesChecked} file(s) and {report.WalFilesChecked} WAL file(s), {Size(report.BytesChecked)} read back in {Durations.Format(report.Duration)} ({Size((long)throughput)}/s); newest backup {Age(report.NewestBackupAge)}, newest WAL {Age(report.NewestWalAge)}");
+            if (parse.GetValue(set) is null)
+            {
+                var errors = report.Findings.Where(f => f.Severity == FindingSeverity.Error).Select(f => f.ToString());
+                var summary = string.Join("; ", new[] { $"by hand: {report.SetsChecked.Count} set(s), {report.FilesChecked} file(s), {report.WalFilesChecked} WAL file(s) checked" }.Concat(errors));
+                await BackupContext.RecordAsync(context, parse.GetValue(config)!, new BackupRun(target.Component, BackupRun.Verify, started, TimeProvider.System.GetUtcNow(), report.Passed, summary), cancellationToken);
+            }
+
             if (!report.Passed || !parse.GetValue(full))
             {
                 return report.Passed ? ExitCodes.Ok : ExitCodes.Failed;
@@ -129,7 +136,9 @@ internal static class BackupCommands
             return await FailAsync(context, $"{target.Component} is not a postgres component: a restore drill needs a cluster's backups");
         }
 
+        var started = TimeProvider.System.GetUtcNow();
         var drill = await target.DrillAsync(configPath, cancellationToken);
+        await BackupContext.RecordAsync(context, configPath, new BackupRun(target.Component, BackupRun.Drill, started, TimeProvider.System.GetUtcNow(), drill.Succeeded, "by hand: " + drill.Describe()), cancellationToken);
         foreach (var check in drill.Restore.Checks)
         {
             context.Console.MarkupLine($"  check {(check.Passed ? "[green]ok[/]" : "[red]FAILED[/]")}: {Markup.Escape(check.Query)} -> {Markup.Escape(check.Result)}");

@@ -35,5 +35,5 @@ internal static class BackupSetListing
         }
     }
 
-    private static string Taken(DateTimeOffset finished) => finished.ToString("u", CultureInfo.InvariantCulture);
+    private static string Taken(DateTimeOffset finished) => Output.Render.Time(finished);
 }

@@ -18,7 +18,7 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter output, TextWr
 
     public Option<string?> ServerOption { get; } = new("--server")
     {
-        Description = "URL of the Rewind server (default: $REWIND_SERVER or http://127.0.0.1:7878)",
+        Description = "The Rewind server: http(s)://HOST:PORT, or HOST:PORT for http (default: $REWIND_SERVER, else http://127.0.0.1:7878)",
     };
 
     public Option<string?> CaOption { get; } = new("--ca")
@@ -30,13 +30,13 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter output, TextWr
     /// <summary>Runs an API call, turning problem details and connection failures into a message and an exit code.</summary>
     public async Task<int> CallAsync(ParseResult parse, Func<RewindClient, Task<int>> action)
     {
-        var server = parse.GetValue(ServerOption)
-            ?? (_environment("REWIND_SERVER") is { Length: > 0 } fromEnvironment ? fromEnvironment : RewindClient.DefaultServer);
-        if (!Uri.TryCreate(server.EndsWith('/') ? server : server + "/", UriKind.Absolute, out var baseAddress))
+        if (ServerAddress.Resolve(parse.GetValue(ServerOption), _environment("REWIND_SERVER"), out var invalid) is not { } address)
         {
-            await Error.WriteLineAsync($"error: --server '{server}' is not a URL");
+            await Error.WriteLineAsync($"error: {invalid}");
             return ExitCodes.Invalid;
         }
+
+        var (server, baseAddress) = (address.Text, address.BaseAddress);
 
         if (await TrustAsync(parse, baseAddress) is not { } trust)
         {

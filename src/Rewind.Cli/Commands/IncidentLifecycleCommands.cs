@@ -85,7 +85,7 @@ internal static class IncidentLifecycleCommands
     {
         var id = IdArgument();
         var note = new Option<string>("--note") { Description = "Why the incident is over, for the record", Required = true };
-        var falsePositive = new Option<bool>("--false-positive") { Description = "The incident was not a real problem (counted in the false-positive rate)" };
+        var falsePositive = new Option<bool>("--false-positive") { Description = "The incident was not a real problem (counted in the false-positive rate); on an incident already resolved, marks it one afterwards" };
         var command = new Command("resolve", "Resolve an incident by hand, e.g. after a fix-forward or a failed rollback handled by people.") { id, note, falsePositive, context.ServerOption };
         command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
         {

@@ -32,6 +32,11 @@ internal static class RollbackCommand
                 context.Console.MarkupLine($"  {step.Index + 1}. {Markup.Escape(step.Description)}");
             }
 
+            if (plan.Approval is { } approval)
+            {
+                context.Console.MarkupLine(ApprovalNote(approval));
+            }
+
             if (parse.GetValue(dryRun))
             {
                 context.Console.MarkupLine("dry run: nothing was touched");
@@ -45,13 +50,17 @@ internal static class RollbackCommand
 
             var rollback = await client.RequestRollbackAsync(request, cancellationToken);
             context.Console.MarkupLine($"[bold]{rollback.Id}[/] accepted (incident {Markup.Escape(rollback.IncidentId ?? "-")})");
-            if (rollback.Status == "awaiting")
+            if (parse.GetValue(noWait))
             {
-                context.Console.MarkupLine($"{rollback.Id} waits for approval (see `rewind incident show {Markup.Escape(rollback.IncidentId ?? "")}`); an approver runs `rewind approve {rollback.Id}`. Nothing was touched yet.");
+                if (rollback.Status == "awaiting")
+                {
+                    await ApprovalWait.ShowAsync(context, client, rollback.Id, cancellationToken);
+                }
+
                 return ExitCodes.Ok;
             }
 
-            return parse.GetValue(noWait) ? ExitCodes.Ok : await FollowAsync(context, client, rollback.Id, cancellationToken);
+            return await FollowAsync(context, client, rollback.Id, cancellationToken);
         }));
         return command;
     }
@@ -61,6 +70,11 @@ internal static class RollbackCommand
         (plan.PlanPolicy is { } of ? $" (the plan of policy {Markup.Escape(of)})" : "")
         + (plan.PlanTimeout is { } limit ? $"; the whole plan within {Durations.Format(limit)}" : "")
         + (plan.SchemaChange is { } change ? $"; [yellow]back over schema change {Markup.Escape(change)}[/]" : "");
+
+    /// <summary>The approval the rollback will wait for before anything runs, as a dry run says it.</summary>
+    internal static string ApprovalNote(ApprovalNeededDto approval) =>
+        $"[yellow]approval needed[/] before anything runs (approval rule {approval.Rule}{(approval.TwoPerson ? "; two-person: not you" : "")}{(approval.SecondFactor ? "; approvers give an authenticator code" : "")}): "
+        + $"{Markup.Escape(approval.Needs)}; decide within {Durations.Format(approval.DecideWithin)}, then it {Markup.Escape(approval.OnTimeout)}";
 
     /// <summary>Asks the person at the terminal; null when they said yes, else the exit code (not a terminal: pass --yes).</summary>
     internal static async Task<int?> ConfirmAsync(CliContext context, string question)
@@ -80,9 +94,21 @@ internal static class RollbackCommand
         return null;
     }
 
-    /// <summary>Follows the rollback over the server's event stream (reconnecting when it drops), printing each step as it changes.</summary>
+    /// <summary>
+    /// Follows the rollback: through its wait for approval first when it awaits one (<see cref="ApprovalWait"/>), then over
+    /// the server's event stream (reconnecting when it drops), printing each step as it changes. The exit code is the outcome.
+    /// </summary>
     internal static async Task<int> FollowAsync(CliContext context, RewindClient client, string id, CancellationToken cancellationToken)
     {
+        if ((await client.GetRollbackAsync(id, cancellationToken)).Status == "awaiting")
+        {
+            var status = await ApprovalWait.ShowAsync(context, client, id, cancellationToken);
+            if (await ApprovalWait.WaitAsync(context, client, status, cancellationToken) is { } undecided)
+            {
+                return undecided;
+            }
+        }
+
         var view = new FollowView(context.Console);
         var deadline = TimeProvider.System.GetUtcNow() + FollowLimit;
         while (TimeProvider.System.GetUtcNow() < deadline)
@@ -200,6 +226,11 @@ internal static class GroupRollbackCommand
                 {
                     context.Console.MarkupLine($"  {step.Index + 1}. {Markup.Escape(step.Description)}");
                 }
+
+                if (member.Approval is { } approval)
+                {
+                    context.Console.MarkupLine(RollbackCommand.ApprovalNote(approval));
+                }
             }
 
             if (parse.GetValue(dryRun))
@@ -252,39 +283,5 @@ internal static class AbortCommand
             return ExitCodes.Ok;
         }));
         return command;
-    }
-}
-
-/// <summary><c>rewind approve ID</c> and <c>rewind deny ID</c>: decisions on a rollback waiting for the authorisation matrix.</summary>
-internal static class ApprovalCommands
-{
-    public static IEnumerable<Command> Create(CliContext context)
-    {
-        foreach (var approve in new[] { true, false })
-        {
-            var id = new Argument<string>("id") { Description = "The rollback waiting for approval (RB-…)" };
-            var note = new Option<string?>("--note") { Description = "Why, for the record" };
-            var code = new Option<string?>("--code") { Description = "The current code of your authenticator, where the approval rule asks for a second factor" };
-            var command = new Command(
-                approve ? "approve" : "deny",
-                approve
-                    ? "Approve a rollback that waits for approval. Your roles must be ones its rule counts; under the two-person rule, not your own request. It runs once every approval it needs is in."
-                    : "Deny a rollback that waits for approval (or withdraw your own request): it is cancelled and nothing is touched.")
-            { id, note, context.ServerOption };
-            if (approve)
-            {
-                command.Add(code);
-            }
-
-            command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
-            {
-                var rollback = approve
-                    ? await client.ApproveRollbackAsync(parse.GetValue(id)!, parse.GetValue(note), parse.GetValue(code), cancellationToken)
-                    : await client.DenyRollbackAsync(parse.GetValue(id)!, parse.GetValue(note), cancellationToken);
-                context.Console.MarkupLine($"{Markup.Escape(rollback.Id)}: {Markup.Escape(rollback.Status)}{(rollback.Status == "awaiting" ? " (more approvals needed; see the incident)" : "")}");
-                return ExitCodes.Ok;
-            }));
-            yield return command;
-        }
     }
 }

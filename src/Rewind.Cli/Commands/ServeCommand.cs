@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using Rewind.Core.Configuration;
@@ -30,6 +32,13 @@ internal static class ServeCommand
                 return ExitCodes.Invalid;
             }
 
+            var address = parse.GetValue(listen) ?? result.Config!.Server.Listen;
+            if (ListenRefusal(address) is { } busy)
+            {
+                await context.Error.WriteLineAsync($"error: cannot listen on {address}: {busy}");
+                return ExitCodes.Failed; // said before the store is opened or any loop starts
+            }
+
             WebApplication app;
             try
             {
@@ -48,23 +57,66 @@ internal static class ServeCommand
 
             await using (app)
             {
-                try
-                {
-                    await app.StartAsync(cancellationToken);
-                }
-                catch (IOException ex)
-                {
-                    await context.Error.WriteLineAsync($"error: cannot listen on {parse.GetValue(listen) ?? result.Config!.Server.Listen}: {ex.Message}");
-                    return ExitCodes.Failed;
-                }
-
-                await app.WaitForShutdownAsync(cancellationToken);
+                return await RunAsync(context, app, address, cancellationToken);
             }
-
-            return ExitCodes.Ok;
         });
         return command;
     }
+
+    /// <summary>Starts the controller and runs it until shutdown; an address taken meanwhile is one line, exit 1.</summary>
+    private static async Task<int> RunAsync(CliContext context, WebApplication app, string address, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            var why = ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException ? InUse(address) : ex.Message;
+            await context.Error.WriteLineAsync($"error: cannot listen on {address}: {why}");
+            return ExitCodes.Failed;
+        }
+
+        await app.WaitForShutdownAsync(cancellationToken);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Why the listen address cannot be taken now (in use by another process, not an address of this host), or null when
+    /// it can or the address is a name this check does not resolve (Kestrel then says it at start).
+    /// </summary>
+    private static string? ListenRefusal(string listen)
+    {
+        if (!Uri.TryCreate(listen, UriKind.Absolute, out var url) || url.Port <= 0)
+        {
+            return null;
+        }
+
+        var ip = url.Host == "localhost" ? IPAddress.Loopback : IPAddress.TryParse(url.Host.Trim('[', ']'), out var parsed) ? parsed : null;
+        if (ip is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var probe = new TcpListener(ip, url.Port);
+            probe.Start();
+            probe.Stop();
+            return null;
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            return InUse(listen);
+        }
+        catch (SocketException ex)
+        {
+            return ex.Message;
+        }
+    }
+
+    private static string InUse(string listen) =>
+        $"the address is in use: another process listens on port {(Uri.TryCreate(listen, UriKind.Absolute, out var url) ? url.Port : 0)}; stop it, or listen elsewhere (--listen, server.listen)";
 
     /// <summary>Names the store without its password.</summary>
     private static string StoreKind(string store) => Redaction.Url(store);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -111,5 +110,5 @@ internal sealed class ServerTrust
         return names.Count > 0 ? string.Join(", ", names) : certificate.Subject;
     }
 
-    private static string Utc(DateTime time) => time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+    private static string Utc(DateTime time) => Output.Render.Time(new DateTimeOffset(time.ToUniversalTime()));
 }

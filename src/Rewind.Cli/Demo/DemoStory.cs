@@ -139,7 +139,7 @@ internal sealed class DemoStory(IAnsiConsole console, TextWriter error, bool kee
         console.MarkupLine("timeline:");
         foreach (var entry in incident.Timeline)
         {
-            console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"  {entry.At.UtcDateTime:HH:mm:ss.fff}  {entry.Kind,-10} {Markup.Escape(OneLine(entry.Message))}"));
+            console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"  {Output.Render.Time(entry.At)}  {entry.Kind,-10} {Markup.Escape(OneLine(entry.Message))}"));
         }
 
         if (rollback is not null)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Rewind.Client;
+using Rewind.Core.Configuration;
 using Spectre.Console;
 
 namespace Rewind.Cli.Output;
@@ -7,7 +8,8 @@ namespace Rewind.Cli.Output;
 /// <summary>How the CLI shows Rewind's records. Plain words first; colour only repeats what the words say.</summary>
 internal static class Render
 {
-    public static string Time(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) ?? "-";
+    /// <summary>Every time the CLI prints, in the one format: UTC, milliseconds, <c>Z</c> (<see cref="Timestamps"/>).</summary>
+    public static string Time(DateTimeOffset? at) => Timestamps.Format(at);
 
     public static string Health(string health) => health switch
     {

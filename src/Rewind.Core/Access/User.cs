@@ -1,3 +1,5 @@
+using Rewind.Core.Configuration;
+
 namespace Rewind.Core.Access;
 
 /// <summary>A person (or an automation acting as one) with roles.</summary>
@@ -11,6 +13,6 @@ public sealed record ApiToken(string Id, string User, string Description, DateTi
 {
     /// <summary>Why the token cannot be used at <paramref name="now"/>, or null when it can.</summary>
     public string? Refusal(DateTimeOffset now) => RevokedAt is { } revoked
-        ? $"token {Id} was revoked at {revoked:u}"
-        : ExpiresAt is { } expires && expires <= now ? $"token {Id} expired at {expires:u}" : null;
+        ? $"token {Id} was revoked at {Timestamps.Format(revoked)}"
+        : ExpiresAt is { } expires && expires <= now ? $"token {Id} expired at {Timestamps.Format(expires)}" : null;
 }

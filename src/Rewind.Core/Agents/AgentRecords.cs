@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Rewind.Core.Configuration;
 
 namespace Rewind.Core.Agents;
 
@@ -13,8 +14,8 @@ public sealed record AgentToken(string Id, string Host, string Description, Date
 
     /// <summary>Why the token cannot be used at <paramref name="now"/>, or null when it can.</summary>
     public string? Refusal(DateTimeOffset now) => RevokedAt is { } revoked
-        ? $"agent token {Id} was revoked at {revoked:u}"
-        : ExpiresAt is { } expires && expires <= now ? $"agent token {Id} expired at {expires:u}" : null;
+        ? $"agent token {Id} was revoked at {Timestamps.Format(revoked)}"
+        : ExpiresAt is { } expires && expires <= now ? $"agent token {Id} expired at {Timestamps.Format(expires)}" : null;
 }
 
 /// <summary>An agent as it last polled: its host, its process (a new instance id at each start), version and address.</summary>

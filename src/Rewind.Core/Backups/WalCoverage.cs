@@ -25,7 +25,7 @@ public static class WalCoverage
 
         var gaps = WalChain.FindGaps(WalSegmentName.Parse(oldest.WalStart), segments, oldest.WalSegmentSize);
         return text + (gaps.Count == 0
-            ? $"; unbroken from set {oldest.SetId}: any point from {oldest.Finished:u} to the newest archived WAL can be restored"
+            ? $"; unbroken from set {oldest.SetId}: any point from {Timestamps.Format(oldest.Finished)} to the newest archived WAL can be restored"
             : $"; gaps: {string.Join(", ", gaps)} (no restore can replay past a gap)");
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Rewind.Core.Configuration;
 using Rewind.Core.Runbooks;
 
 namespace Rewind.Core.Incidents;
@@ -13,8 +14,9 @@ public sealed record IncidentTiming(string Name, TimeSpan? Duration, string Span
 /// release is not recorded, or was recorded again after the incident opened, from the first trigger evidence written
 /// before the incident opened; otherwise not measured;</item>
 /// <item>decide: from the incident opened to the first rollback requested for it;</item>
-/// <item>roll back: from that rollback requested to its <c>switch</c> step finished (the rollback that succeeded, when
-/// one did);</item>
+/// <item>roll back: from that rollback requested to its first step that puts the target in place finished (a
+/// <c>switch</c>, a <c>files</c> restore, a provider's command or call, a batch; the rollback that succeeded, when one
+/// did);</item>
 /// <item>recover: from the incident opened to the first rollback for it that succeeded, else to its resolution.</item>
 /// </list>
 /// </summary>
@@ -52,7 +54,7 @@ public sealed record IncidentTimings(IncidentTiming Detect, IncidentTiming Decid
                 : string.Create(CultureInfo.InvariantCulture, $"{sign}{hours} h {minutes:00} min {seconds:00.000} s");
     }
 
-    public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    public static string Time(DateTimeOffset at) => Timestamps.Format(at);
 
     private static IncidentTiming MeasureDetect(IncidentRecord record, string opened)
     {
@@ -89,9 +91,10 @@ public sealed record IncidentTimings(IncidentTiming Detect, IncidentTiming Decid
             return new(RollBackName, null, "not measured: no rollback was requested");
         }
 
-        return rollback.Steps.FirstOrDefault(s => s.Plan.Kind == SwitchStep.KindName && s.Status == StepStatus.Succeeded) is { FinishedAt: { } switched }
-            ? new(RollBackName, switched - rollback.RequestedAt, $"from rollback {rollback.Id} requested ({Time(rollback.RequestedAt)}) to its switch step finished ({Time(switched)})")
-            : new(RollBackName, null, $"not measured: the switch step of {rollback.Id} did not finish");
+        // the step that puts the target in place: a switch, a files restore, a provider's command or call, a batch, on a host or a fleet
+        return rollback.Steps.OrderBy(s => s.Index).FirstOrDefault(s => s.Plan.IsSwitch && s.Status == StepStatus.Succeeded) is { FinishedAt: { } switched } step
+            ? new(RollBackName, switched - rollback.RequestedAt, $"from rollback {rollback.Id} requested ({Time(rollback.RequestedAt)}) to its {step.Plan.Kind} step finished ({Time(switched)})")
+            : new(RollBackName, null, $"not measured: no step of {rollback.Id} that puts the target in place (a switch, files, batch, the provider's command) finished");
     }
 
     private static IncidentTiming MeasureRecover(IncidentRecord record, string opened)

@@ -1,3 +1,4 @@
+using Rewind.Core.Configuration;
 using Rewind.Core.Runbooks;
 
 namespace Rewind.Core.Releases;
@@ -52,5 +53,5 @@ public static class ReleaseGate
         _ => $"{ReleaseStateMachine.Describe(state)}: not marked bad",
     };
 
-    private static string At(Rollback rollback) => rollback.FinishedAt is { } at ? $" at {at:u}" : "";
+    private static string At(Rollback rollback) => rollback.FinishedAt is { } at ? $" at {Timestamps.Format(at)}" : "";
 }

@@ -80,6 +80,12 @@ public interface IIncidentStore
     Task<bool> MoveIncidentAsync(IncidentStatus expected, IncidentStatus status, TimelineEvent entry, bool falsePositive = false, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Marks a resolved incident a false positive after its resolution, appending <paramref name="entry"/> in one
+    /// transaction; its resolution time stays. False, with nothing written, when it is not resolved or already marked.
+    /// </summary>
+    Task<bool> MarkFalsePositiveAsync(TimelineEvent entry, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Raises the incident's escalation level to <paramref name="level"/> and appends <paramref name="entry"/> in one
     /// transaction, only if the incident is open and below that level; otherwise returns false and writes nothing.
     /// </summary>

@@ -1,3 +1,5 @@
+using Rewind.Core.Configuration;
+
 namespace Rewind.Core.Storage;
 
 /// <summary>
@@ -108,8 +110,8 @@ public sealed record StoreWriteStatus(bool Writable, DateTimeOffset? FailingSinc
     /// <summary>The store's disk filled up: samples and traffic totals are kept in memory only.</summary>
     public bool DiskFull { get; init; }
 
-    /// <summary>"writes of samples fail since 03:12:09Z (42 in a row): disk I/O error; decisions go on from memory".</summary>
+    /// <summary>"writes of samples fail since 2026-11-22 03:12:09.042Z (42 in a row): disk I/O error; decisions go on from memory".</summary>
     public string? Describe() => Writable ? null
-        : DiskFull ? FormattableString.Invariant($"the store's disk is full since {FailingSince:HH:mm:ss}Z: its reserve is released for incidents, decisions and rollbacks, and samples and traffic totals are kept in memory only until there is room again")
-        : FormattableString.Invariant($"writes of {LastWhat} fail since {FailingSince:HH:mm:ss}Z ({Failures} in a row): {LastError}; decisions go on from memory");
+        : DiskFull ? FormattableString.Invariant($"the store's disk is full since {Timestamps.Format(FailingSince)}: its reserve is released for incidents, decisions and rollbacks, and samples and traffic totals are kept in memory only until there is room again")
+        : FormattableString.Invariant($"writes of {LastWhat} fail since {Timestamps.Format(FailingSince)} ({Failures} in a row): {LastError}; decisions go on from memory");
 }

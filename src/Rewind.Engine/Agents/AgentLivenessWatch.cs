@@ -78,7 +78,7 @@ internal sealed class AgentLivenessWatch(IStore store, ConfigHolder config, Time
         var ago = (long)(now - agent.SeenAt).TotalSeconds;
         var limit = waits is { Count: > 0 } ? $" ({string.Join(" to ", new[] { waits[0], waits[^1] }.Distinct().Select(Durations.Format))})" : "";
         var message = string.Create(CultureInfo.InvariantCulture,
-            $"agent of {agent.Host} lost: last heard from at {agent.SeenAt:u} ({ago} s ago) from {agent.Address ?? "an unknown address"}, version {agent.Version}; steps for {agent.Host} wait up to their unreachable limit{limit}, then fail as unreachable");
+            $"agent of {agent.Host} lost: last heard from at {Timestamps.Format(agent.SeenAt)} ({ago} s ago) from {agent.Address ?? "an unknown address"}, version {agent.Version}; steps for {agent.Host} wait up to their unreachable limit{limit}, then fail as unreachable");
         return new AgentNotice(AgentNoticeKind.Lost, LostKind, agent.Host, $"agent of {agent.Host} lost", message, AgentLiveness.LostSince(agent.SeenAt));
     }
 

@@ -1,3 +1,4 @@
+using Rewind.Core.Configuration;
 using Rewind.Core.Incidents;
 using Rewind.Core.Runbooks;
 using Rewind.Core.Storage;
@@ -62,7 +63,7 @@ internal sealed class BreakGlass(IStore store, ConfigHolder config, TimeProvider
         var actor = $"{report.RunBy}@{report.Host}";
         var incidentId = (await store.GetOpenIncidentAsync(report.Component, cancellationToken))?.Id
             ?? (await store.OpenIncidentAsync(report.Component, Severity.P2, $"{report.Component}: break-glass rollback on {report.Host} by {report.RunBy}", null, report.FromVersion, now, actor, cancellationToken)).Id;
-        var message = $"break-glass rollback on {report.Host} by {report.RunBy} at {report.RanAt:u}, with no controller reachable: {report.Component} {report.FromVersion ?? "unknown"} -> {report.ToVersion} "
+        var message = $"break-glass rollback on {report.Host} by {report.RunBy} at {Timestamps.Format(report.RanAt)}, with no controller reachable: {report.Component} {report.FromVersion ?? "unknown"} -> {report.ToVersion} "
             + $"{(report.Succeeded ? "succeeded" : "failed")}: {report.Output} {marker}; the controller's record of the component's release is unchanged: check it (rewind status) and record what runs";
         await store.AppendTimelineAsync(new TimelineEvent(incidentId, now, TimelineKinds.Escalation, message, actor), cancellationToken);
         return true;

@@ -58,10 +58,10 @@ internal sealed class HostAttempts(IStore store, AgentWork work, TimeProvider ti
 
     private static string Unreachable(string host, TimeSpan wait, HostAttempt attempt, DateTimeOffset? seenAt)
     {
-        var contact = seenAt is { } seen ? $"its agent was last heard from at {seen:u}" : "no agent of the host has ever polled";
+        var contact = seenAt is { } seen ? $"its agent was last heard from at {Timestamps.Format(seen)}" : "no agent of the host has ever polled";
         var limit = Durations.Format(wait);
         return attempt.ClaimedAt is { } claimed
-            ? $"{contact}; it took the step at {claimed:u} and has not reported within {limit}: whether it acted on {host} is unknown, a person must look (a report that comes later is kept with the record)"
+            ? $"{contact}; it took the step at {Timestamps.Format(claimed)} and has not reported within {limit}: whether it acted on {host} is unknown, a person must look (a report that comes later is kept with the record)"
             : $"{contact}; the step was not taken within {limit}, so {host} was not touched";
     }
 

@@ -17,7 +17,7 @@ internal static partial class EngineLog
     [LoggerMessage(1002, LogLevel.Information, "Policy {Policy} of {Component} recovered")]
     public static partial void PolicyRecovered(ILogger logger, string component, string policy);
 
-    [LoggerMessage(1003, LogLevel.Critical, "No rollback for {Component}: {Reason}; a human must decide")]
+    [LoggerMessage(1003, LogLevel.Critical, "No rollback for {Component}: {Reason}")]
     public static partial void RollbackRefused(ILogger logger, string component, string reason);
 
     [LoggerMessage(1011, LogLevel.Critical, "The store refuses writes: {Status}")]

@@ -1,3 +1,4 @@
+using Rewind.Core.Configuration;
 using Rewind.Core.Incidents;
 using Rewind.Core.Storage;
 
@@ -18,13 +19,13 @@ internal sealed class IncidentLifecycleWorkflow(IStore store, Escalator escalato
 
         if (!incident.IsOpen)
         {
-            return Refusal.Conflict("already resolved", $"incident {id} was resolved at {incident.ResolvedAt:O}; there is nothing left to acknowledge");
+            return Refusal.Conflict("already resolved", $"incident {id} was resolved at {Timestamps.Format(incident.ResolvedAt)}; there is nothing left to acknowledge");
         }
 
         if (!await store.AcknowledgeIncidentAsync(new TimelineEvent(id, time.GetUtcNow(), TimelineKinds.Acknowledged, $"acknowledged by {by}", by), cancellationToken))
         {
             var acknowledged = await store.GetIncidentAsync(id, cancellationToken);
-            return Refusal.Conflict("already acknowledged", $"incident {id} was acknowledged by {acknowledged?.AcknowledgedBy} at {acknowledged?.AcknowledgedAt:O}");
+            return Refusal.Conflict("already acknowledged", $"incident {id} was acknowledged by {acknowledged?.AcknowledgedBy} at {Timestamps.Format(acknowledged?.AcknowledgedAt)}");
         }
 
         return await CurrentAsync(id, cancellationToken);
@@ -74,7 +75,7 @@ internal sealed class IncidentLifecycleWorkflow(IStore store, Escalator escalato
 
         if (!incident.IsOpen)
         {
-            return Refusal.Conflict("already resolved", $"incident {id} was resolved at {incident.ResolvedAt:O}; there is nobody left to page");
+            return Refusal.Conflict("already resolved", $"incident {id} was resolved at {Timestamps.Format(incident.ResolvedAt)}; there is nobody left to page");
         }
 
         await escalator.EscalateNowAsync(incident, reason, by, time.GetUtcNow(), cancellationToken);

@@ -1,3 +1,4 @@
+using Rewind.Core.Configuration;
 using Rewind.Core.Incidents;
 using Rewind.Core.Storage;
 
@@ -22,7 +23,9 @@ internal sealed class ResolveWorkflow(IStore store, TimeProvider time)
 
             if (!incident.IsOpen)
             {
-                return Refusal.Conflict("already resolved", $"incident {id} was resolved at {incident.ResolvedAt:O}");
+                return falsePositive && !incident.FalsePositive
+                    ? await MarkFalsePositiveAsync(incident, by, note, cancellationToken)
+                    : Refusal.Conflict("already resolved", $"incident {id} was resolved at {Timestamps.Format(incident.ResolvedAt)}{(incident.FalsePositive ? " as a false positive" : $"; to mark it a false positive, resolve it again with falsePositive (`rewind incident resolve {id} --false-positive --note TEXT`)")}");
             }
 
             if (await store.GetRollbacksAsync(1, incident.Component, cancellationToken) is [{ IsActive: true } active] && active.IncidentId == id)
@@ -41,5 +44,14 @@ internal sealed class ResolveWorkflow(IStore store, TimeProvider time)
                 return Refusal.Conflict("incident changed", $"incident {id} kept changing while it was being resolved; try again");
             }
         }
+    }
+
+    /// <summary>A resolved incident judged a false positive afterwards: recorded on its timeline, its resolution time kept.</summary>
+    private async Task<Outcome<Incident>> MarkFalsePositiveAsync(Incident incident, string by, string note, CancellationToken cancellationToken)
+    {
+        var entry = new TimelineEvent(incident.Id, time.GetUtcNow(), TimelineKinds.Note, $"marked a false positive by {by} after its resolution: {note}", by);
+        return await store.MarkFalsePositiveAsync(entry, cancellationToken)
+            ? Outcome<Incident>.Done((await store.GetIncidentAsync(incident.Id, cancellationToken))!)
+            : Refusal.Conflict("already resolved", $"incident {incident.Id} is already marked a false positive");
     }
 }

@@ -183,7 +183,7 @@ internal sealed partial class DecisionEngine(
         else if (outcome.Refusal is { } refusal)
         {
             await Timeline(incident.Id, TimelineKinds.Escalation, $"no rollback: {refusal}; nothing was touched; paging a human", Actor, cancellationToken);
-            EngineLog.RollbackRefused(logger, componentName, refusal);
+            EngineLog.RollbackRefused(logger, componentName, refusal + "; a human must decide");
         }
     }
 
@@ -194,7 +194,7 @@ internal sealed partial class DecisionEngine(
         if (recent.Count > 0 && recent[0].RequestedBy.StartsWith("policy:", StringComparison.Ordinal) && now - recent[0].RequestedAt < policy.Cooldown)
         {
             var until = recent[0].RequestedAt + policy.Cooldown;
-            var message = $"automatic rollback deferred: {recent[0].Id} ran {Durations.Format(now - recent[0].RequestedAt)} ago, inside the cooldown of {Durations.Format(policy.Cooldown)}; Rewind rolls back at {until:HH:mm:ss}Z if policy {policyName} still holds then; a human may decide sooner";
+            var message = $"automatic rollback deferred: {recent[0].Id} ran {Durations.Format(now - recent[0].RequestedAt)} ago, inside the cooldown of {Durations.Format(policy.Cooldown)}; Rewind rolls back at {Timestamps.Format(until)} if policy {policyName} still holds then; a human may decide sooner";
             await Timeline(incident.Id, TimelineKinds.Escalation, message, Actor, cancellationToken);
             EngineLog.RollbackRefused(logger, componentName, message);
             Hold(componentName, policyName, version, until, "the cooldown ended");

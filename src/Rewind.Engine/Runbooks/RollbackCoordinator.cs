@@ -36,7 +36,7 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
             return null;
         }
 
-        return $"a deploy of {version} is in progress on {component} (recorded with --deploying at {release.RecordedAt:HH:mm:ss}Z); a deploy and a rollback never act at once. It ends when {version} serves healthy, when it is recorded without --deploying (`rewind release record {component} {version}`), or at {release.RecordedAt + componentConfig.DeployGrace:HH:mm:ss}Z";
+        return $"a deploy of {version} is in progress on {component} (recorded with --deploying at {Timestamps.Format(release.RecordedAt)}); a deploy and a rollback never act at once. It ends when {version} serves healthy, when it is recorded without --deploying (`rewind release record {component} {version}`), or at {Timestamps.Format(release.RecordedAt + componentConfig.DeployGrace)}";
     }
 
     /// <summary>The plan for <paramref name="options"/>: a target, emergency, whose plan, a schema change allowed.</summary>
@@ -44,7 +44,7 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
     {
         if (config.Component(component) is not { } componentConfig)
         {
-            return new RollbackOutcome(null, null, $"component {component} is not in the config", null, UnknownComponent: true);
+            return new RollbackOutcome(null, null, UnknownTargets.Component(config.Current, component), null, UnknownComponent: true);
         }
 
         var state = await store.GetComponentAsync(component, cancellationToken);
@@ -127,6 +127,39 @@ internal sealed class RollbackCoordinator(ConfigHolder config, IStore store, Rol
         return new RollbackOutcome(rollback, plan, null, null);
     }
 
+    /// <summary>
+    /// The approval rule a rollback of <paramref name="component"/> requested now by <paramref name="requestedBy"/> would
+    /// wait for, matched as <see cref="RequestAsync(string, string, string, string?, PlanOptions, RollbackLink?, CancellationToken)"/>
+    /// matches it: the severity of the component's open incident, else P2 (the incident a manual request opens).
+    /// </summary>
+    public async Task<(ApprovalRuleConfig Rule, int Index)?> ApprovalRuleAsync(string component, string requestedBy, CancellationToken cancellationToken = default)
+    {
+        var severity = (await store.GetOpenIncidentAsync(component, cancellationToken))?.Severity ?? Severity.P2;
+        return ApprovalMatrix.RuleFor(config.Current.Approvals, component, severity, requestedBy);
+    }
+
+    /// <summary>What happens to a rollback under <paramref name="rule"/> nobody decided on in time: <c>proceeds</c> or <c>escalates</c>.</summary>
+    public string OnTimeout(ApprovalRuleConfig rule, string requestedBy, string component) =>
+        ApprovalMatrix.ProceedsOnTimeout(rule, requestedBy, config.Component(component)) ? "proceeds" : "escalates";
+
+    /// <summary>
+    /// Why a new rollback of <paramref name="component"/> is refused while <paramref name="active"/> holds it: still
+    /// running, or only waiting for approval (then who may approve, and how to approve, deny or cancel it).
+    /// </summary>
+    public async Task<string> ConflictAsync(string component, string active, CancellationToken cancellationToken = default)
+    {
+        if (await store.GetRollbackAsync(active, cancellationToken) is not { Status: RollbackStatus.Awaiting } rollback)
+        {
+            return $"rollback {active} is already acting on {component}; one actor per component";
+        }
+
+        var severity = rollback.IncidentId is { } incident ? (await store.GetIncidentAsync(incident, cancellationToken))?.Severity ?? Severity.P2 : Severity.P2;
+        var needs = ApprovalMatrix.RuleFor(config.Current.Approvals, component, severity, rollback.RequestedBy) is { } matched
+            ? $"it needs {ApprovalMatrix.Evaluate(matched.Rule, rollback.RequestedBy, await store.GetApprovalsAsync(active, cancellationToken)).Missing} (approval rule {matched.Index + 1}{(matched.Rule.TwoPerson ? $", two-person: not {rollback.RequestedBy}" : "")})"
+            : "no approval rule covers it any more: any approval releases it";
+        return $"rollback {active} of {component}, requested by {rollback.RequestedBy}, awaits approval and has touched nothing: {needs}. Approve it with `rewind approve {active}`, deny it with `rewind deny {active}`, or cancel it with `rewind abort {active} --reason TEXT`; one rollback per component";
+    }
+
     /// <summary>What the decision entry of a rollback that waits for approvals adds: who must decide, how, and by when.</summary>
     private string Awaiting((ApprovalRuleConfig Rule, int Index) matched, string requestedBy, string component, string rollbackId)
     {
@@ -167,7 +200,7 @@ internal sealed class GroupCoordinator(ConfigHolder config, IStore store, Rollba
     {
         if (!config.Current.Groups.TryGetValue(group, out var members))
         {
-            return new GroupOutcome([], [], $"group {group} is not in the config", UnknownGroup: true);
+            return new GroupOutcome([], [], UnknownTargets.Group(config.Current, group), UnknownGroup: true);
         }
 
         var plans = new List<(string, PlanResult)>();

@@ -42,7 +42,7 @@ internal sealed class HostSamples(ConfigHolder config, IStore store, TimeProvide
         var now = time.GetUtcNow();
         if (samples.FirstOrDefault(s => s.At - now > MaxAhead) is { } ahead)
         {
-            return Refusal.Invalid("sample from the future", $"{ahead.Component}/{ahead.Probe} was taken at {ahead.At:O}, {Durations.Format(ahead.At - now)} ahead of the controller's clock ({now:O}); set {host}'s clock right (NTP); nothing of this batch was stored");
+            return Refusal.Invalid("sample from the future", $"{ahead.Component}/{ahead.Probe} was taken at {Timestamps.Format(ahead.At)}, {Durations.Format(ahead.At - now)} ahead of the controller's clock ({Timestamps.Format(now)}); set {host}'s clock right (NTP); nothing of this batch was stored");
         }
 
         var stored = 0;

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Rewind.Core.Configuration;
 using Rewind.Core.Runbooks;
 
 namespace Rewind.Runtime.Processes;
@@ -33,7 +33,7 @@ public sealed record LeftoverOutcome(StepProcess Recorded, LeftoverFinding Findi
 
     public string Describe()
     {
-        var group = $"process group {Recorded.GroupId} ({Recorded.Executable}, started {Recorded.StartedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}Z on {Recorded.Host})";
+        var group = $"process group {Recorded.GroupId} ({Recorded.Executable}, started {Timestamps.Format(Recorded.StartedAt)} on {Recorded.Host})";
         return Finding switch
         {
             LeftoverFinding.Ended => $"ended the leftover {group}: {Members} process(es) still running from before; the group is gone",

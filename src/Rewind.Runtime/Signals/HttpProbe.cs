@@ -86,7 +86,7 @@ public sealed class HttpProbe(TimeProvider? timeProvider = null, HttpClient? htt
         }
         catch (HttpRequestException ex)
         {
-            return Sample(false, Describe(ex));
+            return Sample(false, Describe(ex, Where(http.Url)));
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or UriFormatException)
         {
@@ -162,20 +162,25 @@ public sealed class HttpProbe(TimeProvider? timeProvider = null, HttpClient? htt
         return buffer.ToArray();
     }
 
-    private static string Describe(HttpRequestException ex)
+    /// <summary>What went wrong, naming the URL it went wrong at (a wrong host or port shows in the evidence).</summary>
+    private static string Describe(HttpRequestException ex, string url)
     {
         if (ex.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
         {
-            return "connection refused";
+            return $"connection refused: {url}";
         }
 
         return ex.HttpRequestError switch
         {
-            HttpRequestError.NameResolutionError => "name resolution failed",
-            HttpRequestError.ConnectionError => "connection failed: " + (ex.InnerException?.Message ?? ex.Message),
-            HttpRequestError.ResponseEnded => "connection closed before the response ended",
-            HttpRequestError.SecureConnectionError => "TLS failed: " + (ex.InnerException?.Message ?? ex.Message),
-            _ => ex.Message,
+            HttpRequestError.NameResolutionError => $"name resolution failed: {url}",
+            HttpRequestError.ConnectionError => $"connection failed: {ex.InnerException?.Message ?? ex.Message} ({url})",
+            HttpRequestError.ResponseEnded => $"connection closed before the response ended ({url})",
+            HttpRequestError.SecureConnectionError => $"TLS failed: {ex.InnerException?.Message ?? ex.Message} ({url})",
+            _ => $"{ex.Message} ({url})",
         };
     }
+
+    /// <summary>The probed URL as evidence shows it: scheme, host, port and path; never user info or a query, which may carry secrets.</summary>
+    private static string Where(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped) : url;
 }

@@ -33,7 +33,7 @@ public sealed class TcpProbe(TimeProvider? timeProvider = null) : IProbe
         }
         catch (SocketException ex)
         {
-            var reason = ex.SocketErrorCode == SocketError.ConnectionRefused ? "connection refused" : ex.SocketErrorCode.ToString();
+            var reason = ex.SocketErrorCode == SocketError.ConnectionRefused ? $"connection refused: {tcp.Host}:{tcp.Port}" : ex.SocketErrorCode.ToString();
             return new ProbeSample(component, probe, at, false, _time.GetElapsedTime(started).TotalMilliseconds, reason);
         }
     }

@@ -82,7 +82,7 @@ internal static partial class AgentEndpoints
         {
             return Problems.Conflict(
                 "another agent polls for this host",
-                $"agent instance {other.Instance} ({other.Version}, from {other.Address ?? "an unknown address"}) polled for {host} at {other.SeenAt:u}; run one agent per host: stop the other, or start this one {AgentLiveness.LostAfter.TotalSeconds:0} s after the other stopped");
+                $"agent instance {other.Instance} ({other.Version}, from {other.Address ?? "an unknown address"}) polled for {host} at {Timestamps.Format(other.SeenAt)}; run one agent per host: stop the other, or start this one {AgentLiveness.LostAfter.TotalSeconds:0} s after the other stopped");
         }
 
         var seen = await SeenAsync(store, host, request, address, null, time, cancellationToken);

@@ -52,7 +52,11 @@ internal static class ApprovalStatusEndpoints
             id,
             status,
             rollback.RequestedBy,
-            new ApprovalRuleDto(rule.AnyOf, rule.AllOf, rule.TwoPerson, rule.SecondFactor, rollback.RequestedAt + rule.DecideWithin),
+            new ApprovalRuleDto(rule.AnyOf, rule.AllOf, rule.TwoPerson, rule.SecondFactor, rollback.RequestedAt + rule.DecideWithin)
+            {
+                Number = matched.Index + 1,
+                OnTimeout = ApprovalMatrix.ProceedsOnTimeout(rule, rollback.RequestedBy, config.Component(rollback.Component)) ? "proceeds" : "escalates",
+            },
             decided,
             missing,
             refusal is null,

@@ -44,7 +44,7 @@ internal static class MaintenanceEndpoints
         var by = AccessPolicies.Actor(context);
         var window = new MaintenanceWindow(name, now, now + duration, request.Reason.Trim(), by);
         var entry = await store.GetOpenIncidentAsync(name, cancellationToken) is { } incident
-            ? new TimelineEvent(incident.Id, now, TimelineKinds.Suppressed, $"maintenance declared by {by} until {window.EndsAt:u}: {window.Reason}; policies do not act meanwhile", by)
+            ? new TimelineEvent(incident.Id, now, TimelineKinds.Suppressed, $"maintenance declared by {by} until {Timestamps.Format(window.EndsAt)}: {window.Reason}; policies do not act meanwhile", by)
             : null;
         await store.DeclareMaintenanceAsync(window, entry, cancellationToken);
 

@@ -28,7 +28,7 @@ internal static class RollbackEndpoints
         api.MapGet("/rollbacks/{id}/steps/{index:int}/members", MembersAsync);
     }
 
-    private static async Task<Results<Accepted<GroupRollbackDto>, Ok<GroupPlanDto>, ProblemHttpResult>> GroupAsync(string name, GroupRollbackRequest request, HttpContext context, GroupCoordinator groups, IStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted<GroupRollbackDto>, Ok<GroupPlanDto>, ProblemHttpResult>> GroupAsync(string name, GroupRollbackRequest request, HttpContext context, GroupCoordinator groups, RollbackCoordinator coordinator, IStore store, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 2000)
         {
@@ -58,7 +58,10 @@ internal static class RollbackEndpoints
             var plans = new List<RollbackPlanDto>();
             foreach (var (component, plan) in outcome.Plans)
             {
-                plans.Add(plan.ToDto(component, (await store.GetComponentAsync(component, cancellationToken))?.CurrentVersion));
+                plans.Add(plan.ToDto(component, (await store.GetComponentAsync(component, cancellationToken))?.CurrentVersion) with
+                {
+                    Approval = await PlannedApproval.ForAsync(coordinator, component, AccessPolicies.Actor(context), cancellationToken),
+                });
             }
 
             return TypedResults.Ok(new GroupPlanDto(name, plans));
@@ -173,7 +176,10 @@ internal static class RollbackEndpoints
             {
                 { UnknownComponent: true } => Problems.NotFound("unknown component", planned.Refusal!),
                 { Refusal: { } why } => Problems.Conflict("rollback refused", why),
-                _ => TypedResults.Ok(planned.Plan!.ToDto(request.Component, (await store.GetComponentAsync(request.Component, cancellationToken))?.CurrentVersion)),
+                _ => TypedResults.Ok(planned.Plan!.ToDto(request.Component, (await store.GetComponentAsync(request.Component, cancellationToken))?.CurrentVersion) with
+                {
+                    Approval = await PlannedApproval.ForAsync(coordinator, request.Component, AccessPolicies.Actor(context), cancellationToken),
+                }),
             };
         }
 
@@ -193,9 +199,16 @@ internal static class RollbackEndpoints
         {
             { UnknownComponent: true } => Problems.NotFound("unknown component", outcome.Refusal!),
             { Refusal: { } why } => Problems.Conflict("rollback refused", why + "; nothing was touched"),
-            { ConflictId: { } active } => Problems.Conflict("rollback already running", $"rollback {active} is already acting on {request.Component}; one actor per component"),
+            { ConflictId: { } active } => await ConflictAsync(coordinator, store, request.Component, active, cancellationToken),
             _ => TypedResults.Accepted($"/api/v1/rollbacks/{outcome.Rollback!.Id}", outcome.Rollback.ToDto()),
         };
+    }
+
+    /// <summary>409 for a second rollback of a component: "already running", or "awaiting approval" with how to decide on the one that waits.</summary>
+    private static async Task<ProblemHttpResult> ConflictAsync(RollbackCoordinator coordinator, IStore store, string component, string active, CancellationToken cancellationToken)
+    {
+        var awaiting = await store.GetRollbackAsync(active, cancellationToken) is { Status: RollbackStatus.Awaiting };
+        return Problems.Conflict(awaiting ? "rollback awaiting approval" : "rollback already running", await coordinator.ConflictAsync(component, active, cancellationToken));
     }
 
     private static PlanOptions Options(RollbackRequest request) => new(request.ToVersion, request.Emergency, request.Policy, request.AllowSchemaChange);

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Rewind.Client;
+using Rewind.Core.Configuration;
 using Rewind.Engine.Hosting;
 using Rewind.Engine.Policies;
 using Rewind.Server.Hosting;
@@ -58,7 +59,7 @@ internal static class SignalEndpoints
             _ when string.IsNullOrEmpty(request.Event) || !component.Events.ContainsKey(request.Event) =>
                 $"event '{request.Event}' is not declared for {request.Component}; declared: {(component.Events.Count == 0 ? "none" : string.Join(", ", component.Events.Keys.Order(StringComparer.Ordinal)))}",
             _ when request.Count is < 1 or > 100_000 => $"count {request.Count} must be from 1 to 100000",
-            _ when at < now - OldestAccepted || at > now + FurthestAhead => $"at {at:O} is outside the accepted range: at most 5 minutes ago and 1 minute ahead of the server's clock ({now:O})",
+            _ when at < now - OldestAccepted || at > now + FurthestAhead => $"at {Timestamps.Format(at)} is outside the accepted range: at most 5 minutes ago and 1 minute ahead of the server's clock ({Timestamps.Format(now)})",
             _ when request.Detail is { Length: > 1000 } => "detail is longer than 1000 characters",
             _ => null,
         };

@@ -84,7 +84,7 @@ internal sealed partial class BackupSignalsHostedService(ConfigHolder config, IS
         return await store.GetHostBackupStateAsync(component, cancellationToken) switch
         {
             null => (null, null, $"{host}'s agent has not measured {component}'s backup repository yet (the agent measures it when started with --config, the file rewind wal push reads)"),
-            { ReceivedAt: var at } when now - at > MeasurementKept => (null, null, $"{host}'s agent last measured {component}'s backup repository at {at:u}, {Durations.Format(now - at)} ago"),
+            { ReceivedAt: var at } when now - at > MeasurementKept => (null, null, $"{host}'s agent last measured {component}'s backup repository at {Timestamps.Format(at)}, {Durations.Format(now - at)} ago"),
             { Error: { } error } => (null, null, error),
             var measured => (measured.NewestWal, measured.NewestSet, null),
         };

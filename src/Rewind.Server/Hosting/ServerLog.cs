@@ -5,6 +5,9 @@ namespace Rewind.Server.Hosting;
 /// <summary>Every log line the server writes, with stable event ids. Secrets never reach these parameters.</summary>
 internal static partial class ServerLog
 {
+    [LoggerMessage(1098, LogLevel.Information, "Listening on {Address}; dashboard at {Dashboard}")]
+    public static partial void Listening(ILogger logger, string address, string dashboard);
+
     [LoggerMessage(1004, LogLevel.Information, "Release {Version} of {Component} is stable after its bake time")]
     public static partial void ReleaseStable(ILogger logger, string component, string version);
 

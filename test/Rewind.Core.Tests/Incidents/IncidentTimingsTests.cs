@@ -53,9 +53,23 @@ public sealed class IncidentTimingsTests
 
         timings.Decide.Duration.ShouldBe(TimeSpan.FromMilliseconds(50));
         timings.RollBack.Duration.ShouldBeNull();
-        timings.RollBack.Span.ShouldBe("not measured: the switch step of RB-2026-11-22-0001 did not finish");
+        timings.RollBack.Span.ShouldBe("not measured: no step of RB-2026-11-22-0001 that puts the target in place (a switch, files, batch, the provider's command) finished");
         timings.Recover.Duration.ShouldBe(TimeSpan.FromMinutes(10) - TimeSpan.FromMilliseconds(1350));
         timings.Recover.Span.ShouldEndWith("to the incident resolved (2026-11-22 11:34:10.000Z)");
+    }
+
+    [Fact]
+    public void Of_FilesComponent_MeasuresRollBackToItsFilesStep()
+    {
+        var record = SampleRecords.AutomaticRollback();
+        var rollback = record.Rollbacks[0];
+        var files = new FilesRestoreStep("/var/lib/rewind/files/site", ["/etc/site.conf"], "v1", "v2");
+        var filesRollback = rollback with { Steps = [rollback.Steps[0] with { Plan = files }, .. rollback.Steps.Skip(1)] };
+
+        var timings = IncidentTimings.Of(record with { Rollbacks = [filesRollback] });
+
+        timings.RollBack.Duration.ShouldBe(TimeSpan.FromMilliseconds(75));
+        timings.RollBack.Span.ShouldBe("from rollback RB-2026-11-22-0001 requested (2026-11-22 11:24:11.400Z) to its files step finished (2026-11-22 11:24:11.475Z)");
     }
 
     [Fact]

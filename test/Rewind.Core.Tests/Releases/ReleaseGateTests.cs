@@ -36,7 +36,7 @@ public sealed class ReleaseGateTests
         verdict.Allowed.ShouldBeFalse();
         verdict.State.ShouldBe(ReleaseState.RolledBack);
         verdict.Incident.ShouldBe("INC-2026-11-22-0001");
-        verdict.Reason.ShouldBe("v2 of web was rolled back by RB-2026-11-22-0001 at 2026-11-22 10:05:00Z in incident INC-2026-11-22-0001; deploying it again would bring the fault back. Fix forward with a new version.");
+        verdict.Reason.ShouldBe("v2 of web was rolled back by RB-2026-11-22-0001 at 2026-11-22 10:05:00.000Z in incident INC-2026-11-22-0001; deploying it again would bring the fault back. Fix forward with a new version.");
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class ReleaseGateTests
     {
         var verdict = ReleaseGate.Check("web", "v2", Release(ReleaseState.Bad, "INC-2026-11-22-0001"), Rollback("INC-2026-11-22-0001"));
 
-        verdict.Reason.ShouldStartWith("v2 of web was marked bad in incident INC-2026-11-22-0001 (rolled back by RB-2026-11-22-0001 at 2026-11-22 10:05:00Z);");
+        verdict.Reason.ShouldStartWith("v2 of web was marked bad in incident INC-2026-11-22-0001 (rolled back by RB-2026-11-22-0001 at 2026-11-22 10:05:00.000Z);");
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class AgentLivenessWatchTests
         lost.Kind.ShouldBe(AgentNoticeKind.Lost);
         lost.Fault.ShouldBe(AgentLivenessWatch.LostKind);
         lost.Since.ShouldBe(lastPoll + AgentLiveness.LostAfter);
-        lost.Message.ShouldBe($"agent of app-1 lost: last heard from at {lastPoll:u} (21 s ago) from 10.0.0.7, version 1.2.3; steps for app-1 wait up to their unreachable limit (2m), then fail as unreachable");
+        lost.Message.ShouldBe($"agent of app-1 lost: last heard from at {Rewind.Core.Configuration.Timestamps.Format(lastPoll)} (21 s ago) from 10.0.0.7, version 1.2.3; steps for app-1 wait up to their unreachable limit (2m), then fail as unreachable");
 
         fixture.Time.Advance(TimeSpan.FromMinutes(5));
         (await watch.LookAsync()).ShouldBeEmpty("the same loss is paged once");

@@ -94,7 +94,7 @@ public sealed class EscalatorTests
         (await engine.TimelineAsync(incident.Id))[^1].Message.ShouldBe("escalation by alice: nobody answers; paging level 2 (manager) again (the last level)");
 
         (await engine.Get<ResolveWorkflow>().ResolveAsync(incident.Id, "alice", "fixed", falsePositive: false)).Value.ShouldNotBeNull();
-        (await lifecycle.EscalateAsync(incident.Id, "alice", "late")).Refusal.ShouldBe(new Refusal(RefusalKind.Conflict, "already resolved", $"incident {incident.Id} was resolved at {engine.Now:O}; there is nobody left to page"));
+        (await lifecycle.EscalateAsync(incident.Id, "alice", "late")).Refusal.ShouldBe(new Refusal(RefusalKind.Conflict, "already resolved", $"incident {incident.Id} was resolved at {Rewind.Core.Configuration.Timestamps.Format(engine.Now)}; there is nobody left to page"));
         (await engine.TimelineAsync(incident.Id)).Count(e => e.Kind == TimelineKinds.Escalation).ShouldBe(3);
         var metrics = await engine.Get<Metrics.ControllerMetrics>().Registry.WriteAsync();
         metrics.ShouldContain("rewind_escalations_total{component=\"web\",level=\"1\"} 1\n");

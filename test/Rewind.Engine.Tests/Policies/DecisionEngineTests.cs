@@ -78,6 +78,25 @@ public sealed class DecisionEngineTests
     }
 
     [Fact]
+    public async Task Resolve_FalsePositiveAfterResolution_MarksItOnceAndKeepsTheResolutionTime()
+    {
+        await using var engine = await EngineFixture.StartAsync(policies: AutoPolicy);
+        var incident = await engine.Store.OpenIncidentAsync("web", Severity.P2, "web slow", "health", "v2", engine.Now, "test");
+        var resolutions = engine.Get<ResolveWorkflow>();
+        var resolved = (await resolutions.ResolveAsync(incident.Id, "alice", "fixed forward", falsePositive: false)).Value.ShouldNotBeNull();
+
+        var plain = await resolutions.ResolveAsync(incident.Id, "bob", "again", falsePositive: false);
+        var marked = await resolutions.ResolveAsync(incident.Id, "bob", "the probe flapped; users saw nothing", falsePositive: true);
+        var twice = await resolutions.ResolveAsync(incident.Id, "bob", "again", falsePositive: true);
+
+        plain.Refusal.ShouldNotBeNull().Detail.ShouldEndWith($"; to mark it a false positive, resolve it again with falsePositive (`rewind incident resolve {incident.Id} --false-positive --note TEXT`)");
+        var after = marked.Value.ShouldNotBeNull();
+        (after.Status, after.FalsePositive, after.ResolvedAt).ShouldBe((IncidentStatus.Resolved, true, resolved.ResolvedAt));
+        (await engine.TimelineAsync(incident.Id))[^1].Message.ShouldBe("marked a false positive by bob after its resolution: the probe flapped; users saw nothing");
+        twice.Refusal.ShouldNotBeNull().Detail.ShouldEndWith("as a false positive");
+    }
+
+    [Fact]
     public async Task Recover_NotifyModeEpisodeEnds_ResolvesWithoutRollback()
     {
         await using var engine = await EngineFixture.StartAsync(policies: AutoPolicy.Replace("mode: auto", "mode: notify", StringComparison.Ordinal));

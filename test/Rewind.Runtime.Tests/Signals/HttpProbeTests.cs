@@ -108,10 +108,11 @@ public sealed class HttpProbeTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_NothingListening_ReportsConnectionRefused()
     {
-        var sample = await _probe.RunAsync("api", "health", Probe($"http://127.0.0.1:{Rewind.Runtime.Samples.SampleRelease.FreeLoopbackPort()}/health"));
+        var port = Rewind.Runtime.Samples.SampleRelease.FreeLoopbackPort();
+        var sample = await _probe.RunAsync("api", "health", Probe($"http://user:secret@127.0.0.1:{port}/health?token=secret"));
 
         sample.Success.ShouldBeFalse();
-        sample.Error.ShouldBe("connection refused");
+        sample.Error.ShouldBe($"connection refused: http://127.0.0.1:{port}/health"); // the URL probed, without its secrets
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class TcpAndCommandProbeTests
 
         var sample = await _prober.RunAsync("db", "port", Tcp(port));
 
-        (sample.Success, sample.Error).ShouldBe((false, "connection refused"));
+        (sample.Success, sample.Error).ShouldBe((false, $"connection refused: 127.0.0.1:{port}"));
     }
 
     [Theory]

@@ -46,7 +46,8 @@ export async function render(view, ctx) {
     try {
       const p = await post('rollbacks', { component: component.value, toVersion: target.value || null, reason: 'dry run from the dashboard', dryRun: true, emergency: emergency.checked });
       replace(plan, h('h2', {}, 'Dry run'), h('p', {}, `${p.component}: ${p.fromVersion || '?'} → ${p.toVersion}`, p.schemaChange ? ` (schema ${p.schemaChange})` : ''),
-        h('ol', { class: 'steps', 'data-testid': 'dry-run' }, p.steps.map((s) => h('li', {}, h('strong', {}, s.kind), h('p', { class: 'desc' }, s.description)))));
+        h('ol', { class: 'steps', 'data-testid': 'dry-run' }, p.steps.map((s) => h('li', {}, h('strong', {}, s.kind), h('p', { class: 'desc' }, s.description)))),
+        p.approval ? approvalNote(p.approval) : null);
       planned = true;
     } catch (error) {
       replace(plan, h('p', { class: 'error' }, badge('refused'), ' ', error.message));
@@ -82,4 +83,18 @@ export async function render(view, ctx) {
   replace(view, h('h1', {}, 'Roll back'), form);
   await targets();
   return {};
+}
+
+// The approval rule the rollback will wait for once requested, as the dry run names it.
+function approvalNote(a) {
+  const how = [`approval rule ${a.rule}`, a.twoPerson ? 'two-person: not you' : null, a.secondFactor ? 'approvers give an authenticator code' : null].filter(Boolean).join('; ');
+  return h('p', { class: 'notice', 'data-testid': 'dry-run-approval' }, h('strong', {}, 'Approval needed'),
+    ` before anything runs (${how}): ${a.needs}; decide within ${span(a.decideWithin)}, then it ${a.onTimeout}.`);
+}
+
+// A .NET TimeSpan as JSON ("[d.]hh:mm:ss[.fff]") in the config's words: 15m, 1h30m, 2d.
+function span(text) {
+  const m = /^(?:(\d+)\.)?(\d+):(\d+):(\d+)/.exec(text || '') || [];
+  const parts = [[m[1], 'd'], [m[2], 'h'], [m[3], 'm'], [m[4], 's']].filter(([v]) => Number(v || 0) > 0).map(([v, unit]) => `${Number(v)}${unit}`);
+  return parts.join('') || '0s';
 }
