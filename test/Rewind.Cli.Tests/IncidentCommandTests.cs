@@ -74,7 +74,7 @@ public sealed class IncidentCommandTests
     public async Task Resolve_FalsePositiveAfterResolution_IsMarkedAndCounted()
     {
         await using var server = await LiveServer.StartAsync();
-        var incident = await server.Store.OpenIncidentAsync("web", Core.Incidents.Severity.P2, "web: checkout errors", null, null, DateTimeOffset.UtcNow, "alice");
+        var incident = await server.Store.OpenIncidentAsync("web", Core.Incidents.Severity.P2, "web: checkout errors", null, null, TimeProvider.System.GetUtcNow(), "alice");
         (await CliRun.RunAsync("incident", "resolve", incident.Id, "--note", "fixed forward with v3", "--server", server.Url)).ExitCode.ShouldBe(0);
 
         var plain = await CliRun.RunAsync("incident", "resolve", incident.Id, "--note", "again", "--server", server.Url);

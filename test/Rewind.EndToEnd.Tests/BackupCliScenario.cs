@@ -87,7 +87,7 @@ public abstract class BackupCliScenario : IAsyncLifetime
         var runs = await ((Rewind.Core.Storage.IStore)opened).GetBackupRunsAsync("db", 10);
         runs.ShouldContain(r => r.Kind == Rewind.Core.Backups.BackupRun.Verify && r.Succeeded);
         runs.ShouldContain(r => r.Kind == Rewind.Core.Backups.BackupRun.Drill && r.Succeeded && r.Summary.StartsWith("by hand: ", StringComparison.Ordinal));
-        var signals = Rewind.Core.Backups.BackupSignals.Measure("db", DateTimeOffset.UtcNow, null, null, runs, TimeSpan.FromDays(1));
+        var signals = Rewind.Core.Backups.BackupSignals.Measure("db", TimeProvider.System.GetUtcNow(), null, null, runs, TimeSpan.FromDays(1));
         signals.Single(p => p.Signal == Rewind.Core.Backups.BackupSignals.VerifyFailing).Value.ShouldBe(0);
     }
 
