@@ -13,7 +13,8 @@ namespace Rewind.Dashboard.Tests;
 /// healthy and known good, v2 broken) and <c>worker</c>, whose probe points at a closed port so its incident is open
 /// from the start. Policies only notify; a manual rollback of <c>web</c> or <c>shop</c> needs an approver with a second
 /// factor (two-person rule). <c>gate</c> is switched by a command and always healthy; its plan stops at an approval step
-/// first (v1 is known good). <c>db</c> is a PostgreSQL cluster, which no rollback may switch (nothing listens at its URL:
+/// first (v1 is known good). <c>ledger</c> is switched by a command too, always healthy, and under the approval rule
+/// (for the dry run's approval line). <c>db</c> is a PostgreSQL cluster, which no rollback may switch (nothing listens at its URL:
 /// no step of it ever runs here). Users: olivia (operator), alex (approver, TOTP enrolled), vera (viewer).
 /// </summary>
 public sealed class DashboardWorld : IAsyncLifetime
@@ -74,13 +75,13 @@ public sealed class DashboardWorld : IAsyncLifetime
 
         Tokens = tokens;
         AlexTotpSecret = (await As("alex").EnrolTotpAsync("alex")).Secret;
-        foreach (var component in new[] { "web", "shop", "worker", "gate" })
+        foreach (var component in new[] { "web", "shop", "worker", "gate", "ledger" })
         {
             await Admin.RecordReleaseAsync(component, new RecordReleaseRequest("v1", RecordedBy: "deploy-bot"));
         }
 
         await Eventually.WaitAsync(async () => (await Admin.GetReleasesAsync("web")).Single().State == "stable" && (await Admin.GetReleasesAsync("shop")).Single().State == "stable"
-            && (await Admin.GetReleasesAsync("gate")).Single().State == "stable", Deadline, "v1 to become stable");
+            && (await Admin.GetReleasesAsync("gate")).Single().State == "stable" && (await Admin.GetReleasesAsync("ledger")).Single().State == "stable", Deadline, "v1 to become stable");
     }
 
     public RewindClient As(string user) => new(Http(Tokens[user]));
@@ -162,13 +163,20 @@ public sealed class DashboardWorld : IAsyncLifetime
             plan:
               - approval: { any-of: [approver], message: "Is the queue drained?" }
               - switch: {}
+          ledger:
+            provider:
+              command: { switch: [/bin/true] }
+            probes:
+              up: { command: { argv: [/bin/true] }, interval: 500ms, timeout: 400ms }
+            bake-time: 1s
+            healthy-successes: 1
           db:
             provider:
               postgres: { url: "postgres://rewind@127.0.0.1:9/orders", data-directory: db-data }
             probes:
               up: { command: { argv: [/bin/true] }, interval: 500ms, timeout: 400ms }
         approvals:
-          - when: { policies: [manual], components: [web, shop] }
+          - when: { policies: [manual], components: [web, shop, ledger] }
             any-of: [approver]
             second-factor: true
         """);

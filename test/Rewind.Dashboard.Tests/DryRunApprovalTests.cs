@@ -10,13 +10,12 @@ public sealed class DryRunApprovalTests(DashboardWorld world, Browser browser)
     [Fact]
     public async Task DryRun_UnderTheManualApprovalRule_NamesTheRuleWhoAndHowLong()
     {
-        // worker's probe never passes, so its v1 is made known good by a person; v2 deployed over it
-        await world.Admin.PromoteAsync("worker", "v1", new PromoteRequest("checked by hand for the dry-run test"));
-        await world.Admin.RecordReleaseAsync("worker", new RecordReleaseRequest("v2", RecordedBy: "deploy-bot"));
+        // ledger's v1 is known good; v2 deployed over it (worker is left as it is: other tests need it without a known-good release)
+        await world.Admin.RecordReleaseAsync("ledger", new RecordReleaseRequest("v2", RecordedBy: "deploy-bot"));
         await using var olivia = await browser.LoginAsync(world.Url, world.Tokens["olivia"]);
         var page = olivia.Page;
 
-        await page.GotoAsync("/ui/#/rollback?component=worker");
+        await page.GotoAsync("/ui/#/rollback?component=ledger");
 
         await Assertions.Expect(page.GetByTestId("dry-run")).ToContainTextAsync("switch");
         var approval = page.GetByTestId("dry-run-approval");
