@@ -57,7 +57,7 @@ public sealed class StoreOutageTests
             () => Task.FromResult(log.Lines.Skip(linesBefore).ToList() is var lines && lines.Any(line => line.Contains("[1041]", StringComparison.Ordinal) && line.Contains("store-unreachable", StringComparison.Ordinal)) ? lines : null),
             Deadline,
             "the log line of the fault");
-        outageLines.ShouldNotContain(line => line.Contains("   at ", StringComparison.Ordinal), "no stack trace while the store is down");
+        outageLines.ShouldNotContain(line => line.Contains("   at ", StringComparison.Ordinal), "no stack trace while the store is down:\n" + string.Join('\n', outageLines));
         outageLines.Count.ShouldBeLessThan(40, string.Join('\n', outageLines));
 
         await cluster.StartAsync();
