@@ -59,7 +59,7 @@ internal sealed class DemoStory(IAnsiConsole console, TextWriter error, bool kee
             succeeded = await TellAsync(workspace, client, limit.Token);
             if (keep)
             {
-                Say($"--keep: API {workspace.ApiUrl}/api/v1/components, service {workspace.ServiceUrl}/health; try `REWIND_TOKEN={token} ./rewind status --server {workspace.ApiUrl}` (an admin token of this demo only). Ctrl+C stops both.");
+                Say($"--keep: API {workspace.ApiUrl}/api/v1/components, service {workspace.ServiceUrl}/health; try `REWIND_TOKEN={token} {Invocation()} status --server {workspace.ApiUrl}` (an admin token of this demo only). Ctrl+C stops both.");
                 await WaitForCancellationAsync(cancellationToken);
             }
         }
@@ -217,4 +217,9 @@ internal sealed class DemoStory(IAnsiConsole console, TextWriter error, bool kee
     private static string OneLine(string text) => string.Join(" | ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private sealed record ServiceCheck(bool Healthy, string Version, string Detail);
+
+    /// <summary>How the operator runs this CLI: <c>./rewind</c> from the repository (the launcher sets REWIND_HOME), else this binary's path (a package).</summary>
+    private static string Invocation() =>
+        Environment.GetEnvironmentVariable("REWIND_HOME") is { Length: > 0 } ? "./rewind"
+        : Environment.ProcessPath is { } path && Path.GetFileName(path) != "dotnet" ? path : "rewind";
 }
