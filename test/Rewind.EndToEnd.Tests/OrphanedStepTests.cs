@@ -177,6 +177,12 @@ public sealed class OrphanedStepTests : IDisposable
             Deadline,
             "the rollback to be inside its restart step");
         await Eventually.WaitAsync(() => Task.FromResult(File.Exists(Path.Combine(markers, "pids.1"))), Deadline, "the restart script to leave its child behind: " + controller.Output);
+
+        // The controller records the script's group just after starting it: a kill before that record orphans a group
+        // no controller can know of, which is not what this test is about. Killed once the record is in the store.
+        var ledger = Rewind.Storage.StoreFactory.Open($"sqlite:{Path.Combine(deployment.Root, "rewind.db")}");
+        await using var closesLedger = (IAsyncDisposable)ledger;
+        await Eventually.WaitAsync(async () => (await ledger.GetStepProcessesAsync(running.Id, 1)).Count > 0, Deadline, "the restart script's group to be recorded");
         return running.Id;
     }
 
