@@ -19,7 +19,7 @@ internal static class HealthEndpoints
         api.MapGet("/health", GetHealthAsync).AllowAnonymous();
     }
 
-    private static async Task<Results<Ok<ControllerHealthDto>, ProblemHttpResult>> GetHealthAsync(IStore store, StoreHealth storeHealth, ControllerFaults faults, ConfigHolder config, ConfigReloads reloads, ServerClock clock, HealthBoard board, Leadership leadership, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ControllerHealthDto>, ProblemHttpResult>> GetHealthAsync(HttpContext http, IStore store, StoreHealth storeHealth, ControllerFaults faults, ConfigHolder config, ConfigReloads reloads, ServerClock clock, HealthBoard board, Leadership leadership, TimeProvider time, CancellationToken cancellationToken)
     {
         var version = typeof(HealthEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev";
         var current = config.Current; // one config for the whole answer, whatever a reload does meanwhile
@@ -42,7 +42,7 @@ internal static class HealthEndpoints
             return TypedResults.Ok(new ControllerHealthDto("ok", version, kind, latency.TotalMilliseconds, clock.StartedAt, current.Components.Count, monitorDto)
             {
                 Leadership = await LeadershipView.ReadAsync(leadership, store, time, cancellationToken),
-                Config = reloads.Status(),
+                Config = ForCaller(reloads.Status(), http.User.Identity?.IsAuthenticated == true),
                 Agents = [.. AgentHosts.Read(current, await store.GetAgentsAsync(cancellationToken), time.GetUtcNow()).Select(h => new AgentHealthDto(h.Host, h.Connected, h.Agent?.SeenAt, h.Agent?.Version))],
             });
         }
@@ -57,4 +57,13 @@ internal static class HealthEndpoints
     {
         ["faults"] = faults.Active().Select(f => new ControllerFaultDto(f.Kind, f.Severity.ToString(), f.Title, f.Message, f.Since)).ToList(),
     };
+
+    /// <summary>
+    /// The config's status as this caller may read it: an error's text can quote a value from the file (a mistyped
+    /// setting), so an anonymous caller gets each refused file's positions only; signed-in users and the log get the text.
+    /// </summary>
+    private static ConfigStatusDto ForCaller(ConfigStatusDto status, bool signedIn) =>
+        signedIn || status.LastReload is not { Errors.Count: > 0 } last
+            ? status
+            : status with { LastReload = last with { Errors = [.. last.Errors.Select(e => e with { Message = "refused here; the error's text is in the log and in rewind status (signed in)" })] } };
 }
