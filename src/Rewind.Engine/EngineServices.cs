@@ -43,6 +43,7 @@ public static class EngineServices
         services.AddSingleton<TrafficBoard>();
         services.AddSingleton<ReleaseEvidence>();
         services.AddSingleton<DecisionEngine>();
+        services.AddSingleton<DecisionFacts>();
         AddRollbacks(services);
         services.AddRewindRuntime();
         services.AddSingleton<Escalator>();
@@ -69,6 +70,7 @@ public static class EngineServices
         services.AddSingleton<StoreHealth>();
         services.AddSingleton(sp => new StoreReserve(sp.GetRequiredService<RewindEngineOptions>().StoreFile));
         services.AddSingleton<StoreWrites>();
+        services.AddSingleton<SampleWriter>();
         services.AddSingleton<ControllerFaults>();
         services.AddSingleton<ExecutorCrashes>();
     }

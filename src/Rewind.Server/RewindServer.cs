@@ -233,6 +233,8 @@ public static class RewindServer
         services.AddRewindAuthorization();
         services.AddRewindLimits();
         services.AddHostedService<ExecutorHostedService>();
+        services.AddHostedService<SampleWriterHostedService>(); // before the monitor: stops after it, writing what it queued
+        services.AddHostedService<DecisionFactsHostedService>();
         services.AddHostedService<MonitorHostedService>();
         services.AddHostedService<HostProbeHostedService>();
         services.AddHostedService<VersionHostedService>();

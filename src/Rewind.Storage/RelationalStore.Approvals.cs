@@ -64,7 +64,7 @@ internal sealed partial class RelationalStore
     }
 
     public Task<bool> DecideAwaitingRollbackAsync(string id, RollbackStatus status, DateTimeOffset at, string? note, TimelineEvent? entry = null, CancellationToken cancellationToken = default) =>
-        InTransactionAsync(
+        ChangingRollbackAsync(id, () => InTransactionAsync(
             async (connection, transaction) =>
             {
                 var decided = await connection.ExecuteAsync(new CommandDefinition(
@@ -91,5 +91,5 @@ internal sealed partial class RelationalStore
 
                 return true;
             },
-            cancellationToken);
+            cancellationToken), cancellationToken);
 }

@@ -30,7 +30,7 @@ internal sealed partial class RelationalStore
     }
 
     public Task DeclareMaintenanceAsync(MaintenanceWindow window, TimelineEvent? entry, CancellationToken cancellationToken = default) =>
-        InTransactionAsync(
+        ChangingAsync(window.Component, InTransactionAsync(
             async (connection, transaction) =>
             {
                 await connection.ExecuteAsync(new CommandDefinition(
@@ -45,7 +45,7 @@ internal sealed partial class RelationalStore
 
                 return true;
             },
-            cancellationToken);
+            cancellationToken));
 
     public async Task<MaintenanceWindow?> GetActiveMaintenanceAsync(string component, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
@@ -62,7 +62,10 @@ internal sealed partial class RelationalStore
         return row?.ToWindow();
     }
 
-    public async Task<int> EndMaintenanceAsync(string component, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public Task<int> EndMaintenanceAsync(string component, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        ChangingAsync(component, EndMaintenanceWindowsAsync(component, at, cancellationToken));
+
+    private async Task<int> EndMaintenanceWindowsAsync(string component, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var connection = await _dialect.OpenAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(

@@ -54,7 +54,7 @@ internal sealed partial class RelationalStore
                 stable_at = COALESCE(excluded.stable_at, releases.stable_at),
                 incident = COALESCE(excluded.incident, releases.incident)
             """;
-        return InTransactionAsync(
+        return ChangingAsync(release.Component, InTransactionAsync(
             async (connection, transaction) =>
             {
                 // Already the component's current release: this record continues its deploy (deploying, then deployed), whose start stays.
@@ -83,7 +83,7 @@ internal sealed partial class RelationalStore
                 return await ReadReleaseAsync(connection, transaction, release.Component, release.Version, cancellationToken)
                     ?? throw new InvalidOperationException($"release {release.Version} of {release.Component} vanished while being recorded");
             },
-            cancellationToken);
+            cancellationToken));
     }
 
     public async Task<IReadOnlyList<Release>> GetReleasesAsync(string component, CancellationToken cancellationToken = default)
@@ -112,7 +112,7 @@ internal sealed partial class RelationalStore
     }
 
     public Task<bool> SetReleaseStateAsync(string component, string version, ReleaseState state, DateTimeOffset at, string? incident = null, TimelineEvent? entry = null, CancellationToken cancellationToken = default) =>
-        InTransactionAsync(
+        ChangingAsync(component, InTransactionAsync(
             async (connection, transaction) =>
             {
                 if (!await MoveReleaseAsync(connection, transaction, component, version, state, at, incident, null, cancellationToken))
@@ -127,16 +127,16 @@ internal sealed partial class RelationalStore
 
                 return true;
             },
-            cancellationToken);
+            cancellationToken));
 
     public Task SetCurrentReleaseAsync(string component, string version, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        InTransactionAsync(
+        ChangingAsync(component, InTransactionAsync(
             async (connection, transaction) =>
             {
                 await UpsertCurrentAsync(connection, transaction, component, version, at, cancellationToken);
                 return true;
             },
-            cancellationToken);
+            cancellationToken));
 
     /// <summary>
     /// Moves a release to <paramref name="state"/> inside the caller's transaction when the state machine allows it from

@@ -12,7 +12,7 @@ internal sealed partial class RelationalStore
     public Task<bool> FinishRollbackAsync(RollbackFinish finish, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(finish);
-        return InTransactionAsync(
+        return ChangingRollbackAsync(finish.RollbackId, () => InTransactionAsync(
             async (connection, transaction) =>
             {
                 // Conditional on being active: a finish that committed is never written (nor told) a second time.
@@ -38,7 +38,7 @@ internal sealed partial class RelationalStore
 
                 return true;
             },
-            cancellationToken);
+            cancellationToken), cancellationToken);
     }
 
     /// <summary>The release the rollback left takes the state of <paramref name="move"/>, unless it is the target or refused already; false when it did not move.</summary>

@@ -29,7 +29,7 @@ internal sealed partial class RelationalStore
                 PlanPolicy = limits?.Policy,
             };
 
-        return await _createRetry.ExecuteAsync(
+        return await ChangingAsync(component, _createRetry.ExecuteAsync(
             async token =>
             {
                 try
@@ -70,7 +70,7 @@ internal sealed partial class RelationalStore
                     throw; // the holder is gone already (it just finished): the retry tries again
                 }
             },
-            cancellationToken);
+            cancellationToken).AsTask());
     }
 
     public async Task<Rollback?> GetRollbackAsync(string id, CancellationToken cancellationToken = default)
@@ -101,14 +101,18 @@ internal sealed partial class RelationalStore
             entry,
             cancellationToken);
 
-    public async Task<bool> CancelUnstartedRollbackAsync(string id, DateTimeOffset at, string note, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await _dialect.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE rollbacks SET status = 'cancelled', finished_at = @At, error = @Note WHERE id = @Id AND status = 'pending' AND started_at IS NULL",
-            new { Id = id, At = DbValues.ToMs(at), Note = note },
-            cancellationToken: cancellationToken)) > 0;
-    }
+    public Task<bool> CancelUnstartedRollbackAsync(string id, DateTimeOffset at, string note, CancellationToken cancellationToken = default) =>
+        ChangingRollbackAsync(
+            id,
+            async () =>
+            {
+                await using var connection = await _dialect.OpenAsync(cancellationToken);
+                return await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE rollbacks SET status = 'cancelled', finished_at = @At, error = @Note WHERE id = @Id AND status = 'pending' AND started_at IS NULL",
+                    new { Id = id, At = DbValues.ToMs(at), Note = note },
+                    cancellationToken: cancellationToken)) > 0;
+            },
+            cancellationToken);
 
     public async Task<IReadOnlyList<string>> GetRollbacksWaitingForAsync(string id, CancellationToken cancellationToken = default)
     {

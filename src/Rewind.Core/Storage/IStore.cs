@@ -13,7 +13,7 @@ namespace Rewind.Core.Storage;
 /// Rewind's durable record and the source of truth: every decision and every step is written here before it is acted on.
 /// Implemented once relationally, with a SQLite and a PostgreSQL dialect; both pass the same contract tests.
 /// </summary>
-public interface IStore : IReleaseStore, IIncidentStore, IRollbackStore, IMemberLedger, IStepProcessLedger, ISampleStore, IShadowStore, IAccessStore, IAuditStore, INotificationStore, IBackupRunStore, IReplicaStore, IAgentStore, IDrillStore
+public interface IStore : IReleaseStore, IIncidentStore, IRollbackStore, IMemberLedger, IStepProcessLedger, ISampleStore, IShadowStore, IAccessStore, IAuditStore, INotificationStore, IBackupRunStore, IReplicaStore, IAgentStore, IDrillStore, IDecisionFactStore
 {
     /// <summary>Applies the shipped migrations that are not yet applied. Safe to call from several processes at once.</summary>
     Task MigrateAsync(CancellationToken cancellationToken = default);
@@ -257,6 +257,9 @@ public interface ISampleStore
 
     Task AddSampleAsync(ProbeSample sample, CancellationToken cancellationToken = default);
 
+    /// <summary>Adds <paramref name="samples"/> in one transaction (multi-row inserts): all of them or none.</summary>
+    Task AddSamplesAsync(IReadOnlyList<ProbeSample> samples, CancellationToken cancellationToken = default);
+
     Task<IReadOnlyList<ProbeSample>> GetRecentSamplesAsync(string component, string probe, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>Keeps the newest <paramref name="keepPerProbe"/> samples of every probe; returns how many were deleted.</summary>
@@ -357,6 +360,26 @@ public interface IDrillStore
 
     /// <summary>Writes <paramref name="run"/>'s status, times, summary and report when its status is still <paramref name="expected"/>; false otherwise.</summary>
     Task<bool> UpdateDrillRunAsync(Drills.DrillRun run, Drills.DrillRunStatus expected, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// What the decision engine holds in memory of every component (its current release, an active rollback, maintenance),
+/// read in bulk, and the count of this store's own writes that change it, so a holder can tell its copy may be stale.
+/// </summary>
+public interface IDecisionFactStore
+{
+    /// <summary>The release each component's current version names; components with none recorded are absent.</summary>
+    Task<IReadOnlyList<Release>> GetCurrentReleasesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The maintenance windows not ended at <paramref name="at"/> (active or to come), of one component or of all.</summary>
+    Task<IReadOnlyList<MaintenanceWindow>> GetMaintenanceWindowsAsync(DateTimeOffset at, string? component = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// How many writes through this store object have changed the component's current release, a release's state, its
+    /// rollbacks or its maintenance windows; counted once each write is committed. Writes of other processes are not
+    /// counted: a holder also reads again in bulk.
+    /// </summary>
+    long ChangesOf(string component);
 }
 
 /// <summary>One controller process using the store, as it last said it was alive.</summary>

@@ -23,7 +23,9 @@ internal sealed class ControllerMetrics
         StoreLatency = Registry.Gauge("rewind_store_latency_seconds", "Round trip of the last store ping; absent while the store does not answer.");
         Escalations = Registry.Counter("rewind_escalations_total", "Escalation levels reached, by component and level.", "component", "level");
         ProbeScheduleLag = Registry.Histogram("rewind_probe_schedule_lag_seconds", "How late probe runs (loop=probe) and the controller's own 250ms timer ticks (loop=timer) started after they were due.", LagBounds, "loop");
-        StoreWriteDuration = Registry.Histogram("rewind_store_write_seconds", "How long writing a probe sample to the store took.", LagBounds);
+        StoreWriteDuration = Registry.Histogram("rewind_store_write_seconds", "How long writing a batch of probe samples to the store took (one transaction).", LagBounds);
+        SamplesDropped = Registry.Counter("rewind_probe_samples_dropped_total", "Probe samples not written to the store because its write queue was full (the store fell behind); decisions had them.");
+        SamplesUnstored = Registry.Counter("rewind_probe_samples_unstored_total", "Probe samples in batches the store refused (down, its disk full); kept in memory only.");
         MonitorOverloaded = Registry.Gauge("rewind_monitor_overloaded", "1 while the controller counts itself overloaded (timeouts it sees are not believed), else 0.");
         StoreWritable = Registry.Gauge("rewind_store_writable", "1 while the store takes the controller's writes (samples, traffic), 0 while it refuses them (its disk full, say).");
         ControllerFault = Registry.Gauge("rewind_controller_fault", "1 while the controller has this fault of its own (store-unreachable, store-not-writable, store-disk-nearly-full, executor-crash-loop, no-leader), else 0.", "kind");
@@ -77,6 +79,10 @@ internal sealed class ControllerMetrics
     public Histogram ProbeScheduleLag { get; }
 
     public Histogram StoreWriteDuration { get; }
+
+    public Counter SamplesDropped { get; }
+
+    public Counter SamplesUnstored { get; }
 
     public Gauge MonitorOverloaded { get; }
 

@@ -27,15 +27,19 @@ internal sealed partial class DecisionEngine
     public void DeployStarted(string componentName, string version, DateTimeOffset at) => _deployStarts[componentName] = (version, at);
 
     /// <summary>The deploy in progress on the component, or null. Moves a release whose grace has ended on to baking.</summary>
-    public async Task<DeployWindow?> DeployWindowAsync(string componentName, CancellationToken cancellationToken = default)
+    public Task<DeployWindow?> DeployWindowAsync(string componentName, CancellationToken cancellationToken = default) =>
+        DeployWindowAsync(componentName, fresh: false, cancellationToken);
+
+    /// <summary>From the facts held (<paramref name="fresh"/>: read from the store); a deploy is ended only on facts read again.</summary>
+    private async Task<DeployWindow?> DeployWindowAsync(string componentName, bool fresh, CancellationToken cancellationToken)
     {
-        if (config.Component(componentName) is not { } component
-            || await store.GetComponentAsync(componentName, cancellationToken) is not { CurrentVersion: { } version }
-            || await store.GetReleaseAsync(componentName, version, cancellationToken) is not { } release)
+        var held = fresh ? await facts.ReadAsync(componentName, cancellationToken) : await facts.GetAsync(componentName, cancellationToken);
+        if (config.Component(componentName) is not { } component || held.Release is not { } release)
         {
             return null;
         }
 
+        var version = release.Version;
         var now = time.GetUtcNow();
         if (release.State != ReleaseState.Deploying)
         {
@@ -47,6 +51,11 @@ internal sealed partial class DecisionEngine
         if (now < until && !ServesHealthy(componentName, component, version, release.RecordedAt, now))
         {
             return new DeployWindow(version, release.RecordedAt, until);
+        }
+
+        if (!fresh)
+        {
+            return await DeployWindowAsync(componentName, fresh: true, cancellationToken); // the deploy ends: on what the store says now
         }
 
         if (now < until)

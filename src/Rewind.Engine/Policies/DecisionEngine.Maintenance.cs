@@ -6,9 +6,9 @@ namespace Rewind.Engine.Policies;
 /// <summary>Declared maintenance: signals are recorded, no policy acts, and what happened inside the window does not count after it.</summary>
 internal sealed partial class DecisionEngine
 {
-    private async Task<bool> InMaintenanceAsync(string componentName, ComponentConfig component, CancellationToken cancellationToken)
+    private bool InMaintenance(string componentName, ComponentConfig component, ComponentFacts held)
     {
-        if (await store.GetActiveMaintenanceAsync(componentName, time.GetUtcNow(), cancellationToken) is null)
+        if (held.MaintenanceAt(time.GetUtcNow()) is null)
         {
             return false;
         }

@@ -39,7 +39,8 @@ internal sealed partial class DecisionEngine
         await gate.WaitAsync(cancellationToken);
         try
         {
-            var recorded = (await store.GetComponentAsync(componentName, cancellationToken))?.CurrentVersion;
+            var held = await facts.GetAsync(componentName, cancellationToken);
+            var recorded = held.Version;
             var charged = ChargedVersion(componentName, recorded, servingVersion);
             var window = recorded is null ? null : await DeployWindowAsync(componentName, cancellationToken);
             var unknown = (component.VersionSource is null && window is { Recorded: false })
@@ -54,7 +55,7 @@ internal sealed partial class DecisionEngine
             }
 
             if (recorded is not { } version || unknown || starting || rollingBack || !string.Equals(charged, recorded, StringComparison.Ordinal) || Drifting(componentName)
-                || await InMaintenanceAsync(componentName, component, cancellationToken))
+                || InMaintenance(componentName, component, held))
             {
                 return;
             }

@@ -30,8 +30,14 @@ internal sealed partial class DecisionEngine
             return;
         }
 
+        if (await ShieldedAsync(componentName, cancellationToken, fresh: true))
+        {
+            _sourceFailures.TryRemove((componentName, source), out _);
+            return; // read again before opening an incident: the shield had begun
+        }
+
         var now = time.GetUtcNow();
-        var version = (await store.GetComponentAsync(componentName, cancellationToken))?.CurrentVersion;
+        var version = (await facts.GetAsync(componentName, cancellationToken)).Version;
         var incident = await store.GetOpenIncidentAsync(componentName, cancellationToken)
             ?? await store.OpenIncidentAsync(componentName, Severity.P3, $"{componentName}: signal {name} inconclusive", source, version, now, source, cancellationToken);
         await Timeline(incident.Id, TimelineKinds.Evidence, $"{kind} {name} failed {failures} times in a row: {error}", source, cancellationToken);
@@ -39,10 +45,9 @@ internal sealed partial class DecisionEngine
     }
 
     /// <summary>A deploy in progress, a rollback acting or a declared maintenance: a source failing now says nothing about a release.</summary>
-    private async Task<bool> ShieldedAsync(string componentName, CancellationToken cancellationToken) =>
-        await store.GetRollbacksAsync(1, componentName, cancellationToken) is [{ IsActive: true }]
-        || await store.GetActiveMaintenanceAsync(componentName, time.GetUtcNow(), cancellationToken) is not null
-        || await DeployWindowAsync(componentName, cancellationToken) is not null;
+    private async Task<bool> ShieldedAsync(string componentName, CancellationToken cancellationToken, bool fresh = false) =>
+        (fresh ? await facts.ReadAsync(componentName, cancellationToken) : await facts.GetAsync(componentName, cancellationToken)) is var held
+        && (held.RollbackActive || held.MaintenanceAt(time.GetUtcNow()) is not null || await DeployWindowAsync(componentName, cancellationToken) is not null);
 
     public async Task ObserveSourceSuccessAsync(string componentName, string kind, string name, CancellationToken cancellationToken = default)
     {

@@ -45,9 +45,10 @@ internal sealed partial class DecisionEngine
         });
     }
 
-    private async Task ReconcileAsync(string componentName, ComponentConfig component, VersionSourceConfig source, ServingVersion seen, CancellationToken cancellationToken)
+    private async Task ReconcileAsync(string componentName, ComponentConfig component, VersionSourceConfig source, ServingVersion seen, CancellationToken cancellationToken, bool fresh = false)
     {
-        var recorded = (await store.GetComponentAsync(componentName, cancellationToken))?.CurrentVersion;
+        var held = fresh ? await facts.ReadAsync(componentName, cancellationToken) : await facts.GetAsync(componentName, cancellationToken);
+        var recorded = held.Version;
         if (string.Equals(recorded, seen.Version, StringComparison.Ordinal))
         {
             await MarkServedAsync(componentName, seen.Version, seen.Since, cancellationToken);
@@ -55,7 +56,7 @@ internal sealed partial class DecisionEngine
             return;
         }
 
-        if (recorded is not null && (await store.GetReleaseAsync(componentName, recorded, cancellationToken) is { State: ReleaseState.Deploying }
+        if (recorded is not null && (held.Release is { State: ReleaseState.Deploying }
             || (_deployStarts.TryGetValue(componentName, out var started) && string.Equals(started.Version, recorded, StringComparison.Ordinal))))
         {
             return; // a deploy of the recorded release is in progress: another version serving is the switch not yet done
@@ -64,6 +65,12 @@ internal sealed partial class DecisionEngine
         if (_drifting.TryGetValue(componentName, out var flagged) && string.Equals(flagged, seen.Version, StringComparison.Ordinal))
         {
             return; // already said
+        }
+
+        if (!fresh)
+        {
+            await ReconcileAsync(componentName, component, source, seen, cancellationToken, fresh: true); // about to act: on what the store says now
+            return;
         }
 
         var known = await store.GetReleaseAsync(componentName, seen.Version, cancellationToken);

@@ -17,6 +17,13 @@ namespace Rewind.Engine.Policies;
 /// Feeds samples to the policies of the decision matrix and acts on their transitions: one incident per component per
 /// episode, a rollback when the mode is auto and the cooldown allows, a page to a human whenever it must not guess.
 /// </summary>
+/// <remarks>
+/// An observation in the steady state reads nothing from the store: the gate (the release serving, an active rollback,
+/// a maintenance, a deploy in progress) is taken from <see cref="DecisionFacts"/>, held in memory and kept fresh by the
+/// store's own writes and a bulk read once a second. Before it acts (a policy fires or recovers, an incident is opened
+/// or resolved, a deploy is ended) the engine reads those facts from the store again and acts only when they still
+/// hold (<see cref="StillActingAsync"/>): a stale copy can delay a decision by the refresh period, never make a wrong one.
+/// </remarks>
 internal sealed partial class DecisionEngine(
     ConfigHolder config,
     IStore store,
@@ -27,7 +34,8 @@ internal sealed partial class DecisionEngine(
     ControllerMetrics metrics,
     TimeProvider time,
     ILogger<DecisionEngine> logger,
-    IChangeNotice changes)
+    IChangeNotice changes,
+    DecisionFacts facts)
 {
     private const string Actor = "controller";
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
@@ -113,7 +121,8 @@ internal sealed partial class DecisionEngine(
     /// </summary>
     private async Task<(bool Acting, bool Tracking, string? Version)> GateAsync(string componentName, ComponentConfig component, CancellationToken cancellationToken)
     {
-        var version = (await store.GetComponentAsync(componentName, cancellationToken))?.CurrentVersion;
+        var held = await facts.GetAsync(componentName, cancellationToken);
+        var version = held.Version;
         var observed = _observedVersion.TryGetValue(componentName, out var seen);
         if (!observed || !string.Equals(seen, version, StringComparison.Ordinal))
         {
@@ -128,9 +137,20 @@ internal sealed partial class DecisionEngine(
 
         // While a rollback acts, policies are still evaluated, on the release being rolled back to, so its verify step
         // can tell whether they hold; they open, page and roll back nothing meanwhile.
-        var rollbackActing = await store.GetRollbacksAsync(1, componentName, cancellationToken) is [{ IsActive: true }];
-        var tracking = !Drifting(componentName) && !await InMaintenanceAsync(componentName, component, cancellationToken);
-        return (tracking && !rollbackActing, tracking, version);
+        var tracking = !Drifting(componentName) && !InMaintenance(componentName, component, held);
+        return (tracking && !held.RollbackActive, tracking, version);
+    }
+
+    /// <summary>
+    /// Before acting: the facts the gate let the action through on, read from the store again, still let it through
+    /// (the same release serving, no rollback acting, no maintenance, no drift). When they do not, nothing is done now;
+    /// the next observation sees the facts as read and decides on them.
+    /// </summary>
+    private async Task<bool> StillActingAsync(string componentName, string? version, CancellationToken cancellationToken)
+    {
+        var fresh = await facts.ReadAsync(componentName, cancellationToken);
+        return string.Equals(fresh.Version, version, StringComparison.Ordinal) && !fresh.RollbackActive
+            && fresh.MaintenanceAt(time.GetUtcNow()) is null && !Drifting(componentName);
     }
 
     private Task FireAsync(ProbeSample sample, string policyName, PolicyConfig policy, PolicyState state, string? version, CancellationToken cancellationToken) =>
@@ -139,7 +159,8 @@ internal sealed partial class DecisionEngine(
     /// <summary>A policy fired: open or join the incident, write the evidence, then act as the policy's mode says.</summary>
     private async Task FireAsync(string componentName, string policyName, PolicyConfig policy, string evidence, string? version, CancellationToken cancellationToken)
     {
-        if (!policy.Shadow && await HeldByDeployAsync(componentName, policyName, policy, version, cancellationToken))
+        if (!await StillActingAsync(componentName, version, cancellationToken)
+            || (!policy.Shadow && await HeldByDeployAsync(componentName, policyName, policy, version, cancellationToken)))
         {
             return;
         }
@@ -220,7 +241,8 @@ internal sealed partial class DecisionEngine(
     private async Task RecoverAsync(string componentName, string policyName, ComponentConfig component, string reason, CancellationToken cancellationToken)
     {
         EngineLog.PolicyRecovered(logger, componentName, policyName);
-        if (component.Policies[policyName].Shadow || await store.GetOpenIncidentAsync(componentName, cancellationToken) is not { } incident)
+        if (component.Policies[policyName].Shadow || !await StillActingAsync(componentName, _observedVersion.GetValueOrDefault(componentName), cancellationToken)
+            || await store.GetOpenIncidentAsync(componentName, cancellationToken) is not { } incident)
         {
             return;
         }
@@ -242,7 +264,8 @@ internal sealed partial class DecisionEngine(
     private async Task ResolveCarriedOverIncidentAsync(string name, ComponentConfig component, string? version, CancellationToken cancellationToken)
     {
         if (!_awaitingRecovery.TryGetValue(name, out var awaiting) || !awaiting || component.Policies.Count == 0
-            || !component.Policies.All(p => p.Value.Shadow || HeldClean(name, p.Key, p.Value, version)))
+            || !component.Policies.All(p => p.Value.Shadow || HeldClean(name, p.Key, p.Value, version))
+            || !await StillActingAsync(name, version, cancellationToken))
         {
             return;
         }

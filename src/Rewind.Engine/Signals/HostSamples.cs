@@ -8,8 +8,9 @@ namespace Rewind.Engine.Signals;
 /// <summary>
 /// Takes the samples a host's agent sends of the probes it runs, and stores them: any replica may take them. The
 /// leader's <see cref="HostProbeFeed"/> reads them back and hands them to the board and the decision engine. A batch with
-/// a sample of a probe the host does not run is refused whole, so nothing is half-written; a sample not newer than the
-/// newest stored of its probe (a batch sent again after its answer was lost) is skipped, so a repeat changes nothing.
+/// a sample of a probe the host does not run is refused whole, and a batch taken is written in one transaction, so nothing
+/// is half-written; a sample not newer than the newest stored of its probe (a batch sent again after its answer was
+/// lost) is skipped, so a repeat changes nothing.
 /// </summary>
 internal sealed class HostSamples(ConfigHolder config, IStore store, TimeProvider time)
 {
@@ -45,19 +46,19 @@ internal sealed class HostSamples(ConfigHolder config, IStore store, TimeProvide
             return Refusal.Invalid("sample from the future", $"{ahead.Component}/{ahead.Probe} was taken at {Timestamps.Format(ahead.At)}, {Durations.Format(ahead.At - now)} ahead of the controller's clock ({Timestamps.Format(now)}); set {host}'s clock right (NTP); nothing of this batch was stored");
         }
 
-        var stored = 0;
+        var stored = new List<ProbeSample>(samples.Count);
         foreach (var probe in samples.GroupBy(s => (s.Component, s.Probe)))
         {
             var newest = await store.GetRecentSamplesAsync(probe.Key.Component, probe.Key.Probe, 1, cancellationToken) is [var last, ..] ? last.At : DateTimeOffset.MinValue;
             foreach (var sample in probe.OrderBy(s => s.At).Where(s => s.At > newest))
             {
-                await store.AddSampleAsync(sample.Error is { Length: > MaxError } error ? sample with { Error = error[..MaxError] + " …" } : sample, cancellationToken);
+                stored.Add(sample.Error is { Length: > MaxError } error ? sample with { Error = error[..MaxError] + " …" } : sample);
                 newest = sample.At;
-                stored++;
             }
         }
 
-        return Outcome<HostSamplesStored>.Done(new HostSamplesStored(stored, samples.Count - stored));
+        await store.AddSamplesAsync(stored, cancellationToken); // one transaction: the batch is stored whole or not at all
+        return Outcome<HostSamplesStored>.Done(new HostSamplesStored(stored.Count, samples.Count - stored.Count));
     }
 }
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Rewind.Core.Configuration;
 using Rewind.Core.Signals;
-using Rewind.Core.Storage;
 using Rewind.Engine.Hosting;
 using Rewind.Engine.Metrics;
 using Rewind.Engine.Policies;
@@ -19,8 +18,7 @@ namespace Rewind.Server.Signals;
 internal sealed class MonitorHostedService(
     ConfigHolder config,
     IProbe probe,
-    IStore store,
-    StoreWrites writes,
+    SampleWriter writer,
     HealthBoard board,
     DecisionEngine engine,
     ControllerMetrics metrics,
@@ -42,28 +40,16 @@ internal sealed class MonitorHostedService(
             metrics.ProbeScheduleLag.Observe(tick.Lag.TotalSeconds, "probe");
             board.Update(sample, probeConfig.FailureThreshold);
             metrics.ProbeSamples.Inc(component, name, sample.Success ? "pass" : "fail");
-            await WriteAsync(sample, cancellationToken);
+            Write(sample);
             await DecideAsync(sample, cancellationToken);
         }, ex => ServerLog.MonitorLoopFailed(logger, ex, component, name), stoppingToken);
 
     /// <summary>
-    /// Writes the sample and tells the monitor's health how long the store took, also when it failed. A sample the store
-    /// refuses (its disk full, say) is kept in memory only: the decision never waits on it (see <see cref="StoreWrites"/>).
+    /// Queues the sample for the store, written in batches by <see cref="SampleWriter"/> (which tells the monitor's health
+    /// how long each batch took): the decision never waits on the store, and a sample it refuses (its disk full, say) is
+    /// kept in memory only (see <see cref="StoreWrites"/>).
     /// </summary>
-    private async Task WriteAsync(ProbeSample sample, CancellationToken cancellationToken)
-    {
-        var started = time.GetTimestamp();
-        try
-        {
-            await writes.TryAsync("samples", () => store.AddSampleAsync(sample, cancellationToken), cancellationToken);
-        }
-        finally
-        {
-            var took = time.GetElapsedTime(started);
-            board.Monitor.RecordStoreWrite(time.GetUtcNow(), took);
-            metrics.StoreWriteDuration.Observe(took.TotalSeconds);
-        }
-    }
+    private void Write(ProbeSample sample) => writer.Add(sample);
 
     private async Task DecideAsync(ProbeSample sample, CancellationToken stoppingToken)
     {
