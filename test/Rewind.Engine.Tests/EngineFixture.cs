@@ -63,10 +63,12 @@ internal sealed class EngineFixture : IAsyncDisposable
     /// <summary>
     /// A component <c>web</c> on a release directory (v1, v2; current v2) with one HTTP probe <c>health</c> every 200 ms,
     /// <paramref name="policies"/>, and whatever else the arguments add. <paramref name="store"/> may name a store of an
-    /// earlier fixture: a restarted controller.
+    /// earlier fixture: a restarted controller. <paramref name="wrapStore"/> may put a decorator around the store the
+    /// engine is given (one that counts its reads).
     /// </summary>
     public static async Task<EngineFixture> StartAsync(
-        string policies = "{}", string restart = "[\"true\"]", string componentExtra = "", string probesExtra = "", string extra = "", string components = "", string? store = null, DateTimeOffset? at = null)
+        string policies = "{}", string restart = "[\"true\"]", string componentExtra = "", string probesExtra = "", string extra = "", string components = "", string? store = null, DateTimeOffset? at = null,
+        Func<IStore, IStore>? wrapStore = null)
     {
         var root = Directory.CreateTempSubdirectory("rewind-engine-").FullName;
         foreach (var version in new[] { "v1", "v2" })
@@ -110,7 +112,7 @@ internal sealed class EngineFixture : IAsyncDisposable
         var probe = new ScriptedProbe(time);
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(time);
-        services.AddSingleton(_ => opened);
+        services.AddSingleton(_ => wrapStore is null ? opened : wrapStore(opened));
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddRewindEngine(config, new RewindEngineOptions { StoreFile = StoreFactory.SqliteFile(config.Store), IsDiskFull = StoreFactory.IsDiskFull });
         services.AddSingleton<IProbe>(probe);

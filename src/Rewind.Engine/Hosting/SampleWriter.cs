@@ -104,7 +104,7 @@ internal sealed class SampleWriter(IStore store, StoreWrites writes, HealthBoard
         while (_queue.Reader.TryRead(out var sample))
         {
             batch.Add(sample);
-            if (batch.Count == BatchSize)
+            if (batch.Count >= BatchSize)
             {
                 await WriteAsync(batch, cancellationToken);
             }
@@ -128,13 +128,14 @@ internal sealed class SampleWriter(IStore store, StoreWrites writes, HealthBoard
             {
                 metrics.SamplesUnstored.Add(batch.Count);
             }
+
+            batch.Clear(); // written or refused; a write cut short by the stop keeps its batch for the writes at stop
         }
         finally
         {
             var took = time.GetElapsedTime(started);
             board.Monitor.RecordStoreWrite(time.GetUtcNow(), took);
             metrics.StoreWriteDuration.Observe(took.TotalSeconds);
-            batch.Clear();
         }
     }
 }

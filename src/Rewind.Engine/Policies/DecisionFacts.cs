@@ -65,7 +65,8 @@ internal sealed class DecisionFacts(IStore store, ConfigHolder config, TimeProvi
         {
             var version = versions.GetValueOrDefault(name);
             var release = releases.GetValueOrDefault(name) is { } current && string.Equals(current.Version, version, StringComparison.Ordinal) ? current : null;
-            _facts[name] = new ComponentFacts(version, release, rollbacks.Contains(name), [.. maintenance[name]], changes[name], at);
+            var read = new ComponentFacts(version, release, rollbacks.Contains(name), [.. maintenance[name]], changes[name], at);
+            _facts.AddOrUpdate(name, read, (_, held) => held.ReadAt > at ? held : read); // a component read alone meanwhile keeps that newer read
         }
     }
 }

@@ -11,6 +11,12 @@ internal interface ISqlDialect : IAsyncDisposable
     /// <summary>Folder under <c>Migrations/</c> holding this dialect's scripts.</summary>
     string MigrationFolder { get; }
 
+    /// <summary>
+    /// How many rows one multi-row INSERT carries. SQLite finds each named parameter by a linear search, so a statement
+    /// with many costs more per row; PostgreSQL pays a round trip per statement, so it takes larger ones.
+    /// </summary>
+    int RowsPerInsert { get; }
+
     /// <summary>Opens a connection from the pool, ready for use (pragmas applied).</summary>
     Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 

@@ -35,6 +35,8 @@ internal sealed class PostgresDialect : ISqlDialect
 
     public string MigrationFolder => "Postgres";
 
+    public int RowsPerInsert => 200;
+
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         if (WriteFence.Current is not { } term)

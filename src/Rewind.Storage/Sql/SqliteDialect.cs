@@ -31,6 +31,8 @@ internal sealed class SqliteDialect : ISqlDialect
 
     public string MigrationFolder => "Sqlite";
 
+    public int RowsPerInsert => 16;
+
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
