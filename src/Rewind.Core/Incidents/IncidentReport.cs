@@ -20,6 +20,7 @@ public static partial class IncidentReport
         ImpactWindow(output, incident);
         Timings(output, IncidentTimings.Of(record));
         Evidence(output, record);
+        Signals(output, record.Signals);
         Timeline(output, record);
         Rollbacks(output, record);
         output.AppendLine("## Root cause").AppendLine().AppendLine("_To be written._").AppendLine();
