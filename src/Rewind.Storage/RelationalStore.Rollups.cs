@@ -56,11 +56,15 @@ internal sealed partial class RelationalStore
         return DbValues.FromMs(ms);
     }
 
-    public Task<int> DeleteRangeAsync(SampleResolution resolution, DateTimeOffset from, DateTimeOffset before, CancellationToken cancellationToken = default) =>
+    public Task<int> DeleteSamplesBeforeAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default) =>
         ExecuteCountAsync(
-            resolution == SampleResolution.Raw
-                ? "DELETE FROM probe_samples WHERE at >= @From AND at < @Before"
-                : "DELETE FROM probe_rollups WHERE resolution = @Resolution AND bucket >= @From AND bucket < @Before",
+            "DELETE FROM probe_samples WHERE seq IN (SELECT seq FROM probe_samples WHERE at < @Before ORDER BY at LIMIT @Limit)",
+            new { Before = DbValues.ToMs(before), Limit = limit },
+            cancellationToken);
+
+    public Task<int> DeleteRollupsAsync(SampleResolution resolution, DateTimeOffset from, DateTimeOffset before, CancellationToken cancellationToken = default) =>
+        ExecuteCountAsync(
+            "DELETE FROM probe_rollups WHERE resolution = @Resolution AND bucket >= @From AND bucket < @Before",
             new { Resolution = (int)resolution, From = DbValues.ToMs(from), Before = DbValues.ToMs(before) },
             cancellationToken);
 

@@ -57,7 +57,7 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
-    public async Task DeleteRangeAsync_Range_DeletesOnlyThatRangeOfThatLevel()
+    public async Task DeleteAsync_BeforeAndRange_DeleteOnlyTheOldestOfThatLevel()
     {
         var store = await OwnStoreAsync();
         var web = NewComponent("web");
@@ -65,8 +65,9 @@ public abstract partial class StoreContractTests
         await store.RollUpAsync(SampleResolution.Minute, H0, H0.AddMinutes(3));
         (await store.GetOldestAsync(SampleResolution.Raw)).ShouldBe(H0);
 
-        (await store.DeleteRangeAsync(SampleResolution.Raw, H0, H0.AddMinutes(1))).ShouldBe(60);
-        (await store.DeleteRangeAsync(SampleResolution.Minute, H0, H0.AddMinutes(2))).ShouldBe(2);
+        (await store.DeleteSamplesBeforeAsync(H0.AddMinutes(1), 50)).ShouldBe(50);
+        (await store.DeleteSamplesBeforeAsync(H0.AddMinutes(1), 50)).ShouldBe(10);
+        (await store.DeleteRollupsAsync(SampleResolution.Minute, H0, H0.AddMinutes(2))).ShouldBe(2);
 
         (await store.GetOldestAsync(SampleResolution.Raw)).ShouldBe(H0.AddMinutes(1));
         (await store.GetOldestAsync(SampleResolution.Minute)).ShouldBe(H0.AddMinutes(2));

@@ -22,8 +22,11 @@ public interface IRollupStore
     /// <summary>The time of the oldest row of <paramref name="resolution"/> (raw samples or rollups), or null when none.</summary>
     Task<DateTimeOffset?> GetOldestAsync(SampleResolution resolution, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes the rows of <paramref name="resolution"/> in [<paramref name="from"/>, <paramref name="before"/>): one range of the time index.</summary>
-    Task<int> DeleteRangeAsync(SampleResolution resolution, DateTimeOffset from, DateTimeOffset before, CancellationToken cancellationToken = default);
+    /// <summary>Deletes the oldest raw samples taken before <paramref name="before"/>, at most <paramref name="limit"/>, along the time index; returns how many.</summary>
+    Task<int> DeleteSamplesBeforeAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the rollups of <paramref name="resolution"/> whose buckets start in [<paramref name="from"/>, <paramref name="before"/>): one range of the time index.</summary>
+    Task<int> DeleteRollupsAsync(SampleResolution resolution, DateTimeOffset from, DateTimeOffset before, CancellationToken cancellationToken = default);
 
     /// <summary>The raw samples of a probe in [<paramref name="from"/>, <paramref name="until"/>), oldest first, at most <paramref name="limit"/> (the newest).</summary>
     Task<IReadOnlyList<ProbeSample>> GetSamplesAsync(string component, string probe, DateTimeOffset from, DateTimeOffset until, int limit, CancellationToken cancellationToken = default);

@@ -28,12 +28,15 @@ public sealed class SampleRollup(IStore store, TimeProvider time)
 
     internal const int HoursPerPass = 24;
 
-    /// <summary>Delete statements per resolution and pass at most; each removes one slice of time.</summary>
-    internal const int DeletesPerPass = 30;
+    /// <summary>Delete statements per level and pass at most.</summary>
+    internal const int DeletesPerPass = 20;
 
-    private static readonly TimeSpan RawSlice = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan MinuteSlice = TimeSpan.FromHours(1);
-    private static readonly TimeSpan HourSlice = TimeSpan.FromDays(1);
+    /// <summary>Raw samples one delete statement removes at most (the oldest first): a short write transaction.</summary>
+    internal const int RawBatch = 20_000;
+
+    /// <summary>The time one delete of rollups covers: 10 minutes of minutes, 6 hours of hours (per probe 10 and 6 rows).</summary>
+    private static readonly TimeSpan MinuteSlice = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan HourSlice = TimeSpan.FromHours(6);
 
     public async Task<RollupPass> RunAsync(SamplesConfig samples, CancellationToken cancellationToken = default)
     {
@@ -45,7 +48,7 @@ public sealed class SampleRollup(IStore store, TimeProvider time)
             : 0;
         var hoursUntil = await store.GetRolledUntilAsync(SampleResolution.Hour, cancellationToken);
 
-        var raw = await DeleteAsync(SampleResolution.Raw, Earlier(SampleHistory.RawFrom(samples, now), minutesUntil), RawSlice, cancellationToken);
+        var raw = await DeleteSamplesAsync(Earlier(SampleHistory.RawFrom(samples, now), minutesUntil), cancellationToken);
         var minutes = await DeleteAsync(SampleResolution.Minute, Earlier(SampleHistory.MinutesFrom(samples, now), hoursUntil), MinuteSlice, cancellationToken);
         var hours = await DeleteAsync(SampleResolution.Hour, SampleResolution.Hour.Floor(now - samples.PerHour), HourSlice, cancellationToken);
         return new RollupPass(minuteRows, hourRows, raw, minutes, hours);
@@ -78,6 +81,22 @@ public sealed class SampleRollup(IStore store, TimeProvider time)
         return rows;
     }
 
+    private async Task<int> DeleteSamplesAsync(DateTimeOffset? before, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        for (var i = 0; before is { } cutoff && i < DeletesPerPass; i++)
+        {
+            var batch = await store.DeleteSamplesBeforeAsync(cutoff, RawBatch, cancellationToken);
+            deleted += batch;
+            if (batch < RawBatch)
+            {
+                break;
+            }
+        }
+
+        return deleted;
+    }
+
     private async Task<int> DeleteAsync(SampleResolution resolution, DateTimeOffset? before, TimeSpan slice, CancellationToken cancellationToken)
     {
         if (before is not { } cutoff)
@@ -94,7 +113,7 @@ public sealed class SampleRollup(IStore store, TimeProvider time)
             }
 
             var end = oldest + slice < cutoff ? oldest + slice : cutoff;
-            deleted += await store.DeleteRangeAsync(resolution, oldest, end, cancellationToken);
+            deleted += await store.DeleteRollupsAsync(resolution, oldest, end, cancellationToken);
         }
 
         return deleted;
