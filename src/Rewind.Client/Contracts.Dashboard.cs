@@ -15,14 +15,28 @@ public sealed record SessionDto(string Name, IReadOnlyList<string> Roles);
 public sealed record LoginRequest(string Token);
 
 /// <summary>
-/// Answer of <c>GET /api/v1/components/{name}/samples</c>: recent probe samples (oldest first) and the error ratio and
-/// request rate of each recent scrape of the component's traffic (oldest first; empty without scrapes).
+/// Answer of <c>GET /api/v1/components/{name}/samples</c>: each probe's points (oldest first) and the error ratio and
+/// request rate of each recent scrape of the component's traffic (oldest first; empty without scrapes). Without a
+/// range the points are the newest raw samples; with one (<c>window</c>, or <c>from</c>/<c>to</c>) they are raw samples
+/// inside the full-resolution window and per-minute or per-hour rollups beyond it.
 /// </summary>
-public sealed record SignalHistoryDto(string Component, IReadOnlyList<ProbeSeriesDto> Probes, IReadOnlyList<TrafficPointDto> Traffic);
+public sealed record SignalHistoryDto(string Component, IReadOnlyList<ProbeSeriesDto> Probes, IReadOnlyList<TrafficPointDto> Traffic)
+{
+    /// <summary>The range asked for; null for the newest samples.</summary>
+    public DateTimeOffset? From { get; init; }
+
+    public DateTimeOffset? To { get; init; }
+}
 
 public sealed record ProbeSeriesDto(string Probe, IReadOnlyList<ProbePointDto> Samples);
 
-public sealed record ProbePointDto(DateTimeOffset At, bool Success, double LatencyMs);
+/// <summary>
+/// One point of a probe's history. A raw sample (<see cref="Resolution"/> <c>raw</c>) is a point of one; a rollup
+/// (<c>1m</c>, <c>1h</c>) starts at <see cref="At"/> and sums <see cref="Count"/> samples, <see cref="Failures"/> of
+/// them failed (<see cref="Success"/> when none did), <see cref="LatencyMs"/> their mean latency and
+/// <see cref="LatencyMaxMs"/> the largest.
+/// </summary>
+public sealed record ProbePointDto(DateTimeOffset At, bool Success, double LatencyMs, string Resolution = "raw", long Count = 1, long Failures = 0, double? LatencyMaxMs = null);
 
 public sealed record TrafficPointDto(DateTimeOffset At, string Scrape, double RequestRate, double ErrorRatio);
 

@@ -239,6 +239,10 @@ public sealed class RewindClient(HttpClient http)
     public Task<SignalHistoryDto> GetSignalHistoryAsync(string component, int limit = 120, CancellationToken cancellationToken = default) =>
         GetAsync<SignalHistoryDto>($"api/v1/components/{Uri.EscapeDataString(component)}/samples?limit={limit}", cancellationToken);
 
+    /// <summary>A component's probe history over <paramref name="window"/> (<c>1h</c>, <c>6h</c>, <c>24h</c>, <c>7d</c>, <c>30d</c>): raw samples and rollups.</summary>
+    public Task<SignalHistoryDto> GetSignalHistoryAsync(string component, string window, CancellationToken cancellationToken = default) =>
+        GetAsync<SignalHistoryDto>($"api/v1/components/{Uri.EscapeDataString(component)}/samples?window={Uri.EscapeDataString(window)}", cancellationToken);
+
     /// <summary>Who decided on a rollback, and while it awaits approval, the rule, what is missing, and whether the caller may approve.</summary>
     public Task<ApprovalStatusDto> GetApprovalStatusAsync(string id, CancellationToken cancellationToken = default) =>
         GetAsync<ApprovalStatusDto>($"api/v1/rollbacks/{Uri.EscapeDataString(id)}/approvals", cancellationToken);

@@ -65,6 +65,8 @@ public static class EngineServices
     {
         services.AddSingleton(sp => new MonitorHealth(sp.GetRequiredService<RewindEngineOptions>().MonitorHealth));
         services.AddSingleton<HealthBoard>();
+        services.AddSingleton<SampleRollup>();
+        services.AddSingleton<SampleHistory>();
         services.AddSingleton<HostSamples>();
         services.AddSingleton<HostProbeFeed>();
         services.AddSingleton<StoreHealth>();

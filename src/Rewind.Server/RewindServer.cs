@@ -240,6 +240,7 @@ public static class RewindServer
         services.AddHostedService<VersionHostedService>();
         services.AddHostedService<TimerLagHostedService>();
         services.AddHostedService<BakeHostedService>();
+        services.AddHostedService<SampleRollupHostedService>();
         services.AddHostedService<Backups.BackupScheduleHostedService>();
         services.AddHostedService<Backups.BackupSignalsHostedService>();
         services.AddHostedService<Drills.DrillHostedService>();

@@ -118,20 +118,4 @@ internal sealed partial class RelationalStore
             cancellationToken: cancellationToken));
         return [.. rows.Select(r => r.ToSample())];
     }
-
-    public async Task<int> PruneSamplesAsync(int keepPerProbe, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(keepPerProbe);
-        const string Sql = """
-            DELETE FROM probe_samples WHERE seq IN (
-                SELECT seq FROM (
-                    SELECT seq, ROW_NUMBER() OVER (PARTITION BY component, probe ORDER BY at DESC, seq DESC) AS newest
-                    FROM probe_samples
-                ) ranked
-                WHERE newest > @Keep
-            )
-            """;
-        await using var connection = await _dialect.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(Sql, new { Keep = keepPerProbe }, cancellationToken: cancellationToken));
-    }
 }

@@ -24,31 +24,6 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
-    public async Task PruneSamplesAsync_KeepThree_DeletesAllButNewestThreePerProbe()
-    {
-        // Pruning is store-wide, so it runs on its own database.
-        var store = Fixture.Open(await Fixture.CreateEmptyLocationAsync());
-        await store.MigrateAsync();
-        var web = NewComponent("web");
-        var api = NewComponent("api");
-        foreach (var (component, probe, count) in new[] { (web, "http", 5), (web, "tcp", 2), (api, "http", 4) })
-        {
-            for (var i = 0; i < count; i++)
-            {
-                await store.AddSampleAsync(new ProbeSample(component, probe, T0.AddSeconds(i), true, i));
-            }
-        }
-
-        var deleted = await store.PruneSamplesAsync(3);
-
-        deleted.ShouldBe(3);
-        (await store.GetRecentSamplesAsync(web, "http", 10)).Select(s => s.At).ShouldBe([T0.AddSeconds(4), T0.AddSeconds(3), T0.AddSeconds(2)]);
-        (await store.GetRecentSamplesAsync(web, "tcp", 10)).Count.ShouldBe(2);
-        (await store.GetRecentSamplesAsync(api, "http", 10)).Count.ShouldBe(3);
-        (await store.PruneSamplesAsync(3)).ShouldBe(0);
-    }
-
-    [Fact]
     public async Task AddReleaseTrafficAsync_Repeatedly_AddsUpPerRelease()
     {
         var component = NewComponent();

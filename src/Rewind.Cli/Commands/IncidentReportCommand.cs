@@ -12,7 +12,7 @@ internal static class IncidentReportCommand
         var format = new Option<string?>("--format") { Description = "md (Markdown) or html (a whole page). Default: html when -o ends in .html or .htm, else md" };
         format.AcceptOnlyFromAmong("md", "html");
         var file = new Option<FileInfo?>("--output", "-o") { Description = "Write the report to this file instead of standard output", HelpName = "file" };
-        var command = new Command("report", "Write the post-incident report: summary, impact window, timings, evidence, timeline, rollback steps, and sections to fill in.") { id, format, file, context.ServerOption };
+        var command = new Command("report", "Write the post-incident report: summary, impact window, timings, evidence, probe signals, timeline, rollback steps, and sections to fill in.") { id, format, file, context.ServerOption };
         command.SetAction((parse, cancellationToken) => context.CallAsync(parse, async client =>
         {
             var target = parse.GetValue(file);

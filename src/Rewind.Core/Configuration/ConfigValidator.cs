@@ -41,10 +41,7 @@ internal static partial class ConfigValidator
             }
         }
 
-        if (config.SampleRetention < 100)
-        {
-            Add(config, "sample-retention", "sample-retention: keep at least 100 samples per probe");
-        }
+        ValidateSamples(config, Add);
 
         foreach (var (name, component) in config.Components)
         {

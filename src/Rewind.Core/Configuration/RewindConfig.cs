@@ -8,8 +8,14 @@ public sealed class RewindConfig
 
     public ServerConfig Server { get; set; } = new();
 
-    /// <summary>How many probe samples are kept per probe; older ones are pruned. Default 10,000.</summary>
+    /// <summary>
+    /// Deprecated, without effect: samples are kept by time (<see cref="Samples"/>). Still read (at least 100) so that
+    /// files written for older versions load. Default 10,000.
+    /// </summary>
     public int SampleRetention { get; set; } = 10_000;
+
+    /// <summary>How long probe samples are kept: at full resolution, then as per-minute and per-hour rollups.</summary>
+    public SamplesConfig Samples { get; set; } = new();
 
     public Dictionary<string, ComponentConfig> Components { get; set; } = new(StringComparer.Ordinal);
 

@@ -10,6 +10,12 @@ namespace Rewind.Core.Incidents;
 /// </summary>
 public sealed record IncidentRecord(Incident Incident, IReadOnlyList<TimelineEvent> Timeline, IReadOnlyList<Rollback> Rollbacks, Release? Release)
 {
+    /// <summary>
+    /// The component's probes before, during and after the incident, read from the samples store when the report is
+    /// made (samples are not part of the record); null when not read, and the report then has no Signals section.
+    /// </summary>
+    public IReadOnlyList<SignalPeriod>? Signals { get; init; }
+
     /// <summary>The evidence that made a policy fire: <c>evidence</c> entries of the form <c>policy NAME: …</c>.</summary>
     public IEnumerable<TimelineEvent> TriggerEvidence => Timeline.Where(IsTriggerEvidence);
 

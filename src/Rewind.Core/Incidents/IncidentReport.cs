@@ -5,7 +5,8 @@ using Rewind.Core.Runbooks;
 namespace Rewind.Core.Incidents;
 
 /// <summary>
-/// The post-incident report, built from the stored record only, so two runs on the same record give the same text.
+/// The post-incident report, built from the stored record (and, when read, the probe signals around the incident), so
+/// two runs on the same record give the same text.
 /// Markdown is the source; HTML is rendered from it (<see cref="ToHtml"/>). Root cause and action items are left for people.
 /// </summary>
 public static partial class IncidentReport
@@ -20,6 +21,7 @@ public static partial class IncidentReport
         ImpactWindow(output, incident);
         Timings(output, IncidentTimings.Of(record));
         Evidence(output, record);
+        Signals(output, record.Signals);
         Timeline(output, record);
         Rollbacks(output, record);
         output.AppendLine("## Root cause").AppendLine().AppendLine("_To be written._").AppendLine();

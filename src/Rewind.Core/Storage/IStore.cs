@@ -13,7 +13,7 @@ namespace Rewind.Core.Storage;
 /// Rewind's durable record and the source of truth: every decision and every step is written here before it is acted on.
 /// Implemented once relationally, with a SQLite and a PostgreSQL dialect; both pass the same contract tests.
 /// </summary>
-public interface IStore : IReleaseStore, IIncidentStore, IRollbackStore, IMemberLedger, IStepProcessLedger, ISampleStore, IShadowStore, IAccessStore, IAuditStore, INotificationStore, IBackupRunStore, IReplicaStore, IAgentStore, IDrillStore, IDecisionFactStore
+public interface IStore : IReleaseStore, IIncidentStore, IRollbackStore, IMemberLedger, IStepProcessLedger, ISampleStore, IRollupStore, IShadowStore, IAccessStore, IAuditStore, INotificationStore, IBackupRunStore, IReplicaStore, IAgentStore, IDrillStore, IDecisionFactStore
 {
     /// <summary>Applies the shipped migrations that are not yet applied. Safe to call from several processes at once.</summary>
     Task MigrateAsync(CancellationToken cancellationToken = default);
@@ -261,9 +261,6 @@ public interface ISampleStore
     Task AddSamplesAsync(IReadOnlyList<ProbeSample> samples, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<ProbeSample>> GetRecentSamplesAsync(string component, string probe, int limit, CancellationToken cancellationToken = default);
-
-    /// <summary>Keeps the newest <paramref name="keepPerProbe"/> samples of every probe; returns how many were deleted.</summary>
-    Task<int> PruneSamplesAsync(int keepPerProbe, CancellationToken cancellationToken = default);
 }
 
 public interface IShadowStore

@@ -33,6 +33,7 @@ internal static class ConfigChanges
         Named(changes, "push token", running.Server.PushTokens, next.Server.PushTokens);
         Section(changes, "server.limits", running.Server.Limits, next.Server.Limits);
         Section(changes, "sample-retention", running.SampleRetention, next.SampleRetention);
+        Section(changes, "samples", running.Samples, next.Samples);
         return changes;
     }
 

@@ -7,6 +7,8 @@ using Rewind.Client;
 using Rewind.Core.Configuration;
 using Rewind.Core.Incidents;
 using Rewind.Core.Storage;
+using Rewind.Engine.Hosting;
+using Rewind.Engine.Signals;
 
 namespace Rewind.Server.Api;
 
@@ -22,17 +24,21 @@ internal static class IncidentReportEndpoints
         api.MapGet("/incident-metrics", MetricsAsync);
     }
 
-    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> ReportAsync(string id, IStore store, CancellationToken cancellationToken, string format = "md")
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> ReportAsync(string id, IStore store, ConfigHolder config, SampleHistory history, CancellationToken cancellationToken, string format = "md")
     {
         if (format is not ("md" or "html" or "fragment"))
         {
             return Problems.Invalid("invalid format", $"format '{format}' is not md, html or fragment");
         }
 
-        if (await store.GetIncidentRecordAsync(id, cancellationToken) is not { } record)
+        if (await store.GetIncidentRecordAsync(id, cancellationToken) is not { } stored)
         {
             return Problems.NotFound("unknown incident", $"incident {id} does not exist");
         }
+
+        // The probes of the component as configured now: a probe removed since is not read.
+        var probes = config.Component(stored.Incident.Component)?.Probes.Keys ?? Enumerable.Empty<string>();
+        var record = stored with { Signals = await history.AroundAsync(stored.Incident, probes, config.Current.Samples, cancellationToken) };
 
         return format switch
         {

@@ -23,9 +23,6 @@ internal static partial class ServerLog
     [LoggerMessage(1006, LogLevel.Error, "Decision for {Component} failed; continuing")]
     public static partial void DecisionFailed(ILogger logger, Exception exception, string component);
 
-    [LoggerMessage(1007, LogLevel.Information, "Pruned {Count} old probe samples")]
-    public static partial void SamplesPruned(ILogger logger, int count);
-
     [LoggerMessage(1008, LogLevel.Error, "Bake check failed; continuing")]
     public static partial void BakeFailed(ILogger logger, Exception exception);
 

@@ -13,7 +13,7 @@ namespace Rewind.Server.Releases;
 /// Promotes a baking release to stable (last known good) once it has run its whole bake time without a failed probe
 /// sample, every probe passed in that run (no data is not health), no incident is open, and its traffic rules out the
 /// configured regression of every regression policy (known good is earned by evidence, not by time alone). A failed
-/// sample restarts the bake clock. Also prunes old samples.
+/// sample restarts the bake clock.
 /// </summary>
 internal sealed class BakeHostedService(
     ConfigHolder config,
@@ -25,14 +25,12 @@ internal sealed class BakeHostedService(
     ILogger<BakeHostedService> logger, Leadership leadership) : LeaderService(leadership)
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
 
     private readonly StoreOutageLog _outage = new(time);
 
     protected override async Task RunAsLeaderAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Tick, time);
-        var lastPrune = time.GetUtcNow();
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -40,15 +38,6 @@ internal sealed class BakeHostedService(
                 try
                 {
                     await PromoteAsync(stoppingToken);
-                    if (time.GetUtcNow() - lastPrune >= PruneEvery)
-                    {
-                        lastPrune = time.GetUtcNow();
-                        var pruned = await store.PruneSamplesAsync(config.Current.SampleRetention, stoppingToken);
-                        if (pruned > 0)
-                        {
-                            ServerLog.SamplesPruned(logger, pruned);
-                        }
-                    }
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {

@@ -49,21 +49,27 @@ export function sparkline(title, points, { markers = [], unit = '', fixed, digit
   return figure;
 }
 
-// The charts of one component from GET /components/{name}/samples and its releases.
+// The charts of one component from GET /components/{name}/samples and its releases. A raw point is one sample; a
+// rollup point (resolution 1m or 1h) sums count samples, failures of them failed, latencyMs their mean.
 export function signalCharts(history, releases) {
   const markers = releases.map((r) => ({ at: new Date(r.recordedAt).getTime(), label: r.version }));
   const probe = history.probes[0];
   const samples = probe ? probe.samples : [];
+  const time = (s) => new Date(s.at).getTime();
+  const count = (s) => s.count || 1;
+  const failures = (s) => (s.failures ?? (s.success ? 0 : 1));
   const availability = samples.map((s, i) => {
-    const window = samples.slice(Math.max(0, i - 9), i + 1);
-    return { at: new Date(s.at).getTime(), value: (100 * window.filter((w) => w.success).length) / window.length };
+    const window = s.resolution && s.resolution !== 'raw' ? [s] : samples.slice(Math.max(0, i - 9), i + 1);
+    const total = window.reduce((n, w) => n + count(w), 0);
+    return { at: time(s), value: (100 * (total - window.reduce((n, w) => n + failures(w), 0))) / total };
   });
-  const latency = samples.map((s) => ({ at: new Date(s.at).getTime(), value: s.latencyMs }));
+  const latency = samples.map((s) => ({ at: time(s), value: s.latencyMs }));
   const errors = history.traffic.length
-    ? history.traffic.map((t) => ({ at: new Date(t.at).getTime(), value: 100 * t.errorRatio }))
-    : samples.map((s) => ({ at: new Date(s.at).getTime(), value: s.success ? 0 : 100 }));
+    ? history.traffic.map((t) => ({ at: time(t), value: 100 * t.errorRatio }))
+    : samples.map((s) => ({ at: time(s), value: (100 * failures(s)) / count(s) }));
   const div = document.createElement('div');
   div.className = 'charts';
+  div.dataset.resolutions = [...new Set(samples.map((s) => s.resolution || 'raw'))].join(' ');
   div.append(
     sparkline(history.traffic.length ? 'error rate' : 'probe errors', errors, { markers, unit: ' %', fixed: { min: 0, max: 100 }, digits: 1, bad: (v) => v >= 5 }),
     sparkline(`latency${probe ? ` (${probe.probe})` : ''}`, latency, { markers, unit: ' ms', digits: 0 }),

@@ -3,13 +3,22 @@ import { h, replace, badge, ago, link, table } from './dom.js';
 import { signalCharts } from './chart.js';
 import { rollbackControl } from './rollbackview.js';
 
+// The ranges the charts can show: the newest samples (the default), or a window of raw samples and rollups.
+const RANGES = [['', 'recent samples'], ['1h', 'last hour'], ['6h', 'last 6 hours'], ['24h', 'last 24 hours'], ['7d', 'last 7 days'], ['30d', 'last 30 days']];
+let range = '';
+
 // Every component: current release, last known good, health, open incident, active rollback, live charts.
 export async function render(view, ctx) {
   const grid = h('div', { class: 'grid' });
   const incidents = h('section', { 'aria-labelledby': 'recent' });
   const waiting = h('section', { 'aria-live': 'polite' });
-  replace(view, h('h1', {}, 'Overview'), waiting, grid, incidents);
+  const picker = h('select', { id: 'chart-range', 'data-testid': 'chart-range', onchange: async (e) => {
+    range = e.target.value;
+    await Promise.all([...cards.keys()].map(charts));
+  } }, RANGES.map(([value, label]) => h('option', { value, selected: value === range }, label)));
+  replace(view, h('h1', {}, 'Overview'), waiting, h('p', { class: 'range' }, h('label', { for: 'chart-range' }, 'Charts show '), picker), grid, incidents);
   const cards = new Map();
+  const samples = (name) => api(`components/${enc(name)}/samples${range ? `?window=${range}` : ''}`);
 
   // Drawn at once from what is known (a new incident must not wait for charts), then again with fresh releases and samples.
   async function card(component) {
@@ -20,7 +29,7 @@ export async function render(view, ctx) {
       grid.append(el);
     }
     if (el.history) draw(el, component, el.releases, el.history);
-    const [releases, history] = await Promise.all([api(`components/${enc(component.name)}/releases`), api(`components/${enc(component.name)}/samples`)]);
+    const [releases, history] = await Promise.all([api(`components/${enc(component.name)}/releases`), samples(component.name)]);
     draw(el, component, releases, history);
   }
 
@@ -41,6 +50,7 @@ export async function render(view, ctx) {
         link(`#/releases/${enc(component.name)}`, 'Releases'),
         ctx.can('operator') ? rollbackControl(component) : null));
     el.charts = el.querySelector('.charts');
+    el.charts.dataset.range = range || 'recent';
     el.releases = releases;
     el.history = history;
   }
@@ -48,8 +58,9 @@ export async function render(view, ctx) {
   async function charts(name) {
     const el = cards.get(name);
     if (!el?.charts) return;
-    el.history = await api(`components/${enc(name)}/samples`);
+    el.history = await samples(name);
     const fresh = signalCharts(el.history, el.releases);
+    fresh.dataset.range = range || 'recent';
     el.charts.replaceWith(fresh);
     el.charts = fresh;
   }
