@@ -6,6 +6,9 @@ internal sealed record BlackboxResult(int Targets, double WindowSeconds)
     /// <summary>Scrapes of the exporter Prometheus made per second (<c>up</c> samples), each one probe.</summary>
     public double ProbesPerSecond { get; init; }
 
+    /// <summary>Of those, the fraction the exporter answered within the scrape timeout (the others are <c>up</c> 0, no probe result).</summary>
+    public double AnsweredFraction { get; init; }
+
     /// <summary>Of those, the fraction whose probe succeeded (<c>probe_success</c> 1).</summary>
     public double SuccessFraction { get; init; }
 

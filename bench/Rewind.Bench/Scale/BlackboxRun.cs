@@ -55,12 +55,14 @@ internal sealed class BlackboxRun(string root, NginxTarget target, ScaleSettings
         await Task.Delay(TimeSpan.FromSeconds(1.5)); // the scrapes begun before the window's end are appended
         var range = F($"{(long)(seconds * 1000)}ms");
         var probes = await QueryAsync(api, $"sum(count_over_time(up{{job=\"blackbox\"}}[{range}]))", until);
+        var answered = await QueryAsync(api, $"sum(count_over_time(probe_success{{job=\"blackbox\"}}[{range}]))", until);
         var passed = await QueryAsync(api, $"sum(sum_over_time(probe_success{{job=\"blackbox\"}}[{range}]))", until);
         var perProbe = Math.Max(1, probes);
         return result with
         {
             WindowSeconds = seconds,
             ProbesPerSecond = probes / seconds,
+            AnsweredFraction = probes > 0 ? answered / probes : 0,
             SuccessFraction = probes > 0 ? passed / probes : 0,
             CpuMsPerProbe = (prometheus1 - prometheus0 + exporter1 - exporter0) / perProbe,
             PrometheusCpuMsPerProbe = (prometheus1 - prometheus0) / perProbe,

@@ -48,13 +48,16 @@ internal sealed record ControllerResult(int Components, double WindowSeconds)
 
     public long ConfigBytes { get; init; }
 
-    /// <summary>From the process start to <c>/metrics</c> answering.</summary>
+    /// <summary>From the process start to every component registered in the store.</summary>
+    public double? RegisteredSeconds { get; init; }
+
+    /// <summary>From the process start to the API's port accepting connections.</summary>
     public double? StartSeconds { get; init; }
 
     /// <summary>From the process start to one sample stored per component.</summary>
     public double? FirstRoundSeconds { get; init; }
 
-    /// <summary>One <c>GET /metrics</c> at the end of the window: seconds and bytes.</summary>
+    /// <summary>One <c>GET /metrics</c> at the end of the window: seconds (NaN when it failed within a minute) and bytes.</summary>
     public double MetricsScrapeSeconds { get; init; }
 
     public long MetricsBytes { get; init; }

@@ -27,9 +27,11 @@ internal sealed class ControllerRun(string repository, string root, NginxTarget 
         try
         {
             var metrics = new Uri(F($"http://127.0.0.1:{port}/metrics"));
-            if (!await WaitAsync(controller, async () => await ScrapeAsync(metrics) is not null, ScaleSettings.StartLimit))
+            var registered = await WaitAsync(controller, async () => await store.ComponentsAsync() >= components, ScaleSettings.StartLimit);
+            result = result with { RegisteredSeconds = registered ? clock.Elapsed.TotalSeconds : null };
+            if (!await WaitAsync(controller, () => ListensAsync(port), ScaleSettings.StartLimit - clock.Elapsed))
             {
-                return result with { Error = Failure(controller, directory, "did not answer /metrics") };
+                return result with { Error = Failure(controller, directory, "did not listen") };
             }
 
             result = result with { StartSeconds = clock.Elapsed.TotalSeconds };
@@ -42,6 +44,11 @@ internal sealed class ControllerRun(string repository, string root, NginxTarget 
         {
             result = result with { PeakRssMb = ProcCpu.PeakRssMb(controller.Id), TargetWatchFailed = watch.Failed, TargetWatchSlowestMs = watch.SlowestMs };
             await controller.DisposeAsync();
+            var log = Path.Combine(directory, "serve.log");
+            if (File.Exists(log))
+            {
+                File.Copy(log, Path.Combine(Path.GetTempPath(), F($"rewind-scale-serve-{components}.log")), overwrite: true); // for a look after the run
+            }
         }
 
         return result;
@@ -101,6 +108,20 @@ internal sealed class ControllerRun(string repository, string root, NginxTarget 
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
             return null;
+        }
+    }
+
+    private static async Task<bool> ListensAsync(int port)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        try
+        {
+            await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
         }
     }
 

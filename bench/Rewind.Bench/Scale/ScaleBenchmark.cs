@@ -54,13 +54,13 @@ internal sealed class ScaleBenchmark(bool quick, string repository, IReadOnlyLis
 
     private static ControllerResult Progress(ControllerResult r)
     {
-        Console.Error.WriteLine(F($"scale: rewind {r.Components} components: {r.SamplesPerSecond:0} samples/s, {r.CpuMsPerSample:0.000} CPU ms/sample, p99 late {ScaleReport.Ms(r.P99LatenessSeconds)}, {r.FailedSamples} failed, {r.Incidents} incidents, start {r.StartSeconds:0.0} s, first round {r.FirstRoundSeconds:0.0} s{(r.Error is null ? "" : ", " + r.Error)}"));
+        Console.Error.WriteLine(F($"scale: rewind {r.Components} components: {r.SamplesPerSecond:0} samples/s, {r.CpuMsPerSample:0.000} CPU ms/sample, p99 late {ScaleReport.Ms(r.P99LatenessSeconds)}, {r.FailedSamples} failed, {r.Incidents} incidents, registered {r.RegisteredSeconds:0.0} s, listening {r.StartSeconds:0.0} s, first round {r.FirstRoundSeconds:0.0} s{(r.Error is null ? "" : ", " + r.Error)}"));
         return r;
     }
 
     private static BlackboxResult Progress(BlackboxResult r)
     {
-        Console.Error.WriteLine(F($"scale: blackbox {r.Targets} targets: {r.ProbesPerSecond:0} probes/s, {r.SuccessFraction:P1} passed, {r.CpuMsPerProbe:0.000} CPU ms/probe{(r.Error is null ? "" : ", " + r.Error)}"));
+        Console.Error.WriteLine(F($"scale: blackbox {r.Targets} targets: {r.ProbesPerSecond:0} probes/s, {r.AnsweredFraction:P1} answered, {r.SuccessFraction:P1} passed, {r.CpuMsPerProbe:0.000} CPU ms/probe{(r.Error is null ? "" : ", " + r.Error)}"));
         return r;
     }
 

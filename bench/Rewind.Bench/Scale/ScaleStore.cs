@@ -38,6 +38,9 @@ internal sealed class ScaleStore(string path)
         return reasons;
     }
 
+    /// <summary>Components registered in the store (the controller registers each one of its config when it starts).</summary>
+    public Task<long> ComponentsAsync() => ScalarAsync("SELECT count(*) FROM components");
+
     public Task<long> IncidentsAsync() => ScalarAsync("SELECT count(*) FROM incidents");
 
     /// <summary>The database's size in use (pages × page size, free pages left out), WAL content included: what the store holds, not what the files reserve.</summary>
