@@ -16,11 +16,14 @@ internal sealed record ControllerResult(int Components, double WindowSeconds)
     /// <summary>p99 of <c>rewind_probe_schedule_lag_seconds{loop="probe"}</c> over the window; +∞ above its last bound (10 s); null without observations.</summary>
     public double? P99LatenessSeconds { get; init; }
 
-    /// <summary>Probe runs the controller counted as failed (its <c>rewind_probe_samples_total{result="fail"}</c>), from its start.</summary>
+    /// <summary>
+    /// Probe runs the controller counted as failed (its <c>rewind_probe_samples_total{result="fail"}</c>), from its start;
+    /// when <c>/metrics</c> did not answer, the failed samples in the store (it keeps the newest few hundred per probe).
+    /// </summary>
     public long FailedSamples { get; init; }
 
-    /// <summary>Of those, the ones counted during the window.</summary>
-    public long FailedSamplesInWindow { get; init; }
+    /// <summary>Of those, the ones counted during the window; null when <c>/metrics</c> did not answer.</summary>
+    public long? FailedSamplesInWindow { get; init; }
 
     /// <summary>The most frequent reasons of the failed samples in the store at the end, with their counts.</summary>
     public IReadOnlyList<string> FailureReasons { get; init; } = [];

@@ -37,6 +37,8 @@ internal sealed class MetricsText
         return page;
     }
 
+    public bool IsEmpty => _series.Count == 0;
+
     public bool Has(string name) => _series.Any(s => s.Name == name);
 
     /// <summary>The sum over the series of <paramref name="name"/> whose labels contain every one of <paramref name="labels"/> (e.g. <c>result="fail"</c>).</summary>

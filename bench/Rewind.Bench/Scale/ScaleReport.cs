@@ -67,7 +67,7 @@ internal sealed class ScaleReport(string repository, ScaleSettings settings, IRe
     private static void WriteRow(ControllerResult r)
     {
         var notMeasured = r.NotMeasured is { } n ? n.ToString(CultureInfo.InvariantCulture) : "-";
-        Console.WriteLine(F($"  {r.Components,-12:N0} {r.SamplesPerSecond,9:0} {r.ControllerCores,6:0.00} {r.CpuMsPerSample,13:0.000} {Ms(r.P99LatenessSeconds),9} {r.FailedSamples,7} {r.FailedSamplesInWindow,9} {r.Incidents,9} {notMeasured,9} {r.StoreBytesPerSample,8:0} {r.TargetCores,11:0.00} {r.RegisteredSeconds,12:0.0} {r.StartSeconds,8:0.0} {r.FirstRoundSeconds,11:0.0} {r.MetricsScrapeSeconds,10:0.000} {r.MetricsBytes / 1024.0,11:0} {r.PeakRssMb,7:0}{(r.Error is null ? "" : "  " + r.Error)}"));
+        Console.WriteLine(F($"  {r.Components,-12:N0} {r.SamplesPerSecond,9:0} {r.ControllerCores,6:0.00} {r.CpuMsPerSample,13:0.000} {Ms(r.P99LatenessSeconds),9} {r.FailedSamples,7} {(r.FailedSamplesInWindow is { } w ? w.ToString(CultureInfo.InvariantCulture) : "-"),9} {r.Incidents,9} {notMeasured,9} {r.StoreBytesPerSample,8:0} {r.TargetCores,11:0.00} {r.RegisteredSeconds,12:0.0} {r.StartSeconds,8:0.0} {r.FirstRoundSeconds,11:0.0} {r.MetricsScrapeSeconds,10:0.000} {r.MetricsBytes / 1024.0,11:0} {r.PeakRssMb,7:0}{(r.Error is null ? "" : "  " + r.Error)}"));
     }
 
     public static string Ms(double? seconds) => seconds switch
