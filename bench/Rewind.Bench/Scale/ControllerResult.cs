@@ -60,7 +60,7 @@ internal sealed record ControllerResult(int Components, double WindowSeconds)
     /// <summary>From the process start to one sample stored per component.</summary>
     public double? FirstRoundSeconds { get; init; }
 
-    /// <summary>One <c>GET /metrics</c> at the end of the window: seconds (NaN when it failed within a minute) and bytes.</summary>
+    /// <summary>One <c>GET /metrics</c> at the end of the window: seconds (NaN when it did not answer within 30 s) and bytes.</summary>
     public double MetricsScrapeSeconds { get; init; }
 
     public long MetricsBytes { get; init; }
