@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Rewind.Core.Configuration;
 
 namespace Rewind.Bench.Scale;
 
@@ -32,6 +33,12 @@ internal sealed class ScaleBenchmark(bool quick, string repository, IReadOnlyLis
 
             var capacity = controllers.Where(r => r.WithinCapacity).Select(r => r.Components).DefaultIfEmpty(0).Max();
             var pastComponents = capacity == 0 ? settings.Sizes[0] : Math.Min(2 * capacity, ScaleSettings.PastCapacityCap);
+            if (pastComponents > ScaleConfig.MostComponents(target))
+            {
+                Console.Error.WriteLine(F($"scale: past capacity held to {ScaleConfig.MostComponents(target)} components instead of {pastComponents}: a larger config is over the {ConfigLimits.MaxBytes / (1024 * 1024)} MiB limit of a config file"));
+                pastComponents = ScaleConfig.MostComponents(target);
+            }
+
             var past = controllers.Find(r => r.Components == pastComponents) ?? Progress(await controllerRun.RunAsync(pastComponents));
             var (probeOnly, probeOnlyCpu, _) = await ProbesBenchmark.RewindAsync(target.Url("probe-only"), (int)settings.ProbeOnly.TotalSeconds);
             new ScaleReport(repository, settings, controllers, baselines)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Rewind.Core.Configuration;
 
 namespace Rewind.Bench.Scale;
 
@@ -9,6 +10,17 @@ namespace Rewind.Bench.Scale;
 /// </summary>
 internal static class ScaleConfig
 {
+    /// <summary>
+    /// The most components whose config fits in one file (<see cref="ConfigLimits.MaxBytes"/>), in whole thousands:
+    /// about 14,000 of these, so a run past capacity is held to it.
+    /// </summary>
+    public static int MostComponents(NginxTarget target)
+    {
+        var header = Render(0, "/tmp/rewind.db", 65535, target).Length;
+        var each = Render(1, "/tmp/rewind.db", 65535, target).Length - header;
+        return (ConfigLimits.MaxBytes - header - 1024) / each / 1000 * 1000;
+    }
+
     public static string Render(int components, string storePath, int apiPort, NginxTarget target)
     {
         var text = new StringBuilder(capacity: 400 * components);
