@@ -12,6 +12,7 @@ var names = new Dictionary<string, string>(StringComparer.Ordinal)
     ["deploys"] = "ordinary deploys of 10+ components (healthy, 3x errors, slow, down; restart gaps, late or missing records) while stress-ng overloads the host: rewind vs a naive threshold watcher on a twin fleet, wrong decisions and detection",
     ["failover"] = "three replicas on one PostgreSQL, a rollback in progress: the leader SIGKILLed, SIGTERMed, SIGSTOPped then thawed; time to the next step under the new leader, stale writes, duplicates, steps run twice; beside Argo Rollouts', Flagger's, Quartz's and Rundeck's takeover",
     ["hosts"] = "a fleet of 20 hosts, each its own release dir, sample service and agent: rewind's fleet step (concurrency 10) vs a Capistrano-style ssh loop through OpenSSH, one at a time and 10 at a time, until all answer v1; a drill SIGKILLs an agent and the controller mid-fleet and counts double restarts",
+    ["scale"] = "N components (500 to 10,000) at 1 s HTTP probes against nginx, end to end through a real controller: samples/s, CPU ms per sample, p99 probe lateness, false failures, store bytes per sample; beside Prometheus + blackbox_exporter probing the same targets; the capacity and twice it",
     ["recovery"] = "release-dir: fault -> detection, and decision -> back on the last known good and healthy, against the bare operations and a hand-written script; a full plan restoring traffic 25/50/75/100 % behind HAProxy against the same operations done bare",
 };
 
@@ -38,6 +39,7 @@ return args[0] switch
     "dashboard" => await new Rewind.Bench.Dashboard.DashboardBenchmark(quick, RecoveryBenchmark.FindRepository()).RunAsync(),
     "deploys" => await new Rewind.Bench.Deploys.DeploysBenchmark(quick, RecoveryBenchmark.FindRepository()).RunAsync(),
     "hosts" => await new Rewind.Bench.Hosts.HostsBenchmark(quick, RecoveryBenchmark.FindRepository()).RunAsync(),
+    "scale" => await new Rewind.Bench.Scale.ScaleBenchmark(quick, RecoveryBenchmark.FindRepository(), args).RunAsync(),
     "detection" => new Rewind.Bench.Detection.DetectionBenchmark(quick, RecoveryBenchmark.FindRepository()).Run(),
     _ => Fail($"unknown benchmark '{args[0]}'; bench/run --list names them"),
 };

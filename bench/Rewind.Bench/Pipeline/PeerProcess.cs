@@ -31,6 +31,9 @@ internal sealed class PeerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id, for its CPU time in <c>/proc</c>.</summary>
+    public int Id => _process.Id;
+
     public static PeerProcess Start(string name, string executable, IEnumerable<string> arguments, string logFile)
     {
         var info = new ProcessStartInfo(executable) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
