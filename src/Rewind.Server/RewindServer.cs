@@ -200,10 +200,7 @@ public static class RewindServer
         try
         {
             await store.MigrateAsync(cancellationToken);
-            foreach (var (name, component) in config.Components)
-            {
-                await store.EnsureComponentAsync(name, component.Provider.Kind, cancellationToken);
-            }
+            await store.EnsureComponentsAsync([.. config.Components.Select(c => KeyValuePair.Create(c.Key, c.Value.Provider.Kind))], cancellationToken);
 
             return (store, controllerLock);
         }

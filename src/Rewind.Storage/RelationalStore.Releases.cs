@@ -22,6 +22,19 @@ internal sealed partial class RelationalStore
         await connection.ExecuteAsync(new CommandDefinition(Sql, new { Name = name, Provider = provider }, cancellationToken: cancellationToken));
     }
 
+    public async Task EnsureComponentsAsync(IReadOnlyCollection<KeyValuePair<string, string>> components, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(components);
+        const string Sql = """
+            INSERT INTO components (name, provider) VALUES (@Name, @Provider)
+            ON CONFLICT (name) DO UPDATE SET provider = excluded.provider
+            """;
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(Sql, components.Select(c => new { Name = c.Key, Provider = c.Value }), transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyList<ComponentState>> GetComponentsAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await _dialect.OpenAsync(cancellationToken);

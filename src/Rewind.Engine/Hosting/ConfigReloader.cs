@@ -75,10 +75,7 @@ internal sealed class ConfigReloader(ConfigHolder config, IStore store, Notifica
             return Report(request, ConfigReloadOutcome.Unchanged, running.Number, [], restart, []);
         }
 
-        foreach (var (name, component) in next.Components.Where(c => !running.Config.Components.ContainsKey(c.Key)))
-        {
-            await store.EnsureComponentAsync(name, component.Provider.Kind, cancellationToken);
-        }
+        await store.EnsureComponentsAsync([.. next.Components.Where(c => !running.Config.Components.ContainsKey(c.Key)).Select(c => KeyValuePair.Create(c.Key, c.Value.Provider.Kind))], cancellationToken);
 
         channels.Replace(next.Notifications, secrets);
         engine.Forget(Policies(running.Config).Where(p => !ConfigFingerprint.Same(p.Policy, Policy(next, p.Component, p.Name))).Select(p => (p.Component, p.Name)));

@@ -48,23 +48,23 @@ public sealed class ConfigLimitsTests
     }
 
     [Fact]
-    public void Parse_FiveMiB_IsRefusedBeforeItIsRead()
+    public void Parse_SeventeenMiB_IsRefusedBeforeItIsRead()
     {
-        var error = ParseOne(Comment(5 * MiB));
+        var error = ParseOne(Comment(17 * MiB));
 
-        error.ToString().ShouldBe("deep.yaml:1:1: config is 5 MiB, larger than the 4 MiB limit");
+        error.ToString().ShouldBe("deep.yaml:1:1: config is 17 MiB, larger than the 16 MiB limit");
     }
 
     [Fact]
-    public void Parse_OneByteOverTheLimit_SaysItIsOverFourMiB()
+    public void Parse_OneByteOverTheLimit_SaysItIsOverSixteenMiB()
     {
         var error = ParseOne(Comment(ConfigLimits.MaxBytes + 1));
 
-        error.ToString().ShouldBe("deep.yaml:1:1: config is 4.1 MiB, larger than the 4 MiB limit");
+        error.ToString().ShouldBe("deep.yaml:1:1: config is 16.1 MiB, larger than the 16 MiB limit");
     }
 
     [Fact]
-    public void Parse_ExactlyFourMiB_IsRead()
+    public void Parse_ExactlySixteenMiB_IsRead()
     {
         var error = ParseOne(Comment(ConfigLimits.MaxBytes));
 
