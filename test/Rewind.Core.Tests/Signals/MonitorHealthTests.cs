@@ -213,6 +213,28 @@ public sealed class MonitorHealthTests
         health.Judge("c00", ["health"], T0.AddSeconds(40)).Reason.ShouldStartWith("3 of 4 components failed within 1m with the same error (timeout)");
     }
 
+    [Fact]
+    public void Status_RunsNotMeasured_AreCounted_AndThreeInTheWindowAreOverload_ThatHoldsATimeoutOfAnotherRun()
+    {
+        var health = new MonitorHealth();
+        Fleet(health, 21, seconds: 10, fails: (c, s) => c == 0 && s == 9 ? "timeout after 800ms" : null);
+        health.RecordNotMeasured(T0.AddSeconds(9), NotMeasuredReason.Late, count: 2);
+
+        health.Status(T0.AddSeconds(9.5)).ShouldSatisfyAllConditions(
+            s => s.Overloaded.ShouldBeFalse(), // two is a pause, not overload
+            s => s.NotMeasured.ShouldBe(2));
+        health.RecordNotMeasured(T0.AddSeconds(9.2), NotMeasuredReason.Behind);
+
+        var status = health.Status(T0.AddSeconds(9.5));
+        status.Overloaded.ShouldBeTrue();
+        status.Reason.ShouldBe("the controller itself is overloaded: 3 probe runs not measured in the last 10s (2 could not start on time, 1 timed out while it was behind)");
+        (status.NotMeasured, status.NotMeasuredTotal).ShouldBe((3, 3L));
+        health.Judge("c00", ["health"], T0.AddSeconds(9.5)).Conclusive.ShouldBeFalse();
+
+        var later = health.Status(T0.AddSeconds(20));
+        (later.Overloaded, later.NotMeasured, later.NotMeasuredTotal).ShouldBe((false, 0, 3L));
+    }
+
     /// <summary>Every component runs its probe once a second for <paramref name="seconds"/>; <paramref name="fails"/> gives the error of component c at second s.</summary>
     private static void Fleet(MonitorHealth health, int components, int seconds, Func<int, int, string?> fails, Func<int, int, TimeSpan>? lag = null, int start = 0)
     {
