@@ -62,6 +62,7 @@ public sealed partial class MonitorHealth
             return new MonitorStatus(reason is not null, reason is null ? null : $"the controller itself is overloaded: {reason}", maxLag, maxWrite)
             {
                 NotMeasured = late + behind,
+                BehindOnProbes = TooManyNotMeasured(late + behind, now - Options.Window),
                 NotMeasuredTotal = _notMeasuredTotal,
             };
         }

@@ -64,11 +64,11 @@ public sealed partial class MonitorHealth
         return (late, behind);
     }
 
-    /// <summary>Why the runs not measured in the window make the controller overloaded; null when too few. Caller holds the lock.</summary>
+    /// <summary>Why the runs not measured in the window make the controller overloaded; null when too few (<see cref="TooManyNotMeasured"/>). Caller holds the lock.</summary>
     private string? NotMeasuredReasonText(DateTimeOffset since)
     {
         var (late, behind) = NotMeasuredSince(since);
-        if (late + behind < Options.MinLateRuns)
+        if (!TooManyNotMeasured(late + behind, since))
         {
             return null;
         }
@@ -86,6 +86,14 @@ public sealed partial class MonitorHealth
 
         return string.Create(CultureInfo.InvariantCulture, $"{late + behind} probe runs not measured in the last {Durations.Format(Options.Window)} ({string.Join(", ", why)})");
     }
+
+    /// <summary>
+    /// As for late runs: at least <see cref="MonitorHealthOptions.MinLateRuns"/>, and at least
+    /// <see cref="MonitorHealthOptions.MinLateShare"/> of all runs in the window, so that the first runs after a start or
+    /// one pause are not overload. Caller holds the lock.
+    /// </summary>
+    private bool TooManyNotMeasured(int notMeasured, DateTimeOffset since) =>
+        notMeasured >= Options.MinLateRuns && notMeasured >= Options.MinLateShare * (notMeasured + _runs.Count(r => r.At >= since));
 
     private void PruneNotMeasured(DateTimeOffset since)
     {

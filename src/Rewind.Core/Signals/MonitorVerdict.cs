@@ -21,6 +21,9 @@ public sealed record MonitorStatus(bool Overloaded, string? Reason, TimeSpan Max
     /// <summary>Probe runs not measured in the window (<see cref="NotMeasuredReason"/>): the controller was behind.</summary>
     public int NotMeasured { get; init; }
 
+    /// <summary>True when the runs not measured in the window are enough, alone, to make the controller overloaded.</summary>
+    public bool BehindOnProbes { get; init; }
+
     /// <summary>Probe runs not measured since the controller started.</summary>
     public long NotMeasuredTotal { get; init; }
 }

@@ -115,7 +115,7 @@ internal sealed class FaultWatch(
     private string? NotMeasured(DateTimeOffset now)
     {
         var status = board.Monitor.Status(now);
-        if (status.NotMeasured < board.Monitor.Options.MinLateRuns)
+        if (!status.BehindOnProbes)
         {
             return null;
         }
