@@ -6,7 +6,8 @@ namespace Rewind.Server.Signals;
 
 /// <summary>
 /// Runs every probe on its interval from one dispatch loop. Each probe runs at a fixed phase within its interval
-/// (<see cref="ProbePhases"/>), so runs are spread over time and keep their times across restarts and reloads; at most
+/// (<see cref="ProbePhases"/>), so runs are spread over time and keep their times across restarts and reloads (the first
+/// run after a start or a reload comes within <see cref="FirstRunWithin"/>, spread over it the same way); at most
 /// <see cref="ProbeScheduleConfig.MaxConcurrent"/> runs are in flight (a run holds its slot until its sample is
 /// handled). A run that cannot start within <see cref="ProbeScheduleConfig.MaxLatenessFor"/> of its time is skipped, and
 /// a run that timed out while the controller itself was behind is dropped: both are not measured
@@ -21,6 +22,9 @@ internal sealed class ProbeScheduler(IProbe probe, ProbeScheduleConfig settings,
 {
     /// <summary>A timer of the loop waking this much after it was due means the controller itself is behind.</summary>
     public static readonly TimeSpan BehindAfter = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>After a start or a reload every probe runs once within this (at its phase within it), then on its own interval.</summary>
+    public static readonly TimeSpan FirstRunWithin = TimeSpan.FromSeconds(1);
 
     private readonly Lock _gate = new();
     private int _inFlight;
@@ -43,11 +47,14 @@ internal sealed class ProbeScheduler(IProbe probe, ProbeScheduleConfig settings,
     public async Task RunAsync(IReadOnlyCollection<ScheduledProbe> probes, CancellationToken stoppingToken = default)
     {
         ArgumentNullException.ThrowIfNull(probes);
-        var queue = new PriorityQueue<ScheduledProbe, DateTimeOffset>();
+        var queue = new PriorityQueue<Entry, DateTimeOffset>();
         var now = time.GetUtcNow();
         foreach (var scheduled in probes)
         {
-            queue.Enqueue(scheduled, ProbePhases.FirstDue(now, scheduled.Component, scheduled.Name, scheduled.Config.Interval));
+            // The first run within a second (spread over it), then on the probe's own grid: a start or a reload does not
+            // leave a probe with a long interval unmeasured for that long.
+            var soon = TimeSpan.FromTicks(Math.Min(scheduled.Config.Interval.Ticks, FirstRunWithin.Ticks));
+            queue.Enqueue(new Entry(scheduled, First: soon < scheduled.Config.Interval), ProbePhases.FirstDue(now, scheduled.Component, scheduled.Name, soon));
         }
 
         try
@@ -70,8 +77,9 @@ internal sealed class ProbeScheduler(IProbe probe, ProbeScheduleConfig settings,
     }
 
     /// <summary>One step of the loop for the probe due first: wait for its time, skip it, start it, or wait for a slot.</summary>
-    private async Task DispatchAsync(PriorityQueue<ScheduledProbe, DateTimeOffset> queue, ScheduledProbe next, DateTimeOffset due, CancellationToken stoppingToken)
+    private async Task DispatchAsync(PriorityQueue<Entry, DateTimeOffset> queue, Entry entry, DateTimeOffset due, CancellationToken stoppingToken)
     {
+        var next = entry.Probe;
         var now = time.GetUtcNow();
         if (due > now)
         {
@@ -85,8 +93,8 @@ internal sealed class ProbeScheduler(IProbe probe, ProbeScheduleConfig settings,
         if (now - due > allowed)
         {
             // Every tick already later than allowed is skipped at once: one entry for however many were missed.
-            var missed = (int)Math.Min(int.MaxValue, ((now - allowed - due).Ticks / interval.Ticks) + 1);
-            queue.DequeueEnqueue(next, due + (interval * missed));
+            var missed = entry.First ? 1 : (int)Math.Min(int.MaxValue, ((now - allowed - due).Ticks / interval.Ticks) + 1);
+            queue.DequeueEnqueue(entry.First ? entry with { First = false } : entry, entry.First ? OnGridAfter(next, due) : due + (interval * missed));
             handlers.NotMeasured(new NotMeasuredRun(next, due, now, NotMeasuredReason.Late, missed));
             return;
         }
@@ -97,7 +105,7 @@ internal sealed class ProbeScheduler(IProbe probe, ProbeScheduleConfig settings,
             if (_inFlight < settings.MaxConcurrent)
             {
                 _inFlight++;
-                queue.DequeueEnqueue(next, due + interval);
+                queue.DequeueEnqueue(entry.First ? entry with { First = false } : entry, entry.First ? OnGridAfter(next, due) : due + interval);
                 _ = RunOneAsync(next, due, stoppingToken);
                 return;
             }
@@ -201,5 +209,12 @@ internal sealed class ProbeScheduler(IProbe probe, ProbeScheduleConfig settings,
         }
     }
 
+    /// <summary>The first tick of the probe's own grid after <paramref name="due"/>.</summary>
+    private static DateTimeOffset OnGridAfter(ScheduledProbe probe, DateTimeOffset due) =>
+        ProbePhases.FirstDue(due + TimeSpan.FromTicks(1), probe.Component, probe.Name, probe.Config.Interval);
+
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>A probe in the queue; <paramref name="First"/> while its first run is not yet on its own grid.</summary>
+    private sealed record Entry(ScheduledProbe Probe, bool First);
 }

@@ -66,6 +66,32 @@ public sealed class ProbeSchedulerTests
     }
 
     [Fact]
+    public async Task Run_ALongInterval_FirstRunWithinASecond_ThenOnItsGrid()
+    {
+        var time = new FakeTimeProvider(T0);
+        var probes = Probes(1, TimeSpan.FromSeconds(30));
+        var probe = new FakeProbe(time);
+        var measured = new ConcurrentQueue<MeasuredRun>();
+        var scheduler = new ProbeScheduler(probe, new ProbeScheduleConfig(), time, Handlers(measured, new ConcurrentQueue<NotMeasuredRun>()));
+        using var stop = new CancellationTokenSource();
+        var running = Task.Run(() => scheduler.RunAsync(probes, stop.Token));
+        var dues = Dues(probes, T0, T0.AddSeconds(61));
+
+        for (var i = 0; i < dues.Count; i++)
+        {
+            To(time, dues[i].Due);
+            await UntilAsync(() => measured.Count > i, $"run {i + 1}");
+        }
+
+        await stop.CancelAsync();
+        await running;
+        dues[0].Due.ShouldBeLessThan(T0 + Second);
+        var phase = ProbePhases.Of("c00", "health", TimeSpan.FromSeconds(30));
+        dues.Skip(1).ShouldAllBe(d => (d.Due.UtcTicks - phase.Ticks) % TimeSpan.FromSeconds(30).Ticks == 0);
+        measured.Select(m => m.Due).ShouldBe(dues.Select(d => d.Due));
+    }
+
+    [Fact]
     public async Task Run_MoreDueThanTheCap_AtMostCapInFlight_TheNextStartsWhenASlotFrees_ALateOneIsSkippedWithoutASample()
     {
         var time = new FakeTimeProvider(T0);
@@ -179,13 +205,21 @@ public sealed class ProbeSchedulerTests
     private static List<ScheduledProbe> Probes(int count, TimeSpan interval) =>
         [.. Enumerable.Range(0, count).Select(i => new ScheduledProbe($"c{i:00}", "health", new ProbeConfig { Interval = interval, Timeout = TimeSpan.FromMilliseconds(800) }))];
 
-    /// <summary>Every run due in [from, until), in order.</summary>
+    /// <summary>Every run due in [from, until), in order: each probe's first within a second, then on its own grid.</summary>
     private static List<(ScheduledProbe Probe, DateTimeOffset Due)> Dues(IEnumerable<ScheduledProbe> probes, DateTimeOffset from, DateTimeOffset until) =>
-        [.. probes.SelectMany(p => Ticks(ProbePhases.FirstDue(from, p.Component, p.Name, p.Config.Interval), p.Config.Interval, until).Select(due => (p, due))).OrderBy(d => d.due)];
+        [.. probes.SelectMany(p => Ticks(p, from, until).Select(due => (p, due))).OrderBy(d => d.due)];
 
-    private static IEnumerable<DateTimeOffset> Ticks(DateTimeOffset first, TimeSpan interval, DateTimeOffset until)
+    private static IEnumerable<DateTimeOffset> Ticks(ScheduledProbe probe, DateTimeOffset from, DateTimeOffset until)
     {
-        for (var due = first; due < until; due += interval)
+        var interval = probe.Config.Interval;
+        var first = ProbePhases.FirstDue(from, probe.Component, probe.Name, interval < Second ? interval : Second);
+        var grid = interval <= Second ? first : ProbePhases.FirstDue(first.AddTicks(1), probe.Component, probe.Name, interval);
+        if (first < grid && first < until)
+        {
+            yield return first;
+        }
+
+        for (var due = grid; due < until; due += interval)
         {
             yield return due;
         }
