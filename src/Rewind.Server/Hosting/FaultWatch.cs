@@ -35,7 +35,11 @@ internal sealed class FaultWatch(
     /// <summary>How long the store may take to answer the watch's ping before it counts as unreachable.</summary>
     private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long the runs not measured must keep the controller overloaded before that is a fault: the first runs after a start, on a busy host, are not one.</summary>
+    public static readonly TimeSpan OverloadLasts = TimeSpan.FromSeconds(4);
+
     private readonly ControllerPager _pager = new(options.FaultPageAfter, options.FaultQuietFor);
+    private DateTimeOffset? _behindSince;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         PeriodicLoop.RunAsync(Every, time, LookAsync, ex => ServerLog.FaultWatchFailed(logger, ex), stoppingToken);
@@ -115,7 +119,8 @@ internal sealed class FaultWatch(
     private string? NotMeasured(DateTimeOffset now)
     {
         var status = board.Monitor.Status(now);
-        if (!status.BehindOnProbes)
+        _behindSince = status.BehindOnProbes ? _behindSince ?? now : null;
+        if (_behindSince is not { } since || now - since < OverloadLasts)
         {
             return null;
         }
