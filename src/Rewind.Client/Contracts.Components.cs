@@ -84,7 +84,14 @@ public sealed record ControllerFaultDto(string Kind, string Severity, string Tit
 /// can cause itself hold automatic rollbacks (they page instead). <see cref="MaxLagMs"/> is the latest a probe run or timer
 /// tick started in the last window; <see cref="MaxStoreWriteMs"/> the slowest slow store write in it (0 when none).
 /// </summary>
-public sealed record MonitorHealthDto(bool Overloaded, string? Reason, double MaxLagMs, double MaxStoreWriteMs);
+public sealed record MonitorHealthDto(bool Overloaded, string? Reason, double MaxLagMs, double MaxStoreWriteMs)
+{
+    /// <summary>Probe runs not measured in the last window (the controller was behind: no sample, no policy moved).</summary>
+    public int NotMeasured { get; init; }
+
+    /// <summary>Probe runs not measured since the controller started.</summary>
+    public long NotMeasuredTotal { get; init; }
+}
 
 /// <summary>Body of <c>POST /api/v1/components/{name}/maintenance</c>: no policy acts on the component for <see cref="Duration"/> (e.g. "30m").</summary>
 public sealed record MaintenanceRequest(string Duration, string Reason, string? DeclaredBy = null);

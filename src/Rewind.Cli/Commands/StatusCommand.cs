@@ -27,6 +27,10 @@ internal static class StatusCommand
             {
                 context.Console.MarkupLine($"monitor: [yellow]overloaded[/]: {Markup.Escape(health.Monitor.Reason ?? "")}; automatic rollbacks on failures it can cause itself (timeouts…) are held");
             }
+            else if (health.Monitor.NotMeasuredTotal > 0)
+            {
+                context.Console.MarkupLine($"monitor: {health.Monitor.NotMeasuredTotal} probe runs not measured since the start (the controller was behind; none now)");
+            }
 
             ConfigReloadCommand.WriteStatus(context, health.Config);
             var components = await client.GetComponentsAsync(cancellationToken);

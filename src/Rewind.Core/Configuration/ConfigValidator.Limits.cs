@@ -1,6 +1,6 @@
 namespace Rewind.Core.Configuration;
 
-/// <summary>Checks of <c>server.limits</c>: every limit a positive whole number in a sane range.</summary>
+/// <summary>Checks of <c>server.limits</c> and <c>server.probes</c>: every limit a positive whole number in a sane range.</summary>
 internal static partial class ConfigValidator
 {
     private const int MaxPerMinute = 1_000_000;
@@ -30,6 +30,19 @@ internal static partial class ConfigValidator
         if (limits.RefusalWindow < TimeSpan.FromSeconds(1) || limits.RefusalWindow > TimeSpan.FromHours(1))
         {
             add(limits, "refusal-window", "server.limits.refusal-window: from 1s to 1h");
+        }
+    }
+
+    private static void ValidateProbeSchedule(ProbeScheduleConfig probes, Action<object, string?, string> add)
+    {
+        if (probes.MaxConcurrent is < 1 or > 100_000)
+        {
+            add(probes, "max-concurrent", $"server.probes.max-concurrent: {probes.MaxConcurrent} is outside 1..100000");
+        }
+
+        if (probes.MaxLateness is { } lateness && (lateness < TimeSpan.FromMilliseconds(10) || lateness > TimeSpan.FromMinutes(1)))
+        {
+            add(probes, "max-lateness", $"server.probes.max-lateness: {Durations.Format(lateness)} is outside 10ms..1m");
         }
     }
 }

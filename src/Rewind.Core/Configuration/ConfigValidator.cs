@@ -30,6 +30,7 @@ internal static partial class ConfigValidator
             Add(config.Server, "leader-lease", $"server.leader-lease: {Durations.Format(config.Server.LeaderLease)} is outside 1s..60s");
         }
         ValidateLimits(config.Server.Limits, Add);
+        ValidateProbeSchedule(config.Server.Probes, Add);
         ValidateTelemetry(config.Server.Telemetry, Add);
 
         ValidateApprovals(config, Add);

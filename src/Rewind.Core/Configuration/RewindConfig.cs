@@ -79,6 +79,9 @@ public sealed class ServerConfig
     /// <summary>Rate limits, event-stream limits and how refused requests are counted in the audit log.</summary>
     public LimitsConfig Limits { get; set; } = new();
 
+    /// <summary>How probes are scheduled: how many run at once, how late a run may start before it is not measured.</summary>
+    public ProbeScheduleConfig Probes { get; set; } = new();
+
     /// <summary>
     /// How long one taking or renewal of the leader lease holds it, on the database's clock (replicas on PostgreSQL).
     /// A leader renews every quarter of it and stops acting when it has not renewed for three quarters. Default 6s.

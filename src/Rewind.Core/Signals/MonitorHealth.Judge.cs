@@ -58,7 +58,13 @@ public sealed partial class MonitorHealth
             var reason = OverloadReason(now);
             var maxLag = _late.Select(l => l.Lag).DefaultIfEmpty(TimeSpan.Zero).Max();
             var maxWrite = _slowWrites.Select(w => w.Took).DefaultIfEmpty(TimeSpan.Zero).Max();
-            return new MonitorStatus(reason is not null, reason is null ? null : $"the controller itself is overloaded: {reason}", maxLag, maxWrite);
+            var (late, behind) = NotMeasuredSince(now - Options.Window);
+            return new MonitorStatus(reason is not null, reason is null ? null : $"the controller itself is overloaded: {reason}", maxLag, maxWrite)
+            {
+                NotMeasured = late + behind,
+                BehindOnProbes = TooManyNotMeasured(late + behind, now - Options.Window),
+                NotMeasuredTotal = _notMeasuredTotal,
+            };
         }
     }
 
@@ -98,6 +104,11 @@ public sealed partial class MonitorHealth
             }
 
             reasons.Add(string.Create(CultureInfo.InvariantCulture, $"probe runs {string.Join(" and ", what)} in the last {window} ({late.Count} of {runs} runs)"));
+        }
+
+        if (NotMeasuredReasonText(since) is { } notMeasured)
+        {
+            reasons.Add(notMeasured);
         }
 
         var slow = _slowWrites.Where(w => w.At >= since).ToList();

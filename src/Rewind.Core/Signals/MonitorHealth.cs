@@ -104,6 +104,8 @@ public sealed partial class MonitorHealth(MonitorHealthOptions? options = null)
             _slowWrites.Dequeue();
         }
 
+        PruneNotMeasured(since);
+
         var forget = now - Options.ComponentMemory;
         foreach (var component in _seen.Where(s => s.Value < forget).Select(s => s.Key).ToList())
         {

@@ -16,4 +16,14 @@ public sealed record MonitorVerdict(bool Conclusive, string? Reason)
 /// <param name="Reason">Why it is overloaded, in plain words; null when it is not.</param>
 /// <param name="MaxLag">The latest start of a probe run in the window (zero when none was late).</param>
 /// <param name="MaxStoreWrite">The slowest store write in the window.</param>
-public sealed record MonitorStatus(bool Overloaded, string? Reason, TimeSpan MaxLag, TimeSpan MaxStoreWrite);
+public sealed record MonitorStatus(bool Overloaded, string? Reason, TimeSpan MaxLag, TimeSpan MaxStoreWrite)
+{
+    /// <summary>Probe runs not measured in the window (<see cref="NotMeasuredReason"/>): the controller was behind.</summary>
+    public int NotMeasured { get; init; }
+
+    /// <summary>True when the runs not measured in the window are enough, alone, to make the controller overloaded.</summary>
+    public bool BehindOnProbes { get; init; }
+
+    /// <summary>Probe runs not measured since the controller started.</summary>
+    public long NotMeasuredTotal { get; init; }
+}

@@ -20,7 +20,13 @@ internal static class ControllerFaultKinds
     /// <summary>With replicas: no replica has held the leader lease for longer than the lease; nothing acts.</summary>
     public const string NoLeader = "no-leader";
 
-    public static IReadOnlyList<string> All { get; } = [StoreUnreachable, StoreNotWritable, StoreDiskNearlyFull, ExecutorCrashLoop, NoLeader];
+    /// <summary>
+    /// The controller cannot run its probes on time: runs are not measured (skipped, or timed out while it was behind).
+    /// Nothing is concluded about the components from those runs; the page says what to do about the controller.
+    /// </summary>
+    public const string ControllerOverloaded = "controller-overloaded";
+
+    public static IReadOnlyList<string> All { get; } = [StoreUnreachable, StoreNotWritable, StoreDiskNearlyFull, ExecutorCrashLoop, NoLeader, ControllerOverloaded];
 }
 
 /// <summary>

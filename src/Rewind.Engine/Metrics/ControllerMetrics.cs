@@ -13,6 +13,12 @@ internal sealed class ControllerMetrics
     {
         ProbeUp = Registry.Gauge("rewind_probe_up", "1 when the probe is passing, 0 when it has failed its failure-threshold in a row; absent before its first sample.", "component", "probe");
         ProbeSamples = Registry.Counter("rewind_probe_samples_total", "Probe runs by result (pass or fail).", "component", "probe", "result");
+        ProbesNotMeasured = Registry.Counter("rewind_probes_not_measured_total", "Probe runs not measured because the controller itself was behind: late (could not start on time, skipped) or behind (timed out while its own timers were late). No sample, no policy moved.", "reason");
+        foreach (var reason in Core.Signals.NotMeasuredReasons.All)
+        {
+            ProbesNotMeasured.Touch(Core.Signals.NotMeasuredReasons.Label(reason));
+        }
+
         PolicyFiring = Registry.Gauge("rewind_policy_firing", "1 while the policy's condition holds, else 0.", "component", "policy");
         Decisions = Registry.Counter("rewind_decisions_total", "Times a policy fired, by its mode (auto, approve, notify, or shadow).", "component", "policy", "mode");
         Rollbacks = Registry.Counter("rewind_rollbacks_total", "Finished rollbacks by status (succeeded or failed).", "component", "status");
@@ -28,7 +34,7 @@ internal sealed class ControllerMetrics
         SamplesUnstored = Registry.Counter("rewind_probe_samples_unstored_total", "Probe samples in batches the store refused (down, its disk full); kept in memory only.");
         MonitorOverloaded = Registry.Gauge("rewind_monitor_overloaded", "1 while the controller counts itself overloaded (timeouts it sees are not believed), else 0.");
         StoreWritable = Registry.Gauge("rewind_store_writable", "1 while the store takes the controller's writes (samples, traffic), 0 while it refuses them (its disk full, say).");
-        ControllerFault = Registry.Gauge("rewind_controller_fault", "1 while the controller has this fault of its own (store-unreachable, store-not-writable, store-disk-nearly-full, executor-crash-loop, no-leader), else 0.", "kind");
+        ControllerFault = Registry.Gauge("rewind_controller_fault", "1 while the controller has this fault of its own (store-unreachable, store-not-writable, store-disk-nearly-full, executor-crash-loop, no-leader, controller-overloaded), else 0.", "kind");
         RollbacksHeld = Registry.Counter("rewind_rollbacks_held_total", "Automatic rollbacks held because the failure was inconclusive (the controller overloaded, or most components failing alike).", "component", "policy");
         Refused = Registry.Counter("rewind_requests_refused_total", "Requests refused, by reason: unauthenticated (401), forbidden (403) or rate_limited (429).", "reason");
         foreach (var reason in new[] { "unauthenticated", "forbidden", "rate_limited" })
@@ -51,6 +57,8 @@ internal sealed class ControllerMetrics
     public Gauge ProbeUp { get; }
 
     public Counter ProbeSamples { get; }
+
+    public Counter ProbesNotMeasured { get; }
 
     public Gauge PolicyFiring { get; }
 

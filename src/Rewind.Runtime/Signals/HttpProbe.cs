@@ -11,7 +11,8 @@ namespace Rewind.Runtime.Signals;
 /// </summary>
 /// <remarks>
 /// Redirects are not followed: a probe judges the URL it names. One <see cref="HttpClient"/> is shared by all probes;
-/// its pooled connections live briefly so that a restarted service is reached on fresh connections. HTTPS probes that
+/// its pooled connections are reused between runs and live briefly so that a restarted service is reached on fresh
+/// connections. HTTPS probes that
 /// judge the certificate themselves (<c>min-cert-days</c>, <c>insecure-skip-verify</c>) share a client per endpoint that
 /// remembers the certificate of its newest connection; with pooled connections the certificate is seen at most 15 s late.
 /// </remarks>
@@ -25,7 +26,10 @@ public sealed class HttpProbe(TimeProvider? timeProvider = null, HttpClient? htt
     private readonly TimeProvider _timeProvider = timeProvider ?? TimeProvider.System;
     private readonly HttpClient _client = httpClient ?? Shared.Value;
 
-    /// <summary>The client every probe shares unless given another: no proxy, no redirects, 15 s connection lifetime.</summary>
+    /// <summary>Connections the shared client keeps to one server at most: as many as the probe scheduler runs at once by default, so a probe never waits for a connection inside its own timeout unless more runs than that aim at one server.</summary>
+    public const int MaxConnectionsPerServer = 256;
+
+    /// <summary>The client every probe shares unless given another: no proxy, no redirects, 15 s connection lifetime, at most <see cref="MaxConnectionsPerServer"/> connections to one server.</summary>
     public static HttpClient CreateClient() => CreateClient(CreateHandler());
 
     internal static HttpClient CreateClient(SocketsHttpHandler handler) => new(handler)
@@ -41,6 +45,7 @@ public sealed class HttpProbe(TimeProvider? timeProvider = null, HttpClient? htt
         PooledConnectionLifetime = TimeSpan.FromSeconds(15),
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(5),
         ConnectTimeout = TimeSpan.FromSeconds(10),
+        MaxConnectionsPerServer = HttpProbe.MaxConnectionsPerServer,
     };
 
     public async Task<ProbeSample> RunAsync(string component, string probe, ProbeConfig config, CancellationToken cancellationToken = default)

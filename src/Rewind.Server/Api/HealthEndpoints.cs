@@ -32,13 +32,14 @@ internal static class HealthEndpoints
                 return TypedResults.Problem($"the {kind} store answers but refuses writes: {refused}", statusCode: StatusCodes.Status503ServiceUnavailable, title: "store not writable", extensions: Extensions(faults));
             }
 
+            var monitorDto = Monitor(board, time);
             if (faults.Active() is [var worst, ..] all)
             {
-                return TypedResults.Problem(string.Join("; ", all.Select(f => f.Message)), statusCode: StatusCodes.Status503ServiceUnavailable, title: worst.Title, extensions: Extensions(faults));
+                var extensions = Extensions(faults);
+                extensions["monitor"] = monitorDto;
+                return TypedResults.Problem(string.Join("; ", all.Select(f => f.Message)), statusCode: StatusCodes.Status503ServiceUnavailable, title: worst.Title, extensions: extensions);
             }
 
-            var monitor = board.Monitor.Status(time.GetUtcNow());
-            var monitorDto = new MonitorHealthDto(monitor.Overloaded, monitor.Reason, monitor.MaxLag.TotalMilliseconds, monitor.MaxStoreWrite.TotalMilliseconds);
             return TypedResults.Ok(new ControllerHealthDto("ok", version, kind, latency.TotalMilliseconds, clock.StartedAt, current.Components.Count, monitorDto)
             {
                 Leadership = await LeadershipView.ReadAsync(leadership, store, time, cancellationToken),
@@ -50,6 +51,16 @@ internal static class HealthEndpoints
         {
             return TypedResults.Problem($"the {kind} store does not answer: {ex.Message}", statusCode: StatusCodes.Status503ServiceUnavailable, title: "store unavailable", extensions: Extensions(faults));
         }
+    }
+
+    private static MonitorHealthDto Monitor(HealthBoard board, TimeProvider time)
+    {
+        var monitor = board.Monitor.Status(time.GetUtcNow());
+        return new MonitorHealthDto(monitor.Overloaded, monitor.Reason, monitor.MaxLag.TotalMilliseconds, monitor.MaxStoreWrite.TotalMilliseconds)
+        {
+            NotMeasured = monitor.NotMeasured,
+            NotMeasuredTotal = monitor.NotMeasuredTotal,
+        };
     }
 
     /// <summary>Every fault of the controller raised now, for a client that shows them all (the dashboard's banner).</summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Rewind.Core.Incidents;
 using Rewind.Core.Storage;
 using Rewind.Engine.Hosting;
+using Rewind.Engine.Signals;
 using Rewind.Server.Notifications;
 using Rewind.Storage;
 
@@ -12,7 +13,7 @@ namespace Rewind.Server.Hosting;
 /// <summary>
 /// Looks at the controller's own health every <see cref="Every"/>: whether the store answers, whether it takes writes
 /// (<see cref="StoreHealth"/>), how full a SQLite store's disk is. Raises and clears <see cref="ControllerFaults"/>
-/// (the executor raises its own), and hands the pages due (<see cref="ControllerPager"/>) to the delivery that does not
+/// (the executor raises its own; the probe runs the scheduler could not measure raise the controller's overload), and hands the pages due (<see cref="ControllerPager"/>) to the delivery that does not
 /// need the store.
 /// </summary>
 internal sealed class FaultWatch(
@@ -20,6 +21,7 @@ internal sealed class FaultWatch(
     StoreHealth storeHealth,
     ControllerFaults faults,
     ControllerPageDelivery delivery,
+    HealthBoard board,
     ConfigHolder config,
     RewindServerOptions options,
     TimeProvider time,
@@ -33,7 +35,11 @@ internal sealed class FaultWatch(
     /// <summary>How long the store may take to answer the watch's ping before it counts as unreachable.</summary>
     private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long the runs not measured must keep the controller overloaded before that is a fault: the first runs after a start, on a busy host, are not one.</summary>
+    public static readonly TimeSpan OverloadLasts = TimeSpan.FromSeconds(4);
+
     private readonly ControllerPager _pager = new(options.FaultPageAfter, options.FaultQuietFor);
+    private DateTimeOffset? _behindSince;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         PeriodicLoop.RunAsync(Every, time, LookAsync, ex => ServerLog.FaultWatchFailed(logger, ex), stoppingToken);
@@ -47,6 +53,8 @@ internal sealed class FaultWatch(
         Set(ControllerFaultKinds.StoreNotWritable, reachable && !writes.Writable, Severity.P1, "store not writable", writes.Describe(), now);
         var disk = reachable && writes.Writable ? DiskNearlyFull() : null;
         Set(ControllerFaultKinds.StoreDiskNearlyFull, disk is not null, Severity.P2, "store disk nearly full", disk, now);
+        var overloaded = NotMeasured(now);
+        Set(ControllerFaultKinds.ControllerOverloaded, overloaded is not null, Severity.P2, "controller overloaded", overloaded, now);
 
         foreach (var page in _pager.Review(faults.Active(), now))
         {
@@ -105,6 +113,19 @@ internal sealed class FaultWatch(
         }
 
         return string.Create(CultureInfo.InvariantCulture, $"the disk of the store {file} has {Mib(drive.AvailableFreeSpace)} MiB of {Mib(drive.TotalSize)} MiB free ({100.0 * drive.AvailableFreeSpace / drive.TotalSize:0.#} %, below {NearlyFullBelow * 100:0} %): free space before it fills, or the controller keeps samples in memory only");
+    }
+
+    /// <summary>What the runs the controller could not measure lately say about it; null when too few to be more than a pause.</summary>
+    private string? NotMeasured(DateTimeOffset now)
+    {
+        var status = board.Monitor.Status(now);
+        _behindSince = status.BehindOnProbes ? _behindSince ?? now : null;
+        if (_behindSince is not { } since || now - since < OverloadLasts)
+        {
+            return null;
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"the controller cannot run its probes on time: {status.NotMeasured} probe runs not measured in the last {Core.Configuration.Durations.Format(board.Monitor.Options.Window)} ({status.NotMeasuredTotal} since it started); they count for nothing (no sample, no policy moved), so what it watches is seen less often: give it more CPU, raise server.probes.max-concurrent, lengthen probe intervals, or spread the components over replicas");
     }
 
     private static long Mib(long bytes) => bytes / (1024 * 1024);

@@ -79,4 +79,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(4102, LogLevel.Error, "Escalation check failed; retrying at the next tick")]
     public static partial void EscalationFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1200, LogLevel.Information, "Probes scheduled: {Probes} probes, at most {MaxConcurrent} runs at once")]
+    public static partial void ProbesScheduled(ILogger logger, int probes, int maxConcurrent);
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Rewind.Core.Configuration;
 using Rewind.Core.Signals;
@@ -12,8 +11,9 @@ using Rewind.Server.Hosting;
 namespace Rewind.Server.Signals;
 
 /// <summary>
-/// Runs every probe on its own interval, records each sample and hands it to the decision engine. One failing loop never
-/// stops another. A probe a host's agent runs (<c>host:</c>) is not run here: <see cref="HostProbeHostedService"/> feeds its samples.
+/// Runs the probes of the config in force on a <see cref="ProbeScheduler"/>, records each sample and hands it to the
+/// decision engine; a run the scheduler could not measure is counted and told to the monitor's own health, and nothing
+/// else. A probe a host's agent runs (<c>host:</c>) is not run here: <see cref="HostProbeHostedService"/> feeds its samples.
 /// </summary>
 internal sealed class MonitorHostedService(
     ConfigHolder config,
@@ -27,22 +27,43 @@ internal sealed class MonitorHostedService(
 {
     private readonly StoreOutageLog _outage = new(time);
 
-    /// <summary>The probes of the config in force; a reload that changes any probe starts them again on the new schedules.</summary>
+    /// <summary>The probes of the config in force; a reload that changes any probe, or <c>server.probes</c>, schedules them again (on the same phases).</summary>
     protected override Task RunAsLeaderAsync(CancellationToken stoppingToken) =>
-        config.FollowAsync(c => c.Components.ToDictionary(x => x.Key, x => x.Value.Probes, StringComparer.Ordinal), (current, cancellationToken) => Task.WhenAll(current.Components
-            .SelectMany(c => c.Value.Probes.Where(p => p.Value.Host is null).Select(p => RunProbeAsync(c.Key, p.Key, p.Value, cancellationToken)))), stoppingToken);
+        config.FollowAsync(c => new { Probes = c.Components.ToDictionary(x => x.Key, x => x.Value.Probes, StringComparer.Ordinal), Schedule = c.Server.Probes }, RunProbesAsync, stoppingToken);
 
-    private Task RunProbeAsync(string component, string name, ProbeConfig probeConfig, CancellationToken stoppingToken) =>
-        PeriodicLoop.RunAsync(probeConfig.Interval, time, async (tick, cancellationToken) =>
-        {
-            var sample = await probe.RunAsync(component, name, probeConfig, cancellationToken);
-            board.Monitor.Record(ProbeRun.Of(sample, tick.Due, probeConfig.Interval, probeConfig.Timeout));
-            metrics.ProbeScheduleLag.Observe(tick.Lag.TotalSeconds, "probe");
-            board.Update(sample, probeConfig.FailureThreshold);
-            metrics.ProbeSamples.Inc(component, name, sample.Success ? "pass" : "fail");
-            Write(sample);
-            await DecideAsync(sample, cancellationToken);
-        }, ex => ServerLog.MonitorLoopFailed(logger, ex, component, name), stoppingToken);
+    private Task RunProbesAsync(RewindConfig current, CancellationToken cancellationToken)
+    {
+        var probes = current.Components
+            .SelectMany(c => c.Value.Probes.Where(p => p.Value.Host is null).Select(p => new ScheduledProbe(c.Key, p.Key, p.Value)))
+            .ToList();
+        ServerLog.ProbesScheduled(logger, probes.Count, current.Server.Probes.MaxConcurrent);
+        var handlers = new ProbeRunHandlers(MeasuredAsync, NotMeasured, (p, ex) => ServerLog.MonitorLoopFailed(logger, ex, p.Component, p.Name));
+        return new ProbeScheduler(probe, current.Server.Probes, time, handlers).RunAsync(probes, cancellationToken);
+    }
+
+    private async Task MeasuredAsync(MeasuredRun run, CancellationToken cancellationToken)
+    {
+        var (scheduled, sample) = (run.Probe, run.Sample);
+        var probeRun = ProbeRun.Of(sample, run.Due, scheduled.Config.Interval, scheduled.Config.Timeout);
+        board.Monitor.Record(probeRun);
+        metrics.ProbeScheduleLag.Observe(probeRun.Lag.TotalSeconds, "probe");
+        board.Update(sample, scheduled.Config.FailureThreshold);
+        metrics.ProbeSamples.Inc(scheduled.Component, scheduled.Name, sample.Success ? "pass" : "fail");
+        await RecordAsync(sample, cancellationToken);
+    }
+
+    private void NotMeasured(NotMeasuredRun run)
+    {
+        board.Monitor.RecordNotMeasured(run.At, run.Reason, run.Count);
+        metrics.ProbesNotMeasured.Add(run.Count, NotMeasuredReasons.Label(run.Reason));
+    }
+
+    /// <summary>A measured sample: written to the store, then given to the decision engine.</summary>
+    private async Task RecordAsync(ProbeSample sample, CancellationToken cancellationToken)
+    {
+        Write(sample);
+        await DecideAsync(sample, cancellationToken);
+    }
 
     /// <summary>
     /// Queues the sample for the store, written in batches by <see cref="SampleWriter"/> (which tells the monitor's health

@@ -81,4 +81,37 @@ public sealed class LimitsConfigTests
             "rewind.yaml:17:5: unknown key 'burst' in server.limits; expected one of: anonymous-requests-per-minute, event-streams, event-streams-per-user, login-attempts-per-minute, monitoring-requests-per-minute, refusal-sources, refusal-window, requests-per-minute",
         ], ignoreOrder: true);
     }
+
+    [Fact]
+    public void Parse_ProbeSchedule_BindsAndDefaultsItsLatenessToHalfTheIntervalAtMostOneSecond()
+    {
+        var defaults = Parse("").Config!.Server.Probes;
+        var set = Parse("""
+            server:
+              probes: { max-concurrent: 32, max-lateness: 200ms }
+            """);
+
+        defaults.MaxConcurrent.ShouldBe(256);
+        defaults.MaxLatenessFor(TimeSpan.FromMilliseconds(200)).ShouldBe(TimeSpan.FromMilliseconds(100));
+        defaults.MaxLatenessFor(TimeSpan.FromSeconds(30)).ShouldBe(TimeSpan.FromSeconds(1));
+        set.Errors.ShouldBeEmpty();
+        set.Config!.Server.Probes.MaxConcurrent.ShouldBe(32);
+        set.Config.Server.Probes.MaxLatenessFor(TimeSpan.FromSeconds(30)).ShouldBe(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void Parse_BadProbeSchedule_ReportsEveryFailureWithItsPosition()
+    {
+        var result = Parse("""
+            server:
+              probes:
+                max-concurrent: 0
+                max-lateness: 2m
+            """);
+
+        result.Errors.Select(e => e.ToString()).ShouldBe([
+            "rewind.yaml:9:21: server.probes.max-concurrent: 0 is outside 1..100000",
+            "rewind.yaml:10:19: server.probes.max-lateness: 2m is outside 10ms..1m",
+        ], ignoreOrder: true);
+    }
 }

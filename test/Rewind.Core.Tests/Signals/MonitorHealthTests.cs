@@ -213,6 +213,40 @@ public sealed class MonitorHealthTests
         health.Judge("c00", ["health"], T0.AddSeconds(40)).Reason.ShouldStartWith("3 of 4 components failed within 1m with the same error (timeout)");
     }
 
+    [Fact]
+    public void Status_RunsNotMeasured_AreCounted_AndThreeAndAFifthOfTheRunsAreOverload_ThatHoldsATimeoutOfAnotherRun()
+    {
+        var health = new MonitorHealth();
+        Fleet(health, 3, seconds: 2, fails: (c, s) => c == 0 && s == 1 ? "timeout after 800ms" : null);
+        health.RecordNotMeasured(T0.AddSeconds(1), NotMeasuredReason.Late, count: 2);
+
+        health.Status(T0.AddSeconds(1.5)).ShouldSatisfyAllConditions(
+            s => s.Overloaded.ShouldBeFalse(), // two is a pause, not overload
+            s => s.NotMeasured.ShouldBe(2));
+        health.RecordNotMeasured(T0.AddSeconds(1.2), NotMeasuredReason.Behind);
+
+        var status = health.Status(T0.AddSeconds(1.5));
+        (status.Overloaded, status.BehindOnProbes).ShouldBe((true, true));
+        status.Reason.ShouldBe("the controller itself is overloaded: 3 probe runs not measured in the last 10s (2 could not start on time, 1 timed out while it was behind)");
+        (status.NotMeasured, status.NotMeasuredTotal).ShouldBe((3, 3L));
+        health.Judge("c00", ["health"], T0.AddSeconds(1.5)).Conclusive.ShouldBeFalse();
+
+        var later = health.Status(T0.AddSeconds(12));
+        (later.Overloaded, later.NotMeasured, later.NotMeasuredTotal).ShouldBe((false, 0, 3L));
+    }
+
+    [Fact]
+    public void Status_AFewRunsNotMeasuredAmongMany_IsNotOverload()
+    {
+        var health = new MonitorHealth();
+        Fleet(health, 21, seconds: 10, fails: (_, _) => null);
+        health.RecordNotMeasured(T0.AddSeconds(9), NotMeasuredReason.Late, count: 20); // the first runs after a start, say
+
+        var status = health.Status(T0.AddSeconds(9.5));
+
+        (status.Overloaded, status.BehindOnProbes, status.NotMeasured).ShouldBe((false, false, 20));
+    }
+
     /// <summary>Every component runs its probe once a second for <paramref name="seconds"/>; <paramref name="fails"/> gives the error of component c at second s.</summary>
     private static void Fleet(MonitorHealth health, int components, int seconds, Func<int, int, string?> fails, Func<int, int, TimeSpan>? lag = null, int start = 0)
     {
