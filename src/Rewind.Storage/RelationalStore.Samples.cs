@@ -9,8 +9,8 @@ internal sealed partial class RelationalStore
 {
     public Task AddSampleAsync(ProbeSample sample, CancellationToken cancellationToken = default) =>
         ExecuteAsync(
-            "INSERT INTO probe_samples (component, probe, at, success, latency_ms, error) VALUES (@Component, @Probe, @At, @Success, @LatencyMs, @Error)",
-            new { sample.Component, sample.Probe, At = DbValues.ToMs(sample.At), sample.Success, sample.LatencyMs, sample.Error },
+            "INSERT INTO probe_samples (component, probe, at, success, latency_ms, error, replica) VALUES (@Component, @Probe, @At, @Success, @LatencyMs, @Error, @Replica)",
+            new { sample.Component, sample.Probe, At = DbValues.ToMs(sample.At), sample.Success, sample.LatencyMs, sample.Error, sample.Replica },
             cancellationToken);
 
     public async Task<IReadOnlyList<ProbeSample>> GetRecentSamplesAsync(string component, string probe, int limit, CancellationToken cancellationToken = default)

@@ -42,6 +42,7 @@ internal sealed class ControllerMetrics
         AgentConnected = Registry.Gauge("rewind_agent_connected", "1 while the host's agent polls (heard from within 20s), else 0; for every host the config names or whose agent has polled.", "host");
         AgentLastContact = Registry.Gauge("rewind_agent_last_contact_seconds", "How long ago the host's agent last polled; absent for a host whose agent never polled.", "host");
         Replicas = Registry.Gauge("rewind_replicas", "Controller processes of this store seen alive within the last three heartbeats.");
+        WatchShareComponents = Registry.Gauge("rewind_watch_share_components", "Components this replica watches (probes) now: its share of them among the replicas holding a live share lease; all of them with SQLite.");
     }
 
     public MetricsRegistry Registry { get; } = new();
@@ -93,6 +94,8 @@ internal sealed class ControllerMetrics
     public Gauge LeaseAge { get; }
 
     public Gauge Replicas { get; }
+
+    public Gauge WatchShareComponents { get; }
 
     public Gauge AgentConnected { get; }
 

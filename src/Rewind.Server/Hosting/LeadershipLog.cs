@@ -20,9 +20,6 @@ internal static partial class LeadershipLog
     [LoggerMessage(1064, LogLevel.Error, "Replica {Replica} could not say it is alive; trying again")]
     public static partial void HeartbeatFailed(ILogger logger, Exception exception, string replica);
 
-    [LoggerMessage(1065, LogLevel.Error, "Replica {Replica} could not read the leader's probe samples; trying again")]
-    public static partial void FollowerBoardFailed(ILogger logger, Exception exception, string replica);
-
     [LoggerMessage(1066, LogLevel.Warning, "Replica {Replica} renewed the lease (epoch {Epoch}) in {Took}, more than a quarter of the lease: the database or this host is slow")]
     public static partial void SlowRenewal(ILogger logger, string replica, long epoch, string took);
 }
