@@ -54,7 +54,7 @@ internal static class StatusCommand
     {
         if (leadership.Role == "sole")
         {
-            context.Console.MarkupLine($"leader: {Markup.Escape(leadership.Replica)} (the one controller of this store)");
+            context.Console.MarkupLine($"leader: {Markup.Escape(leadership.Replica)} (the one controller of this store{Watching(leadership.Replicas.FirstOrDefault(r => r.Name == leadership.Replica))})");
             return;
         }
 
@@ -65,7 +65,11 @@ internal static class StatusCommand
         foreach (var replica in leadership.Replicas)
         {
             var state = replica.Leader ? "[green]leader[/]" : replica.Alive ? "follower" : "[yellow]not seen[/]";
-            context.Console.MarkupLine($"  replica {Markup.Escape(replica.Name)}: {state}, {Markup.Escape(replica.Host)} pid {replica.Pid}, {Markup.Escape(replica.Listen ?? "-")}, version {Markup.Escape(replica.Version)}, seen {Render.Time(replica.SeenAt)}");
+            context.Console.MarkupLine($"  replica {Markup.Escape(replica.Name)}: {state}, {Markup.Escape(replica.Host)} pid {replica.Pid}, {Markup.Escape(replica.Listen ?? "-")}, version {Markup.Escape(replica.Version)}, seen {Render.Time(replica.SeenAt)}{Watching(replica)}");
         }
     }
+
+    /// <summary>", watches N components": the replica's share of the components; nothing when it holds none.</summary>
+    private static string Watching(Client.ReplicaDto? replica) =>
+        replica?.Watching is { } count ? $", watches {count} component{(count == 1 ? "" : "s")}" : "";
 }
