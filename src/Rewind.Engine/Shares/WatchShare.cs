@@ -75,12 +75,13 @@ internal sealed class WatchShare
             return;
         }
 
+        LapseIfStale();
         var started = _time.GetTimestamp();
         IReadOnlyList<ShareRecord> shares;
         try
         {
             // each call bounded, so that a store that hangs cannot keep this replica watching past its share
-            using var timeout = new CancellationTokenSource(Ttl / 8, _time);
+            using var timeout = new CancellationTokenSource(Ttl / 4, _time);
             using var call = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
             await _store.RenewShareAsync(Replica, _next, _current.Components.Count, _time.GetUtcNow(), call.Token);
             _published = _next;
