@@ -61,7 +61,7 @@ internal static class StatusCommand
         var lease = leadership.LeaseAgeMs is { } age && leadership.LeaseMs is { } ttl ? $"renewed {age / 1000:0.0} s ago, lease {ttl / 1000:0.#} s" : "lease not read yet";
         context.Console.MarkupLine(leadership.Leader is { } leader
             ? $"leader: [green]{Markup.Escape(leader)}[/] (epoch {leadership.Epoch}, {lease}); this answer from {Markup.Escape(leadership.Replica)} ({leadership.Role})"
-            : $"leader: [red]none[/] (epoch {leadership.Epoch}, {lease}): nothing probes, decides or rolls back until a replica takes the lease");
+            : $"leader: [red]none[/] (epoch {leadership.Epoch}, {lease}): samples are taken and stored, but nothing decides or rolls back until a replica takes the lease");
         foreach (var replica in leadership.Replicas)
         {
             var state = replica.Leader ? "[green]leader[/]" : replica.Alive ? "follower" : "[yellow]not seen[/]";

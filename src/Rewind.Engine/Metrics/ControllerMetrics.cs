@@ -36,7 +36,7 @@ internal sealed class ControllerMetrics
 
         IncidentsOpen = Registry.Gauge("rewind_incidents_open", "Open incidents by severity.", "severity");
         StepsFoundInPlace = Registry.Counter("rewind_rollback_steps_found_in_place_total", "Steps interrupted after they started (a stop, a crash, a takeover) whose effect was read back already in place, so they were not run again; by step kind.", "kind");
-        Leader = Registry.Gauge("rewind_leader", "1 while this replica leads (probes, decides, rolls back), else 0; labelled with its name.", "replica");
+        Leader = Registry.Gauge("rewind_leader", "1 while this replica leads (decides, rolls back), else 0; labelled with its name.", "replica");
         LeaderEpoch = Registry.Gauge("rewind_leader_epoch", "The epoch of the leader lease as this replica last read it; it grows at every change of leader.");
         LeaseAge = Registry.Gauge("rewind_leader_lease_age_seconds", "How long ago the leader last renewed the lease, on the database's clock, as this replica last read it.");
         AgentConnected = Registry.Gauge("rewind_agent_connected", "1 while the host's agent polls (heard from within 20s), else 0; for every host the config names or whose agent has polled.", "host");

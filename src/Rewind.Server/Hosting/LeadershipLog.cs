@@ -5,7 +5,7 @@ namespace Rewind.Server.Hosting;
 /// <summary>The log events of the leadership among replicas (1060–1069).</summary>
 internal static partial class LeadershipLog
 {
-    [LoggerMessage(1060, LogLevel.Warning, "Replica {Replica} leads now (epoch {Epoch}): it probes, decides and rolls back")]
+    [LoggerMessage(1060, LogLevel.Warning, "Replica {Replica} leads now (epoch {Epoch}): it decides and rolls back")]
     public static partial void Leading(ILogger logger, string replica, long epoch);
 
     [LoggerMessage(1061, LogLevel.Warning, "Replica {Replica} stopped leading (epoch {Epoch}): {Reason}")]
