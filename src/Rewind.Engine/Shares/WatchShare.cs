@@ -31,7 +31,7 @@ internal sealed class WatchShare
     private readonly Dictionary<string, (long Renewals, long SeenAt)> _seen = new(StringComparer.Ordinal);
     private IReadOnlyList<string> _published = [];
     private IReadOnlyList<string> _next;
-    private long? _renewedAt;
+    private long _renewedAt = long.MinValue;
     private volatile WatchSet _current = WatchSet.Empty;
     private volatile IReadOnlyList<ShareState> _shares = [];
 
@@ -85,7 +85,7 @@ internal sealed class WatchShare
             using var call = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
             await _store.RenewShareAsync(Replica, _next, _current.Components.Count, _time.GetUtcNow(), call.Token);
             _published = _next;
-            _renewedAt = started;
+            Volatile.Write(ref _renewedAt, started);
             shares = await _store.GetSharesAsync(call.Token);
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
@@ -107,15 +107,22 @@ internal sealed class WatchShare
         }
     }
 
+    /// <summary>
+    /// True when <paramref name="component"/> is watched now and the share is not stale: a probe loop asks before each
+    /// run, so that a process paused past its share (SIGSTOP, a long pause) does not probe once more before its next
+    /// renewal finds out. Thread-safe.
+    /// </summary>
+    public bool Watches(string component) => _current.Components.Contains(component) && !IsStale();
+
     /// <summary>Stops watching when the share has not been renewed for three quarters of the lease: before another replica can find it run out.</summary>
     public void LapseIfStale()
     {
-        if (!Shared || _renewedAt is not { } renewed || _time.GetElapsedTime(renewed) < Ttl * 3 / 4 || _current.Components.Count == 0)
+        if (!IsStale() || _current.Components.Count == 0)
         {
             return;
         }
 
-        ShareLog.ShareLapsed(_logger, Replica, Durations.Format(_time.GetElapsedTime(renewed)), Durations.Format(Ttl), _current.Components.Count);
+        ShareLog.ShareLapsed(_logger, Replica, Durations.Format(_time.GetElapsedTime(Volatile.Read(ref _renewedAt))), Durations.Format(Ttl), _current.Components.Count);
         Publish(new HashSet<string>(StringComparer.Ordinal), 1);
     }
 
@@ -190,6 +197,13 @@ internal sealed class WatchShare
                 // removed at a later tick: it is not live either way
             }
         }
+    }
+
+    /// <summary>Three quarters of the lease since the last renewal started (never before the first one).</summary>
+    private bool IsStale()
+    {
+        var renewed = Volatile.Read(ref _renewedAt);
+        return Shared && renewed != long.MinValue && _time.GetElapsedTime(renewed) >= Ttl * 3 / 4;
     }
 
     private void Publish(HashSet<string> watched, int members)

@@ -64,6 +64,16 @@ internal sealed class MonitorHostedService(
     private Task RunProbeAsync(string component, string name, ProbeConfig probeConfig, CancellationToken stoppingToken) =>
         PeriodicLoop.RunAsync(probeConfig.Interval, time, async (tick, cancellationToken) =>
         {
+            if (!share.Watches(component))
+            {
+                return; // the share lapsed (this process was paused, say): another replica may watch it by now
+            }
+
+            if (leadership.Term is { } term)
+            {
+                WriteFence.Enter(term); // the leader writes its samples as its term, as it does its decisions
+            }
+
             var sample = await probe.RunAsync(component, name, probeConfig, cancellationToken);
             sample = leadership.Shared ? sample with { Replica = leadership.Replica } : sample;
             board.Monitor.Record(ProbeRun.Of(sample, tick.Due, probeConfig.Interval, probeConfig.Timeout));

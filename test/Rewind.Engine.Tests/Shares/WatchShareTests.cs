@@ -95,6 +95,21 @@ public sealed class WatchShareTests(WatchShareTests.Database database) : IClassF
     }
 
     [Fact]
+    public async Task Watches_PausedPastThreeQuartersOfTheLease_IsFalseBeforeTheNextRenewalFindsOut()
+    {
+        var (a, b) = (Share("a"), Share("b"));
+        await SettleAsync([a, b]);
+        var mine = a.Current.Components.First();
+        a.Watches(mine).ShouldBeTrue();
+
+        _time.Advance(Ttl * 3 / 4); // the process was stopped: no tick ran
+
+        a.Current.Components.ShouldContain(mine);
+        a.Watches(mine).ShouldBeFalse();
+        b.Watches(mine).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task ReleaseAsync_CleanStop_OthersTakeItsComponentsOverWithoutWaitingForTheLease()
     {
         var (a, b) = (Share("a"), Share("b"));
