@@ -39,6 +39,11 @@ internal sealed class MonitorHostedService(
     /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!leadership.Shared)
+        {
+            await leadership.WaitForTermAsync(stoppingToken); // the one controller leads at once: its first samples are decided on too
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             var watched = share.Current;
