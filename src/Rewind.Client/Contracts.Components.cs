@@ -70,8 +70,12 @@ public sealed record AgentHealthDto(string Host, bool Connected, DateTimeOffset?
 /// </summary>
 public sealed record LeadershipDto(string Replica, string Role, string? Leader, long Epoch, double? LeaseAgeMs, double? LeaseMs, IReadOnlyList<ReplicaDto> Replicas);
 
-/// <summary>One controller process of the store, as it last said it was alive; <see cref="Alive"/> when within three heartbeats.</summary>
-public sealed record ReplicaDto(string Name, string Host, int Pid, string Version, string? Listen, DateTimeOffset StartedAt, DateTimeOffset SeenAt, bool Leader, bool Alive);
+/// <summary>
+/// One controller process of the store, as it last said it was alive; <see cref="Alive"/> when within three heartbeats.
+/// <see cref="Watching"/>: how many components it watches (probes) now, its share among the replicas holding a live
+/// share lease; null when it holds none (not started yet, stopped, or its share ran out).
+/// </summary>
+public sealed record ReplicaDto(string Name, string Host, int Pid, string Version, string? Listen, DateTimeOffset StartedAt, DateTimeOffset SeenAt, bool Leader, bool Alive, int? Watching = null);
 
 /// <summary>
 /// One fault of the controller itself, listed under <c>faults</c> in the health endpoint's 503 problem details:

@@ -147,8 +147,8 @@ public static class RewindServer
         Uri.TryCreate(listen, UriKind.Absolute, out var uri) ? $"{Environment.MachineName}:{uri.Port}" : $"{Environment.MachineName}:{Environment.ProcessId}";
 
     /// <summary>
-    /// The lease, this replica's part in it, the election (registered before every loop it starts, and stopped last) and
-    /// the heartbeat that lists the replica in the store.
+    /// The lease, this replica's part in it, the election (registered before every loop it starts, and stopped last),
+    /// the heartbeat that lists the replica in the store, its share lease and the reading of the samples other replicas write.
     /// </summary>
     private static void AddLeadershipServices(IServiceCollection services, string replica, Core.Leadership.ILeaderLease lease)
     {
@@ -156,7 +156,10 @@ public static class RewindServer
         services.AddSingleton(provider => new Leadership(replica, lease.IsShared, lease.Ttl, provider.GetRequiredService<TimeProvider>()));
         services.AddHostedService<LeaderElection>();
         services.AddHostedService<ReplicaHeartbeat>();
-        services.AddHostedService<Signals.FollowerBoardHostedService>();
+        services.AddSingleton(provider => new Engine.Shares.WatchShare(
+            provider.GetRequiredService<IStore>(), replica, lease.IsShared, lease.Ttl, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILoggerFactory>().CreateLogger<Engine.Shares.WatchShare>()));
+        services.AddHostedService<WatchShareHostedService>(); // before the monitor, so it stops after it: the share is given up once its probes have stopped
+        services.AddHostedService<Signals.SharedSamplesHostedService>();
         services.AddHostedService<StandbyWarmup>();
     }
 

@@ -16,8 +16,8 @@ internal sealed partial class RelationalStore
 
     public Task AddSampleAsync(ProbeSample sample, CancellationToken cancellationToken = default) =>
         ExecuteAsync(
-            "INSERT INTO probe_samples (component, probe, at, success, latency_ms, error) VALUES (@Component, @Probe, @At, @Success, @LatencyMs, @Error)",
-            new { sample.Component, sample.Probe, At = DbValues.ToMs(sample.At), sample.Success, sample.LatencyMs, sample.Error },
+            "INSERT INTO probe_samples (component, probe, at, success, latency_ms, error, replica) VALUES (@Component, @Probe, @At, @Success, @LatencyMs, @Error, @Replica)",
+            new { sample.Component, sample.Probe, At = DbValues.ToMs(sample.At), sample.Success, sample.LatencyMs, sample.Error, sample.Replica },
             cancellationToken);
 
     public async Task AddSamplesAsync(IReadOnlyList<ProbeSample> samples, CancellationToken cancellationToken = default)
@@ -59,12 +59,15 @@ internal sealed partial class RelationalStore
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>The columns of one sample row in a multi-row insert.</summary>
+    private const int Columns = 7;
+
     private static DbCommand InsertSamplesCommand(DbConnection connection, DbTransaction transaction, int rows)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = SampleInserts.GetOrAdd(rows, InsertSamplesSql);
-        for (var p = 0; p < rows * 6; p++)
+        for (var p = 0; p < rows * Columns; p++)
         {
             var parameter = command.CreateParameter();
             parameter.ParameterName = "@p" + p.ToString(CultureInfo.InvariantCulture);
@@ -77,16 +80,17 @@ internal sealed partial class RelationalStore
     private static Task<int> InsertSamplesAsync(DbCommand command, IReadOnlyList<ProbeSample> samples, int first, CancellationToken cancellationToken)
     {
         var parameters = command.Parameters;
-        for (var row = 0; row < parameters.Count / 6; row++)
+        for (var row = 0; row < parameters.Count / Columns; row++)
         {
             var sample = samples[first + row];
-            var p = row * 6;
+            var p = row * Columns;
             parameters[p].Value = sample.Component;
             parameters[p + 1].Value = sample.Probe;
             parameters[p + 2].Value = DbValues.ToMs(sample.At);
             parameters[p + 3].Value = sample.Success;
             parameters[p + 4].Value = sample.LatencyMs;
             parameters[p + 5].Value = (object?)sample.Error ?? DBNull.Value;
+            parameters[p + 6].Value = (object?)sample.Replica ?? DBNull.Value;
         }
 
         return command.ExecuteNonQueryAsync(cancellationToken);
@@ -94,11 +98,11 @@ internal sealed partial class RelationalStore
 
     private static string InsertSamplesSql(int rows)
     {
-        var sql = new StringBuilder("INSERT INTO probe_samples (component, probe, at, success, latency_ms, error) VALUES ");
+        var sql = new StringBuilder("INSERT INTO probe_samples (component, probe, at, success, latency_ms, error, replica) VALUES ");
         for (var row = 0; row < rows; row++)
         {
-            var p = row * 6;
-            sql.Append(CultureInfo.InvariantCulture, $"{(row == 0 ? "" : ", ")}(@p{p}, @p{p + 1}, @p{p + 2}, @p{p + 3}, @p{p + 4}, @p{p + 5})");
+            var p = row * Columns;
+            sql.Append(CultureInfo.InvariantCulture, $"{(row == 0 ? "" : ", ")}(@p{p}, @p{p + 1}, @p{p + 2}, @p{p + 3}, @p{p + 4}, @p{p + 5}, @p{p + 6})");
         }
 
         return sql.ToString();

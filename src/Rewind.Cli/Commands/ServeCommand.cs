@@ -17,7 +17,7 @@ internal static class ServeCommand
         var config = new Option<string>("--config", "-c") { Description = "The config file", DefaultValueFactory = _ => "rewind.yaml" };
         var listen = new Option<string?>("--listen") { Description = "Override server.listen, e.g. http://127.0.0.1:7878 (https:// only with server.tls in the config)" };
         var replica = new Option<string?>("--replica") { Description = "This controller's name among the replicas of a PostgreSQL store (default HOST:PORT of the listener); unique among them" };
-        var command = new Command("serve", "Run the controller: API, dashboard (at /ui/), monitor, decision engine and executor. On PostgreSQL several may run: one leads (probes, decides, rolls back), the others serve the API and take over when it goes. Resumes unfinished rollbacks when it starts leading.") { config, listen, replica };
+        var command = new Command("serve", "Run the controller: API, dashboard (at /ui/), monitor, decision engine and executor. On PostgreSQL several may run: each probes its share of the components, one leads (decides, rolls back), the others serve the API and take over when it goes. Resumes unfinished rollbacks when it starts leading.") { config, listen, replica };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(config)!;

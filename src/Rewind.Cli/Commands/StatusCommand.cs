@@ -58,18 +58,22 @@ internal static class StatusCommand
     {
         if (leadership.Role == "sole")
         {
-            context.Console.MarkupLine($"leader: {Markup.Escape(leadership.Replica)} (the one controller of this store)");
+            context.Console.MarkupLine($"leader: {Markup.Escape(leadership.Replica)} (the one controller of this store{Watching(leadership.Replicas.FirstOrDefault(r => r.Name == leadership.Replica))})");
             return;
         }
 
         var lease = leadership.LeaseAgeMs is { } age && leadership.LeaseMs is { } ttl ? $"renewed {age / 1000:0.0} s ago, lease {ttl / 1000:0.#} s" : "lease not read yet";
         context.Console.MarkupLine(leadership.Leader is { } leader
             ? $"leader: [green]{Markup.Escape(leader)}[/] (epoch {leadership.Epoch}, {lease}); this answer from {Markup.Escape(leadership.Replica)} ({leadership.Role})"
-            : $"leader: [red]none[/] (epoch {leadership.Epoch}, {lease}): nothing probes, decides or rolls back until a replica takes the lease");
+            : $"leader: [red]none[/] (epoch {leadership.Epoch}, {lease}): samples are taken and stored, but nothing decides or rolls back until a replica takes the lease");
         foreach (var replica in leadership.Replicas)
         {
             var state = replica.Leader ? "[green]leader[/]" : replica.Alive ? "follower" : "[yellow]not seen[/]";
-            context.Console.MarkupLine($"  replica {Markup.Escape(replica.Name)}: {state}, {Markup.Escape(replica.Host)} pid {replica.Pid}, {Markup.Escape(replica.Listen ?? "-")}, version {Markup.Escape(replica.Version)}, seen {Render.Time(replica.SeenAt)}");
+            context.Console.MarkupLine($"  replica {Markup.Escape(replica.Name)}: {state}, {Markup.Escape(replica.Host)} pid {replica.Pid}, {Markup.Escape(replica.Listen ?? "-")}, version {Markup.Escape(replica.Version)}, seen {Render.Time(replica.SeenAt)}{Watching(replica)}");
         }
     }
+
+    /// <summary>", watches N components": the replica's share of the components; nothing when it holds none.</summary>
+    private static string Watching(Client.ReplicaDto? replica) =>
+        replica?.Watching is { } count ? $", watches {count} component{(count == 1 ? "" : "s")}" : "";
 }

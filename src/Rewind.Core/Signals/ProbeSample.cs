@@ -5,4 +5,10 @@ public sealed record ProbeSample(string Component, string Probe, DateTimeOffset 
 {
     /// <summary>The serving version the answer named, for a probe that is the component's version source; else null.</summary>
     public string? Version { get; init; }
+
+    /// <summary>
+    /// The replica that probed it, when the store has several (PostgreSQL): the leader decides on the samples other
+    /// replicas write, which it reads back from the store. Null for a SQLite store's one controller.
+    /// </summary>
+    public string? Replica { get; init; }
 }

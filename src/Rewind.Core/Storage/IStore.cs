@@ -13,7 +13,7 @@ namespace Rewind.Core.Storage;
 /// Rewind's durable record and the source of truth: every decision and every step is written here before it is acted on.
 /// Implemented once relationally, with a SQLite and a PostgreSQL dialect; both pass the same contract tests.
 /// </summary>
-public interface IStore : IReleaseStore, IIncidentStore, IRollbackStore, IMemberLedger, IStepProcessLedger, ISampleStore, IRollupStore, IShadowStore, IAccessStore, IAuditStore, INotificationStore, IBackupRunStore, IReplicaStore, IAgentStore, IDrillStore, IDecisionFactStore
+public interface IStore : IReleaseStore, IIncidentStore, IRollbackStore, IMemberLedger, IStepProcessLedger, ISampleStore, IRollupStore, IShadowStore, IAccessStore, IAuditStore, INotificationStore, IBackupRunStore, IReplicaStore, IAgentStore, IDrillStore, IDecisionFactStore, IShareStore
 {
     /// <summary>Applies the shipped migrations that are not yet applied. Safe to call from several processes at once.</summary>
     Task MigrateAsync(CancellationToken cancellationToken = default);
@@ -396,4 +396,38 @@ public interface IReplicaStore
 
     /// <summary>Forgets a replica: one that stopped cleanly, or one not seen for long.</summary>
     Task RemoveReplicaAsync(string name, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// A replica's share lease as it last wrote it: the members it assigns components over (what it claims follows from
+/// them), how many components it watches, and a counter each renewal raises (a reader judges liveness by seeing it move).
+/// </summary>
+public sealed record ShareRecord(string Replica, long Renewals, IReadOnlyList<string> Members, int Components, DateTimeOffset RenewedAt);
+
+/// <summary>One stored probe sample with its place in the order samples were written (<see cref="Seq"/>).</summary>
+public sealed record SequencedSample(long Seq, Signals.ProbeSample Sample);
+
+/// <summary>
+/// The share leases of the replicas and the tail of the samples they write. Not fenced: every replica, leader or not,
+/// renews its share and writes the samples of the components it watches.
+/// </summary>
+public interface IShareStore
+{
+    /// <summary>Writes <paramref name="replica"/>'s share (members, components, time) and raises its renewal counter; creates it when missing.</summary>
+    Task RenewShareAsync(string replica, IReadOnlyList<string> members, int components, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Every share written, by replica.</summary>
+    Task<IReadOnlyList<ShareRecord>> GetSharesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets <paramref name="replica"/>'s share; with <paramref name="renewals"/>, only if it has not been renewed since.</summary>
+    Task RemoveShareAsync(string replica, long? renewals, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> samples written after <paramref name="afterSeq"/>, and those of <paramref name="missing"/>
+    /// (places below it not committed when last read), in the order written, each with the replica that probed it.
+    /// </summary>
+    Task<IReadOnlyList<SequencedSample>> GetSamplesAfterAsync(long afterSeq, IReadOnlyCollection<long> missing, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>The place of the newest sample written (0 for none): where a tail starts.</summary>
+    Task<long> GetLastSampleSeqAsync(CancellationToken cancellationToken = default);
 }

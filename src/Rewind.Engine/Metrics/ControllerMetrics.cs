@@ -44,12 +44,13 @@ internal sealed class ControllerMetrics
 
         IncidentsOpen = Registry.Gauge("rewind_incidents_open", "Open incidents by severity.", "severity");
         StepsFoundInPlace = Registry.Counter("rewind_rollback_steps_found_in_place_total", "Steps interrupted after they started (a stop, a crash, a takeover) whose effect was read back already in place, so they were not run again; by step kind.", "kind");
-        Leader = Registry.Gauge("rewind_leader", "1 while this replica leads (probes, decides, rolls back), else 0; labelled with its name.", "replica");
+        Leader = Registry.Gauge("rewind_leader", "1 while this replica leads (decides, rolls back), else 0; labelled with its name.", "replica");
         LeaderEpoch = Registry.Gauge("rewind_leader_epoch", "The epoch of the leader lease as this replica last read it; it grows at every change of leader.");
         LeaseAge = Registry.Gauge("rewind_leader_lease_age_seconds", "How long ago the leader last renewed the lease, on the database's clock, as this replica last read it.");
         AgentConnected = Registry.Gauge("rewind_agent_connected", "1 while the host's agent polls (heard from within 20s), else 0; for every host the config names or whose agent has polled.", "host");
         AgentLastContact = Registry.Gauge("rewind_agent_last_contact_seconds", "How long ago the host's agent last polled; absent for a host whose agent never polled.", "host");
         Replicas = Registry.Gauge("rewind_replicas", "Controller processes of this store seen alive within the last three heartbeats.");
+        WatchShareComponents = Registry.Gauge("rewind_watch_share_components", "Components this replica watches (probes) now: its share of them among the replicas holding a live share lease; all of them with SQLite.");
     }
 
     public MetricsRegistry Registry { get; } = new();
@@ -107,6 +108,8 @@ internal sealed class ControllerMetrics
     public Gauge LeaseAge { get; }
 
     public Gauge Replicas { get; }
+
+    public Gauge WatchShareComponents { get; }
 
     public Gauge AgentConnected { get; }
 

@@ -7,6 +7,7 @@ using Rewind.Client;
 using Rewind.Core.Storage;
 using Rewind.Engine.Agents;
 using Rewind.Engine.Hosting;
+using Rewind.Engine.Shares;
 using Rewind.Engine.Signals;
 using Rewind.Server.Hosting;
 
@@ -19,7 +20,7 @@ internal static class HealthEndpoints
         api.MapGet("/health", GetHealthAsync).AllowAnonymous();
     }
 
-    private static async Task<Results<Ok<ControllerHealthDto>, ProblemHttpResult>> GetHealthAsync(HttpContext http, IStore store, StoreHealth storeHealth, ControllerFaults faults, ConfigHolder config, ConfigReloads reloads, ServerClock clock, HealthBoard board, Leadership leadership, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ControllerHealthDto>, ProblemHttpResult>> GetHealthAsync(HttpContext http, IStore store, StoreHealth storeHealth, ControllerFaults faults, ConfigHolder config, ConfigReloads reloads, ServerClock clock, HealthBoard board, Leadership leadership, WatchShare share, TimeProvider time, CancellationToken cancellationToken)
     {
         var version = typeof(HealthEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev";
         var current = config.Current; // one config for the whole answer, whatever a reload does meanwhile
@@ -42,7 +43,7 @@ internal static class HealthEndpoints
 
             return TypedResults.Ok(new ControllerHealthDto("ok", version, kind, latency.TotalMilliseconds, clock.StartedAt, current.Components.Count, monitorDto)
             {
-                Leadership = await LeadershipView.ReadAsync(leadership, store, time, cancellationToken),
+                Leadership = await LeadershipView.ReadAsync(leadership, share, store, time, cancellationToken),
                 Config = ForCaller(reloads.Status(), http.User.Identity?.IsAuthenticated == true),
                 Agents = [.. AgentHosts.Read(current, await store.GetAgentsAsync(cancellationToken), time.GetUtcNow()).Select(h => new AgentHealthDto(h.Host, h.Connected, h.Agent?.SeenAt, h.Agent?.Version))],
             });

@@ -203,7 +203,7 @@ internal sealed class LeaderElection(
         var leaderless = leadership.LeaderlessSince is { } since ? now - since : TimeSpan.Zero;
         if (lease.IsShared && leaderless > lease.Ttl)
         {
-            if (faults.Raise(ControllerFaultKinds.NoLeader, Severity.P1, "no leader", $"no replica has held the leader lease for {Core.Configuration.Durations.Format(leaderless)} (longer than the {Core.Configuration.Durations.Format(lease.Ttl)} lease): nothing probes, decides or rolls back; start a replica, or see why none can reach the store", now - leaderless))
+            if (faults.Raise(ControllerFaultKinds.NoLeader, Severity.P1, "no leader", $"no replica has held the leader lease for {Core.Configuration.Durations.Format(leaderless)} (longer than the {Core.Configuration.Durations.Format(lease.Ttl)} lease): samples are taken, but nothing decides or rolls back; start a replica, or see why none can reach the store", now - leaderless))
             {
                 ServerLog.ControllerFaultRaised(logger, ControllerFaultKinds.NoLeader, "no replica holds the leader lease");
             }

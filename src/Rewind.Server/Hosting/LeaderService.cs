@@ -4,7 +4,7 @@ using Rewind.Core.Leadership;
 namespace Rewind.Server.Hosting;
 
 /// <summary>
-/// A loop that only the leader runs (probes, decisions, rollbacks, schedules, escalations, notifications): it waits
+/// A loop that only the leader runs (decisions, rollbacks, schedules, escalations, notifications): it waits
 /// for this replica's term, runs in it with every store write fenced by the term's epoch, and stops when the term ends;
 /// then it waits for the next one. With SQLite the one controller's term lasts as long as the process.
 /// </summary>

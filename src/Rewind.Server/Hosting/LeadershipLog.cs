@@ -5,7 +5,7 @@ namespace Rewind.Server.Hosting;
 /// <summary>The log events of the leadership among replicas (1060–1069).</summary>
 internal static partial class LeadershipLog
 {
-    [LoggerMessage(1060, LogLevel.Warning, "Replica {Replica} leads now (epoch {Epoch}): it probes, decides and rolls back")]
+    [LoggerMessage(1060, LogLevel.Warning, "Replica {Replica} leads now (epoch {Epoch}): it decides and rolls back")]
     public static partial void Leading(ILogger logger, string replica, long epoch);
 
     [LoggerMessage(1061, LogLevel.Warning, "Replica {Replica} stopped leading (epoch {Epoch}): {Reason}")]
@@ -19,9 +19,6 @@ internal static partial class LeadershipLog
 
     [LoggerMessage(1064, LogLevel.Error, "Replica {Replica} could not say it is alive; trying again")]
     public static partial void HeartbeatFailed(ILogger logger, Exception exception, string replica);
-
-    [LoggerMessage(1065, LogLevel.Error, "Replica {Replica} could not read the leader's probe samples; trying again")]
-    public static partial void FollowerBoardFailed(ILogger logger, Exception exception, string replica);
 
     [LoggerMessage(1066, LogLevel.Warning, "Replica {Replica} renewed the lease (epoch {Epoch}) in {Took}, more than a quarter of the lease: the database or this host is slow")]
     public static partial void SlowRenewal(ILogger logger, string replica, long epoch, string took);

@@ -85,7 +85,7 @@ function showLeader(leadership) {
   el.textContent = leadership.leader
     ? `leader ${leadership.leader} (epoch ${leadership.epoch}${age}) · via ${leadership.replica}`
     : `no leader (epoch ${leadership.epoch}) · via ${leadership.replica}`;
-  el.title = leadership.replicas.map((r) => `${r.name}: ${r.leader ? 'leader' : r.alive ? 'follower' : 'not seen'}, ${r.host} pid ${r.pid}, seen ${time(r.seenAt)}`).join('\n');
+  el.title = leadership.replicas.map((r) => `${r.name}: ${r.leader ? 'leader' : r.alive ? 'follower' : 'not seen'}, ${r.host} pid ${r.pid}, seen ${time(r.seenAt)}${r.watching == null ? '' : `, watches ${r.watching} components`}`).join('\n');
 }
 
 // The hosts' agents beside the replicas: how many poll, and which are lost (a lost agent's steps wait, then fail as unreachable).
