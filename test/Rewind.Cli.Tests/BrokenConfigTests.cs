@@ -38,8 +38,8 @@ public sealed class BrokenConfigTests : IDisposable
     [Theory]
     [InlineData("config check")]
     [InlineData("serve --config")]
-    public async Task FiveMiBFile_IsTheSizeError(string command) =>
-        await ShouldReport(command, "#" + new string('x', (5 * 1024 * 1024) - 2) + "\n", "1:1: config is 5 MiB, larger than the 4 MiB limit");
+    public async Task SeventeenMiBFile_IsTheSizeError(string command) =>
+        await ShouldReport(command, "#" + new string('x', (17 * 1024 * 1024) - 2) + "\n", "1:1: config is 17 MiB, larger than the 16 MiB limit");
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 

@@ -74,10 +74,10 @@ public sealed class ConfigLimitsTests
     [Fact]
     public void Parse_SizeCountsUtf8Bytes_NotCharacters()
     {
-        // 'é' is two bytes in UTF-8: this text is 3 MiB of characters and 6 MiB of bytes.
-        var error = ParseOne("#" + new string('é', (3 * MiB) - 1) + "\n");
+        // 'é' is two bytes in UTF-8: this text is 9 MiB of characters and 18 MiB of bytes.
+        var error = ParseOne("#" + new string('é', (9 * MiB) - 1) + "\n");
 
-        error.Message.ShouldBe("config is 6 MiB, larger than the 4 MiB limit");
+        error.Message.ShouldBe("config is 18 MiB, larger than the 16 MiB limit");
     }
 
     private static ConfigError ParseOne(string text) =>
