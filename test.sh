@@ -268,7 +268,8 @@ log "running tests"
 # longest first; the in-process controller tests are split in two parts by namespace, and the end-to-end tests in two
 # (agents and fleets, the rest), one of each in each lane, so neither lane waits for the other at the end; the seed
 # stacks' drills and the backup tests, which mostly wait or copy, run in a third lane beside them, with the pure unit
-# tests of Core last. An entry is PROJECT or PROJECT:PART (a part is a test filter below). Arguments
+# tests of Core last (the last run on a quiet machine: lanes of 7.1, 7.0 and 7.7 minutes, 9.8 minutes in all with the
+# setup and the build). An entry is PROJECT or PROJECT:PART (a part is a test filter below). Arguments
 # name test projects to run instead of all of them (./test.sh Rewind.Server.Tests). Every test's name and result is
 # printed (so the log shows the storage contract running on SQLite and PostgreSQL), and for a failure its message;
 # stack traces stay in the .trx files under .artifacts/test-results.
