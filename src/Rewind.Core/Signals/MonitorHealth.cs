@@ -86,6 +86,8 @@ public sealed partial class MonitorHealth(MonitorHealthOptions? options = null)
         }
     }
 
+    private DateTimeOffset _forgotAt = DateTimeOffset.MinValue;
+
     private void Prune(DateTimeOffset now)
     {
         var since = now - Options.Window;
@@ -106,6 +108,14 @@ public sealed partial class MonitorHealth(MonitorHealthOptions? options = null)
 
         PruneNotMeasured(since);
 
+        // Forgetting components walks every one: once a second, not at every run (10,000 components at 1 s would make
+        // that 100 million steps a second).
+        if (now - _forgotAt < TimeSpan.FromSeconds(1) && now >= _forgotAt)
+        {
+            return;
+        }
+
+        _forgotAt = now;
         var forget = now - Options.ComponentMemory;
         foreach (var component in _seen.Where(s => s.Value < forget).Select(s => s.Key).ToList())
         {

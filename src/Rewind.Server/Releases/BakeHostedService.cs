@@ -57,13 +57,14 @@ internal sealed class BakeHostedService(
     internal async Task PromoteAsync(CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
+        // Every component's current release in one query, not two queries per component twice a second.
+        var current = (await store.GetCurrentReleasesAsync(cancellationToken)).ToDictionary(r => r.Component, StringComparer.Ordinal);
         foreach (var (name, component) in config.Current.Components)
         {
-            if (await store.GetComponentAsync(name, cancellationToken) is not { CurrentVersion: { } version }
-                || await store.GetReleaseAsync(name, version, cancellationToken) is not { State: ReleaseState.Baking } release
+            if (!current.TryGetValue(name, out var release) || release.State != ReleaseState.Baking
                 || ReleaseRecorder.IsDrillRelease(release)
                 || !board.HealthyFor(name, HealthBoard.Thresholds(component), release.RecordedAt, component.BakeTime, now)
-                || (component.BakeMinRequests > 0 && ((await traffic.OfAsync(name, version, cancellationToken))?.Requests ?? 0) < component.BakeMinRequests)
+                || (component.BakeMinRequests > 0 && ((await traffic.OfAsync(name, release.Version, cancellationToken))?.Requests ?? 0) < component.BakeMinRequests)
                 || await store.GetOpenIncidentAsync(name, cancellationToken) is not null
                 || await store.GetActiveMaintenanceAsync(name, now, cancellationToken) is not null)
             {
@@ -75,9 +76,9 @@ internal sealed class BakeHostedService(
                 continue; // too little traffic to rule out the regression the policies look for: it keeps baking
             }
 
-            if (await store.SetReleaseStateAsync(name, version, ReleaseState.Stable, now, cancellationToken: cancellationToken))
+            if (await store.SetReleaseStateAsync(name, release.Version, ReleaseState.Stable, now, cancellationToken: cancellationToken))
             {
-                ServerLog.ReleaseStable(logger, name, version);
+                ServerLog.ReleaseStable(logger, name, release.Version);
             }
         }
     }
