@@ -18,7 +18,9 @@ public sealed class OrphanedStepTests : IDisposable
     /// The restart the rollback runs: it logs <c>start</c>, leaves a background sleep in its group (reparented away from
     /// it), records both pids, and logs <c>overlap</c> for any earlier copy still alive. The first copy then blocks until it
     /// is ended (logging <c>term</c> when SIGTERM reaches it); later copies restart the service and log <c>end</c>,
-    /// unless the marker <c>block-all</c> says every copy blocks.
+    /// unless the marker <c>block-all</c> says every copy blocks. A blocking copy waits on one background sleep (a builtin
+    /// wait), not a loop of them: a SIGTERM that lands while bash forks the next sleep runs the trap in the fork too,
+    /// logging <c>term</c> twice.
     /// </summary>
     private const string RestartScript = """
         dir="$1"; shift
@@ -28,7 +30,7 @@ public sealed class OrphanedStepTests : IDisposable
         echo "start $n $$" >> "$dir/log"
         trap 'echo "term $n $$" >> "$dir/log"; exit 143' TERM
         (sleep 300 & echo "$$ $!" > "$dir/pids.tmp.$n"; mv "$dir/pids.tmp.$n" "$dir/pids.$n")
-        if [ "$n" = 1 ] || [ -e "$dir/block-all" ]; then while :; do sleep 0.1; done; fi
+        if [ "$n" = 1 ] || [ -e "$dir/block-all" ]; then sleep 3600 & wait $!; exit 1; fi
         "$@"
         echo "end $n $$" >> "$dir/log"
         """;

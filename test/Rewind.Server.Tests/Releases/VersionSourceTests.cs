@@ -17,7 +17,9 @@ public sealed class VersionSourceTests
         await Api.RollbackEndpointsTests.StableV1ThenV2Async(server);
         service.Version = "v3"; // deployed by hand, never recorded
 
-        var incident = await Eventually.WaitAsync(async () => (await server.Client.GetIncidentsAsync()).FirstOrDefault(i => i.Policy == "drift") is { } i ? await server.Client.GetIncidentAsync(i.Id) : null, TimeSpan.FromSeconds(60), "the drift incident");
+        // The incident is opened, then its evidence and escalation are appended: wait for the last of the three writes.
+        var incident = await Eventually.WaitAsync(async () => (await server.Client.GetIncidentsAsync()).FirstOrDefault(i => i.Policy == "drift") is { } i
+            && await server.Client.GetIncidentAsync(i.Id) is { } read && read.Timeline.Any(e => e.Kind == "escalation") ? read : null, TimeSpan.FromSeconds(60), "the drift incident and its escalation");
         var v2Before = (await server.Store.GetReleaseTrafficAsync("web", "v2"))?.Requests ?? 0; // what v2 served before v3 was seen
         await Eventually.WaitAsync(async () => (await server.Store.GetReleaseTrafficAsync("web", "v3")) is { Requests: >= 100 } t ? t : null, TimeSpan.FromSeconds(60), "traffic charged to v3");
 
