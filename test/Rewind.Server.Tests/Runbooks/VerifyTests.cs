@@ -46,9 +46,10 @@ public sealed class VerifyTests
 
         // Healthy just long enough for the switch and wait-healthy, then failing again: the fault is not in the release.
         // The hold is long (it ends at once when the policy fires again, or 10 s after it started when it never cleared),
-        // so a slow machine cannot let it pass before the endpoint fails again.
-        endpoint.Healthy = true;
+        // so a slow machine cannot let it pass before the endpoint fails again. The rollback is asked for first: healthy
+        // samples before it exists would rightly end the notify policy's incident (every policy recovered).
         var requested = await server.Client.RequestRollbackAsync(new RollbackRequest("web", "test"));
+        endpoint.Healthy = true;
         await Eventually.WaitAsync(async () => (await server.Client.GetRollbackAsync(requested.Id)).Steps[^1].Status == "running", Deadline, "the hold to start");
         endpoint.Healthy = false;
         var done = await Eventually.WaitAsync(async () => await server.Client.GetRollbackAsync(requested.Id) is { Status: "succeeded" or "failed" } r ? r : null, Deadline, "the rollback to finish");
